@@ -1,0 +1,83 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use yiqifu_protocol::{ApiError, ErrorCode};
+
+/// The one error type of the service. Every variant maps to a status and a stable
+/// [`ErrorCode`]; internal failures are logged here and never leak their text to a caller.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{message}")]
+    Api {
+        status: StatusCode,
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("password hashing: {0}")]
+    Hash(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn api(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Api {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::api(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+    }
+
+    pub fn not_found() -> Self {
+        Self::api(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "没有这个资源 / no such resource",
+        )
+    }
+
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::api(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// The stable code of this error, as a caller sees it.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Api { code, .. } => *code,
+            _ => ErrorCode::Internal,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            Self::Api {
+                status,
+                code,
+                message,
+            } => (status, code, message),
+            other => {
+                tracing::error!(error = %other, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "服务内部错误，请稍后重试 / internal error, please retry later".to_string(),
+                )
+            }
+        };
+        (status, Json(ApiError { code, message })).into_response()
+    }
+}

@@ -1,0 +1,209 @@
+//! HTTP client for the central service. Only https, except to this computer.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+use yiqifu_protocol::{
+    ApiError, DocumentPage, ErrorCode, Health, LoginRequest, LoginResponse, API_VERSION,
+    SERVICE_NAME,
+};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct CentralClient {
+    base: Url,
+    http: reqwest::Client,
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Parses what an officer typed into a service base URL.
+pub fn parse_base_url(input: &str) -> Result<Url> {
+    let trimmed = input.trim();
+    let mut url = Url::parse(trimmed).map_err(|_| Error::InvalidServerUrl(trimmed.into()))?;
+    if url.host().is_none() || url.cannot_be_a_base() {
+        return Err(Error::InvalidServerUrl(trimmed.into()));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return Err(Error::InsecureServerUrl(trimmed.into())),
+        _ => return Err(Error::InvalidServerUrl(trimmed.into())),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::InvalidServerUrl(trimmed.into()));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    Ok(url)
+}
+
+impl CentralClient {
+    pub fn new(base: &str) -> Result<Self> {
+        let base = parse_base_url(base)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("yiqifu-desktop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Unreachable {
+                url: base.to_string(),
+                detail: e.to_string(),
+            })?;
+        Ok(Self { base, http })
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        self.base
+            .join(path)
+            .map_err(|_| Error::InvalidServerUrl(self.base.to_string()))
+    }
+
+    async fn send(&self, req: RequestBuilder) -> Result<Response> {
+        req.send().await.map_err(|e| Error::Unreachable {
+            url: self.base.to_string(),
+            detail: without_url(&e),
+        })
+    }
+
+    /// Asks the service who it is; refuses anything that is not a compatible Yiqifu service.
+    pub async fn health(&self) -> Result<Health> {
+        let not_yiqifu = || Error::NotYiqifu {
+            url: self.base.to_string(),
+        };
+        let resp = self.send(self.http.get(self.url("api/v1/health")?)).await?;
+        if !resp.status().is_success() {
+            return Err(not_yiqifu());
+        }
+        let bytes = resp.bytes().await.map_err(|e| Error::Unreachable {
+            url: self.base.to_string(),
+            detail: without_url(&e),
+        })?;
+        let health: Health = serde_json::from_slice(&bytes).map_err(|_| not_yiqifu())?;
+        if health.service != SERVICE_NAME {
+            return Err(not_yiqifu());
+        }
+        if health.api_version != API_VERSION {
+            return Err(Error::IncompatibleApi(health.api_version));
+        }
+        Ok(health)
+    }
+
+    pub async fn login(&self, credit_code: &str, password: &str) -> Result<LoginResponse> {
+        let req = self
+            .http
+            .post(self.url("api/v1/auth/login")?)
+            .json(&LoginRequest {
+                credit_code: credit_code.into(),
+                password: password.into(),
+            });
+        decode(self.send(req).await?).await
+    }
+
+    pub async fn documents(
+        &self,
+        access_token: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<DocumentPage> {
+        let mut url = self.url("api/v1/catalog/documents")?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(c) = cursor {
+                q.append_pair("cursor", c);
+            }
+            q.append_pair("limit", &limit.to_string());
+        }
+        let req = self.http.get(url).bearer_auth(access_token);
+        decode(self.send(req).await?).await
+    }
+}
+
+/// reqwest's messages repeat the URL, query included; the caller already knows the server.
+fn without_url(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    if let Some(u) = e.url() {
+        s = s.replace(u.as_str(), "<url>");
+    }
+    s
+}
+
+async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T> {
+    let status = resp.status();
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| Error::MalformedResponse(format!("body cut short: {}", without_url(&e))))?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes)
+            .map_err(|e| Error::MalformedResponse(format!("{status}: {e}")));
+    }
+    let api: ApiError = serde_json::from_slice(&bytes)
+        .map_err(|_| Error::MalformedResponse(format!("{status} without an error body")))?;
+    Err(match (status, api.code) {
+        (_, ErrorCode::InvalidCredentials) => Error::InvalidCredentials,
+        (StatusCode::UNAUTHORIZED, _) => Error::SessionExpired,
+        _ => Error::Server {
+            status: status.as_u16(),
+            code: api.code,
+            message: api.message,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_https_and_loopback_http_only() {
+        assert!(parse_base_url("https://fuwu.example.cn").is_ok());
+        assert!(parse_base_url(" http://127.0.0.1:8650 ").is_ok());
+        assert!(parse_base_url("http://localhost:8650/").is_ok());
+        assert!(parse_base_url("http://[::1]:8650").is_ok());
+        assert!(matches!(
+            parse_base_url("http://fuwu.example.cn"),
+            Err(Error::InsecureServerUrl(_))
+        ));
+        assert!(matches!(
+            parse_base_url("ftp://fuwu.example.cn"),
+            Err(Error::InvalidServerUrl(_))
+        ));
+        assert!(matches!(
+            parse_base_url("fuwu.example.cn"),
+            Err(Error::InvalidServerUrl(_))
+        ));
+        assert!(matches!(
+            parse_base_url("https://user:pw@fuwu.example.cn"),
+            Err(Error::InvalidServerUrl(_))
+        ));
+    }
+
+    #[test]
+    fn keeps_a_path_prefix_and_joins_under_it() {
+        let c = CentralClient::new("https://gw.example.cn/yiqifu").unwrap();
+        assert_eq!(
+            c.url("api/v1/health").unwrap().as_str(),
+            "https://gw.example.cn/yiqifu/api/v1/health"
+        );
+    }
+}

@@ -1,0 +1,156 @@
+use serde::Serialize;
+use specta::Type;
+use yiqifu_protocol::{CreditCodeError, ErrorCode};
+
+/// The one error type of the core. The UI branches on [`Error::code`] and shows
+/// [`Error::message_zh`] or [`Error::message_en`]; neither ever carries a token or password.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no central service chosen yet")]
+    NotConfigured,
+    #[error("invalid server URL: {0}")]
+    InvalidServerUrl(String),
+    #[error("plain http to a non-loopback host: {0}")]
+    InsecureServerUrl(String),
+    #[error("cannot reach {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("{url} is not a Yiqifu central service")]
+    NotYiqifu { url: String },
+    #[error("the service speaks API version {0}")]
+    IncompatibleApi(u32),
+    #[error("malformed answer from the server: {0}")]
+    MalformedResponse(String),
+    #[error("{0}")]
+    InvalidCreditCode(#[from] CreditCodeError),
+    #[error("wrong credit code or password")]
+    InvalidCredentials,
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("the session has expired")]
+    SessionExpired,
+    #[error("keychain: {0}")]
+    Keychain(String),
+    #[error("server refused ({status}): {message}")]
+    Server {
+        status: u16,
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("no such document: {0}")]
+    NotFound(String),
+    #[error("the built-in demo server failed: {0}")]
+    DemoServer(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A stable code, never renamed once released: the UI matches on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotConfigured => "NOT_CONFIGURED",
+            Self::InvalidServerUrl(_) => "INVALID_SERVER_URL",
+            Self::InsecureServerUrl(_) => "INSECURE_SERVER_URL",
+            Self::Unreachable { .. } => "SERVER_UNREACHABLE",
+            Self::NotYiqifu { .. } => "NOT_A_YIQIFU_SERVICE",
+            Self::IncompatibleApi(_) => "INCOMPATIBLE_API",
+            Self::MalformedResponse(_) => "MALFORMED_RESPONSE",
+            Self::InvalidCreditCode(_) => "INVALID_CREDIT_CODE",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::NotSignedIn => "NOT_SIGNED_IN",
+            Self::SessionExpired => "SESSION_EXPIRED",
+            Self::Keychain(_) => "KEYCHAIN_UNAVAILABLE",
+            Self::Server { .. } => "SERVER_REFUSED",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::DemoServer(_) => "DEMO_SERVER_FAILED",
+            Self::Database(_) | Self::Migration(_) => "DATABASE_ERROR",
+            Self::Io(_) => "IO_ERROR",
+            Self::Json(_) => "STORED_DATA_INVALID",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            Self::NotConfigured => "尚未选择中央服务，请先选择内置演示服务或填写服务地址。".into(),
+            Self::InvalidServerUrl(u) => format!("服务地址“{u}”无法识别，请填写完整地址，例如 https://fuwu.example.gov.cn"),
+            Self::InsecureServerUrl(u) => format!("服务地址“{u}”未加密：除本机地址外只能使用 https://"),
+            Self::Unreachable { url, .. } => format!("无法连接到 {url}，请检查网络或服务地址；已缓存的数据不受影响。"),
+            Self::NotYiqifu { url } => format!("{url} 不是益企服中央服务，请核对服务地址。"),
+            Self::IncompatibleApi(v) => format!("中央服务的接口版本为 {v}，与本客户端不兼容，请升级客户端。"),
+            Self::MalformedResponse(_) => "服务器返回的数据格式有误，本次操作未生效，已缓存的数据不受影响。".into(),
+            Self::InvalidCreditCode(e) => e.to_string().split(" / ").next().unwrap_or_default().to_string(),
+            Self::InvalidCredentials => "统一社会信用代码或密码不正确，请重新输入。".into(),
+            Self::NotSignedIn => "尚未登录，请先登录。".into(),
+            Self::SessionExpired => "登录已过期，请重新登录；未同步的内容会保留。".into(),
+            Self::Keychain(_) => "无法访问系统钥匙串，登录凭据无法安全保存。Windows 请检查凭据管理器；macOS 请检查钥匙串访问；Linux 请安装并解锁 gnome-keyring 或 KWallet。".into(),
+            Self::Server { message, .. } => format!("服务器拒绝了请求：{}", message.split(" / ").next().unwrap_or(message)),
+            Self::NotFound(id) => format!("找不到文档 {id}，可能已被撤回。"),
+            Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
+            Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
+            Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
+            Self::Json(_) => "本地保存的数据无法读取，请重新同步。".into(),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            Self::NotConfigured => "No central service chosen yet: pick the built-in demo or enter a server URL.".into(),
+            Self::InvalidServerUrl(u) => format!("\"{u}\" is not a server URL: enter a full address such as https://fuwu.example.gov.cn"),
+            Self::InsecureServerUrl(u) => format!("\"{u}\" is not encrypted: only https:// is allowed, except on this computer."),
+            Self::Unreachable { url, .. } => format!("Cannot connect to {url}: check the network or the address. Cached data is unaffected."),
+            Self::NotYiqifu { url } => format!("{url} is not a Yiqifu central service: check the address."),
+            Self::IncompatibleApi(v) => format!("The central service speaks API version {v}, which this client does not: update the client."),
+            Self::MalformedResponse(_) => "The server sent a malformed answer; nothing was changed and cached data is unaffected.".into(),
+            Self::InvalidCreditCode(e) => e.to_string().split(" / ").nth(1).unwrap_or_default().to_string(),
+            Self::InvalidCredentials => "Wrong credit code or password: please try again.".into(),
+            Self::NotSignedIn => "Not signed in: please sign in first.".into(),
+            Self::SessionExpired => "Your session has expired: sign in again. Unsynced work is kept.".into(),
+            Self::Keychain(_) => "The system keychain cannot be used, so the sign-in cannot be stored safely. On Windows check Credential Manager; on macOS Keychain Access; on Linux install and unlock gnome-keyring or KWallet.".into(),
+            Self::Server { message, .. } => format!("The server refused the request: {}", message.split(" / ").nth(1).unwrap_or(message)),
+            Self::NotFound(id) => format!("Document {id} was not found; it may have been withdrawn."),
+            Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),
+            Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
+            Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),
+            Self::Json(_) => "Locally stored data could not be read: sync again.".into(),
+        }
+    }
+
+    /// Whether the error means the server could not be reached (the app is offline).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Self::Unreachable { .. })
+    }
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(e: &Error) -> Self {
+        Self {
+            code: e.code().into(),
+            message_zh: e.message_zh(),
+            message_en: e.message_en(),
+        }
+    }
+}
+
+impl From<Error> for ErrorInfo {
+    fn from(e: Error) -> Self {
+        // The technical detail goes to the log, never to the webview.
+        tracing::warn!(code = e.code(), error = %e, "command failed");
+        Self::from(&e)
+    }
+}

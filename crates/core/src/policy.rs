@@ -1,0 +1,210 @@
+//! The offline policy and guidance library (政策查询 / 防疫指导).
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::{Sqlite, Transaction};
+use yiqifu_protocol::{Document, DocumentKind, KeyCondition, PolicyLevel};
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// A row of the library list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub title: String,
+    pub level: PolicyLevel,
+    pub district: Option<String>,
+    pub issuer: String,
+    pub doc_number: Option<String>,
+    pub published_on: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+pub struct DocumentQuery {
+    pub kind: Option<DocumentKind>,
+    pub level: Option<PolicyLevel>,
+    /// Words to find in the title, issuer, document number or summary.
+    pub text: Option<String>,
+}
+
+type SummaryRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+pub async fn list(store: &Store, q: &DocumentQuery) -> Result<Vec<DocumentSummary>> {
+    let pattern = q
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("%{}%", escape_like(t)));
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT id, kind, title, level, district, issuer, doc_number, published_on, summary, tags
+         FROM documents
+         WHERE (?1 IS NULL OR kind = ?1)
+           AND (?2 IS NULL OR level = ?2)
+           AND (?3 IS NULL OR title LIKE ?3 ESCAPE '\\' OR issuer LIKE ?3 ESCAPE '\\'
+                OR IFNULL(doc_number, '') LIKE ?3 ESCAPE '\\' OR summary LIKE ?3 ESCAPE '\\')
+         ORDER BY published_on DESC, id",
+    )
+    .bind(q.kind.map(DocumentKind::as_str))
+    .bind(q.level.map(PolicyLevel::as_str))
+    .bind(pattern)
+    .fetch_all(store.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DocumentSummary {
+                id: r.0,
+                kind: parse_kind(&r.1)?,
+                title: r.2,
+                level: parse_level(&r.3)?,
+                district: r.4,
+                issuer: r.5,
+                doc_number: r.6,
+                published_on: r.7,
+                summary: r.8,
+                tags: serde_json::from_str(&r.9)?,
+            })
+        })
+        .collect()
+}
+
+fn parse_kind(s: &str) -> Result<DocumentKind> {
+    DocumentKind::parse(s).ok_or_else(|| Error::MalformedResponse(format!("kind {s}")))
+}
+
+fn parse_level(s: &str) -> Result<PolicyLevel> {
+    PolicyLevel::parse(s).ok_or_else(|| Error::MalformedResponse(format!("level {s}")))
+}
+
+pub async fn get(store: &Store, id: &str) -> Result<Document> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, kind, title, level, district, issuer, doc_number, published_on, effective_on,
+                expires_on, industries, tags, summary, body, key_conditions
+         FROM documents WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?;
+    let r = row.ok_or_else(|| Error::NotFound(id.to_string()))?;
+    let key_conditions: Vec<KeyCondition> = serde_json::from_str(&r.14)?;
+    Ok(Document {
+        id: r.0,
+        kind: parse_kind(&r.1)?,
+        title: r.2,
+        level: parse_level(&r.3)?,
+        district: r.4,
+        issuer: r.5,
+        doc_number: r.6,
+        published_on: r.7,
+        effective_on: r.8,
+        expires_on: r.9,
+        industries: serde_json::from_str(&r.10)?,
+        tags: serde_json::from_str(&r.11)?,
+        summary: r.12,
+        body: r.13,
+        key_conditions,
+    })
+}
+
+pub async fn count(store: &Store) -> Result<u32> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM documents")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+pub(crate) async fn upsert(
+    tx: &mut Transaction<'static, Sqlite>,
+    d: &Document,
+    generation: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO documents (id, kind, title, level, district, issuer, doc_number, published_on,
+             effective_on, expires_on, industries, tags, summary, body, key_conditions, pull_generation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+             level = excluded.level, district = excluded.district, issuer = excluded.issuer,
+             doc_number = excluded.doc_number, published_on = excluded.published_on,
+             effective_on = excluded.effective_on, expires_on = excluded.expires_on,
+             industries = excluded.industries, tags = excluded.tags, summary = excluded.summary,
+             body = excluded.body, key_conditions = excluded.key_conditions,
+             pull_generation = excluded.pull_generation",
+    )
+    .bind(&d.id)
+    .bind(d.kind.as_str())
+    .bind(&d.title)
+    .bind(d.level.as_str())
+    .bind(&d.district)
+    .bind(&d.issuer)
+    .bind(&d.doc_number)
+    .bind(&d.published_on)
+    .bind(&d.effective_on)
+    .bind(&d.expires_on)
+    .bind(serde_json::to_string(&d.industries)?)
+    .bind(serde_json::to_string(&d.tags)?)
+    .bind(&d.summary)
+    .bind(&d.body)
+    .bind(serde_json::to_string(&d.key_conditions)?)
+    .bind(generation)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM documents WHERE id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// After a full resync: whatever the new pull did not deliver is gone from the service.
+pub(crate) async fn sweep_older_than(
+    tx: &mut Transaction<'static, Sqlite>,
+    generation: i64,
+) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM documents WHERE pull_generation < ?")
+        .bind(generation)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,195 @@
+//! The desktop shell: thin command adapters over yiqifu-core, status events, and the built-in
+//! demo central service. Nothing here is logic a test would want to reach.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use specta::Type;
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Event};
+use yiqifu_core::secrets::Keychain;
+use yiqifu_core::{App, ServerChoice, Status};
+
+/// How often the app checks whether the central service answers.
+const PROBE_EVERY: Duration = Duration::from_secs(15);
+
+/// Sent whenever the status area would change.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct StatusChanged(pub Status);
+
+pub struct Shell {
+    pub app: Arc<App>,
+    pub data_dir: PathBuf,
+    demo: tokio::sync::Mutex<Option<yiqifu_central::Running>>,
+}
+
+impl Shell {
+    /// The URL of the built-in demo service, starting it on first use. Its database sits in
+    /// the app-data folder, so demo work survives a restart like real work does.
+    pub async fn demo_url(&self) -> yiqifu_core::Result<String> {
+        let mut demo = self.demo.lock().await;
+        if let Some(running) = demo.as_ref() {
+            return Ok(running.url());
+        }
+        let dir = self.data_dir.join("demo-central");
+        std::fs::create_dir_all(&dir)?;
+        let running = yiqifu_central::start_demo(Some(dir.join("central.sqlite")))
+            .await
+            .map_err(|e| yiqifu_core::Error::DemoServer(e.to_string()))?;
+        let url = running.url();
+        *demo = Some(running);
+        Ok(url)
+    }
+
+    pub async fn url_for(&self, choice: &ServerChoice) -> yiqifu_core::Result<String> {
+        match choice {
+            ServerChoice::Demo => self.demo_url().await,
+            ServerChoice::Url { url } => Ok(url.clone()),
+        }
+    }
+}
+
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_status,
+            commands::choose_server,
+            commands::demo_accounts,
+            commands::sign_in,
+            commands::sign_out,
+            commands::sync_now,
+            commands::list_documents,
+            commands::get_document,
+        ])
+        .events(collect_events![StatusChanged])
+}
+
+/// Where the app keeps its data: the OS app-data folder, or `YIQIFU_DATA_DIR` when set
+/// (portable installs, and tests that must not touch the officer's own data).
+fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("YIQIFU_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    handle
+        .path()
+        .app_data_dir()
+        .map_err(|e| format!("no app-data folder: {e}"))
+}
+
+async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
+    let app = shell.app.clone();
+    let mut rx = app.subscribe();
+    let emitter = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let status = rx.borrow_and_update().clone();
+            if let Err(e) = StatusChanged(status).emit(&emitter) {
+                tracing::warn!(error = %e, "status event not delivered");
+            }
+        }
+    });
+    match app.server().await {
+        Ok(Some(choice)) => match shell.url_for(&choice).await {
+            Ok(url) => {
+                if let Err(e) = app.resume(&url).await {
+                    tracing::warn!(code = e.code(), error = %e, "cannot resume the saved server");
+                }
+            }
+            Err(e) => tracing::warn!(code = e.code(), error = %e, "saved server unavailable"),
+        },
+        Ok(None) => {}
+        Err(e) => tracing::warn!(code = e.code(), error = %e, "cannot read the saved server"),
+    }
+    let mut was_online = app.status().online;
+    if was_online && app.status().signed_in {
+        let _ = app.sync_now().await;
+    }
+    loop {
+        tokio::time::sleep(PROBE_EVERY).await;
+        let online = app.probe().await.unwrap_or(false);
+        // Coming back online is the moment to catch up.
+        if online && !was_online && app.status().signed_in {
+            let _ = app.sync_now().await;
+        }
+        was_online = online;
+    }
+}
+
+pub fn run() -> ExitCode {
+    // Before any thread starts: on Linux a session keyring joined later is the joining
+    // thread's alone.
+    if let Err(e) = yiqifu_core::secrets::ensure_session_keyring() {
+        eprintln!("no session keyring: {e}; signing in will report the keychain as unavailable");
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |tauri_app| {
+            builder.mount_events(tauri_app);
+            let handle = tauri_app.handle().clone();
+            let dir = data_dir(&handle)?;
+            let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
+                .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
+            let shell = Arc::new(Shell {
+                app: Arc::new(app),
+                data_dir: dir,
+                demo: tokio::sync::Mutex::new(None),
+            });
+            tauri_app.manage(shell.clone());
+            tauri::async_runtime::spawn(background(handle, shell));
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("益企服桌面端无法启动 / Yiqifu Desktop could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The UI's bindings are generated from these Rust types; a stale committed file fails
+    /// here. `UPDATE_BINDINGS=1 cargo test -p yiqifu-desktop` rewrites it.
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let dir = tempfile_dir();
+        let fresh = dir.join("bindings.ts");
+        super::specta_builder()
+            .export(specta_typescript::Typescript::default(), &fresh)
+            .unwrap();
+        let fresh_text = std::fs::read_to_string(&fresh).unwrap();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed, &fresh_text).unwrap();
+            return;
+        }
+        let old = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            old == fresh_text,
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p yiqifu-desktop typescript_bindings` and commit it"
+        );
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("yiqifu-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { render, screen } from "@testing-library/react";
+import { App } from "antd";
+import StatusBar from "./StatusBar";
+import type { Status_Serialize as Status } from "../bindings";
+
+const base: Status = {
+  server: { kind: "demo" },
+  online: true,
+  account: null,
+  signed_in: true,
+  syncing: false,
+  outbox_queued: 3,
+  outbox_parked: 0,
+  last_sync_at: null,
+  document_count: 0,
+};
+
+function show(s: Status) {
+  return render(
+    <App>
+      <StatusBar status={s} />
+    </App>,
+  );
+}
+
+describe("StatusBar", () => {
+  it("shows online, the queue and that nothing was synced yet", () => {
+    show(base);
+    expect(screen.getByTestId("status-online").textContent).toContain("在线");
+    expect(screen.getByTestId("status-queued").textContent).toContain("3");
+    expect(screen.getByTestId("status-last-sync").textContent).toContain("尚未同步");
+    expect(screen.getByTestId("sync-now").hasAttribute("disabled")).toBe(false);
+  });
+
+  it("shows offline and disables sync now", () => {
+    show({ ...base, online: false });
+    expect(screen.getByTestId("status-offline").textContent).toContain("离线");
+    expect(screen.getByTestId("sync-now").hasAttribute("disabled")).toBe(true);
+  });
+
+  it("shows parked items only when there are some", () => {
+    show(base);
+    expect(screen.queryByText(/需处理/)).toBeNull();
+    show({ ...base, outbox_parked: 2 });
+    expect(screen.getByText(/需处理/)).toBeTruthy();
+  });
+});

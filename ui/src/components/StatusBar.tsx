@@ -1,0 +1,66 @@
+import { useState } from "react";
+import { App, Badge, Button, Space, Tag, Tooltip, Typography } from "antd";
+import { CloudOutlined, DisconnectOutlined, SyncOutlined } from "@ant-design/icons";
+import dayjs from "dayjs";
+import { commands, unwrap } from "../api";
+import type { Status_Serialize as Status } from "../bindings";
+import { errorText, toErrorInfo } from "../errors";
+import { useI18n } from "../i18n";
+
+/** Online state, queue, last sync and "sync now": visible on every page. */
+export default function StatusBar({ status }: { status: Status }) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const syncing = busy || status.syncing;
+
+  const syncNow = async () => {
+    setBusy(true);
+    try {
+      await unwrap(commands.syncNow());
+      void message.success(t("syncDone"));
+    } catch (e) {
+      void message.error(errorText(toErrorInfo(e), locale));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space size="middle" data-testid="status-bar">
+      {status.online ? (
+        <Tag icon={<CloudOutlined />} color="success" data-testid="status-online">
+          {t("online")}
+        </Tag>
+      ) : (
+        <Tooltip title={t("offlineHint")}>
+          <Tag icon={<DisconnectOutlined />} color="error" data-testid="status-offline">
+            {t("offline")}
+          </Tag>
+        </Tooltip>
+      )}
+      <Typography.Text data-testid="status-queued">
+        {t("queued")} <Badge count={status.outbox_queued} showZero color="#8c8c8c" /> {t("items")}
+      </Typography.Text>
+      {status.outbox_parked > 0 && (
+        <Typography.Text type="danger">
+          {t("parked")} <Badge count={status.outbox_parked} /> {t("items")}
+        </Typography.Text>
+      )}
+      <Typography.Text type="secondary" data-testid="status-last-sync">
+        {syncing
+          ? t("syncing")
+          : `${t("lastSync")}: ${status.last_sync_at ? dayjs(status.last_sync_at).format("YYYY-MM-DD HH:mm") : t("neverSynced")}`}
+      </Typography.Text>
+      <Button
+        size="small"
+        icon={<SyncOutlined spin={syncing} />}
+        disabled={syncing || !status.online}
+        onClick={() => void syncNow()}
+        data-testid="sync-now"
+      >
+        {t("syncNow")}
+      </Button>
+    </Space>
+  );
+}

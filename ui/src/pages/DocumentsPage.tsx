@@ -1,0 +1,187 @@
+import { useEffect, useState } from "react";
+import { Card, Descriptions, Drawer, Empty, Input, List, Segmented, Space, Spin, Table, Tag, Typography } from "antd";
+import { commands, unwrap } from "../api";
+import type {
+  Document_Serialize as Document,
+  DocumentKind,
+  DocumentSummary_Serialize as DocumentSummary,
+  ErrorInfo,
+  PolicyLevel,
+  Status_Serialize as Status,
+} from "../bindings";
+import ErrorAlert from "../components/ErrorAlert";
+import { toErrorInfo } from "../errors";
+import { useI18n } from "../i18n";
+import { levelColor, levelKey, paragraphs } from "../labels";
+
+type LevelFilter = PolicyLevel | "all";
+
+export default function DocumentsPage({ kind, status }: { kind: DocumentKind; status: Status }) {
+  const { t } = useI18n();
+  const [text, setText] = useState("");
+  const [level, setLevel] = useState<LevelFilter>("all");
+  const [rows, setRows] = useState<DocumentSummary[] | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  // Reload when the filters change or a sync brought new documents.
+  useEffect(() => {
+    let live = true;
+    unwrap(commands.listDocuments({ kind, level: level === "all" ? null : level, text: text || null }))
+      .then((r) => {
+        if (live) {
+          setRows(r);
+          setError(null);
+        }
+      })
+      .catch((e: unknown) => {
+        if (live) setError(toErrorInfo(e));
+      });
+    return () => {
+      live = false;
+    };
+  }, [kind, level, text, status.document_count, status.last_sync_at]);
+
+  const filtering = text !== "" || level !== "all";
+  const empty = status.syncing ? (
+    <Spin tip={t("emptySyncing")}>
+      <div style={{ height: 80 }} />
+    </Spin>
+  ) : (
+    <Empty description={filtering ? t("emptyNoMatch") : t("emptyNoData")} />
+  );
+
+  return (
+    <Card
+      title={kind === "policy" ? t("menuPolicies") : t("menuGuidance")}
+      extra={rows && <Typography.Text type="secondary">{`${rows.length} ${t("countSuffix")}`}</Typography.Text>}
+    >
+      <Space style={{ marginBottom: 16 }} wrap>
+        <Input.Search
+          allowClear
+          style={{ width: 360 }}
+          placeholder={t("searchPlaceholder")}
+          onSearch={setText}
+          data-testid="search"
+        />
+        <Segmented<LevelFilter>
+          value={level}
+          onChange={setLevel}
+          options={[
+            { label: t("levelAll"), value: "all" },
+            { label: t("levelNational"), value: "national" },
+            { label: t("levelMunicipal"), value: "municipal" },
+            { label: t("levelDistrict"), value: "district" },
+          ]}
+        />
+      </Space>
+      <ErrorAlert error={error} />
+      <Table<DocumentSummary>
+        data-testid="document-table"
+        rowKey="id"
+        size="middle"
+        loading={rows === null && !error}
+        dataSource={rows ?? []}
+        locale={{ emptyText: empty }}
+        pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
+        onRow={(r) => ({
+          onClick: () => {
+            setOpenId(r.id);
+          },
+          style: { cursor: "pointer" },
+        })}
+        columns={[
+          {
+            title: t("colTitle"),
+            dataIndex: "title",
+            render: (v: string) => <span data-testid="document-title">{v}</span>,
+          },
+          {
+            title: t("colLevel"),
+            dataIndex: "level",
+            width: 150,
+            render: (_: unknown, r) => (
+              <Tag color={levelColor[r.level]}>{r.district ?? t(levelKey[r.level])}</Tag>
+            ),
+          },
+          { title: t("colIssuer"), dataIndex: "issuer", width: 240 },
+          { title: t("colDate"), dataIndex: "published_on", width: 120 },
+        ]}
+      />
+      <DocumentDrawer id={openId} onClose={() => { setOpenId(null); }} />
+    </Card>
+  );
+}
+
+function DocumentDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const { t } = useI18n();
+  const [doc, setDoc] = useState<Document | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  useEffect(() => {
+    setDoc(null);
+    setError(null);
+    if (!id) return;
+    let live = true;
+    unwrap(commands.getDocument(id))
+      .then((d) => {
+        if (live) setDoc(d);
+      })
+      .catch((e: unknown) => {
+        if (live) setError(toErrorInfo(e));
+      });
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  return (
+    <Drawer open={id !== null} onClose={onClose} width={720} title={doc?.title} data-testid="document-drawer">
+      <ErrorAlert error={error} />
+      {doc && (
+        <>
+          <Descriptions column={2} size="small" bordered>
+            <Descriptions.Item label={t("colIssuer")} span={2}>{doc.issuer}</Descriptions.Item>
+            <Descriptions.Item label={t("colDocNumber")}>{doc.doc_number ?? t("none")}</Descriptions.Item>
+            <Descriptions.Item label={t("colLevel")}>
+              <Tag color={levelColor[doc.level]}>{doc.district ?? t(levelKey[doc.level])}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t("colDate")}>{doc.published_on}</Descriptions.Item>
+            <Descriptions.Item label={t("effectiveOn")}>{doc.effective_on}</Descriptions.Item>
+            <Descriptions.Item label={t("expiresOn")}>{doc.expires_on ?? t("none")}</Descriptions.Item>
+            <Descriptions.Item label={t("industries")}>{doc.industries.join("、")}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Paragraph style={{ marginTop: 16 }}>
+            {doc.tags.map((tag) => (
+              <Tag key={tag}>{tag}</Tag>
+            ))}
+          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{doc.summary}</Typography.Paragraph>
+          <Typography.Title level={5}>{t("keyConditions")}</Typography.Title>
+          <List
+            size="small"
+            bordered
+            dataSource={doc.key_conditions}
+            locale={{ emptyText: t("none") }}
+            renderItem={(c) => (
+              <List.Item>
+                <Space align="start">
+                  <Tag color="orange">{c.clause}</Tag>
+                  <span>{c.text}</span>
+                </Space>
+              </List.Item>
+            )}
+          />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {t("fullText")}
+          </Typography.Title>
+          <div className="doc-body">
+            {paragraphs(doc.body).map((p, i) => (
+              <p key={i}>{p}</p>
+            ))}
+          </div>
+        </>
+      )}
+    </Drawer>
+  );
+}

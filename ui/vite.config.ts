@@ -1,0 +1,20 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+export default defineConfig({
+  plugins: [react()],
+  // The app loads its pages from its own protocol; relative paths work under any base.
+  base: "./",
+  clearScreen: false,
+  build: {
+    outDir: "dist",
+    target: ["es2021", "safari15"],
+    chunkSizeWarningLimit: 2500,
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
+    setupFiles: ["src/test/setup.ts"],
+  },
+});

@@ -1,0 +1,250 @@
+//! `cargo xtask run | test`: the project's two set-up commands. They install what is missing
+//! (npm packages, the UI build, on Debian/Ubuntu the system packages, tauri-driver) so that a
+//! fresh clone needs nothing else.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// System packages the app, its build and its end-to-end tests need on Debian/Ubuntu.
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "librsvg2-dev",
+    "libxdo-dev",
+    "libssl-dev",
+    "webkit2gtk-driver",
+    "xvfb",
+    "xauth",
+    "dbus",
+    "keyutils",
+    "fonts-noto-cjk",
+    "imagemagick",
+];
+
+/// The tauri-driver release line: the Tauri 2 family, never the 3.0 alphas.
+const TAURI_DRIVER_VERSION: &str = "^2";
+
+struct Failure(String);
+
+type Result<T = ()> = std::result::Result<T, Failure>;
+
+fn fail<T>(msg: impl Into<String>) -> Result<T> {
+    Err(Failure(msg.into()))
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The build directory lives outside the clone so a fresh clone starts warm.
+fn target_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(d);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    home.join(".cache/yiqifu/target")
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+    c
+}
+
+fn run(step: &str, cmd: &mut Command) -> Result {
+    let started = Instant::now();
+    println!("==> {step}");
+    let status = cmd
+        .status()
+        .map_err(|e| Failure(format!("{step}: cannot start {:?}: {e}", cmd.get_program())))?;
+    println!("<== {step}: {:.1}s", started.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        fail(format!("{step} failed ({status})"))
+    }
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: geteuid has no preconditions.
+        unsafe { libc::geteuid() == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+fn dpkg_missing(packages: &[&str]) -> Vec<String> {
+    packages
+        .iter()
+        .filter(|p| {
+            !Command::new("dpkg-query")
+                .args(["-W", "-f=${Status}", p])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+                .unwrap_or(false)
+        })
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// On Debian/Ubuntu, installs the missing system packages when root, or says how.
+fn system_packages() -> Result {
+    if !cfg!(target_os = "linux") || !have("dpkg-query") {
+        return Ok(());
+    }
+    let missing = dpkg_missing(APT_PACKAGES);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list = missing.join(" ");
+    if !is_root() {
+        return fail(format!(
+            "missing system packages; install them with:\n  sudo apt-get update && sudo apt-get install -y {list}"
+        ));
+    }
+    run("apt-get update", Command::new("apt-get").args(["update", "-qq"]))?;
+    run(
+        &format!("apt-get install {list}"),
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+fn npm() -> Command {
+    let mut c = Command::new("npm");
+    c.current_dir(root().join("ui"));
+    c
+}
+
+/// Installs the UI's npm packages when the lock file changed since the last install.
+fn npm_install() -> Result {
+    let ui = root().join("ui");
+    let stamp = ui.join("node_modules/.package-lock.json");
+    let lock = ui.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => match (s.modified(), l.modified()) {
+            (Ok(s), Ok(l)) => s >= l,
+            _ => false,
+        },
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    run(
+        "npm ci",
+        npm().args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]),
+    )
+}
+
+fn ui_build() -> Result {
+    npm_install()?;
+    run("UI build", npm().args(["run", "build"]))
+}
+
+fn tauri_driver() -> Result {
+    if have("tauri-driver") {
+        return Ok(());
+    }
+    run(
+        "cargo install tauri-driver",
+        cargo().args([
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            TAURI_DRIVER_VERSION,
+        ]),
+    )
+}
+
+/// Runs the app on the built-in demo central service (or the one chosen before).
+fn cmd_run() -> Result {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return fail("no display: run it in a desktop session, or under `xvfb-run -a cargo xtask run`");
+    }
+    system_packages()?;
+    ui_build()?;
+    run("cargo build", cargo().args(["build", "--workspace"]))?;
+    let exe = target_dir().join("debug").join(format!("yiqifu-desktop{}", std::env::consts::EXE_SUFFIX));
+    let mut c = Command::new(&exe);
+    c.current_dir(root());
+    run("yiqifu-desktop", &mut c)
+}
+
+/// Every check CI runs, in the order that fails fastest.
+fn cmd_test() -> Result {
+    let started = Instant::now();
+    system_packages()?;
+    if cfg!(target_os = "linux") {
+        tauri_driver()?;
+    }
+    run("cargo fmt --check", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    npm_install()?;
+    run("UI lint", npm().args(["run", "lint"]))?;
+    run("UI unit tests", npm().args(["run", "test"]))?;
+    // The app embeds ui/dist, so the UI is built before any cargo command touches the app.
+    ui_build()?;
+    run(
+        "cargo clippy",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    )?;
+    // The end-to-end suite drives the built app binary, so build it before the tests run.
+    run("cargo build", cargo().args(["build", "--workspace"]))?;
+    let mut test = if cfg!(target_os = "linux") && have("dbus-run-session") {
+        // A private bus for the run: nothing the app's WebKit starts outlives the tests.
+        let mut c = Command::new("dbus-run-session");
+        c.arg("--").arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+        c
+    } else {
+        cargo()
+    };
+    run(
+        "cargo test",
+        test.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]),
+    )?;
+    println!("all checks passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "run" => cmd_run(),
+        "test" => cmd_test(),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test>\n  run   build and start the app on the built-in demo central service\n  test  every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg)) => {
+            eprintln!("xtask {task}: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
