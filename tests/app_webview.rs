@@ -1,1 +1,181 @@
+//! The real app binary in a real webview (WebKitGTK through tauri-driver, under Xvfb):
+//! what an officer does on first start, and what they see when the service is gone.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use fantoccini::Client;
+use yiqifu_tests::webdriver::{
+    screenshot, texts, wait_css, wait_xpath, Driver, Result, Xvfb,
+};
+use yiqifu_tests::{dead_address, demo_login, serve};
+
+/// One app at a time: two WebKit processes on two cores make both slow and flaky.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn catalog_titles() -> HashSet<String> {
+    yiqifu_central::seed::demo_catalog()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.title)
+        .collect()
+}
+
+/// Runs one WebDriver session; on failure saves a screenshot next to the others.
+async fn session<F>(driver: &Driver, name: &str, steps: F)
+where
+    F: for<'c> AsyncFnOnce(&'c Client) -> Result,
+{
+    let client = driver.session().await.expect("a WebDriver session with the app");
+    let outcome = steps(&client).await;
+    if outcome.is_err() {
+        if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
+            eprintln!("failure screenshot: {}", p.display());
+        }
+    }
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        panic!("{name}: {e}");
+    }
+}
+
+async fn click(c: &Client, css: &str) -> Result {
+    wait_css(c, css).await?.click().await?;
+    Ok(())
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) -> Result {
+    let input = wait_css(c, css).await?;
+    input.clear().await?;
+    // Select-all and delete as well: React must see the field emptied.
+    input.send_keys("\u{E009}a\u{E003}").await?;
+    input.send_keys(text).await?;
+    Ok(())
+}
+
+/// Waits for the error alert to carry `code`, and returns its text.
+async fn error_with_code(c: &Client, code: &str) -> Result<String> {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = wait_css(c, "[data-testid=error-alert]").await {
+            if e.attr("data-code").await?.as_deref() == Some(code) {
+                return Ok(e.text().await?);
+            }
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("no error alert with code {code}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits for the policy list and checks every title shown is a demo catalog title.
+async fn policy_titles(c: &Client) -> Result<Vec<String>> {
+    wait_css(c, "[data-testid=document-title]").await?;
+    let shown = texts(c, "[data-testid=document-title]").await?;
+    let catalog = catalog_titles();
+    if shown.is_empty() || !shown.iter().all(|t| catalog.contains(t)) {
+        return Err(format!("unexpected titles: {shown:?}").into());
+    }
+    if !shown.iter().all(|t| t.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))) {
+        return Err(format!("titles are not in Chinese: {shown:?}").into());
+    }
+    Ok(shown)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_server_sign_in_shows_the_policies() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+
+    session(&driver, "demo", async |c| {
+        wait_css(c, "[data-testid=setup-page]").await?;
+        click(c, "[data-testid=connect]").await?;
+        wait_css(c, "[data-testid=sign-in-page]").await?;
+        click(c, "[data-testid=demo-account]").await?;
+        click(c, "[data-testid=sign-in]").await?;
+        let titles = policy_titles(c).await?;
+        wait_css(c, "[data-testid=status-online]").await?;
+        let name = wait_css(c, "[data-testid=enterprise-name]").await?.text().await?;
+        if name != yiqifu_central::seed::DEMO_ENTERPRISES[0].name {
+            return Err(format!("signed in as {name:?}").into());
+        }
+        let shot = screenshot(c, "demo-policies").await?;
+        eprintln!("screenshot: {} ({} titles)", shot.display(), titles.len());
+
+        // A policy opens with its key conditions.
+        click(c, "[data-testid=document-title]").await?;
+        wait_xpath(c, "//*[contains(@class,'ant-drawer')]//*[text()='关键指引条件']").await?;
+        screenshot(c, "demo-policy-detail").await?;
+        Ok(())
+    })
+    .await;
+    // The demo server kept its database in the app-data folder.
+    assert!(data.path().join("demo-central/central.sqlite").exists());
+    assert!(data.path().join("yiqifu.sqlite").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_explained_and_the_list_survives_going_offline() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let not_yiqifu = serve(axum::Router::new().route("/api/v1/health", get(|| async { "OK" }))).await;
+    let xvfb = Xvfb::start();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    let (code, password) = demo_login();
+    let url = central.url();
+
+    session(&driver, "online", async |c| {
+        wait_css(c, "[data-testid=setup-page]").await?;
+        wait_xpath(c, "//span[text()='服务地址']").await?.click().await?;
+
+        type_into(c, "[data-testid=server-url-input]", &format!("http://{}", dead_address())).await?;
+        click(c, "[data-testid=connect]").await?;
+        let text = error_with_code(c, "SERVER_UNREACHABLE").await?;
+        if !text.contains("无法连接") {
+            return Err(format!("unreachable message: {text}").into());
+        }
+
+        type_into(c, "[data-testid=server-url-input]", &format!("http://{not_yiqifu}")).await?;
+        click(c, "[data-testid=connect]").await?;
+        let text = error_with_code(c, "NOT_A_YIQIFU_SERVICE").await?;
+        if !text.contains("不是益企服中央服务") {
+            return Err(format!("not-yiqifu message: {text}").into());
+        }
+
+        type_into(c, "[data-testid=server-url-input]", &url).await?;
+        click(c, "[data-testid=connect]").await?;
+        wait_css(c, "[data-testid=sign-in-page]").await?;
+        type_into(c, "input[data-testid=credit-code]", &code).await?;
+        type_into(c, "input[data-testid=password]", "wrong-password").await?;
+        click(c, "[data-testid=sign-in]").await?;
+        let text = error_with_code(c, "INVALID_CREDENTIALS").await?;
+        if !text.contains("密码不正确") {
+            return Err(format!("wrong-password message: {text}").into());
+        }
+        type_into(c, "input[data-testid=password]", password).await?;
+        click(c, "[data-testid=sign-in]").await?;
+        policy_titles(c).await?;
+        Ok(())
+    })
+    .await;
+
+    central.stop().await;
+
+    session(&driver, "offline", async |c| {
+        policy_titles(c).await?;
+        wait_css(c, "[data-testid=status-offline]").await?;
+        wait_css(c, "[data-testid=offline-banner]").await?;
+        let shot = screenshot(c, "offline-restart").await?;
+        eprintln!("screenshot: {}", shot.display());
+        Ok(())
+    })
+    .await;
+}

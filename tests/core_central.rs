@@ -1,1 +1,263 @@
+//! The core against a real `yiqifu-central` over HTTP, and against servers that misbehave.
 
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::json;
+use yiqifu_core::policy::DocumentQuery;
+use yiqifu_core::{App, ServerChoice};
+use yiqifu_protocol::{DocumentKind, PolicyLevel};
+use yiqifu_tests::{dead_address, demo_login, serve, serve_on, test_keychain};
+
+fn url_choice(url: &str) -> ServerChoice {
+    ServerChoice::Url { url: url.into() }
+}
+
+async fn signed_in_app(dir: &std::path::Path, test: &str, url: &str) -> App {
+    let app = App::open(dir, test_keychain(test)).await.unwrap();
+    app.choose_server(url_choice(url), url).await.unwrap();
+    let (code, pw) = demo_login();
+    app.sign_in(&code, pw).await.unwrap();
+    app
+}
+
+#[tokio::test]
+async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let expected = yiqifu_central::seed::demo_catalog().unwrap();
+
+    let app = signed_in_app(dir.path(), "offline", &url).await;
+    let status = app.status();
+    assert!(status.online && status.signed_in);
+    assert_eq!(status.account.as_ref().unwrap().district, "浦东新区");
+
+    let stats = app.sync_now().await.unwrap();
+    assert_eq!(stats.upserted as usize, expected.len());
+    assert!(stats.full_resync);
+    let all = app.documents(&DocumentQuery::default()).await.unwrap();
+    assert_eq!(all.len(), expected.len());
+    assert!(app.status().last_sync_at.is_some());
+
+    // Every document arrives whole, key conditions included.
+    for want in &expected {
+        let got = app.document(&want.id).await.unwrap();
+        assert_eq!(&got, want);
+    }
+    // Filters work on the local copy.
+    let policies = app
+        .documents(&DocumentQuery {
+            kind: Some(DocumentKind::Policy),
+            level: Some(PolicyLevel::Municipal),
+            text: None,
+        })
+        .await
+        .unwrap();
+    let n = expected
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Policy && d.level == PolicyLevel::Municipal)
+        .count();
+    assert_eq!(policies.len(), n);
+    let first_title = &expected[0].title;
+    let found = app
+        .documents(&DocumentQuery {
+            text: Some(first_title.chars().take(6).collect()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(found.iter().any(|d| &d.title == first_title));
+
+    // A second sync has nothing new.
+    assert_eq!(app.sync_now().await.unwrap().upserted, 0);
+
+    // Quit; the server goes away; start again.
+    app.store().close().await;
+    drop(app);
+    central.stop().await;
+    let app = App::open(dir.path(), test_keychain("offline")).await.unwrap();
+    assert!(!app.resume(&url).await.unwrap());
+    let status = app.status();
+    assert!(!status.online);
+    assert_eq!(status.server, Some(url_choice(&url)));
+    assert_eq!(status.document_count as usize, expected.len());
+    assert_eq!(
+        app.documents(&DocumentQuery::default()).await.unwrap().len(),
+        expected.len()
+    );
+    let err = app.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "SERVER_UNREACHABLE");
+    assert_eq!(app.status().document_count as usize, expected.len());
+    assert!(app.status().account.is_some());
+    app.sign_out().await.unwrap();
+    assert!(!app.status().signed_in);
+    assert_eq!(app.status().account, None);
+    assert_eq!(app.sync_now().await.unwrap_err().code(), "NOT_SIGNED_IN");
+}
+
+#[tokio::test]
+async fn incremental_pull_applies_new_documents_and_tombstones() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in_app(dir.path(), "incremental", &url).await;
+    app.sync_now().await.unwrap();
+    let catalog = yiqifu_central::seed::demo_catalog().unwrap();
+
+    let mut extra = catalog[0].clone();
+    extra.id = "pol-test-new".into();
+    extra.title = "关于延长复工复产专窗服务时间的通知".into();
+    let mut conn = central.db.acquire().await.unwrap();
+    yiqifu_central::catalog::publish(&mut conn, &extra).await.unwrap();
+    assert!(yiqifu_central::catalog::withdraw(&mut conn, &catalog[0].id)
+        .await
+        .unwrap());
+    drop(conn);
+
+    let stats = app.sync_now().await.unwrap();
+    assert_eq!((stats.upserted, stats.removed, stats.full_resync), (1, 1, false));
+    assert_eq!(
+        app.document("pol-test-new").await.unwrap().title,
+        extra.title
+    );
+    assert_eq!(
+        app.document(&catalog[0].id).await.unwrap_err().code(),
+        "NOT_FOUND"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_cursor_triggers_a_full_resync_that_sweeps_stale_rows() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in_app(dir.path(), "resync", &url).await;
+    app.sync_now().await.unwrap();
+    let total = app.status().document_count;
+
+    // A row the service never had, and a cursor it never issued.
+    sqlx_exec(
+        &app,
+        "INSERT INTO documents (id, kind, title, level, issuer, published_on, effective_on,
+             industries, tags, summary, body, key_conditions)
+         SELECT 'stale', kind, title, level, issuer, published_on, effective_on, industries,
+             tags, summary, body, key_conditions FROM documents LIMIT 1",
+    )
+    .await;
+    sqlx_exec(&app, "UPDATE sync_cursors SET cursor = 'd1.999999'").await;
+
+    let stats = app.sync_now().await.unwrap();
+    assert!(stats.full_resync);
+    assert_eq!(stats.removed, 1);
+    assert_eq!(app.status().document_count, total);
+    assert_eq!(app.document("stale").await.unwrap_err().code(), "NOT_FOUND");
+}
+
+async fn sqlx_exec(app: &App, sql: &str) {
+    let mut tx = app.store().write().await.unwrap();
+    sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_and_nothing_changes() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path(), test_keychain("wrongpw")).await.unwrap();
+    app.choose_server(url_choice(&url), &url).await.unwrap();
+    let (code, _) = demo_login();
+    let err = app.sign_in(&code, "not-the-password").await.unwrap_err();
+    assert_eq!(err.code(), "INVALID_CREDENTIALS");
+    assert!(err.message_zh().contains("密码不正确"));
+    assert!(!app.status().signed_in);
+    assert_eq!(app.status().account, None);
+
+    let err = app.sign_in("91350100M000100Y44", "x").await.unwrap_err();
+    assert_eq!(err.code(), "INVALID_CREDIT_CODE");
+    assert!(err.message_zh().contains("校验位"));
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path(), test_keychain("unreachable")).await.unwrap();
+    let url = format!("http://{}", dead_address());
+    let err = app.choose_server(url_choice(&url), &url).await.unwrap_err();
+    assert_eq!(err.code(), "SERVER_UNREACHABLE");
+    assert!(err.message_zh().contains("无法连接"));
+    assert_eq!(app.status().server, None);
+
+    let err = app
+        .choose_server(url_choice("http://fuwu.example.cn"), "http://fuwu.example.cn")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INSECURE_SERVER_URL");
+}
+
+#[tokio::test]
+async fn a_server_that_is_not_yiqifu_is_refused() {
+    let plain = serve(Router::new().route("/api/v1/health", get(|| async { "OK" }))).await;
+    let other = serve(Router::new().route(
+        "/api/v1/health",
+        get(|| async { axum::Json(json!({"service": "other", "api_version": 1, "version": "1", "demo": false})) }),
+    ))
+    .await;
+    let none = serve(Router::new()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path(), test_keychain("notyiqifu")).await.unwrap();
+    for addr in [plain, other, none] {
+        let url = format!("http://{addr}");
+        let err = app.choose_server(url_choice(&url), &url).await.unwrap_err();
+        assert_eq!(err.code(), "NOT_A_YIQIFU_SERVICE", "{url}");
+    }
+    let newer = serve(Router::new().route(
+        "/api/v1/health",
+        get(|| async { axum::Json(json!({"service": "yiqifu-central", "api_version": 2, "version": "9", "demo": false})) }),
+    ))
+    .await;
+    let url = format!("http://{newer}");
+    let err = app.choose_server(url_choice(&url), &url).await.unwrap_err();
+    assert_eq!(err.code(), "INCOMPATIBLE_API");
+    assert_eq!(app.status().server, None);
+}
+
+fn health_ok() -> Router {
+    Router::new().route(
+        "/api/v1/health",
+        get(|| async {
+            axum::Json(json!({"service": "yiqifu-central", "api_version": 1, "version": "0", "demo": false}))
+        }),
+    )
+}
+
+#[tokio::test]
+async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
+    // First a real sync, so there is a cache to keep.
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let addr = central.addr;
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in_app(dir.path(), "malformed", &url).await;
+    app.sync_now().await.unwrap();
+    let before = app.documents(&DocumentQuery::default()).await.unwrap();
+    central.stop().await;
+
+    // The same address now answers garbage.
+    let bad = health_ok()
+        .route(
+            "/api/v1/catalog/documents",
+            get(|| async { ([("content-type", "application/json")], "{\"items\": [1, 2") }),
+        )
+        .route("/api/v1/auth/login", post(|| async { "<html>gateway</html>" }));
+    serve_on(bad, addr).await;
+    let err = app.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "MALFORMED_RESPONSE");
+    assert!(err.message_zh().contains("格式有误"));
+    assert_eq!(app.documents(&DocumentQuery::default()).await.unwrap(), before);
+
+    let (code, pw) = demo_login();
+    let err = app.sign_in(&code, pw).await.unwrap_err();
+    assert_eq!(err.code(), "MALFORMED_RESPONSE");
+    assert_eq!(app.documents(&DocumentQuery::default()).await.unwrap(), before);
+}

@@ -1,1 +1,39 @@
 //! Shared helpers for the end-to-end tests.
+
+use std::net::SocketAddr;
+
+use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
+use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
+
+pub mod webdriver;
+
+/// A keychain namespace of this test's own, in the real OS keychain.
+pub fn test_keychain(test: &str) -> Keychain {
+    ensure_session_keyring().expect("a session keyring for the test");
+    Keychain::new(&format!("yiqifu-test-{test}-{}", std::process::id()))
+}
+
+/// The first demo enterprise's credit code and password.
+pub fn demo_login() -> (String, &'static str) {
+    (DEMO_ENTERPRISES[0].credit_code(), DEMO_PASSWORD)
+}
+
+/// Serves `router` on a loopback port of its own, for servers that misbehave on purpose.
+pub async fn serve(router: axum::Router) -> SocketAddr {
+    serve_on(router, SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+pub async fn serve_on(router: axum::Router, addr: SocketAddr) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
+}
+
+/// A loopback address nothing listens on.
+pub fn dead_address() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("local addr")
+}

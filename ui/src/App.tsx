@@ -16,6 +16,7 @@ export default function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [status, setStatus] = useState<Status | null>(null);
   const [changingServer, setChangingServer] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
 
   const setLocale = useCallback((l: Locale) => {
     saveLocale(l);
@@ -67,16 +68,23 @@ export default function App() {
         onCancel={status.server ? () => { setChangingServer(false); } : undefined}
       />
     );
-  } else if (!status.signed_in) {
+  } else if (!status.account || signingIn) {
     page = (
       <SignInPage
         status={status}
-        onSignedIn={() => void refresh()}
-        onChangeServer={() => { setChangingServer(true); }}
+        onSignedIn={() => {
+          setSigningIn(false);
+          void refresh();
+        }}
+        onChangeServer={() => {
+          setChangingServer(true);
+        }}
+        onCancel={status.account ? () => { setSigningIn(false); } : undefined}
       />
     );
   } else {
-    page = <MainLayout status={status} />;
+    // Signed in once on this computer: the cached work stays readable without a session.
+    page = <MainLayout status={status} onSignIn={() => { setSigningIn(true); }} />;
   }
 
   return (

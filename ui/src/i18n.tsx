@@ -22,6 +22,11 @@ const dict = {
   syncing: { zh: "正在同步…", en: "Syncing…" },
   syncDone: { zh: "同步完成", en: "Sync complete" },
   signOut: { zh: "退出登录", en: "Sign out" },
+  sessionGone: {
+    zh: "登录已失效：本地数据照常可用，重新登录后才能同步。",
+    en: "Your session has ended: local data stays available; sign in again to sync.",
+  },
+  signInAgain: { zh: "重新登录", en: "Sign in again" },
   changeServer: { zh: "更换服务", en: "Change service" },
   setupTitle: { zh: "选择中央服务", en: "Choose the central service" },
   setupIntro: {

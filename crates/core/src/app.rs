@@ -43,9 +43,10 @@ impl ServerChoice {
 pub struct Status {
     pub server: Option<ServerChoice>,
     pub online: bool,
-    /// The enterprise last signed in on this computer (kept after sign-out to fill the form).
+    /// The enterprise signed in on this computer, until it signs out. Its cached work stays
+    /// readable even when the session is gone (expired, or a keychain that forgot it).
     pub account: Option<EnterpriseProfile>,
-    /// Whether a session token is in the keychain.
+    /// Whether a session token is in the keychain: syncing needs one.
     pub signed_in: bool,
     pub syncing: bool,
     pub outbox_queued: u32,
@@ -254,10 +255,13 @@ impl App {
         Ok(resp.enterprise)
     }
 
+    /// Forgets the session and the account on this computer. The cached catalog stays: it is
+    /// public and the next account needs it too.
     pub async fn sign_out(&self) -> Result<()> {
         if let Some(k) = self.account_key().await? {
             self.keychain.delete(&k)?;
         }
+        self.store.delete_setting(ACCOUNT_KEY).await?;
         self.publish().await
     }
 

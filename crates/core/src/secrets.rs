@@ -84,19 +84,18 @@ pub fn ensure_session_keyring() -> std::io::Result<()> {
     const KEYCTL_GET_KEYRING_ID: libc::c_long = 0;
     const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
     const KEY_SPEC_SESSION_KEYRING: libc::c_long = -3;
-    // SAFETY: keyctl with these operations takes only integer arguments and a null name.
-    let id = unsafe {
-        libc::syscall(
-            libc::SYS_keyctl,
-            KEYCTL_GET_KEYRING_ID,
-            KEY_SPEC_SESSION_KEYRING,
-            0 as libc::c_long,
-        )
+    const KEY_SPEC_USER_SESSION_KEYRING: libc::c_long = -5;
+    let keyring_id = |spec: libc::c_long| {
+        // SAFETY: KEYCTL_GET_KEYRING_ID takes only integer arguments.
+        unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_GET_KEYRING_ID, spec, 0 as libc::c_long) }
     };
-    if id >= 0 {
+    // Without a session keyring of its own, a process is handed the user-session keyring,
+    // which keyutils' store cannot use; only a distinct session keyring will do.
+    let session = keyring_id(KEY_SPEC_SESSION_KEYRING);
+    if session >= 0 && session != keyring_id(KEY_SPEC_USER_SESSION_KEYRING) {
         return Ok(());
     }
-    // SAFETY: as above; a null name asks for a new anonymous keyring.
+    // SAFETY: a null name asks for a new anonymous keyring; no memory is passed.
     let joined = unsafe {
         libc::syscall(
             libc::SYS_keyctl,

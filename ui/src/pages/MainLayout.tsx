@@ -8,7 +8,7 @@ import StatusBar from "../components/StatusBar";
 import { useI18n } from "../i18n";
 import DocumentsPage from "./DocumentsPage";
 
-export default function MainLayout({ status }: { status: Status }) {
+export default function MainLayout({ status, onSignIn }: { status: Status; onSignIn: () => void }) {
   const { t } = useI18n();
   const [page, setPage] = useState<DocumentKind>("policy");
 
@@ -57,6 +57,19 @@ export default function MainLayout({ status }: { status: Status }) {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24, overflow: "auto" }}>
+          {!status.signed_in && (
+            <Alert
+              type="info"
+              showIcon
+              message={t("sessionGone")}
+              action={
+                <Button size="small" type="primary" onClick={onSignIn} data-testid="sign-in-again">
+                  {t("signInAgain")}
+                </Button>
+              }
+              style={{ marginBottom: 16 }}
+            />
+          )}
           {!status.online && (
             <Alert type="warning" showIcon message={t("offlineHint")} style={{ marginBottom: 16 }} data-testid="offline-banner" />
           )}

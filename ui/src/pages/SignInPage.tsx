@@ -11,6 +11,7 @@ interface Props {
   status: Status;
   onSignedIn: () => void;
   onChangeServer: () => void;
+  onCancel?: (() => void) | undefined;
 }
 
 interface Fields {
@@ -18,7 +19,7 @@ interface Fields {
   password: string;
 }
 
-export default function SignInPage({ status, onSignedIn, onChangeServer }: Props) {
+export default function SignInPage({ status, onSignedIn, onChangeServer, onCancel }: Props) {
   const { t } = useI18n();
   const [form] = Form.useForm<Fields>();
   const [busy, setBusy] = useState(false);
@@ -85,9 +86,13 @@ export default function SignInPage({ status, onSignedIn, onChangeServer }: Props
               <Button type="primary" htmlType="submit" loading={busy} data-testid="sign-in">
                 {t("signIn")}
               </Button>
-              <Button type="link" onClick={onChangeServer} data-testid="change-server">
-                {t("changeServer")}
-              </Button>
+              {onCancel ? (
+                <Button onClick={onCancel}>{t("back")}</Button>
+              ) : (
+                <Button type="link" onClick={onChangeServer} data-testid="change-server">
+                  {t("changeServer")}
+                </Button>
+              )}
             </Space>
           </Form>
         </Card>

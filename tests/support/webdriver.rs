@@ -1,0 +1,222 @@
+//! Drives the real app binary in a real webview: Xvfb, tauri-driver, WebKitWebDriver.
+//! Every prerequisite that is missing fails the test with what to install; nothing skips.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+/// `target/<profile>/`, found from this test binary in `target/<profile>/deps/`.
+pub fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .expect("test binaries live in target/<profile>/deps")
+}
+
+pub fn app_binary() -> PathBuf {
+    let bin = profile_dir().join(format!("yiqifu-desktop{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first (`cargo build --workspace`, as `cargo xtask test` does)",
+        bin.display()
+    );
+    bin
+}
+
+/// Where screenshots go: `target/e2e/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = profile_dir()
+        .parent()
+        .map(|t| t.join("e2e"))
+        .unwrap_or_else(|| PathBuf::from("e2e"));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn require(name: &str, how: &str) -> PathBuf {
+    find_program(name).unwrap_or_else(|| panic!("{name} not found: {how}"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < timeout, "{what} not ready after {timeout:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn terminate(child: &mut Child) {
+    // SIGTERM, never SIGKILL: tauri-driver only stops its WebKitWebDriver on TERM/INT.
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A virtual X display of its own (a session's DISPLAY is not trusted: CI has none).
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    pub fn start() -> Self {
+        let xvfb = require("Xvfb", "install the xvfb package (`cargo xtask test` does)");
+        for n in 90..140 {
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let child = Command::new(&xvfb)
+                .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            let mut me = Self {
+                child,
+                display: format!(":{n}"),
+            };
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(10) {
+                if Path::new(&socket).exists() {
+                    return me;
+                }
+                if let Ok(Some(_)) = me.child.try_wait() {
+                    break; // lost a race for this display; try the next
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            terminate(&mut me.child);
+        }
+        panic!("no free X display between :90 and :139");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        terminate(&mut self.child);
+    }
+}
+
+/// tauri-driver on ports of its own; the app it starts inherits `envs`.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start(display: &str, envs: &[(&str, &Path)]) -> Self {
+        let driver = require(
+            "tauri-driver",
+            "run `cargo install tauri-driver --locked --version ^2` (`cargo xtask test` does)",
+        );
+        require(
+            "WebKitWebDriver",
+            "install the webkit2gtk-driver package (`cargo xtask test` does)",
+        );
+        let port = free_port();
+        let native = free_port();
+        let mut cmd = Command::new(driver);
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", display)
+            .env_remove("WAYLAND_DISPLAY")
+            // Software rendering: no GPU here, and none needed.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .stdout(Stdio::null());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start tauri-driver");
+        let mut me = Self { child, port };
+        wait_until("tauri-driver", Duration::from_secs(20), || {
+            TcpStream::connect(("127.0.0.1", me.port)).is_ok()
+        });
+        if let Ok(Some(status)) = me.child.try_wait() {
+            panic!("tauri-driver exited at start: {status}");
+        }
+        me
+    }
+
+    /// A WebDriver session: the app starts, its window opens.
+    pub async fn session(&self) -> Result<Client> {
+        // Two rustls crypto providers are linked in (fantoccini's and reqwest's); name one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await?;
+        Ok(client)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        terminate(&mut self.child);
+    }
+}
+
+pub const WAIT: Duration = Duration::from_secs(30);
+
+pub async fn wait_css(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    Ok(c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?)
+}
+
+pub async fn wait_xpath(c: &Client, xpath: &str) -> Result<fantoccini::elements::Element> {
+    Ok(c.wait().at_most(WAIT).for_element(Locator::XPath(xpath)).await?)
+}
+
+pub async fn texts(c: &Client, css: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await? {
+        out.push(e.text().await?);
+    }
+    Ok(out)
+}
+
+pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
+    let png = c.screenshot().await?;
+    let path = screenshot_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png)?;
+    Ok(path)
+}
