@@ -2,18 +2,15 @@
 //! what an officer does on first start, and what they see when the service is gone.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use fantoccini::Client;
-use yiqifu_tests::webdriver::{
-    screenshot, texts, wait_css, wait_xpath, Driver, Result, Xvfb,
-};
+use yiqifu_tests::webdriver::{screenshot, texts, wait_css, wait_xpath, Driver, Result, Xvfb};
 use yiqifu_tests::{dead_address, demo_login, serve};
 
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn catalog_titles() -> HashSet<String> {
     yiqifu_central::seed::demo_catalog()
@@ -28,7 +25,10 @@ async fn session<F>(driver: &Driver, name: &str, steps: F)
 where
     F: for<'c> AsyncFnOnce(&'c Client) -> Result,
 {
-    let client = driver.session().await.expect("a WebDriver session with the app");
+    let client = driver
+        .session()
+        .await
+        .expect("a WebDriver session with the app");
     let outcome = steps(&client).await;
     if outcome.is_err() {
         if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
@@ -79,7 +79,10 @@ async fn policy_titles(c: &Client) -> Result<Vec<String>> {
     if shown.is_empty() || !shown.iter().all(|t| catalog.contains(t)) {
         return Err(format!("unexpected titles: {shown:?}").into());
     }
-    if !shown.iter().all(|t| t.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))) {
+    if !shown
+        .iter()
+        .all(|t| t.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)))
+    {
         return Err(format!("titles are not in Chinese: {shown:?}").into());
     }
     Ok(shown)
@@ -87,7 +90,7 @@ async fn policy_titles(c: &Client) -> Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_server_sign_in_shows_the_policies() {
-    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _one = SERIAL.lock().await;
     yiqifu_core::secrets::ensure_session_keyring().unwrap();
     let xvfb = Xvfb::start();
     let data = tempfile::tempdir().unwrap();
@@ -101,7 +104,10 @@ async fn demo_server_sign_in_shows_the_policies() {
         click(c, "[data-testid=sign-in]").await?;
         let titles = policy_titles(c).await?;
         wait_css(c, "[data-testid=status-online]").await?;
-        let name = wait_css(c, "[data-testid=enterprise-name]").await?.text().await?;
+        let name = wait_css(c, "[data-testid=enterprise-name]")
+            .await?
+            .text()
+            .await?;
         if name != yiqifu_central::seed::DEMO_ENTERPRISES[0].name {
             return Err(format!("signed in as {name:?}").into());
         }
@@ -110,7 +116,11 @@ async fn demo_server_sign_in_shows_the_policies() {
 
         // A policy opens with its key conditions.
         click(c, "[data-testid=document-title]").await?;
-        wait_xpath(c, "//*[contains(@class,'ant-drawer')]//*[text()='关键指引条件']").await?;
+        wait_xpath(
+            c,
+            "//*[contains(@class,'ant-drawer')]//*[text()='关键指引条件']",
+        )
+        .await?;
         screenshot(c, "demo-policy-detail").await?;
         Ok(())
     })
@@ -122,10 +132,11 @@ async fn demo_server_sign_in_shows_the_policies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_explained_and_the_list_survives_going_offline() {
-    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _one = SERIAL.lock().await;
     yiqifu_core::secrets::ensure_session_keyring().unwrap();
     let central = yiqifu_central::start_demo(None).await.unwrap();
-    let not_yiqifu = serve(axum::Router::new().route("/api/v1/health", get(|| async { "OK" }))).await;
+    let not_yiqifu =
+        serve(axum::Router::new().route("/api/v1/health", get(|| async { "OK" }))).await;
     let xvfb = Xvfb::start();
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
@@ -134,16 +145,29 @@ async fn bad_input_is_explained_and_the_list_survives_going_offline() {
 
     session(&driver, "online", async |c| {
         wait_css(c, "[data-testid=setup-page]").await?;
-        wait_xpath(c, "//span[text()='服务地址']").await?.click().await?;
+        wait_xpath(c, "//span[text()='服务地址']")
+            .await?
+            .click()
+            .await?;
 
-        type_into(c, "[data-testid=server-url-input]", &format!("http://{}", dead_address())).await?;
+        type_into(
+            c,
+            "[data-testid=server-url-input]",
+            &format!("http://{}", dead_address()),
+        )
+        .await?;
         click(c, "[data-testid=connect]").await?;
         let text = error_with_code(c, "SERVER_UNREACHABLE").await?;
         if !text.contains("无法连接") {
             return Err(format!("unreachable message: {text}").into());
         }
 
-        type_into(c, "[data-testid=server-url-input]", &format!("http://{not_yiqifu}")).await?;
+        type_into(
+            c,
+            "[data-testid=server-url-input]",
+            &format!("http://{not_yiqifu}"),
+        )
+        .await?;
         click(c, "[data-testid=connect]").await?;
         let text = error_with_code(c, "NOT_A_YIQIFU_SERVICE").await?;
         if !text.contains("不是益企服中央服务") {

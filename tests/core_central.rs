@@ -75,14 +75,19 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     app.store().close().await;
     drop(app);
     central.stop().await;
-    let app = App::open(dir.path(), test_keychain("offline")).await.unwrap();
+    let app = App::open(dir.path(), test_keychain("offline"))
+        .await
+        .unwrap();
     assert!(!app.resume(&url).await.unwrap());
     let status = app.status();
     assert!(!status.online);
     assert_eq!(status.server, Some(url_choice(&url)));
     assert_eq!(status.document_count as usize, expected.len());
     assert_eq!(
-        app.documents(&DocumentQuery::default()).await.unwrap().len(),
+        app.documents(&DocumentQuery::default())
+            .await
+            .unwrap()
+            .len(),
         expected.len()
     );
     let err = app.sync_now().await.unwrap_err();
@@ -108,14 +113,19 @@ async fn incremental_pull_applies_new_documents_and_tombstones() {
     extra.id = "pol-test-new".into();
     extra.title = "关于延长复工复产专窗服务时间的通知".into();
     let mut conn = central.db.acquire().await.unwrap();
-    yiqifu_central::catalog::publish(&mut conn, &extra).await.unwrap();
+    yiqifu_central::catalog::publish(&mut conn, &extra)
+        .await
+        .unwrap();
     assert!(yiqifu_central::catalog::withdraw(&mut conn, &catalog[0].id)
         .await
         .unwrap());
     drop(conn);
 
     let stats = app.sync_now().await.unwrap();
-    assert_eq!((stats.upserted, stats.removed, stats.full_resync), (1, 1, false));
+    assert_eq!(
+        (stats.upserted, stats.removed, stats.full_resync),
+        (1, 1, false)
+    );
     assert_eq!(
         app.document("pol-test-new").await.unwrap().title,
         extra.title
@@ -164,7 +174,9 @@ async fn wrong_password_is_refused_and_nothing_changes() {
     let central = yiqifu_central::start_demo(None).await.unwrap();
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path(), test_keychain("wrongpw")).await.unwrap();
+    let app = App::open(dir.path(), test_keychain("wrongpw"))
+        .await
+        .unwrap();
     app.choose_server(url_choice(&url), &url).await.unwrap();
     let (code, _) = demo_login();
     let err = app.sign_in(&code, "not-the-password").await.unwrap_err();
@@ -181,7 +193,9 @@ async fn wrong_password_is_refused_and_nothing_changes() {
 #[tokio::test]
 async fn an_unreachable_server_is_not_saved() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path(), test_keychain("unreachable")).await.unwrap();
+    let app = App::open(dir.path(), test_keychain("unreachable"))
+        .await
+        .unwrap();
     let url = format!("http://{}", dead_address());
     let err = app.choose_server(url_choice(&url), &url).await.unwrap_err();
     assert_eq!(err.code(), "SERVER_UNREACHABLE");
@@ -189,7 +203,10 @@ async fn an_unreachable_server_is_not_saved() {
     assert_eq!(app.status().server, None);
 
     let err = app
-        .choose_server(url_choice("http://fuwu.example.cn"), "http://fuwu.example.cn")
+        .choose_server(
+            url_choice("http://fuwu.example.cn"),
+            "http://fuwu.example.cn",
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "INSECURE_SERVER_URL");
@@ -200,12 +217,16 @@ async fn a_server_that_is_not_yiqifu_is_refused() {
     let plain = serve(Router::new().route("/api/v1/health", get(|| async { "OK" }))).await;
     let other = serve(Router::new().route(
         "/api/v1/health",
-        get(|| async { axum::Json(json!({"service": "other", "api_version": 1, "version": "1", "demo": false})) }),
+        get(|| async {
+            axum::Json(json!({"service": "other", "api_version": 1, "version": "1", "demo": false}))
+        }),
     ))
     .await;
     let none = serve(Router::new()).await;
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path(), test_keychain("notyiqifu")).await.unwrap();
+    let app = App::open(dir.path(), test_keychain("notyiqifu"))
+        .await
+        .unwrap();
     for addr in [plain, other, none] {
         let url = format!("http://{addr}");
         let err = app.choose_server(url_choice(&url), &url).await.unwrap_err();
@@ -249,15 +270,24 @@ async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
             "/api/v1/catalog/documents",
             get(|| async { ([("content-type", "application/json")], "{\"items\": [1, 2") }),
         )
-        .route("/api/v1/auth/login", post(|| async { "<html>gateway</html>" }));
+        .route(
+            "/api/v1/auth/login",
+            post(|| async { "<html>gateway</html>" }),
+        );
     serve_on(bad, addr).await;
     let err = app.sync_now().await.unwrap_err();
     assert_eq!(err.code(), "MALFORMED_RESPONSE");
     assert!(err.message_zh().contains("格式有误"));
-    assert_eq!(app.documents(&DocumentQuery::default()).await.unwrap(), before);
+    assert_eq!(
+        app.documents(&DocumentQuery::default()).await.unwrap(),
+        before
+    );
 
     let (code, pw) = demo_login();
     let err = app.sign_in(&code, pw).await.unwrap_err();
     assert_eq!(err.code(), "MALFORMED_RESPONSE");
-    assert_eq!(app.documents(&DocumentQuery::default()).await.unwrap(), before);
+    assert_eq!(
+        app.documents(&DocumentQuery::default()).await.unwrap(),
+        before
+    );
 }

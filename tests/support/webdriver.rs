@@ -64,7 +64,10 @@ fn free_port() -> u16 {
 fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
-        assert!(start.elapsed() < timeout, "{what} not ready after {timeout:?}");
+        assert!(
+            start.elapsed() < timeout,
+            "{what} not ready after {timeout:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -100,7 +103,14 @@ impl Xvfb {
                 continue;
             }
             let child = Command::new(&xvfb)
-                .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -151,13 +161,18 @@ impl Driver {
         let port = free_port();
         let native = free_port();
         let mut cmd = Command::new(driver);
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("DISPLAY", display)
-            .env_remove("WAYLAND_DISPLAY")
-            // Software rendering: no GPU here, and none needed.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("LIBGL_ALWAYS_SOFTWARE", "1")
-            .stdout(Stdio::null());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        // Software rendering: no GPU here, and none needed.
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .stdout(Stdio::null());
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -199,11 +214,17 @@ impl Drop for Driver {
 pub const WAIT: Duration = Duration::from_secs(30);
 
 pub async fn wait_css(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
-    Ok(c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?)
+    Ok(c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await?)
 }
 
 pub async fn wait_xpath(c: &Client, xpath: &str) -> Result<fantoccini::elements::Element> {
-    Ok(c.wait().at_most(WAIT).for_element(Locator::XPath(xpath)).await?)
+    Ok(c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(xpath))
+        .await?)
 }
 
 pub async fn texts(c: &Client, css: &str) -> Result<Vec<String>> {

@@ -46,7 +46,9 @@ fn target_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("CARGO_TARGET_DIR") {
         return PathBuf::from(d);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     home.join(".cache/yiqifu/target")
 }
 
@@ -119,7 +121,10 @@ fn system_packages() -> Result {
             "missing system packages; install them with:\n  sudo apt-get update && sudo apt-get install -y {list}"
         ));
     }
-    run("apt-get update", Command::new("apt-get").args(["update", "-qq"]))?;
+    run(
+        "apt-get update",
+        Command::new("apt-get").args(["update", "-qq"]),
+    )?;
     run(
         &format!("apt-get install {list}"),
         Command::new("apt-get")
@@ -183,12 +188,16 @@ fn cmd_run() -> Result {
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
     {
-        return fail("no display: run it in a desktop session, or under `xvfb-run -a cargo xtask run`");
+        return fail(
+            "no display: run it in a desktop session, or under `xvfb-run -a cargo xtask run`",
+        );
     }
     system_packages()?;
     ui_build()?;
     run("cargo build", cargo().args(["build", "--workspace"]))?;
-    let exe = target_dir().join("debug").join(format!("yiqifu-desktop{}", std::env::consts::EXE_SUFFIX));
+    let exe = target_dir()
+        .join("debug")
+        .join(format!("yiqifu-desktop{}", std::env::consts::EXE_SUFFIX));
     let mut c = Command::new(&exe);
     c.current_dir(root());
     run("yiqifu-desktop", &mut c)
@@ -201,7 +210,10 @@ fn cmd_test() -> Result {
     if cfg!(target_os = "linux") {
         tauri_driver()?;
     }
-    run("cargo fmt --check", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
     npm_install()?;
     run("UI lint", npm().args(["run", "lint"]))?;
     run("UI unit tests", npm().args(["run", "test"]))?;
@@ -209,14 +221,22 @@ fn cmd_test() -> Result {
     ui_build()?;
     run(
         "cargo clippy",
-        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     // The end-to-end suite drives the built app binary, so build it before the tests run.
     run("cargo build", cargo().args(["build", "--workspace"]))?;
     let mut test = if cfg!(target_os = "linux") && have("dbus-run-session") {
         // A private bus for the run: nothing the app's WebKit starts outlives the tests.
         let mut c = Command::new("dbus-run-session");
-        c.arg("--").arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.arg("--")
+            .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         c.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
         c
     } else {
@@ -226,7 +246,10 @@ fn cmd_test() -> Result {
         "cargo test",
         test.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]),
     )?;
-    println!("all checks passed in {:.0}s", started.elapsed().as_secs_f64());
+    println!(
+        "all checks passed in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -9,9 +9,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use yiqifu_protocol::{
-    CreditCode, EnterpriseProfile, ErrorCode, LoginRequest, LoginResponse,
-};
+use yiqifu_protocol::{CreditCode, EnterpriseProfile, ErrorCode, LoginRequest, LoginResponse};
 
 use crate::db::now_unix;
 use crate::error::{Error, Result};

@@ -124,7 +124,12 @@ mod tests {
         let docs = demo_catalog().unwrap();
         assert!(docs.len() >= 20);
         for d in &docs {
-            assert_eq!(d.level == PolicyLevel::District, d.district.is_some(), "{}", d.id);
+            assert_eq!(
+                d.level == PolicyLevel::District,
+                d.district.is_some(),
+                "{}",
+                d.id
+            );
             assert!(!d.title.is_empty() && !d.body.is_empty());
         }
     }

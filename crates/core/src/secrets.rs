@@ -87,7 +87,14 @@ pub fn ensure_session_keyring() -> std::io::Result<()> {
     const KEY_SPEC_USER_SESSION_KEYRING: libc::c_long = -5;
     let keyring_id = |spec: libc::c_long| {
         // SAFETY: KEYCTL_GET_KEYRING_ID takes only integer arguments.
-        unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_GET_KEYRING_ID, spec, 0 as libc::c_long) }
+        unsafe {
+            libc::syscall(
+                libc::SYS_keyctl,
+                KEYCTL_GET_KEYRING_ID,
+                spec,
+                0 as libc::c_long,
+            )
+        }
     };
     // Without a session keyring of its own, a process is handed the user-session keyring,
     // which keyutils' store cannot use; only a distinct session keyring will do.

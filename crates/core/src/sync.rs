@@ -53,7 +53,10 @@ pub async fn pull_documents(
     }
     stats.full_resync = sweep_pending;
     loop {
-        let page = match client.documents(access_token, cursor.as_deref(), PAGE).await {
+        let page = match client
+            .documents(access_token, cursor.as_deref(), PAGE)
+            .await
+        {
             Err(Error::Server {
                 code: ErrorCode::CursorInvalid | ErrorCode::CursorExpired,
                 ..

@@ -5,7 +5,9 @@ use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weight of position i is 3^i mod 31, as the standard tabulates.
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CreditCodeError {
@@ -48,7 +50,10 @@ impl CreditCode {
         }
         for (i, ch) in s.chars().enumerate() {
             if !ch.is_ascii() || value_of(ch as u8).is_none() {
-                return Err(CreditCodeError::Character { position: i + 1, ch });
+                return Err(CreditCodeError::Character {
+                    position: i + 1,
+                    ch,
+                });
             }
         }
         match check_character(&s[..17]) {
@@ -87,7 +92,10 @@ mod tests {
 
     #[test]
     fn rejects_a_changed_check_character() {
-        assert_eq!(CreditCode::parse("91350100M000100Y44"), Err(CreditCodeError::Checksum));
+        assert_eq!(
+            CreditCode::parse("91350100M000100Y44"),
+            Err(CreditCodeError::Checksum)
+        );
     }
 
     #[test]
@@ -105,7 +113,10 @@ mod tests {
     fn names_the_bad_character_and_the_length() {
         assert_eq!(
             CreditCode::parse("91350100M000100I43"),
-            Err(CreditCodeError::Character { position: 16, ch: 'I' })
+            Err(CreditCodeError::Character {
+                position: 16,
+                ch: 'I'
+            })
         );
         assert_eq!(CreditCode::parse("9135"), Err(CreditCodeError::Length(4)));
         assert!(matches!(

@@ -218,7 +218,11 @@ mod tests {
 
     #[test]
     fn level_and_kind_round_trip_through_their_strings() {
-        for l in [PolicyLevel::National, PolicyLevel::Municipal, PolicyLevel::District] {
+        for l in [
+            PolicyLevel::National,
+            PolicyLevel::Municipal,
+            PolicyLevel::District,
+        ] {
             assert_eq!(PolicyLevel::parse(l.as_str()), Some(l));
         }
         for k in [DocumentKind::Policy, DocumentKind::Guidance] {
