@@ -184,9 +184,12 @@ export type StatusChanged_Serialize = Status_Serialize;
 export type Status_Deserialize = {
 	server?: ServerChoice | null,
 	online: boolean,
-	/**  The enterprise last signed in on this computer (kept after sign-out to fill the form). */
+	/**
+	 *  The enterprise signed in on this computer, until it signs out. Its cached work stays
+	 *  readable even when the session is gone (expired, or a keychain that forgot it).
+	 */
 	account?: EnterpriseProfile | null,
-	/**  Whether a session token is in the keychain. */
+	/**  Whether a session token is in the keychain: syncing needs one. */
 	signed_in: boolean,
 	syncing: boolean,
 	outbox_queued: number,
@@ -200,9 +203,12 @@ export type Status_Deserialize = {
 export type Status_Serialize = {
 	server: ServerChoice | null,
 	online: boolean,
-	/**  The enterprise last signed in on this computer (kept after sign-out to fill the form). */
+	/**
+	 *  The enterprise signed in on this computer, until it signs out. Its cached work stays
+	 *  readable even when the session is gone (expired, or a keychain that forgot it).
+	 */
 	account: EnterpriseProfile | null,
-	/**  Whether a session token is in the keychain. */
+	/**  Whether a session token is in the keychain: syncing needs one. */
 	signed_in: boolean,
 	syncing: boolean,
 	outbox_queued: number,
