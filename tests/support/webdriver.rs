@@ -74,6 +74,7 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
 
 fn terminate(child: &mut Child) {
     // SIGTERM, never SIGKILL: tauri-driver only stops its WebKitWebDriver on TERM/INT.
+    #[cfg(unix)]
     // SAFETY: kill has no memory-safety preconditions.
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGTERM);

@@ -2,6 +2,10 @@
 //! (npm packages, the UI build, on Debian/Ubuntu the system packages, tauri-driver) so that a
 //! fresh clone needs nothing else.
 
+// Cross-checking Windows and macOS is done from a Linux host (CI's), with Wine and zig.
+#[cfg(target_os = "linux")]
+mod platforms;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -21,9 +25,14 @@ const APT_PACKAGES: &[&str] = &[
     "keyutils",
     "fonts-noto-cjk",
     "imagemagick",
+    // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.
+    "mingw-w64",
+    "wine",
+    "wine64",
 ];
 
 /// The tauri-driver release line: the Tauri 2 family, never the 3.0 alphas.
+#[cfg(target_os = "linux")]
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 struct Failure(String);
@@ -166,6 +175,7 @@ fn ui_build() -> Result {
     run("UI build", npm().args(["run", "build"]))
 }
 
+#[cfg(target_os = "linux")]
 fn tauri_driver() -> Result {
     if have("tauri-driver") {
         return Ok(());
@@ -207,8 +217,10 @@ fn cmd_run() -> Result {
 fn cmd_test() -> Result {
     let started = Instant::now();
     system_packages()?;
-    if cfg!(target_os = "linux") {
+    #[cfg(target_os = "linux")]
+    {
         tauri_driver()?;
+        platforms::install_tools()?;
     }
     run(
         "cargo fmt --check",
@@ -246,6 +258,14 @@ fn cmd_test() -> Result {
         "cargo test",
         test.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]),
     )?;
+    #[cfg(target_os = "linux")]
+    {
+        // The officers are on Windows and macOS: both must compile, and the core's tests
+        // must pass with Windows semantics, on every change.
+        platforms::check_windows()?;
+        platforms::check_macos()?;
+        platforms::test_windows()?;
+    }
     println!(
         "all checks passed in {:.0}s",
         started.elapsed().as_secs_f64()

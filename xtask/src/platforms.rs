@@ -1,0 +1,148 @@
+//! The officers' platforms, checked from Linux: `cargo check` for Windows (mingw-w64) and
+//! macOS (zig's clang as the C compiler), and the core crates' tests built for Windows and
+//! run under Wine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{cargo, fail, have, run, target_dir, Failure, Result};
+
+pub const WINDOWS: &str = "x86_64-pc-windows-gnu";
+pub const MACOS: &str = "aarch64-apple-darwin";
+
+/// The zig release that serves as the macOS C compiler, from PyPI.
+const ZIGLANG: &str = "ziglang==0.17.1";
+
+/// The crates whose tests run under Wine: everything below the shell.
+const WINDOWS_TESTED: &[&str] = &["yiqifu-core", "yiqifu-protocol", "yiqifu-central"];
+
+fn assets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")
+}
+
+fn python() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+/// The Rust standard libraries for both targets, and zig for the macOS C code.
+pub fn install_tools() -> Result {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| Failure(format!("rustup is needed to add the cross targets: {e}")))?;
+    let installed = String::from_utf8_lossy(&installed.stdout);
+    let missing: Vec<&str> = [WINDOWS, MACOS]
+        .into_iter()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
+    if !missing.is_empty() {
+        run(
+            "rustup target add",
+            Command::new("rustup")
+                .args(["target", "add"])
+                .args(&missing),
+        )?;
+    }
+    let zig = Command::new(python())
+        .args(["-m", "ziglang", "version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !zig {
+        run(
+            "pip install ziglang",
+            Command::new(python()).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--root-user-action=ignore",
+                ZIGLANG,
+            ]),
+        )?;
+    }
+    if !have("x86_64-w64-mingw32-gcc") || !have("wine") {
+        return fail("mingw-w64 and wine are needed for the Windows checks: apt-get install mingw-w64 wine wine64");
+    }
+    Ok(())
+}
+
+pub fn check_windows() -> Result {
+    run(
+        "cargo check (Windows)",
+        cargo().args(["check", "--workspace", "--target", WINDOWS]),
+    )
+}
+
+pub fn check_macos() -> Result {
+    let a = assets();
+    let cc = a.join("zig-cc-macos");
+    let ar = a.join("zig-ar");
+    run(
+        "cargo check (macOS)",
+        cargo()
+            .args(["check", "--workspace", "--target", MACOS])
+            .env("CC_aarch64_apple_darwin", &cc)
+            .env("CXX_aarch64_apple_darwin", &cc)
+            .env("AR_aarch64_apple_darwin", &ar)
+            .env("CFLAGS_aarch64_apple_darwin", "")
+            // ring and others probe the SDK through these when set; zig brings its own headers.
+            .env_remove("SDKROOT")
+            .env_remove("MACOSX_DEPLOYMENT_TARGET"),
+    )
+}
+
+fn wine_prefix() -> PathBuf {
+    target_dir()
+        .parent()
+        .map(|p| p.join("wine"))
+        .unwrap_or_else(|| PathBuf::from("wine"))
+}
+
+fn wine(cmd: &mut Command, prefix: &Path) {
+    cmd.env("WINEPREFIX", prefix)
+        .env("WINEDEBUG", "-all")
+        // No Mono or Gecko installer prompts in a headless prefix.
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .env_remove("DISPLAY");
+}
+
+/// A Wine prefix with the ProcessPrng stand-in the Rust standard library needs.
+fn wine_ready() -> Result<PathBuf> {
+    let prefix = wine_prefix();
+    if !prefix.join("system.reg").exists() {
+        std::fs::create_dir_all(&prefix)
+            .map_err(|e| Failure(format!("cannot create {}: {e}", prefix.display())))?;
+        let mut boot = Command::new("wineboot");
+        boot.arg("--init");
+        wine(&mut boot, &prefix);
+        run("wineboot --init", &mut boot)?;
+    }
+    let dll = prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
+    if !dll.exists() {
+        let a = assets();
+        run(
+            "build the ProcessPrng shim",
+            Command::new("x86_64-w64-mingw32-gcc")
+                .args(["-shared", "-O2", "-s", "-o"])
+                .arg(&dll)
+                .arg(a.join("bcryptprimitives.c"))
+                .arg(a.join("bcryptprimitives.def"))
+                .arg("-ladvapi32"),
+        )?;
+    }
+    Ok(prefix)
+}
+
+pub fn test_windows() -> Result {
+    let prefix = wine_ready()?;
+    let mut c = cargo();
+    c.args(["test", "--target", WINDOWS, "--no-fail-fast"]);
+    for p in WINDOWS_TESTED {
+        c.args(["-p", p]);
+    }
+    c.env("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER", "wine");
+    wine(&mut c, &prefix);
+    run("cargo test (Windows, under Wine)", &mut c)
+}
