@@ -75,10 +75,29 @@ pub fn check_windows() -> Result {
     )
 }
 
+/// The compiler wrappers, copied to a fixed place outside the clone: build scripts rerun
+/// (and recompile their C code with zig, which is slow) whenever the CC path changes.
+fn stable_wrappers() -> Result<(PathBuf, PathBuf)> {
+    let bin = wine_prefix().with_file_name("bin");
+    std::fs::create_dir_all(&bin)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", bin.display())))?;
+    let mut out = Vec::new();
+    for name in ["zig-cc-macos", "zig-ar"] {
+        let src = assets().join(name);
+        let dst = bin.join(name);
+        let want = std::fs::read(&src)
+            .map_err(|e| Failure(format!("cannot read {}: {e}", src.display())))?;
+        if std::fs::read(&dst).ok().as_deref() != Some(&want[..]) {
+            std::fs::copy(&src, &dst)
+                .map_err(|e| Failure(format!("cannot copy {}: {e}", src.display())))?;
+        }
+        out.push(dst);
+    }
+    Ok((out[0].clone(), out[1].clone()))
+}
+
 pub fn check_macos() -> Result {
-    let a = assets();
-    let cc = a.join("zig-cc-macos");
-    let ar = a.join("zig-ar");
+    let (cc, ar) = stable_wrappers()?;
     run(
         "cargo check (macOS)",
         cargo()
