@@ -113,10 +113,10 @@ async fn incremental_pull_applies_new_documents_and_tombstones() {
     extra.id = "pol-test-new".into();
     extra.title = "关于延长复工复产专窗服务时间的通知".into();
     let mut conn = central.db.acquire().await.unwrap();
-    yiqifu_central::catalog::publish(&mut conn, &extra)
+    yiqifu_central::catalog::publish_document(&mut conn, &extra)
         .await
         .unwrap();
-    assert!(yiqifu_central::catalog::withdraw(&mut conn, &catalog[0].id)
+    assert!(yiqifu_central::catalog::withdraw(&mut conn, "documents", &catalog[0].id)
         .await
         .unwrap());
     drop(conn);

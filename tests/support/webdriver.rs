@@ -179,8 +179,11 @@ impl Driver {
         }
         let child = cmd.spawn().expect("start tauri-driver");
         let mut me = Self { child, port };
+        // tauri-driver forwards to the WebKitWebDriver it starts: a session request before
+        // that one listens fails half-way, so wait for both.
         wait_until("tauri-driver", Duration::from_secs(20), || {
             TcpStream::connect(("127.0.0.1", me.port)).is_ok()
+                && TcpStream::connect(("127.0.0.1", native)).is_ok()
         });
         if let Ok(Some(status)) = me.child.try_wait() {
             panic!("tauri-driver exited at start: {status}");

@@ -1,23 +1,66 @@
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use axum::Json;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-use yiqifu_protocol::{CreditCode, EnterpriseProfile, ErrorCode, LoginRequest, LoginResponse};
+use yiqifu_protocol::{
+    CreditCode, EnterpriseProfile, ErrorCode, LoginRequest, LoginResponse, RefreshRequest,
+    ReviewerLoginRequest, TokenPair,
+};
 
-use crate::db::now_unix;
+use crate::db::{new_id, now_unix, rfc3339};
 use crate::error::{Error, Result};
 use crate::extract::ApiJson;
 use crate::AppState;
 
 pub const ACCESS_TTL_SECS: i64 = 60 * 60;
 pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 60 * 60;
+
+/// Failed sign-ins allowed per account (and per reviewer name) within the window.
+const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Counts failed sign-ins per account name, in memory: a restart forgets them, which is
+/// acceptable for slowing down guessing.
+#[derive(Default)]
+pub struct SignInLimiter {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl SignInLimiter {
+    fn check(&self, who: &str) -> Result<()> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let list = map.entry(who.to_string()).or_default();
+        list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+        if list.len() >= MAX_FAILURES {
+            return Err(Error::api(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                "登录失败次数过多，请 15 分钟后再试 / too many failed sign-ins: try again in 15 minutes",
+            ));
+        }
+        Ok(())
+    }
+
+    fn failed(&self, who: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(who.to_string()).or_default().push(Instant::now());
+    }
+
+    fn succeeded(&self, who: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(who);
+    }
+}
 
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -37,6 +80,12 @@ fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+async fn verify_blocking(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -50,8 +99,55 @@ fn token_hash(token: &str) -> String {
 fn invalid_credentials() -> Error {
     Error::unauthorized(
         ErrorCode::InvalidCredentials,
-        "统一社会信用代码或密码不正确 / wrong credit code or password",
+        "账号或密码不正确 / wrong account or password",
     )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Enterprise,
+    Reviewer,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::Reviewer => "reviewer",
+        }
+    }
+}
+
+/// Issues an access and a refresh token of one family.
+async fn issue(state: &AppState, role: Role, subject: &str) -> Result<TokenPair> {
+    let access = new_token();
+    let refresh = new_token();
+    let family = new_id("fam");
+    let now = now_unix();
+    let mut tx = state.db.begin().await?;
+    for (token, kind, ttl) in [
+        (&access, "access", ACCESS_TTL_SECS),
+        (&refresh, "refresh", REFRESH_TTL_SECS),
+    ] {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, kind, role, subject, family, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash(token))
+        .bind(kind)
+        .bind(role.as_str())
+        .bind(subject)
+        .bind(&family)
+        .bind(now + ttl)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(TokenPair {
+        access_token: access,
+        refresh_token: refresh,
+        access_expires_at: rfc3339(now + ACCESS_TTL_SECS),
+    })
 }
 
 #[utoipa::path(
@@ -61,12 +157,13 @@ fn invalid_credentials() -> Error {
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 400, description = "Malformed request or credit code", body = yiqifu_protocol::ApiError),
         (status = 401, description = "Wrong credit code or password", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "Too many failed attempts", body = yiqifu_protocol::ApiError),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<axum::Json<LoginResponse>> {
+) -> Result<Json<LoginResponse>> {
     let code = CreditCode::parse(&req.credit_code).map_err(|e| {
         Error::api(
             StatusCode::BAD_REQUEST,
@@ -74,54 +171,30 @@ pub async fn login(
             e.to_string(),
         )
     })?;
+    let who = format!("e:{code}");
+    state.limiter.check(&who)?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT name, district, industry, password_hash FROM enterprises WHERE credit_code = ?",
     )
     .bind(code.as_str())
     .fetch_optional(&state.db)
     .await?;
-    // Hash even for an unknown account, so timing does not tell which codes exist.
-    let (name, district, industry, stored) = match row {
-        Some(r) => r,
-        None => {
-            verify_password(&req.password, &state.dummy_hash);
-            return Err(invalid_credentials());
-        }
-    };
-    let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .unwrap_or(false);
-    if !ok {
+    // Verify against a dummy hash for unknown accounts: timing does not tell which exist.
+    let stored = row
+        .as_ref()
+        .map(|r| r.3.clone())
+        .unwrap_or_else(|| state.dummy_hash.clone());
+    let ok = verify_blocking(req.password, stored).await && row.is_some();
+    let Some((name, district, industry, _)) = row.filter(|_| ok) else {
+        state.limiter.failed(&who);
         return Err(invalid_credentials());
-    }
-    let access = new_token();
-    let refresh = new_token();
-    let now = now_unix();
-    let mut tx = state.db.begin().await?;
-    for (token, kind, ttl) in [
-        (&access, "access", ACCESS_TTL_SECS),
-        (&refresh, "refresh", REFRESH_TTL_SECS),
-    ] {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, kind, credit_code, expires_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(token_hash(token))
-        .bind(kind)
-        .bind(code.as_str())
-        .bind(now + ttl)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    let expires = OffsetDateTime::from_unix_timestamp(now + ACCESS_TTL_SECS)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default();
-    Ok(axum::Json(LoginResponse {
-        access_token: access,
-        refresh_token: refresh,
-        access_expires_at: expires,
+    };
+    state.limiter.succeeded(&who);
+    let pair = issue(&state, Role::Enterprise, code.as_str()).await?;
+    Ok(Json(LoginResponse {
+        access_token: pair.access_token,
+        refresh_token: pair.refresh_token,
+        access_expires_at: pair.access_expires_at,
         enterprise: EnterpriseProfile {
             credit_code: code.to_string(),
             name,
@@ -131,12 +204,97 @@ pub async fn login(
     }))
 }
 
-/// The signed-in enterprise of a request, from its bearer access token.
-pub struct Enterprise {
-    pub credit_code: String,
+#[utoipa::path(
+    post, path = "/api/v1/auth/reviewer-login", tag = "auth",
+    request_body = ReviewerLoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 401, description = "Wrong name or password", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "Too many failed attempts", body = yiqifu_protocol::ApiError),
+    )
+)]
+pub async fn reviewer_login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ReviewerLoginRequest>,
+) -> Result<Json<TokenPair>> {
+    let who = format!("r:{}", req.username);
+    state.limiter.check(&who)?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT password_hash FROM reviewers WHERE username = ?")
+            .bind(&req.username)
+            .fetch_optional(&state.db)
+            .await?;
+    let stored = row
+        .as_ref()
+        .map(|r| r.0.clone())
+        .unwrap_or_else(|| state.dummy_hash.clone());
+    if !(verify_blocking(req.password, stored).await && row.is_some()) {
+        state.limiter.failed(&who);
+        return Err(invalid_credentials());
+    }
+    state.limiter.succeeded(&who);
+    Ok(Json(issue(&state, Role::Reviewer, &req.username).await?))
 }
 
-impl FromRequestParts<AppState> for Enterprise {
+/// Trades a refresh token for a new pair; the old refresh token and its access token end.
+#[utoipa::path(
+    post, path = "/api/v1/auth/refresh", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 401, description = "Unknown or expired refresh token", body = yiqifu_protocol::ApiError),
+    )
+)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenPair>> {
+    let row: Option<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT role, subject, family, expires_at FROM sessions WHERE token_hash = ? AND kind = 'refresh'",
+    )
+    .bind(token_hash(&req.refresh_token))
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((role, subject, family, exp)) = row.filter(|r| r.3 > now_unix()) else {
+        return Err(Error::unauthorized(
+            ErrorCode::Unauthorized,
+            "登录已失效，请重新登录 / the refresh token is unknown or expired: sign in again",
+        ));
+    };
+    let _ = exp;
+    sqlx::query("DELETE FROM sessions WHERE family = ?")
+        .bind(&family)
+        .execute(&state.db)
+        .await?;
+    let role = if role == "reviewer" {
+        Role::Reviewer
+    } else {
+        Role::Enterprise
+    };
+    Ok(Json(issue(&state, role, &subject).await?))
+}
+
+/// Ends the session of the presented access token (and its refresh token).
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "Signed out"))
+)]
+pub async fn logout(State(state): State<AppState>, who: Caller) -> Result<StatusCode> {
+    sqlx::query("DELETE FROM sessions WHERE family = ?")
+        .bind(&who.family)
+        .execute(&state.db)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whoever presented a valid access token.
+pub struct Caller {
+    pub role: Role,
+    pub subject: String,
+    family: String,
+}
+
+impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
@@ -151,8 +309,9 @@ impl FromRequestParts<AppState> for Enterprise {
                     "请先登录 / sign in first (no bearer token)",
                 )
             })?;
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT credit_code, expires_at FROM sessions WHERE token_hash = ? AND kind = 'access'",
+        let row: Option<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT role, subject, family, expires_at FROM sessions
+             WHERE token_hash = ? AND kind = 'access'",
         )
         .bind(token_hash(token))
         .fetch_optional(&state.db)
@@ -162,11 +321,65 @@ impl FromRequestParts<AppState> for Enterprise {
                 ErrorCode::Unauthorized,
                 "登录凭据无效，请重新登录 / unknown token, sign in again",
             )),
-            Some((_, exp)) if exp <= now_unix() => Err(Error::unauthorized(
+            Some((.., exp)) if exp <= now_unix() => Err(Error::unauthorized(
                 ErrorCode::TokenExpired,
-                "登录已过期 / the access token has expired",
+                "登录已过期 / the access token has expired: refresh it",
             )),
-            Some((credit_code, _)) => Ok(Self { credit_code }),
+            Some((role, subject, family, _)) => Ok(Self {
+                role: if role == "reviewer" {
+                    Role::Reviewer
+                } else {
+                    Role::Enterprise
+                },
+                subject,
+                family,
+            }),
         }
+    }
+}
+
+/// The signed-in enterprise of a request.
+pub struct Enterprise {
+    pub credit_code: String,
+}
+
+impl FromRequestParts<AppState> for Enterprise {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let c = Caller::from_request_parts(parts, state).await?;
+        if c.role != Role::Enterprise {
+            return Err(Error::api(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "仅限企业账号 / enterprise accounts only",
+            ));
+        }
+        Ok(Self {
+            credit_code: c.subject,
+        })
+    }
+}
+
+/// The signed-in reviewer of a request.
+pub struct Reviewer {
+    pub username: String,
+}
+
+impl FromRequestParts<AppState> for Reviewer {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let c = Caller::from_request_parts(parts, state).await?;
+        if c.role != Role::Reviewer {
+            return Err(Error::api(
+                StatusCode::FORBIDDEN,
+                ErrorCode::ReviewerOnly,
+                "仅限审核人员 / reviewers only",
+            ));
+        }
+        Ok(Self {
+            username: c.subject,
+        })
     }
 }

@@ -1,14 +1,21 @@
+//! The catalog's change feeds: documents, self-check templates, material rules.
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
-use yiqifu_protocol::{Document, DocumentPage, ErrorCode};
+use yiqifu_protocol::{Document, ErrorCode, FeedPage, MaterialRule, SelfCheckTemplate};
 
-use crate::auth::Enterprise;
+use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::extract::ApiQuery;
 use crate::AppState;
+
+pub const DOCUMENTS: &str = "documents";
+pub const TEMPLATES: &str = "templates";
+pub const MATERIAL_RULES: &str = "material_rules";
 
 pub const DEFAULT_PAGE: u32 = 100;
 pub const MAX_PAGE: u32 = 500;
@@ -22,61 +29,84 @@ pub struct FeedQuery {
     pub limit: Option<u32>,
 }
 
-const CURSOR_PREFIX: &str = "d1.";
+const CURSOR_PREFIX: &str = "c1.";
 
 pub fn encode_cursor(seq: i64) -> String {
     format!("{CURSOR_PREFIX}{seq}")
 }
 
-fn decode_cursor(cursor: &str, head: i64) -> Result<i64> {
-    let invalid = || {
-        Error::api(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::CursorInvalid,
-            "同步游标无效，请完整重新同步 / this cursor was not issued by this service; resync from the start",
-        )
-    };
+fn cursor_invalid() -> Error {
+    Error::api(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::CursorInvalid,
+        "同步游标无效，请完整重新同步 / this cursor was not issued by this service: resync from the start",
+    )
+}
+
+/// Parses a cursor: the seq it stands for, which must not be beyond `head`.
+pub fn decode_cursor(cursor: &str, head: i64) -> Result<i64> {
     let seq: i64 = cursor
         .strip_prefix(CURSOR_PREFIX)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(invalid)?;
-    // A cursor beyond the head was never issued here (another service, or a reset database).
+        .ok_or_else(cursor_invalid)?;
     if seq < 0 || seq > head {
-        return Err(invalid());
+        return Err(cursor_invalid());
     }
     Ok(seq)
 }
 
-#[utoipa::path(
-    get, path = "/api/v1/catalog/documents", tag = "catalog",
-    params(FeedQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "One page of the change feed", body = DocumentPage),
-        (status = 400, description = "Bad cursor or limit", body = yiqifu_protocol::ApiError),
-        (status = 401, description = "Not signed in", body = yiqifu_protocol::ApiError),
-    )
-)]
-pub async fn documents(
-    State(state): State<AppState>,
-    _who: Enterprise,
-    ApiQuery(q): ApiQuery<FeedQuery>,
-) -> Result<Json<DocumentPage>> {
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+pub fn check_limit(limit: Option<u32>) -> Result<u32> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::bad_request(format!(
             "limit 应在 1 到 {MAX_PAGE} 之间 / limit must be between 1 and {MAX_PAGE}"
         )));
     }
-    let mut conn = state.db.acquire().await?;
-    let head = head_seq(&mut conn).await?;
+    Ok(limit)
+}
+
+pub async fn head_seq(conn: &mut SqliteConnection, collection: &str) -> Result<i64> {
+    let (head,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM catalog WHERE collection = ?")
+            .bind(collection)
+            .fetch_one(&mut *conn)
+            .await?;
+    let horizon = horizon(conn, collection).await?;
+    Ok(head.max(horizon))
+}
+
+async fn horizon(conn: &mut SqliteConnection, collection: &str) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT seq FROM feed_horizon WHERE collection = ?")
+        .bind(collection)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.0).unwrap_or(0))
+}
+
+pub async fn page<T: DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    collection: &str,
+    q: &FeedQuery,
+) -> Result<FeedPage<T>> {
+    let limit = check_limit(q.limit)?;
+    let head = head_seq(conn, collection).await?;
     let after = match q.cursor.as_deref() {
         None | Some("") => 0,
         Some(c) => decode_cursor(c, head)?,
     };
+    // Tombstones up to the horizon are gone: a client behind it would miss deletions.
+    if after > 0 && after < horizon(conn, collection).await? {
+        return Err(Error::api(
+            StatusCode::GONE,
+            ErrorCode::CursorExpired,
+            "同步游标已过期，请完整重新同步 / this cursor has expired: resync from the start",
+        ));
+    }
     let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
-        "SELECT id, seq, withdrawn, body FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+        "SELECT key, seq, withdrawn, body FROM catalog
+         WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
     )
+    .bind(collection)
     .bind(after)
     .bind(i64::from(limit) + 1)
     .fetch_all(&mut *conn)
@@ -85,53 +115,107 @@ pub async fn documents(
     let mut items = Vec::new();
     let mut removed = Vec::new();
     let mut last = after;
-    for (id, seq, withdrawn, body) in rows.into_iter().take(limit as usize) {
+    for (key, seq, withdrawn, body) in rows.into_iter().take(limit as usize) {
         last = seq;
         if withdrawn == 1 {
-            removed.push(id);
+            removed.push(key);
         } else {
-            items.push(serde_json::from_str::<Document>(&body)?);
+            items.push(serde_json::from_str::<T>(&body)?);
         }
     }
-    Ok(Json(DocumentPage {
+    Ok(FeedPage {
         items,
         removed,
-        next_cursor: encode_cursor(last),
+        next_cursor: encode_cursor(last.max(after)),
         has_more,
-    }))
+    })
 }
 
-pub async fn head_seq(conn: &mut SqliteConnection) -> Result<i64> {
-    let (head,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM documents")
-        .fetch_one(conn)
-        .await?;
-    Ok(head)
+macro_rules! feed_route {
+    ($name:ident, $collection:expr, $ty:ty, $path:literal) => {
+        #[utoipa::path(
+            get, path = $path, tag = "catalog",
+            params(FeedQuery),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "One page of the change feed", body = FeedPage<$ty>),
+                (status = 400, description = "Bad cursor or limit", body = yiqifu_protocol::ApiError),
+                (status = 401, description = "Not signed in", body = yiqifu_protocol::ApiError),
+                (status = 410, description = "Cursor expired: resync from the start", body = yiqifu_protocol::ApiError),
+            )
+        )]
+        pub async fn $name(
+            State(state): State<AppState>,
+            _who: Caller,
+            ApiQuery(q): ApiQuery<FeedQuery>,
+        ) -> Result<Json<FeedPage<$ty>>> {
+            let mut conn = state.db.acquire().await?;
+            Ok(Json(page(&mut conn, $collection, &q).await?))
+        }
+    };
 }
 
-/// Publishes (or replaces) a document as the newest change of the feed.
-pub async fn publish(conn: &mut SqliteConnection, doc: &Document) -> Result<()> {
-    let seq = head_seq(conn).await? + 1;
+feed_route!(documents, DOCUMENTS, Document, "/api/v1/catalog/documents");
+feed_route!(templates, TEMPLATES, SelfCheckTemplate, "/api/v1/catalog/templates");
+feed_route!(material_rules, MATERIAL_RULES, MaterialRule, "/api/v1/catalog/material-rules");
+
+/// Publishes (or replaces) an entry as the newest change of its feed. Callers hold a write
+/// transaction, so two publishers never take the same seq.
+pub async fn publish<T: Serialize>(
+    conn: &mut SqliteConnection,
+    collection: &str,
+    key: &str,
+    value: &T,
+) -> Result<()> {
+    let seq = head_seq(conn, collection).await? + 1;
     sqlx::query(
-        "INSERT INTO documents (id, seq, withdrawn, body) VALUES (?, ?, 0, ?)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, withdrawn = 0, body = excluded.body",
+        "INSERT INTO catalog (collection, key, seq, withdrawn, body) VALUES (?, ?, ?, 0, ?)
+         ON CONFLICT (collection, key) DO UPDATE SET seq = excluded.seq, withdrawn = 0,
+             body = excluded.body",
     )
-    .bind(&doc.id)
+    .bind(collection)
+    .bind(key)
     .bind(seq)
-    .bind(serde_json::to_string(doc)?)
+    .bind(serde_json::to_string(value)?)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Withdraws a document: it stays as a tombstone so clients that saw it delete their copy.
-pub async fn withdraw(conn: &mut SqliteConnection, id: &str) -> Result<bool> {
-    let seq = head_seq(conn).await? + 1;
+pub async fn publish_document(conn: &mut SqliteConnection, doc: &Document) -> Result<()> {
+    publish(conn, DOCUMENTS, &doc.id, doc).await
+}
+
+/// Withdraws an entry: it stays as a tombstone so clients that saw it delete their copy.
+pub async fn withdraw(conn: &mut SqliteConnection, collection: &str, key: &str) -> Result<bool> {
+    let seq = head_seq(conn, collection).await? + 1;
     let done = sqlx::query(
-        "UPDATE documents SET seq = ?, withdrawn = 1, body = '{}' WHERE id = ? AND withdrawn = 0",
+        "UPDATE catalog SET seq = ?, withdrawn = 1, body = '{}'
+         WHERE collection = ? AND key = ? AND withdrawn = 0",
     )
     .bind(seq)
-    .bind(id)
+    .bind(collection)
+    .bind(key)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Drops the tombstones of a feed up to its head. Cursors from before now get
+/// CURSOR_EXPIRED and resync; the feed's seq keeps growing from where it was.
+pub async fn compact(conn: &mut SqliteConnection, collection: &str) -> Result<u64> {
+    let head = head_seq(conn, collection).await?;
+    let done = sqlx::query("DELETE FROM catalog WHERE collection = ? AND withdrawn = 1")
+        .bind(collection)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO feed_horizon (collection, seq) VALUES (?, ?)
+         ON CONFLICT (collection) DO UPDATE SET seq = excluded.seq",
+    )
+    .bind(collection)
+    .bind(head)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

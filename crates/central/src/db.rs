@@ -2,8 +2,11 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use rand::RngCore;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 use crate::error::Result;
 
@@ -24,5 +27,47 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
 }
 
 pub fn now_unix() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+pub fn now_rfc3339() -> String {
+    rfc3339(now_unix())
+}
+
+/// A random id with a readable prefix, e.g. `app_3f9c…`.
+pub fn new_id(prefix: &str) -> String {
+    let mut b = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("{prefix}_{}", hex::encode(b))
+}
+
+/// The next value of a named counter, inside the caller's transaction.
+pub async fn next_counter(conn: &mut SqliteConnection, name: &str) -> Result<i64> {
+    let (v,): (i64,) = sqlx::query_as(
+        "INSERT INTO counters (name, value) VALUES (?, 1)
+         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+    )
+    .bind(name)
+    .fetch_one(conn)
+    .await?;
+    Ok(v)
+}
+
+/// A dated receipt number (回执编号): prefix, date, and a running number.
+pub async fn receipt_no(conn: &mut SqliteConnection, prefix: &str) -> Result<String> {
+    let n = next_counter(conn, &format!("receipt:{prefix}")).await?;
+    let date = OffsetDateTime::now_utc().date();
+    Ok(format!(
+        "{prefix}{:04}{:02}{:02}{n:06}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
 }

@@ -1,19 +1,28 @@
 //! `yiqifu-central`: the reference central service of Yiqifu. It runs on its own
 //! (`yiqifu-central --demo`) or embedded in the desktop app as its built-in demo server.
 
+pub mod appeals;
+pub mod applications;
 pub mod auth;
 pub mod catalog;
+pub mod cli;
 pub mod db;
 pub mod error;
 mod extract;
+pub mod idempotency;
+pub mod inbox;
+pub mod listings;
 pub mod openapi;
 pub mod seed;
+pub mod uploads;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use axum::{Json, Router};
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
@@ -32,6 +41,10 @@ pub struct AppState {
     pub demo: bool,
     /// A real argon2 hash to verify against when the account does not exist (constant timing).
     pub dummy_hash: String,
+    pub limiter: Arc<auth::SignInLimiter>,
+    pub busy: Arc<uploads::Busy>,
+    /// Upload bytes live beside the database, one file per upload.
+    pub upload_dir: PathBuf,
 }
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta",
@@ -60,7 +73,36 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/reviewer-login", post(auth::reviewer_login))
+        .route("/api/v1/auth/refresh", post(auth::refresh))
+        .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/catalog/documents", get(catalog::documents))
+        .route("/api/v1/catalog/templates", get(catalog::templates))
+        .route("/api/v1/catalog/material-rules", get(catalog::material_rules))
+        .route("/api/v1/uploads", post(uploads::create).options(uploads::options))
+        .route(
+            "/api/v1/uploads/{id}",
+            head(uploads::head)
+                .patch(uploads::patch)
+                .delete(uploads::terminate)
+                .get(uploads::info),
+        )
+        .route("/api/v1/applications", post(applications::submit).get(applications::list))
+        .route("/api/v1/applications/{id}", get(applications::get))
+        .route("/api/v1/applications/{id}/resubmit", post(applications::resubmit))
+        .route("/api/v1/appeals", post(appeals::submit).get(appeals::list))
+        .route("/api/v1/appeals/{id}", get(appeals::get))
+        .route("/api/v1/appeals/{id}/messages", post(appeals::message))
+        .route("/api/v1/appeals/{id}/rating", post(appeals::rate))
+        .route("/api/v1/listings", post(listings::submit).get(listings::browse))
+        .route("/api/v1/listings/{id}/withdraw", post(listings::withdraw))
+        .route("/api/v1/listings/{id}/matches", get(listings::matches))
+        .route("/api/v1/inbox", get(inbox::list))
+        .route("/api/v1/inbox/{id}/read", post(inbox::mark_read))
+        .route("/api/v1/review/applications", get(applications::review_list))
+        .route("/api/v1/review/applications/{id}/actions", post(applications::review_action))
+        .route("/api/v1/review/appeals", get(appeals::review_list))
+        .route("/api/v1/review/appeals/{id}/actions", post(appeals::review_action))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)
@@ -70,6 +112,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub db_path: PathBuf,
     pub demo: bool,
+    /// Synthetic policies to add, for benchmarks.
+    pub scale: usize,
 }
 
 /// A service running on a tokio task; dropping it (or calling [`Running::stop`]) shuts it down.
@@ -106,11 +150,20 @@ impl Drop for Running {
     }
 }
 
+/// Where a database's uploads live: `<db file name>.uploads/` beside it.
+pub fn upload_dir_for(db_path: &Path) -> PathBuf {
+    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".uploads");
+    db_path.with_file_name(name)
+}
+
 pub async fn open_state(db_path: &Path, demo: bool) -> Result<AppState> {
     let db = db::open(db_path).await?;
     if demo {
         seed::seed_demo(&db).await?;
     }
+    let upload_dir = upload_dir_for(db_path);
+    std::fs::create_dir_all(&upload_dir)?;
     let dummy_hash = tokio::task::spawn_blocking(|| auth::hash_password("not-a-password"))
         .await
         .map_err(|e| Error::Hash(e.to_string()))??;
@@ -118,12 +171,18 @@ pub async fn open_state(db_path: &Path, demo: bool) -> Result<AppState> {
         db,
         demo,
         dummy_hash,
+        limiter: Arc::default(),
+        busy: Arc::default(),
+        upload_dir,
     })
 }
 
 /// Binds and serves on a background task; returns once the socket is listening.
 pub async fn start(config: Config) -> Result<Running> {
     let state = open_state(&config.db_path, config.demo).await?;
+    if config.scale > 0 {
+        seed::seed_scale(&state.db, config.scale).await?;
+    }
     let listener = TcpListener::bind(config.addr).await?;
     spawn(listener, state, None)
 }

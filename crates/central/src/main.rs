@@ -2,30 +2,51 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
+use clap::{Parser, Subcommand};
+use yiqifu_central::cli::{AppealCmd, ReviewCmd};
+use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_REVIEWER, DEMO_REVIEWER_PASSWORD};
 use yiqifu_central::{start, Config};
 
-/// The Yiqifu central service (复工复产服务专窗中央服务).
+/// The Yiqifu central service (复工复产服务专窗中央服务). Without a subcommand it serves.
 #[derive(Debug, Parser)]
 #[command(name = "yiqifu-central", version)]
 struct Cli {
+    /// The database file; created when missing.
+    #[arg(long, global = true, default_value = "yiqifu-central.sqlite")]
+    db: PathBuf,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8650")]
     addr: SocketAddr,
-    /// The database file; created when missing.
-    #[arg(long, default_value = "yiqifu-central.sqlite")]
-    db: PathBuf,
-    /// Seed the demo catalog and demo enterprises into an empty database.
+    /// Seed the demo catalog, demo enterprises and the demo reviewer into an empty database.
     #[arg(long)]
     demo: bool,
+    /// Add this many synthetic policies (for benchmarks).
+    #[arg(long, default_value_t = 0)]
+    scale: usize,
+    /// Who the reviewer commands act as, for the timeline.
+    #[arg(long = "as", global = true, default_value = "cli")]
+    actor: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Move applications through the review workflow.
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// Handle appeals (诉求).
+    #[command(subcommand)]
+    Appeal(AppealCmd),
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -36,10 +57,31 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async {
+        let actor = format!("reviewer:{}", cli.actor);
+        let outcome = match cli.command {
+            Some(Command::Review(cmd)) => Some(yiqifu_central::cli::review(&cli.db, &actor, cmd).await),
+            Some(Command::Appeal(cmd)) => Some(yiqifu_central::cli::appeal(&cli.db, &actor, cmd).await),
+            None => None,
+        };
+        if let Some(outcome) = outcome {
+            return match outcome {
+                Ok(text) => {
+                    if !text.is_empty() {
+                        println!("{text}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("yiqifu-central: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         let running = match start(Config {
             addr: cli.addr,
             db_path: cli.db.clone(),
             demo: cli.demo,
+            scale: cli.scale,
         })
         .await
         {
@@ -59,6 +101,7 @@ fn main() -> ExitCode {
             for e in DEMO_ENTERPRISES {
                 println!("  {}  {}  {}", e.credit_code(), e.name, e.district);
             }
+            println!("demo reviewer: {DEMO_REVIEWER} / {DEMO_REVIEWER_PASSWORD}");
         }
         let _ = tokio::signal::ctrl_c().await;
         running.stop().await;

@@ -1,16 +1,28 @@
 //! Demo data, written for this project: a catalog modelled on the 2022 Shanghai resumption
 //! documents and a handful of demo enterprises in several districts and industries.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use yiqifu_protocol::credit_code::check_character;
-use yiqifu_protocol::Document;
+use yiqifu_protocol::{Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel, SelfCheckTemplate};
 
 use crate::auth::hash_password;
-use crate::catalog::publish;
+use crate::catalog::{publish, publish_document, MATERIAL_RULES, TEMPLATES};
 use crate::db::now_unix;
 use crate::error::{Error, Result};
 
 const CATALOG: &str = include_str!("../demo/catalog.json");
+const TEMPLATES_JSON: &str = include_str!("../demo/templates.json");
+const MATERIAL_RULES_JSON: &str = include_str!("../demo/material_rules.json");
+
+/// Shanghai's 16 districts.
+pub const DISTRICTS: [&str; 16] = [
+    "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区",
+    "宝山区", "嘉定区", "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区",
+];
+
+/// The demo reviewer, who plays the district office.
+pub const DEMO_REVIEWER: &str = "reviewer";
+pub const DEMO_REVIEWER_PASSWORD: &str = "Review@2022";
 
 /// The password of every demo enterprise; printed by `--demo` and shown on the sign-in page.
 pub const DEMO_PASSWORD: &str = "Demo@2022";
@@ -68,6 +80,71 @@ pub fn demo_catalog() -> Result<Vec<Document>> {
     Ok(serde_json::from_str(CATALOG)?)
 }
 
+pub fn demo_templates() -> Result<Vec<SelfCheckTemplate>> {
+    Ok(serde_json::from_str(TEMPLATES_JSON)?)
+}
+
+pub fn demo_material_rules() -> Result<Vec<MaterialRule>> {
+    Ok(serde_json::from_str(MATERIAL_RULES_JSON)?)
+}
+
+/// `n` synthetic policies for benchmarks: varied districts, titles and bodies.
+pub fn synthetic_documents(n: usize) -> Vec<Document> {
+    const TOPICS: [&str; 8] = ["稳岗补贴", "租金减免", "物流保通", "防疫物资储备", "核酸检测", "闭环管理", "融资支持", "用工招聘"];
+    (0..n)
+        .map(|i| {
+            let district = DISTRICTS[i % DISTRICTS.len()];
+            let topic = TOPICS[i % TOPICS.len()];
+            Document {
+                id: format!("syn-{i:06}"),
+                kind: DocumentKind::Policy,
+                title: format!("{district}关于{topic}的补充通知（第{}号）", i + 1),
+                level: PolicyLevel::District,
+                district: Some(district.into()),
+                issuer: format!("{district}人民政府办公室"),
+                doc_number: Some(format!("合成〔2022〕{}号", i + 1)),
+                published_on: format!("2022-{:02}-{:02}", 4 + i % 4, 1 + i % 28),
+                effective_on: format!("2022-{:02}-{:02}", 4 + i % 4, 1 + i % 28),
+                expires_on: None,
+                industries: vec!["全行业".into()],
+                tags: vec!["复工复产".into(), topic.into()],
+                summary: format!("{district}就{topic}作出补充规定，供基准测试使用。"),
+                body: format!(
+                    "一、适用范围。本通知适用于{district}辖区内复工复产企业。\n\n二、主要措施。{topic}按月申报，材料齐全的五个工作日内办结。\n\n三、其他。本通知为合成数据，编号 {i}。"
+                ),
+                key_conditions: vec![KeyCondition {
+                    id: "c1".into(),
+                    clause: "二、".into(),
+                    text: format!("{topic}按月申报"),
+                }],
+            }
+        })
+        .collect()
+}
+
+/// Publishes `n` synthetic policies (`--scale N`).
+pub async fn seed_scale(db: &SqlitePool, n: usize) -> Result<()> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    for d in synthetic_documents(n) {
+        publish_document(&mut tx, &d).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn seed_catalog(tx: &mut SqliteConnection) -> Result<()> {
+    for d in &demo_catalog()? {
+        publish_document(tx, d).await?;
+    }
+    for t in &demo_templates()? {
+        publish(tx, TEMPLATES, &t.key(), t).await?;
+    }
+    for r in &demo_material_rules()? {
+        publish(tx, MATERIAL_RULES, &r.material_type, r).await?;
+    }
+    Ok(())
+}
+
 /// Seeds the demo data into an empty database; a database that already has data is left as
 /// it is, so a restarted demo keeps what was done in it.
 pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
@@ -77,7 +154,6 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
     if n > 0 {
         return Ok(false);
     }
-    let docs = demo_catalog()?;
     let mut hashes = Vec::new();
     for e in DEMO_ENTERPRISES {
         let h = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
@@ -100,9 +176,17 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
         .execute(&mut *tx)
         .await?;
     }
-    for d in &docs {
-        publish(&mut tx, d).await?;
-    }
+    let reviewer_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_REVIEWER_PASSWORD))
+        .await
+        .map_err(|e| Error::Hash(e.to_string()))??;
+    sqlx::query("INSERT INTO reviewers (username, name, password_hash, created_at) VALUES (?, ?, ?, ?)")
+        .bind(DEMO_REVIEWER)
+        .bind("区复工复产服务专窗审核员")
+        .bind(reviewer_hash)
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
+    seed_catalog(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -110,13 +194,46 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yiqifu_protocol::{CreditCode, PolicyLevel};
+    use yiqifu_protocol::CreditCode;
 
     #[test]
     fn every_demo_credit_code_is_valid() {
         for e in DEMO_ENTERPRISES {
             assert!(CreditCode::parse(&e.credit_code()).is_ok(), "{}", e.name);
         }
+    }
+
+    #[test]
+    fn every_citation_names_a_document_and_a_clause_in_its_body() {
+        let docs = demo_catalog().unwrap();
+        let body = |id: &str| docs.iter().find(|d| d.id == id).map(|d| d.body.clone());
+        let rules = demo_material_rules().unwrap();
+        for t in demo_templates().unwrap() {
+            assert!(body(&t.based_on).is_some(), "{}", t.based_on);
+            for item in t.items() {
+                let b = body(&item.cites.document_id).unwrap_or_else(|| panic!("{}", item.id));
+                assert!(b.contains(&item.cites.clause), "{} cites {:?}", item.id, item.cites);
+                if let Some(m) = &item.material_type {
+                    assert!(rules.iter().any(|r| &r.material_type == m), "{m}");
+                }
+            }
+        }
+        for r in &rules {
+            if let Some(c) = &r.cites {
+                assert!(body(&c.document_id).unwrap().contains(&c.clause), "{}", r.material_type);
+            }
+        }
+    }
+
+    #[test]
+    fn the_demo_catalog_covers_every_district() {
+        let docs = demo_catalog().unwrap();
+        assert!(docs.iter().filter(|d| d.kind == DocumentKind::Policy).count() >= 60);
+        assert!(docs.iter().filter(|d| d.kind == DocumentKind::Guidance).count() >= 15);
+        for district in DISTRICTS {
+            assert!(docs.iter().any(|d| d.district.as_deref() == Some(district)), "{district}");
+        }
+        assert_eq!(synthetic_documents(40).len(), 40);
     }
 
     #[test]

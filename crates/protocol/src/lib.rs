@@ -1,13 +1,19 @@
 //! The contract between the desktop client and `yiqifu-central`: every type that crosses the
 //! wire lives here, so client and service cannot drift apart.
 
+pub mod catalog;
 pub mod credit_code;
+pub mod records;
+pub mod selfcheck;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use utoipa::ToSchema;
 
+pub use catalog::*;
 pub use credit_code::{CreditCode, CreditCodeError};
+pub use records::*;
+pub use selfcheck::{evaluate, FailureReason, ItemFailure, Verdict};
 
 /// The value of [`Health::service`]: how a client tells a Yiqifu central service from any other
 /// HTTP server that happens to answer on the URL it was given.
@@ -59,6 +65,26 @@ pub enum ErrorCode {
     CursorExpired,
     PayloadTooLarge,
     Conflict,
+    /// A creating request came without an `Idempotency-Key` header.
+    IdempotencyKeyMissing,
+    /// The same `Idempotency-Key` came with a different body.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still running.
+    RequestInProgress,
+    /// The workflow does not allow this step from the record's current state.
+    InvalidTransition,
+    /// The self-check does not pass, or does not match its template.
+    SelfCheckFailed,
+    /// A material is missing, unfinished, of the wrong type or too large.
+    MaterialInvalid,
+    /// A field's value is out of its range.
+    InvalidField,
+    /// tus: the offset does not match the upload's.
+    OffsetMismatch,
+    /// tus: the chunk does not match its Upload-Checksum.
+    ChecksumMismatch,
+    /// The caller's role may not do this.
+    ReviewerOnly,
     /// Something failed on the service side; the request may be retried.
     Internal,
 }
@@ -182,18 +208,8 @@ pub struct Document {
     pub key_conditions: Vec<KeyCondition>,
 }
 
-/// One page of a collection's change feed.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DocumentPage {
-    /// Documents created or changed since the cursor, oldest change first.
-    pub items: Vec<Document>,
-    /// Ids withdrawn since the cursor (tombstones).
-    pub removed: Vec<String>,
-    /// Pass this back to continue; it never moves backwards.
-    pub next_cursor: String,
-    /// Whether more changes wait beyond `next_cursor`.
-    pub has_more: bool,
-}
+/// One page of the document feed.
+pub type DocumentPage = FeedPage<Document>;
 
 #[cfg(test)]
 mod tests {

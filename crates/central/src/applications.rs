@@ -1,0 +1,514 @@
+//! 复工意向: applications, their review workflow and its receipts.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use serde::Deserialize;
+use sqlx::SqliteConnection;
+use yiqifu_protocol::{
+    evaluate, AnswerValue, Application, ApplicationState, CorrectionNotice, EnterpriseProfile,
+    ErrorCode, InboxKind, MaterialInfo, MaterialRef, MaterialRule, NewApplication,
+    ReviewAction, Resubmission, SelfCheckTemplate, Transition,
+};
+
+use crate::auth::{Enterprise, Reviewer};
+use crate::catalog::{MATERIAL_RULES, TEMPLATES};
+use crate::db::{new_id, now_rfc3339, now_unix, receipt_no};
+use crate::error::{Error, Result};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::idempotency;
+use crate::inbox;
+use crate::uploads::{completed, file_path, format_allowed, sniff};
+use crate::AppState;
+
+fn invalid(code: ErrorCode, message: String) -> Error {
+    Error::api(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+}
+
+fn field(message: &str) -> Error {
+    Error::api(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField, message)
+}
+
+pub async fn profile(conn: &mut SqliteConnection, code: &str) -> Result<EnterpriseProfile> {
+    let (name, district, industry): (String, String, String) =
+        sqlx::query_as("SELECT name, district, industry FROM enterprises WHERE credit_code = ?")
+            .bind(code)
+            .fetch_one(conn)
+            .await?;
+    Ok(EnterpriseProfile {
+        credit_code: code.into(),
+        name,
+        district,
+        industry,
+    })
+}
+
+async fn rules(conn: &mut SqliteConnection) -> Result<Vec<MaterialRule>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT body FROM catalog WHERE collection = ? AND withdrawn = 0")
+            .bind(MATERIAL_RULES)
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter()
+        .map(|(b,)| Ok(serde_json::from_str(&b)?))
+        .collect()
+}
+
+/// Checks the attached files against the material rules; with `all_required`, every
+/// required material must be there.
+async fn check_materials(
+    state: &AppState,
+    owner: &str,
+    refs: &[MaterialRef],
+    all_required: bool,
+) -> Result<Vec<MaterialInfo>> {
+    let mut conn = state.db.acquire().await?;
+    let rules = rules(&mut conn).await?;
+    drop(conn);
+    let mut out = Vec::new();
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for r in refs {
+        let rule = rules
+            .iter()
+            .find(|x| x.material_type == r.material_type)
+            .ok_or_else(|| {
+                invalid(
+                    ErrorCode::MaterialInvalid,
+                    format!("未知的材料类型“{}” / unknown material type", r.material_type),
+                )
+            })?;
+        let (upload_type, filename, size, sha256) = completed(state, owner, &r.upload_id).await?;
+        if upload_type != r.material_type {
+            return Err(invalid(
+                ErrorCode::MaterialInvalid,
+                format!("{filename} 是作为{upload_type}上传的，不能用作{} / {filename} was uploaded as {upload_type}", rule.name),
+            ));
+        }
+        if size > rule.max_bytes {
+            return Err(invalid(
+                ErrorCode::MaterialInvalid,
+                format!("{filename} 超过{}的大小上限 / {filename} is larger than allowed", rule.name),
+            ));
+        }
+        if !format_allowed(sniff(&file_path(state, &r.upload_id)).await?, &rule.formats) {
+            return Err(invalid(
+                ErrorCode::MaterialInvalid,
+                format!(
+                    "{filename} 的内容不是{}允许的格式（{}） / {filename} is not one of {}",
+                    rule.name,
+                    rule.formats.join("、"),
+                    rule.formats.join(", ")
+                ),
+            ));
+        }
+        let n = counts.entry(rule.material_type.as_str()).or_default();
+        *n += 1;
+        if *n > rule.max_count {
+            return Err(invalid(
+                ErrorCode::MaterialInvalid,
+                format!("{}最多 {} 份 / at most {} files of {}", rule.name, rule.max_count, rule.max_count, rule.material_type),
+            ));
+        }
+        out.push(MaterialInfo {
+            material_type: r.material_type.clone(),
+            upload_id: r.upload_id.clone(),
+            filename,
+            size,
+            sha256,
+        });
+    }
+    if all_required {
+        let missing: Vec<&str> = rules
+            .iter()
+            .filter(|r| r.required && !counts.contains_key(r.material_type.as_str()))
+            .map(|r| r.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(invalid(
+                ErrorCode::MaterialInvalid,
+                format!("缺少必需材料：{} / required materials are missing", missing.join("、")),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+async fn template(conn: &mut SqliteConnection, id: &str, version: u32) -> Result<SelfCheckTemplate> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
+    )
+    .bind(TEMPLATES)
+    .bind(format!("{id}@{version}"))
+    .fetch_optional(conn)
+    .await?;
+    let (body,) = row.ok_or_else(|| {
+        invalid(
+            ErrorCode::SelfCheckFailed,
+            format!("自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"),
+        )
+    })?;
+    Ok(serde_json::from_str(&body)?)
+}
+
+fn check_contact(a: &NewApplication) -> Result<()> {
+    let name = a.contact_name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(field("联系人姓名应为 1 到 50 个字 / contact_name must be 1 to 50 characters"));
+    }
+    let phone = a.contact_phone.trim();
+    if !(5..=20).contains(&phone.len())
+        || !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+    {
+        return Err(field("联系电话格式不正确 / contact_phone must be 5 to 20 digits"));
+    }
+    if !(1..=100_000).contains(&a.returning_staff) {
+        return Err(field("返岗人数应在 1 到 100000 之间 / returning_staff must be 1 to 100000"));
+    }
+    if a.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(field("备注不得超过 2000 字 / note is limited to 2000 characters"));
+    }
+    Ok(())
+}
+
+async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO applications (id, owner, state, body, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
+             updated_at = excluded.updated_at",
+    )
+    .bind(&app.id)
+    .bind(owner)
+    .bind(app.state.as_str())
+    .bind(serde_json::to_string(app)?)
+    .bind(now_unix())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: &str, owner: Option<&str>) -> Result<Application> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT owner, body FROM applications WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    match row {
+        // Another enterprise's record answers exactly like a missing one.
+        Some((o, body)) if owner.is_none_or(|w| w == o) => Ok(serde_json::from_str(&body)?),
+        _ => Err(Error::not_found()),
+    }
+}
+
+async fn create(state: &AppState, owner: &str, req: NewApplication) -> Result<(StatusCode, Application)> {
+    check_contact(&req)?;
+    let mut conn = state.db.acquire().await?;
+    let tpl = template(&mut conn, &req.selfcheck.template_id, req.selfcheck.template_version).await?;
+    let me = profile(&mut conn, owner).await?;
+    drop(conn);
+    let verdict = evaluate(&tpl, &me, &req.selfcheck.answers);
+    if !verdict.passed {
+        let items: Vec<String> = verdict
+            .failures
+            .iter()
+            .map(|f| format!("{}({:?})", f.item_id, f.reason))
+            .collect();
+        return Err(invalid(
+            ErrorCode::SelfCheckFailed,
+            format!("复工自查未通过，不能提交：{} / the self-check does not pass", items.join(", ")),
+        ));
+    }
+    for a in &req.selfcheck.answers {
+        if let AnswerValue::Evidence(upload) = &a.value {
+            completed(state, owner, upload).await?;
+        }
+    }
+    let materials = check_materials(state, owner, &req.materials, true).await?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let receipt = receipt_no(&mut tx, "SQ").await?;
+    let now = now_rfc3339();
+    let app = Application {
+        id: new_id("app"),
+        credit_code: owner.into(),
+        enterprise_name: me.name,
+        state: ApplicationState::Submitted,
+        contact_name: req.contact_name.trim().into(),
+        contact_phone: req.contact_phone.trim().into(),
+        returning_staff: req.returning_staff,
+        selfcheck: req.selfcheck,
+        materials,
+        note: req.note,
+        correction: None,
+        certificate_no: None,
+        reasons: vec![],
+        timeline: vec![Transition {
+            from: None,
+            to: ApplicationState::Submitted,
+            at: now.clone(),
+            actor: owner.into(),
+            receipt_no: receipt,
+            note: None,
+        }],
+        updated_at: now,
+    };
+    save(&mut tx, owner, &app).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, app))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])),
+    params(("Idempotency-Key" = String, Header, description = "Retry key of this request")),
+    request_body = NewApplication,
+    responses(
+        (status = 201, description = "Submitted", body = Application),
+        (status = 400, description = "Malformed, or no Idempotency-Key", body = yiqifu_protocol::ApiError),
+        (status = 409, description = "The first request with this key still runs", body = yiqifu_protocol::ApiError),
+        (status = 422, description = "Self-check fails, materials invalid, or key reused with another body", body = yiqifu_protocol::ApiError),
+    ))]
+pub async fn submit(
+    State(state): State<AppState>,
+    who: Enterprise,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let owner = who.credit_code;
+    idempotency::once(&state, &owner, &headers, &body, || async {
+        let req: NewApplication = idempotency::parse(&body)?;
+        create(&state, &owner, req).await
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])),
+    responses((status = 200, description = "The enterprise's applications, newest first", body = Vec<Application>)))]
+pub async fn list(State(state): State<AppState>, who: Enterprise) -> Result<Json<Vec<Application>>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT body FROM applications WHERE owner = ? ORDER BY updated_at DESC, id",
+    )
+    .bind(&who.credit_code)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(b,)| serde_json::from_str(&b))
+            .collect::<std::result::Result<_, _>>()?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses((status = 200, description = "The application with its timeline", body = Application),
+              (status = 404, description = "No such application", body = yiqifu_protocol::ApiError)))]
+pub async fn get(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+) -> Result<Json<Application>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(load(&mut conn, &id, Some(&who.credit_code)).await?))
+}
+
+fn transition_error(from: ApplicationState, to: ApplicationState) -> Error {
+    Error::api(
+        StatusCode::CONFLICT,
+        ErrorCode::InvalidTransition,
+        format!(
+            "申请当前状态为 {}，不能变为 {} / an application in state {} cannot become {}",
+            from.as_str(),
+            to.as_str(),
+            from.as_str(),
+            to.as_str()
+        ),
+    )
+}
+
+async fn resubmit_inner(
+    state: &AppState,
+    owner: &str,
+    id: &str,
+    req: Resubmission,
+) -> Result<(StatusCode, Application)> {
+    let materials = check_materials(state, owner, &req.materials, false).await?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut app = load(&mut tx, id, Some(owner)).await?;
+    if !app.state.can_become(ApplicationState::Resubmitted) {
+        return Err(transition_error(app.state, ApplicationState::Resubmitted));
+    }
+    // The new files replace the earlier ones of the same types.
+    app.materials
+        .retain(|m| !materials.iter().any(|n| n.material_type == m.material_type));
+    app.materials.extend(materials);
+    let receipt = receipt_no(&mut tx, "BZ").await?;
+    let now = now_rfc3339();
+    app.timeline.push(Transition {
+        from: Some(app.state),
+        to: ApplicationState::Resubmitted,
+        at: now.clone(),
+        actor: owner.into(),
+        receipt_no: receipt,
+        note: req.note,
+    });
+    app.state = ApplicationState::Resubmitted;
+    app.updated_at = now;
+    save(&mut tx, owner, &app).await?;
+    tx.commit().await?;
+    Ok((StatusCode::OK, app))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/resubmit", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id"), ("Idempotency-Key" = String, Header, description = "Retry key")),
+    request_body = Resubmission,
+    responses((status = 200, description = "Resubmitted after corrections", body = Application),
+              (status = 409, description = "Not returned for corrections", body = yiqifu_protocol::ApiError)))]
+pub async fn resubmit(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let owner = who.credit_code;
+    idempotency::once(&state, &owner, &headers, &body, || async {
+        let req: Resubmission = idempotency::parse(&body)?;
+        resubmit_inner(&state, &owner, &id, req).await
+    })
+    .await
+}
+
+fn nonempty(list: &[String], what: &str) -> Result<()> {
+    if list.is_empty() || list.iter().any(|s| s.trim().is_empty()) {
+        return Err(field(&format!("{what}不能为空 / {what} must list at least one non-empty reason")));
+    }
+    Ok(())
+}
+
+/// One step of the review workflow, for the API and the reviewer CLI alike.
+pub async fn review(
+    conn: &mut SqliteConnection,
+    id: &str,
+    action: ReviewAction,
+    actor: &str,
+) -> Result<Application> {
+    use ApplicationState::*;
+    let mut app = load(conn, id, None).await?;
+    let (to, prefix) = match &action {
+        ReviewAction::Accept { .. } => (Accepted, "SL"),
+        ReviewAction::Refuse { .. } => (NotAccepted, "BSL"),
+        ReviewAction::StartReview => (InReview, "SH"),
+        ReviewAction::Return { .. } => (Returned, "BZTZ"),
+        ReviewAction::Approve { .. } => (Approved, "TG"),
+        ReviewAction::Reject { .. } => (Rejected, "BTG"),
+    };
+    if !app.state.can_become(to) {
+        return Err(transition_error(app.state, to));
+    }
+    let receipt = receipt_no(conn, prefix).await?;
+    let now = now_rfc3339();
+    let mut note = None;
+    let (kind, title, body) = match action {
+        ReviewAction::Accept { note: n } => {
+            note = n;
+            (InboxKind::ReviewOpinion, "复工申请已受理".to_string(), format!("受理回执编号 {receipt}。"))
+        }
+        ReviewAction::Refuse { reasons } => {
+            nonempty(&reasons, "不予受理理由")?;
+            let text = reasons.join("；");
+            app.reasons = reasons;
+            (InboxKind::ReviewOpinion, "复工申请不予受理".to_string(), format!("理由：{text}。回执编号 {receipt}。"))
+        }
+        ReviewAction::StartReview => (InboxKind::ReviewOpinion, "复工申请进入审核".to_string(), format!("回执编号 {receipt}。")),
+        ReviewAction::Return { items } => {
+            if items.is_empty() || items.iter().any(|i| i.text.trim().is_empty()) {
+                return Err(field("补正通知须列明全部补正事项 / a correction notice lists every item to fix"));
+            }
+            let text: Vec<String> = items.iter().enumerate().map(|(i, x)| format!("{}. {}", i + 1, x.text)).collect();
+            app.correction = Some(CorrectionNotice {
+                receipt_no: receipt.clone(),
+                issued_at: now.clone(),
+                items,
+            });
+            (InboxKind::CorrectionNotice, "复工申请需补正材料".to_string(), format!("请一次补正以下事项：{}。通知编号 {receipt}。", text.join(" ")))
+        }
+        ReviewAction::Approve { note: n } => {
+            note = n;
+            let cert = format!("BMD{}", &receipt[2..]);
+            app.certificate_no = Some(cert.clone());
+            (InboxKind::ReviewOpinion, "复工申请审核通过，已列入白名单".to_string(), format!("白名单编号 {cert}。"))
+        }
+        ReviewAction::Reject { reasons } => {
+            nonempty(&reasons, "不予通过理由")?;
+            let text = reasons.join("；");
+            app.reasons = reasons;
+            (InboxKind::ReviewOpinion, "复工申请不予通过".to_string(), format!("理由：{text}。回执编号 {receipt}。"))
+        }
+    };
+    app.timeline.push(Transition {
+        from: Some(app.state),
+        to,
+        at: now.clone(),
+        actor: actor.into(),
+        receipt_no: receipt,
+        note,
+    });
+    app.state = to;
+    app.updated_at = now;
+    let owner = app.credit_code.clone();
+    save(conn, &owner, &app).await?;
+    inbox::push(conn, &owner, kind, title, body, ("application", &app.id)).await?;
+    Ok(app)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewQuery {
+    /// Only applications in this state.
+    pub state: Option<ApplicationState>,
+}
+
+#[utoipa::path(get, path = "/api/v1/review/applications", tag = "review", security(("bearer" = [])),
+    params(ReviewQuery),
+    responses((status = 200, description = "Applications to review, oldest first", body = Vec<Application>),
+              (status = 403, description = "Not a reviewer", body = yiqifu_protocol::ApiError)))]
+pub async fn review_list(
+    State(state): State<AppState>,
+    _who: Reviewer,
+    ApiQuery(q): ApiQuery<ReviewQuery>,
+) -> Result<Json<Vec<Application>>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(list_all(&mut conn, q.state).await?))
+}
+
+pub async fn list_all(
+    conn: &mut SqliteConnection,
+    filter: Option<ApplicationState>,
+) -> Result<Vec<Application>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT body FROM applications WHERE (?1 IS NULL OR state = ?1) ORDER BY updated_at, id",
+    )
+    .bind(filter.map(ApplicationState::as_str))
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(b,)| Ok(serde_json::from_str(&b)?))
+        .collect()
+}
+
+#[utoipa::path(post, path = "/api/v1/review/applications/{id}/actions", tag = "review", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    request_body = ReviewAction,
+    responses((status = 200, description = "The application after the step", body = Application),
+              (status = 409, description = "The workflow does not allow this step now", body = yiqifu_protocol::ApiError)))]
+pub async fn review_action(
+    State(state): State<AppState>,
+    who: Reviewer,
+    Path(id): Path<String>,
+    ApiJson(action): ApiJson<ReviewAction>,
+) -> Result<Json<Application>> {
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let app = review(&mut tx, &id, action, &format!("reviewer:{}", who.username)).await?;
+    tx.commit().await?;
+    Ok(Json(app))
+}

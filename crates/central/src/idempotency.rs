@@ -1,0 +1,145 @@
+//! Retry-safe creating requests (IETF httpapi Idempotency-Key draft): the same key with the
+//! same body answers the first response again; another body is 422; no key is 400; a retry
+//! while the first request still runs is 409.
+
+use std::future::Future;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use yiqifu_protocol::{ErrorCode, IDEMPOTENCY_KEY_HEADER};
+
+use crate::db::now_unix;
+use crate::error::{Error, Result};
+use crate::AppState;
+
+const MAX_KEY_LEN: usize = 255;
+
+fn key_of(headers: &HeaderMap) -> Result<String> {
+    let key = headers
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .filter(|s| !s.is_empty());
+    match key {
+        Some(k) if k.len() <= MAX_KEY_LEN => Ok(k),
+        Some(_) => Err(Error::bad_request(
+            "Idempotency-Key 过长 / the Idempotency-Key is longer than 255 characters",
+        )),
+        None => Err(Error::api(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::IdempotencyKeyMissing,
+            "创建请求须带 Idempotency-Key 请求头 / creating requests need an Idempotency-Key header",
+        )),
+    }
+}
+
+/// Parses a JSON body the way the service's other routes do.
+pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        Error::bad_request(format!(
+            "请求内容无法解析 / the request body could not be read: {e}"
+        ))
+    })
+}
+
+/// Runs `create` at most once per (owner, key); later calls replay its answer.
+pub async fn once<T, F, Fut>(
+    state: &AppState,
+    owner: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    create: F,
+) -> Result<Response>
+where
+    T: Serialize,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(StatusCode, T)>>,
+{
+    let key = key_of(headers)?;
+    let hash = hex::encode(Sha256::digest(body));
+    let claimed = sqlx::query(
+        "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (owner, key) DO NOTHING",
+    )
+    .bind(owner)
+    .bind(&key)
+    .bind(&hash)
+    .bind(now_unix())
+    .execute(&state.db)
+    .await?
+    .rows_affected()
+        == 1;
+    if !claimed {
+        let (first_hash, status, stored): (String, Option<i64>, Option<String>) = sqlx::query_as(
+            "SELECT request_hash, status, body FROM idempotency WHERE owner = ? AND key = ?",
+        )
+        .bind(owner)
+        .bind(&key)
+        .fetch_one(&state.db)
+        .await?;
+        if first_hash != hash {
+            return Err(Error::api(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::IdempotencyKeyReused,
+                "该 Idempotency-Key 已用于另一请求 / this Idempotency-Key was used with another body",
+            ));
+        }
+        return match (status, stored) {
+            (Some(s), Some(b)) => Ok(replay(s, b)),
+            _ => Err(Error::api(
+                StatusCode::CONFLICT,
+                ErrorCode::RequestInProgress,
+                "相同请求仍在处理中，请稍后重试 / the first request with this key is still running: retry later",
+            )),
+        };
+    }
+    let outcome = create().await;
+    let (status, body_json) = match &outcome {
+        Ok((s, v)) => (*s, serde_json::to_string(v)?),
+        Err(Error::Api {
+            status,
+            code,
+            message,
+        }) if status.is_client_error() => (
+            *status,
+            serde_json::to_string(&yiqifu_protocol::ApiError {
+                code: *code,
+                message: message.clone(),
+            })?,
+        ),
+        Err(_) => {
+            // A failure on our side is not an answer: free the key so a retry runs again.
+            sqlx::query("DELETE FROM idempotency WHERE owner = ? AND key = ?")
+                .bind(owner)
+                .bind(&key)
+                .execute(&state.db)
+                .await?;
+            return outcome.map(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+    };
+    sqlx::query("UPDATE idempotency SET status = ?, body = ? WHERE owner = ? AND key = ?")
+        .bind(i64::from(status.as_u16()))
+        .bind(&body_json)
+        .bind(owner)
+        .bind(&key)
+        .execute(&state.db)
+        .await?;
+    Ok(replay(i64::from(status.as_u16()), body_json))
+}
+
+fn replay(status: i64, body: String) -> Response {
+    let status = u16::try_from(status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}

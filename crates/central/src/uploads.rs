@@ -1,0 +1,610 @@
+//! Uploads by tus 1.0.0 (core, creation, checksum with sha256, termination, expiration), so
+//! any conforming tus client can send materials, and an interrupted upload resumes.
+
+use std::collections::HashSet;
+use std::io::SeekFrom;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine;
+use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use yiqifu_protocol::{ErrorCode, MaterialRule, UploadInfo};
+
+use crate::auth::Enterprise;
+use crate::catalog::MATERIAL_RULES;
+use crate::db::{new_id, now_unix, rfc3339};
+use crate::error::{Error, Result};
+use crate::AppState;
+
+pub const TUS_VERSION: &str = "1.0.0";
+/// Unfinished uploads are dropped this long after creation.
+pub const EXPIRE_SECS: i64 = 24 * 60 * 60;
+/// The material type of appeal attachments, which have no catalog rule.
+pub const APPEAL_ATTACHMENT: &str = "appeal_attachment";
+const APPEAL_ATTACHMENT_MAX: u64 = 20 * 1024 * 1024;
+/// The largest upload of any kind.
+pub const MAX_SIZE: u64 = 100 * 1024 * 1024;
+
+/// Uploads with a PATCH in flight: a second concurrent PATCH would interleave bytes.
+#[derive(Default)]
+pub struct Busy(Mutex<HashSet<String>>);
+
+struct BusyGuard<'a>(&'a Busy, String);
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.0 .0.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.1);
+    }
+}
+
+impl Busy {
+    fn claim(&self, id: &str) -> Option<BusyGuard<'_>> {
+        let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(id.to_string())
+            .then(|| BusyGuard(self, id.to_string()))
+    }
+}
+
+fn h(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+fn tus_headers() -> [(HeaderName, HeaderValue); 1] {
+    [(h("tus-resumable"), HeaderValue::from_static(TUS_VERSION))]
+}
+
+fn http_date(unix: i64) -> String {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+fn tus_error(status: StatusCode, code: ErrorCode, message: &str) -> Error {
+    Error::api(status, code, message)
+}
+
+fn require_tus(headers: &HeaderMap) -> Result<()> {
+    match headers.get("tus-resumable").and_then(|v| v.to_str().ok()) {
+        Some(TUS_VERSION) => Ok(()),
+        _ => Err(tus_error(
+            StatusCode::PRECONDITION_FAILED,
+            ErrorCode::BadRequest,
+            "需要 Tus-Resumable: 1.0.0 / send Tus-Resumable: 1.0.0",
+        )),
+    }
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Result<Option<u64>> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Some)
+            .ok_or_else(|| Error::bad_request(format!("{name} 不是非负整数 / {name} is not a non-negative integer"))),
+    }
+}
+
+/// Upload-Metadata: comma-separated `key base64value` pairs.
+fn metadata(headers: &HeaderMap) -> Result<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    let Some(raw) = headers.get("upload-metadata") else {
+        return Ok(out);
+    };
+    let raw = raw
+        .to_str()
+        .map_err(|_| Error::bad_request("Upload-Metadata 含非 ASCII 字符 / Upload-Metadata is not ASCII"))?;
+    for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut it = pair.splitn(2, ' ');
+        let key = it.next().unwrap_or_default().to_string();
+        let value = match it.next() {
+            Some(v) => base64::engine::general_purpose::STANDARD
+                .decode(v.trim())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| Error::bad_request(format!("Upload-Metadata 中 {key} 的值不是 base64 编码的 UTF-8 / the value of {key} is not base64 UTF-8")))?,
+            None => String::new(),
+        };
+        out.insert(key, value);
+    }
+    Ok(out)
+}
+
+/// A file name safe to store and show: no path, no control characters, bounded length.
+pub fn clean_filename(name: &str) -> Result<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().trim_end_matches('.').to_string();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." || cleaned.chars().count() > 255 {
+        return Err(Error::api(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidField,
+            "文件名无效 / the file name is empty, too long or only a path",
+        ));
+    }
+    Ok(cleaned)
+}
+
+pub async fn rule_for(conn: &mut SqliteConnection, material_type: &str) -> Result<Option<MaterialRule>> {
+    if material_type == APPEAL_ATTACHMENT {
+        return Ok(Some(MaterialRule {
+            material_type: APPEAL_ATTACHMENT.into(),
+            name: "诉求附件".into(),
+            description: "诉求的佐证材料".into(),
+            required: false,
+            formats: ["pdf", "docx", "xlsx", "jpg", "png", "zip"].map(String::from).to_vec(),
+            max_bytes: APPEAL_ATTACHMENT_MAX,
+            max_count: 5,
+            cites: None,
+        }));
+    }
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
+    )
+    .bind(MATERIAL_RULES)
+    .bind(material_type)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some((b,)) => Some(serde_json::from_str(&b)?),
+        None => None,
+    })
+}
+
+/// The format of a file by its first bytes, never by its name.
+pub async fn sniff(path: &std::path::Path) -> Result<Option<&'static str>> {
+    let mut f = tokio::fs::File::open(path).await?;
+    let mut head = [0u8; 8];
+    let n = f.read(&mut head).await?;
+    let head = &head[..n];
+    Ok(if head.starts_with(b"%PDF-") {
+        Some("pdf")
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if head.starts_with(b"\xff\xd8\xff") {
+        Some("jpg")
+    } else if head.starts_with(b"PK\x03\x04") {
+        // docx and xlsx are zip containers.
+        Some("zip")
+    } else {
+        None
+    })
+}
+
+/// Whether a sniffed format satisfies a rule's list of formats.
+pub fn format_allowed(sniffed: Option<&str>, formats: &[String]) -> bool {
+    match sniffed {
+        Some("zip") => formats.iter().any(|f| matches!(f.as_str(), "zip" | "docx" | "xlsx")),
+        Some(s) => formats.iter().any(|f| f == s || (s == "jpg" && f == "jpeg")),
+        None => false,
+    }
+}
+
+pub fn file_path(state: &AppState, id: &str) -> PathBuf {
+    state.upload_dir.join(id)
+}
+
+struct Row {
+    material_type: String,
+    filename: String,
+    length: i64,
+    offset: i64,
+    sha256: Option<String>,
+    expires_at: i64,
+}
+
+async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
+    let row: Option<(String, String, i64, i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT material_type, filename, length, offset, sha256, expires_at FROM uploads
+         WHERE id = ? AND owner = ?",
+    )
+    .bind(id)
+    .bind(owner)
+    .fetch_optional(&state.db)
+    .await?;
+    let r = row.ok_or_else(Error::not_found)?;
+    let row = Row {
+        material_type: r.0,
+        filename: r.1,
+        length: r.2,
+        offset: r.3,
+        sha256: r.4,
+        expires_at: r.5,
+    };
+    if row.sha256.is_none() && row.expires_at <= now_unix() {
+        return Err(tus_error(
+            StatusCode::GONE,
+            ErrorCode::NotFound,
+            "上传已过期，请重新上传 / this upload has expired: start it again",
+        ));
+    }
+    Ok(row)
+}
+
+/// Deletes unfinished uploads past their expiry, rows and files.
+pub async fn expire(state: &AppState) -> Result<u64> {
+    let ids: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM uploads WHERE sha256 IS NULL AND expires_at <= ?")
+            .bind(now_unix())
+            .fetch_all(&state.db)
+            .await?;
+    for (id,) in &ids {
+        let _ = tokio::fs::remove_file(file_path(state, id)).await;
+        sqlx::query("DELETE FROM uploads WHERE id = ?")
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(ids.len() as u64)
+}
+
+#[utoipa::path(options, path = "/api/v1/uploads", tag = "uploads",
+    responses((status = 204, description = "tus capabilities in the Tus-* headers")))]
+pub async fn options() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            (h("tus-resumable"), HeaderValue::from_static(TUS_VERSION)),
+            (h("tus-version"), HeaderValue::from_static(TUS_VERSION)),
+            (
+                h("tus-extension"),
+                HeaderValue::from_static("creation,checksum,termination,expiration"),
+            ),
+            (h("tus-checksum-algorithm"), HeaderValue::from_static("sha256")),
+            (h("tus-max-size"), HeaderValue::from(MAX_SIZE)),
+        ],
+    )
+        .into_response()
+}
+
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads", security(("bearer" = [])),
+    params(
+        ("Upload-Length" = u64, Header, description = "The file's size in bytes"),
+        ("Upload-Metadata" = String, Header, description = "material_type and filename, base64"),
+    ),
+    responses(
+        (status = 201, description = "Created; Location names the upload"),
+        (status = 400, description = "Bad headers or metadata", body = yiqifu_protocol::ApiError),
+        (status = 413, description = "Larger than the material allows", body = yiqifu_protocol::ApiError),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: Enterprise,
+    headers: HeaderMap,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    let length = header_u64(&headers, "upload-length")?.ok_or_else(|| {
+        Error::bad_request("需要 Upload-Length（不支持延后长度） / Upload-Length is required (deferred length is not supported)")
+    })?;
+    let meta = metadata(&headers)?;
+    let material_type = meta.get("material_type").cloned().unwrap_or_default();
+    let filename = clean_filename(meta.get("filename").map(String::as_str).unwrap_or_default())?;
+    let mut conn = state.db.acquire().await?;
+    let rule = rule_for(&mut conn, &material_type).await?.ok_or_else(|| {
+        Error::api(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MaterialInvalid,
+            format!("未知的材料类型“{material_type}” / unknown material type {material_type:?}"),
+        )
+    })?;
+    drop(conn);
+    if length > rule.max_bytes.min(MAX_SIZE) {
+        return Err(Error::api(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "{}不得超过 {} MB / {} may be at most {} MB",
+                rule.name,
+                rule.max_bytes / (1024 * 1024),
+                rule.material_type,
+                rule.max_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    expire(&state).await?;
+    let id = new_id("up");
+    let now = now_unix();
+    tokio::fs::File::create(file_path(&state, &id)).await?;
+    sqlx::query(
+        "INSERT INTO uploads (id, owner, material_type, filename, length, offset, sha256, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&who.credit_code)
+    .bind(&rule.material_type)
+    .bind(&filename)
+    .bind(length as i64)
+    .bind(now)
+    .bind(now + EXPIRE_SECS)
+    .execute(&state.db)
+    .await?;
+    if length == 0 {
+        finish(&state, &id).await?;
+    }
+    let location = format!("/api/v1/uploads/{id}");
+    Ok((
+        StatusCode::CREATED,
+        tus_headers(),
+        [
+            (header::LOCATION, location),
+            (h("upload-expires"), http_date(now + EXPIRE_SECS)),
+        ],
+    )
+        .into_response())
+}
+
+async fn finish(state: &AppState, id: &str) -> Result<()> {
+    let mut f = tokio::fs::File::open(file_path(state, id)).await?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    sqlx::query("UPDATE uploads SET sha256 = ? WHERE id = ?")
+        .bind(hex::encode(hasher.finalize()))
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+#[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Upload id")),
+    responses((status = 200, description = "Upload-Offset and Upload-Length"), (status = 404, description = "No such upload")))]
+pub async fn head(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    let row = load(&state, &who.credit_code, &id).await?;
+    Ok((
+        StatusCode::OK,
+        tus_headers(),
+        [
+            (h("upload-offset"), row.offset.to_string()),
+            (h("upload-length"), row.length.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (h("upload-expires"), http_date(row.expires_at)),
+        ],
+    )
+        .into_response())
+}
+
+#[utoipa::path(patch, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Upload id"),
+        ("Upload-Offset" = u64, Header, description = "Where this chunk starts"),
+        ("Upload-Checksum" = Option<String>, Header, description = "sha256 and the base64 digest of this chunk"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses(
+        (status = 204, description = "Stored; Upload-Offset is the new offset"),
+        (status = 409, description = "Upload-Offset does not match", body = yiqifu_protocol::ApiError),
+        (status = 460, description = "Checksum mismatch: the chunk was discarded", body = yiqifu_protocol::ApiError),
+    ))]
+pub async fn patch(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+        != Some("application/offset+octet-stream")
+    {
+        return Err(tus_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadRequest,
+            "需要 Content-Type: application/offset+octet-stream / send Content-Type: application/offset+octet-stream",
+        ));
+    }
+    let offset = header_u64(&headers, "upload-offset")?
+        .ok_or_else(|| Error::bad_request("需要 Upload-Offset / Upload-Offset is required"))?;
+    let checksum = match headers.get("upload-checksum").and_then(|v| v.to_str().ok()) {
+        None => None,
+        Some(v) => {
+            let (algo, digest) = v.trim().split_once(' ').unwrap_or((v, ""));
+            if algo != "sha256" {
+                return Err(Error::bad_request("只支持 sha256 校验 / only sha256 checksums are supported"));
+            }
+            Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(digest.trim())
+                    .map_err(|_| Error::bad_request("Upload-Checksum 不是 base64 / Upload-Checksum is not base64"))?,
+            )
+        }
+    };
+    let _busy = state.busy.claim(&id).ok_or_else(|| {
+        tus_error(
+            StatusCode::LOCKED,
+            ErrorCode::Conflict,
+            "该上传正在写入，请稍后 / another PATCH to this upload is running",
+        )
+    })?;
+    let row = load(&state, &who.credit_code, &id).await?;
+    if row.offset as u64 != offset {
+        return Err(tus_error(
+            StatusCode::CONFLICT,
+            ErrorCode::OffsetMismatch,
+            &format!("偏移量应为 {} / Upload-Offset must be {}", row.offset, row.offset),
+        ));
+    }
+    if row.sha256.is_some() {
+        return Err(tus_error(
+            StatusCode::CONFLICT,
+            ErrorCode::OffsetMismatch,
+            "上传已完成 / this upload is already complete",
+        ));
+    }
+    let path = file_path(&state, &id);
+    let mut file = tokio::fs::OpenOptions::new().write(true).open(&path).await?;
+    file.seek(SeekFrom::Start(offset)).await?;
+    let remaining = (row.length - row.offset) as u64;
+    let mut written: u64 = 0;
+    let mut hasher = Sha256::new();
+    let mut body = body;
+    let mut cut_short = false;
+    let mut too_long = false;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            // The connection dropped: keep what arrived, so the client resumes from there.
+            cut_short = true;
+            break;
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if written + data.len() as u64 > remaining {
+            too_long = true;
+            break;
+        }
+        file.write_all(&data).await?;
+        hasher.update(&data);
+        written += data.len() as u64;
+    }
+    file.flush().await?;
+    let mismatch = checksum
+        .as_ref()
+        .is_some_and(|want| cut_short || hasher.finalize()[..] != want[..]);
+    if too_long || mismatch {
+        // Discard the whole chunk: the offset stays where it was.
+        file.set_len(offset).await?;
+        file.sync_all().await?;
+        return Err(if too_long {
+            tus_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                "数据超出 Upload-Length / the chunk goes past Upload-Length",
+            )
+        } else {
+            tus_error(
+                StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
+                ErrorCode::ChecksumMismatch,
+                "数据校验失败，请重传该段 / the chunk does not match its checksum: send it again",
+            )
+        });
+    }
+    file.sync_data().await?;
+    let new_offset = offset + written;
+    sqlx::query("UPDATE uploads SET offset = ? WHERE id = ?")
+        .bind(new_offset as i64)
+        .bind(&id)
+        .execute(&state.db)
+        .await?;
+    if new_offset == row.length as u64 {
+        finish(&state, &id).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        tus_headers(),
+        [
+            (h("upload-offset"), new_offset.to_string()),
+            (h("upload-expires"), http_date(row.expires_at)),
+        ],
+    )
+        .into_response())
+}
+
+#[utoipa::path(delete, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Upload id")),
+    responses((status = 204, description = "Terminated"), (status = 409, description = "In use by an application", body = yiqifu_protocol::ApiError)))]
+pub async fn terminate(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    load(&state, &who.credit_code, &id).await?;
+    let pattern = format!("%\"{id}\"%");
+    let (used,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM applications WHERE owner = ?1 AND body LIKE ?2)
+              + (SELECT COUNT(*) FROM appeals WHERE owner = ?1 AND body LIKE ?2)",
+    )
+    .bind(&who.credit_code)
+    .bind(&pattern)
+    .fetch_one(&state.db)
+    .await?;
+    if used > 0 {
+        return Err(Error::api(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            "该文件已用于申请或诉求，不能删除 / this upload is part of an application or appeal",
+        ));
+    }
+    sqlx::query("DELETE FROM uploads WHERE id = ?")
+        .bind(&id)
+        .execute(&state.db)
+        .await?;
+    let _ = tokio::fs::remove_file(file_path(&state, &id)).await;
+    Ok((StatusCode::NO_CONTENT, tus_headers()).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Upload id")),
+    responses((status = 200, description = "The upload", body = UploadInfo), (status = 404, description = "No such upload", body = yiqifu_protocol::ApiError)))]
+pub async fn info(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+) -> Result<Json<UploadInfo>> {
+    let row = load(&state, &who.credit_code, &id).await?;
+    Ok(Json(UploadInfo {
+        id,
+        material_type: row.material_type,
+        filename: row.filename,
+        length: row.length as u64,
+        offset: row.offset as u64,
+        complete: row.sha256.is_some(),
+        sha256: row.sha256,
+        expires_at: rfc3339(row.expires_at),
+    }))
+}
+
+/// A completed upload of `owner`, for attaching to a record.
+pub async fn completed(
+    state: &AppState,
+    owner: &str,
+    id: &str,
+) -> Result<(String, String, u64, String)> {
+    let row: Option<(String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT material_type, filename, length, sha256 FROM uploads WHERE id = ? AND owner = ?",
+    )
+    .bind(id)
+    .bind(owner)
+    .fetch_optional(&state.db)
+    .await?;
+    match row {
+        Some((t, f, len, Some(sha))) => Ok((t, f, len as u64, sha)),
+        Some(_) => Err(Error::api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::MaterialInvalid,
+            format!("上传 {id} 尚未完成 / upload {id} is not complete"),
+        )),
+        None => Err(Error::api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::MaterialInvalid,
+            format!("找不到上传 {id} / no upload {id}"),
+        )),
+    }
+}
