@@ -116,9 +116,11 @@ async fn incremental_pull_applies_new_documents_and_tombstones() {
     yiqifu_central::catalog::publish_document(&mut conn, &extra)
         .await
         .unwrap();
-    assert!(yiqifu_central::catalog::withdraw(&mut conn, "documents", &catalog[0].id)
-        .await
-        .unwrap());
+    assert!(
+        yiqifu_central::catalog::withdraw(&mut conn, "documents", &catalog[0].id)
+            .await
+            .unwrap()
+    );
     drop(conn);
 
     let stats = app.sync_now().await.unwrap();

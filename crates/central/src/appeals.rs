@@ -19,13 +19,19 @@ use crate::uploads::{completed, APPEAL_ATTACHMENT};
 use crate::{idempotency, inbox, AppState};
 
 fn field(message: &str) -> Error {
-    Error::api(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField, message)
+    Error::api(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidField,
+        message,
+    )
 }
 
 fn check_text(s: &str, max: usize, what: &str) -> Result<()> {
     let n = s.trim().chars().count();
     if n == 0 || n > max {
-        return Err(field(&format!("{what}应为 1 到 {max} 字 / {what} must be 1 to {max} characters")));
+        return Err(field(&format!(
+            "{what}应为 1 到 {max} 字 / {what} must be 1 to {max} characters"
+        )));
     }
     Ok(())
 }
@@ -46,11 +52,16 @@ async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()
     Ok(())
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: &str, owner: Option<&str>) -> Result<(String, Appeal)> {
-    let row: Option<(String, String)> = sqlx::query_as("SELECT owner, body FROM appeals WHERE id = ?")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+pub async fn load(
+    conn: &mut SqliteConnection,
+    id: &str,
+    owner: Option<&str>,
+) -> Result<(String, Appeal)> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT owner, body FROM appeals WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
     match row {
         Some((o, b)) if owner.is_none_or(|w| w == o) => Ok((o, serde_json::from_str(&b)?)),
         _ => Err(Error::not_found()),
@@ -74,7 +85,9 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
     for id in &req.attachments {
         let (t, ..) = completed(state, owner, id).await?;
         if t != APPEAL_ATTACHMENT {
-            return Err(field("附件须以诉求附件类型上传 / attachments must be uploaded as appeal_attachment"));
+            return Err(field(
+                "附件须以诉求附件类型上传 / attachments must be uploaded as appeal_attachment",
+            ));
         }
     }
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
@@ -136,7 +149,11 @@ pub async fn list(State(state): State<AppState>, who: Enterprise) -> Result<Json
     params(("id" = String, Path, description = "Appeal id")),
     responses((status = 200, description = "The appeal and its thread", body = Appeal),
               (status = 404, description = "No such appeal", body = yiqifu_protocol::ApiError)))]
-pub async fn get(State(state): State<AppState>, who: Enterprise, Path(id): Path<String>) -> Result<Json<Appeal>> {
+pub async fn get(
+    State(state): State<AppState>,
+    who: Enterprise,
+    Path(id): Path<String>,
+) -> Result<Json<Appeal>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(load(&mut conn, &id, Some(&who.credit_code)).await?.1))
 }
@@ -199,7 +216,12 @@ pub async fn rate(
 }
 
 /// One authority step on an appeal, for the API and the CLI alike.
-pub async fn act(conn: &mut SqliteConnection, id: &str, action: AppealAction, actor: &str) -> Result<Appeal> {
+pub async fn act(
+    conn: &mut SqliteConnection,
+    id: &str,
+    action: AppealAction,
+    actor: &str,
+) -> Result<Appeal> {
     let (owner, mut a) = load(conn, id, None).await?;
     let to = match &action {
         AppealAction::Accept => AppealState::Accepted,
@@ -242,7 +264,10 @@ pub async fn act(conn: &mut SqliteConnection, id: &str, action: AppealAction, ac
 
 #[utoipa::path(get, path = "/api/v1/review/appeals", tag = "review", security(("bearer" = [])),
     responses((status = 200, description = "All appeals, oldest first", body = Vec<Appeal>)))]
-pub async fn review_list(State(state): State<AppState>, _who: Reviewer) -> Result<Json<Vec<Appeal>>> {
+pub async fn review_list(
+    State(state): State<AppState>,
+    _who: Reviewer,
+) -> Result<Json<Vec<Appeal>>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(list_all(&mut conn).await?))
 }

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use sqlx::SqliteConnection;
 use yiqifu_protocol::{
     evaluate, AnswerValue, Application, ApplicationState, CorrectionNotice, EnterpriseProfile,
-    ErrorCode, InboxKind, MaterialInfo, MaterialRef, MaterialRule, NewApplication,
-    ReviewAction, Resubmission, SelfCheckTemplate, Transition,
+    ErrorCode, InboxKind, MaterialInfo, MaterialRef, MaterialRule, NewApplication, Resubmission,
+    ReviewAction, SelfCheckTemplate, Transition,
 };
 
 use crate::auth::{Enterprise, Reviewer};
@@ -30,7 +30,11 @@ fn invalid(code: ErrorCode, message: String) -> Error {
 }
 
 fn field(message: &str) -> Error {
-    Error::api(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField, message)
+    Error::api(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidField,
+        message,
+    )
 }
 
 pub async fn profile(conn: &mut SqliteConnection, code: &str) -> Result<EnterpriseProfile> {
@@ -78,7 +82,10 @@ async fn check_materials(
             .ok_or_else(|| {
                 invalid(
                     ErrorCode::MaterialInvalid,
-                    format!("未知的材料类型“{}” / unknown material type", r.material_type),
+                    format!(
+                        "未知的材料类型“{}” / unknown material type",
+                        r.material_type
+                    ),
                 )
             })?;
         let (upload_type, filename, size, sha256) = completed(state, owner, &r.upload_id).await?;
@@ -91,7 +98,10 @@ async fn check_materials(
         if size > rule.max_bytes {
             return Err(invalid(
                 ErrorCode::MaterialInvalid,
-                format!("{filename} 超过{}的大小上限 / {filename} is larger than allowed", rule.name),
+                format!(
+                    "{filename} 超过{}的大小上限 / {filename} is larger than allowed",
+                    rule.name
+                ),
             ));
         }
         if !format_allowed(sniff(&file_path(state, &r.upload_id)).await?, &rule.formats) {
@@ -110,7 +120,10 @@ async fn check_materials(
         if *n > rule.max_count {
             return Err(invalid(
                 ErrorCode::MaterialInvalid,
-                format!("{}最多 {} 份 / at most {} files of {}", rule.name, rule.max_count, rule.max_count, rule.material_type),
+                format!(
+                    "{}最多 {} 份 / at most {} files of {}",
+                    rule.name, rule.max_count, rule.max_count, rule.material_type
+                ),
             ));
         }
         out.push(MaterialInfo {
@@ -130,14 +143,21 @@ async fn check_materials(
         if !missing.is_empty() {
             return Err(invalid(
                 ErrorCode::MaterialInvalid,
-                format!("缺少必需材料：{} / required materials are missing", missing.join("、")),
+                format!(
+                    "缺少必需材料：{} / required materials are missing",
+                    missing.join("、")
+                ),
             ));
         }
     }
     Ok(out)
 }
 
-async fn template(conn: &mut SqliteConnection, id: &str, version: u32) -> Result<SelfCheckTemplate> {
+async fn template(
+    conn: &mut SqliteConnection,
+    id: &str,
+    version: u32,
+) -> Result<SelfCheckTemplate> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
     )
@@ -148,7 +168,9 @@ async fn template(conn: &mut SqliteConnection, id: &str, version: u32) -> Result
     let (body,) = row.ok_or_else(|| {
         invalid(
             ErrorCode::SelfCheckFailed,
-            format!("自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"),
+            format!(
+                "自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"
+            ),
         )
     })?;
     Ok(serde_json::from_str(&body)?)
@@ -157,19 +179,29 @@ async fn template(conn: &mut SqliteConnection, id: &str, version: u32) -> Result
 fn check_contact(a: &NewApplication) -> Result<()> {
     let name = a.contact_name.trim();
     if name.is_empty() || name.chars().count() > 50 {
-        return Err(field("联系人姓名应为 1 到 50 个字 / contact_name must be 1 to 50 characters"));
+        return Err(field(
+            "联系人姓名应为 1 到 50 个字 / contact_name must be 1 to 50 characters",
+        ));
     }
     let phone = a.contact_phone.trim();
     if !(5..=20).contains(&phone.len())
-        || !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+        || !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
     {
-        return Err(field("联系电话格式不正确 / contact_phone must be 5 to 20 digits"));
+        return Err(field(
+            "联系电话格式不正确 / contact_phone must be 5 to 20 digits",
+        ));
     }
     if !(1..=100_000).contains(&a.returning_staff) {
-        return Err(field("返岗人数应在 1 到 100000 之间 / returning_staff must be 1 to 100000"));
+        return Err(field(
+            "返岗人数应在 1 到 100000 之间 / returning_staff must be 1 to 100000",
+        ));
     }
     if a.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(field("备注不得超过 2000 字 / note is limited to 2000 characters"));
+        return Err(field(
+            "备注不得超过 2000 字 / note is limited to 2000 characters",
+        ));
     }
     Ok(())
 }
@@ -190,7 +222,11 @@ async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Re
     Ok(())
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: &str, owner: Option<&str>) -> Result<Application> {
+pub async fn load(
+    conn: &mut SqliteConnection,
+    id: &str,
+    owner: Option<&str>,
+) -> Result<Application> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT owner, body FROM applications WHERE id = ?")
             .bind(id)
@@ -203,10 +239,19 @@ pub async fn load(conn: &mut SqliteConnection, id: &str, owner: Option<&str>) ->
     }
 }
 
-async fn create(state: &AppState, owner: &str, req: NewApplication) -> Result<(StatusCode, Application)> {
+async fn create(
+    state: &AppState,
+    owner: &str,
+    req: NewApplication,
+) -> Result<(StatusCode, Application)> {
     check_contact(&req)?;
     let mut conn = state.db.acquire().await?;
-    let tpl = template(&mut conn, &req.selfcheck.template_id, req.selfcheck.template_version).await?;
+    let tpl = template(
+        &mut conn,
+        &req.selfcheck.template_id,
+        req.selfcheck.template_version,
+    )
+    .await?;
     let me = profile(&mut conn, owner).await?;
     drop(conn);
     let verdict = evaluate(&tpl, &me, &req.selfcheck.answers);
@@ -218,7 +263,10 @@ async fn create(state: &AppState, owner: &str, req: NewApplication) -> Result<(S
             .collect();
         return Err(invalid(
             ErrorCode::SelfCheckFailed,
-            format!("复工自查未通过，不能提交：{} / the self-check does not pass", items.join(", ")),
+            format!(
+                "复工自查未通过，不能提交：{} / the self-check does not pass",
+                items.join(", ")
+            ),
         ));
     }
     for a in &req.selfcheck.answers {
@@ -284,7 +332,10 @@ pub async fn submit(
 
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])),
     responses((status = 200, description = "The enterprise's applications, newest first", body = Vec<Application>)))]
-pub async fn list(State(state): State<AppState>, who: Enterprise) -> Result<Json<Vec<Application>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    who: Enterprise,
+) -> Result<Json<Vec<Application>>> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT body FROM applications WHERE owner = ? ORDER BY updated_at DESC, id",
     )
@@ -380,7 +431,9 @@ pub async fn resubmit(
 
 fn nonempty(list: &[String], what: &str) -> Result<()> {
     if list.is_empty() || list.iter().any(|s| s.trim().is_empty()) {
-        return Err(field(&format!("{what}不能为空 / {what} must list at least one non-empty reason")));
+        return Err(field(&format!(
+            "{what}不能为空 / {what} must list at least one non-empty reason"
+        )));
     }
     Ok(())
 }
@@ -411,38 +464,71 @@ pub async fn review(
     let (kind, title, body) = match action {
         ReviewAction::Accept { note: n } => {
             note = n;
-            (InboxKind::ReviewOpinion, "复工申请已受理".to_string(), format!("受理回执编号 {receipt}。"))
+            (
+                InboxKind::ReviewOpinion,
+                "复工申请已受理".to_string(),
+                format!("受理回执编号 {receipt}。"),
+            )
         }
         ReviewAction::Refuse { reasons } => {
             nonempty(&reasons, "不予受理理由")?;
             let text = reasons.join("；");
             app.reasons = reasons;
-            (InboxKind::ReviewOpinion, "复工申请不予受理".to_string(), format!("理由：{text}。回执编号 {receipt}。"))
+            (
+                InboxKind::ReviewOpinion,
+                "复工申请不予受理".to_string(),
+                format!("理由：{text}。回执编号 {receipt}。"),
+            )
         }
-        ReviewAction::StartReview => (InboxKind::ReviewOpinion, "复工申请进入审核".to_string(), format!("回执编号 {receipt}。")),
+        ReviewAction::StartReview => (
+            InboxKind::ReviewOpinion,
+            "复工申请进入审核".to_string(),
+            format!("回执编号 {receipt}。"),
+        ),
         ReviewAction::Return { items } => {
             if items.is_empty() || items.iter().any(|i| i.text.trim().is_empty()) {
-                return Err(field("补正通知须列明全部补正事项 / a correction notice lists every item to fix"));
+                return Err(field(
+                    "补正通知须列明全部补正事项 / a correction notice lists every item to fix",
+                ));
             }
-            let text: Vec<String> = items.iter().enumerate().map(|(i, x)| format!("{}. {}", i + 1, x.text)).collect();
+            let text: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| format!("{}. {}", i + 1, x.text))
+                .collect();
             app.correction = Some(CorrectionNotice {
                 receipt_no: receipt.clone(),
                 issued_at: now.clone(),
                 items,
             });
-            (InboxKind::CorrectionNotice, "复工申请需补正材料".to_string(), format!("请一次补正以下事项：{}。通知编号 {receipt}。", text.join(" ")))
+            (
+                InboxKind::CorrectionNotice,
+                "复工申请需补正材料".to_string(),
+                format!(
+                    "请一次补正以下事项：{}。通知编号 {receipt}。",
+                    text.join(" ")
+                ),
+            )
         }
         ReviewAction::Approve { note: n } => {
             note = n;
             let cert = format!("BMD{}", &receipt[2..]);
             app.certificate_no = Some(cert.clone());
-            (InboxKind::ReviewOpinion, "复工申请审核通过，已列入白名单".to_string(), format!("白名单编号 {cert}。"))
+            (
+                InboxKind::ReviewOpinion,
+                "复工申请审核通过，已列入白名单".to_string(),
+                format!("白名单编号 {cert}。"),
+            )
         }
         ReviewAction::Reject { reasons } => {
             nonempty(&reasons, "不予通过理由")?;
             let text = reasons.join("；");
             app.reasons = reasons;
-            (InboxKind::ReviewOpinion, "复工申请不予通过".to_string(), format!("理由：{text}。回执编号 {receipt}。"))
+            (
+                InboxKind::ReviewOpinion,
+                "复工申请不予通过".to_string(),
+                format!("理由：{text}。回执编号 {receipt}。"),
+            )
         }
     };
     app.timeline.push(Transition {

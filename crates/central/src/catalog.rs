@@ -123,10 +123,13 @@ pub async fn page<T: DeserializeOwned>(
             items.push(serde_json::from_str::<T>(&body)?);
         }
     }
+    // At the end of the feed the cursor is the head itself, which may lie past the last row
+    // (compacted tombstones): a client there is up to date, never behind the horizon.
+    let next = if has_more { last } else { head.max(after) };
     Ok(FeedPage {
         items,
         removed,
-        next_cursor: encode_cursor(last.max(after)),
+        next_cursor: encode_cursor(next),
         has_more,
     })
 }
@@ -156,8 +159,18 @@ macro_rules! feed_route {
 }
 
 feed_route!(documents, DOCUMENTS, Document, "/api/v1/catalog/documents");
-feed_route!(templates, TEMPLATES, SelfCheckTemplate, "/api/v1/catalog/templates");
-feed_route!(material_rules, MATERIAL_RULES, MaterialRule, "/api/v1/catalog/material-rules");
+feed_route!(
+    templates,
+    TEMPLATES,
+    SelfCheckTemplate,
+    "/api/v1/catalog/templates"
+);
+feed_route!(
+    material_rules,
+    MATERIAL_RULES,
+    MaterialRule,
+    "/api/v1/catalog/material-rules"
+);
 
 /// Publishes (or replaces) an entry as the newest change of its feed. Callers hold a write
 /// transaction, so two publishers never take the same seq.

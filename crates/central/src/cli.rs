@@ -76,7 +76,9 @@ pub enum AppealCmd {
 
 fn correction(item: &str) -> CorrectionItem {
     match item.split_once(':') {
-        Some((t, text)) if !t.contains(' ') && t.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+        Some((t, text))
+            if !t.contains(' ') && t.chars().all(|c| c.is_ascii_lowercase() || c == '_') =>
+        {
             CorrectionItem {
                 material_type: Some(t.to_string()),
                 text: text.trim().to_string(),
@@ -104,7 +106,15 @@ pub async fn review(db_path: &Path, actor: &str, cmd: ReviewCmd) -> Result<Strin
             let list = applications::list_all(&mut tx, filter).await?;
             let lines: Vec<String> = list
                 .iter()
-                .map(|a| format!("{}\t{}\t{}\t{}", a.id, a.state.as_str(), a.credit_code, a.enterprise_name))
+                .map(|a| {
+                    format!(
+                        "{}\t{}\t{}\t{}",
+                        a.id,
+                        a.state.as_str(),
+                        a.credit_code,
+                        a.enterprise_name
+                    )
+                })
                 .collect();
             return Ok(lines.join("\n"));
         }
@@ -126,7 +136,11 @@ pub async fn review(db_path: &Path, actor: &str, cmd: ReviewCmd) -> Result<Strin
     };
     let app = applications::review(&mut tx, &action.0, action.1, actor).await?;
     tx.commit().await?;
-    let receipt = app.timeline.last().map(|t| t.receipt_no.clone()).unwrap_or_default();
+    let receipt = app
+        .timeline
+        .last()
+        .map(|t| t.receipt_no.clone())
+        .unwrap_or_default();
     Ok(match &app.certificate_no {
         Some(cert) => format!("{}\t{}\t{receipt}\t{cert}", app.id, app.state.as_str()),
         None => format!("{}\t{}\t{receipt}", app.id, app.state.as_str()),
@@ -141,7 +155,12 @@ pub async fn appeal(db_path: &Path, actor: &str, cmd: AppealCmd) -> Result<Strin
             let list = appeals::list_all(&mut tx).await?;
             let lines: Vec<String> = list
                 .iter()
-                .map(|a| format!("{}\t{:?}\t{:?}\t{}\t{}", a.id, a.state, a.category, a.respond_by, a.title))
+                .map(|a| {
+                    format!(
+                        "{}\t{:?}\t{:?}\t{}\t{}",
+                        a.id, a.state, a.category, a.respond_by, a.title
+                    )
+                })
                 .collect();
             return Ok(lines.join("\n"));
         }

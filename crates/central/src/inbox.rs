@@ -14,10 +14,11 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 
 async fn next_seq(conn: &mut SqliteConnection, owner: &str) -> Result<i64> {
-    let (s,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox WHERE owner = ?")
-        .bind(owner)
-        .fetch_one(conn)
-        .await?;
+    let (s,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox WHERE owner = ?")
+            .bind(owner)
+            .fetch_one(conn)
+            .await?;
     Ok(s)
 }
 
@@ -103,18 +104,20 @@ pub async fn mark_read(
 ) -> Result<StatusCode> {
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let seq = next_seq(&mut tx, &who.credit_code).await?;
-    let done = sqlx::query("UPDATE inbox SET read = 1, seq = ? WHERE id = ? AND owner = ? AND read = 0")
-        .bind(seq)
-        .bind(&id)
-        .bind(&who.credit_code)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM inbox WHERE id = ? AND owner = ?")
+    let done =
+        sqlx::query("UPDATE inbox SET read = 1, seq = ? WHERE id = ? AND owner = ? AND read = 0")
+            .bind(seq)
             .bind(&id)
             .bind(&who.credit_code)
-            .fetch_one(&mut *tx)
+            .execute(&mut *tx)
             .await?;
+    if done.rows_affected() == 0 {
+        let (exists,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM inbox WHERE id = ? AND owner = ?")
+                .bind(&id)
+                .bind(&who.credit_code)
+                .fetch_one(&mut *tx)
+                .await?;
         if exists == 0 {
             return Err(Error::not_found());
         }

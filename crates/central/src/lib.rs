@@ -65,8 +65,51 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 }
 
 async fn fallback() -> Error {
-    Error::not_found()
+    Error::api(
+        axum::http::StatusCode::NOT_FOUND,
+        yiqifu_protocol::ErrorCode::NotFound,
+        "没有这个接口 / no such endpoint",
+    )
 }
+
+/// Every route the service serves, as (method, path). The OpenAPI document must describe
+/// exactly these; a test holds both to it.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/health"),
+    ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/reviewer-login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/catalog/documents"),
+    ("get", "/api/v1/catalog/templates"),
+    ("get", "/api/v1/catalog/material-rules"),
+    ("options", "/api/v1/uploads"),
+    ("post", "/api/v1/uploads"),
+    ("head", "/api/v1/uploads/{id}"),
+    ("patch", "/api/v1/uploads/{id}"),
+    ("delete", "/api/v1/uploads/{id}"),
+    ("get", "/api/v1/uploads/{id}"),
+    ("post", "/api/v1/applications"),
+    ("get", "/api/v1/applications"),
+    ("get", "/api/v1/applications/{id}"),
+    ("post", "/api/v1/applications/{id}/resubmit"),
+    ("post", "/api/v1/appeals"),
+    ("get", "/api/v1/appeals"),
+    ("get", "/api/v1/appeals/{id}"),
+    ("post", "/api/v1/appeals/{id}/messages"),
+    ("post", "/api/v1/appeals/{id}/rating"),
+    ("post", "/api/v1/listings"),
+    ("get", "/api/v1/listings"),
+    ("post", "/api/v1/listings/{id}/withdraw"),
+    ("get", "/api/v1/listings/{id}/matches"),
+    ("get", "/api/v1/inbox"),
+    ("post", "/api/v1/inbox/{id}/read"),
+    ("get", "/api/v1/review/applications"),
+    ("post", "/api/v1/review/applications/{id}/actions"),
+    ("get", "/api/v1/review/appeals"),
+    ("post", "/api/v1/review/appeals/{id}/actions"),
+];
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -78,8 +121,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/catalog/documents", get(catalog::documents))
         .route("/api/v1/catalog/templates", get(catalog::templates))
-        .route("/api/v1/catalog/material-rules", get(catalog::material_rules))
-        .route("/api/v1/uploads", post(uploads::create).options(uploads::options))
+        .route(
+            "/api/v1/catalog/material-rules",
+            get(catalog::material_rules),
+        )
+        .route(
+            "/api/v1/uploads",
+            post(uploads::create).options(uploads::options),
+        )
         .route(
             "/api/v1/uploads/{id}",
             head(uploads::head)
@@ -87,22 +136,40 @@ pub fn router(state: AppState) -> Router {
                 .delete(uploads::terminate)
                 .get(uploads::info),
         )
-        .route("/api/v1/applications", post(applications::submit).get(applications::list))
+        .route(
+            "/api/v1/applications",
+            post(applications::submit).get(applications::list),
+        )
         .route("/api/v1/applications/{id}", get(applications::get))
-        .route("/api/v1/applications/{id}/resubmit", post(applications::resubmit))
+        .route(
+            "/api/v1/applications/{id}/resubmit",
+            post(applications::resubmit),
+        )
         .route("/api/v1/appeals", post(appeals::submit).get(appeals::list))
         .route("/api/v1/appeals/{id}", get(appeals::get))
         .route("/api/v1/appeals/{id}/messages", post(appeals::message))
         .route("/api/v1/appeals/{id}/rating", post(appeals::rate))
-        .route("/api/v1/listings", post(listings::submit).get(listings::browse))
+        .route(
+            "/api/v1/listings",
+            post(listings::submit).get(listings::browse),
+        )
         .route("/api/v1/listings/{id}/withdraw", post(listings::withdraw))
         .route("/api/v1/listings/{id}/matches", get(listings::matches))
         .route("/api/v1/inbox", get(inbox::list))
         .route("/api/v1/inbox/{id}/read", post(inbox::mark_read))
-        .route("/api/v1/review/applications", get(applications::review_list))
-        .route("/api/v1/review/applications/{id}/actions", post(applications::review_action))
+        .route(
+            "/api/v1/review/applications",
+            get(applications::review_list),
+        )
+        .route(
+            "/api/v1/review/applications/{id}/actions",
+            post(applications::review_action),
+        )
         .route("/api/v1/review/appeals", get(appeals::review_list))
-        .route("/api/v1/review/appeals/{id}/actions", post(appeals::review_action))
+        .route(
+            "/api/v1/review/appeals/{id}/actions",
+            post(appeals::review_action),
+        )
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)
@@ -152,7 +219,10 @@ impl Drop for Running {
 
 /// Where a database's uploads live: `<db file name>.uploads/` beside it.
 pub fn upload_dir_for(db_path: &Path) -> PathBuf {
-    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = db_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".uploads");
     db_path.with_file_name(name)
 }

@@ -24,7 +24,11 @@ use crate::{idempotency, inbox, AppState};
 pub const MATCH_THRESHOLD: f64 = 0.3;
 
 fn field(message: &str) -> Error {
-    Error::api(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField, message)
+    Error::api(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidField,
+        message,
+    )
 }
 
 fn today() -> String {
@@ -34,16 +38,22 @@ fn today() -> String {
 fn check(l: &NewListing) -> Result<()> {
     let item = l.item.trim().chars().count();
     if item == 0 || item > 100 {
-        return Err(field("物品名称应为 1 到 100 字 / item must be 1 to 100 characters"));
+        return Err(field(
+            "物品名称应为 1 到 100 字 / item must be 1 to 100 characters",
+        ));
     }
     if !(l.quantity.is_finite() && l.quantity > 0.0 && l.quantity < 1e12) {
         return Err(field("数量应为正数 / quantity must be a positive number"));
     }
     if l.unit.trim().is_empty() || l.unit.chars().count() > 20 {
-        return Err(field("单位应为 1 到 20 字 / unit must be 1 to 20 characters"));
+        return Err(field(
+            "单位应为 1 到 20 字 / unit must be 1 to 20 characters",
+        ));
     }
     if !crate::seed::DISTRICTS.contains(&l.district.as_str()) {
-        return Err(field("区应为上海 16 个区之一 / district must be one of Shanghai's 16 districts"));
+        return Err(field(
+            "区应为上海 16 个区之一 / district must be one of Shanghai's 16 districts",
+        ));
     }
     let date_ok = time::Date::parse(
         &l.valid_until,
@@ -51,10 +61,14 @@ fn check(l: &NewListing) -> Result<()> {
     )
     .is_ok();
     if !date_ok || l.valid_until < today() {
-        return Err(field("有效期应为今天或之后的日期（YYYY-MM-DD） / valid_until must be a date from today on"));
+        return Err(field(
+            "有效期应为今天或之后的日期（YYYY-MM-DD） / valid_until must be a date from today on",
+        ));
     }
     if l.contact_name.trim().is_empty() || l.contact_phone.trim().len() < 5 {
-        return Err(field("请填写联系人和联系电话 / contact_name and contact_phone are required"));
+        return Err(field(
+            "请填写联系人和联系电话 / contact_name and contact_phone are required",
+        ));
     }
     Ok(())
 }
@@ -77,7 +91,11 @@ pub fn score(a: &NewListing, b: &NewListing) -> f64 {
         x.intersection(&y).count() as f64 / union as f64
     };
     let qty = a.quantity.min(b.quantity) / a.quantity.max(b.quantity);
-    let same_unit = if a.unit.trim() == b.unit.trim() { 1.0 } else { 0.5 };
+    let same_unit = if a.unit.trim() == b.unit.trim() {
+        1.0
+    } else {
+        0.5
+    };
     0.7 * names + 0.3 * qty * same_unit
 }
 
@@ -146,17 +164,24 @@ async fn matches_for(
         ListingKind::Supply => ListingKind::Demand,
         ListingKind::Demand => ListingKind::Supply,
     };
-    let mut out: Vec<(String, ListingMatch)> = load_where(conn, Some(other), Some(l.details.category), true)
-        .await?
-        .into_iter()
-        .filter(|s| s.owner != owner)
-        .map(|s| {
-            let sc = score(&l.details, &s.listing.details);
-            let o = s.owner.clone();
-            (o, ListingMatch { listing: view(s, owner), score: sc })
-        })
-        .filter(|(_, m)| m.score >= MATCH_THRESHOLD)
-        .collect();
+    let mut out: Vec<(String, ListingMatch)> =
+        load_where(conn, Some(other), Some(l.details.category), true)
+            .await?
+            .into_iter()
+            .filter(|s| s.owner != owner)
+            .map(|s| {
+                let sc = score(&l.details, &s.listing.details);
+                let o = s.owner.clone();
+                (
+                    o,
+                    ListingMatch {
+                        listing: view(s, owner),
+                        score: sc,
+                    },
+                )
+            })
+            .filter(|(_, m)| m.score >= MATCH_THRESHOLD)
+            .collect();
     out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
     Ok(out)
 }
@@ -192,14 +217,21 @@ async fn create(state: &AppState, owner: &str, req: NewListing) -> Result<(Statu
     .execute(&mut *tx)
     .await?;
     // Tell both sides of the best few matches.
-    for (other_owner, m) in matches_for(&mut tx, owner, &listing).await?.into_iter().take(3) {
+    for (other_owner, m) in matches_for(&mut tx, owner, &listing)
+        .await?
+        .into_iter()
+        .take(3)
+    {
         let pct = (m.score * 100.0).round();
         inbox::push(
             &mut tx,
             owner,
             InboxKind::ListingMatch,
             format!("“{}”有匹配的对接信息", listing.details.item),
-            format!("{}：{}（匹配度 {pct}%）", m.listing.enterprise_name, m.listing.details.item),
+            format!(
+                "{}：{}（匹配度 {pct}%）",
+                m.listing.enterprise_name, m.listing.details.item
+            ),
             ("listing", &m.listing.id),
         )
         .await?;
@@ -208,7 +240,10 @@ async fn create(state: &AppState, owner: &str, req: NewListing) -> Result<(Statu
             &other_owner,
             InboxKind::ListingMatch,
             format!("“{}”有新的匹配", m.listing.details.item),
-            format!("{}：{}（匹配度 {pct}%）", listing.enterprise_name, listing.details.item),
+            format!(
+                "{}：{}（匹配度 {pct}%）",
+                listing.enterprise_name, listing.details.item
+            ),
             ("listing", &listing.id),
         )
         .await?;
@@ -260,17 +295,22 @@ pub async fn browse(
     Ok(Json(
         all.into_iter()
             .filter(|s| !mine || s.owner == who.credit_code)
-            .filter(|s| q.district.as_ref().is_none_or(|d| &s.listing.details.district == d))
+            .filter(|s| {
+                q.district
+                    .as_ref()
+                    .is_none_or(|d| &s.listing.details.district == d)
+            })
             .map(|s| view(s, &who.credit_code))
             .collect(),
     ))
 }
 
 async fn own(conn: &mut SqliteConnection, id: &str, owner: &str) -> Result<Listing> {
-    let row: Option<(String, String)> = sqlx::query_as("SELECT owner, body FROM listings WHERE id = ?")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT owner, body FROM listings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
     match row {
         Some((o, b)) if o == owner => Ok(serde_json::from_str(&b)?),
         _ => Err(Error::not_found()),

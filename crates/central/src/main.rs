@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use yiqifu_central::cli::{AppealCmd, ReviewCmd};
-use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_REVIEWER, DEMO_REVIEWER_PASSWORD};
+use yiqifu_central::seed::{
+    DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_REVIEWER, DEMO_REVIEWER_PASSWORD,
+};
 use yiqifu_central::{start, Config};
 
 /// The Yiqifu central service (复工复产服务专窗中央服务). Without a subcommand it serves.
@@ -43,8 +45,7 @@ enum Command {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -59,8 +60,12 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         let actor = format!("reviewer:{}", cli.actor);
         let outcome = match cli.command {
-            Some(Command::Review(cmd)) => Some(yiqifu_central::cli::review(&cli.db, &actor, cmd).await),
-            Some(Command::Appeal(cmd)) => Some(yiqifu_central::cli::appeal(&cli.db, &actor, cmd).await),
+            Some(Command::Review(cmd)) => {
+                Some(yiqifu_central::cli::review(&cli.db, &actor, cmd).await)
+            }
+            Some(Command::Appeal(cmd)) => {
+                Some(yiqifu_central::cli::appeal(&cli.db, &actor, cmd).await)
+            }
             None => None,
         };
         if let Some(outcome) = outcome {

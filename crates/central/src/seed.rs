@@ -3,7 +3,9 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 use yiqifu_protocol::credit_code::check_character;
-use yiqifu_protocol::{Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel, SelfCheckTemplate};
+use yiqifu_protocol::{
+    Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel, SelfCheckTemplate,
+};
 
 use crate::auth::hash_password;
 use crate::catalog::{publish, publish_document, MATERIAL_RULES, TEMPLATES};
@@ -16,8 +18,22 @@ const MATERIAL_RULES_JSON: &str = include_str!("../demo/material_rules.json");
 
 /// Shanghai's 16 districts.
 pub const DISTRICTS: [&str; 16] = [
-    "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区",
-    "宝山区", "嘉定区", "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区",
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
 ];
 
 /// The demo reviewer, who plays the district office.
@@ -90,7 +106,16 @@ pub fn demo_material_rules() -> Result<Vec<MaterialRule>> {
 
 /// `n` synthetic policies for benchmarks: varied districts, titles and bodies.
 pub fn synthetic_documents(n: usize) -> Vec<Document> {
-    const TOPICS: [&str; 8] = ["稳岗补贴", "租金减免", "物流保通", "防疫物资储备", "核酸检测", "闭环管理", "融资支持", "用工招聘"];
+    const TOPICS: [&str; 8] = [
+        "稳岗补贴",
+        "租金减免",
+        "物流保通",
+        "防疫物资储备",
+        "核酸检测",
+        "闭环管理",
+        "融资支持",
+        "用工招聘",
+    ];
     (0..n)
         .map(|i| {
             let district = DISTRICTS[i % DISTRICTS.len()];
@@ -179,13 +204,15 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
     let reviewer_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_REVIEWER_PASSWORD))
         .await
         .map_err(|e| Error::Hash(e.to_string()))??;
-    sqlx::query("INSERT INTO reviewers (username, name, password_hash, created_at) VALUES (?, ?, ?, ?)")
-        .bind(DEMO_REVIEWER)
-        .bind("区复工复产服务专窗审核员")
-        .bind(reviewer_hash)
-        .bind(now_unix())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO reviewers (username, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(DEMO_REVIEWER)
+    .bind("区复工复产服务专窗审核员")
+    .bind(reviewer_hash)
+    .bind(now_unix())
+    .execute(&mut *tx)
+    .await?;
     seed_catalog(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
@@ -212,7 +239,12 @@ mod tests {
             assert!(body(&t.based_on).is_some(), "{}", t.based_on);
             for item in t.items() {
                 let b = body(&item.cites.document_id).unwrap_or_else(|| panic!("{}", item.id));
-                assert!(b.contains(&item.cites.clause), "{} cites {:?}", item.id, item.cites);
+                assert!(
+                    b.contains(&item.cites.clause),
+                    "{} cites {:?}",
+                    item.id,
+                    item.cites
+                );
                 if let Some(m) = &item.material_type {
                     assert!(rules.iter().any(|r| &r.material_type == m), "{m}");
                 }
@@ -220,7 +252,11 @@ mod tests {
         }
         for r in &rules {
             if let Some(c) = &r.cites {
-                assert!(body(&c.document_id).unwrap().contains(&c.clause), "{}", r.material_type);
+                assert!(
+                    body(&c.document_id).unwrap().contains(&c.clause),
+                    "{}",
+                    r.material_type
+                );
             }
         }
     }
@@ -228,10 +264,23 @@ mod tests {
     #[test]
     fn the_demo_catalog_covers_every_district() {
         let docs = demo_catalog().unwrap();
-        assert!(docs.iter().filter(|d| d.kind == DocumentKind::Policy).count() >= 60);
-        assert!(docs.iter().filter(|d| d.kind == DocumentKind::Guidance).count() >= 15);
+        assert!(
+            docs.iter()
+                .filter(|d| d.kind == DocumentKind::Policy)
+                .count()
+                >= 60
+        );
+        assert!(
+            docs.iter()
+                .filter(|d| d.kind == DocumentKind::Guidance)
+                .count()
+                >= 15
+        );
         for district in DISTRICTS {
-            assert!(docs.iter().any(|d| d.district.as_deref() == Some(district)), "{district}");
+            assert!(
+                docs.iter().any(|d| d.district.as_deref() == Some(district)),
+                "{district}"
+            );
         }
         assert_eq!(synthetic_documents(40).len(), 40);
     }

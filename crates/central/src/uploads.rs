@@ -41,7 +41,11 @@ struct BusyGuard<'a>(&'a Busy, String);
 
 impl Drop for BusyGuard<'_> {
     fn drop(&mut self) {
-        self.0 .0.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.1);
+        self.0
+             .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
     }
 }
 
@@ -94,7 +98,11 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Result<Option<u64>> {
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Some)
-            .ok_or_else(|| Error::bad_request(format!("{name} 不是非负整数 / {name} is not a non-negative integer"))),
+            .ok_or_else(|| {
+                Error::bad_request(format!(
+                    "{name} 不是非负整数 / {name} is not a non-negative integer"
+                ))
+            }),
     }
 }
 
@@ -104,9 +112,9 @@ fn metadata(headers: &HeaderMap) -> Result<std::collections::HashMap<String, Str
     let Some(raw) = headers.get("upload-metadata") else {
         return Ok(out);
     };
-    let raw = raw
-        .to_str()
-        .map_err(|_| Error::bad_request("Upload-Metadata 含非 ASCII 字符 / Upload-Metadata is not ASCII"))?;
+    let raw = raw.to_str().map_err(|_| {
+        Error::bad_request("Upload-Metadata 含非 ASCII 字符 / Upload-Metadata is not ASCII")
+    })?;
     for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let mut it = pair.splitn(2, ' ');
         let key = it.next().unwrap_or_default().to_string();
@@ -138,14 +146,19 @@ pub fn clean_filename(name: &str) -> Result<String> {
     Ok(cleaned)
 }
 
-pub async fn rule_for(conn: &mut SqliteConnection, material_type: &str) -> Result<Option<MaterialRule>> {
+pub async fn rule_for(
+    conn: &mut SqliteConnection,
+    material_type: &str,
+) -> Result<Option<MaterialRule>> {
     if material_type == APPEAL_ATTACHMENT {
         return Ok(Some(MaterialRule {
             material_type: APPEAL_ATTACHMENT.into(),
             name: "诉求附件".into(),
             description: "诉求的佐证材料".into(),
             required: false,
-            formats: ["pdf", "docx", "xlsx", "jpg", "png", "zip"].map(String::from).to_vec(),
+            formats: ["pdf", "docx", "xlsx", "jpg", "png", "zip"]
+                .map(String::from)
+                .to_vec(),
             max_bytes: APPEAL_ATTACHMENT_MAX,
             max_count: 5,
             cites: None,
@@ -187,8 +200,12 @@ pub async fn sniff(path: &std::path::Path) -> Result<Option<&'static str>> {
 /// Whether a sniffed format satisfies a rule's list of formats.
 pub fn format_allowed(sniffed: Option<&str>, formats: &[String]) -> bool {
     match sniffed {
-        Some("zip") => formats.iter().any(|f| matches!(f.as_str(), "zip" | "docx" | "xlsx")),
-        Some(s) => formats.iter().any(|f| f == s || (s == "jpg" && f == "jpeg")),
+        Some("zip") => formats
+            .iter()
+            .any(|f| matches!(f.as_str(), "zip" | "docx" | "xlsx")),
+        Some(s) => formats
+            .iter()
+            .any(|f| f == s || (s == "jpg" && f == "jpeg")),
         None => false,
     }
 }
@@ -263,7 +280,10 @@ pub async fn options() -> Response {
                 h("tus-extension"),
                 HeaderValue::from_static("creation,checksum,termination,expiration"),
             ),
-            (h("tus-checksum-algorithm"), HeaderValue::from_static("sha256")),
+            (
+                h("tus-checksum-algorithm"),
+                HeaderValue::from_static("sha256"),
+            ),
             (h("tus-max-size"), HeaderValue::from(MAX_SIZE)),
         ],
     )
@@ -409,7 +429,9 @@ pub async fn patch(
     body: Body,
 ) -> Result<Response> {
     require_tus(&headers)?;
-    if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+    if headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
         != Some("application/offset+octet-stream")
     {
         return Err(tus_error(
@@ -425,12 +447,18 @@ pub async fn patch(
         Some(v) => {
             let (algo, digest) = v.trim().split_once(' ').unwrap_or((v, ""));
             if algo != "sha256" {
-                return Err(Error::bad_request("只支持 sha256 校验 / only sha256 checksums are supported"));
+                return Err(Error::bad_request(
+                    "只支持 sha256 校验 / only sha256 checksums are supported",
+                ));
             }
             Some(
                 base64::engine::general_purpose::STANDARD
                     .decode(digest.trim())
-                    .map_err(|_| Error::bad_request("Upload-Checksum 不是 base64 / Upload-Checksum is not base64"))?,
+                    .map_err(|_| {
+                        Error::bad_request(
+                            "Upload-Checksum 不是 base64 / Upload-Checksum is not base64",
+                        )
+                    })?,
             )
         }
     };
@@ -446,7 +474,10 @@ pub async fn patch(
         return Err(tus_error(
             StatusCode::CONFLICT,
             ErrorCode::OffsetMismatch,
-            &format!("偏移量应为 {} / Upload-Offset must be {}", row.offset, row.offset),
+            &format!(
+                "偏移量应为 {} / Upload-Offset must be {}",
+                row.offset, row.offset
+            ),
         ));
     }
     if row.sha256.is_some() {
@@ -457,7 +488,10 @@ pub async fn patch(
         ));
     }
     let path = file_path(&state, &id);
-    let mut file = tokio::fs::OpenOptions::new().write(true).open(&path).await?;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .await?;
     file.seek(SeekFrom::Start(offset)).await?;
     let remaining = (row.length - row.offset) as u64;
     let mut written: u64 = 0;

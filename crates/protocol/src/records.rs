@@ -462,6 +462,9 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(a, ReviewAction::Return { items } if items.len() == 1));
-        assert!(serde_json::from_str::<ReviewAction>(r#"{"action":"approve","note":null,"x":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<ReviewAction>(r#"{"action":"approve","note":null,"x":1}"#)
+                .is_err()
+        );
     }
 }

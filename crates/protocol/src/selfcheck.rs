@@ -85,13 +85,14 @@ fn meets(item: &TemplateItem, value: &AnswerValue) -> Result<(), FailureReason> 
     let ok = match value {
         AnswerValue::YesNo(b) => rule.equals.is_none_or(|want| *b == want),
         AnswerValue::Number(n) => {
-            n.is_finite()
-                && rule.min.is_none_or(|m| *n >= m)
-                && rule.max.is_none_or(|m| *n <= m)
+            n.is_finite() && rule.min.is_none_or(|m| *n >= m) && rule.max.is_none_or(|m| *n <= m)
         }
         AnswerValue::Choice(id) => rule.any_of.as_ref().is_none_or(|ids| ids.contains(id)),
         // ISO dates compare correctly as text.
-        AnswerValue::Date(d) => rule.not_after.as_ref().is_none_or(|max| d.as_str() <= max.as_str()),
+        AnswerValue::Date(d) => rule
+            .not_after
+            .as_ref()
+            .is_none_or(|max| d.as_str() <= max.as_str()),
         AnswerValue::Text(t) => !t.trim().is_empty(),
         AnswerValue::Evidence(id) => !id.is_empty(),
     };
@@ -109,8 +110,10 @@ pub fn evaluate(
     profile: &EnterpriseProfile,
     answers: &[Answer],
 ) -> Verdict {
-    let by_id: HashMap<&str, &AnswerValue> =
-        answers.iter().map(|a| (a.item_id.as_str(), &a.value)).collect();
+    let by_id: HashMap<&str, &AnswerValue> = answers
+        .iter()
+        .map(|a| (a.item_id.as_str(), &a.value))
+        .collect();
     let mut failures = Vec::new();
     for a in answers {
         if !template.items().any(|i| i.id == a.item_id) {
@@ -147,7 +150,12 @@ mod tests {
     use super::*;
     use crate::catalog::{AnswerCondition, Citation, PassRule, ProfileCondition, TemplateSection};
 
-    fn item(id: &str, kind: ItemKind, pass: Option<PassRule>, show_if: Option<ShowIf>) -> TemplateItem {
+    fn item(
+        id: &str,
+        kind: ItemKind,
+        pass: Option<PassRule>,
+        show_if: Option<ShowIf>,
+    ) -> TemplateItem {
         TemplateItem {
             id: id.into(),
             kind,
@@ -236,7 +244,13 @@ mod tests {
                 a("canteen", AnswerValue::YesNo(true)),
             ],
         );
-        assert_eq!(v, Verdict { passed: true, failures: vec![] });
+        assert_eq!(
+            v,
+            Verdict {
+                passed: true,
+                failures: vec![]
+            }
+        );
     }
 
     #[test]
@@ -252,8 +266,11 @@ mod tests {
             ],
         );
         assert!(!v.passed);
-        let got: Vec<(&str, FailureReason)> =
-            v.failures.iter().map(|f| (f.item_id.as_str(), f.reason)).collect();
+        let got: Vec<(&str, FailureReason)> = v
+            .failures
+            .iter()
+            .map(|f| (f.item_id.as_str(), f.reason))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -270,7 +287,10 @@ mod tests {
         let v = evaluate(
             &template(),
             &profile("制造业"),
-            &[a("plan", AnswerValue::YesNo(false)), a("days", AnswerValue::Number(30.0))],
+            &[
+                a("plan", AnswerValue::YesNo(false)),
+                a("days", AnswerValue::Number(30.0)),
+            ],
         );
         // "canteen" is hidden because plan is false; plan itself fails its rule.
         assert_eq!(v.failures.len(), 1);

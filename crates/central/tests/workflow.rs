@@ -1,0 +1,1122 @@
+//! The service's workflows over real HTTP: applications through review, uploads by tus,
+//! appeals, listings and the inbox, sessions, and every enterprise seeing only its own.
+
+mod common;
+
+use common::{error_code, passing_answers, profile, sample_file, Svc};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use yiqifu_protocol::{
+    Application, ApplicationState, InboxEntry, InboxKind, MaterialRule, SelfCheckTemplate,
+};
+
+async fn latest_template(svc: &Svc, token: &str) -> SelfCheckTemplate {
+    let mut ts: Vec<SelfCheckTemplate> = svc.feed(token, "/api/v1/catalog/templates").await;
+    ts.sort_by_key(|t| t.version);
+    ts.pop().unwrap()
+}
+
+/// A complete, passing application body for enterprise `i`.
+async fn application_body(svc: &Svc, token: &str, i: usize) -> Value {
+    let rules: Vec<MaterialRule> = svc.feed(token, "/api/v1/catalog/material-rules").await;
+    let t = latest_template(svc, token).await;
+    let answers = passing_answers(svc, token, &t, &rules, &profile(i)).await;
+    let mut materials = Vec::new();
+    for r in rules.iter().filter(|r| r.required) {
+        let (bytes, ext) = sample_file(&r.formats, 5000);
+        let id = svc
+            .upload(
+                token,
+                &r.material_type,
+                &format!("{}.{ext}", r.name),
+                &bytes,
+                2000,
+            )
+            .await;
+        materials.push(json!({"material_type": r.material_type, "upload_id": id}));
+    }
+    json!({
+        "contact_name": "王敏",
+        "contact_phone": "021-5888 1234",
+        "returning_staff": 126,
+        "selfcheck": {"template_id": t.id, "template_version": t.version, "answers": answers},
+        "materials": materials,
+        "note": "第一批返岗人员均已完成核酸检测。"
+    })
+}
+
+async fn submit(svc: &Svc, token: &str, key: &str, body: &Value) -> reqwest::Response {
+    svc.req(Method::POST, "/api/v1/applications", token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn review(svc: &Svc, token: &str, id: &str, action: Value) -> reqwest::Response {
+    svc.req(
+        Method::POST,
+        &format!("/api/v1/review/applications/{id}/actions"),
+        token,
+    )
+    .json(&action)
+    .send()
+    .await
+    .unwrap()
+}
+
+async fn inbox(svc: &Svc, token: &str) -> Vec<InboxEntry> {
+    svc.feed(token, "/api/v1/inbox").await
+}
+
+#[tokio::test]
+async fn an_application_goes_through_returned_resubmitted_and_approved() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let other = svc.login(1).await;
+    let rev = svc.reviewer().await;
+    let body = application_body(&svc, &me, 0).await;
+
+    // Idempotency: the same key and body answer the first response again.
+    let first = submit(&svc, &me, "k-1", &body).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let app: Application = first.json().await.unwrap();
+    assert_eq!(app.state, ApplicationState::Submitted);
+    let again: Application = submit(&svc, &me, "k-1", &body).await.json().await.unwrap();
+    assert_eq!(again, app);
+    let mut changed = body.clone();
+    changed["returning_staff"] = json!(127);
+    assert_eq!(
+        error_code(submit(&svc, &me, "k-1", &changed).await).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IDEMPOTENCY_KEY_REUSED".into()
+        )
+    );
+    let no_key = svc
+        .req(Method::POST, "/api/v1/applications", &me)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(no_key).await,
+        (StatusCode::BAD_REQUEST, "IDEMPOTENCY_KEY_MISSING".into())
+    );
+    let mine: Vec<Application> = svc
+        .req(Method::GET, "/api/v1/applications", &me)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1, "a retried submission is stored once");
+
+    // Another enterprise cannot see it, nor act as reviewer.
+    let peek = svc
+        .req(
+            Method::GET,
+            &format!("/api/v1/applications/{}", app.id),
+            &other,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(peek.status(), StatusCode::NOT_FOUND);
+    let theirs: Vec<Application> = svc
+        .req(Method::GET, "/api/v1/applications", &other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs.is_empty());
+    let forged = review(
+        &svc,
+        &other,
+        &app.id,
+        json!({"action": "accept", "note": null}),
+    )
+    .await;
+    assert_eq!(
+        error_code(forged).await,
+        (StatusCode::FORBIDDEN, "REVIEWER_ONLY".into())
+    );
+
+    // Not allowed straight from submitted.
+    let early = review(
+        &svc,
+        &rev,
+        &app.id,
+        json!({"action": "approve", "note": null}),
+    )
+    .await;
+    assert_eq!(
+        error_code(early).await,
+        (StatusCode::CONFLICT, "INVALID_TRANSITION".into())
+    );
+
+    // 补正: one notice listing every fix.
+    let returned: Application = review(
+        &svc,
+        &rev,
+        &app.id,
+        json!({"action": "return", "items": [
+            {"material_type": "commitment_letter", "text": "承诺书缺少法定代表人签字"},
+            {"material_type": null, "text": "返岗人数与名单不一致"}
+        ]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(returned.state, ApplicationState::Returned);
+    assert_eq!(returned.correction.as_ref().unwrap().items.len(), 2);
+    let notes = inbox(&svc, &me).await;
+    assert!(notes.iter().any(|n| n.kind == InboxKind::CorrectionNotice
+        && n.ref_id == app.id
+        && n.body.contains("返岗人数")));
+    assert!(inbox(&svc, &other).await.is_empty());
+
+    let letter = svc
+        .upload(
+            &me,
+            "commitment_letter",
+            "承诺书（已签字）.pdf",
+            &sample_file(&["pdf".into()], 3000).0,
+            1000,
+        )
+        .await;
+    let resubmitted = svc
+        .req(Method::POST, &format!("/api/v1/applications/{}/resubmit", app.id), &me)
+        .header("Idempotency-Key", "k-2")
+        .json(&json!({"materials": [{"material_type": "commitment_letter", "upload_id": letter}], "note": "已补正"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resubmitted.status(), StatusCode::OK);
+    let resubmitted: Application = resubmitted.json().await.unwrap();
+    assert_eq!(resubmitted.state, ApplicationState::Resubmitted);
+    assert!(resubmitted.materials.iter().any(|m| m.upload_id == letter));
+    assert_eq!(
+        resubmitted
+            .materials
+            .iter()
+            .filter(|m| m.material_type == "commitment_letter")
+            .count(),
+        1
+    );
+
+    let in_review: Application = review(&svc, &rev, &app.id, json!({"action": "start_review"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(in_review.state, ApplicationState::InReview);
+    let approved: Application = review(
+        &svc,
+        &rev,
+        &app.id,
+        json!({"action": "approve", "note": "同意复工"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(approved.state, ApplicationState::Approved);
+    assert!(approved
+        .certificate_no
+        .as_deref()
+        .unwrap()
+        .starts_with("BMD"));
+    let states: Vec<ApplicationState> = approved.timeline.iter().map(|t| t.to).collect();
+    use ApplicationState::*;
+    assert_eq!(
+        states,
+        vec![Submitted, Returned, Resubmitted, InReview, Approved]
+    );
+    let receipts: std::collections::HashSet<&str> = approved
+        .timeline
+        .iter()
+        .map(|t| t.receipt_no.as_str())
+        .collect();
+    assert_eq!(receipts.len(), 5, "every step has its own receipt");
+    assert!(approved
+        .timeline
+        .iter()
+        .skip(1)
+        .all(|t| t.from.is_some() && !t.at.is_empty()));
+    let after = review(
+        &svc,
+        &rev,
+        &app.id,
+        json!({"action": "reject", "reasons": ["x"]}),
+    )
+    .await;
+    assert_eq!(
+        error_code(after).await,
+        (StatusCode::CONFLICT, "INVALID_TRANSITION".into())
+    );
+    assert!(inbox(&svc, &me)
+        .await
+        .iter()
+        .any(|n| n.title.contains("白名单")));
+}
+
+#[tokio::test]
+async fn a_failing_self_check_or_bad_materials_are_refused() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let good = application_body(&svc, &me, 0).await;
+
+    let mut failing = good.clone();
+    let answers = failing["selfcheck"]["answers"].as_array_mut().unwrap();
+    let yes = answers
+        .iter_mut()
+        .find(|a| a["value"]["kind"] == "yes_no")
+        .unwrap();
+    yes["value"]["value"] = json!(!yes["value"]["value"].as_bool().unwrap());
+    assert_eq!(
+        error_code(submit(&svc, &me, "f-1", &failing).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "SELF_CHECK_FAILED".into())
+    );
+
+    let mut missing = good.clone();
+    missing["materials"].as_array_mut().unwrap().pop();
+    let (status, code) = error_code(submit(&svc, &me, "f-2", &missing).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID")
+    );
+
+    // A text file named .pdf: the content decides.
+    let fake = svc
+        .upload(
+            &me,
+            "application_form",
+            "申请表.pdf",
+            b"this is not a pdf at all",
+            100,
+        )
+        .await;
+    let mut wrong = good.clone();
+    for m in wrong["materials"].as_array_mut().unwrap() {
+        if m["material_type"] == "application_form" {
+            m["upload_id"] = json!(fake);
+        }
+    }
+    assert_eq!(
+        error_code(submit(&svc, &me, "f-3", &wrong).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
+    );
+
+    // An unfinished upload cannot be attached.
+    let half = svc
+        .tus_create(&me, "application_form", "半截.pdf", 100)
+        .await;
+    let half_id = half.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut unfinished = good.clone();
+    for m in unfinished["materials"].as_array_mut().unwrap() {
+        if m["material_type"] == "application_form" {
+            m["upload_id"] = json!(half_id);
+        }
+    }
+    assert_eq!(
+        error_code(submit(&svc, &me, "f-4", &unfinished).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
+    );
+
+    let mut bad_phone = good.clone();
+    bad_phone["contact_phone"] = json!("call me");
+    assert_eq!(
+        error_code(submit(&svc, &me, "f-5", &bad_phone).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_FIELD".into())
+    );
+
+    // Another enterprise's upload is not ours to attach.
+    let other = svc.login(1).await;
+    let theirs = svc
+        .upload(
+            &other,
+            "application_form",
+            "a.pdf",
+            &sample_file(&["pdf".into()], 500).0,
+            500,
+        )
+        .await;
+    let mut stolen = good.clone();
+    for m in stolen["materials"].as_array_mut().unwrap() {
+        if m["material_type"] == "application_form" {
+            m["upload_id"] = json!(theirs);
+        }
+    }
+    assert_eq!(
+        error_code(submit(&svc, &me, "f-6", &stolen).await).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
+    );
+    let none: Vec<Application> = svc
+        .req(Method::GET, "/api/v1/applications", &me)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "nothing half-written");
+}
+
+#[tokio::test]
+async fn tus_uploads_check_offsets_and_checksums_and_expire() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let other = svc.login(1).await;
+
+    let opts = svc
+        .http
+        .request(Method::OPTIONS, format!("{}/api/v1/uploads", svc.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opts.status(), StatusCode::NO_CONTENT);
+    assert_eq!(opts.headers()["tus-version"], "1.0.0");
+    assert!(opts.headers()["tus-extension"]
+        .to_str()
+        .unwrap()
+        .contains("checksum"));
+    assert_eq!(opts.headers()["tus-checksum-algorithm"], "sha256");
+
+    let no_tus = svc
+        .req(Method::POST, "/api/v1/uploads", &me)
+        .header("Upload-Length", "10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_tus.status(), StatusCode::PRECONDITION_FAILED);
+    let too_big = svc
+        .tus_create(&me, "application_form", "a.pdf", 500 * 1024 * 1024)
+        .await;
+    assert_eq!(
+        error_code(too_big).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE".into())
+    );
+    let unknown = svc.tus_create(&me, "secret_plans", "a.pdf", 10).await;
+    assert_eq!(error_code(unknown).await.1, "MATERIAL_INVALID");
+    let pathy = svc.tus_create(&me, "application_form", "../../", 10).await;
+    assert_eq!(error_code(pathy).await.1, "INVALID_FIELD");
+
+    let data = sample_file(&["pdf".into()], 10_000).0;
+    let created = svc
+        .tus_create(&me, "application_form", "..\\..\\申请表.pdf", data.len())
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert!(created.headers().contains_key("upload-expires"));
+    let id = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+
+    assert_eq!(
+        svc.patch(&me, &id, 0, &data[..4000], true).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Wrong offset: 409, nothing written.
+    assert_eq!(
+        svc.patch(&me, &id, 0, &data[..10], true).await.status(),
+        StatusCode::CONFLICT
+    );
+    // A chunk that does not match its checksum: 460, discarded.
+    let bad = svc
+        .req(Method::PATCH, &format!("/api/v1/uploads/{id}"), &me)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", "4000")
+        .header(
+            "Upload-Checksum",
+            "sha256 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
+        .body(data[4000..8000].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 460);
+    let head = svc
+        .req(Method::HEAD, &format!("/api/v1/uploads/{id}"), &me)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.headers()["upload-offset"], "4000");
+    assert_eq!(head.headers()["upload-length"], "10000");
+    // Someone else's upload does not exist for them.
+    let theirs = svc
+        .req(Method::HEAD, &format!("/api/v1/uploads/{id}"), &other)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    // Past the end: 413, discarded.
+    let mut long = data[4000..].to_vec();
+    long.extend_from_slice(b"extra");
+    assert_eq!(
+        svc.patch(&me, &id, 4000, &long, false).await.status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(
+        svc.patch(&me, &id, 4000, &data[4000..], true)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let info: Value = svc
+        .req(Method::GET, &format!("/api/v1/uploads/{id}"), &me)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    use sha2::Digest;
+    assert_eq!(info["sha256"], hex::encode(sha2::Sha256::digest(&data)));
+    assert_eq!(info["filename"], "申请表.pdf");
+    assert_eq!(info["complete"], true);
+
+    // Termination.
+    let gone = svc.tus_create(&me, "application_form", "x.pdf", 10).await;
+    let gone_id = gone.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let del = svc
+        .req(Method::DELETE, &format!("/api/v1/uploads/{gone_id}"), &me)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), StatusCode::NO_CONTENT);
+    let head = svc
+        .req(Method::HEAD, &format!("/api/v1/uploads/{gone_id}"), &me)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::NOT_FOUND);
+
+    // Expiry of unfinished uploads.
+    let stale = svc
+        .tus_create(&me, "application_form", "stale.pdf", 10)
+        .await;
+    let stale_id = stale.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    sqlx::query("UPDATE uploads SET expires_at = 0 WHERE id = ?")
+        .bind(&stale_id)
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    let head = svc
+        .req(Method::HEAD, &format!("/api/v1/uploads/{stale_id}"), &me)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::GONE);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = ?")
+        .bind(&stale_id)
+        .fetch_one(&svc.running.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 1);
+    svc.tus_create(&me, "application_form", "next.pdf", 10)
+        .await; // creating sweeps expired ones
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = ?")
+        .bind(&stale_id)
+        .fetch_one(&svc.running.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn appeals_have_a_thread_a_clock_and_a_rating() {
+    let svc = Svc::start().await;
+    let me = svc.login(2).await;
+    let other = svc.login(3).await;
+    let rev = svc.reviewer().await;
+    let attachment = svc
+        .upload(
+            &me,
+            "appeal_attachment",
+            "原料断供说明.pdf",
+            &sample_file(&["pdf".into()], 800).0,
+            800,
+        )
+        .await;
+    let created = svc
+        .req(Method::POST, "/api/v1/appeals", &me)
+        .header("Idempotency-Key", "a-1")
+        .json(&json!({"category": "supply_chain", "title": "芯片原料断供", "description": "上游供应商位于封控区，需协调原料通行证。", "attachments": [attachment]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let a: Value = created.json().await.unwrap();
+    let id = a["id"].as_str().unwrap().to_string();
+    let created_at = time::OffsetDateTime::parse(
+        a["created_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let due = time::OffsetDateTime::parse(
+        a["respond_by"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!((due - created_at).whole_hours(), 48);
+
+    let early = svc
+        .req(Method::POST, &format!("/api/v1/appeals/{id}/rating"), &me)
+        .json(&json!({"score": 5, "comment": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(early).await,
+        (StatusCode::CONFLICT, "INVALID_TRANSITION".into())
+    );
+    let msg = svc
+        .req(Method::POST, &format!("/api/v1/appeals/{id}/messages"), &me)
+        .json(&json!({"body": "补充：需 3 天内到货。"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(msg.status(), StatusCode::OK);
+    assert_eq!(
+        svc.req(Method::GET, &format!("/api/v1/appeals/{id}"), &other)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    for action in [
+        json!({"action": "accept"}),
+        json!({"action": "assign", "to": "区经委产业科"}),
+        json!({"action": "reply", "body": "已协调通行证，明日可提货。"}),
+    ] {
+        let r = svc
+            .req(
+                Method::POST,
+                &format!("/api/v1/review/appeals/{id}/actions"),
+                &rev,
+            )
+            .json(&action)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{action}");
+    }
+    let a: Value = svc
+        .req(Method::GET, &format!("/api/v1/appeals/{id}"), &me)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["state"], "replied");
+    assert_eq!(a["assigned_to"], "区经委产业科");
+    assert_eq!(a["messages"].as_array().unwrap().len(), 2);
+    assert!(inbox(&svc, &me)
+        .await
+        .iter()
+        .any(|n| n.kind == InboxKind::AppealReply && n.ref_id == id));
+
+    let bad = svc
+        .req(Method::POST, &format!("/api/v1/appeals/{id}/rating"), &me)
+        .json(&json!({"score": 9, "comment": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(bad).await.1, "INVALID_FIELD");
+    let rated = svc
+        .req(Method::POST, &format!("/api/v1/appeals/{id}/rating"), &me)
+        .json(&json!({"score": 5, "comment": "响应及时"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), StatusCode::OK);
+    let twice = svc
+        .req(Method::POST, &format!("/api/v1/appeals/{id}/rating"), &me)
+        .json(&json!({"score": 4, "comment": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    let closed = svc
+        .req(
+            Method::POST,
+            &format!("/api/v1/review/appeals/{id}/actions"),
+            &rev,
+        )
+        .json(&json!({"action": "close"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), StatusCode::OK);
+    let after = svc
+        .req(Method::POST, &format!("/api/v1/appeals/{id}/messages"), &me)
+        .json(&json!({"body": "还有一事"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn listings_are_matched_and_both_sides_are_told() {
+    let svc = Svc::start().await;
+    let a = svc.login(0).await;
+    let b = svc.login(3).await;
+    let tomorrow = (time::OffsetDateTime::now_utc().date() + time::Duration::days(10)).to_string();
+    let listing = |kind: &str, item: &str, qty: f64| {
+        json!({
+            "kind": kind, "category": "supplies", "item": item, "quantity": qty, "unit": "盒",
+            "district": "闵行区", "valid_until": tomorrow, "contact_name": "李强", "contact_phone": "13800000000", "note": null
+        })
+    };
+    let post = |token: &str, key: &str, body: Value| {
+        svc.req(Method::POST, "/api/v1/listings", token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let supply: Value = post(&a, "l-1", listing("supply", "新冠抗原检测试剂盒", 5000.0))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let demand = post(&b, "l-2", listing("demand", "抗原检测试剂盒", 4000.0))
+        .await
+        .unwrap();
+    assert_eq!(demand.status(), StatusCode::CREATED);
+    let demand: Value = demand.json().await.unwrap();
+    let unrelated = post(&b, "l-3", listing("demand", "叉车司机", 2.0))
+        .await
+        .unwrap();
+    assert_eq!(unrelated.status(), StatusCode::CREATED);
+
+    let m: Vec<Value> = svc
+        .req(
+            Method::GET,
+            &format!(
+                "/api/v1/listings/{}/matches",
+                demand["id"].as_str().unwrap()
+            ),
+            &b,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0]["listing"]["id"], supply["id"]);
+    assert!(m[0]["score"].as_f64().unwrap() > 0.5);
+    assert!(inbox(&svc, &a)
+        .await
+        .iter()
+        .any(|n| n.kind == InboxKind::ListingMatch && n.ref_id == demand["id"].as_str().unwrap()));
+    assert!(inbox(&svc, &b)
+        .await
+        .iter()
+        .any(|n| n.kind == InboxKind::ListingMatch && n.ref_id == supply["id"].as_str().unwrap()));
+
+    let past = post(&a, "l-4", json!({"kind": "supply", "category": "supplies", "item": "口罩", "quantity": 1.0, "unit": "箱", "district": "闵行区", "valid_until": "2020-01-01", "contact_name": "李", "contact_phone": "13800000000", "note": null})).await.unwrap();
+    assert_eq!(error_code(past).await.1, "INVALID_FIELD");
+    let nowhere = post(&a, "l-5", json!({"kind": "supply", "category": "supplies", "item": "口罩", "quantity": 1.0, "unit": "箱", "district": "火星区", "valid_until": tomorrow, "contact_name": "李", "contact_phone": "13800000000", "note": null})).await.unwrap();
+    assert_eq!(error_code(nowhere).await.1, "INVALID_FIELD");
+
+    // Withdrawn listings leave the market; only the owner may withdraw.
+    let sid = supply["id"].as_str().unwrap();
+    assert_eq!(
+        svc.req(
+            Method::POST,
+            &format!("/api/v1/listings/{sid}/withdraw"),
+            &b
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        svc.req(
+            Method::POST,
+            &format!("/api/v1/listings/{sid}/withdraw"),
+            &a
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::OK
+    );
+    let market: Vec<Value> = svc
+        .req(Method::GET, "/api/v1/listings", &b)
+        .query(&[("kind", "supply")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(market.iter().all(|l| l["id"] != supply["id"]));
+    let mine: Vec<Value> = svc
+        .req(Method::GET, "/api/v1/listings", &a)
+        .query(&[("mine", "true")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["state"], "withdrawn");
+}
+
+#[tokio::test]
+async fn inbox_read_marks_move_entries_to_the_head_of_the_feed() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let other = svc.login(1).await;
+    let rev = svc.reviewer().await;
+    let body = application_body(&svc, &me, 0).await;
+    let app: Application = submit(&svc, &me, "i-1", &body).await.json().await.unwrap();
+    review(
+        &svc,
+        &rev,
+        &app.id,
+        json!({"action": "accept", "note": null}),
+    )
+    .await;
+    review(&svc, &rev, &app.id, json!({"action": "start_review"})).await;
+    let page: Value = svc
+        .req(Method::GET, "/api/v1/inbox", &me)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries: Vec<InboxEntry> = serde_json::from_value(page["items"].clone()).unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| !e.read));
+    let cursor = page["next_cursor"].as_str().unwrap().to_string();
+
+    assert_eq!(
+        svc.req(
+            Method::POST,
+            &format!("/api/v1/inbox/{}/read", entries[0].id),
+            &other
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        svc.req(
+            Method::POST,
+            &format!("/api/v1/inbox/{}/read", entries[0].id),
+            &me
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    let next: Value = svc
+        .req(Method::GET, "/api/v1/inbox", &me)
+        .query(&[("cursor", cursor.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let changed: Vec<InboxEntry> = serde_json::from_value(next["items"].clone()).unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].id, entries[0].id);
+    assert!(changed[0].read);
+}
+
+#[tokio::test]
+async fn sessions_refresh_rotate_log_out_and_rate_limit() {
+    let svc = Svc::start().await;
+    let code = yiqifu_central::seed::DEMO_ENTERPRISES[0].credit_code();
+    let login: Value = svc
+        .http
+        .post(format!("{}/api/v1/auth/login", svc.base))
+        .json(&json!({"credit_code": code, "password": yiqifu_central::seed::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (access, refresh) = (
+        login["access_token"].as_str().unwrap().to_string(),
+        login["refresh_token"].as_str().unwrap().to_string(),
+    );
+    let pair: Value = svc
+        .http
+        .post(format!("{}/api/v1/auth/refresh", svc.base))
+        .json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new_access = pair["access_token"].as_str().unwrap().to_string();
+    // Rotation: the old pair is gone.
+    let reuse = svc
+        .http
+        .post(format!("{}/api/v1/auth/refresh", svc.base))
+        .json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reuse.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        svc.req(Method::GET, "/api/v1/inbox", &access)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        svc.req(Method::GET, "/api/v1/inbox", &new_access)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // An expired access token says so.
+    sqlx::query("UPDATE sessions SET expires_at = 0 WHERE kind = 'access'")
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(
+            svc.req(Method::GET, "/api/v1/inbox", &new_access)
+                .send()
+                .await
+                .unwrap()
+        )
+        .await,
+        (StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED".into())
+    );
+    let fresh = svc.login(0).await;
+    assert_eq!(
+        svc.req(Method::POST, "/api/v1/auth/logout", &fresh)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        svc.req(Method::GET, "/api/v1/inbox", &fresh)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Roles.
+    let rev = svc.reviewer().await;
+    assert_eq!(
+        svc.req(Method::GET, "/api/v1/applications", &rev)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let ent = svc.login(1).await;
+    assert_eq!(
+        svc.req(Method::GET, "/api/v1/review/applications", &ent)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // Guessing is slowed down.
+    let code2 = yiqifu_central::seed::DEMO_ENTERPRISES[4].credit_code();
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let r = svc
+            .http
+            .post(format!("{}/api/v1/auth/login", svc.base))
+            .json(&json!({"credit_code": code2, "password": "guess"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429, 429]);
+}
+
+#[tokio::test]
+async fn a_compacted_feed_answers_old_cursors_with_cursor_expired() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let page: Value = svc
+        .req(Method::GET, "/api/v1/catalog/documents", &me)
+        .query(&[("limit", "10")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let old = page["next_cursor"].as_str().unwrap().to_string();
+    let mut conn = svc.running.db.acquire().await.unwrap();
+    yiqifu_central::catalog::withdraw(&mut conn, "documents", "gd-003")
+        .await
+        .unwrap();
+    yiqifu_central::catalog::compact(&mut conn, "documents")
+        .await
+        .unwrap();
+    drop(conn);
+    let r = svc
+        .req(Method::GET, "/api/v1/catalog/documents", &me)
+        .query(&[("cursor", old.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::GONE, "CURSOR_EXPIRED".into())
+    );
+    // A full pull works and never goes back in time.
+    let full: Value = svc
+        .req(Method::GET, "/api/v1/catalog/documents", &me)
+        .query(&[("limit", "500")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let head = full["next_cursor"].as_str().unwrap().to_string();
+    assert!(full["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["id"] != "gd-003"));
+    let at_head = svc
+        .req(Method::GET, "/api/v1/catalog/documents", &me)
+        .query(&[("cursor", head.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(at_head.status(), StatusCode::OK);
+    let seq = |c: &str| c.rsplit('.').next().unwrap().parse::<i64>().unwrap();
+    assert!(seq(&head) > seq(&old));
+}
+
+#[tokio::test]
+async fn the_reviewer_cli_plays_the_authority() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("central.sqlite");
+    let running = yiqifu_central::start_demo(Some(db.clone())).await.unwrap();
+    let svc = Svc {
+        base: running.url(),
+        running,
+        http: reqwest::Client::new(),
+    };
+    let me = svc.login(1).await;
+    let body = application_body(&svc, &me, 1).await;
+    let app: Application = submit(&svc, &me, "c-1", &body).await.json().await.unwrap();
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"))
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, listed, _) = cli(&["review", "list", "--state", "submitted"]);
+    assert!(ok && listed.contains(&app.id));
+    let (ok, out, _) = cli(&["review", "accept", &app.id, "--as", "张科长"]);
+    assert!(ok && out.contains("accepted"), "{out}");
+    let (ok, _, err) = cli(&["review", "approve", &app.id]);
+    assert!(!ok && err.contains("cannot become"), "{err}");
+    let (ok, _, err) = cli(&["review", "list", "--state", "pending"]);
+    assert!(!ok && err.contains("unknown state"), "{err}");
+    assert!(cli(&["review", "start", &app.id]).0);
+    let (ok, out, _) = cli(&[
+        "review",
+        "return",
+        &app.id,
+        "--item",
+        "staff_list: 名单缺少身份证号",
+        "--item",
+        "补充厂区分区图",
+    ]);
+    assert!(ok && out.contains("returned"), "{out}");
+    let now: Application = svc
+        .req(
+            Method::GET,
+            &format!("/api/v1/applications/{}", app.id),
+            &me,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now.state, ApplicationState::Returned);
+    assert_eq!(now.timeline[1].actor, "reviewer:张科长");
+    assert_eq!(
+        now.correction.unwrap().items[0].material_type.as_deref(),
+        Some("staff_list")
+    );
+}
