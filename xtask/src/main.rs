@@ -273,13 +273,39 @@ fn cmd_test() -> Result {
     Ok(())
 }
 
+/// The Windows release executable, its WebView2 loader, and an NSIS installer.
+fn cmd_bundle() -> Result {
+    #[cfg(target_os = "linux")]
+    {
+        system_packages()?;
+        if !have("makensis") && is_root() {
+            run(
+                "apt-get install nsis",
+                Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "--no-install-recommends", "nsis"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+        }
+        platforms::install_tools()?;
+        ui_build()?;
+        let setup = platforms::bundle_windows(&root())?;
+        println!("installer: {}", setup.display());
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        fail("bundle runs on a Linux host (it cross-builds for Windows with mingw-w64 and NSIS)")
+    }
+}
+
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "run" => cmd_run(),
         "test" => cmd_test(),
+        "bundle" => cmd_bundle(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test>\n  run   build and start the app on the built-in demo central service\n  test  every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb");
+            eprintln!("usage: cargo xtask <run|test|bundle>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bundle  the Windows release build and its installer (NSIS), from a Linux host");
             return ExitCode::from(2);
         }
     };

@@ -165,3 +165,79 @@ pub fn test_windows() -> Result {
     wine(&mut c, &prefix);
     run("cargo test (Windows, under Wine)", &mut c)
 }
+
+/// Finds the WebView2 loader the webview2-com-sys build script unpacked for this target.
+fn find_loader(dir: &Path) -> Option<PathBuf> {
+    let direct = dir.join("WebView2Loader.dll");
+    if direct.exists() {
+        return Some(direct);
+    }
+    let mut stack = vec![dir.join("build")];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "WebView2Loader.dll")
+                && p.components().any(|c| c.as_os_str() == "x64")
+            {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// The Windows release build and its installer: `target/bundle/windows/`.
+pub fn bundle_windows(root: &Path) -> Result<PathBuf> {
+    if !have("makensis") {
+        return fail("makensis is needed for the installer: apt-get install nsis");
+    }
+    run(
+        "cargo build --release (Windows)",
+        cargo().args([
+            "build",
+            "--release",
+            "--target",
+            WINDOWS,
+            "-p",
+            "yiqifu-desktop",
+        ]),
+    )?;
+    let built = target_dir().join(WINDOWS).join("release");
+    let exe = built.join("yiqifu-desktop.exe");
+    let loader = find_loader(&built).ok_or_else(|| {
+        Failure(format!(
+            "WebView2Loader.dll not found under {}",
+            built.display()
+        ))
+    })?;
+    let out = target_dir().join("bundle").join("windows");
+    let app = out.join("app");
+    std::fs::create_dir_all(&app)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", app.display())))?;
+    for (from, name) in [
+        (&exe, "yiqifu-desktop.exe"),
+        (&loader, "WebView2Loader.dll"),
+    ] {
+        std::fs::copy(from, app.join(name))
+            .map_err(|e| Failure(format!("cannot copy {}: {e}", from.display())))?;
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    let setup = out.join(format!("yiqifu-desktop-{version}-setup.exe"));
+    let define = |k: &str, v: &Path| format!("-D{k}={}", v.display());
+    run(
+        "makensis",
+        Command::new("makensis")
+            .args(["-V2", "-INPUTCHARSET", "UTF8"])
+            .arg(format!("-DVERSION={version}"))
+            .arg(define("OUTFILE", &setup))
+            .arg(define("SRCDIR", &app))
+            .arg(define("ICON", &root.join("icons/icon.ico")))
+            .arg(assets().join("installer.nsi")),
+    )?;
+    Ok(setup)
+}
