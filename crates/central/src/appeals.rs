@@ -234,6 +234,11 @@ pub async fn act(
     }
     match action {
         AppealAction::Assign { to } => {
+            let to = if to.trim().is_empty() {
+                actor.to_string()
+            } else {
+                to
+            };
             check_text(&to, 100, "承办人")?;
             a.assigned_to = Some(to);
         }
@@ -256,7 +261,6 @@ pub async fn act(
         }
         AppealAction::Accept | AppealAction::Close => {}
     }
-    let _ = actor;
     a.state = to;
     save(conn, &owner, &a).await?;
     Ok(a)

@@ -255,13 +255,12 @@ pub async fn refresh(
     .bind(token_hash(&req.refresh_token))
     .fetch_optional(&state.db)
     .await?;
-    let Some((role, subject, family, exp)) = row.filter(|r| r.3 > now_unix()) else {
+    let Some((role, subject, family, _)) = row.filter(|r| r.3 > now_unix()) else {
         return Err(Error::unauthorized(
             ErrorCode::Unauthorized,
             "登录已失效，请重新登录 / the refresh token is unknown or expired: sign in again",
         ));
     };
-    let _ = exp;
     sqlx::query("DELETE FROM sessions WHERE family = ?")
         .bind(&family)
         .execute(&state.db)
