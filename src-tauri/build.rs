@@ -9,6 +9,9 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "list_documents",
     "get_document",
+    "parked_items",
+    "retry_item",
+    "discard_item",
 ];
 
 fn main() {

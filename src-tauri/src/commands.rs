@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
+use yiqifu_core::outbox::ParkedItem;
 use yiqifu_core::policy::{DocumentQuery, DocumentSummary};
 use yiqifu_core::{ErrorInfo, ServerChoice, Status};
 use yiqifu_protocol::{Document, EnterpriseProfile};
@@ -118,4 +119,23 @@ pub async fn list_documents(
 #[specta::specta]
 pub async fn get_document(shell: Shared<'_>, id: String) -> CmdResult<Document> {
     Ok(shell.app.document(&id).await?)
+}
+
+/// Items the service refused for good, with the reason, for the status area.
+#[tauri::command]
+#[specta::specta]
+pub async fn parked_items(shell: Shared<'_>) -> CmdResult<Vec<ParkedItem>> {
+    Ok(shell.app.parked_items().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_item(shell: Shared<'_>, id: String) -> CmdResult<()> {
+    Ok(shell.app.retry_item(&id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_item(shell: Shared<'_>, id: String) -> CmdResult<()> {
+    Ok(shell.app.discard_item(&id).await?)
 }

@@ -22,6 +22,10 @@ const PROBE_EVERY: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct StatusChanged(pub Status);
 
+/// Sent as an upload advances, for progress bars.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct UploadProgressed(pub yiqifu_core::materials::UploadProgress);
+
 pub struct Shell {
     pub app: Arc<App>,
     pub data_dir: PathBuf,
@@ -65,8 +69,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sync_now,
             commands::list_documents,
             commands::get_document,
+            commands::parked_items,
+            commands::retry_item,
+            commands::discard_item,
         ])
-        .events(collect_events![StatusChanged])
+        .events(collect_events![StatusChanged, UploadProgressed])
 }
 
 /// Where the app keeps its data: the OS app-data folder, or `YIQIFU_DATA_DIR` when set
@@ -93,6 +100,21 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
             }
         }
     });
+    let mut progress = app.progress();
+    let emitter = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match progress.recv().await {
+                Ok(p) => {
+                    let _ = UploadProgressed(p).emit(&emitter);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    // The outbox worker: everything queued offline goes out in the background.
+    tauri::async_runtime::spawn(app.clone().run_worker());
     match app.server().await {
         Ok(Some(choice)) => match shell.url_for(&choice).await {
             Ok(url) => {
@@ -114,6 +136,7 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
         let online = app.probe().await.unwrap_or(false);
         // Coming back online is the moment to catch up.
         if online && !was_online && app.status().signed_in {
+            app.wake();
             let _ = app.sync_now().await;
         }
         was_online = online;

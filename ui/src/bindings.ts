@@ -15,11 +15,16 @@ export const commands = {
 	syncNow: () => typedError<SyncReport, ErrorInfo>(__TAURI_INVOKE("sync_now")),
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
+	/**  Items the service refused for good, with the reason, for the status area. */
+	parkedItems: () => typedError<ParkedItem[], ErrorInfo>(__TAURI_INVOKE("parked_items")),
+	retryItem: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { id })),
+	discardItem: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("discard_item", { id })),
 };
 
 /** Events */
 export const events = {
 	statusChanged: makeEvent<StatusChanged_Serialize, StatusChanged_Deserialize>("status-changed"),
+	uploadProgressed: makeEvent<UploadProgressed, UploadProgressed>("upload-progressed"),
 };
 
 /* Types */
@@ -154,6 +159,17 @@ export type KeyCondition = {
 	text: string,
 };
 
+/**  An item the service refused for good, waiting for the officer to retry or discard it. */
+export type ParkedItem = {
+	/**  `outbox:<n>` or `upload:<local id>`. */
+	id: string,
+	kind: string,
+	record_id: string,
+	reason_zh: string,
+	reason_en: string,
+	attempts: number,
+};
+
 export type PolicyLevel = "national" | "municipal" | "district";
 
 /**  Which central service the officer works with. */
@@ -197,6 +213,8 @@ export type Status_Deserialize = {
 	/**  RFC 3339 time of the last successful sync. */
 	last_sync_at?: string | null,
 	document_count: number,
+	/**  Set when the local database was found damaged at start and set aside. */
+	notice?: ErrorInfo | null,
 };
 
 /**  What the status area shows; sent to the UI whenever it changes. */
@@ -216,6 +234,8 @@ export type Status_Serialize = {
 	/**  RFC 3339 time of the last successful sync. */
 	last_sync_at: string | null,
 	document_count: number,
+	/**  Set when the local database was found damaged at start and set aside. */
+	notice: ErrorInfo | null,
 };
 
 export type SyncReport = {
@@ -223,6 +243,15 @@ export type SyncReport = {
 	removed: number,
 	full_resync: boolean,
 };
+
+export type UploadProgress = {
+	local_id: string,
+	sent: number | null,
+	total: number | null,
+};
+
+/**  Sent as an upload advances, for progress bars. */
+export type UploadProgressed = UploadProgress;
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

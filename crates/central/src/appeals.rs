@@ -159,7 +159,7 @@ pub async fn get(
 }
 
 #[utoipa::path(post, path = "/api/v1/appeals/{id}/messages", tag = "appeals", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Appeal id")),
+    params(("id" = String, Path, description = "Appeal id"), ("Idempotency-Key" = String, Header, description = "Retry key")),
     request_body = NewMessage,
     responses((status = 200, description = "The appeal with the message added", body = Appeal),
               (status = 409, description = "The appeal is closed", body = yiqifu_protocol::ApiError)))]
@@ -167,11 +167,26 @@ pub async fn message(
     State(state): State<AppState>,
     who: Enterprise,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<NewMessage>,
-) -> Result<Json<Appeal>> {
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let owner = who.credit_code;
+    idempotency::once(&state, &owner, &headers, &body, || async {
+        let req: NewMessage = idempotency::parse(&body)?;
+        add_message(&state, &owner, &id, req).await
+    })
+    .await
+}
+
+async fn add_message(
+    state: &AppState,
+    who: &str,
+    id: &str,
+    req: NewMessage,
+) -> Result<(StatusCode, Appeal)> {
     check_text(&req.body, 5000, "留言")?;
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let (owner, mut a) = load(&mut tx, &id, Some(&who.credit_code)).await?;
+    let (owner, mut a) = load(&mut tx, id, Some(who)).await?;
     if a.state == AppealState::Closed {
         return Err(transition_error(a.state, a.state));
     }
@@ -182,7 +197,7 @@ pub async fn message(
     });
     save(&mut tx, &owner, &a).await?;
     tx.commit().await?;
-    Ok(Json(a))
+    Ok((StatusCode::OK, a))
 }
 
 #[utoipa::path(post, path = "/api/v1/appeals/{id}/rating", tag = "appeals", security(("bearer" = [])),

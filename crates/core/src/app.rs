@@ -10,10 +10,14 @@ use yiqifu_protocol::{CreditCode, Document, EnterpriseProfile, Health};
 
 use crate::client::CentralClient;
 use crate::error::{Error, Result};
+use crate::materials::UploadProgress;
+use crate::outbox::{self, new_local_id, now_unix, Op, ParkedItem};
 use crate::policy::{self, DocumentQuery, DocumentSummary};
 use crate::secrets::{Keychain, Tokens};
 use crate::store::Store;
 use crate::sync::{self, PullStats};
+use crate::worker::SyncConfig;
+use yiqifu_protocol::{NewAppeal, NewApplication, NewListing};
 
 const SERVER_KEY: &str = "server";
 const ACCOUNT_KEY: &str = "account";
@@ -54,6 +58,8 @@ pub struct Status {
     /// RFC 3339 time of the last successful sync.
     pub last_sync_at: Option<String>,
     pub document_count: u32,
+    /// Set when the local database was found damaged at start and set aside.
+    pub notice: Option<crate::error::ErrorInfo>,
 }
 
 #[derive(Default)]
@@ -69,6 +75,24 @@ pub struct App {
     live: Mutex<Live>,
     status: watch::Sender<Status>,
     sync_lock: tokio::sync::Mutex<()>,
+    pub(crate) drain_lock: tokio::sync::Mutex<()>,
+    pub(crate) wake: tokio::sync::Notify,
+    pub(crate) progress: tokio::sync::broadcast::Sender<UploadProgress>,
+    config: Mutex<SyncConfig>,
+}
+
+/// A record the officer created here, with the service's answer once it came.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct LocalRecord {
+    pub local_id: String,
+    pub kind: String,
+    /// What the officer wrote, as JSON text.
+    pub draft: String,
+    pub server_id: Option<String>,
+    /// The service's latest answer, as JSON text.
+    pub server_body: Option<String>,
+    /// Requests of this record still queued or parked.
+    pub pending: u32,
 }
 
 impl App {
@@ -80,6 +104,10 @@ impl App {
             live: Mutex::new(Live::default()),
             status: watch::channel(Status::default()).0,
             sync_lock: tokio::sync::Mutex::new(()),
+            drain_lock: tokio::sync::Mutex::new(()),
+            wake: tokio::sync::Notify::new(),
+            progress: tokio::sync::broadcast::channel(256).0,
+            config: Mutex::new(SyncConfig::default()),
         };
         app.publish().await?;
         Ok(app)
@@ -107,8 +135,20 @@ impl App {
         self.live().client.clone().ok_or(Error::NotConfigured)
     }
 
-    fn set_online(&self, online: bool) {
+    pub(crate) fn client_opt(&self) -> Option<CentralClient> {
+        self.live().client.clone()
+    }
+
+    pub(crate) fn set_online(&self, online: bool) {
         self.live().online = online;
+    }
+
+    pub fn sync_config(&self) -> SyncConfig {
+        *self.config.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_sync_config(&self, c: SyncConfig) {
+        *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
     }
 
     pub async fn server(&self) -> Result<Option<ServerChoice>> {
@@ -119,7 +159,7 @@ impl App {
         self.store.setting(ACCOUNT_KEY).await
     }
 
-    async fn account_key(&self) -> Result<Option<String>> {
+    pub(crate) async fn account_key(&self) -> Result<Option<String>> {
         let server = self.server().await?;
         let account = self.account().await?;
         Ok(match (server, account) {
@@ -128,7 +168,7 @@ impl App {
         })
     }
 
-    async fn tokens(&self) -> Result<Option<Tokens>> {
+    pub(crate) async fn tokens(&self) -> Result<Option<Tokens>> {
         match self.account_key().await? {
             Some(k) => self.keychain.load(&k),
             None => Ok(None),
@@ -154,6 +194,9 @@ impl App {
             outbox_parked: parked,
             last_sync_at: self.store.setting(LAST_SYNC_KEY).await?,
             document_count: policy::count(&self.store).await?,
+            notice: self.store.recovered().map(|p| {
+                crate::error::ErrorInfo::from(&Error::DatabaseRecovered(p.display().to_string()))
+            }),
         };
         self.status.send_if_modified(|s| {
             if *s == next {
@@ -265,16 +308,30 @@ impl App {
         self.publish().await
     }
 
-    /// Pulls everything new from the service. Only one sync runs at a time; a second call
-    /// waits for the first and then pulls what is left (usually nothing).
+    /// Sends what is queued, then pulls everything new from the service. Only one pull runs
+    /// at a time; a second call waits for the first and then pulls what is left.
     pub async fn sync_now(&self) -> Result<PullStats> {
+        self.drain().await?;
         let _one = self.sync_lock.lock().await;
-        let tokens = self.tokens().await?.ok_or(Error::NotSignedIn)?;
+        if self.tokens().await?.is_none() {
+            return Err(Error::NotSignedIn);
+        }
         let client = self.client()?;
         self.live().syncing = true;
         self.publish().await?;
-        let result = sync::pull_documents(&self.store, &client, &tokens.access).await;
+        let store = self.store.clone();
+        let result = self
+            .with_session(|token| {
+                let (store, client) = (store.clone(), client.clone());
+                async move { sync::pull_documents(&store, &client, &token).await }
+            })
+            .await;
         self.live().syncing = false;
+        let result = match result {
+            Ok(Some(stats)) => Ok(stats),
+            Ok(None) => Err(Error::SessionExpired),
+            Err(e) => Err(e),
+        };
         match &result {
             Ok(_) => {
                 self.set_online(true);
@@ -283,16 +340,194 @@ impl App {
                     .await?;
             }
             Err(e) if e.is_offline() => self.set_online(false),
-            Err(Error::SessionExpired) => {
-                // Until refresh lands, an expired session means signing in again.
-                if let Some(k) = self.account_key().await? {
-                    self.keychain.delete(&k)?;
-                }
-            }
             Err(_) => {}
         }
         self.publish().await?;
         result
+    }
+
+    /// Trades the refresh token for a new pair. `false` when the service refused it: the
+    /// officer must sign in again (the queue waits, nothing is lost).
+    pub(crate) async fn refresh_session(&self) -> Result<bool> {
+        let (Some(key), Some(tokens)) = (self.account_key().await?, self.tokens().await?) else {
+            return Ok(false);
+        };
+        let client = self.client()?;
+        match client.refresh(&tokens.refresh).await {
+            Ok(pair) => {
+                self.keychain.store(
+                    &key,
+                    &Tokens {
+                        access: pair.access_token,
+                        refresh: pair.refresh_token,
+                        access_expires_at: pair.access_expires_at,
+                    },
+                )?;
+                Ok(true)
+            }
+            Err(Error::SessionExpired | Error::Server { .. } | Error::InvalidCredentials) => {
+                self.forget_session().await?;
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Drops the tokens (not the account or its work): the UI asks for a new sign-in.
+    pub(crate) async fn forget_session(&self) -> Result<()> {
+        if let Some(k) = self.account_key().await? {
+            self.keychain.delete(&k)?;
+        }
+        self.publish().await
+    }
+
+    async fn create_record(
+        &self,
+        kind: &str,
+        draft: &serde_json::Value,
+        op: &Op,
+    ) -> Result<String> {
+        let local_id = new_local_id(kind);
+        let mut tx = self.store.write().await?;
+        sqlx::query(
+            "INSERT INTO records (local_id, kind, draft, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&local_id)
+        .bind(kind)
+        .bind(serde_json::to_string(draft)?)
+        .bind(now_unix())
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
+        outbox::enqueue(&mut tx, &local_id, op).await?;
+        tx.commit().await?;
+        self.after_write().await?;
+        Ok(local_id)
+    }
+
+    async fn enqueue_for(&self, record_id: &str, op: &Op) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        outbox::enqueue(&mut tx, record_id, op).await?;
+        tx.commit().await?;
+        self.after_write().await
+    }
+
+    async fn after_write(&self) -> Result<()> {
+        self.publish().await?;
+        self.wake();
+        Ok(())
+    }
+
+    /// Files an appeal (诉求); `attachments` are local upload ids.
+    pub async fn create_appeal(&self, appeal: NewAppeal) -> Result<String> {
+        let op = Op::CreateAppeal {
+            appeal: appeal.clone(),
+        };
+        self.create_record("appeal", &serde_json::to_value(&appeal)?, &op)
+            .await
+    }
+
+    pub async fn create_listing(&self, listing: NewListing) -> Result<String> {
+        let op = Op::CreateListing {
+            listing: listing.clone(),
+        };
+        self.create_record("listing", &serde_json::to_value(&listing)?, &op)
+            .await
+    }
+
+    /// Submits an application; material and evidence upload ids are local ids.
+    pub async fn submit_application(&self, application: NewApplication) -> Result<String> {
+        let op = Op::SubmitApplication {
+            application: application.clone(),
+        };
+        self.create_record("application", &serde_json::to_value(&application)?, &op)
+            .await
+    }
+
+    pub async fn withdraw_listing(&self, listing: &str) -> Result<()> {
+        self.record(listing).await?;
+        self.enqueue_for(
+            listing,
+            &Op::WithdrawListing {
+                listing: listing.into(),
+            },
+        )
+        .await
+    }
+
+    pub async fn send_appeal_message(&self, appeal: &str, body: &str) -> Result<()> {
+        self.record(appeal).await?;
+        self.enqueue_for(
+            appeal,
+            &Op::AppealMessage {
+                appeal: appeal.into(),
+                body: body.into(),
+            },
+        )
+        .await
+    }
+
+    pub async fn mark_inbox_read(&self, entry: &str) -> Result<()> {
+        self.enqueue_for(
+            &format!("inbox:{entry}"),
+            &Op::MarkRead {
+                entry: entry.into(),
+            },
+        )
+        .await
+    }
+
+    /// Copies a picked file into the local store and queues its upload.
+    pub async fn add_material(&self, path: &Path, material_type: &str) -> Result<String> {
+        let id = crate::materials::add(&self.store, path, material_type).await?;
+        self.after_write().await?;
+        Ok(id)
+    }
+
+    pub async fn record(&self, local_id: &str) -> Result<LocalRecord> {
+        self.records(None)
+            .await?
+            .into_iter()
+            .find(|r| r.local_id == local_id)
+            .ok_or_else(|| Error::NotFound(local_id.into()))
+    }
+
+    pub async fn records(&self, kind: Option<&str>) -> Result<Vec<LocalRecord>> {
+        type Row = (String, String, String, Option<String>, Option<String>, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT r.local_id, r.kind, r.draft, r.server_id, r.server_body,
+                    (SELECT COUNT(*) FROM outbox o WHERE o.record_id = r.local_id)
+             FROM records r WHERE (?1 IS NULL OR r.kind = ?1) ORDER BY r.created_at, r.local_id",
+        )
+        .bind(kind)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LocalRecord {
+                local_id: r.0,
+                kind: r.1,
+                draft: r.2,
+                server_id: r.3,
+                server_body: r.4,
+                pending: u32::try_from(r.5).unwrap_or(u32::MAX),
+            })
+            .collect())
+    }
+
+    pub async fn parked_items(&self) -> Result<Vec<ParkedItem>> {
+        outbox::parked(&self.store).await
+    }
+
+    /// Puts a parked item back in the queue (after the officer fixed what was wrong).
+    pub async fn retry_item(&self, id: &str) -> Result<()> {
+        outbox::retry(&self.store, id).await?;
+        self.after_write().await
+    }
+
+    pub async fn discard_item(&self, id: &str) -> Result<()> {
+        outbox::discard(&self.store, id).await?;
+        self.publish().await
     }
 
     pub async fn documents(&self, q: &DocumentQuery) -> Result<Vec<DocumentSummary>> {

@@ -3,12 +3,14 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use reqwest::{RequestBuilder, Response, StatusCode};
+use base64::Engine;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 use url::Url;
 use yiqifu_protocol::{
-    ApiError, DocumentPage, ErrorCode, Health, LoginRequest, LoginResponse, API_VERSION,
-    SERVICE_NAME,
+    ApiError, DocumentPage, ErrorCode, Health, LoginRequest, LoginResponse, RefreshRequest,
+    TokenPair, API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
 };
 
 use crate::error::{Error, Result};
@@ -135,6 +137,158 @@ impl CentralClient {
         }
         let req = self.http.get(url).bearer_auth(access_token);
         decode(self.send(req).await?).await
+    }
+}
+
+impl CentralClient {
+    /// Trades a refresh token for a new pair.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
+        let req = self
+            .http
+            .post(self.url("api/v1/auth/refresh")?)
+            .json(&RefreshRequest {
+                refresh_token: refresh_token.into(),
+            });
+        decode(self.send(req).await?).await
+    }
+
+    /// A JSON request on the caller's behalf; creating requests carry their retry key.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        idempotency_key: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let mut req = self
+            .http
+            .request(method, self.url(path)?)
+            .bearer_auth(token);
+        if let Some(k) = idempotency_key {
+            req = req.header(IDEMPOTENCY_KEY_HEADER, k);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = self.send(req).await?;
+        if resp.status() == StatusCode::NO_CONTENT {
+            return Ok(serde_json::Value::Null);
+        }
+        decode(resp).await
+    }
+
+    /// tus creation: returns the upload's URL.
+    pub async fn tus_create(
+        &self,
+        token: &str,
+        size: u64,
+        material_type: &str,
+        filename: &str,
+    ) -> Result<String> {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let req = self
+            .http
+            .post(self.url("api/v1/uploads")?)
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", size.to_string())
+            .header(
+                "Upload-Metadata",
+                format!(
+                    "material_type {},filename {}",
+                    b64(material_type),
+                    b64(filename)
+                ),
+            );
+        let resp = self.send(req).await?;
+        if resp.status() != StatusCode::CREATED {
+            return Err(decode::<serde_json::Value>(resp)
+                .await
+                .err()
+                .unwrap_or_else(|| Error::MalformedResponse("tus creation without 201".into())));
+        }
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| Error::MalformedResponse("tus creation without Location".into()))?;
+        let url = self
+            .base
+            .join(location)
+            .map_err(|_| Error::MalformedResponse(format!("bad Location {location}")))?;
+        Ok(url.to_string())
+    }
+
+    fn same_origin(&self, location: &str) -> Result<Url> {
+        let url = Url::parse(location)
+            .map_err(|_| Error::MalformedResponse(format!("bad upload URL {location}")))?;
+        // Never send the token anywhere but the service it belongs to.
+        if url.origin() != self.base.origin() {
+            return Err(Error::MalformedResponse(format!(
+                "upload URL {location} is on another origin"
+            )));
+        }
+        Ok(url)
+    }
+
+    /// tus HEAD: how many bytes the service has. `Ok(None)` when the upload is gone (expired).
+    pub async fn tus_offset(&self, token: &str, location: &str) -> Result<Option<u64>> {
+        let req = self
+            .http
+            .head(self.same_origin(location)?)
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0");
+        let resp = self.send(req).await?;
+        match resp.status() {
+            StatusCode::OK => resp
+                .headers()
+                .get("upload-offset")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .map(Some)
+                .ok_or_else(|| Error::MalformedResponse("HEAD without Upload-Offset".into())),
+            StatusCode::NOT_FOUND | StatusCode::GONE => Ok(None),
+            StatusCode::UNAUTHORIZED => Err(Error::SessionExpired),
+            s => Err(Error::Server {
+                status: s.as_u16(),
+                code: ErrorCode::Internal,
+                message: format!("HEAD answered {s}"),
+            }),
+        }
+    }
+
+    /// tus PATCH of one chunk with its sha256; returns the new offset.
+    pub async fn tus_patch(
+        &self,
+        token: &str,
+        location: &str,
+        offset: u64,
+        chunk: Vec<u8>,
+    ) -> Result<u64> {
+        let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&chunk));
+        let req = self
+            .http
+            .patch(self.same_origin(location)?)
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", offset.to_string())
+            .header("Upload-Checksum", format!("sha256 {digest}"))
+            .body(chunk);
+        let resp = self.send(req).await?;
+        if resp.status() == StatusCode::NO_CONTENT {
+            return resp
+                .headers()
+                .get("upload-offset")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| Error::MalformedResponse("PATCH without Upload-Offset".into()));
+        }
+        Err(decode::<serde_json::Value>(resp)
+            .await
+            .err()
+            .unwrap_or_else(|| Error::MalformedResponse("PATCH without 204".into())))
     }
 }
 

@@ -38,6 +38,12 @@ pub enum Error {
     },
     #[error("no such document: {0}")]
     NotFound(String),
+    #[error("waiting for its uploads to finish")]
+    NotReady,
+    #[error("cannot read the file {0}")]
+    InvalidFile(String),
+    #[error("the local database was damaged and has been set aside: {0}")]
+    DatabaseRecovered(String),
     #[error("the built-in demo server failed: {0}")]
     DemoServer(String),
     #[error("database: {0}")]
@@ -70,6 +76,9 @@ impl Error {
             Self::Keychain(_) => "KEYCHAIN_UNAVAILABLE",
             Self::Server { .. } => "SERVER_REFUSED",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::NotReady => "WAITING_FOR_UPLOADS",
+            Self::InvalidFile(_) => "INVALID_FILE",
+            Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
             Self::Database(_) | Self::Migration(_) => "DATABASE_ERROR",
             Self::Io(_) => "IO_ERROR",
@@ -92,7 +101,10 @@ impl Error {
             Self::SessionExpired => "登录已过期，请重新登录；未同步的内容会保留。".into(),
             Self::Keychain(_) => "无法访问系统钥匙串，登录凭据无法安全保存。Windows 请检查凭据管理器；macOS 请检查钥匙串访问；Linux 请安装并解锁 gnome-keyring 或 KWallet。".into(),
             Self::Server { message, .. } => format!("服务器拒绝了请求：{}", message.split(" / ").next().unwrap_or(message)),
-            Self::NotFound(id) => format!("找不到文档 {id}，可能已被撤回。"),
+            Self::NotFound(id) => format!("找不到 {id}，可能已被撤回或删除。"),
+            Self::NotReady => "等待附件上传完成后发送。".into(),
+            Self::InvalidFile(p) => format!("无法读取文件“{p}”，请确认文件存在且未被其他程序占用后重新选择。"),
+            Self::DatabaseRecovered(p) => format!("本地数据库已损坏，原文件已另存为 {p}；已从最近的备份恢复（如无备份则重新开始），请核对后重新同步。"),
             Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
             Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
@@ -115,7 +127,10 @@ impl Error {
             Self::SessionExpired => "Your session has expired: sign in again. Unsynced work is kept.".into(),
             Self::Keychain(_) => "The system keychain cannot be used, so the sign-in cannot be stored safely. On Windows check Credential Manager; on macOS Keychain Access; on Linux install and unlock gnome-keyring or KWallet.".into(),
             Self::Server { message, .. } => format!("The server refused the request: {}", message.split(" / ").nth(1).unwrap_or(message)),
-            Self::NotFound(id) => format!("Document {id} was not found; it may have been withdrawn."),
+            Self::NotFound(id) => format!("{id} was not found; it may have been withdrawn or deleted."),
+            Self::NotReady => "Waiting for its files to finish uploading.".into(),
+            Self::InvalidFile(p) => format!("Cannot read the file \"{p}\": check it exists and no other program holds it, then pick it again."),
+            Self::DatabaseRecovered(p) => format!("The local database was damaged and was set aside as {p}; the last backup was restored (or the app started fresh). Check your work and sync again."),
             Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
             Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),

@@ -4,10 +4,14 @@
 pub mod app;
 pub mod client;
 pub mod error;
+pub mod materials;
+pub mod outbox;
 pub mod policy;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod worker;
 
 pub use app::{App, ServerChoice, Status};
 pub use error::{Error, ErrorInfo, Result};
+pub use worker::SyncConfig;

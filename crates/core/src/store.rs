@@ -13,32 +13,122 @@ use crate::error::Result;
 
 pub const DB_FILE: &str = "yiqifu.sqlite";
 
+pub const BACKUP_FILE: &str = "yiqifu.sqlite.bak";
+
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
     dir: PathBuf,
+    recovered: Option<PathBuf>,
+}
+
+fn options(path: &Path, create: bool) -> Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .create_if_missing(create)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+/// Whether the file at `path` is a readable SQLite database that passes `quick_check`.
+async fn healthy(path: &Path) -> bool {
+    let Ok(opts) = options(path, false) else {
+        return false;
+    };
+    let Ok(pool) = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await
+    else {
+        return false;
+    };
+    let ok = matches!(
+        sqlx::query_as::<_, (String,)>("PRAGMA quick_check").fetch_one(&pool).await,
+        Ok((r,)) if r == "ok"
+    );
+    pool.close().await;
+    ok
+}
+
+fn sidecars(path: &Path) -> [PathBuf; 2] {
+    let with = |ext: &str| {
+        let mut s = path.as_os_str().to_os_string();
+        s.push(ext);
+        PathBuf::from(s)
+    };
+    [with("-wal"), with("-shm")]
+}
+
+/// Moves a damaged database (and its WAL) aside, never overwriting it, and puts the last
+/// good backup in its place when there is one. Returns where the damaged file went.
+async fn set_aside(dir: &Path) -> Result<PathBuf> {
+    let db = dir.join(DB_FILE);
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut aside = dir.join(format!("{DB_FILE}.damaged-{stamp}"));
+    let mut n = 1;
+    while aside.exists() {
+        aside = dir.join(format!("{DB_FILE}.damaged-{stamp}-{n}"));
+        n += 1;
+    }
+    std::fs::rename(&db, &aside)?;
+    for (from, to) in sidecars(&db).into_iter().zip(sidecars(&aside)) {
+        if from.exists() {
+            std::fs::rename(from, to)?;
+        }
+    }
+    let backup = dir.join(BACKUP_FILE);
+    if backup.exists() && healthy(&backup).await {
+        std::fs::copy(&backup, &db)?;
+    }
+    Ok(aside)
 }
 
 impl Store {
-    /// Opens (creating on first start) the database in `dir`, and brings its schema up to date.
+    /// Opens (creating on first start) the database in `dir`, and brings its schema up to
+    /// date. A damaged database is detected here: it is kept aside, the last good backup
+    /// (taken at every healthy start) is restored or the app starts fresh, and
+    /// [`Store::recovered`] says so.
     pub async fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let opts = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(dir.join(DB_FILE))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+        let db = dir.join(DB_FILE);
+        let recovered = if db.exists() && !healthy(&db).await {
+            let aside = set_aside(dir).await?;
+            tracing::error!(aside = %aside.display(), "damaged database set aside");
+            Some(aside)
+        } else {
+            None
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts)
+            .connect_with(options(&db, true)?)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self {
+        let store = Self {
             pool,
             dir: dir.to_path_buf(),
-        })
+            recovered,
+        };
+        store.backup().await?;
+        Ok(store)
+    }
+
+    /// Where a damaged database found at start was kept, if one was.
+    pub fn recovered(&self) -> Option<&Path> {
+        self.recovered.as_deref()
+    }
+
+    /// A consistent copy of the database, replaced atomically.
+    pub async fn backup(&self) -> Result<()> {
+        let tmp = self.dir.join(format!("{BACKUP_FILE}.tmp"));
+        let _ = std::fs::remove_file(&tmp);
+        sqlx::query("VACUUM INTO ?")
+            .bind(tmp.to_string_lossy().to_string())
+            .execute(&self.pool)
+            .await?;
+        std::fs::rename(&tmp, self.dir.join(BACKUP_FILE))?;
+        Ok(())
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -86,7 +176,10 @@ impl Store {
     /// Queued and parked outbox items.
     pub async fn outbox_counts(&self) -> Result<(u32, u32)> {
         let (queued, parked): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(parked = 0), 0), COALESCE(SUM(parked = 1), 0) FROM outbox",
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE parked = 0)
+                  + (SELECT COUNT(*) FROM uploads WHERE done = 0 AND parked = 0),
+                    (SELECT COUNT(*) FROM outbox WHERE parked = 1)
+                  + (SELECT COUNT(*) FROM uploads WHERE parked = 1)",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -120,6 +213,65 @@ pub async fn put_setting<T: Serialize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_damaged_database_is_kept_aside_and_the_backup_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).await.unwrap();
+            store
+                .set_setting("kept", &"这条设置来自备份")
+                .await
+                .unwrap();
+            store.backup().await.unwrap();
+            store.close().await;
+        }
+        let db = dir.path().join(DB_FILE);
+        // sqlx closes SQLite connections on its worker threads after `close` returns: wait
+        // for the last one to checkpoint and drop the WAL, as at a clean shutdown.
+        let wal = sidecars(&db)[0].clone();
+        for _ in 0..100 {
+            if !wal.exists() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let garbage =
+            b"not a database, just bytes an antivirus or a bad disk left behind".repeat(100);
+        std::fs::write(&db, &garbage).unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let aside = store.recovered().unwrap().to_path_buf();
+        // The damaged file is kept byte for byte, never overwritten.
+        assert_eq!(std::fs::read(&aside).unwrap(), garbage);
+        assert_eq!(
+            store.setting::<String>("kept").await.unwrap().as_deref(),
+            Some("这条设置来自备份")
+        );
+        store.close().await;
+        for _ in 0..100 {
+            if !wal.exists() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Without a backup the app starts fresh, and still keeps the damaged file.
+        std::fs::remove_file(dir.path().join(BACKUP_FILE)).unwrap();
+        std::fs::write(&db, &garbage).unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        assert!(store.recovered().is_some());
+        assert_eq!(store.setting::<String>("kept").await.unwrap(), None);
+        let kept = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("damaged")
+            })
+            .count();
+        assert_eq!(kept, 2);
+    }
 
     #[tokio::test]
     async fn creates_the_database_on_first_start_and_keeps_settings() {

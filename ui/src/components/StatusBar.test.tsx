@@ -14,6 +14,7 @@ const base: Status = {
   outbox_parked: 0,
   last_sync_at: null,
   document_count: 0,
+  notice: null,
 };
 
 function show(s: Status) {

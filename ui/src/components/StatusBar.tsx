@@ -1,11 +1,12 @@
 import { useState } from "react";
-import { App, Badge, Button, Space, Tag, Tooltip, Typography } from "antd";
+import { App, Badge, Button, Popover, Space, Tag, Tooltip, Typography } from "antd";
 import { CloudOutlined, DisconnectOutlined, SyncOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../api";
 import type { Status_Serialize as Status } from "../bindings";
 import { errorText, toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
+import ParkedList from "./ParkedList";
 
 /** Online state, queue, last sync and "sync now": visible on every page. */
 export default function StatusBar({ status }: { status: Status }) {
@@ -43,9 +44,11 @@ export default function StatusBar({ status }: { status: Status }) {
         {t("queued")} <Badge count={status.outbox_queued} showZero color="#8c8c8c" /> {t("items")}
       </Typography.Text>
       {status.outbox_parked > 0 && (
-        <Typography.Text type="danger">
-          {t("parked")} <Badge count={status.outbox_parked} /> {t("items")}
-        </Typography.Text>
+        <Popover trigger="click" title={t("parkedTitle")} content={<ParkedList version={status.outbox_parked + status.outbox_queued} />}>
+          <Typography.Link type="danger" data-testid="status-parked">
+            {t("parked")} <Badge count={status.outbox_parked} /> {t("items")}
+          </Typography.Link>
+        </Popover>
       )}
       <Typography.Text type="secondary" data-testid="status-last-sync">
         {syncing

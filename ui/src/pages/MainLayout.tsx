@@ -9,7 +9,7 @@ import { useI18n } from "../i18n";
 import DocumentsPage from "./DocumentsPage";
 
 export default function MainLayout({ status, onSignIn }: { status: Status; onSignIn: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [page, setPage] = useState<DocumentKind>("policy");
 
   return (
@@ -57,6 +57,16 @@ export default function MainLayout({ status, onSignIn }: { status: Status; onSig
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24, overflow: "auto" }}>
+          {status.notice && (
+            <Alert
+              type="error"
+              showIcon
+              closable
+              data-testid="notice"
+              message={locale === "zh-CN" ? status.notice.message_zh : status.notice.message_en}
+              style={{ marginBottom: 16 }}
+            />
+          )}
           {!status.signed_in && (
             <Alert
               type="info"

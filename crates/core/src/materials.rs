@@ -1,0 +1,226 @@
+//! The content-addressed store of material files and the queue of their uploads. A file the
+//! officer picks is copied here (named by its SHA-256) before anything else happens, so a
+//! package never depends on a file the officer later moves or edits.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use specta::Type;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::error::{Error, Result};
+use crate::outbox::{new_local_id, now_unix};
+use crate::store::Store;
+
+pub const STORE_DIR: &str = "materials";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct UploadProgress {
+    pub local_id: String,
+    // Sizes stay far below 2^53, so a JavaScript number holds them exactly.
+    #[specta(type = f64)]
+    pub sent: u64,
+    #[specta(type = f64)]
+    pub total: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadRow {
+    pub local_id: String,
+    pub sha256: String,
+    pub size: u64,
+    pub material_type: String,
+    pub filename: String,
+    pub location: Option<String>,
+    pub attempts: u32,
+}
+
+pub fn path_of(store: &Store, sha256: &str) -> PathBuf {
+    store.dir().join(STORE_DIR).join(sha256)
+}
+
+/// The name to show and send for a picked file: its last path component, without control
+/// characters.
+fn display_name(path: &Path) -> Result<String> {
+    let name: String = path
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return Err(Error::InvalidFile(path.display().to_string()));
+    }
+    Ok(name)
+}
+
+/// Copies `src` into the store (hashing as it goes) and queues its upload.
+pub async fn add(store: &Store, src: &Path, material_type: &str) -> Result<String> {
+    let filename = display_name(src)?;
+    let dir = store.dir().join(STORE_DIR);
+    tokio::fs::create_dir_all(&dir).await?;
+    let mut input = tokio::fs::File::open(src)
+        .await
+        .map_err(|_| Error::InvalidFile(src.display().to_string()))?;
+    let tmp = dir.join(format!(".incoming-{}", new_local_id("f")));
+    let mut out = tokio::fs::File::create(&tmp).await?;
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = input.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n]).await?;
+        size += n as u64;
+    }
+    out.sync_all().await?;
+    drop(out);
+    let sha = hex::encode(hasher.finalize());
+    let dest = dir.join(&sha);
+    if tokio::fs::try_exists(&dest).await? {
+        tokio::fs::remove_file(&tmp).await?;
+    } else {
+        tokio::fs::rename(&tmp, &dest).await?;
+    }
+    let local_id = new_local_id("upl");
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO uploads (local_id, sha256, size, material_type, filename, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&local_id)
+    .bind(&sha)
+    .bind(i64::try_from(size).unwrap_or(i64::MAX))
+    .bind(material_type)
+    .bind(&filename)
+    .bind(now_unix())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(local_id)
+}
+
+pub async fn next_due(store: &Store, now: i64) -> Result<Option<UploadRow>> {
+    let row: Option<(String, String, i64, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT local_id, sha256, size, material_type, filename, location, attempts FROM uploads
+         WHERE done = 0 AND parked = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.map(|r| UploadRow {
+        local_id: r.0,
+        sha256: r.1,
+        size: u64::try_from(r.2).unwrap_or(0),
+        material_type: r.3,
+        filename: r.4,
+        location: r.5,
+        attempts: u32::try_from(r.6).unwrap_or(u32::MAX),
+    }))
+}
+
+/// Saves the tus URL before any byte goes to it.
+pub async fn set_location(store: &Store, local_id: &str, location: Option<&str>) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE uploads SET location = ?, sent = 0 WHERE local_id = ?")
+        .bind(location)
+        .bind(local_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_sent(store: &Store, local_id: &str, sent: u64) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE uploads SET sent = ? WHERE local_id = ?")
+        .bind(i64::try_from(sent).unwrap_or(i64::MAX))
+        .bind(local_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn finish(store: &Store, local_id: &str, server_id: &str) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE uploads SET done = 1, server_id = ?, last_error = NULL WHERE local_id = ?")
+        .bind(server_id)
+        .bind(local_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn retry_later(
+    store: &Store,
+    local_id: &str,
+    attempts: u32,
+    due: i64,
+    err: &Error,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE uploads SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_en = ? WHERE local_id = ?")
+        .bind(i64::from(attempts))
+        .bind(due)
+        .bind(err.message_zh())
+        .bind(err.message_en())
+        .bind(local_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn park(store: &Store, local_id: &str, attempts: u32, err: &Error) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE uploads SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE local_id = ?")
+        .bind(i64::from(attempts))
+        .bind(err.message_zh())
+        .bind(err.message_en())
+        .bind(local_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The service's id of a finished upload, or `None` while it is still going.
+pub async fn server_id(store: &Store, local_id: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT server_id FROM uploads WHERE local_id = ?")
+            .bind(local_id)
+            .fetch_optional(store.pool())
+            .await?;
+    match row {
+        None => Err(Error::NotFound(local_id.into())),
+        Some((id,)) => Ok(id),
+    }
+}
+
+/// Reads `len` bytes of a stored file from `offset`.
+pub async fn read_chunk(store: &Store, sha256: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
+    use tokio::io::AsyncSeekExt;
+    let mut f = tokio::fs::File::open(path_of(store, sha256)).await?;
+    f.seek(std::io::SeekFrom::Start(offset)).await?;
+    let mut buf = vec![0u8; len];
+    let mut filled = 0;
+    while filled < len {
+        let n = f.read(&mut buf[filled..]).await?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}

@@ -1,0 +1,259 @@
+//! The transactional outbox: an officer's action and the request that tells the service
+//! are written in one transaction, and sent later, exactly once, by the worker.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::{Sqlite, Transaction};
+use yiqifu_protocol::{NewAppeal, NewApplication, NewListing};
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// One request to make. Ids inside are local ids (records, uploads), resolved to the
+/// service's ids when the request is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    CreateAppeal { appeal: NewAppeal },
+    CreateListing { listing: NewListing },
+    WithdrawListing { listing: String },
+    AppealMessage { appeal: String, body: String },
+    SubmitApplication { application: NewApplication },
+    MarkRead { entry: String },
+}
+
+impl Op {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::CreateAppeal { .. } => "create_appeal",
+            Self::CreateListing { .. } => "create_listing",
+            Self::WithdrawListing { .. } => "withdraw_listing",
+            Self::AppealMessage { .. } => "appeal_message",
+            Self::SubmitApplication { .. } => "submit_application",
+            Self::MarkRead { .. } => "mark_read",
+        }
+    }
+}
+
+/// An item the service refused for good, waiting for the officer to retry or discard it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ParkedItem {
+    /// `outbox:<n>` or `upload:<local id>`.
+    pub id: String,
+    pub kind: String,
+    pub record_id: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+    pub attempts: u32,
+}
+
+pub fn new_local_id(prefix: &str) -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill(&mut b);
+    format!("{prefix}-{}", hex::encode(b))
+}
+
+pub fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Queues `op` for `record_id` inside the caller's transaction; returns its retry key.
+pub async fn enqueue(
+    tx: &mut Transaction<'static, Sqlite>,
+    record_id: &str,
+    op: &Op,
+) -> Result<String> {
+    let key = new_local_id("idem");
+    sqlx::query(
+        "INSERT INTO outbox (kind, record_id, idempotency_key, payload, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(op.kind())
+    .bind(record_id)
+    .bind(&key)
+    .bind(serde_json::to_string(op)?)
+    .bind(now_unix())
+    .execute(&mut **tx)
+    .await?;
+    Ok(key)
+}
+
+/// A queued request ready to go.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: i64,
+    pub record_id: String,
+    pub key: String,
+    pub op: Op,
+    pub attempts: u32,
+}
+
+/// The next item to send: due, not parked, and first in line for its record (an item
+/// never overtakes an earlier one of the same record; a parked one holds only its record).
+pub async fn next_due(store: &Store, now: i64) -> Result<Option<Item>> {
+    let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT o.id, o.record_id, o.idempotency_key, o.payload, o.attempts FROM outbox o
+         WHERE o.parked = 0 AND o.next_attempt_at <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.record_id = o.record_id AND e.id < o.id)
+         ORDER BY o.next_attempt_at, o.id LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(store.pool())
+    .await?;
+    match row {
+        None => Ok(None),
+        Some((id, record_id, key, payload, attempts)) => Ok(Some(Item {
+            id,
+            record_id,
+            key,
+            op: serde_json::from_str(&payload)?,
+            attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        })),
+    }
+}
+
+/// When the next queued item becomes due, if any.
+pub async fn next_wakeup(store: &Store) -> Result<Option<i64>> {
+    let (t,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MIN(t) FROM (SELECT next_attempt_at AS t FROM outbox WHERE parked = 0
+                           UNION ALL
+                           SELECT next_attempt_at FROM uploads WHERE done = 0 AND parked = 0)",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok(t)
+}
+
+/// Exponential backoff with jitter: base·2^attempts, capped, times 0.5–1.5.
+pub fn backoff_ms(attempts: u32, base_ms: u64, max_ms: u64) -> u64 {
+    let exp = base_ms.saturating_mul(1u64 << attempts.min(20));
+    let capped = exp.min(max_ms);
+    let jitter: f64 = rand::thread_rng().gen_range(0.5..1.5);
+    (capped as f64 * jitter) as u64
+}
+
+pub async fn retry_later(
+    store: &Store,
+    id: i64,
+    attempts: u32,
+    delay_ms: u64,
+    err: &Error,
+) -> Result<()> {
+    let due = now_unix() + i64::try_from(delay_ms.div_ceil(1000)).unwrap_or(i64::MAX / 2);
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_en = ? WHERE id = ?")
+        .bind(i64::from(attempts))
+        .bind(due)
+        .bind(err.message_zh())
+        .bind(err.message_en())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn park(store: &Store, id: i64, attempts: u32, err: &Error) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE outbox SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE id = ?")
+        .bind(i64::from(attempts))
+        .bind(err.message_zh())
+        .bind(err.message_en())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
+    let rows: Vec<(String, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT 'outbox:' || id, kind, record_id, last_error, last_error_en, attempts FROM outbox WHERE parked = 1
+         UNION ALL
+         SELECT 'upload:' || local_id, 'upload', local_id, last_error, last_error_en, attempts FROM uploads WHERE parked = 1
+         ORDER BY 1",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ParkedItem {
+            id: r.0,
+            kind: r.1,
+            record_id: r.2,
+            reason_zh: r.3.unwrap_or_default(),
+            reason_en: r.4.unwrap_or_default(),
+            attempts: u32::try_from(r.5).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
+/// Puts a parked item back in the queue, due now.
+pub async fn retry(store: &Store, id: &str) -> Result<()> {
+    let mut tx = store.write().await?;
+    let done = if let Some(n) = id.strip_prefix("outbox:") {
+        sqlx::query("UPDATE outbox SET parked = 0, attempts = 0, next_attempt_at = 0 WHERE id = ? AND parked = 1")
+            .bind(n.parse::<i64>().unwrap_or(-1))
+            .execute(&mut *tx)
+            .await?
+    } else if let Some(l) = id.strip_prefix("upload:") {
+        sqlx::query("UPDATE uploads SET parked = 0, attempts = 0, next_attempt_at = 0 WHERE local_id = ? AND parked = 1")
+            .bind(l)
+            .execute(&mut *tx)
+            .await?
+    } else {
+        return Err(Error::NotFound(id.into()));
+    };
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound(id.into()));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Drops a parked item for good, with whatever of its record was never sent.
+pub async fn discard(store: &Store, id: &str) -> Result<()> {
+    let mut tx = store.write().await?;
+    if let Some(n) = id.strip_prefix("outbox:") {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT record_id FROM outbox WHERE id = ? AND parked = 1")
+                .bind(n.parse::<i64>().unwrap_or(-1))
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (record,) = row.ok_or_else(|| Error::NotFound(id.into()))?;
+        sqlx::query("DELETE FROM outbox WHERE id = ?")
+            .bind(n.parse::<i64>().unwrap_or(-1))
+            .execute(&mut *tx)
+            .await?;
+        // A record the service never got is gone with its request.
+        sqlx::query(
+            "DELETE FROM records WHERE local_id = ? AND server_id IS NULL
+                     AND NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?)",
+        )
+        .bind(&record)
+        .bind(&record)
+        .execute(&mut *tx)
+        .await?;
+    } else if let Some(l) = id.strip_prefix("upload:") {
+        let done = sqlx::query("DELETE FROM uploads WHERE local_id = ? AND parked = 1")
+            .bind(l)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(id.into()));
+        }
+    } else {
+        return Err(Error::NotFound(id.into()));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_sent(tx: &mut Transaction<'static, Sqlite>, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM outbox WHERE id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,480 @@
+//! The sync worker: drains the outbox and the upload queue in the background, with backoff
+//! and jitter, parking what the service will never accept, and never blocking the officer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::Value;
+use yiqifu_protocol::{AnswerValue, ErrorCode};
+
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::materials::{self, UploadProgress, UploadRow};
+use crate::outbox::{self, now_unix, Item, Op};
+
+/// Timing of retries and the size of upload chunks.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncConfig {
+    pub base_delay_ms: u64,
+    pub max_delay_ms: u64,
+    pub chunk_bytes: usize,
+    /// How long the worker sleeps when nothing is due.
+    pub idle: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            base_delay_ms: 1_000,
+            max_delay_ms: 300_000,
+            chunk_bytes: 1024 * 1024,
+            idle: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What to do with a request that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Try again later (network, the service's own failures, conflicts that pass).
+    Retry,
+    /// The service will never accept it as it is: show it to the officer.
+    Park,
+}
+
+fn fate(e: &Error) -> Fate {
+    match e {
+        Error::Server { status, code, .. } => match (status, code) {
+            (_, ErrorCode::InvalidTransition | ErrorCode::IdempotencyKeyReused) => Fate::Park,
+            (s, _) if *s >= 500 => Fate::Retry,
+            (408 | 409 | 423 | 425 | 429, _) => Fate::Retry,
+            _ => Fate::Park,
+        },
+        Error::NotFound(_) | Error::InvalidFile(_) | Error::InvalidCreditCode(_) => Fate::Park,
+        _ => Fate::Retry,
+    }
+}
+
+/// How one pass over a queue item ended.
+enum Step {
+    Continue,
+    /// Stop draining: offline, or the session needs a new sign-in.
+    Stop,
+}
+
+impl App {
+    /// Wakes the worker: something was queued, or the connection came back.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Upload progress, for the shell to forward as events.
+    pub fn progress(&self) -> tokio::sync::broadcast::Receiver<UploadProgress> {
+        self.progress.subscribe()
+    }
+
+    /// Runs the worker until the app ends.
+    pub async fn run_worker(self: Arc<Self>) {
+        loop {
+            if let Err(e) = self.drain().await {
+                tracing::warn!(code = e.code(), error = %e, "sync pass failed");
+            }
+            let idle = self.sync_config().idle;
+            let wait = match outbox::next_wakeup(self.store()).await {
+                Ok(Some(t)) => {
+                    let secs = u64::try_from(t - now_unix()).unwrap_or(0).max(1);
+                    Duration::from_secs(secs).min(idle)
+                }
+                _ => idle,
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Sends everything that is due now; returns when nothing is, or when it cannot go on
+    /// (offline, signed out).
+    pub async fn drain(&self) -> Result<()> {
+        let _one = self.drain_lock.lock().await;
+        let result = self.drain_inner().await;
+        self.publish().await?;
+        result
+    }
+
+    async fn drain_inner(&self) -> Result<()> {
+        if self.client_opt().is_none() {
+            return Ok(());
+        }
+        loop {
+            let now = now_unix();
+            let step = if let Some(u) = materials::next_due(self.store(), now).await? {
+                self.run_upload(u).await?
+            } else if let Some(item) = outbox::next_due(self.store(), now).await? {
+                self.run_item(item).await?
+            } else {
+                return Ok(());
+            };
+            self.publish().await?;
+            if let Step::Stop = step {
+                return Ok(());
+            }
+        }
+    }
+
+    fn delay_ms(&self, attempts: u32) -> u64 {
+        let c = self.sync_config();
+        outbox::backoff_ms(attempts, c.base_delay_ms, c.max_delay_ms)
+    }
+
+    /// A valid access token, refreshing once if the service says it expired.
+    pub(crate) async fn with_session<T, F, Fut>(&self, mut f: F) -> Result<Option<T>>
+    where
+        F: FnMut(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let Some(tokens) = self.tokens().await? else {
+            return Ok(None);
+        };
+        match f(tokens.access.clone()).await {
+            Err(Error::SessionExpired) => {
+                if !self.refresh_session().await? {
+                    return Ok(None);
+                }
+                let Some(tokens) = self.tokens().await? else {
+                    return Ok(None);
+                };
+                match f(tokens.access).await {
+                    // Refreshed and still refused: the officer must sign in again.
+                    Err(Error::SessionExpired) => {
+                        self.forget_session().await?;
+                        Ok(None)
+                    }
+                    other => other.map(Some),
+                }
+            }
+            other => other.map(Some),
+        }
+    }
+
+    async fn run_item(&self, item: Item) -> Result<Step> {
+        let outcome = self.with_session(|token| self.send_op(&item, token)).await;
+        match outcome {
+            Ok(None) => Ok(Step::Stop),
+            // An upload it needs is not finished yet: wait without counting an attempt.
+            Ok(Some(None)) => {
+                outbox::retry_later(
+                    self.store(),
+                    item.id,
+                    item.attempts,
+                    2_000,
+                    &Error::NotReady,
+                )
+                .await?;
+                Ok(Step::Continue)
+            }
+            Ok(Some(Some(resp))) => {
+                self.apply_sent(&item, &resp).await?;
+                self.set_online(true);
+                Ok(Step::Continue)
+            }
+            Err(e) => {
+                let attempts = item.attempts.saturating_add(1);
+                let offline = e.is_offline();
+                match fate(&e) {
+                    Fate::Retry => {
+                        outbox::retry_later(
+                            self.store(),
+                            item.id,
+                            attempts,
+                            self.delay_ms(attempts),
+                            &e,
+                        )
+                        .await?
+                    }
+                    Fate::Park => {
+                        tracing::warn!(code = e.code(), error = %e, kind = item.op.kind(), "parked");
+                        outbox::park(self.store(), item.id, attempts, &e).await?
+                    }
+                }
+                if offline {
+                    self.set_online(false);
+                    return Ok(Step::Stop);
+                }
+                Ok(Step::Continue)
+            }
+        }
+    }
+
+    async fn record_server_id(&self, local: &str) -> Result<String> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT server_id FROM records WHERE local_id = ?")
+                .bind(local)
+                .fetch_optional(self.store().pool())
+                .await?;
+        match row {
+            Some((Some(id),)) => Ok(id),
+            _ => Err(Error::NotFound(local.into())),
+        }
+    }
+
+    /// The service's id of a local upload; `None` while it is still uploading.
+    async fn upload_id(&self, local: &str) -> Result<Option<String>> {
+        materials::server_id(self.store(), local).await
+    }
+
+    /// Makes the request of `item`. `Ok(None)` means "not ready yet" (an upload is pending).
+    async fn send_op(&self, item: &Item, token: String) -> Result<Option<Value>> {
+        let client = self.client_opt().ok_or(Error::NotConfigured)?;
+        let key = Some(item.key.as_str());
+        let (method, path, body, keyed) = match &item.op {
+            Op::CreateAppeal { appeal } => {
+                let mut a = appeal.clone();
+                let mut ids = Vec::new();
+                for local in &a.attachments {
+                    match self.upload_id(local).await? {
+                        Some(id) => ids.push(id),
+                        None => return Ok(None),
+                    }
+                }
+                a.attachments = ids;
+                (
+                    Method::POST,
+                    "api/v1/appeals".to_string(),
+                    Some(serde_json::to_value(a)?),
+                    true,
+                )
+            }
+            Op::CreateListing { listing } => (
+                Method::POST,
+                "api/v1/listings".into(),
+                Some(serde_json::to_value(listing)?),
+                true,
+            ),
+            Op::WithdrawListing { listing } => {
+                let id = self.record_server_id(listing).await?;
+                (
+                    Method::POST,
+                    format!("api/v1/listings/{id}/withdraw"),
+                    None,
+                    false,
+                )
+            }
+            Op::AppealMessage { appeal, body } => {
+                let id = self.record_server_id(appeal).await?;
+                (
+                    Method::POST,
+                    format!("api/v1/appeals/{id}/messages"),
+                    Some(serde_json::json!({ "body": body })),
+                    true,
+                )
+            }
+            Op::MarkRead { entry } => (
+                Method::POST,
+                format!("api/v1/inbox/{entry}/read"),
+                None,
+                false,
+            ),
+            Op::SubmitApplication { application } => {
+                let mut a = application.clone();
+                for m in &mut a.materials {
+                    match self.upload_id(&m.upload_id).await? {
+                        Some(id) => m.upload_id = id,
+                        None => return Ok(None),
+                    }
+                }
+                for ans in &mut a.selfcheck.answers {
+                    if let AnswerValue::Evidence(local) = &mut ans.value {
+                        match self.upload_id(local).await? {
+                            Some(id) => *local = id,
+                            None => return Ok(None),
+                        }
+                    }
+                }
+                (
+                    Method::POST,
+                    "api/v1/applications".into(),
+                    Some(serde_json::to_value(a)?),
+                    true,
+                )
+            }
+        };
+        client
+            .call(
+                method,
+                &path,
+                &token,
+                if keyed { key } else { None },
+                body.as_ref(),
+            )
+            .await
+            .map(Some)
+    }
+
+    async fn apply_sent(&self, item: &Item, resp: &Value) -> Result<()> {
+        let mut tx = self.store().write().await?;
+        outbox::remove_sent(&mut tx, item.id).await?;
+        let server_id = resp.get("id").and_then(Value::as_str);
+        if !resp.is_null() {
+            sqlx::query(
+                "UPDATE records SET server_id = COALESCE(server_id, ?), server_body = ?, updated_at = ?
+                 WHERE local_id = ?",
+            )
+            .bind(server_id)
+            .bind(serde_json::to_string(resp)?)
+            .bind(now_unix())
+            .bind(&item.record_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn run_upload(&self, u: UploadRow) -> Result<Step> {
+        let outcome = self
+            .with_session(|token| self.upload_steps(&u, token))
+            .await;
+        match outcome {
+            Ok(None) => Ok(Step::Stop),
+            Ok(Some(())) => {
+                self.set_online(true);
+                Ok(Step::Continue)
+            }
+            Err(e) => {
+                let attempts = u.attempts.saturating_add(1);
+                let offline = e.is_offline();
+                match fate(&e) {
+                    Fate::Retry => {
+                        let due = now_unix()
+                            + i64::try_from(self.delay_ms(attempts).div_ceil(1000)).unwrap_or(300);
+                        materials::retry_later(self.store(), &u.local_id, attempts, due, &e)
+                            .await?;
+                    }
+                    Fate::Park => materials::park(self.store(), &u.local_id, attempts, &e).await?,
+                }
+                if offline {
+                    self.set_online(false);
+                    return Ok(Step::Stop);
+                }
+                Ok(Step::Continue)
+            }
+        }
+    }
+
+    async fn upload_steps(&self, u: &UploadRow, token: String) -> Result<()> {
+        let client = self.client_opt().ok_or(Error::NotConfigured)?;
+        let store = self.store();
+        let location = match materials_location(store, &u.local_id).await? {
+            Some(l) => l,
+            None => {
+                let l = client
+                    .tus_create(&token, u.size, &u.material_type, &u.filename)
+                    .await?;
+                // Saved before the first byte goes out: a restart resumes this upload.
+                materials::set_location(store, &u.local_id, Some(&l)).await?;
+                l
+            }
+        };
+        let Some(mut offset) = client.tus_offset(&token, &location).await? else {
+            // Expired or removed on the service: start over with a new upload.
+            materials::set_location(store, &u.local_id, None).await?;
+            return Err(Error::Server {
+                status: 410,
+                code: ErrorCode::NotFound,
+                message: "上传已过期，将重新上传 / the upload expired and starts again".into(),
+            });
+        };
+        let chunk = self.sync_config().chunk_bytes.max(1);
+        let mut checksum_failures = 0;
+        while offset < u.size {
+            let bytes = materials::read_chunk(store, &u.sha256, offset, chunk).await?;
+            if bytes.is_empty() {
+                return Err(Error::InvalidFile(u.filename.clone()));
+            }
+            match client.tus_patch(&token, &location, offset, bytes).await {
+                Ok(next) => {
+                    offset = next;
+                    materials::set_sent(store, &u.local_id, offset).await?;
+                    let _ = self.progress.send(UploadProgress {
+                        local_id: u.local_id.clone(),
+                        sent: offset,
+                        total: u.size,
+                    });
+                }
+                // Only the failed chunk is sent again.
+                Err(Error::Server {
+                    code: ErrorCode::ChecksumMismatch,
+                    ..
+                }) if checksum_failures < 5 => {
+                    checksum_failures += 1;
+                }
+                Err(Error::Server {
+                    code: ErrorCode::OffsetMismatch,
+                    ..
+                }) => {
+                    offset = client.tus_offset(&token, &location).await?.unwrap_or(0);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let server_id = location.rsplit('/').next().unwrap_or_default().to_string();
+        materials::finish(store, &u.local_id, &server_id).await?;
+        Ok(())
+    }
+}
+
+async fn materials_location(store: &crate::store::Store, local: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT location FROM uploads WHERE local_id = ?")
+            .bind(local)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_parks_and_what_retries() {
+        let server = |status, code| Error::Server {
+            status,
+            code,
+            message: String::new(),
+        };
+        assert_eq!(fate(&server(500, ErrorCode::Internal)), Fate::Retry);
+        assert_eq!(
+            fate(&server(409, ErrorCode::RequestInProgress)),
+            Fate::Retry
+        );
+        assert_eq!(fate(&server(429, ErrorCode::RateLimited)), Fate::Retry);
+        assert_eq!(fate(&server(422, ErrorCode::InvalidField)), Fate::Park);
+        assert_eq!(fate(&server(409, ErrorCode::InvalidTransition)), Fate::Park);
+        assert_eq!(fate(&server(404, ErrorCode::NotFound)), Fate::Park);
+        assert_eq!(
+            fate(&Error::Unreachable {
+                url: String::new(),
+                detail: String::new()
+            }),
+            Fate::Retry
+        );
+        assert_eq!(fate(&Error::MalformedResponse(String::new())), Fate::Retry);
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        for attempts in 0..30 {
+            let d = outbox::backoff_ms(attempts, 1_000, 300_000);
+            let nominal = (1_000u64 << attempts.min(20)).min(300_000);
+            assert!(d >= nominal / 2 && d <= nominal * 3 / 2, "{attempts}: {d}");
+        }
+        let samples: std::collections::HashSet<u64> = (0..20)
+            .map(|_| outbox::backoff_ms(3, 1_000, 300_000))
+            .collect();
+        assert!(samples.len() > 1, "jitter spreads retries");
+    }
+}

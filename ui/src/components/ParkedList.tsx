@@ -1,0 +1,81 @@
+import { useEffect, useState } from "react";
+import { App, Button, Empty, List, Popconfirm, Space, Typography } from "antd";
+import { commands, unwrap } from "../api";
+import type { ParkedItem } from "../bindings";
+import { errorText, toErrorInfo } from "../errors";
+import { useI18n } from "../i18n";
+
+/** What the service refused for good, with why, and what the officer can do about it. */
+export default function ParkedList({ version }: { version: number }) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [items, setItems] = useState<ParkedItem[] | null>(null);
+
+  const load = () => {
+    unwrap(commands.parkedItems())
+      .then(setItems)
+      .catch((e: unknown) => {
+        void message.error(errorText(toErrorInfo(e), locale));
+      });
+  };
+  // Reload whenever the status changes (version bumps with every status event).
+  useEffect(load, [version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const act = async (p: ReturnType<typeof commands.retryItem>) => {
+    try {
+      await unwrap(p);
+      load();
+    } catch (e) {
+      void message.error(errorText(toErrorInfo(e), locale));
+    }
+  };
+
+  if (items === null) return null;
+  if (items.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("parkedEmpty")} />;
+  return (
+    <List
+      style={{ width: 420 }}
+      size="small"
+      dataSource={items}
+      data-testid="parked-list"
+      renderItem={(p) => (
+        <List.Item
+          actions={[
+            <Button key="retry" size="small" onClick={() => void act(commands.retryItem(p.id))}>
+              {t("retry")}
+            </Button>,
+            <Popconfirm key="discard" title={t("discardConfirm")} onConfirm={() => void act(commands.discardItem(p.id))}>
+              <Button size="small" danger>
+                {t("discard")}
+              </Button>
+            </Popconfirm>,
+          ]}
+        >
+          <Space direction="vertical" size={0}>
+            <Typography.Text strong>{t(kindKey(p.kind))}</Typography.Text>
+            <Typography.Text type="danger">{locale === "zh-CN" ? p.reason_zh : p.reason_en}</Typography.Text>
+          </Space>
+        </List.Item>
+      )}
+    />
+  );
+}
+
+function kindKey(kind: string) {
+  switch (kind) {
+    case "create_appeal":
+      return "opCreateAppeal" as const;
+    case "create_listing":
+      return "opCreateListing" as const;
+    case "withdraw_listing":
+      return "opWithdrawListing" as const;
+    case "appeal_message":
+      return "opAppealMessage" as const;
+    case "submit_application":
+      return "opSubmitApplication" as const;
+    case "upload":
+      return "opUpload" as const;
+    default:
+      return "opOther" as const;
+  }
+}
