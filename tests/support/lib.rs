@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
 use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
 
+pub mod faultproxy;
+pub mod scenario;
 pub mod webdriver;
 
 /// A keychain namespace of this test's own, in the real OS keychain.

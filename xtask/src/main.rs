@@ -273,6 +273,24 @@ fn cmd_test() -> Result {
     Ok(())
 }
 
+/// The full fault scenario of the sync engine (the smaller one runs in `test`).
+fn cmd_soak() -> Result {
+    run(
+        "sync soak",
+        cargo().args([
+            "test",
+            "-p",
+            "yiqifu-tests",
+            "--features",
+            "soak",
+            "--test",
+            "sync_soak",
+            "--",
+            "--nocapture",
+        ]),
+    )
+}
+
 /// The Windows release executable, its WebView2 loader, and an NSIS installer.
 fn cmd_bundle() -> Result {
     #[cfg(target_os = "linux")]
@@ -304,8 +322,9 @@ fn main() -> ExitCode {
         "run" => cmd_run(),
         "test" => cmd_test(),
         "bundle" => cmd_bundle(),
+        "soak" => cmd_soak(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bundle>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bundle  the Windows release build and its installer (NSIS), from a Linux host");
+            eprintln!("usage: cargo xtask <run|test|bundle>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bundle  the Windows release build and its installer (NSIS), from a Linux host\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };

@@ -123,10 +123,16 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response> {
     let owner = who.credit_code;
-    idempotency::once(&state, &owner, &headers, &body, || async {
-        let req: NewAppeal = idempotency::parse(&body)?;
-        create(&state, &owner, req).await
-    })
+    idempotency::once(
+        &state,
+        &owner,
+        &headers,
+        &body,
+        |state, owner, body| async move {
+            let req: NewAppeal = idempotency::parse(&body)?;
+            create(&state, &owner, req).await
+        },
+    )
     .await
 }
 
@@ -171,10 +177,16 @@ pub async fn message(
     body: Bytes,
 ) -> Result<Response> {
     let owner = who.credit_code;
-    idempotency::once(&state, &owner, &headers, &body, || async {
-        let req: NewMessage = idempotency::parse(&body)?;
-        add_message(&state, &owner, &id, req).await
-    })
+    idempotency::once(
+        &state,
+        &owner,
+        &headers,
+        &body,
+        move |state, owner, body| async move {
+            let req: NewMessage = idempotency::parse(&body)?;
+            add_message(&state, &owner, &id, req).await
+        },
+    )
     .await
 }
 

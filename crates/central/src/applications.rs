@@ -323,10 +323,16 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response> {
     let owner = who.credit_code;
-    idempotency::once(&state, &owner, &headers, &body, || async {
-        let req: NewApplication = idempotency::parse(&body)?;
-        create(&state, &owner, req).await
-    })
+    idempotency::once(
+        &state,
+        &owner,
+        &headers,
+        &body,
+        |state, owner, body| async move {
+            let req: NewApplication = idempotency::parse(&body)?;
+            create(&state, &owner, req).await
+        },
+    )
     .await
 }
 
@@ -422,10 +428,16 @@ pub async fn resubmit(
     body: Bytes,
 ) -> Result<Response> {
     let owner = who.credit_code;
-    idempotency::once(&state, &owner, &headers, &body, || async {
-        let req: Resubmission = idempotency::parse(&body)?;
-        resubmit_inner(&state, &owner, &id, req).await
-    })
+    idempotency::once(
+        &state,
+        &owner,
+        &headers,
+        &body,
+        move |state, owner, body| async move {
+            let req: Resubmission = idempotency::parse(&body)?;
+            resubmit_inner(&state, &owner, &id, req).await
+        },
+    )
     .await
 }
 

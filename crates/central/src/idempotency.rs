@@ -46,7 +46,12 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T> {
     })
 }
 
-/// Runs `create` at most once per (owner, key); later calls replay its answer.
+/// A claim older than this whose request never finished (the process died) is abandoned.
+const ABANDONED_SECS: i64 = 120;
+
+/// Runs `create` at most once per (owner, key); later calls replay its answer. The work
+/// runs on its own task, so a client that hangs up mid-request does not cancel it half-way:
+/// it finishes and records its answer for the retry.
 pub async fn once<T, F, Fut>(
     state: &AppState,
     owner: &str,
@@ -55,12 +60,20 @@ pub async fn once<T, F, Fut>(
     create: F,
 ) -> Result<Response>
 where
-    T: Serialize,
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<(StatusCode, T)>>,
+    T: Serialize + Send + 'static,
+    F: FnOnce(AppState, String, Bytes) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(StatusCode, T)>> + Send + 'static,
 {
     let key = key_of(headers)?;
     let hash = hex::encode(Sha256::digest(body));
+    sqlx::query(
+        "DELETE FROM idempotency WHERE owner = ? AND key = ? AND status IS NULL AND created_at < ?",
+    )
+    .bind(owner)
+    .bind(&key)
+    .bind(now_unix() - ABANDONED_SECS)
+    .execute(&state.db)
+    .await?;
     let claimed = sqlx::query(
         "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (owner, key) DO NOTHING",
@@ -97,7 +110,31 @@ where
             )),
         };
     }
-    let outcome = create().await;
+    let task = tokio::spawn(finish(
+        state.clone(),
+        owner.to_string(),
+        key,
+        body.clone(),
+        create,
+    ));
+    task.await
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+}
+
+async fn finish<T, F, Fut>(
+    state: AppState,
+    owner: String,
+    key: String,
+    body: Bytes,
+    create: F,
+) -> Result<Response>
+where
+    T: Serialize,
+    F: FnOnce(AppState, String, Bytes) -> Fut,
+    Fut: Future<Output = Result<(StatusCode, T)>>,
+{
+    let owner = owner.as_str();
+    let outcome = create(state.clone(), owner.to_string(), body).await;
     let (status, body_json) = match &outcome {
         Ok((s, v)) => (*s, serde_json::to_string(v)?),
         Err(Error::Api {

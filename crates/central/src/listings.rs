@@ -264,10 +264,16 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response> {
     let owner = who.credit_code;
-    idempotency::once(&state, &owner, &headers, &body, || async {
-        let req: NewListing = idempotency::parse(&body)?;
-        create(&state, &owner, req).await
-    })
+    idempotency::once(
+        &state,
+        &owner,
+        &headers,
+        &body,
+        |state, owner, body| async move {
+            let req: NewListing = idempotency::parse(&body)?;
+            create(&state, &owner, req).await
+        },
+    )
     .await
 }
 

@@ -366,7 +366,7 @@ pub async fn create(
         .into_response())
 }
 
-async fn finish(state: &AppState, id: &str) -> Result<()> {
+async fn hash_file(state: &AppState, id: &str) -> Result<String> {
     let mut f = tokio::fs::File::open(file_path(state, id)).await?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -377,8 +377,12 @@ async fn finish(state: &AppState, id: &str) -> Result<()> {
         }
         hasher.update(&buf[..n]);
     }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+async fn finish(state: &AppState, id: &str) -> Result<()> {
     sqlx::query("UPDATE uploads SET sha256 = ? WHERE id = ?")
-        .bind(hex::encode(hasher.finalize()))
+        .bind(hash_file(state, id).await?)
         .bind(id)
         .execute(&state.db)
         .await?;
@@ -540,14 +544,19 @@ pub async fn patch(
     }
     file.sync_data().await?;
     let new_offset = offset + written;
-    sqlx::query("UPDATE uploads SET offset = ? WHERE id = ?")
+    // The last chunk's offset and the file's hash are written together: a request cut off
+    // in between leaves the old offset, never a full upload without its hash.
+    let sha = if new_offset == row.length as u64 {
+        Some(hash_file(&state, &id).await?)
+    } else {
+        None
+    };
+    sqlx::query("UPDATE uploads SET offset = ?, sha256 = COALESCE(?, sha256) WHERE id = ?")
         .bind(new_offset as i64)
+        .bind(sha)
         .bind(&id)
         .execute(&state.db)
         .await?;
-    if new_offset == row.length as u64 {
-        finish(&state, &id).await?;
-    }
     Ok((
         StatusCode::NO_CONTENT,
         tus_headers(),

@@ -605,6 +605,7 @@ async fn appeals_have_a_thread_a_clock_and_a_rating() {
     );
     let msg = svc
         .req(Method::POST, &format!("/api/v1/appeals/{id}/messages"), &me)
+        .header("Idempotency-Key", "m-1")
         .json(&json!({"body": "补充：需 3 天内到货。"}))
         .send()
         .await
@@ -686,6 +687,7 @@ async fn appeals_have_a_thread_a_clock_and_a_rating() {
     assert_eq!(closed.status(), StatusCode::OK);
     let after = svc
         .req(Method::POST, &format!("/api/v1/appeals/{id}/messages"), &me)
+        .header("Idempotency-Key", "m-2")
         .json(&json!({"body": "还有一事"}))
         .send()
         .await

@@ -108,8 +108,10 @@ pub async fn add(store: &Store, src: &Path, material_type: &str) -> Result<Strin
     Ok(local_id)
 }
 
+type UploadTuple = (String, String, i64, String, String, Option<String>, i64);
+
 pub async fn next_due(store: &Store, now: i64) -> Result<Option<UploadRow>> {
-    let row: Option<(String, String, i64, String, String, Option<String>, i64)> = sqlx::query_as(
+    let row: Option<UploadTuple> = sqlx::query_as(
         "SELECT local_id, sha256, size, material_type, filename, location, attempts FROM uploads
          WHERE done = 0 AND parked = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT 1",
     )

@@ -167,8 +167,10 @@ pub async fn park(store: &Store, id: i64, attempts: u32, err: &Error) -> Result<
     Ok(())
 }
 
+type ParkedTuple = (String, String, String, Option<String>, Option<String>, i64);
+
 pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
-    let rows: Vec<(String, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+    let rows: Vec<ParkedTuple> = sqlx::query_as(
         "SELECT 'outbox:' || id, kind, record_id, last_error, last_error_en, attempts FROM outbox WHERE parked = 1
          UNION ALL
          SELECT 'upload:' || local_id, 'upload', local_id, last_error, last_error_en, attempts FROM uploads WHERE parked = 1
@@ -226,15 +228,23 @@ pub async fn discard(store: &Store, id: &str) -> Result<()> {
             .bind(n.parse::<i64>().unwrap_or(-1))
             .execute(&mut *tx)
             .await?;
-        // A record the service never got is gone with its request.
-        sqlx::query(
-            "DELETE FROM records WHERE local_id = ? AND server_id IS NULL
-                     AND NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?)",
-        )
-        .bind(&record)
-        .bind(&record)
-        .execute(&mut *tx)
-        .await?;
+        // A record the service never got is gone with its request, and so is everything
+        // queued after it for that record (it could only ever fail).
+        let never_sent: Option<(String,)> =
+            sqlx::query_as("SELECT local_id FROM records WHERE local_id = ? AND server_id IS NULL")
+                .bind(&record)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if never_sent.is_some() {
+            sqlx::query("DELETE FROM outbox WHERE record_id = ?")
+                .bind(&record)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM records WHERE local_id = ?")
+                .bind(&record)
+                .execute(&mut *tx)
+                .await?;
+        }
     } else if let Some(l) = id.strip_prefix("upload:") {
         let done = sqlx::query("DELETE FROM uploads WHERE local_id = ? AND parked = 1")
             .bind(l)

@@ -61,6 +61,23 @@ fn sidecars(path: &Path) -> [PathBuf; 2] {
     [with("-wal"), with("-shm")]
 }
 
+/// Renames, retrying briefly: sqlx closes SQLite handles on its own threads after `close`
+/// returns, and Windows refuses to rename a file that is still open.
+async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
+    let mut tries = 0;
+    loop {
+        match std::fs::rename(from, to) {
+            Ok(()) => return Ok(()),
+            Err(e) if tries < 50 => {
+                tries += 1;
+                tracing::debug!(error = %e, "rename retry");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// Moves a damaged database (and its WAL) aside, never overwriting it, and puts the last
 /// good backup in its place when there is one. Returns where the damaged file went.
 async fn set_aside(dir: &Path) -> Result<PathBuf> {
@@ -72,10 +89,10 @@ async fn set_aside(dir: &Path) -> Result<PathBuf> {
         aside = dir.join(format!("{DB_FILE}.damaged-{stamp}-{n}"));
         n += 1;
     }
-    std::fs::rename(&db, &aside)?;
+    rename_retrying(&db, &aside).await?;
     for (from, to) in sidecars(&db).into_iter().zip(sidecars(&aside)) {
         if from.exists() {
-            std::fs::rename(from, to)?;
+            rename_retrying(&from, &to).await?;
         }
     }
     let backup = dir.join(BACKUP_FILE);
@@ -127,8 +144,7 @@ impl Store {
             .bind(tmp.to_string_lossy().to_string())
             .execute(&self.pool)
             .await?;
-        std::fs::rename(&tmp, self.dir.join(BACKUP_FILE))?;
-        Ok(())
+        rename_retrying(&tmp, &self.dir.join(BACKUP_FILE)).await
     }
 
     pub fn pool(&self) -> &SqlitePool {

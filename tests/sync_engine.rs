@@ -1,0 +1,262 @@
+//! The sync engine against a real `yiqifu-central`: exactly once, in order, parking what can
+//! never succeed without blocking the rest, refreshing sessions, and the fault scenario.
+
+use std::time::Duration;
+
+use yiqifu_core::{App, ServerChoice, SyncConfig};
+use yiqifu_protocol::{AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing};
+use yiqifu_tests::{demo_login, test_keychain};
+
+fn fast() -> SyncConfig {
+    SyncConfig {
+        base_delay_ms: 10,
+        max_delay_ms: 50,
+        chunk_bytes: 64 * 1024,
+        idle: Duration::from_millis(100),
+    }
+}
+
+async fn signed_in(dir: &std::path::Path, test: &str, url: &str) -> App {
+    let app = App::open(dir, test_keychain(test)).await.unwrap();
+    app.set_sync_config(fast());
+    app.choose_server(ServerChoice::Url { url: url.into() }, url)
+        .await
+        .unwrap();
+    let (code, pw) = demo_login();
+    app.sign_in(&code, pw).await.unwrap();
+    app
+}
+
+fn appeal(title: &str) -> NewAppeal {
+    NewAppeal {
+        category: AppealCategory::Logistics,
+        title: title.into(),
+        description: "货车通行证到期，需续办。".into(),
+        attachments: vec![],
+    }
+}
+
+fn listing(item: &str, district: &str) -> NewListing {
+    NewListing {
+        kind: ListingKind::Supply,
+        category: ListingCategory::Logistics,
+        item: item.into(),
+        quantity: 3.0,
+        unit: "辆".into(),
+        district: district.into(),
+        valid_until: (time::OffsetDateTime::now_utc().date() + time::Duration::days(7)).to_string(),
+        contact_name: "赵六".into(),
+        contact_phone: "13700000000".into(),
+        note: None,
+    }
+}
+
+async fn count(db: &sqlx::SqlitePool, table: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(db)
+        .await
+        .unwrap();
+    n
+}
+
+/// Drains until only `left` items stay queued (those held behind a parked one).
+async fn settle_to(app: &App, left: u32) {
+    for _ in 0..200 {
+        app.drain().await.unwrap();
+        if app.status().outbox_queued == left {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the queue did not drain: {:?}", app.status());
+}
+
+async fn settle(app: &App) {
+    settle_to(app, 0).await
+}
+
+#[tokio::test]
+async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_one_parked() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(dir.path(), "outbox", &url).await;
+
+    let first = app.create_appeal(appeal("通行证续办-1")).await.unwrap();
+    let bad = app
+        .create_listing(listing("冷藏车", "火星区"))
+        .await
+        .unwrap();
+    app.withdraw_listing(&bad).await.unwrap();
+    let good = app
+        .create_listing(listing("冷藏车", "闵行区"))
+        .await
+        .unwrap();
+    app.withdraw_listing(&good).await.unwrap();
+    app.send_appeal_message(&first, "司机已完成核酸检测。")
+        .await
+        .unwrap();
+    let second = app.create_appeal(appeal("通行证续办-2")).await.unwrap();
+    // Written locally at once, nothing sent yet.
+    assert_eq!(app.status().outbox_queued, 7);
+    assert_eq!(count(&central.db, "appeals").await, 0);
+
+    settle_to(&app, 1).await;
+    assert_eq!(count(&central.db, "appeals").await, 2);
+    assert_eq!(count(&central.db, "listings").await, 1);
+    // The refused listing is parked with its reason; its withdrawal waits behind it; the
+    // items of other records went out.
+    let parked = app.parked_items().await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].kind, "create_listing");
+    assert!(
+        parked[0].reason_zh.contains("区"),
+        "{}",
+        parked[0].reason_zh
+    );
+    assert_eq!(app.status().outbox_parked, 1);
+    let rec = app.record(&good).await.unwrap();
+    assert_eq!(rec.pending, 0);
+    assert!(rec.server_body.unwrap().contains("\"withdrawn\""));
+    let a = app.record(&first).await.unwrap();
+    assert!(a.server_body.unwrap().contains("司机已完成核酸检测"));
+    assert!(app.record(&second).await.unwrap().server_id.is_some());
+
+    // Retrying as it is parks it again; discarding drops it and the withdrawal behind it.
+    app.retry_item(&parked[0].id).await.unwrap();
+    settle_parked(&app).await;
+    app.discard_item(&app.parked_items().await.unwrap()[0].id)
+        .await
+        .unwrap();
+    assert!(app.parked_items().await.unwrap().is_empty());
+    settle(&app).await;
+    assert_eq!(app.record(&bad).await.unwrap_err().code(), "NOT_FOUND");
+    assert_eq!(app.status().outbox_parked, 0);
+    // Draining again sends nothing twice.
+    app.drain().await.unwrap();
+    assert_eq!(count(&central.db, "appeals").await, 2);
+    assert_eq!(count(&central.db, "listings").await, 1);
+}
+
+async fn settle_parked(app: &App) {
+    for _ in 0..200 {
+        app.drain().await.unwrap();
+        if app.status().outbox_parked == 1 && app.parked_items().await.unwrap().len() == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_refreshes_and_a_refused_refresh_waits_for_sign_in() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(dir.path(), "refresh", &url).await;
+
+    sqlx::query("UPDATE sessions SET expires_at = 0 WHERE kind = 'access'")
+        .execute(&central.db)
+        .await
+        .unwrap();
+    app.create_appeal(appeal("刷新后发送")).await.unwrap();
+    settle(&app).await;
+    assert_eq!(count(&central.db, "appeals").await, 1);
+    assert!(app.status().signed_in);
+
+    // The service forgets every session: the queue waits, nothing is lost.
+    sqlx::query("DELETE FROM sessions")
+        .execute(&central.db)
+        .await
+        .unwrap();
+    app.create_appeal(appeal("重新登录后发送")).await.unwrap();
+    app.drain().await.unwrap();
+    let s = app.status();
+    assert!(!s.signed_in, "the officer is asked to sign in again");
+    assert!(s.account.is_some(), "the account and its work stay");
+    assert_eq!(s.outbox_queued, 1);
+    assert_eq!(count(&central.db, "appeals").await, 1);
+    let (code, pw) = demo_login();
+    app.sign_in(&code, pw).await.unwrap();
+    settle(&app).await;
+    assert_eq!(count(&central.db, "appeals").await, 2);
+}
+
+#[tokio::test]
+async fn an_upload_resumes_from_the_services_offset_after_a_restart() {
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("承诺书 (签字版).pdf");
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..700_000u32).map(|i| (i * 7 % 251) as u8));
+    std::fs::write(&file, &bytes).unwrap();
+    let data = dir.path().join("data");
+    let id;
+    {
+        let app = signed_in(&data, "resume", &url).await;
+        id = app.add_material(&file, "commitment_letter").await.unwrap();
+        // The picked file may now change or go: the store has its own copy.
+        std::fs::remove_file(&file).unwrap();
+        // Send the first chunks by hand, as an interrupted run would have.
+        let mut progress = app.progress();
+        let drain = app.drain();
+        tokio::pin!(drain);
+        loop {
+            tokio::select! {
+                p = progress.recv() => {
+                    if p.unwrap().sent >= 3 * 64 * 1024 { break; }
+                }
+                _ = &mut drain => panic!("finished before the interruption"),
+            }
+        }
+        // Dropping the drain here is the crash.
+    }
+    let (sent,): (i64,) = sqlx::query_as("SELECT offset FROM uploads")
+        .fetch_one(&central.db)
+        .await
+        .unwrap();
+    assert!(
+        sent >= 3 * 64 * 1024 && (sent as usize) < bytes.len(),
+        "{sent}"
+    );
+    let app = App::open(&data, test_keychain("resume")).await.unwrap();
+    app.set_sync_config(fast());
+    assert!(app.resume(&url).await.unwrap());
+    let mut progress = app.progress();
+    settle(&app).await;
+    let first = progress.try_recv().unwrap();
+    assert!(
+        first.sent > sent as u64,
+        "resumed past the service's offset, not from zero"
+    );
+    let (count, sha): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MAX(sha256) FROM uploads")
+            .fetch_one(&central.db)
+            .await
+            .unwrap();
+    assert_eq!(count, 1, "one upload, resumed");
+    use sha2::Digest;
+    assert_eq!(sha.unwrap(), hex::encode(sha2::Sha256::digest(&bytes)));
+    let _ = id;
+}
+
+#[tokio::test]
+async fn mutations_and_uploads_survive_faults_and_kills() {
+    let r = yiqifu_tests::scenario::run(yiqifu_tests::scenario::Plan {
+        mutations: 40,
+        uploads: 4,
+        upload_bytes: 1536 * 1024,
+        kills: 3,
+        fault_pct: 30,
+    })
+    .await;
+    eprintln!(
+        "faults: {:.1}s, {} client runs, {} connections, {} with injected faults",
+        r.elapsed.as_secs_f64(),
+        r.runs,
+        r.connections,
+        r.faults
+    );
+    assert!(r.faults > 0, "the scenario injected faults");
+}
