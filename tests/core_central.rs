@@ -33,8 +33,12 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     assert_eq!(status.account.as_ref().unwrap().district, "浦东新区");
 
     let stats = app.sync_now().await.unwrap();
-    assert_eq!(stats.upserted as usize, expected.len());
+    let templates = yiqifu_central::seed::demo_templates().unwrap().len();
+    let rules = yiqifu_central::seed::demo_material_rules().unwrap().len();
+    assert_eq!(stats.upserted as usize, expected.len() + templates + rules);
     assert!(stats.full_resync);
+    assert_eq!(app.collection("templates").await.unwrap().len(), templates);
+    assert_eq!(app.collection("material_rules").await.unwrap().len(), rules);
     let all = app.documents(&DocumentQuery::default()).await.unwrap();
     assert_eq!(all.len(), expected.len());
     assert!(app.status().last_sync_at.is_some());
@@ -68,8 +72,9 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
         .unwrap();
     assert!(found.iter().any(|d| &d.title == first_title));
 
-    // A second sync has nothing new.
-    assert_eq!(app.sync_now().await.unwrap().upserted, 0);
+    // A second sync has nothing new, and at the head every feed answers 304.
+    let again = app.sync_now().await.unwrap();
+    assert_eq!((again.upserted, again.pages), (0, 0));
 
     // Quit; the server goes away; start again.
     app.store().close().await;

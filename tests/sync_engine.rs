@@ -13,6 +13,7 @@ fn fast() -> SyncConfig {
         max_delay_ms: 50,
         chunk_bytes: 64 * 1024,
         idle: Duration::from_millis(100),
+        keep_alive: true,
     }
 }
 

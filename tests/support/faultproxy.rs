@@ -119,9 +119,10 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, faulty: bool, mut r
     pipe(client, upstream, None, None).await;
 }
 
-/// A connection quiet for this long is closed, as servers close idle keep-alive
-/// connections: the client's next request opens a new one, which gets its own dice roll.
-const IDLE_CLOSE: Duration = Duration::from_millis(25);
+/// A connection quiet for this long after an answer is closed, as servers close idle
+/// keep-alive connections: the client's next request opens a new one, which gets its own
+/// dice roll. (While a request waits for its answer the connection is not idle.)
+const IDLE_CLOSE: Duration = Duration::from_millis(40);
 
 fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -142,6 +143,9 @@ async fn pipe(
     };
     let last = Arc::new(AtomicU64::new(now_ms()));
     let (last_up, last_down, last_idle) = (last.clone(), last.clone(), last);
+    // Whether the last bytes went to the service (a request waits for its answer).
+    let waiting = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (waiting_up, waiting_down, waiting_idle) = (waiting.clone(), waiting.clone(), waiting);
     let (mut cr, mut cw) = client.into_split();
     let (mut sr, mut sw) = server.into_split();
     let up = async move {
@@ -159,6 +163,7 @@ async fn pipe(
                 break;
             }
             last_up.store(now_ms(), Ordering::Relaxed);
+            waiting_up.store(true, Ordering::Relaxed);
             sent += n as u64;
             if up_limit.is_some_and(|l| sent >= l) {
                 break;
@@ -180,6 +185,7 @@ async fn pipe(
                 break;
             }
             last_down.store(now_ms(), Ordering::Relaxed);
+            waiting_down.store(false, Ordering::Relaxed);
             sent += n as u64;
             if down_limit.is_some_and(|l| sent >= l) {
                 break;
@@ -189,9 +195,8 @@ async fn pipe(
     let idle = async move {
         loop {
             tokio::time::sleep(Duration::from_millis(5)).await;
-            if now_ms().saturating_sub(last_idle.load(Ordering::Relaxed))
-                > IDLE_CLOSE.as_millis() as u64
-            {
+            let quiet = now_ms().saturating_sub(last_idle.load(Ordering::Relaxed));
+            if !waiting_idle.load(Ordering::Relaxed) && quiet > IDLE_CLOSE.as_millis() as u64 {
                 break;
             }
         }

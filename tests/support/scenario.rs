@@ -80,6 +80,12 @@ fn listing(i: usize) -> NewListing {
 
 pub async fn run(plan: Plan) -> Report {
     let started = Instant::now();
+    if std::env::var_os("YIQIFU_DEBUG_CLIENT").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     let central = yiqifu_central::start_demo(None).await.expect("central");
     let proxy = FaultProxy::start(central.addr, 0x5eed_2022).await;
     let url = proxy.url();
@@ -168,7 +174,11 @@ pub async fn run(plan: Plan) -> Report {
             .arg("50")
             .arg("262144")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(if std::env::var_os("YIQIFU_DEBUG_CLIENT").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("start the sync client")
     };

@@ -40,6 +40,8 @@ fn main() -> ExitCode {
             max_delay_ms: base * 8,
             chunk_bytes: chunk,
             idle: Duration::from_millis(200),
+            // One connection per request: every request gets its own fault roll.
+            keep_alive: false,
         });
         // Offline at start is fine: the worker retries.
         let _ = app.resume(&args[3]).await;

@@ -31,6 +31,7 @@ const dict = {
   lastSync: { zh: "上次同步", en: "Last sync" },
   neverSynced: { zh: "尚未同步", en: "Never synced" },
   syncNow: { zh: "立即同步", en: "Sync now" },
+  uploading: { zh: "正在上传", en: "Uploading" },
   syncing: { zh: "正在同步…", en: "Syncing…" },
   syncDone: { zh: "同步完成", en: "Sync complete" },
   signOut: { zh: "退出登录", en: "Sign out" },

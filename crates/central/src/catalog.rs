@@ -83,6 +83,32 @@ async fn horizon(conn: &mut SqliteConnection, collection: &str) -> Result<i64> {
     Ok(row.map(|r| r.0).unwrap_or(0))
 }
 
+/// The validator of a feed's state: every change takes a new seq, so the head names it.
+pub fn etag(collection: &str, head: i64) -> String {
+    format!("\"{collection}-{head}\"")
+}
+
+/// Answers 304 to a client that is already at the head and names the head's ETag (the
+/// common poll: "anything new?"), otherwise the page with the head's ETag.
+pub fn conditional<T: Serialize>(
+    headers: &axum::http::HeaderMap,
+    tag: String,
+    page: FeedPage<T>,
+    head: i64,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let at_head =
+        page.items.is_empty() && page.removed.is_empty() && page.next_cursor == encode_cursor(head);
+    let matches = headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    if at_head && matches {
+        return (StatusCode::NOT_MODIFIED, [(axum::http::header::ETAG, tag)]).into_response();
+    }
+    ([(axum::http::header::ETAG, tag)], Json(page)).into_response()
+}
+
 pub async fn page<T: DeserializeOwned>(
     conn: &mut SqliteConnection,
     collection: &str,
@@ -141,7 +167,8 @@ macro_rules! feed_route {
             params(FeedQuery),
             security(("bearer" = [])),
             responses(
-                (status = 200, description = "One page of the change feed", body = FeedPage<$ty>),
+                (status = 200, description = "One page of the change feed, with its ETag", body = FeedPage<$ty>),
+                (status = 304, description = "Unchanged since the If-None-Match ETag"),
                 (status = 400, description = "Bad cursor or limit", body = yiqifu_protocol::ApiError),
                 (status = 401, description = "Not signed in", body = yiqifu_protocol::ApiError),
                 (status = 410, description = "Cursor expired: resync from the start", body = yiqifu_protocol::ApiError),
@@ -150,10 +177,13 @@ macro_rules! feed_route {
         pub async fn $name(
             State(state): State<AppState>,
             _who: Caller,
+            headers: axum::http::HeaderMap,
             ApiQuery(q): ApiQuery<FeedQuery>,
-        ) -> Result<Json<FeedPage<$ty>>> {
+        ) -> Result<axum::response::Response> {
             let mut conn = state.db.acquire().await?;
-            Ok(Json(page(&mut conn, $collection, &q).await?))
+            let p: FeedPage<$ty> = page(&mut conn, $collection, &q).await?;
+            let head = head_seq(&mut conn, $collection).await?;
+            Ok(conditional(&headers, etag($collection, head), p, head))
         }
     };
 }

@@ -2,12 +2,12 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+
 use sqlx::SqliteConnection;
 use yiqifu_protocol::{FeedPage, InboxEntry, InboxKind};
 
 use crate::auth::Enterprise;
-use crate::catalog::{check_limit, decode_cursor, encode_cursor, FeedQuery};
+use crate::catalog::{check_limit, conditional, decode_cursor, encode_cursor, etag, FeedQuery};
 use crate::db::{new_id, now_rfc3339};
 use crate::error::{Error, Result};
 use crate::extract::ApiQuery;
@@ -55,12 +55,14 @@ pub async fn push(
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "inbox", security(("bearer" = [])),
     params(FeedQuery),
     responses((status = 200, description = "Entries new or changed since the cursor", body = FeedPage<InboxEntry>),
+              (status = 304, description = "Unchanged since the If-None-Match ETag"),
               (status = 400, description = "Bad cursor", body = yiqifu_protocol::ApiError)))]
 pub async fn list(
     State(state): State<AppState>,
     who: Enterprise,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<FeedQuery>,
-) -> Result<Json<FeedPage<InboxEntry>>> {
+) -> Result<axum::response::Response> {
     let limit = check_limit(q.limit)?;
     let mut conn = state.db.acquire().await?;
     let head = next_seq(&mut conn, &who.credit_code).await? - 1;
@@ -85,12 +87,13 @@ pub async fn list(
         items.push(e);
         last = seq;
     }
-    Ok(Json(FeedPage {
+    let page = FeedPage {
         items,
         removed: vec![],
         next_cursor: encode_cursor(last),
         has_more,
-    }))
+    };
+    Ok(conditional(&headers, etag("inbox", head), page, head))
 }
 
 /// Marks an entry read; it moves to the head of the feed so other devices see the mark.

@@ -542,21 +542,29 @@ pub async fn patch(
             )
         });
     }
-    file.sync_data().await?;
     let new_offset = offset + written;
-    // The last chunk's offset and the file's hash are written together: a request cut off
-    // in between leaves the old offset, never a full upload without its hash.
-    let sha = if new_offset == row.length as u64 {
-        Some(hash_file(&state, &id).await?)
-    } else {
-        None
-    };
-    sqlx::query("UPDATE uploads SET offset = ?, sha256 = COALESCE(?, sha256) WHERE id = ?")
-        .bind(new_offset as i64)
-        .bind(sha)
-        .bind(&id)
-        .execute(&state.db)
-        .await?;
+    // Once the bytes are in, recording them runs on its own task: a client that hangs up
+    // while the last chunk is hashed must not leave the bytes unrecorded (it would resend
+    // them for ever). The offset and the hash are written together.
+    let complete = new_offset == row.length as u64;
+    let (st, upload) = (state.clone(), id.clone());
+    tokio::spawn(async move {
+        file.sync_data().await?;
+        let sha = if complete {
+            Some(hash_file(&st, &upload).await?)
+        } else {
+            None
+        };
+        sqlx::query("UPDATE uploads SET offset = ?, sha256 = COALESCE(?, sha256) WHERE id = ?")
+            .bind(new_offset as i64)
+            .bind(sha)
+            .bind(&upload)
+            .execute(&st.db)
+            .await?;
+        Ok::<_, Error>(())
+    })
+    .await
+    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
     Ok((
         StatusCode::NO_CONTENT,
         tus_headers(),

@@ -118,6 +118,36 @@ async fn the_feed_pages_forward_with_an_opaque_cursor() {
         .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 0);
     assert_eq!(page["next_cursor"].as_str(), cursor.as_deref());
+
+    // Polling at the head with the head's ETag costs a 304 until something changes.
+    let poll = |tag: String| {
+        http.get(format!("{base}/api/v1/catalog/documents"))
+            .bearer_auth(&t)
+            .header("If-None-Match", tag)
+            .query(&[("cursor", cursor.clone().unwrap())])
+            .send()
+    };
+    let first = http
+        .get(format!("{base}/api/v1/catalog/documents"))
+        .bearer_auth(&t)
+        .query(&[("cursor", cursor.clone().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    let tag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(
+        poll(tag.clone()).await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+    let mut conn = s.db.acquire().await.unwrap();
+    yiqifu_central::catalog::withdraw(&mut conn, "documents", "gd-001")
+        .await
+        .unwrap();
+    drop(conn);
+    let changed = poll(tag).await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let body: Value = changed.json().await.unwrap();
+    assert_eq!(body["removed"], serde_json::json!(["gd-001"]));
 }
 
 #[tokio::test]

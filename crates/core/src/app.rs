@@ -212,7 +212,7 @@ impl App {
     /// The officer picks a service: it must answer as a Yiqifu service before it is saved.
     /// `url` is where it answers (for the demo, the in-process server's address).
     pub async fn choose_server(&self, choice: ServerChoice, url: &str) -> Result<Health> {
-        let client = CentralClient::new(url)?;
+        let client = CentralClient::with_keep_alive(url, self.sync_config().keep_alive)?;
         let health = client.health().await?;
         let previous = self.server().await?;
         let mut tx = self.store.write().await?;
@@ -242,7 +242,7 @@ impl App {
     /// At start-up: reconnect to the saved service at `url`. Being offline is not an error:
     /// the cached data is there either way.
     pub async fn resume(&self, url: &str) -> Result<bool> {
-        let client = CentralClient::new(url)?;
+        let client = CentralClient::with_keep_alive(url, self.sync_config().keep_alive)?;
         self.live().client = Some(client);
         let online = self.probe().await?;
         Ok(online)
@@ -323,7 +323,7 @@ impl App {
         let result = self
             .with_session(|token| {
                 let (store, client) = (store.clone(), client.clone());
-                async move { sync::pull_documents(&store, &client, &token).await }
+                async move { sync::pull_all(&store, &client, &token).await }
             })
             .await;
         self.live().syncing = false;
@@ -513,6 +513,18 @@ impl App {
                 pending: u32::try_from(r.5).unwrap_or(u32::MAX),
             })
             .collect())
+    }
+
+    /// The pulled entries of a collection (templates, material rules, inbox), as JSON.
+    pub async fn collection(&self, collection: &str) -> Result<Vec<serde_json::Value>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM catalog_items WHERE collection = ? ORDER BY key")
+                .bind(collection)
+                .fetch_all(self.store.pool())
+                .await?;
+        rows.into_iter()
+            .map(|(b,)| Ok(serde_json::from_str(&b)?))
+            .collect()
     }
 
     pub async fn parked_items(&self) -> Result<Vec<ParkedItem>> {

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use url::Url;
 use yiqifu_protocol::{
-    ApiError, DocumentPage, ErrorCode, Health, LoginRequest, LoginResponse, RefreshRequest,
-    TokenPair, API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
+    ApiError, DocumentPage, ErrorCode, FeedPage, Health, LoginRequest, LoginResponse,
+    RefreshRequest, TokenPair, API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
 };
 
 use crate::error::{Error, Result};
@@ -57,8 +57,19 @@ pub fn parse_base_url(input: &str) -> Result<Url> {
 
 impl CentralClient {
     pub fn new(base: &str) -> Result<Self> {
+        Self::with_keep_alive(base, true)
+    }
+
+    /// Without keep-alive every request opens its own connection: slower, but some
+    /// proxies mishandle reused connections (and the fault tests need one fault roll per
+    /// request).
+    pub fn with_keep_alive(base: &str, keep_alive: bool) -> Result<Self> {
         let base = parse_base_url(base)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !keep_alive {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let http = builder
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("yiqifu-desktop/", env!("CARGO_PKG_VERSION")))
@@ -127,7 +138,42 @@ impl CentralClient {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<DocumentPage> {
-        let mut url = self.url("api/v1/catalog/documents")?;
+        let page = self
+            .feed(
+                "api/v1/catalog/documents",
+                access_token,
+                cursor,
+                limit,
+                None,
+            )
+            .await?;
+        match page {
+            Some((p, _)) => Ok(FeedPage {
+                items: p
+                    .items
+                    .into_iter()
+                    .map(serde_json::from_value)
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(|e| Error::MalformedResponse(e.to_string()))?,
+                removed: p.removed,
+                next_cursor: p.next_cursor,
+                has_more: p.has_more,
+            }),
+            None => Err(Error::MalformedResponse("304 without If-None-Match".into())),
+        }
+    }
+
+    /// One page of a change feed. With `etag`, a page that did not change answers `None`
+    /// (304, nothing transferred); otherwise the page and its ETag.
+    pub async fn feed(
+        &self,
+        path: &str,
+        access_token: &str,
+        cursor: Option<&str>,
+        limit: u32,
+        etag: Option<&str>,
+    ) -> Result<Option<(FeedPage<serde_json::Value>, Option<String>)>> {
+        let mut url = self.url(path)?;
         {
             let mut q = url.query_pairs_mut();
             if let Some(c) = cursor {
@@ -135,8 +181,20 @@ impl CentralClient {
             }
             q.append_pair("limit", &limit.to_string());
         }
-        let req = self.http.get(url).bearer_auth(access_token);
-        decode(self.send(req).await?).await
+        let mut req = self.http.get(url).bearer_auth(access_token);
+        if let Some(e) = etag {
+            req = req.header("If-None-Match", e);
+        }
+        let resp = self.send(req).await?;
+        if resp.status() == StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let tag = resp
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok(Some((decode(resp).await?, tag)))
     }
 }
 

@@ -21,6 +21,8 @@ pub struct SyncConfig {
     pub chunk_bytes: usize,
     /// How long the worker sleeps when nothing is due.
     pub idle: Duration,
+    /// Reuse connections to the service (HTTP keep-alive).
+    pub keep_alive: bool,
 }
 
 impl Default for SyncConfig {
@@ -30,6 +32,7 @@ impl Default for SyncConfig {
             max_delay_ms: 300_000,
             chunk_bytes: 1024 * 1024,
             idle: Duration::from_secs(30),
+            keep_alive: true,
         }
     }
 }

@@ -1,8 +1,9 @@
-import { useState } from "react";
-import { App, Badge, Button, Popover, Space, Tag, Tooltip, Typography } from "antd";
+import { useEffect, useState } from "react";
+import { App, Badge, Button, Popover, Progress, Space, Tag, Tooltip, Typography } from "antd";
 import { CloudOutlined, DisconnectOutlined, SyncOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../api";
+import { events } from "../bindings";
 import type { Status_Serialize as Status } from "../bindings";
 import { errorText, toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
@@ -13,7 +14,29 @@ export default function StatusBar({ status }: { status: Status }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  const [uploads, setUploads] = useState<Record<string, { sent: number; total: number }>>({});
   const syncing = busy || status.syncing;
+
+  useEffect(() => {
+    const unlisten = events.uploadProgressed.listen((e) => {
+      const { local_id: id } = e.payload;
+      const sentNow = e.payload.sent ?? 0;
+      const totalNow = e.payload.total ?? 0;
+      setUploads((u) => {
+        // A finished upload leaves the bar.
+        const rest = Object.fromEntries(Object.entries(u).filter(([k]) => k !== id));
+        return sentNow >= totalNow ? rest : { ...rest, [id]: { sent: sentNow, total: totalNow } };
+      });
+    });
+    return () => {
+      void unlisten.then((f) => {
+        f();
+      });
+    };
+  }, []);
+  const inFlight = Object.values(uploads);
+  const sent = inFlight.reduce((a, u) => a + u.sent, 0);
+  const total = inFlight.reduce((a, u) => a + u.total, 0);
 
   const syncNow = async () => {
     setBusy(true);
@@ -49,6 +72,12 @@ export default function StatusBar({ status }: { status: Status }) {
             {t("parked")} <Badge count={status.outbox_parked} /> {t("items")}
           </Typography.Link>
         </Popover>
+      )}
+      {inFlight.length > 0 && (
+        <Space size={4} data-testid="upload-progress">
+          <Typography.Text type="secondary">{`${t("uploading")} ${inFlight.length}`}</Typography.Text>
+          <Progress percent={total > 0 ? Math.floor((sent * 100) / total) : 0} size="small" style={{ width: 120 }} />
+        </Space>
       )}
       <Typography.Text type="secondary" data-testid="status-last-sync">
         {syncing
