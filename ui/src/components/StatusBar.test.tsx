@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { render, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, cleanup, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
 import StatusBar from "./StatusBar";
 import type { Status_Serialize as Status } from "../bindings";
@@ -26,6 +28,33 @@ function show(s: Status) {
 }
 
 describe("StatusBar", () => {
+  beforeEach(() => {
+    // No Rust side in jsdom: commands answer nothing, events go through the mock.
+    mockIPC(() => null, { shouldMockEvents: true });
+  });
+  afterEach(async () => {
+    // Unmount while the mock is still there (unlistening finishes a tick later), then
+    // remove it.
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+  });
+
+  it("shows a progress bar while uploads run and drops finished ones", async () => {
+    show(base);
+    expect(screen.queryByTestId("upload-progress")).toBeNull();
+    await act(async () => {
+      await emit("upload-progressed", { local_id: "u1", sent: 25, total: 100 });
+    });
+    const bar = await screen.findByTestId("upload-progress");
+    expect(bar.textContent).toContain("正在上传 1");
+    expect(bar.textContent).toContain("25%");
+    await act(async () => {
+      await emit("upload-progressed", { local_id: "u1", sent: 100, total: 100 });
+    });
+    expect(screen.queryByTestId("upload-progress")).toBeNull();
+  });
+
   it("shows online, the queue and that nothing was synced yet", () => {
     show(base);
     expect(screen.getByTestId("status-online").textContent).toContain("在线");
