@@ -80,6 +80,8 @@ fn listing(i: usize) -> NewListing {
 
 pub async fn run(plan: Plan) -> Report {
     let started = Instant::now();
+    // YIQIFU_DEBUG_CLIENT=1 shows the service's warnings and the client processes' stderr,
+    // for when the scenario fails.
     if std::env::var_os("YIQIFU_DEBUG_CLIENT").is_some() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn")
