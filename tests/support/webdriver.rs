@@ -147,6 +147,7 @@ impl Drop for Xvfb {
 pub struct Driver {
     child: Child,
     port: u16,
+    _xdg: tempfile::TempDir,
 }
 
 impl Driver {
@@ -177,8 +178,24 @@ impl Driver {
         for (k, v) in envs {
             cmd.env(k, v);
         }
+        // The webview keeps its own storage (the UI's language, for one) under the XDG
+        // folders: a session of its own, so nothing leaks in from earlier runs.
+        let xdg = tempfile::tempdir().expect("a folder for the webview's storage");
+        for (var, sub) in [
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_CONFIG_HOME", "config"),
+        ] {
+            let dir = xdg.path().join(sub);
+            let _ = std::fs::create_dir_all(&dir);
+            cmd.env(var, dir);
+        }
         let child = cmd.spawn().expect("start tauri-driver");
-        let mut me = Self { child, port };
+        let mut me = Self {
+            child,
+            port,
+            _xdg: xdg,
+        };
         // tauri-driver forwards to the WebKitWebDriver it starts: a session request before
         // that one listens fails half-way, so wait for both.
         wait_until("tauri-driver", Duration::from_secs(20), || {
