@@ -122,16 +122,12 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let owner = who.credit_code;
-    idempotency::once(
+    idempotency::create_once(
         &state,
-        &owner,
+        who.credit_code,
         &headers,
-        &body,
-        |state, owner, body| async move {
-            let req: NewAppeal = idempotency::parse(&body)?;
-            create(&state, &owner, req).await
-        },
+        body,
+        |state, owner, req: NewAppeal| async move { create(&state, &owner, req).await },
     )
     .await
 }
@@ -144,11 +140,7 @@ pub async fn list(State(state): State<AppState>, who: Enterprise) -> Result<Json
             .bind(&who.credit_code)
             .fetch_all(&state.db)
             .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(b,)| serde_json::from_str(&b))
-            .collect::<std::result::Result<_, _>>()?,
-    ))
+    Ok(Json(crate::db::decode_all(rows)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals", security(("bearer" = [])),
@@ -176,17 +168,9 @@ pub async fn message(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let owner = who.credit_code;
-    idempotency::once(
-        &state,
-        &owner,
-        &headers,
-        &body,
-        move |state, owner, body| async move {
-            let req: NewMessage = idempotency::parse(&body)?;
-            add_message(&state, &owner, &id, req).await
-        },
-    )
+    idempotency::create_once(&state, who.credit_code, &headers, body, move |state, owner, req: NewMessage| async move {
+        add_message(&state, &owner, &id, req).await
+    })
     .await
 }
 
@@ -307,9 +291,7 @@ pub async fn list_all(conn: &mut SqliteConnection) -> Result<Vec<Appeal>> {
     let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM appeals ORDER BY updated_at, id")
         .fetch_all(conn)
         .await?;
-    rows.into_iter()
-        .map(|(b,)| Ok(serde_json::from_str(&b)?))
-        .collect()
+    crate::db::decode_all(rows)
 }
 
 #[utoipa::path(post, path = "/api/v1/review/appeals/{id}/actions", tag = "review", security(("bearer" = [])),

@@ -52,14 +52,7 @@ pub async fn profile(conn: &mut SqliteConnection, code: &str) -> Result<Enterpri
 }
 
 async fn rules(conn: &mut SqliteConnection) -> Result<Vec<MaterialRule>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT body FROM catalog WHERE collection = ? AND withdrawn = 0")
-            .bind(MATERIAL_RULES)
-            .fetch_all(conn)
-            .await?;
-    rows.into_iter()
-        .map(|(b,)| Ok(serde_json::from_str(&b)?))
-        .collect()
+    crate::catalog::entries(conn, MATERIAL_RULES).await
 }
 
 /// Checks the attached files against the material rules; with `all_required`, every
@@ -158,22 +151,14 @@ async fn template(
     id: &str,
     version: u32,
 ) -> Result<SelfCheckTemplate> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
-    )
-    .bind(TEMPLATES)
-    .bind(format!("{id}@{version}"))
-    .fetch_optional(conn)
-    .await?;
-    let (body,) = row.ok_or_else(|| {
-        invalid(
-            ErrorCode::SelfCheckFailed,
-            format!(
-                "自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"
-            ),
-        )
-    })?;
-    Ok(serde_json::from_str(&body)?)
+    crate::catalog::entry(conn, TEMPLATES, &format!("{id}@{version}"))
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                ErrorCode::SelfCheckFailed,
+                format!("自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"),
+            )
+        })
 }
 
 fn check_contact(a: &NewApplication) -> Result<()> {
@@ -322,16 +307,12 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let owner = who.credit_code;
-    idempotency::once(
+    idempotency::create_once(
         &state,
-        &owner,
+        who.credit_code,
         &headers,
-        &body,
-        |state, owner, body| async move {
-            let req: NewApplication = idempotency::parse(&body)?;
-            create(&state, &owner, req).await
-        },
+        body,
+        |state, owner, req: NewApplication| async move { create(&state, &owner, req).await },
     )
     .await
 }
@@ -348,11 +329,7 @@ pub async fn list(
     .bind(&who.credit_code)
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(b,)| serde_json::from_str(&b))
-            .collect::<std::result::Result<_, _>>()?,
-    ))
+    Ok(Json(crate::db::decode_all(rows)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
@@ -427,14 +404,12 @@ pub async fn resubmit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let owner = who.credit_code;
-    idempotency::once(
+    idempotency::create_once(
         &state,
-        &owner,
+        who.credit_code,
         &headers,
-        &body,
-        move |state, owner, body| async move {
-            let req: Resubmission = idempotency::parse(&body)?;
+        body,
+        move |state, owner, req: Resubmission| async move {
             resubmit_inner(&state, &owner, &id, req).await
         },
     )
@@ -589,9 +564,7 @@ pub async fn list_all(
     .bind(filter.map(ApplicationState::as_str))
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|(b,)| Ok(serde_json::from_str(&b)?))
-        .collect()
+    crate::db::decode_all(rows)
 }
 
 #[utoipa::path(post, path = "/api/v1/review/applications/{id}/actions", tag = "review", security(("bearer" = [])),

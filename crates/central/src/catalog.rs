@@ -202,6 +202,38 @@ feed_route!(
     "/api/v1/catalog/material-rules"
 );
 
+/// The live entry `key` of a collection, if there is one.
+pub async fn entry<T: DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    collection: &str,
+    key: &str,
+) -> Result<Option<T>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
+    )
+    .bind(collection)
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        Some((b,)) => Ok(Some(serde_json::from_str(&b)?)),
+        None => Ok(None),
+    }
+}
+
+/// Every live entry of a collection.
+pub async fn entries<T: DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    collection: &str,
+) -> Result<Vec<T>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT body FROM catalog WHERE collection = ? AND withdrawn = 0")
+            .bind(collection)
+            .fetch_all(conn)
+            .await?;
+    crate::db::decode_all(rows)
+}
+
 /// Publishes (or replaces) an entry as the newest change of its feed. Callers hold a write
 /// transaction, so two publishers never take the same seq.
 pub async fn publish<T: Serialize>(

@@ -3,6 +3,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use rand::RngCore;
+use serde::de::DeserializeOwned;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 use time::format_description::well_known::Rfc3339;
@@ -70,4 +71,11 @@ pub async fn receipt_no(conn: &mut SqliteConnection, prefix: &str) -> Result<Str
         u8::from(date.month()),
         date.day()
     ))
+}
+
+/// Decodes rows of JSON bodies, as the record tables store them.
+pub fn decode_all<T: DeserializeOwned>(rows: Vec<(String,)>) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|(b,)| Ok(serde_json::from_str(&b)?))
+        .collect()
 }

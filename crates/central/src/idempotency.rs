@@ -180,3 +180,31 @@ fn replay(status: i64, body: String) -> Response {
     )
         .into_response()
 }
+
+/// [`once`] for the common case: the body is a JSON request of type `Req`, parsed inside
+/// the retry-safe part so a malformed body is answered (and replayed) like any other.
+pub async fn create_once<Req, T, F, Fut>(
+    state: &AppState,
+    owner: String,
+    headers: &HeaderMap,
+    body: Bytes,
+    create: F,
+) -> Result<Response>
+where
+    Req: DeserializeOwned + Send + 'static,
+    T: Serialize + Send + 'static,
+    F: FnOnce(AppState, String, Req) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(StatusCode, T)>> + Send + 'static,
+{
+    once(
+        state,
+        &owner,
+        headers,
+        &body,
+        move |state, owner, body| async move {
+            let req: Req = parse(&body)?;
+            create(state, owner, req).await
+        },
+    )
+    .await
+}

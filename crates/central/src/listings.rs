@@ -263,16 +263,12 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let owner = who.credit_code;
-    idempotency::once(
+    idempotency::create_once(
         &state,
-        &owner,
+        who.credit_code,
         &headers,
-        &body,
-        |state, owner, body| async move {
-            let req: NewListing = idempotency::parse(&body)?;
-            create(&state, &owner, req).await
-        },
+        body,
+        |state, owner, req: NewListing| async move { create(&state, &owner, req).await },
     )
     .await
 }

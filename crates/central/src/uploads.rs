@@ -164,17 +164,7 @@ pub async fn rule_for(
             cites: None,
         }));
     }
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
-    )
-    .bind(MATERIAL_RULES)
-    .bind(material_type)
-    .fetch_optional(conn)
-    .await?;
-    Ok(match row {
-        Some((b,)) => Some(serde_json::from_str(&b)?),
-        None => None,
-    })
+    crate::catalog::entry(conn, MATERIAL_RULES, material_type).await
 }
 
 /// The format of a file by its first bytes, never by its name.
