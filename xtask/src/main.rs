@@ -23,6 +23,9 @@ const APT_PACKAGES: &[&str] = &[
     "xauth",
     "dbus",
     "keyutils",
+    // The Secret Service for the keychain: libdbus to talk to it, GNOME Keyring to test it.
+    "libdbus-1-dev",
+    "gnome-keyring",
     "fonts-noto-cjk",
     "imagemagick",
     // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.

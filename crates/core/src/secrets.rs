@@ -48,29 +48,100 @@ impl Keychain {
         }
     }
 
-    fn entry(&self, account: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, account).map_err(keychain_error)
-    }
-
-    pub fn store(&self, account: &str, tokens: &Tokens) -> Result<()> {
-        let json = serde_json::to_string(tokens)?;
-        self.entry(account)?
-            .set_password(&json)
-            .map_err(keychain_error)
-    }
-
-    pub fn load(&self, account: &str) -> Result<Option<Tokens>> {
-        match self.entry(account)?.get_password() {
-            Ok(json) => Ok(serde_json::from_str(&json).ok()),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(keychain_error(e)),
+    /// The stores to use, best first: on Linux the Secret Service (persists across reboots)
+    /// and then the kernel keyutils session keyring (always there, even headless); elsewhere
+    /// the platform's one keychain.
+    fn entries(&self, account: &str) -> Result<Vec<keyring::Entry>> {
+        #[cfg(target_os = "linux")]
+        {
+            let mut out = Vec::new();
+            if let Ok(c) =
+                keyring::secret_service::SsCredential::new_with_target(None, &self.service, account)
+            {
+                out.push(keyring::Entry::new_with_credential(Box::new(c)));
+            }
+            let k = keyring::keyutils::KeyutilsCredential::new_with_target(
+                None,
+                &self.service,
+                account,
+            )
+            .map_err(keychain_error)?;
+            out.push(keyring::Entry::new_with_credential(Box::new(k)));
+            Ok(out)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            Ok(vec![
+                keyring::Entry::new(&self.service, account).map_err(keychain_error)?
+            ])
         }
     }
 
+    /// Stores in the first store that takes it; a store that cannot be reached (no Secret
+    /// Service on a headless machine) passes to the next.
+    pub fn store(&self, account: &str, tokens: &Tokens) -> Result<()> {
+        let json = serde_json::to_string(tokens)?;
+        let mut last = None;
+        for e in self.entries(account)? {
+            match e.set_password(&json) {
+                Ok(()) => return Ok(()),
+                Err(err) => last = Some(err),
+            }
+        }
+        Err(last
+            .map(keychain_error)
+            .unwrap_or_else(|| Error::Keychain("no keychain".into())))
+    }
+
+    pub fn load(&self, account: &str) -> Result<Option<Tokens>> {
+        let mut last = None;
+        for e in self.entries(account)? {
+            match e.get_password() {
+                Ok(json) => return Ok(serde_json::from_str(&json).ok()),
+                Err(keyring::Error::NoEntry) => {}
+                Err(err) => last = Some(err),
+            }
+        }
+        // Nothing stored anywhere reachable: signed out, unless no store could be read.
+        match last {
+            Some(err) if self.entries(account)?.len() == 1 => Err(keychain_error(err)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Wipes the tokens from every store.
     pub fn delete(&self, account: &str) -> Result<()> {
-        match self.entry(account)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(keychain_error(e)),
+        let mut failed = None;
+        let mut reached = false;
+        for e in self.entries(account)? {
+            match e.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => reached = true,
+                Err(err) => failed = Some(err),
+            }
+        }
+        match failed {
+            Some(err) if !reached => Err(keychain_error(err)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Where tokens would go first now, for tests and support: "secret-service", "keyutils"
+    /// or "platform".
+    pub fn backend_in_use(&self, account: &str) -> Result<&'static str> {
+        #[cfg(target_os = "linux")]
+        {
+            let probe = format!("{account}#probe");
+            let entries = self.entries(&probe)?;
+            if entries.len() == 2 && entries[0].set_password("probe").is_ok() {
+                let _ = entries[0].delete_credential();
+                return Ok("secret-service");
+            }
+            Ok("keyutils")
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = account;
+            Ok("platform")
         }
     }
 }
@@ -144,6 +215,58 @@ mod tests {
         kc.delete(account).unwrap();
         assert_eq!(kc.load(account).unwrap(), None);
         kc.delete(account).unwrap();
+    }
+
+    /// The Secret Service for real: a private D-Bus session with an unlocked GNOME Keyring
+    /// in a throwaway home. The test runs itself again inside that session.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn tokens_go_to_the_secret_service_when_one_is_running() {
+        let kc = Keychain::new(&format!("yiqifu-test-ss-{}", std::process::id()));
+        let account = "demo/91310117MA1J5LQ06F";
+        if std::env::var_os("YIQIFU_SS_CHILD").is_some() {
+            assert_eq!(kc.backend_in_use(account).unwrap(), "secret-service");
+            let t = Tokens {
+                access: "access-ss".into(),
+                refresh: "refresh-ss".into(),
+                access_expires_at: "2026-11-27T12:00:00Z".into(),
+            };
+            kc.store(account, &t).unwrap();
+            assert_eq!(kc.load(account).unwrap(), Some(t));
+            // It went to the Secret Service, not to the kernel keyring.
+            let k =
+                keyring::keyutils::KeyutilsCredential::new_with_target(None, &kc.service, account)
+                    .unwrap();
+            assert!(matches!(
+                keyring::Entry::new_with_credential(Box::new(k)).get_password(),
+                Err(keyring::Error::NoEntry)
+            ));
+            kc.delete(account).unwrap();
+            assert_eq!(kc.load(account).unwrap(), None);
+            return;
+        }
+        let home = tempfile::tempdir().unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let script = r#"printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 90
+exec "$0" --exact secrets::tests::tokens_go_to_the_secret_service_when_one_is_running --test-threads=1"#;
+        let out = std::process::Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", script])
+            .arg(&exe)
+            .env("YIQIFU_SS_CHILD", "1")
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", home.path())
+            .output()
+            .expect(
+                "dbus-run-session and gnome-keyring are needed (cargo xtask test installs them)",
+            );
+        assert!(
+            out.status.success(),
+            "secret service run failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
     }
 
     #[test]
