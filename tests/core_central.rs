@@ -22,7 +22,7 @@ async fn signed_in_app(dir: &std::path::Path, test: &str, url: &str) -> App {
 
 #[tokio::test]
 async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let expected = yiqifu_central::seed::demo_catalog().unwrap();
@@ -107,7 +107,7 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
 
 #[tokio::test]
 async fn incremental_pull_applies_new_documents_and_tombstones() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in_app(dir.path(), "incremental", &url).await;
@@ -145,7 +145,7 @@ async fn incremental_pull_applies_new_documents_and_tombstones() {
 
 #[tokio::test]
 async fn a_refused_cursor_triggers_a_full_resync_that_sweeps_stale_rows() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in_app(dir.path(), "resync", &url).await;
@@ -178,7 +178,7 @@ async fn sqlx_exec(app: &App, sql: &str) {
 
 #[tokio::test]
 async fn wrong_password_is_refused_and_nothing_changes() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(dir.path(), test_keychain("wrongpw"))
@@ -262,7 +262,7 @@ fn health_ok() -> Router {
 #[tokio::test]
 async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
     // First a real sync, so there is a cache to keep.
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let addr = central.addr;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
@@ -297,4 +297,64 @@ async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
         app.documents(&DocumentQuery::default()).await.unwrap(),
         before
     );
+}
+
+/// With no keychain at all (no Secret Service on the bus and a session keyring the kernel
+/// has revoked), signing in fails with a message that says what to install, and nothing of
+/// the session is kept. The test runs itself again in a child process, so that only the
+/// child loses its keyring.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn without_a_keychain_sign_in_says_what_to_install_and_keeps_nothing() {
+    const CHILD: &str = "YIQIFU_NO_KEYCHAIN_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        // The child starts with a working keyring, so losing it is what the test is about.
+        yiqifu_core::secrets::ensure_session_keyring().unwrap();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "without_a_keychain_sign_in_says_what_to_install_and_keeps_nothing",
+                "--test-threads=1",
+            ])
+            .env(CHILD, "1")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/yiqifu-no-bus",
+            )
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "child failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+        return;
+    }
+    yiqifu_tests::lose_session_keyring();
+    // Not start_central: that would join a fresh keyring again.
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(
+        dir.path(),
+        yiqifu_core::secrets::Keychain::new("yiqifu-test-none"),
+    )
+    .await
+    .unwrap();
+    app.choose_server(url_choice(&url), &url).await.unwrap();
+    let (code, pw) = demo_login();
+    let err = app.sign_in(&code, pw).await.unwrap_err();
+    assert_eq!(err.code(), "KEYCHAIN_UNAVAILABLE");
+    assert!(
+        err.message_zh().contains("gnome-keyring"),
+        "{}",
+        err.message_zh()
+    );
+    assert!(err.message_en().contains("install"), "{}", err.message_en());
+    // No half sign-in: no account, no session, and sync says why.
+    assert!(!app.status().signed_in);
+    assert_eq!(app.status().account, None);
+    assert_eq!(app.sync_now().await.unwrap_err().code(), "NOT_SIGNED_IN");
 }

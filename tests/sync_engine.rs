@@ -78,7 +78,7 @@ async fn settle(app: &App) {
 
 #[tokio::test]
 async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_one_parked() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(dir.path(), "outbox", &url).await;
@@ -151,7 +151,7 @@ async fn settle_parked(app: &App) {
 
 #[tokio::test]
 async fn an_expired_session_refreshes_and_a_refused_refresh_waits_for_sign_in() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(dir.path(), "refresh", &url).await;
@@ -185,7 +185,7 @@ async fn an_expired_session_refreshes_and_a_refused_refresh_waits_for_sign_in() 
 
 #[tokio::test]
 async fn an_upload_resumes_from_the_services_offset_after_a_restart() {
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("承诺书 (签字版).pdf");

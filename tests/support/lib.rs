@@ -10,6 +10,16 @@ pub mod scenario;
 pub mod webdriver;
 
 /// A keychain namespace of this test's own, in the real OS keychain.
+/// Starts the demo service. On Linux the test thread first joins a session keyring, before
+/// the runtime starts threads of its own: a keyring joined later is the joining thread's
+/// alone, and the app reaches the keychain from tokio's blocking threads.
+pub async fn start_central() -> yiqifu_central::Running {
+    ensure_session_keyring().expect("a session keyring for the test");
+    yiqifu_central::start_demo(None)
+        .await
+        .expect("the demo central service")
+}
+
 pub fn test_keychain(test: &str) -> Keychain {
     ensure_session_keyring().expect("a session keyring for the test");
     Keychain::new(&format!("yiqifu-test-{test}-{}", std::process::id()))
@@ -38,4 +48,28 @@ pub async fn serve_on(router: axum::Router, addr: SocketAddr) -> SocketAddr {
 pub fn dead_address() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("local addr")
+}
+
+#[cfg(target_os = "linux")]
+/// Leaves this process with a session keyring the kernel has revoked, the state of a
+/// machine where no keyring can be had. Only for a child process: threads started later
+/// inherit it, and the parent's keyring is untouched.
+pub fn lose_session_keyring() {
+    const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
+    const KEYCTL_REVOKE: libc::c_long = 3;
+    const KEY_SPEC_SESSION_KEYRING: libc::c_long = -3;
+    // SAFETY: a null name asks for a new anonymous keyring; the revoke takes only integers.
+    unsafe {
+        assert!(
+            libc::syscall(
+                libc::SYS_keyctl,
+                KEYCTL_JOIN_SESSION_KEYRING,
+                std::ptr::null::<libc::c_char>()
+            ) >= 0
+        );
+        assert_eq!(
+            libc::syscall(libc::SYS_keyctl, KEYCTL_REVOKE, KEY_SPEC_SESSION_KEYRING),
+            0
+        );
+    }
 }

@@ -88,14 +88,13 @@ pub async fn run(plan: Plan) -> Report {
             .with_writer(std::io::stderr)
             .try_init();
     }
-    let central = yiqifu_central::start_demo(None).await.expect("central");
+    // The child processes share this thread's session keyring (Linux), so they see the tokens.
+    let central = crate::start_central().await;
     let proxy = FaultProxy::start(central.addr, 0x5eed_2022).await;
     let url = proxy.url();
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("数据");
     let service = format!("yiqifu-test-faults-{}", std::process::id());
-    // The child processes share this thread's session keyring (Linux), so they see the tokens.
-    yiqifu_core::secrets::ensure_session_keyring().expect("a session keyring");
     let kc = yiqifu_core::secrets::Keychain::new(&service);
 
     // Offline preparation: sign in once, then queue everything.

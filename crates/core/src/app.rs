@@ -22,6 +22,8 @@ use yiqifu_protocol::{NewAppeal, NewApplication, NewListing};
 const SERVER_KEY: &str = "server";
 const ACCOUNT_KEY: &str = "account";
 const LAST_SYNC_KEY: &str = "last_sync_at";
+/// How long a keychain call may wait, mostly for the officer to answer an unlock prompt.
+const KEYCHAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Which central service the officer works with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -72,6 +74,10 @@ struct Live {
 pub struct App {
     store: Store,
     keychain: Keychain,
+    /// The last tokens read from or written to the keychain, by account key. The Secret
+    /// Service is a D-Bus round trip (and may ask to unlock), so the status line must not
+    /// ask it on every change.
+    tokens_cache: Mutex<Option<(String, Option<Tokens>)>>,
     live: Mutex<Live>,
     status: watch::Sender<Status>,
     sync_lock: tokio::sync::Mutex<()>,
@@ -101,6 +107,7 @@ impl App {
         let app = Self {
             store,
             keychain,
+            tokens_cache: Mutex::new(None),
             live: Mutex::new(Live::default()),
             status: watch::channel(Status::default()).0,
             sync_lock: tokio::sync::Mutex::new(()),
@@ -170,9 +177,62 @@ impl App {
 
     pub(crate) async fn tokens(&self) -> Result<Option<Tokens>> {
         match self.account_key().await? {
-            Some(k) => self.keychain.load(&k),
+            Some(k) => self.keychain_load(&k).await,
             None => Ok(None),
         }
+    }
+
+    fn cached_tokens(&self) -> std::sync::MutexGuard<'_, Option<(String, Option<Tokens>)>> {
+        self.tokens_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs a keychain call off the async threads: a locked Secret Service waits for the
+    /// officer to unlock it, and the app must stay usable meanwhile.
+    async fn keychain_call<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Keychain) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let kc = self.keychain.clone();
+        let task = tokio::task::spawn_blocking(move || call(&kc));
+        match tokio::time::timeout(KEYCHAIN_WAIT, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(Error::Keychain(join.to_string())),
+            Err(_) => Err(Error::Keychain(format!(
+                "no answer from the keychain within {} s (is it locked?)",
+                KEYCHAIN_WAIT.as_secs()
+            ))),
+        }
+    }
+
+    async fn keychain_load(&self, key: &str) -> Result<Option<Tokens>> {
+        if let Some((k, t)) = self.cached_tokens().as_ref() {
+            if k == key {
+                return Ok(t.clone());
+            }
+        }
+        let owned = key.to_string();
+        let tokens = self.keychain_call(move |kc| kc.load(&owned)).await?;
+        *self.cached_tokens() = Some((key.to_string(), tokens.clone()));
+        Ok(tokens)
+    }
+
+    async fn keychain_store(&self, key: &str, tokens: Tokens) -> Result<()> {
+        let (owned, t) = (key.to_string(), tokens.clone());
+        // Whatever happens, the next read goes to the keychain rather than trusting a guess.
+        *self.cached_tokens() = None;
+        self.keychain_call(move |kc| kc.store(&owned, &t)).await?;
+        *self.cached_tokens() = Some((key.to_string(), Some(tokens)));
+        Ok(())
+    }
+
+    async fn keychain_delete(&self, key: &str) -> Result<()> {
+        let owned = key.to_string();
+        *self.cached_tokens() = None;
+        self.keychain_call(move |kc| kc.delete(&owned)).await?;
+        *self.cached_tokens() = Some((key.to_string(), None));
+        Ok(())
     }
 
     /// Recomputes the status and tells subscribers if it changed.
@@ -276,14 +336,15 @@ impl App {
         };
         self.set_online(true);
         let key = format!("{}|{}", server.key(), resp.enterprise.credit_code);
-        self.keychain.store(
+        self.keychain_store(
             &key,
-            &Tokens {
+            Tokens {
                 access: resp.access_token,
                 refresh: resp.refresh_token,
                 access_expires_at: resp.access_expires_at,
             },
-        )?;
+        )
+        .await?;
         let previous = self.account().await?;
         let mut tx = self.store.write().await?;
         if previous.map(|p| p.credit_code) != Some(resp.enterprise.credit_code.clone()) {
@@ -302,7 +363,7 @@ impl App {
     /// public and the next account needs it too.
     pub async fn sign_out(&self) -> Result<()> {
         if let Some(k) = self.account_key().await? {
-            self.keychain.delete(&k)?;
+            self.keychain_delete(&k).await?;
         }
         self.store.delete_setting(ACCOUNT_KEY).await?;
         self.publish().await
@@ -355,14 +416,15 @@ impl App {
         let client = self.client()?;
         match client.refresh(&tokens.refresh).await {
             Ok(pair) => {
-                self.keychain.store(
+                self.keychain_store(
                     &key,
-                    &Tokens {
+                    Tokens {
                         access: pair.access_token,
                         refresh: pair.refresh_token,
                         access_expires_at: pair.access_expires_at,
                     },
-                )?;
+                )
+                .await?;
                 Ok(true)
             }
             Err(Error::SessionExpired | Error::Server { .. } | Error::InvalidCredentials) => {
@@ -376,7 +438,7 @@ impl App {
     /// Drops the tokens (not the account or its work): the UI asks for a new sign-in.
     pub(crate) async fn forget_session(&self) -> Result<()> {
         if let Some(k) = self.account_key().await? {
-            self.keychain.delete(&k)?;
+            self.keychain_delete(&k).await?;
         }
         self.publish().await
     }

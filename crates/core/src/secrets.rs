@@ -60,13 +60,17 @@ impl Keychain {
             {
                 out.push(keyring::Entry::new_with_credential(Box::new(c)));
             }
-            let k = keyring::keyutils::KeyutilsCredential::new_with_target(
+            // A process without a usable session keyring cannot even name a keyutils entry;
+            // that must not hide a working Secret Service.
+            match keyring::keyutils::KeyutilsCredential::new_with_target(
                 None,
                 &self.service,
                 account,
-            )
-            .map_err(keychain_error)?;
-            out.push(keyring::Entry::new_with_credential(Box::new(k)));
+            ) {
+                Ok(k) => out.push(keyring::Entry::new_with_credential(Box::new(k))),
+                Err(e) if out.is_empty() => return Err(keychain_error(e)),
+                Err(_) => {}
+            }
             Ok(out)
         }
         #[cfg(not(target_os = "linux"))]
@@ -94,17 +98,18 @@ impl Keychain {
     }
 
     pub fn load(&self, account: &str) -> Result<Option<Tokens>> {
-        let mut last = None;
+        let mut failed = None;
+        let mut reached = false;
         for e in self.entries(account)? {
             match e.get_password() {
                 Ok(json) => return Ok(serde_json::from_str(&json).ok()),
-                Err(keyring::Error::NoEntry) => {}
-                Err(err) => last = Some(err),
+                Err(keyring::Error::NoEntry) => reached = true,
+                Err(err) => failed = Some(err),
             }
         }
         // Nothing stored anywhere reachable: signed out, unless no store could be read.
-        match last {
-            Some(err) if self.entries(account)?.len() == 1 => Err(keychain_error(err)),
+        match failed {
+            Some(err) if !reached => Err(keychain_error(err)),
             _ => Ok(None),
         }
     }
@@ -132,7 +137,11 @@ impl Keychain {
         {
             let probe = format!("{account}#probe");
             let entries = self.entries(&probe)?;
-            if entries.len() == 2 && entries[0].set_password("probe").is_ok() {
+            let secret_service = entries.first().is_some_and(|e| {
+                e.get_credential()
+                    .is::<keyring::secret_service::SsCredential>()
+            });
+            if secret_service && entries[0].set_password("probe").is_ok() {
                 let _ = entries[0].delete_credential();
                 return Ok("secret-service");
             }
