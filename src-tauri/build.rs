@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "parked_items",
     "retry_item",
     "discard_item",
+    "revise_item",
 ];
 
 fn main() {

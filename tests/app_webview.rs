@@ -5,7 +5,10 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
+use yiqifu_core::secrets::Keychain;
+use yiqifu_core::{App, ServerChoice};
+use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
 use yiqifu_tests::webdriver::{screenshot, texts, wait_css, wait_xpath, Driver, Result, Xvfb};
 use yiqifu_tests::{dead_address, demo_login, serve};
 
@@ -202,4 +205,86 @@ async fn bad_input_is_explained_and_the_list_survives_going_offline() {
         Ok(())
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
+    let _one = SERIAL.lock().await;
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let url = central.url();
+    let data = tempfile::tempdir().unwrap();
+    // Prepared offline days ago with the app's own core: the date it was valid until has
+    // passed since, so the service refuses it and it waits for the officer.
+    {
+        let app = App::open(data.path(), Keychain::default()).await.unwrap();
+        app.choose_server(ServerChoice::Url { url: url.clone() }, &url)
+            .await
+            .unwrap();
+        let (code, pw) = demo_login();
+        app.sign_in(&code, pw).await.unwrap();
+        let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
+        app.create_listing(NewListing {
+            kind: ListingKind::Supply,
+            category: ListingCategory::Supplies,
+            item: "医用外科口罩".into(),
+            quantity: 20000.0,
+            unit: "只".into(),
+            district: "闵行区".into(),
+            valid_until: yesterday.to_string(),
+            contact_name: "赵六".into(),
+            contact_phone: "13700000000".into(),
+            note: None,
+        })
+        .await
+        .unwrap();
+        let start = Instant::now();
+        while app.status().outbox_parked == 0 {
+            app.drain().await.unwrap();
+            assert!(start.elapsed() < Duration::from_secs(30), "never parked");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        app.store().close().await;
+    }
+
+    let xvfb = Xvfb::start();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    session(&driver, "revise", async |c| {
+        click(c, "[data-testid=status-parked]").await?;
+        wait_xpath(c, "//*[contains(text(),'有效期应为今天或之后的日期')]").await?;
+        screenshot(c, "parked-list").await?;
+        click(c, "[data-testid=parked-revise]").await?;
+        wait_css(c, "[data-testid=revise-form]").await?;
+        let item = wait_css(c, "input#item").await?.prop("value").await?;
+        if item.as_deref() != Some("医用外科口罩") {
+            return Err(format!("the form shows {item:?}, not what was written").into());
+        }
+        type_into(c, "input#valid_until", "2099-12-31\u{E007}").await?;
+        screenshot(c, "revise-dialog").await?;
+        wait_xpath(c, "//button[.//span[text()='保存并发送']]")
+            .await?
+            .click()
+            .await?;
+        let start = Instant::now();
+        while !c
+            .find_all(Locator::Css("[data-testid=status-parked]"))
+            .await?
+            .is_empty()
+        {
+            if start.elapsed() > Duration::from_secs(30) {
+                return Err("the corrected listing stayed parked".into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        screenshot(c, "revise-sent").await?;
+        Ok(())
+    })
+    .await;
+    // The service holds it once, with the corrected date.
+    let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM listings")
+        .fetch_all(&central.db)
+        .await
+        .unwrap();
+    assert_eq!(bodies.len(), 1);
+    assert!(bodies[0].0.contains("2099-12-31"), "{}", bodies[0].0);
 }

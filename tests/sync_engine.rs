@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use yiqifu_core::outbox::Revision;
 use yiqifu_core::{App, ServerChoice, SyncConfig};
 use yiqifu_protocol::{AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing};
 use yiqifu_tests::{demo_login, test_keychain};
@@ -260,4 +261,71 @@ async fn mutations_and_uploads_survive_faults_and_kills() {
         r.faults
     );
     assert!(r.faults > 0, "the scenario injected faults");
+}
+
+#[tokio::test]
+async fn a_parked_draft_is_corrected_by_the_officer_and_goes_out_once() {
+    let central = yiqifu_tests::start_central().await;
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(dir.path(), "revise", &url).await;
+
+    // Prepared offline days ago: the date it was valid until has passed since.
+    let mut stale = listing("医用口罩", "闵行区");
+    stale.valid_until =
+        (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
+    let local = app.create_listing(stale.clone()).await.unwrap();
+    settle_parked(&app).await;
+    let parked = app.parked_items().await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert!(
+        parked[0].reason_zh.contains("有效期"),
+        "{}",
+        parked[0].reason_zh
+    );
+    // The officer is shown what they wrote, to correct it.
+    assert_eq!(
+        parked[0].revision,
+        Some(Revision::Listing {
+            listing: stale.clone()
+        })
+    );
+
+    // A correction of another kind is refused and changes nothing.
+    let err = app
+        .revise_item(&parked[0].id, Revision::Message { body: "x".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "NOT_EDITABLE");
+    assert_eq!(app.parked_items().await.unwrap(), parked);
+
+    let mut fixed = stale.clone();
+    fixed.valid_until =
+        (time::OffsetDateTime::now_utc().date() + time::Duration::days(14)).to_string();
+    app.revise_item(
+        &parked[0].id,
+        Revision::Listing {
+            listing: fixed.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    settle(&app).await;
+    assert!(app.parked_items().await.unwrap().is_empty());
+    assert_eq!(app.status().outbox_parked, 0);
+    assert_eq!(count(&central.db, "listings").await, 1);
+    let rec = app.record(&local).await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<NewListing>(&rec.draft).unwrap(),
+        fixed
+    );
+    assert!(rec.server_body.unwrap().contains(&fixed.valid_until));
+    // Only a parked item can be corrected.
+    let err = app
+        .revise_item(&parked[0].id, Revision::Listing { listing: fixed })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "NOT_FOUND");
+    app.drain().await.unwrap();
+    assert_eq!(count(&central.db, "listings").await, 1);
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
-use yiqifu_core::outbox::ParkedItem;
+use yiqifu_core::outbox::{ParkedItem, Revision};
 use yiqifu_core::policy::{DocumentQuery, DocumentSummary};
 use yiqifu_core::{ErrorInfo, ServerChoice, Status};
 use yiqifu_protocol::{Document, EnterpriseProfile};
@@ -132,6 +132,13 @@ pub async fn parked_items(shell: Shared<'_>) -> CmdResult<Vec<ParkedItem>> {
 #[specta::specta]
 pub async fn retry_item(shell: Shared<'_>, id: String) -> CmdResult<()> {
     Ok(shell.app.retry_item(&id).await?)
+}
+
+/// Sends a parked item again with the officer's corrections.
+#[tauri::command]
+#[specta::specta]
+pub async fn revise_item(shell: Shared<'_>, id: String, revision: Revision) -> CmdResult<()> {
+    Ok(shell.app.revise_item(&id, revision).await?)
 }
 
 #[tauri::command]

@@ -71,6 +71,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::get_document,
             commands::parked_items,
             commands::retry_item,
+            commands::revise_item,
             commands::discard_item,
         ])
         .events(collect_events![StatusChanged, UploadProgressed])

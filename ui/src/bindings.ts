@@ -16,8 +16,10 @@ export const commands = {
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
 	/**  Items the service refused for good, with the reason, for the status area. */
-	parkedItems: () => typedError<ParkedItem[], ErrorInfo>(__TAURI_INVOKE("parked_items")),
+	parkedItems: () => typedError<ParkedItem_Serialize[], ErrorInfo>(__TAURI_INVOKE("parked_items")),
 	retryItem: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { id })),
+	/**  Sends a parked item again with the officer's corrections. */
+	reviseItem: (id: string, revision: Revision_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_item", { id, revision })),
 	discardItem: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("discard_item", { id })),
 };
 
@@ -28,6 +30,21 @@ export const events = {
 };
 
 /* Types */
+export type Answer = {
+	item_id: string,
+	value: AnswerValue,
+};
+
+export type AnswerValue = { kind: "yes_no"; value: boolean } | { kind: "number"; value: number | null } | 
+/**  YYYY-MM-DD */
+{ kind: "date"; value: string } | 
+/**  The id of the chosen option. */
+{ kind: "choice"; value: string } | { kind: "text"; value: string } | 
+/**  The id of a completed upload. */
+{ kind: "evidence"; value: string };
+
+export type AppealCategory = "financing" | "prevention_supplies" | "logistics" | "staffing" | "supply_chain" | "other";
+
 export type DemoAccount = {
 	credit_code: string,
 	name: string,
@@ -159,8 +176,80 @@ export type KeyCondition = {
 	text: string,
 };
 
+export type ListingCategory = "supplies" | "materials" | "logistics" | "staff";
+
+export type ListingKind = "supply" | "demand";
+
+export type MaterialRef = {
+	material_type: string,
+	upload_id: string,
+};
+
+export type NewAppeal = {
+	category: AppealCategory,
+	title: string,
+	description: string,
+	/**  Ids of completed uploads. */
+	attachments: string[],
+};
+
+export type NewApplication = NewApplication_Serialize | NewApplication_Deserialize;
+
+export type NewApplication_Deserialize = {
+	contact_name: string,
+	contact_phone: string,
+	/**  Staff returning to site. */
+	returning_staff: number,
+	selfcheck: SelfCheckSubmission,
+	materials: MaterialRef[],
+	note?: string | null,
+};
+
+export type NewApplication_Serialize = {
+	contact_name: string,
+	contact_phone: string,
+	/**  Staff returning to site. */
+	returning_staff: number,
+	selfcheck: SelfCheckSubmission,
+	materials: MaterialRef[],
+	note: string | null,
+};
+
+export type NewListing = NewListing_Serialize | NewListing_Deserialize;
+
+export type NewListing_Deserialize = {
+	kind: ListingKind,
+	category: ListingCategory,
+	item: string,
+	quantity: number | null,
+	unit: string,
+	district: string,
+	/**  YYYY-MM-DD */
+	valid_until: string,
+	contact_name: string,
+	contact_phone: string,
+	note?: string | null,
+};
+
+export type NewListing_Serialize = {
+	kind: ListingKind,
+	category: ListingCategory,
+	item: string,
+	quantity: number | null,
+	unit: string,
+	district: string,
+	/**  YYYY-MM-DD */
+	valid_until: string,
+	contact_name: string,
+	contact_phone: string,
+	note: string | null,
+};
+
 /**  An item the service refused for good, waiting for the officer to retry or discard it. */
-export type ParkedItem = {
+export type ParkedItem = ParkedItem_Serialize | ParkedItem_Deserialize;
+
+/**  An item the service refused for good, waiting for the officer to retry or discard it. */
+export type ParkedItem_Deserialize = {
 	/**  `outbox:<n>` or `upload:<local id>`. */
 	id: string,
 	kind: string,
@@ -168,9 +257,45 @@ export type ParkedItem = {
 	reason_zh: string,
 	reason_en: string,
 	attempts: number,
+	/**
+	 *  What the officer can correct, when there is anything (not for uploads, withdrawals
+	 *  or read marks).
+	 */
+	revision?: Revision_Deserialize | null,
+};
+
+/**  An item the service refused for good, waiting for the officer to retry or discard it. */
+export type ParkedItem_Serialize = {
+	/**  `outbox:<n>` or `upload:<local id>`. */
+	id: string,
+	kind: string,
+	record_id: string,
+	reason_zh: string,
+	reason_en: string,
+	attempts: number,
+	/**
+	 *  What the officer can correct, when there is anything (not for uploads, withdrawals
+	 *  or read marks).
+	 */
+	revision: Revision_Serialize | null,
 };
 
 export type PolicyLevel = "national" | "municipal" | "district";
+
+/**  The part of a parked request the officer can correct before it is sent again. */
+export type Revision = Revision_Serialize | Revision_Deserialize;
+
+/**  The part of a parked request the officer can correct before it is sent again. */
+export type Revision_Deserialize = { kind: "appeal"; appeal: NewAppeal } | { kind: "listing"; listing: NewListing_Deserialize } | { kind: "message"; body: string } | { kind: "application"; application: NewApplication_Deserialize };
+
+/**  The part of a parked request the officer can correct before it is sent again. */
+export type Revision_Serialize = { kind: "appeal"; appeal: NewAppeal } | { kind: "listing"; listing: NewListing_Serialize } | { kind: "message"; body: string } | { kind: "application"; application: NewApplication_Serialize };
+
+export type SelfCheckSubmission = {
+	template_id: string,
+	template_version: number,
+	answers: Answer[],
+};
 
 /**  Which central service the officer works with. */
 export type ServerChoice = 

@@ -1,4 +1,4 @@
-import type { PolicyLevel } from "./bindings";
+import type { AppealCategory, ListingCategory, ListingKind, PolicyLevel } from "./bindings";
 import type { MessageKey } from "./i18n";
 
 export const levelKey: Record<PolicyLevel, MessageKey> = {
@@ -20,3 +20,44 @@ export function paragraphs(body: string): string[] {
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
 }
+
+export const appealCategoryKey: Record<AppealCategory, MessageKey> = {
+  financing: "appealFinancing",
+  prevention_supplies: "appealPreventionSupplies",
+  logistics: "appealLogistics",
+  staffing: "appealStaffing",
+  supply_chain: "appealSupplyChain",
+  other: "appealOther",
+};
+
+export const listingKindKey: Record<ListingKind, MessageKey> = {
+  supply: "listingSupply",
+  demand: "listingDemand",
+};
+
+export const listingCategoryKey: Record<ListingCategory, MessageKey> = {
+  supplies: "listingSupplies",
+  materials: "listingMaterials",
+  logistics: "listingLogistics",
+  staff: "listingStaff",
+};
+
+/** Shanghai's sixteen districts; the service refuses any other. */
+export const DISTRICTS = [
+  "黄浦区",
+  "徐汇区",
+  "长宁区",
+  "静安区",
+  "普陀区",
+  "虹口区",
+  "杨浦区",
+  "闵行区",
+  "宝山区",
+  "嘉定区",
+  "浦东新区",
+  "金山区",
+  "松江区",
+  "青浦区",
+  "奉贤区",
+  "崇明区",
+] as const;

@@ -599,6 +599,12 @@ impl App {
         self.after_write().await
     }
 
+    /// Sends a parked item again with the officer's corrections.
+    pub async fn revise_item(&self, id: &str, revision: outbox::Revision) -> Result<()> {
+        outbox::revise(&self.store, id, revision).await?;
+        self.after_write().await
+    }
+
     pub async fn discard_item(&self, id: &str) -> Result<()> {
         outbox::discard(&self.store, id).await?;
         self.publish().await

@@ -38,6 +38,8 @@ pub enum Error {
     },
     #[error("no such document: {0}")]
     NotFound(String),
+    #[error("a parked {0} has nothing the officer can change")]
+    NotEditable(String),
     #[error("waiting for its uploads to finish")]
     NotReady,
     #[error("cannot read the file {0}")]
@@ -76,6 +78,7 @@ impl Error {
             Self::Keychain(_) => "KEYCHAIN_UNAVAILABLE",
             Self::Server { .. } => "SERVER_REFUSED",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::NotEditable(_) => "NOT_EDITABLE",
             Self::NotReady => "WAITING_FOR_UPLOADS",
             Self::InvalidFile(_) => "INVALID_FILE",
             Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
@@ -102,6 +105,7 @@ impl Error {
             Self::Keychain(_) => "无法访问系统钥匙串，登录凭据无法安全保存。Windows 请检查凭据管理器；macOS 请检查钥匙串访问；Linux 请安装并解锁 gnome-keyring 或 KWallet。".into(),
             Self::Server { message, .. } => format!("服务器拒绝了请求：{}", message.split(" / ").next().unwrap_or(message)),
             Self::NotFound(id) => format!("找不到 {id}，可能已被撤回或删除。"),
+            Self::NotEditable(_) => "这一项没有可修改的内容，只能重试或放弃。".into(),
             Self::NotReady => "等待附件上传完成后发送。".into(),
             Self::InvalidFile(p) => format!("无法读取文件“{p}”，请确认文件存在且未被其他程序占用后重新选择。"),
             Self::DatabaseRecovered(p) => format!("本地数据库已损坏，原文件已另存为 {p}；已从最近的备份恢复（如无备份则重新开始），请核对后重新同步。"),
@@ -128,6 +132,7 @@ impl Error {
             Self::Keychain(_) => "The system keychain cannot be used, so the sign-in cannot be stored safely. On Windows check Credential Manager; on macOS Keychain Access; on Linux install and unlock gnome-keyring or KWallet.".into(),
             Self::Server { message, .. } => format!("The server refused the request: {}", message.split(" / ").nth(1).unwrap_or(message)),
             Self::NotFound(id) => format!("{id} was not found; it may have been withdrawn or deleted."),
+            Self::NotEditable(_) => "This item has nothing to change: retry or discard it.".into(),
             Self::NotReady => "Waiting for its files to finish uploading.".into(),
             Self::InvalidFile(p) => format!("Cannot read the file \"{p}\": check it exists and no other program holds it, then pick it again."),
             Self::DatabaseRecovered(p) => format!("The local database was damaged and was set aside as {p}; the last backup was restored (or the app started fresh). Check your work and sync again."),

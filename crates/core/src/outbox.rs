@@ -34,10 +34,82 @@ impl Op {
             Self::MarkRead { .. } => "mark_read",
         }
     }
+
+    /// What of this request the officer may change, as it stands now.
+    pub fn revision(&self) -> Option<Revision> {
+        match self {
+            Self::CreateAppeal { appeal } => Some(Revision::Appeal {
+                appeal: appeal.clone(),
+            }),
+            Self::CreateListing { listing } => Some(Revision::Listing {
+                listing: listing.clone(),
+            }),
+            Self::AppealMessage { body, .. } => Some(Revision::Message { body: body.clone() }),
+            Self::SubmitApplication { application } => Some(Revision::Application {
+                application: application.clone(),
+            }),
+            Self::WithdrawListing { .. } | Self::MarkRead { .. } => None,
+        }
+    }
+
+    /// This request with the officer's changes. Local ids inside it (attachments, materials,
+    /// self-check evidence) are kept as they were: a form cannot point them elsewhere.
+    pub fn revised(&self, revision: Revision) -> Result<Op> {
+        Ok(match (self, revision) {
+            (Self::CreateAppeal { appeal: old }, Revision::Appeal { appeal }) => {
+                Self::CreateAppeal {
+                    appeal: NewAppeal {
+                        attachments: old.attachments.clone(),
+                        ..appeal
+                    },
+                }
+            }
+            (Self::CreateListing { .. }, Revision::Listing { listing }) => {
+                Self::CreateListing { listing }
+            }
+            (Self::AppealMessage { appeal, .. }, Revision::Message { body }) => {
+                Self::AppealMessage {
+                    appeal: appeal.clone(),
+                    body,
+                }
+            }
+            (
+                Self::SubmitApplication { application: old },
+                Revision::Application { application },
+            ) => Self::SubmitApplication {
+                application: NewApplication {
+                    selfcheck: old.selfcheck.clone(),
+                    materials: old.materials.clone(),
+                    ..application
+                },
+            },
+            _ => return Err(Error::NotEditable(self.kind().into())),
+        })
+    }
+
+    /// The record's own content, for requests that create one.
+    fn draft(&self) -> Result<Option<serde_json::Value>> {
+        Ok(match self {
+            Self::CreateAppeal { appeal } => Some(serde_json::to_value(appeal)?),
+            Self::CreateListing { listing } => Some(serde_json::to_value(listing)?),
+            Self::SubmitApplication { application } => Some(serde_json::to_value(application)?),
+            _ => None,
+        })
+    }
+}
+
+/// The part of a parked request the officer can correct before it is sent again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Revision {
+    Appeal { appeal: NewAppeal },
+    Listing { listing: NewListing },
+    Message { body: String },
+    Application { application: NewApplication },
 }
 
 /// An item the service refused for good, waiting for the officer to retry or discard it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct ParkedItem {
     /// `outbox:<n>` or `upload:<local id>`.
     pub id: String,
@@ -46,6 +118,9 @@ pub struct ParkedItem {
     pub reason_zh: String,
     pub reason_en: String,
     pub attempts: u32,
+    /// What the officer can correct, when there is anything (not for uploads, withdrawals
+    /// or read marks).
+    pub revision: Option<Revision>,
 }
 
 pub fn new_local_id(prefix: &str) -> String {
@@ -167,13 +242,21 @@ pub async fn park(store: &Store, id: i64, attempts: u32, err: &Error) -> Result<
     Ok(())
 }
 
-type ParkedTuple = (String, String, String, Option<String>, Option<String>, i64);
+type ParkedTuple = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+);
 
 pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
     let rows: Vec<ParkedTuple> = sqlx::query_as(
-        "SELECT 'outbox:' || id, kind, record_id, last_error, last_error_en, attempts FROM outbox WHERE parked = 1
+        "SELECT 'outbox:' || id, kind, record_id, last_error, last_error_en, attempts, payload FROM outbox WHERE parked = 1
          UNION ALL
-         SELECT 'upload:' || local_id, 'upload', local_id, last_error, last_error_en, attempts FROM uploads WHERE parked = 1
+         SELECT 'upload:' || local_id, 'upload', local_id, last_error, last_error_en, attempts, NULL FROM uploads WHERE parked = 1
          ORDER BY 1",
     )
     .fetch_all(store.pool())
@@ -187,8 +270,52 @@ pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
             reason_zh: r.3.unwrap_or_default(),
             reason_en: r.4.unwrap_or_default(),
             attempts: u32::try_from(r.5).unwrap_or(u32::MAX),
+            // A payload this version cannot read is still listed: retry and discard work.
+            revision: r
+                .6
+                .and_then(|p| serde_json::from_str::<Op>(&p).ok())
+                .and_then(|op| op.revision()),
         })
         .collect())
+}
+
+/// Replaces a parked request with the officer's corrected one and queues it, due now; the
+/// record's draft follows. It goes under a new idempotency key: the service refused the old
+/// one, and a key names one request body.
+pub async fn revise(store: &Store, id: &str, revision: Revision) -> Result<()> {
+    let n = id
+        .strip_prefix("outbox:")
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| Error::NotFound(id.into()))?;
+    let mut tx = store.write().await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT record_id, payload FROM outbox WHERE id = ? AND parked = 1")
+            .bind(n)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (record, payload) = row.ok_or_else(|| Error::NotFound(id.into()))?;
+    let op = serde_json::from_str::<Op>(&payload)?.revised(revision)?;
+    sqlx::query(
+        "UPDATE outbox SET payload = ?, idempotency_key = ?, parked = 0, attempts = 0,
+                next_attempt_at = 0, last_error = NULL, last_error_en = NULL WHERE id = ?",
+    )
+    .bind(serde_json::to_string(&op)?)
+    .bind(new_local_id("idem"))
+    .bind(n)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(draft) = op.draft()? {
+        sqlx::query(
+            "UPDATE records SET draft = ?, updated_at = ? WHERE local_id = ? AND server_id IS NULL",
+        )
+        .bind(serde_json::to_string(&draft)?)
+        .bind(now_unix())
+        .bind(&record)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Puts a parked item back in the queue, due now.
@@ -266,4 +393,66 @@ pub async fn remove_sent(tx: &mut Transaction<'static, Sqlite>, id: i64) -> Resu
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yiqifu_protocol::AppealCategory;
+
+    fn appeal(title: &str, attachments: &[&str]) -> NewAppeal {
+        NewAppeal {
+            category: AppealCategory::Staffing,
+            title: title.into(),
+            description: "返岗人员核酸检测排队时间长。".into(),
+            attachments: attachments.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_revision_changes_what_the_officer_wrote_and_keeps_local_ids() {
+        let op = Op::CreateAppeal {
+            appeal: appeal("旧标题", &["upload-1"]),
+        };
+        let revised = op
+            .revised(Revision::Appeal {
+                appeal: appeal("新标题", &["upload-of-someone-else"]),
+            })
+            .unwrap();
+        assert_eq!(
+            revised,
+            Op::CreateAppeal {
+                appeal: appeal("新标题", &["upload-1"])
+            }
+        );
+        let msg = Op::AppealMessage {
+            appeal: "appeal-1".into(),
+            body: "旧".into(),
+        };
+        assert_eq!(
+            msg.revised(Revision::Message { body: "新".into() })
+                .unwrap(),
+            Op::AppealMessage {
+                appeal: "appeal-1".into(),
+                body: "新".into()
+            }
+        );
+        let withdraw = Op::WithdrawListing {
+            listing: "listing-1".into(),
+        };
+        assert_eq!(withdraw.revision(), None);
+        assert_eq!(
+            withdraw
+                .revised(Revision::Message { body: "x".into() })
+                .unwrap_err()
+                .code(),
+            "NOT_EDITABLE"
+        );
+        assert_eq!(
+            op.revised(Revision::Message { body: "x".into() })
+                .unwrap_err()
+                .code(),
+            "NOT_EDITABLE"
+        );
+    }
 }

@@ -1,12 +1,15 @@
 import { useEffect, useState } from "react";
 import { App, Button, Empty, List, Popconfirm, Space, Typography } from "antd";
 import { commands, unwrap } from "../api";
-import type { ParkedItem } from "../bindings";
+import type { ParkedItem, Revision_Serialize } from "../bindings";
 import { errorText, toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
 
+/** A parked item that has something the officer can correct. */
+export type Revisable = ParkedItem & { revision: Revision_Serialize };
+
 /** What the service refused for good, with why, and what the officer can do about it. */
-export default function ParkedList({ version }: { version: number }) {
+export default function ParkedList({ version, onRevise }: { version: number; onRevise: (item: Revisable) => void }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [items, setItems] = useState<ParkedItem[] | null>(null);
@@ -41,6 +44,21 @@ export default function ParkedList({ version }: { version: number }) {
       renderItem={(p) => (
         <List.Item
           actions={[
+            ...(p.revision
+              ? [
+                  <Button
+                    key="revise"
+                    size="small"
+                    type="primary"
+                    data-testid="parked-revise"
+                    onClick={() => {
+                      onRevise({ ...p, revision: p.revision as Revision_Serialize });
+                    }}
+                  >
+                    {t("revise")}
+                  </Button>,
+                ]
+              : []),
             <Button key="retry" size="small" onClick={() => void act(commands.retryItem(p.id))}>
               {t("retry")}
             </Button>,

@@ -7,13 +7,16 @@ import { events } from "../bindings";
 import type { Status_Serialize as Status } from "../bindings";
 import { errorText, toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
-import ParkedList from "./ParkedList";
+import ParkedList, { type Revisable } from "./ParkedList";
+import ReviseDialog from "./ReviseDialog";
 
 /** Online state, queue, last sync and "sync now": visible on every page. */
 export default function StatusBar({ status }: { status: Status }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  const [parkedOpen, setParkedOpen] = useState(false);
+  const [editing, setEditing] = useState<Revisable | null>(null);
   const [uploads, setUploads] = useState<Record<string, { sent: number; total: number }>>({});
   const syncing = busy || status.syncing;
 
@@ -67,7 +70,21 @@ export default function StatusBar({ status }: { status: Status }) {
         {t("queued")} <Badge count={status.outbox_queued} showZero color="#8c8c8c" /> {t("items")}
       </Typography.Text>
       {status.outbox_parked > 0 && (
-        <Popover trigger="click" title={t("parkedTitle")} content={<ParkedList version={status.outbox_parked + status.outbox_queued} />}>
+        <Popover
+          trigger="click"
+          open={parkedOpen}
+          onOpenChange={setParkedOpen}
+          title={t("parkedTitle")}
+          content={
+            <ParkedList
+              version={status.outbox_parked + status.outbox_queued}
+              onRevise={(item) => {
+                setParkedOpen(false);
+                setEditing(item);
+              }}
+            />
+          }
+        >
           <Typography.Link type="danger" data-testid="status-parked">
             {t("parked")} <Badge count={status.outbox_parked} /> {t("items")}
           </Typography.Link>
@@ -84,6 +101,18 @@ export default function StatusBar({ status }: { status: Status }) {
           ? t("syncing")
           : `${t("lastSync")}: ${status.last_sync_at ? dayjs(status.last_sync_at).format("YYYY-MM-DD HH:mm") : t("neverSynced")}`}
       </Typography.Text>
+      {editing && (
+        <ReviseDialog
+          item={editing}
+          onClose={() => {
+            setEditing(null);
+          }}
+          onSaved={() => {
+            setEditing(null);
+            void message.success(t("revised"));
+          }}
+        />
+      )}
       <Button
         size="small"
         icon={<SyncOutlined spin={syncing} />}

@@ -13,6 +13,11 @@ Object.defineProperty(window, "matchMedia", {
   }),
 });
 
+// jsdom implements getComputedStyle without pseudo-elements, which antd's scroll locker asks
+// for; the element's own style is what it needs.
+const ownStyle = window.getComputedStyle.bind(window);
+window.getComputedStyle = (elt: Element) => ownStyle(elt);
+
 import { afterEach } from "vitest";
 import { cleanup } from "@testing-library/react";
 
