@@ -28,6 +28,8 @@ const APT_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "fonts-noto-cjk",
     "imagemagick",
+    // The baselines of `cargo xtask bench`.
+    "curl",
     // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.
     "mingw-w64",
     "wine",
@@ -294,6 +296,94 @@ fn cmd_soak() -> Result {
     )
 }
 
+/// Benchmarks against baselines measured in the same run; the figures go to
+/// docs/benchmarks.md. Not part of `test`: figures from a loaded CI machine mean little.
+fn cmd_bench() -> Result {
+    #[cfg(target_os = "linux")]
+    system_packages()?;
+    run(
+        "build the bench (release)",
+        cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "yiqifu-tests",
+            "--bin",
+            "yiqifu-bench",
+        ]),
+    )?;
+    let table = target_dir().join("bench-sync.md");
+    run(
+        "sync bench",
+        Command::new(target_dir().join("release").join("yiqifu-bench")).arg(&table),
+    )?;
+    let sync = std::fs::read_to_string(&table)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
+
+    println!("==> sync soak");
+    let started = Instant::now();
+    let out = cargo()
+        .args([
+            "test",
+            "-p",
+            "yiqifu-tests",
+            "--features",
+            "soak",
+            "--test",
+            "sync_soak",
+            "--",
+            "--nocapture",
+        ])
+        .output()
+        .map_err(|e| Failure(format!("sync soak: {e}")))?;
+    let log =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        eprintln!("{log}");
+        return fail("the sync soak failed");
+    }
+    println!("<== sync soak: {:.1}s", started.elapsed().as_secs_f64());
+    let soak = log
+        .lines()
+        .find(|l| l.starts_with("soak: "))
+        .ok_or_else(|| Failure("the soak printed no figures".into()))?
+        .trim_start_matches("soak: ")
+        .to_string();
+
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let doc = format!(
+        "# Benchmarks\n\n\
+         Written by `cargo xtask bench` on {date}: {cpu}, {cores} cores. Every figure is \
+         compared with a baseline measured in the same run on the same machine, so the ratios \
+         carry over between machines better than the times do.\n\n\
+         ## Sync engine: materials and uploads\n\n{sync}\n\
+         ## Sync engine: the full fault scenario\n\n\
+         200 queued mutations and 20 uploads of 3 MiB through a proxy that faults 30% of \
+         connections, with the client killed (SIGKILL) 10 times and restarted; everything \
+         arrived exactly once and byte-identical (debug build): {soak}.\n"
+    );
+    let path = root().join("docs").join("benchmarks.md");
+    std::fs::create_dir_all(root().join("docs"))
+        .and_then(|()| std::fs::write(&path, &doc))
+        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+    println!("{doc}\nwritten to {}", path.display());
+    Ok(())
+}
+
 /// The Windows release executable, its WebView2 loader, and an NSIS installer.
 fn cmd_bundle() -> Result {
     #[cfg(target_os = "linux")]
@@ -326,8 +416,9 @@ fn main() -> ExitCode {
         "test" => cmd_test(),
         "bundle" => cmd_bundle(),
         "soak" => cmd_soak(),
+        "bench" => cmd_bench(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bundle>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bundle  the Windows release build and its installer (NSIS), from a Linux host\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|bundle|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n  bundle  the Windows release build and its installer (NSIS), from a Linux host\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };
