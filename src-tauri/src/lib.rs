@@ -75,6 +75,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::discard_item,
         ])
         .events(collect_events![StatusChanged, UploadProgressed])
+        .constant("DISTRICTS", yiqifu_protocol::DISTRICTS)
 }
 
 /// Where the app keeps its data: the OS app-data folder, or `YIQIFU_DATA_DIR` when set

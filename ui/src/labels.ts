@@ -41,23 +41,3 @@ export const listingCategoryKey: Record<ListingCategory, MessageKey> = {
   logistics: "listingLogistics",
   staff: "listingStaff",
 };
-
-/** Shanghai's sixteen districts; the service refuses any other. */
-export const DISTRICTS = [
-  "黄浦区",
-  "徐汇区",
-  "长宁区",
-  "静安区",
-  "普陀区",
-  "虹口区",
-  "杨浦区",
-  "闵行区",
-  "宝山区",
-  "嘉定区",
-  "浦东新区",
-  "金山区",
-  "松江区",
-  "青浦区",
-  "奉贤区",
-  "崇明区",
-] as const;

@@ -278,22 +278,26 @@ fn cmd_test() -> Result {
     Ok(())
 }
 
-/// The full fault scenario of the sync engine (the smaller one runs in `test`).
+/// The full fault scenario of the sync engine (the smaller one runs in `test`); it prints a
+/// line `soak: <figures>`.
+fn soak_command() -> Command {
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        "yiqifu-tests",
+        "--features",
+        "soak",
+        "--test",
+        "sync_soak",
+        "--",
+        "--nocapture",
+    ]);
+    c
+}
+
 fn cmd_soak() -> Result {
-    run(
-        "sync soak",
-        cargo().args([
-            "test",
-            "-p",
-            "yiqifu-tests",
-            "--features",
-            "soak",
-            "--test",
-            "sync_soak",
-            "--",
-            "--nocapture",
-        ]),
-    )
+    run("sync soak", &mut soak_command())
 }
 
 /// Benchmarks against baselines measured in the same run; the figures go to
@@ -322,18 +326,7 @@ fn cmd_bench() -> Result {
 
     println!("==> sync soak");
     let started = Instant::now();
-    let out = cargo()
-        .args([
-            "test",
-            "-p",
-            "yiqifu-tests",
-            "--features",
-            "soak",
-            "--test",
-            "sync_soak",
-            "--",
-            "--nocapture",
-        ])
+    let out = soak_command()
         .output()
         .map_err(|e| Failure(format!("sync soak: {e}")))?;
     let log =

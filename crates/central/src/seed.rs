@@ -16,25 +16,7 @@ const CATALOG: &str = include_str!("../demo/catalog.json");
 const TEMPLATES_JSON: &str = include_str!("../demo/templates.json");
 const MATERIAL_RULES_JSON: &str = include_str!("../demo/material_rules.json");
 
-/// Shanghai's 16 districts.
-pub const DISTRICTS: [&str; 16] = [
-    "黄浦区",
-    "徐汇区",
-    "长宁区",
-    "静安区",
-    "普陀区",
-    "虹口区",
-    "杨浦区",
-    "闵行区",
-    "宝山区",
-    "嘉定区",
-    "浦东新区",
-    "金山区",
-    "松江区",
-    "青浦区",
-    "奉贤区",
-    "崇明区",
-];
+pub use yiqifu_protocol::DISTRICTS;
 
 /// The demo reviewer, who plays the district office.
 pub const DEMO_REVIEWER: &str = "reviewer";

@@ -331,6 +331,27 @@ pub enum ListingCategory {
     Staff,
 }
 
+/// Shanghai's sixteen districts: where a listing can be, and the districts of district policy.
+/// The UI gets the same list through its generated bindings.
+pub const DISTRICTS: [&str; 16] = [
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
 #[serde(deny_unknown_fields)]
 pub struct NewListing {

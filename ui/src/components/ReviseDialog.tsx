@@ -6,7 +6,8 @@ import type { ErrorInfo, ParkedItem, Revision_Deserialize, Revision_Serialize } 
 import ErrorAlert from "./ErrorAlert";
 import { toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
-import { appealCategoryKey, DISTRICTS, listingCategoryKey, listingKindKey } from "../labels";
+import { DISTRICTS } from "../bindings";
+import { appealCategoryKey, listingCategoryKey, listingKindKey } from "../labels";
 
 /** The form's values: every field any kind of request has, dates as Dayjs. */
 interface Values {
