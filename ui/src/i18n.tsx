@@ -6,7 +6,7 @@ const dict = {
   appName: { zh: "益企服桌面端", en: "Yiqifu Desktop" },
   appTagline: { zh: "复工复产服务专窗", en: "Resume-work service window" },
   menuPolicies: { zh: "政策查询", en: "Policies" },
-  menuGuidance: { zh: "防疫指导", en: "Prevention guidance" },
+  menuGuidance: { zh: "防疫指导", en: "Guidance" },
   online: { zh: "在线", en: "Online" },
   offline: { zh: "离线", en: "Offline" },
   offlineHint: {

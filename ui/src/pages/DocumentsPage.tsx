@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Card, Descriptions, Drawer, Empty, Input, List, Segmented, Space, Spin, Table, Tag, Typography } from "antd";
 import { commands, unwrap } from "../api";
 import type {
@@ -16,13 +16,29 @@ import { levelColor, levelKey, paragraphs } from "../labels";
 
 type LevelFilter = PolicyLevel | "all";
 
+/** How long typing must pause before the list follows the search box. */
+const SEARCH_PAUSE_MS = 250;
+
 export default function DocumentsPage({ kind, status }: { kind: DocumentKind; status: Status }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
+  // What is in the box; it becomes the query once typing pauses.
+  const [draft, setDraft] = useState("");
+  // While an input method composes Chinese, the box holds pinyin: not worth a search.
+  const composing = useRef(false);
   const [level, setLevel] = useState<LevelFilter>("all");
   const [rows, setRows] = useState<DocumentSummary[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+
+  useEffect(() => {
+    const h = setTimeout(() => {
+      if (!composing.current) setText(draft.trim());
+    }, SEARCH_PAUSE_MS);
+    return () => {
+      clearTimeout(h);
+    };
+  }, [draft]);
 
   // Reload when the filters change or a sync brought new documents.
   useEffect(() => {
@@ -61,7 +77,20 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           allowClear
           style={{ width: 360 }}
           placeholder={t("searchPlaceholder")}
-          onSearch={setText}
+          value={draft}
+          onChange={(e) => {
+            setDraft(e.target.value);
+          }}
+          onCompositionStart={() => {
+            composing.current = true;
+          }}
+          onCompositionEnd={(e) => {
+            composing.current = false;
+            setDraft(e.currentTarget.value);
+          }}
+          onSearch={(v) => {
+            setText(v.trim());
+          }}
           data-testid="search"
         />
         <Segmented<LevelFilter>
