@@ -101,6 +101,18 @@ pub struct LocalRecord {
     pub pending: u32,
 }
 
+/// Names an account's keychain entry: the same enterprise on two services is two sessions.
+fn account_key_of(server: &ServerChoice, credit_code: &str) -> String {
+    format!("{}|{}", server.key(), credit_code)
+}
+
+fn session_key(
+    server: Option<&ServerChoice>,
+    account: Option<&EnterpriseProfile>,
+) -> Option<String> {
+    Some(account_key_of(server?, &account?.credit_code))
+}
+
 impl App {
     pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         let store = Store::open(data_dir).await?;
@@ -116,6 +128,14 @@ impl App {
             progress: tokio::sync::broadcast::channel(256).0,
             config: Mutex::new(SyncConfig::default()),
         };
+        // The backup the next start may need, taken beside start-up rather than before it:
+        // the window need not wait for a copy of the whole database.
+        let store = app.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.backup().await {
+                tracing::warn!(error = %e, "database backup failed");
+            }
+        });
         app.publish().await?;
         Ok(app)
     }
@@ -138,7 +158,7 @@ impl App {
         self.live.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn client(&self) -> Result<CentralClient> {
+    pub(crate) fn client(&self) -> Result<CentralClient> {
         self.live().client.clone().ok_or(Error::NotConfigured)
     }
 
@@ -169,14 +189,15 @@ impl App {
     pub(crate) async fn account_key(&self) -> Result<Option<String>> {
         let server = self.server().await?;
         let account = self.account().await?;
-        Ok(match (server, account) {
-            (Some(s), Some(a)) => Some(format!("{}|{}", s.key(), a.credit_code)),
-            _ => None,
-        })
+        Ok(session_key(server.as_ref(), account.as_ref()))
     }
 
     pub(crate) async fn tokens(&self) -> Result<Option<Tokens>> {
-        match self.account_key().await? {
+        self.tokens_of(self.account_key().await?).await
+    }
+
+    async fn tokens_of(&self, key: Option<String>) -> Result<Option<Tokens>> {
+        match key {
             Some(k) => self.keychain_load(&k).await,
             None => Ok(None),
         }
@@ -238,16 +259,19 @@ impl App {
     /// Recomputes the status and tells subscribers if it changed.
     pub async fn publish(&self) -> Result<()> {
         let (queued, parked) = self.store.outbox_counts().await?;
+        let server = self.server().await?;
+        let account = self.account().await?;
         // A keychain that cannot be read counts as signed out; signing in reports why.
-        let signed_in = matches!(self.tokens().await, Ok(Some(_)));
+        let key = session_key(server.as_ref(), account.as_ref());
+        let signed_in = matches!(self.tokens_of(key).await, Ok(Some(_)));
         let (online, syncing) = {
             let l = self.live();
             (l.online, l.syncing)
         };
         let next = Status {
-            server: self.server().await?,
+            server,
             online,
-            account: self.account().await?,
+            account,
             signed_in,
             syncing,
             outbox_queued: queued,
@@ -335,7 +359,7 @@ impl App {
             Ok(r) => r,
         };
         self.set_online(true);
-        let key = format!("{}|{}", server.key(), resp.enterprise.credit_code);
+        let key = account_key_of(&server, &resp.enterprise.credit_code);
         self.keychain_store(
             &key,
             Tokens {
@@ -547,21 +571,30 @@ impl App {
     }
 
     pub async fn record(&self, local_id: &str) -> Result<LocalRecord> {
-        self.records(None)
+        self.query_records(None, Some(local_id))
             .await?
-            .into_iter()
-            .find(|r| r.local_id == local_id)
+            .pop()
             .ok_or_else(|| Error::NotFound(local_id.into()))
     }
 
     pub async fn records(&self, kind: Option<&str>) -> Result<Vec<LocalRecord>> {
+        self.query_records(kind, None).await
+    }
+
+    async fn query_records(
+        &self,
+        kind: Option<&str>,
+        local_id: Option<&str>,
+    ) -> Result<Vec<LocalRecord>> {
         type Row = (String, String, String, Option<String>, Option<String>, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT r.local_id, r.kind, r.draft, r.server_id, r.server_body,
                     (SELECT COUNT(*) FROM outbox o WHERE o.record_id = r.local_id)
-             FROM records r WHERE (?1 IS NULL OR r.kind = ?1) ORDER BY r.created_at, r.local_id",
+             FROM records r WHERE (?1 IS NULL OR r.kind = ?1) AND (?2 IS NULL OR r.local_id = ?2)
+             ORDER BY r.created_at, r.local_id",
         )
         .bind(kind)
+        .bind(local_id)
         .fetch_all(self.store.pool())
         .await?;
         Ok(rows

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use url::Url;
 use yiqifu_protocol::{
-    ApiError, DocumentPage, ErrorCode, FeedPage, Health, LoginRequest, LoginResponse,
-    RefreshRequest, TokenPair, API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
+    ApiError, ErrorCode, FeedPage, Health, LoginRequest, LoginResponse, RefreshRequest, TokenPair,
+    API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
 };
 
 use crate::error::{Error, Result};
@@ -130,37 +130,6 @@ impl CentralClient {
                 password: password.into(),
             });
         decode(self.send(req).await?).await
-    }
-
-    pub async fn documents(
-        &self,
-        access_token: &str,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<DocumentPage> {
-        let page = self
-            .feed(
-                "api/v1/catalog/documents",
-                access_token,
-                cursor,
-                limit,
-                None,
-            )
-            .await?;
-        match page {
-            Some((p, _)) => Ok(FeedPage {
-                items: p
-                    .items
-                    .into_iter()
-                    .map(serde_json::from_value)
-                    .collect::<std::result::Result<_, _>>()
-                    .map_err(|e| Error::MalformedResponse(e.to_string()))?,
-                removed: p.removed,
-                next_cursor: p.next_cursor,
-                has_more: p.has_more,
-            }),
-            None => Err(Error::MalformedResponse("304 without If-None-Match".into())),
-        }
     }
 
     /// One page of a change feed. With `etag`, a page that did not change answers `None`
@@ -299,13 +268,7 @@ impl CentralClient {
             .header("Tus-Resumable", "1.0.0");
         let resp = self.send(req).await?;
         match resp.status() {
-            StatusCode::OK => resp
-                .headers()
-                .get("upload-offset")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
-                .map(Some)
-                .ok_or_else(|| Error::MalformedResponse("HEAD without Upload-Offset".into())),
+            StatusCode::OK => upload_offset(&resp, "HEAD").map(Some),
             StatusCode::NOT_FOUND | StatusCode::GONE => Ok(None),
             StatusCode::UNAUTHORIZED => Err(Error::SessionExpired),
             s => Err(Error::Server {
@@ -336,12 +299,7 @@ impl CentralClient {
             .body(chunk);
         let resp = self.send(req).await?;
         if resp.status() == StatusCode::NO_CONTENT {
-            return resp
-                .headers()
-                .get("upload-offset")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
-                .ok_or_else(|| Error::MalformedResponse("PATCH without Upload-Offset".into()));
+            return upload_offset(&resp, "PATCH");
         }
         Err(decode::<serde_json::Value>(resp)
             .await
@@ -351,6 +309,15 @@ impl CentralClient {
 }
 
 /// reqwest's messages repeat the URL, query included; the caller already knows the server.
+/// The tus `Upload-Offset` of an answer to `method`.
+fn upload_offset(resp: &Response, method: &str) -> Result<u64> {
+    resp.headers()
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| Error::MalformedResponse(format!("{method} without Upload-Offset")))
+}
+
 fn without_url(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     if let Some(u) = e.url() {

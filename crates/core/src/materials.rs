@@ -32,7 +32,6 @@ pub struct UploadRow {
     pub size: u64,
     pub material_type: String,
     pub filename: String,
-    pub location: Option<String>,
     pub attempts: u32,
 }
 
@@ -108,11 +107,11 @@ pub async fn add(store: &Store, src: &Path, material_type: &str) -> Result<Strin
     Ok(local_id)
 }
 
-type UploadTuple = (String, String, i64, String, String, Option<String>, i64);
+type UploadTuple = (String, String, i64, String, String, i64);
 
 pub async fn next_due(store: &Store, now: i64) -> Result<Option<UploadRow>> {
     let row: Option<UploadTuple> = sqlx::query_as(
-        "SELECT local_id, sha256, size, material_type, filename, location, attempts FROM uploads
+        "SELECT local_id, sha256, size, material_type, filename, attempts FROM uploads
          WHERE done = 0 AND parked = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT 1",
     )
     .bind(now)
@@ -124,75 +123,37 @@ pub async fn next_due(store: &Store, now: i64) -> Result<Option<UploadRow>> {
         size: u64::try_from(r.2).unwrap_or(0),
         material_type: r.3,
         filename: r.4,
-        location: r.5,
-        attempts: u32::try_from(r.6).unwrap_or(u32::MAX),
+        attempts: u32::try_from(r.5).unwrap_or(u32::MAX),
     }))
 }
 
 /// Saves the tus URL before any byte goes to it.
 pub async fn set_location(store: &Store, local_id: &str, location: Option<&str>) -> Result<()> {
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE uploads SET location = ?, sent = 0 WHERE local_id = ?")
+    sqlx::query("UPDATE uploads SET location = ? WHERE local_id = ?")
         .bind(location)
         .bind(local_id)
-        .execute(&mut *tx)
+        .execute(store.pool())
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-pub async fn set_sent(store: &Store, local_id: &str, sent: u64) -> Result<()> {
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE uploads SET sent = ? WHERE local_id = ?")
-        .bind(i64::try_from(sent).unwrap_or(i64::MAX))
-        .bind(local_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+/// The tus URL of an upload under way, read afresh each time: a refreshed session retries
+/// with what the first attempt saved.
+pub async fn location(store: &Store, local_id: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT location FROM uploads WHERE local_id = ?")
+            .bind(local_id)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row.and_then(|r| r.0))
 }
 
 pub async fn finish(store: &Store, local_id: &str, server_id: &str) -> Result<()> {
-    let mut tx = store.write().await?;
     sqlx::query("UPDATE uploads SET done = 1, server_id = ?, last_error = NULL WHERE local_id = ?")
         .bind(server_id)
         .bind(local_id)
-        .execute(&mut *tx)
+        .execute(store.pool())
         .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn retry_later(
-    store: &Store,
-    local_id: &str,
-    attempts: u32,
-    due: i64,
-    err: &Error,
-) -> Result<()> {
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE uploads SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_en = ? WHERE local_id = ?")
-        .bind(i64::from(attempts))
-        .bind(due)
-        .bind(err.message_zh())
-        .bind(err.message_en())
-        .bind(local_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn park(store: &Store, local_id: &str, attempts: u32, err: &Error) -> Result<()> {
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE uploads SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE local_id = ?")
-        .bind(i64::from(attempts))
-        .bind(err.message_zh())
-        .bind(err.message_en())
-        .bind(local_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(())
 }
 

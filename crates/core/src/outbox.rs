@@ -208,37 +208,80 @@ pub fn backoff_ms(attempts: u32, base_ms: u64, max_ms: u64) -> u64 {
     (capped as f64 * jitter) as u64
 }
 
+/// One queued item of either queue, as the officer's list names it: `outbox:<n>` or
+/// `upload:<local id>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    Outbox(i64),
+    Upload(&'a str),
+}
+
+impl<'a> Target<'a> {
+    pub fn parse(id: &'a str) -> Result<Self> {
+        if let Some(n) = id.strip_prefix("outbox:").and_then(|n| n.parse().ok()) {
+            Ok(Self::Outbox(n))
+        } else if let Some(l) = id.strip_prefix("upload:") {
+            Ok(Self::Upload(l))
+        } else {
+            Err(Error::NotFound(id.into()))
+        }
+    }
+
+    /// The item's table and a WHERE clause naming it, binding one parameter last.
+    fn place(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Outbox(_) => ("outbox", "id = ?"),
+            Self::Upload(_) => ("uploads", "local_id = ?"),
+        }
+    }
+
+    fn bind<'q>(
+        self,
+        q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>
+    where
+        'a: 'q,
+    {
+        match self {
+            Self::Outbox(n) => q.bind(n),
+            Self::Upload(l) => q.bind(l),
+        }
+    }
+}
+
+/// Schedules another try after `delay_ms`, keeping the error to show.
 pub async fn retry_later(
     store: &Store,
-    id: i64,
+    target: Target<'_>,
     attempts: u32,
     delay_ms: u64,
     err: &Error,
 ) -> Result<()> {
     let due = now_unix() + i64::try_from(delay_ms.div_ceil(1000)).unwrap_or(i64::MAX / 2);
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_en = ? WHERE id = ?")
+    let (table, which) = target.place();
+    let sql = format!(
+        "UPDATE {table} SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_en = ? WHERE {which}"
+    );
+    let q = sqlx::query(&sql)
         .bind(i64::from(attempts))
         .bind(due)
         .bind(err.message_zh())
-        .bind(err.message_en())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+        .bind(err.message_en());
+    target.bind(q).execute(store.pool()).await?;
     Ok(())
 }
 
-pub async fn park(store: &Store, id: i64, attempts: u32, err: &Error) -> Result<()> {
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE outbox SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE id = ?")
+/// Sets an item aside with its reason until the officer acts on it.
+pub async fn park(store: &Store, target: Target<'_>, attempts: u32, err: &Error) -> Result<()> {
+    let (table, which) = target.place();
+    let sql = format!(
+        "UPDATE {table} SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE {which}"
+    );
+    let q = sqlx::query(&sql)
         .bind(i64::from(attempts))
         .bind(err.message_zh())
-        .bind(err.message_en())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+        .bind(err.message_en());
+    target.bind(q).execute(store.pool()).await?;
     Ok(())
 }
 
@@ -283,10 +326,9 @@ pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
 /// record's draft follows. It goes under a new idempotency key: the service refused the old
 /// one, and a key names one request body.
 pub async fn revise(store: &Store, id: &str, revision: Revision) -> Result<()> {
-    let n = id
-        .strip_prefix("outbox:")
-        .and_then(|n| n.parse::<i64>().ok())
-        .ok_or_else(|| Error::NotFound(id.into()))?;
+    let Target::Outbox(n) = Target::parse(id)? else {
+        return Err(Error::NotFound(id.into()));
+    };
     let mut tx = store.write().await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT record_id, payload FROM outbox WHERE id = ? AND parked = 1")
@@ -320,68 +362,53 @@ pub async fn revise(store: &Store, id: &str, revision: Revision) -> Result<()> {
 
 /// Puts a parked item back in the queue, due now.
 pub async fn retry(store: &Store, id: &str) -> Result<()> {
-    let mut tx = store.write().await?;
-    let done = if let Some(n) = id.strip_prefix("outbox:") {
-        sqlx::query("UPDATE outbox SET parked = 0, attempts = 0, next_attempt_at = 0 WHERE id = ? AND parked = 1")
-            .bind(n.parse::<i64>().unwrap_or(-1))
-            .execute(&mut *tx)
-            .await?
-    } else if let Some(l) = id.strip_prefix("upload:") {
-        sqlx::query("UPDATE uploads SET parked = 0, attempts = 0, next_attempt_at = 0 WHERE local_id = ? AND parked = 1")
-            .bind(l)
-            .execute(&mut *tx)
-            .await?
-    } else {
-        return Err(Error::NotFound(id.into()));
-    };
+    let target = Target::parse(id)?;
+    let (table, which) = target.place();
+    let sql = format!(
+        "UPDATE {table} SET parked = 0, attempts = 0, next_attempt_at = 0 WHERE parked = 1 AND {which}"
+    );
+    let done = target.bind(sqlx::query(&sql)).execute(store.pool()).await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(id.into()));
     }
-    tx.commit().await?;
     Ok(())
 }
 
 /// Drops a parked item for good, with whatever of its record was never sent.
 pub async fn discard(store: &Store, id: &str) -> Result<()> {
     let mut tx = store.write().await?;
-    if let Some(n) = id.strip_prefix("outbox:") {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT record_id FROM outbox WHERE id = ? AND parked = 1")
-                .bind(n.parse::<i64>().unwrap_or(-1))
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (record,) = row.ok_or_else(|| Error::NotFound(id.into()))?;
-        sqlx::query("DELETE FROM outbox WHERE id = ?")
-            .bind(n.parse::<i64>().unwrap_or(-1))
-            .execute(&mut *tx)
+    match Target::parse(id)? {
+        Target::Outbox(n) => {
+            let row: Option<(String,)> = sqlx::query_as(
+                "DELETE FROM outbox WHERE id = ? AND parked = 1 RETURNING record_id",
+            )
+            .bind(n)
+            .fetch_optional(&mut *tx)
             .await?;
-        // A record the service never got is gone with its request, and so is everything
-        // queued after it for that record (it could only ever fail).
-        let never_sent: Option<(String,)> =
-            sqlx::query_as("SELECT local_id FROM records WHERE local_id = ? AND server_id IS NULL")
-                .bind(&record)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if never_sent.is_some() {
-            sqlx::query("DELETE FROM outbox WHERE record_id = ?")
-                .bind(&record)
+            let (record,) = row.ok_or_else(|| Error::NotFound(id.into()))?;
+            // A record the service never got is gone with its request, and so is everything
+            // queued after it for that record (it could only ever fail).
+            let never_sent =
+                sqlx::query("DELETE FROM records WHERE local_id = ? AND server_id IS NULL")
+                    .bind(&record)
+                    .execute(&mut *tx)
+                    .await?;
+            if never_sent.rows_affected() > 0 {
+                sqlx::query("DELETE FROM outbox WHERE record_id = ?")
+                    .bind(&record)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Target::Upload(l) => {
+            let done = sqlx::query("DELETE FROM uploads WHERE local_id = ? AND parked = 1")
+                .bind(l)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM records WHERE local_id = ?")
-                .bind(&record)
-                .execute(&mut *tx)
-                .await?;
+            if done.rows_affected() == 0 {
+                return Err(Error::NotFound(id.into()));
+            }
         }
-    } else if let Some(l) = id.strip_prefix("upload:") {
-        let done = sqlx::query("DELETE FROM uploads WHERE local_id = ? AND parked = 1")
-            .bind(l)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound(id.into()));
-        }
-    } else {
-        return Err(Error::NotFound(id.into()));
     }
     tx.commit().await?;
     Ok(())

@@ -105,8 +105,8 @@ async fn set_aside(dir: &Path) -> Result<PathBuf> {
 impl Store {
     /// Opens (creating on first start) the database in `dir`, and brings its schema up to
     /// date. A damaged database is detected here: it is kept aside, the last good backup
-    /// (taken at every healthy start) is restored or the app starts fresh, and
-    /// [`Store::recovered`] says so.
+    /// (which the app takes just after every start, see [`Store::backup`]) is restored or
+    /// the app starts fresh, and [`Store::recovered`] says so.
     pub async fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
         let db = dir.join(DB_FILE);
@@ -127,7 +127,6 @@ impl Store {
             dir: dir.to_path_buf(),
             recovered,
         };
-        store.backup().await?;
         Ok(store)
     }
 
@@ -180,12 +179,10 @@ impl Store {
     }
 
     pub async fn delete_setting(&self, key: &str) -> Result<()> {
-        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM settings WHERE key = ?")
             .bind(key)
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -161,15 +161,6 @@ async fn sweep(
     Ok(done.rows_affected())
 }
 
-/// Pulls the document feed (see [`pull`]).
-pub async fn pull_documents(
-    store: &Store,
-    client: &CentralClient,
-    access_token: &str,
-) -> Result<PullStats> {
-    pull(store, client, access_token, &FEEDS[0]).await
-}
-
 /// Pulls every collection; the stats add up.
 pub async fn pull_all(
     store: &Store,
@@ -238,10 +229,9 @@ pub async fn pull(
                 stats.full_resync = true;
                 continue;
             }
-            // Unchanged since the last pull.
-            Ok(None) => return Ok(stats),
             other => other?,
         };
+        // Unchanged since the last pull.
         let Some((page, tag)) = page else {
             return Ok(stats);
         };

@@ -11,7 +11,7 @@ use yiqifu_protocol::{AnswerValue, ErrorCode};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::materials::{self, UploadProgress, UploadRow};
-use crate::outbox::{self, now_unix, Item, Op};
+use crate::outbox::{self, now_unix, Item, Op, Target};
 
 /// Timing of retries and the size of upload chunks.
 #[derive(Debug, Clone, Copy)]
@@ -120,10 +120,11 @@ impl App {
             } else {
                 return Ok(());
             };
-            self.publish().await?;
+            // After the last step, drain() publishes.
             if let Step::Stop = step {
                 return Ok(());
             }
+            self.publish().await?;
         }
     }
 
@@ -170,7 +171,7 @@ impl App {
             Ok(Some(None)) => {
                 outbox::retry_later(
                     self.store(),
-                    item.id,
+                    Target::Outbox(item.id),
                     item.attempts,
                     2_000,
                     &Error::NotReady,
@@ -184,31 +185,37 @@ impl App {
                 Ok(Step::Continue)
             }
             Err(e) => {
-                let attempts = item.attempts.saturating_add(1);
-                let offline = e.is_offline();
-                match fate(&e) {
-                    Fate::Retry => {
-                        outbox::retry_later(
-                            self.store(),
-                            item.id,
-                            attempts,
-                            self.delay_ms(attempts),
-                            &e,
-                        )
-                        .await?
-                    }
-                    Fate::Park => {
-                        tracing::warn!(code = e.code(), error = %e, kind = item.op.kind(), "parked");
-                        outbox::park(self.store(), item.id, attempts, &e).await?
-                    }
-                }
-                if offline {
-                    self.set_online(false);
-                    return Ok(Step::Stop);
-                }
-                Ok(Step::Continue)
+                self.failed(Target::Outbox(item.id), item.op.kind(), item.attempts, e)
+                    .await
             }
         }
+    }
+
+    /// A request of either queue failed: try again later or park it; going offline stops
+    /// the drain.
+    async fn failed(
+        &self,
+        target: Target<'_>,
+        kind: &str,
+        attempts: u32,
+        e: Error,
+    ) -> Result<Step> {
+        let attempts = attempts.saturating_add(1);
+        match fate(&e) {
+            Fate::Retry => {
+                outbox::retry_later(self.store(), target, attempts, self.delay_ms(attempts), &e)
+                    .await?
+            }
+            Fate::Park => {
+                tracing::warn!(code = e.code(), error = %e, kind, "parked");
+                outbox::park(self.store(), target, attempts, &e).await?
+            }
+        }
+        if e.is_offline() {
+            self.set_online(false);
+            return Ok(Step::Stop);
+        }
+        Ok(Step::Continue)
     }
 
     async fn record_server_id(&self, local: &str) -> Result<String> {
@@ -230,7 +237,7 @@ impl App {
 
     /// Makes the request of `item`. `Ok(None)` means "not ready yet" (an upload is pending).
     async fn send_op(&self, item: &Item, token: String) -> Result<Option<Value>> {
-        let client = self.client_opt().ok_or(Error::NotConfigured)?;
+        let client = self.client()?;
         let key = Some(item.key.as_str());
         let (method, path, body, keyed) = match &item.op {
             Op::CreateAppeal { appeal } => {
@@ -347,30 +354,16 @@ impl App {
                 Ok(Step::Continue)
             }
             Err(e) => {
-                let attempts = u.attempts.saturating_add(1);
-                let offline = e.is_offline();
-                match fate(&e) {
-                    Fate::Retry => {
-                        let due = now_unix()
-                            + i64::try_from(self.delay_ms(attempts).div_ceil(1000)).unwrap_or(300);
-                        materials::retry_later(self.store(), &u.local_id, attempts, due, &e)
-                            .await?;
-                    }
-                    Fate::Park => materials::park(self.store(), &u.local_id, attempts, &e).await?,
-                }
-                if offline {
-                    self.set_online(false);
-                    return Ok(Step::Stop);
-                }
-                Ok(Step::Continue)
+                self.failed(Target::Upload(&u.local_id), "upload", u.attempts, e)
+                    .await
             }
         }
     }
 
     async fn upload_steps(&self, u: &UploadRow, token: String) -> Result<()> {
-        let client = self.client_opt().ok_or(Error::NotConfigured)?;
+        let client = self.client()?;
         let store = self.store();
-        let location = match materials_location(store, &u.local_id).await? {
+        let location = match materials::location(store, &u.local_id).await? {
             Some(l) => l,
             None => {
                 let l = client
@@ -400,7 +393,6 @@ impl App {
             match client.tus_patch(&token, &location, offset, bytes).await {
                 Ok(next) => {
                     offset = next;
-                    materials::set_sent(store, &u.local_id, offset).await?;
                     let _ = self.progress.send(UploadProgress {
                         local_id: u.local_id.clone(),
                         sent: offset,
@@ -427,15 +419,6 @@ impl App {
         materials::finish(store, &u.local_id, &server_id).await?;
         Ok(())
     }
-}
-
-async fn materials_location(store: &crate::store::Store, local: &str) -> Result<Option<String>> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT location FROM uploads WHERE local_id = ?")
-            .bind(local)
-            .fetch_optional(store.pool())
-            .await?;
-    Ok(row.and_then(|r| r.0))
 }
 
 #[cfg(test)]

@@ -208,9 +208,6 @@ pub struct Document {
     pub key_conditions: Vec<KeyCondition>,
 }
 
-/// One page of the document feed.
-pub type DocumentPage = FeedPage<Document>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
