@@ -18,18 +18,10 @@ use crate::extract::ApiJson;
 use crate::uploads::{completed, APPEAL_ATTACHMENT};
 use crate::{idempotency, inbox, AppState};
 
-fn field(message: &str) -> Error {
-    Error::api(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::InvalidField,
-        message,
-    )
-}
-
 fn check_text(s: &str, max: usize, what: &str) -> Result<()> {
     let n = s.trim().chars().count();
     if n == 0 || n > max {
-        return Err(field(&format!(
+        return Err(Error::invalid_field(format!(
             "{what}应为 1 到 {max} 字 / {what} must be 1 to {max} characters"
         )));
     }
@@ -37,19 +29,7 @@ fn check_text(s: &str, max: usize, what: &str) -> Result<()> {
 }
 
 async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO appeals (id, owner, state, body, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
-             updated_at = excluded.updated_at",
-    )
-    .bind(&a.id)
-    .bind(owner)
-    .bind(serde_json::to_value(a.state)?.as_str().unwrap_or_default())
-    .bind(serde_json::to_string(a)?)
-    .bind(now_unix())
-    .execute(conn)
-    .await?;
-    Ok(())
+    crate::db::save_record(conn, "appeals", &a.id, owner, a.state.as_str(), a).await
 }
 
 pub async fn load(
@@ -57,15 +37,7 @@ pub async fn load(
     id: &str,
     owner: Option<&str>,
 ) -> Result<(String, Appeal)> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT owner, body FROM appeals WHERE id = ?")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    match row {
-        Some((o, b)) if owner.is_none_or(|w| w == o) => Ok((o, serde_json::from_str(&b)?)),
-        _ => Err(Error::not_found()),
-    }
+    crate::db::load_record(conn, "appeals", id, owner).await
 }
 
 fn transition_error(from: AppealState, to: AppealState) -> Error {
@@ -80,12 +52,14 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
     check_text(&req.title, 100, "标题")?;
     check_text(&req.description, 5000, "诉求内容")?;
     if req.attachments.len() > 5 {
-        return Err(field("附件最多 5 个 / at most 5 attachments"));
+        return Err(Error::invalid_field(
+            "附件最多 5 个 / at most 5 attachments",
+        ));
     }
     for id in &req.attachments {
         let (t, ..) = completed(state, owner, id).await?;
         if t != APPEAL_ATTACHMENT {
-            return Err(field(
+            return Err(Error::invalid_field(
                 "附件须以诉求附件类型上传 / attachments must be uploaded as appeal_attachment",
             ));
         }
@@ -135,12 +109,9 @@ pub async fn submit(
 #[utoipa::path(get, path = "/api/v1/appeals", tag = "appeals", security(("bearer" = [])),
     responses((status = 200, description = "The enterprise's appeals", body = Vec<Appeal>)))]
 pub async fn list(State(state): State<AppState>, who: Enterprise) -> Result<Json<Vec<Appeal>>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT body FROM appeals WHERE owner = ? ORDER BY updated_at DESC, id")
-            .bind(&who.credit_code)
-            .fetch_all(&state.db)
-            .await?;
-    Ok(Json(crate::db::decode_all(rows)?))
+    Ok(Json(
+        crate::db::owned_records(&state.db, "appeals", &who.credit_code).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals", security(("bearer" = [])),
@@ -208,7 +179,9 @@ pub async fn rate(
     ApiJson(req): ApiJson<Rating>,
 ) -> Result<Json<Appeal>> {
     if !(1..=5).contains(&req.score) {
-        return Err(field("评分应为 1 到 5 / score must be 1 to 5"));
+        return Err(Error::invalid_field(
+            "评分应为 1 到 5 / score must be 1 to 5",
+        ));
     }
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let (owner, mut a) = load(&mut tx, &id, Some(&who.credit_code)).await?;
@@ -288,10 +261,7 @@ pub async fn review_list(
 }
 
 pub async fn list_all(conn: &mut SqliteConnection) -> Result<Vec<Appeal>> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM appeals ORDER BY updated_at, id")
-        .fetch_all(conn)
-        .await?;
-    crate::db::decode_all(rows)
+    crate::db::all_records(conn, "appeals", None).await
 }
 
 #[utoipa::path(post, path = "/api/v1/review/appeals/{id}/actions", tag = "review", security(("bearer" = [])),

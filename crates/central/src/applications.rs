@@ -17,7 +17,7 @@ use yiqifu_protocol::{
 
 use crate::auth::{Enterprise, Reviewer};
 use crate::catalog::{MATERIAL_RULES, TEMPLATES};
-use crate::db::{new_id, now_rfc3339, now_unix, receipt_no};
+use crate::db::{new_id, now_rfc3339, receipt_no};
 use crate::error::{Error, Result};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency;
@@ -27,14 +27,6 @@ use crate::AppState;
 
 fn invalid(code: ErrorCode, message: String) -> Error {
     Error::api(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-}
-
-fn field(message: &str) -> Error {
-    Error::api(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::InvalidField,
-        message,
-    )
 }
 
 pub async fn profile(conn: &mut SqliteConnection, code: &str) -> Result<EnterpriseProfile> {
@@ -164,7 +156,7 @@ async fn template(
 fn check_contact(a: &NewApplication) -> Result<()> {
     let name = a.contact_name.trim();
     if name.is_empty() || name.chars().count() > 50 {
-        return Err(field(
+        return Err(Error::invalid_field(
             "联系人姓名应为 1 到 50 个字 / contact_name must be 1 to 50 characters",
         ));
     }
@@ -174,17 +166,17 @@ fn check_contact(a: &NewApplication) -> Result<()> {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
     {
-        return Err(field(
+        return Err(Error::invalid_field(
             "联系电话格式不正确 / contact_phone must be 5 to 20 digits",
         ));
     }
     if !(1..=100_000).contains(&a.returning_staff) {
-        return Err(field(
+        return Err(Error::invalid_field(
             "返岗人数应在 1 到 100000 之间 / returning_staff must be 1 to 100000",
         ));
     }
     if a.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(field(
+        return Err(Error::invalid_field(
             "备注不得超过 2000 字 / note is limited to 2000 characters",
         ));
     }
@@ -192,19 +184,15 @@ fn check_contact(a: &NewApplication) -> Result<()> {
 }
 
 async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO applications (id, owner, state, body, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
-             updated_at = excluded.updated_at",
+    crate::db::save_record(
+        conn,
+        "applications",
+        &app.id,
+        owner,
+        app.state.as_str(),
+        app,
     )
-    .bind(&app.id)
-    .bind(owner)
-    .bind(app.state.as_str())
-    .bind(serde_json::to_string(app)?)
-    .bind(now_unix())
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 pub async fn load(
@@ -212,16 +200,9 @@ pub async fn load(
     id: &str,
     owner: Option<&str>,
 ) -> Result<Application> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT owner, body FROM applications WHERE id = ?")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    match row {
-        // Another enterprise's record answers exactly like a missing one.
-        Some((o, body)) if owner.is_none_or(|w| w == o) => Ok(serde_json::from_str(&body)?),
-        _ => Err(Error::not_found()),
-    }
+    Ok(crate::db::load_record(conn, "applications", id, owner)
+        .await?
+        .1)
 }
 
 async fn create(
@@ -323,13 +304,9 @@ pub async fn list(
     State(state): State<AppState>,
     who: Enterprise,
 ) -> Result<Json<Vec<Application>>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT body FROM applications WHERE owner = ? ORDER BY updated_at DESC, id",
-    )
-    .bind(&who.credit_code)
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(crate::db::decode_all(rows)?))
+    Ok(Json(
+        crate::db::owned_records(&state.db, "applications", &who.credit_code).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
@@ -418,7 +395,7 @@ pub async fn resubmit(
 
 fn nonempty(list: &[String], what: &str) -> Result<()> {
     if list.is_empty() || list.iter().any(|s| s.trim().is_empty()) {
-        return Err(field(&format!(
+        return Err(Error::invalid_field(format!(
             "{what}不能为空 / {what} must list at least one non-empty reason"
         )));
     }
@@ -457,13 +434,18 @@ pub async fn review(
                 format!("受理回执编号 {receipt}。"),
             )
         }
-        ReviewAction::Refuse { reasons } => {
-            nonempty(&reasons, "不予受理理由")?;
+        ReviewAction::Refuse { reasons } | ReviewAction::Reject { reasons } => {
+            let (what, title) = if to == NotAccepted {
+                ("不予受理理由", "复工申请不予受理")
+            } else {
+                ("不予通过理由", "复工申请不予通过")
+            };
+            nonempty(&reasons, what)?;
             let text = reasons.join("；");
             app.reasons = reasons;
             (
                 InboxKind::ReviewOpinion,
-                "复工申请不予受理".to_string(),
+                title.to_string(),
                 format!("理由：{text}。回执编号 {receipt}。"),
             )
         }
@@ -474,7 +456,7 @@ pub async fn review(
         ),
         ReviewAction::Return { items } => {
             if items.is_empty() || items.iter().any(|i| i.text.trim().is_empty()) {
-                return Err(field(
+                return Err(Error::invalid_field(
                     "补正通知须列明全部补正事项 / a correction notice lists every item to fix",
                 ));
             }
@@ -505,16 +487,6 @@ pub async fn review(
                 InboxKind::ReviewOpinion,
                 "复工申请审核通过，已列入白名单".to_string(),
                 format!("白名单编号 {cert}。"),
-            )
-        }
-        ReviewAction::Reject { reasons } => {
-            nonempty(&reasons, "不予通过理由")?;
-            let text = reasons.join("；");
-            app.reasons = reasons;
-            (
-                InboxKind::ReviewOpinion,
-                "复工申请不予通过".to_string(),
-                format!("理由：{text}。回执编号 {receipt}。"),
             )
         }
     };
@@ -558,13 +530,7 @@ pub async fn list_all(
     conn: &mut SqliteConnection,
     filter: Option<ApplicationState>,
 ) -> Result<Vec<Application>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT body FROM applications WHERE (?1 IS NULL OR state = ?1) ORDER BY updated_at, id",
-    )
-    .bind(filter.map(ApplicationState::as_str))
-    .fetch_all(conn)
-    .await?;
-    crate::db::decode_all(rows)
+    crate::db::all_records(conn, "applications", filter.map(ApplicationState::as_str)).await
 }
 
 #[utoipa::path(post, path = "/api/v1/review/applications/{id}/actions", tag = "review", security(("bearer" = [])),

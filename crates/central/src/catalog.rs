@@ -66,21 +66,19 @@ pub fn check_limit(limit: Option<u32>) -> Result<u32> {
 }
 
 pub async fn head_seq(conn: &mut SqliteConnection, collection: &str) -> Result<i64> {
-    let (head,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM catalog WHERE collection = ?")
-            .bind(collection)
-            .fetch_one(&mut *conn)
-            .await?;
-    let horizon = horizon(conn, collection).await?;
-    Ok(head.max(horizon))
+    let (last, horizon) = bounds(conn, collection).await?;
+    Ok(last.max(horizon))
 }
 
-async fn horizon(conn: &mut SqliteConnection, collection: &str) -> Result<i64> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT seq FROM feed_horizon WHERE collection = ?")
-        .bind(collection)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| r.0).unwrap_or(0))
+/// A feed's last seq and its compaction horizon, in one query.
+async fn bounds(conn: &mut SqliteConnection, collection: &str) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE((SELECT MAX(seq) FROM catalog WHERE collection = ?1), 0),
+                COALESCE((SELECT seq FROM feed_horizon WHERE collection = ?1), 0)",
+    )
+    .bind(collection)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// The validator of a feed's state: every change takes a new seq, so the head names it.
@@ -109,19 +107,21 @@ pub fn conditional<T: Serialize>(
     ([(axum::http::header::ETAG, tag)], Json(page)).into_response()
 }
 
+/// One page of a feed, and the feed's head it was read against (which names its ETag).
 pub async fn page<T: DeserializeOwned>(
     conn: &mut SqliteConnection,
     collection: &str,
     q: &FeedQuery,
-) -> Result<FeedPage<T>> {
+) -> Result<(FeedPage<T>, i64)> {
     let limit = check_limit(q.limit)?;
-    let head = head_seq(conn, collection).await?;
+    let (max_seq, horizon) = bounds(conn, collection).await?;
+    let head = max_seq.max(horizon);
     let after = match q.cursor.as_deref() {
         None | Some("") => 0,
         Some(c) => decode_cursor(c, head)?,
     };
     // Tombstones up to the horizon are gone: a client behind it would miss deletions.
-    if after > 0 && after < horizon(conn, collection).await? {
+    if after > 0 && after < horizon {
         return Err(Error::api(
             StatusCode::GONE,
             ErrorCode::CursorExpired,
@@ -152,12 +152,15 @@ pub async fn page<T: DeserializeOwned>(
     // At the end of the feed the cursor is the head itself, which may lie past the last row
     // (compacted tombstones): a client there is up to date, never behind the horizon.
     let next = if has_more { last } else { head.max(after) };
-    Ok(FeedPage {
-        items,
-        removed,
-        next_cursor: encode_cursor(next),
-        has_more,
-    })
+    Ok((
+        FeedPage {
+            items,
+            removed,
+            next_cursor: encode_cursor(next),
+            has_more,
+        },
+        head,
+    ))
 }
 
 macro_rules! feed_route {
@@ -181,8 +184,7 @@ macro_rules! feed_route {
             ApiQuery(q): ApiQuery<FeedQuery>,
         ) -> Result<axum::response::Response> {
             let mut conn = state.db.acquire().await?;
-            let p: FeedPage<$ty> = page(&mut conn, $collection, &q).await?;
-            let head = head_seq(&mut conn, $collection).await?;
+            let (p, head): (FeedPage<$ty>, i64) = page(&mut conn, $collection, &q).await?;
             Ok(conditional(&headers, etag($collection, head), p, head))
         }
     };

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use rand::RngCore;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 use time::format_description::well_known::Rfc3339;
@@ -78,4 +79,71 @@ pub fn decode_all<T: DeserializeOwned>(rows: Vec<(String,)>) -> Result<Vec<T>> {
     rows.into_iter()
         .map(|(b,)| Ok(serde_json::from_str(&b)?))
         .collect()
+}
+
+/// The record tables (`appeals`, `applications`) keep each record as a JSON body beside the
+/// columns queried: owner, state, last change. The table names are constants, never input.
+pub async fn save_record<T: Serialize>(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    id: &str,
+    owner: &str,
+    state: &str,
+    body: &T,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table} (id, owner, state, body, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
+             updated_at = excluded.updated_at"
+    );
+    sqlx::query(&sql)
+        .bind(id)
+        .bind(owner)
+        .bind(state)
+        .bind(serde_json::to_string(body)?)
+        .bind(now_unix())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A record and its owner. With `owner`, another enterprise's record answers exactly like a
+/// missing one.
+pub async fn load_record<T: DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    id: &str,
+    owner: Option<&str>,
+) -> Result<(String, T)> {
+    let sql = format!("SELECT owner, body FROM {table} WHERE id = ?");
+    let row: Option<(String, String)> = sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
+    match row {
+        Some((o, body)) if owner.is_none_or(|w| w == o) => Ok((o, serde_json::from_str(&body)?)),
+        _ => Err(crate::error::Error::not_found()),
+    }
+}
+
+/// An enterprise's own records, the latest change first.
+pub async fn owned_records<T: DeserializeOwned>(
+    pool: &SqlitePool,
+    table: &'static str,
+    owner: &str,
+) -> Result<Vec<T>> {
+    let sql = format!("SELECT body FROM {table} WHERE owner = ? ORDER BY updated_at DESC, id");
+    let rows: Vec<(String,)> = sqlx::query_as(&sql).bind(owner).fetch_all(pool).await?;
+    decode_all(rows)
+}
+
+/// Every enterprise's records, in one state or all, the oldest change first: the reviewers'
+/// queue.
+pub async fn all_records<T: DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    state: Option<&str>,
+) -> Result<Vec<T>> {
+    let sql = format!(
+        "SELECT body FROM {table} WHERE (?1 IS NULL OR state = ?1) ORDER BY updated_at, id"
+    );
+    let rows: Vec<(String,)> = sqlx::query_as(&sql).bind(state).fetch_all(conn).await?;
+    decode_all(rows)
 }

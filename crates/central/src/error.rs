@@ -40,6 +40,15 @@ impl Error {
         Self::api(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 
+    /// A field of the request that the service cannot accept (422), naming the field.
+    pub fn invalid_field(message: impl Into<String>) -> Self {
+        Self::api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidField,
+            message,
+        )
+    }
+
     pub fn not_found() -> Self {
         Self::api(
             StatusCode::NOT_FOUND,

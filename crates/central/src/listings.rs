@@ -10,8 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use sqlx::SqliteConnection;
 use yiqifu_protocol::{
-    ErrorCode, InboxKind, Listing, ListingCategory, ListingKind, ListingMatch, ListingState,
-    NewListing,
+    InboxKind, Listing, ListingCategory, ListingKind, ListingMatch, ListingState, NewListing,
 };
 
 use crate::auth::Enterprise;
@@ -23,14 +22,6 @@ use crate::{idempotency, inbox, AppState};
 /// Matches scoring below this are not suggested.
 pub const MATCH_THRESHOLD: f64 = 0.3;
 
-fn field(message: &str) -> Error {
-    Error::api(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::InvalidField,
-        message,
-    )
-}
-
 fn today() -> String {
     time::OffsetDateTime::now_utc().date().to_string()
 }
@@ -38,20 +29,22 @@ fn today() -> String {
 fn check(l: &NewListing) -> Result<()> {
     let item = l.item.trim().chars().count();
     if item == 0 || item > 100 {
-        return Err(field(
+        return Err(Error::invalid_field(
             "物品名称应为 1 到 100 字 / item must be 1 to 100 characters",
         ));
     }
     if !(l.quantity.is_finite() && l.quantity > 0.0 && l.quantity < 1e12) {
-        return Err(field("数量应为正数 / quantity must be a positive number"));
+        return Err(Error::invalid_field(
+            "数量应为正数 / quantity must be a positive number",
+        ));
     }
     if l.unit.trim().is_empty() || l.unit.chars().count() > 20 {
-        return Err(field(
+        return Err(Error::invalid_field(
             "单位应为 1 到 20 字 / unit must be 1 to 20 characters",
         ));
     }
     if !crate::seed::DISTRICTS.contains(&l.district.as_str()) {
-        return Err(field(
+        return Err(Error::invalid_field(
             "区应为上海 16 个区之一 / district must be one of Shanghai's 16 districts",
         ));
     }
@@ -61,12 +54,12 @@ fn check(l: &NewListing) -> Result<()> {
     )
     .is_ok();
     if !date_ok || l.valid_until < today() {
-        return Err(field(
+        return Err(Error::invalid_field(
             "有效期应为今天或之后的日期（YYYY-MM-DD） / valid_until must be a date from today on",
         ));
     }
     if l.contact_name.trim().is_empty() || l.contact_phone.trim().len() < 5 {
-        return Err(field(
+        return Err(Error::invalid_field(
             "请填写联系人和联系电话 / contact_name and contact_phone are required",
         ));
     }
@@ -120,21 +113,38 @@ struct Stored {
     listing: Listing,
 }
 
+/// Whose listings to read.
+#[derive(Clone, Copy)]
+enum Owners<'a> {
+    All,
+    Only(&'a str),
+    AllBut(&'a str),
+}
+
 async fn load_where(
     conn: &mut SqliteConnection,
     kind: Option<ListingKind>,
     category: Option<ListingCategory>,
     only_active: bool,
+    owners: Owners<'_>,
 ) -> Result<Vec<Stored>> {
+    let (only, but) = match owners {
+        Owners::All => (None, None),
+        Owners::Only(o) => (Some(o), None),
+        Owners::AllBut(o) => (None, Some(o)),
+    };
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT owner, body FROM listings
          WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR category = ?2)
            AND (?3 = 0 OR state = 'active')
+           AND (?4 IS NULL OR owner = ?4) AND (?5 IS NULL OR owner <> ?5)
          ORDER BY created_at DESC, id",
     )
     .bind(kind.map(kind_str))
     .bind(category.map(category_str))
     .bind(only_active)
+    .bind(only)
+    .bind(but)
     .fetch_all(conn)
     .await?;
     let today = today();
@@ -164,24 +174,28 @@ async fn matches_for(
         ListingKind::Supply => ListingKind::Demand,
         ListingKind::Demand => ListingKind::Supply,
     };
-    let mut out: Vec<(String, ListingMatch)> =
-        load_where(conn, Some(other), Some(l.details.category), true)
-            .await?
-            .into_iter()
-            .filter(|s| s.owner != owner)
-            .map(|s| {
-                let sc = score(&l.details, &s.listing.details);
-                let o = s.owner.clone();
-                (
-                    o,
-                    ListingMatch {
-                        listing: view(s, owner),
-                        score: sc,
-                    },
-                )
-            })
-            .filter(|(_, m)| m.score >= MATCH_THRESHOLD)
-            .collect();
+    let mut out: Vec<(String, ListingMatch)> = load_where(
+        conn,
+        Some(other),
+        Some(l.details.category),
+        true,
+        Owners::AllBut(owner),
+    )
+    .await?
+    .into_iter()
+    .map(|s| {
+        let sc = score(&l.details, &s.listing.details);
+        let o = s.owner.clone();
+        (
+            o,
+            ListingMatch {
+                listing: view(s, owner),
+                score: sc,
+            },
+        )
+    })
+    .filter(|(_, m)| m.score >= MATCH_THRESHOLD)
+    .collect();
     out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
     Ok(out)
 }
@@ -293,10 +307,14 @@ pub async fn browse(
 ) -> Result<Json<Vec<Listing>>> {
     let mine = q.mine.unwrap_or(false);
     let mut conn = state.db.acquire().await?;
-    let all = load_where(&mut conn, q.kind, q.category, !mine).await?;
+    let owners = if mine {
+        Owners::Only(&who.credit_code)
+    } else {
+        Owners::All
+    };
+    let all = load_where(&mut conn, q.kind, q.category, !mine, owners).await?;
     Ok(Json(
         all.into_iter()
-            .filter(|s| !mine || s.owner == who.credit_code)
             .filter(|s| {
                 q.district
                     .as_ref()
@@ -308,15 +326,9 @@ pub async fn browse(
 }
 
 async fn own(conn: &mut SqliteConnection, id: &str, owner: &str) -> Result<Listing> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT owner, body FROM listings WHERE id = ?")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    match row {
-        Some((o, b)) if o == owner => Ok(serde_json::from_str(&b)?),
-        _ => Err(Error::not_found()),
-    }
+    Ok(crate::db::load_record(conn, "listings", id, Some(owner))
+        .await?
+        .1)
 }
 
 #[utoipa::path(post, path = "/api/v1/listings/{id}/withdraw", tag = "listings", security(("bearer" = [])),

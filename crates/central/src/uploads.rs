@@ -244,16 +244,12 @@ async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
 /// Deletes unfinished uploads past their expiry, rows and files.
 pub async fn expire(state: &AppState) -> Result<u64> {
     let ids: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM uploads WHERE sha256 IS NULL AND expires_at <= ?")
+        sqlx::query_as("DELETE FROM uploads WHERE sha256 IS NULL AND expires_at <= ? RETURNING id")
             .bind(now_unix())
             .fetch_all(&state.db)
             .await?;
     for (id,) in &ids {
         let _ = tokio::fs::remove_file(file_path(state, id)).await;
-        sqlx::query("DELETE FROM uploads WHERE id = ?")
-            .bind(id)
-            .execute(&state.db)
-            .await?;
     }
     Ok(ids.len() as u64)
 }

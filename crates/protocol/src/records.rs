@@ -237,6 +237,17 @@ pub enum AppealState {
 }
 
 impl AppealState {
+    /// The name on the wire and in the service's state column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Accepted => "accepted",
+            Self::Assigned => "assigned",
+            Self::Replied => "replied",
+            Self::Closed => "closed",
+        }
+    }
+
     pub fn can_become(self, next: Self) -> bool {
         use AppealState::*;
         matches!(
@@ -459,6 +470,14 @@ pub struct TokenPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appeal_state_names_are_the_wire_names() {
+        use AppealState::*;
+        for s in [Submitted, Accepted, Assigned, Replied, Closed] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
 
     #[test]
     fn the_workflow_allows_exactly_its_transitions() {
