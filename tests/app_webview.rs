@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use axum::routing::get;
 use fantoccini::{Client, Locator};
 use yiqifu_core::secrets::Keychain;
-use yiqifu_core::{App, ServerChoice};
+use yiqifu_core::App;
 use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
 use yiqifu_tests::webdriver::{screenshot, texts, wait_css, wait_xpath, Driver, Result, Xvfb};
 use yiqifu_tests::{dead_address, demo_login, serve};
@@ -136,8 +136,7 @@ async fn demo_server_sign_in_shows_the_policies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_explained_and_the_list_survives_going_offline() {
     let _one = SERIAL.lock().await;
-    yiqifu_core::secrets::ensure_session_keyring().unwrap();
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let not_yiqifu =
         serve(axum::Router::new().route("/api/v1/health", get(|| async { "OK" }))).await;
     let xvfb = Xvfb::start();
@@ -210,19 +209,14 @@ async fn bad_input_is_explained_and_the_list_survives_going_offline() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
     let _one = SERIAL.lock().await;
-    yiqifu_core::secrets::ensure_session_keyring().unwrap();
-    let central = yiqifu_central::start_demo(None).await.unwrap();
+    let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let data = tempfile::tempdir().unwrap();
     // Prepared offline days ago with the app's own core: the date it was valid until has
     // passed since, so the service refuses it and it waits for the officer.
     {
         let app = App::open(data.path(), Keychain::default()).await.unwrap();
-        app.choose_server(ServerChoice::Url { url: url.clone() }, &url)
-            .await
-            .unwrap();
-        let (code, pw) = demo_login();
-        app.sign_in(&code, pw).await.unwrap();
+        yiqifu_tests::sign_in_demo(&app, &url).await;
         let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
         app.create_listing(NewListing {
             kind: ListingKind::Supply,

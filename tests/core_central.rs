@@ -14,9 +14,7 @@ fn url_choice(url: &str) -> ServerChoice {
 
 async fn signed_in_app(dir: &std::path::Path, test: &str, url: &str) -> App {
     let app = App::open(dir, test_keychain(test)).await.unwrap();
-    app.choose_server(url_choice(url), url).await.unwrap();
-    let (code, pw) = demo_login();
-    app.sign_in(&code, pw).await.unwrap();
+    yiqifu_tests::sign_in_demo(&app, url).await;
     app
 }
 

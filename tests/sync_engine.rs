@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use yiqifu_core::outbox::Revision;
-use yiqifu_core::{App, ServerChoice, SyncConfig};
+use yiqifu_core::{App, SyncConfig};
 use yiqifu_protocol::{AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing};
 use yiqifu_tests::{demo_login, test_keychain};
 
@@ -21,11 +21,7 @@ fn fast() -> SyncConfig {
 async fn signed_in(dir: &std::path::Path, test: &str, url: &str) -> App {
     let app = App::open(dir, test_keychain(test)).await.unwrap();
     app.set_sync_config(fast());
-    app.choose_server(ServerChoice::Url { url: url.into() }, url)
-        .await
-        .unwrap();
-    let (code, pw) = demo_login();
-    app.sign_in(&code, pw).await.unwrap();
+    yiqifu_tests::sign_in_demo(&app, url).await;
     app
 }
 
@@ -194,10 +190,9 @@ async fn an_upload_resumes_from_the_services_offset_after_a_restart() {
     bytes.extend((0..700_000u32).map(|i| (i * 7 % 251) as u8));
     std::fs::write(&file, &bytes).unwrap();
     let data = dir.path().join("data");
-    let id;
     {
         let app = signed_in(&data, "resume", &url).await;
-        id = app.add_material(&file, "commitment_letter").await.unwrap();
+        app.add_material(&file, "commitment_letter").await.unwrap();
         // The picked file may now change or go: the store has its own copy.
         std::fs::remove_file(&file).unwrap();
         // Send the first chunks by hand, as an interrupted run would have.
@@ -240,7 +235,6 @@ async fn an_upload_resumes_from_the_services_offset_after_a_restart() {
     assert_eq!(count, 1, "one upload, resumed");
     use sha2::Digest;
     assert_eq!(sha.unwrap(), hex::encode(sha2::Sha256::digest(&bytes)));
-    let _ = id;
 }
 
 #[tokio::test]

@@ -68,10 +68,7 @@ fn write_file(dir: &Path, run: usize) -> Res<PathBuf> {
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ run as u64;
     let mut left = FILE_BYTES - head.len();
     while left > 0 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let b = x.to_le_bytes();
+        let b = yiqifu_tests::xorshift(&mut x).to_le_bytes();
         let n = left.min(b.len());
         w.write_all(&b[..n]).map_err(|e| e.to_string())?;
         left -= n;

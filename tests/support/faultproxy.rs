@@ -10,6 +10,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+// Every connection rolls its faults from its own seed: no shared state.
+use crate::xorshift as next;
+
 #[derive(Default)]
 pub struct Counts {
     pub connections: AtomicU64,
@@ -27,14 +30,6 @@ impl Drop for FaultProxy {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-/// xorshift: deterministic per connection, no shared state.
-fn next(x: &mut u64) -> u64 {
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    *x
 }
 
 impl FaultProxy {

@@ -4,12 +4,12 @@ use std::net::SocketAddr;
 
 use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
 use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
+use yiqifu_core::{App, ServerChoice};
 
 pub mod faultproxy;
 pub mod scenario;
 pub mod webdriver;
 
-/// A keychain namespace of this test's own, in the real OS keychain.
 /// Starts the demo service. On Linux the test thread first joins a session keyring, before
 /// the runtime starts threads of its own: a keyring joined later is the joining thread's
 /// alone, and the app reaches the keychain from tokio's blocking threads.
@@ -20,6 +20,7 @@ pub async fn start_central() -> yiqifu_central::Running {
         .expect("the demo central service")
 }
 
+/// A keychain namespace of this test's own, in the real OS keychain.
 pub fn test_keychain(test: &str) -> Keychain {
     ensure_session_keyring().expect("a session keyring for the test");
     Keychain::new(&format!("yiqifu-test-{test}-{}", std::process::id()))
@@ -28,6 +29,24 @@ pub fn test_keychain(test: &str) -> Keychain {
 /// The first demo enterprise's credit code and password.
 pub fn demo_login() -> (String, &'static str) {
     (DEMO_ENTERPRISES[0].credit_code(), DEMO_PASSWORD)
+}
+
+/// Points `app` at the service at `url` and signs in as the first demo enterprise.
+pub async fn sign_in_demo(app: &App, url: &str) {
+    app.choose_server(ServerChoice::Url { url: url.into() }, url)
+        .await
+        .expect("the service answers");
+    let (code, pw) = demo_login();
+    app.sign_in(&code, pw).await.expect("the demo sign-in");
+}
+
+/// xorshift64: a deterministic stream from a non-zero seed, for faults, kills and file
+/// contents that a failing run can reproduce.
+pub fn xorshift(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
 }
 
 /// Serves `router` on a loopback port of its own, for servers that misbehave on purpose.

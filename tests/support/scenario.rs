@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use yiqifu_core::{App, ServerChoice};
+use yiqifu_core::App;
 use yiqifu_protocol::{AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing};
 
 use crate::demo_login;
@@ -49,10 +49,7 @@ fn file_bytes(seed: usize, len: usize) -> Vec<u8> {
     // A PDF header, so the content matches what the material allows.
     v.extend_from_slice(b"%PDF-1.7\n");
     while v.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        v.extend_from_slice(&x.to_le_bytes());
+        v.extend_from_slice(&crate::xorshift(&mut x).to_le_bytes());
     }
     v.truncate(len);
     v
@@ -105,11 +102,7 @@ pub async fn run(plan: Plan) -> Report {
     let mut uploads: Vec<(String, String)> = Vec::new(); // (local id, sha256)
     {
         let app = App::open(&data, kc.clone()).await.expect("open");
-        app.choose_server(ServerChoice::Url { url: url.clone() }, &url)
-            .await
-            .expect("server");
-        let (code, pw) = demo_login();
-        app.sign_in(&code, pw).await.expect("sign in");
+        crate::sign_in_demo(&app, &url).await;
         let files = dir.path().join("files");
         std::fs::create_dir_all(&files).expect("files dir");
         for j in 0..plan.uploads {
@@ -188,10 +181,7 @@ pub async fn run(plan: Plan) -> Report {
     for _ in 0..plan.kills {
         let mut child = spawn();
         runs += 1;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        std::thread::sleep(Duration::from_millis(200 + x % 1500));
+        std::thread::sleep(Duration::from_millis(200 + crate::xorshift(&mut x) % 1500));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
     }

@@ -6,18 +6,13 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
+use yiqifu_central::seed::DEMO_ENTERPRISES;
 
-async fn token(http: &reqwest::Client, base: &str) -> String {
-    let r: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"credit_code": DEMO_ENTERPRISES[1].credit_code(), "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+mod common;
+use common::Svc;
+
+async fn token(svc: &Svc) -> String {
+    let r = svc.login_body(1).await;
     assert_eq!(r["enterprise"]["district"], DEMO_ENTERPRISES[1].district);
     r["access_token"].as_str().unwrap().to_string()
 }
@@ -34,9 +29,8 @@ async fn error_of(resp: reqwest::Response) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn health_and_openapi_describe_the_service() {
-    let s = yiqifu_central::start_demo(None).await.unwrap();
-    let base = s.url();
-    let http = reqwest::Client::new();
+    let svc = Svc::start().await;
+    let (base, http) = (svc.base.clone(), svc.http.clone());
     let h: Value = http
         .get(format!("{base}/api/v1/health"))
         .send()
@@ -74,10 +68,9 @@ async fn health_and_openapi_describe_the_service() {
 
 #[tokio::test]
 async fn the_feed_pages_forward_with_an_opaque_cursor() {
-    let s = yiqifu_central::start_demo(None).await.unwrap();
-    let base = s.url();
-    let http = reqwest::Client::new();
-    let t = token(&http, &base).await;
+    let svc = Svc::start().await;
+    let (base, http) = (svc.base.clone(), svc.http.clone());
+    let t = token(&svc).await;
     let total = yiqifu_central::seed::demo_catalog().unwrap().len();
     let mut cursor: Option<String> = None;
     let mut seen = std::collections::HashSet::new();
@@ -139,7 +132,7 @@ async fn the_feed_pages_forward_with_an_opaque_cursor() {
         poll(tag.clone()).await.unwrap().status(),
         StatusCode::NOT_MODIFIED
     );
-    let mut conn = s.db.acquire().await.unwrap();
+    let mut conn = svc.running.db.acquire().await.unwrap();
     yiqifu_central::catalog::withdraw(&mut conn, "documents", "gd-001")
         .await
         .unwrap();
@@ -152,12 +145,11 @@ async fn the_feed_pages_forward_with_an_opaque_cursor() {
 
 #[tokio::test]
 async fn bad_input_gets_a_4xx_with_a_code() {
-    let s = yiqifu_central::start_demo(None).await.unwrap();
-    let base = s.url();
-    let http = reqwest::Client::new();
+    let svc = Svc::start().await;
+    let (base, http) = (svc.base.clone(), svc.http.clone());
     let login = format!("{base}/api/v1/auth/login");
     let feed = format!("{base}/api/v1/catalog/documents");
-    let t = token(&http, &base).await;
+    let t = token(&svc).await;
 
     let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
         (

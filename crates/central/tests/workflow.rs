@@ -104,14 +104,7 @@ async fn an_application_goes_through_returned_resubmitted_and_approved() {
         error_code(no_key).await,
         (StatusCode::BAD_REQUEST, "IDEMPOTENCY_KEY_MISSING".into())
     );
-    let mine: Vec<Application> = svc
-        .req(Method::GET, "/api/v1/applications", &me)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Vec<Application> = svc.get("/api/v1/applications", &me).await;
     assert_eq!(mine.len(), 1, "a retried submission is stored once");
 
     // Another enterprise cannot see it, nor act as reviewer.
@@ -125,14 +118,7 @@ async fn an_application_goes_through_returned_resubmitted_and_approved() {
         .await
         .unwrap();
     assert_eq!(peek.status(), StatusCode::NOT_FOUND);
-    let theirs: Vec<Application> = svc
-        .req(Method::GET, "/api/v1/applications", &other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let theirs: Vec<Application> = svc.get("/api/v1/applications", &other).await;
     assert!(theirs.is_empty());
     let forged = review(
         &svc,
@@ -317,13 +303,7 @@ async fn a_failing_self_check_or_bad_materials_are_refused() {
     let half = svc
         .tus_create(&me, "application_form", "半截.pdf", 100)
         .await;
-    let half_id = half.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let half_id = common::upload_id(&half);
     let mut unfinished = good.clone();
     for m in unfinished["materials"].as_array_mut().unwrap() {
         if m["material_type"] == "application_form" {
@@ -363,14 +343,7 @@ async fn a_failing_self_check_or_bad_materials_are_refused() {
         error_code(submit(&svc, &me, "f-6", &stolen).await).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
     );
-    let none: Vec<Application> = svc
-        .req(Method::GET, "/api/v1/applications", &me)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let none: Vec<Application> = svc.get("/api/v1/applications", &me).await;
     assert!(none.is_empty(), "nothing half-written");
 }
 
@@ -419,13 +392,7 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     assert!(created.headers().contains_key("upload-expires"));
-    let id = created.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let id = common::upload_id(&created);
 
     assert_eq!(
         svc.patch(&me, &id, 0, &data[..4000], true).await.status(),
@@ -438,8 +405,7 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
     );
     // A chunk that does not match its checksum: 460, discarded.
     let bad = svc
-        .req(Method::PATCH, &format!("/api/v1/uploads/{id}"), &me)
-        .header("Tus-Resumable", "1.0.0")
+        .tus(Method::PATCH, &me, &id)
         .header("Content-Type", "application/offset+octet-stream")
         .header("Upload-Offset", "4000")
         .header(
@@ -451,21 +417,11 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
         .await
         .unwrap();
     assert_eq!(bad.status().as_u16(), 460);
-    let head = svc
-        .req(Method::HEAD, &format!("/api/v1/uploads/{id}"), &me)
-        .header("Tus-Resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
+    let head = svc.tus(Method::HEAD, &me, &id).send().await.unwrap();
     assert_eq!(head.headers()["upload-offset"], "4000");
     assert_eq!(head.headers()["upload-length"], "10000");
     // Someone else's upload does not exist for them.
-    let theirs = svc
-        .req(Method::HEAD, &format!("/api/v1/uploads/{id}"), &other)
-        .header("Tus-Resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
+    let theirs = svc.tus(Method::HEAD, &other, &id).send().await.unwrap();
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
     // Past the end: 413, discarded.
     let mut long = data[4000..].to_vec();
@@ -480,14 +436,7 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    let info: Value = svc
-        .req(Method::GET, &format!("/api/v1/uploads/{id}"), &me)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: Value = svc.get(&format!("/api/v1/uploads/{id}"), &me).await;
     use sha2::Digest;
     assert_eq!(info["sha256"], hex::encode(sha2::Sha256::digest(&data)));
     assert_eq!(info["filename"], "申请表.pdf");
@@ -495,50 +444,23 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
 
     // Termination.
     let gone = svc.tus_create(&me, "application_form", "x.pdf", 10).await;
-    let gone_id = gone.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let del = svc
-        .req(Method::DELETE, &format!("/api/v1/uploads/{gone_id}"), &me)
-        .header("Tus-Resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
+    let gone_id = common::upload_id(&gone);
+    let del = svc.tus(Method::DELETE, &me, &gone_id).send().await.unwrap();
     assert_eq!(del.status(), StatusCode::NO_CONTENT);
-    let head = svc
-        .req(Method::HEAD, &format!("/api/v1/uploads/{gone_id}"), &me)
-        .header("Tus-Resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
+    let head = svc.tus(Method::HEAD, &me, &gone_id).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::NOT_FOUND);
 
     // Expiry of unfinished uploads.
     let stale = svc
         .tus_create(&me, "application_form", "stale.pdf", 10)
         .await;
-    let stale_id = stale.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let stale_id = common::upload_id(&stale);
     sqlx::query("UPDATE uploads SET expires_at = 0 WHERE id = ?")
         .bind(&stale_id)
         .execute(&svc.running.db)
         .await
         .unwrap();
-    let head = svc
-        .req(Method::HEAD, &format!("/api/v1/uploads/{stale_id}"), &me)
-        .header("Tus-Resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
+    let head = svc.tus(Method::HEAD, &me, &stale_id).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::GONE);
     let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = ?")
         .bind(&stale_id)
@@ -637,14 +559,7 @@ async fn appeals_have_a_thread_a_clock_and_a_rating() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{action}");
     }
-    let a: Value = svc
-        .req(Method::GET, &format!("/api/v1/appeals/{id}"), &me)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let a: Value = svc.get(&format!("/api/v1/appeals/{id}"), &me).await;
     assert_eq!(a["state"], "replied");
     assert_eq!(a["assigned_to"], "区经委产业科");
     assert_eq!(a["messages"].as_array().unwrap().len(), 2);
@@ -730,20 +645,14 @@ async fn listings_are_matched_and_both_sides_are_told() {
     assert_eq!(unrelated.status(), StatusCode::CREATED);
 
     let m: Vec<Value> = svc
-        .req(
-            Method::GET,
+        .get(
             &format!(
                 "/api/v1/listings/{}/matches",
                 demand["id"].as_str().unwrap()
             ),
             &b,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(m.len(), 1);
     assert_eq!(m[0]["listing"]["id"], supply["id"]);
     assert!(m[0]["score"].as_f64().unwrap() > 0.5);
@@ -788,24 +697,12 @@ async fn listings_are_matched_and_both_sides_are_told() {
         StatusCode::OK
     );
     let market: Vec<Value> = svc
-        .req(Method::GET, "/api/v1/listings", &b)
-        .query(&[("kind", "supply")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_with("/api/v1/listings", &b, &[("kind", "supply")])
+        .await;
     assert!(market.iter().all(|l| l["id"] != supply["id"]));
     let mine: Vec<Value> = svc
-        .req(Method::GET, "/api/v1/listings", &a)
-        .query(&[("mine", "true")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_with("/api/v1/listings", &a, &[("mine", "true")])
+        .await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["state"], "withdrawn");
 }
@@ -826,14 +723,7 @@ async fn inbox_read_marks_move_entries_to_the_head_of_the_feed() {
     )
     .await;
     review(&svc, &rev, &app.id, json!({"action": "start_review"})).await;
-    let page: Value = svc
-        .req(Method::GET, "/api/v1/inbox", &me)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = svc.get("/api/v1/inbox", &me).await;
     let entries: Vec<InboxEntry> = serde_json::from_value(page["items"].clone()).unwrap();
     assert_eq!(entries.len(), 2);
     assert!(entries.iter().all(|e| !e.read));
@@ -864,14 +754,8 @@ async fn inbox_read_marks_move_entries_to_the_head_of_the_feed() {
         StatusCode::NO_CONTENT
     );
     let next: Value = svc
-        .req(Method::GET, "/api/v1/inbox", &me)
-        .query(&[("cursor", cursor.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_with("/api/v1/inbox", &me, &[("cursor", cursor.as_str())])
+        .await;
     let changed: Vec<InboxEntry> = serde_json::from_value(next["items"].clone()).unwrap();
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0].id, entries[0].id);
@@ -881,17 +765,7 @@ async fn inbox_read_marks_move_entries_to_the_head_of_the_feed() {
 #[tokio::test]
 async fn sessions_refresh_rotate_log_out_and_rate_limit() {
     let svc = Svc::start().await;
-    let code = yiqifu_central::seed::DEMO_ENTERPRISES[0].credit_code();
-    let login: Value = svc
-        .http
-        .post(format!("{}/api/v1/auth/login", svc.base))
-        .json(&json!({"credit_code": code, "password": yiqifu_central::seed::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login = svc.login_body(0).await;
     let (access, refresh) = (
         login["access_token"].as_str().unwrap().to_string(),
         login["refresh_token"].as_str().unwrap().to_string(),
@@ -1004,14 +878,8 @@ async fn a_compacted_feed_answers_old_cursors_with_cursor_expired() {
     let svc = Svc::start().await;
     let me = svc.login(0).await;
     let page: Value = svc
-        .req(Method::GET, "/api/v1/catalog/documents", &me)
-        .query(&[("limit", "10")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_with("/api/v1/catalog/documents", &me, &[("limit", "10")])
+        .await;
     let old = page["next_cursor"].as_str().unwrap().to_string();
     let mut conn = svc.running.db.acquire().await.unwrap();
     yiqifu_central::catalog::withdraw(&mut conn, "documents", "gd-003")
@@ -1033,14 +901,8 @@ async fn a_compacted_feed_answers_old_cursors_with_cursor_expired() {
     );
     // A full pull works and never goes back in time.
     let full: Value = svc
-        .req(Method::GET, "/api/v1/catalog/documents", &me)
-        .query(&[("limit", "500")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_with("/api/v1/catalog/documents", &me, &[("limit", "500")])
+        .await;
     let head = full["next_cursor"].as_str().unwrap().to_string();
     assert!(full["items"]
         .as_array()
@@ -1104,17 +966,8 @@ async fn the_reviewer_cli_plays_the_authority() {
     ]);
     assert!(ok && out.contains("returned"), "{out}");
     let now: Application = svc
-        .req(
-            Method::GET,
-            &format!("/api/v1/applications/{}", app.id),
-            &me,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get(&format!("/api/v1/applications/{}", app.id), &me)
+        .await;
     assert_eq!(now.state, ApplicationState::Returned);
     assert_eq!(now.timeline[1].actor, "reviewer:张科长");
     assert_eq!(

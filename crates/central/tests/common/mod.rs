@@ -38,32 +38,68 @@ impl Svc {
             .bearer_auth(token)
     }
 
-    pub async fn login(&self, i: usize) -> String {
-        let r: Value = self
-            .http
-            .post(format!("{}/api/v1/auth/login", self.base))
-            .json(&json!({"credit_code": DEMO_ENTERPRISES[i].credit_code(), "password": DEMO_PASSWORD}))
+    /// An unauthenticated POST of JSON, answered with JSON.
+    pub async fn post_json(&self, path: &str, body: Value) -> Value {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The whole sign-in answer of demo enterprise `i`.
+    pub async fn login_body(&self, i: usize) -> Value {
+        self.post_json(
+            "/api/v1/auth/login",
+            json!({"credit_code": DEMO_ENTERPRISES[i].credit_code(), "password": DEMO_PASSWORD}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, i: usize) -> String {
+        let r = self.login_body(i).await;
         r["access_token"].as_str().unwrap().to_string()
     }
 
     pub async fn reviewer(&self) -> String {
-        let r: Value = self
-            .http
-            .post(format!("{}/api/v1/auth/reviewer-login", self.base))
-            .json(&json!({"username": DEMO_REVIEWER, "password": DEMO_REVIEWER_PASSWORD}))
+        let r = self
+            .post_json(
+                "/api/v1/auth/reviewer-login",
+                json!({"username": DEMO_REVIEWER, "password": DEMO_REVIEWER_PASSWORD}),
+            )
+            .await;
+        r["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// An authenticated GET, answered with JSON.
+    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        self.get_with(path, token, &[]).await
+    }
+
+    pub async fn get_with<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        query: &[(&str, &str)],
+    ) -> T {
+        self.req(Method::GET, path, token)
+            .query(query)
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
-        r["access_token"].as_str().unwrap().to_string()
+            .unwrap()
+    }
+
+    /// A tus request on one upload.
+    pub fn tus(&self, method: Method, token: &str, id: &str) -> RequestBuilder {
+        self.req(method, &format!("/api/v1/uploads/{id}"), token)
+            .header("Tus-Resumable", "1.0.0")
     }
 
     /// A tus upload in chunks of `chunk` bytes, each with its sha256; returns the id.
@@ -79,8 +115,7 @@ impl Svc {
             .tus_create(token, material_type, filename, data.len())
             .await;
         assert_eq!(resp.status(), StatusCode::CREATED);
-        let location = resp.headers()["location"].to_str().unwrap().to_string();
-        let id = location.rsplit('/').next().unwrap().to_string();
+        let id = upload_id(&resp);
         let mut offset = 0;
         while offset < data.len() {
             let end = (offset + chunk).min(data.len());
@@ -126,8 +161,7 @@ impl Svc {
         checksum: bool,
     ) -> Response {
         let mut r = self
-            .req(Method::PATCH, &format!("/api/v1/uploads/{id}"), token)
-            .header("Tus-Resumable", "1.0.0")
+            .tus(Method::PATCH, token, id)
             .header("Content-Type", "application/offset+octet-stream")
             .header("Upload-Offset", offset.to_string());
         if checksum {
@@ -138,17 +172,15 @@ impl Svc {
     }
 
     pub async fn feed<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> Vec<T> {
-        let page: Value = self
-            .req(Method::GET, path, token)
-            .query(&[("limit", "500")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: Value = self.get_with(path, token, &[("limit", "500")]).await;
         serde_json::from_value(page["items"].clone()).unwrap()
     }
+}
+
+/// The id of the upload a tus creation answer points at.
+pub fn upload_id(created: &Response) -> String {
+    let location = created.headers()["location"].to_str().unwrap();
+    location.rsplit('/').next().unwrap().to_string()
 }
 
 /// Bytes of a file that sniffs as one of `formats`.
