@@ -21,6 +21,16 @@ export function paragraphs(body: string): string[] {
     .filter((p) => p.length > 0);
 }
 
+/** What each kind of queued request is called in the officer's list. */
+export const opKey: Partial<Record<string, MessageKey>> = {
+  create_appeal: "opCreateAppeal",
+  create_listing: "opCreateListing",
+  withdraw_listing: "opWithdrawListing",
+  appeal_message: "opAppealMessage",
+  submit_application: "opSubmitApplication",
+  upload: "opUpload",
+};
+
 export const appealCategoryKey: Record<AppealCategory, MessageKey> = {
   financing: "appealFinancing",
   prevention_supplies: "appealPreventionSupplies",

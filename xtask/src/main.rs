@@ -120,12 +120,14 @@ fn dpkg_missing(packages: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// On Debian/Ubuntu, installs the missing system packages when root, or says how.
-fn system_packages() -> Result {
+/// On Debian/Ubuntu, installs the missing system packages (the common ones and `extra`)
+/// in one apt run when root, or says how.
+fn system_packages(extra: &[&str]) -> Result {
     if !cfg!(target_os = "linux") || !have("dpkg-query") {
         return Ok(());
     }
-    let missing = dpkg_missing(APT_PACKAGES);
+    let wanted: Vec<&str> = APT_PACKAGES.iter().chain(extra).copied().collect();
+    let missing = dpkg_missing(&wanted);
     if missing.is_empty() {
         return Ok(());
     }
@@ -207,7 +209,7 @@ fn cmd_run() -> Result {
             "no display: run it in a desktop session, or under `xvfb-run -a cargo xtask run`",
         );
     }
-    system_packages()?;
+    system_packages(&[])?;
     ui_build()?;
     run("cargo build", cargo().args(["build", "--workspace"]))?;
     let exe = target_dir()
@@ -221,7 +223,7 @@ fn cmd_run() -> Result {
 /// Every check CI runs, in the order that fails fastest.
 fn cmd_test() -> Result {
     let started = Instant::now();
-    system_packages()?;
+    system_packages(&[])?;
     #[cfg(target_os = "linux")]
     {
         tauri_driver()?;
@@ -303,8 +305,7 @@ fn cmd_soak() -> Result {
 /// Benchmarks against baselines measured in the same run; the figures go to
 /// docs/benchmarks.md. Not part of `test`: figures from a loaded CI machine mean little.
 fn cmd_bench() -> Result {
-    #[cfg(target_os = "linux")]
-    system_packages()?;
+    system_packages(&[])?;
     run(
         "build the bench (release)",
         cargo().args([
@@ -381,15 +382,7 @@ fn cmd_bench() -> Result {
 fn cmd_bundle() -> Result {
     #[cfg(target_os = "linux")]
     {
-        system_packages()?;
-        if !have("makensis") && is_root() {
-            run(
-                "apt-get install nsis",
-                Command::new("apt-get")
-                    .args(["install", "-y", "-qq", "--no-install-recommends", "nsis"])
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            )?;
-        }
+        system_packages(&["nsis"])?;
         platforms::install_tools()?;
         ui_build()?;
         let setup = platforms::bundle_windows(&root())?;

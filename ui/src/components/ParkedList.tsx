@@ -4,6 +4,7 @@ import { commands, unwrap } from "../api";
 import type { ParkedItem, Revision_Serialize } from "../bindings";
 import { errorText, toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
+import { opKey } from "../labels";
 
 /** A parked item that has something the officer can correct. */
 export type Revisable = ParkedItem & { revision: Revision_Serialize };
@@ -14,12 +15,11 @@ export default function ParkedList({ version, onRevise }: { version: number; onR
   const { message } = App.useApp();
   const [items, setItems] = useState<ParkedItem[] | null>(null);
 
+  const report = (e: unknown) => {
+    void message.error(errorText(toErrorInfo(e), locale));
+  };
   const load = () => {
-    unwrap(commands.parkedItems())
-      .then(setItems)
-      .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
-      });
+    unwrap(commands.parkedItems()).then(setItems).catch(report);
   };
   // Reload whenever the status changes (version bumps with every status event).
   useEffect(load, [version]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -29,7 +29,7 @@ export default function ParkedList({ version, onRevise }: { version: number; onR
       await unwrap(p);
       load();
     } catch (e) {
-      void message.error(errorText(toErrorInfo(e), locale));
+      report(e);
     }
   };
 
@@ -70,30 +70,11 @@ export default function ParkedList({ version, onRevise }: { version: number; onR
           ]}
         >
           <Space direction="vertical" size={0}>
-            <Typography.Text strong>{t(kindKey(p.kind))}</Typography.Text>
+            <Typography.Text strong>{t(opKey[p.kind] ?? "opOther")}</Typography.Text>
             <Typography.Text type="danger">{locale === "zh-CN" ? p.reason_zh : p.reason_en}</Typography.Text>
           </Space>
         </List.Item>
       )}
     />
   );
-}
-
-function kindKey(kind: string) {
-  switch (kind) {
-    case "create_appeal":
-      return "opCreateAppeal" as const;
-    case "create_listing":
-      return "opCreateListing" as const;
-    case "withdraw_listing":
-      return "opWithdrawListing" as const;
-    case "appeal_message":
-      return "opAppealMessage" as const;
-    case "submit_application":
-      return "opSubmitApplication" as const;
-    case "upload":
-      return "opUpload" as const;
-    default:
-      return "opOther" as const;
-  }
 }

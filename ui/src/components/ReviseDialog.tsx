@@ -2,7 +2,8 @@ import { useState } from "react";
 import { Alert, Col, DatePicker, Form, Input, InputNumber, Modal, Row, Select, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { commands, unwrap } from "../api";
-import type { ErrorInfo, ParkedItem, Revision_Deserialize, Revision_Serialize } from "../bindings";
+import type { ErrorInfo, Revision_Deserialize, Revision_Serialize } from "../bindings";
+import type { Revisable } from "./ParkedList";
 import ErrorAlert from "./ErrorAlert";
 import { toErrorInfo } from "../errors";
 import { useI18n } from "../i18n";
@@ -100,7 +101,7 @@ export default function ReviseDialog({
   onClose,
   onSaved,
 }: {
-  item: ParkedItem & { revision: Revision_Serialize };
+  item: Revisable;
   onClose: () => void;
   onSaved: () => void;
 }) {

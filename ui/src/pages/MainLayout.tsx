@@ -5,6 +5,7 @@ import { commands, unwrap } from "../api";
 import type { DocumentKind, Status_Serialize as Status } from "../bindings";
 import LanguageSwitch from "../components/LanguageSwitch";
 import StatusBar from "../components/StatusBar";
+import { errorText } from "../errors";
 import { useI18n } from "../i18n";
 import DocumentsPage from "./DocumentsPage";
 
@@ -63,7 +64,7 @@ export default function MainLayout({ status, onSignIn }: { status: Status; onSig
               showIcon
               closable
               data-testid="notice"
-              message={locale === "zh-CN" ? status.notice.message_zh : status.notice.message_en}
+              message={errorText(status.notice, locale)}
               style={{ marginBottom: 16 }}
             />
           )}
