@@ -10,7 +10,7 @@ import { opKey } from "../labels";
 export type Revisable = ParkedItem & { revision: Revision_Serialize };
 
 /** What the service refused for good, with why, and what the officer can do about it. */
-export default function ParkedList({ version, onRevise }: { version: number; onRevise: (item: Revisable) => void }) {
+export default function ParkedList({ version, onRevise }: { version: string; onRevise: (item: Revisable) => void }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [items, setItems] = useState<ParkedItem[] | null>(null);
@@ -21,7 +21,8 @@ export default function ParkedList({ version, onRevise }: { version: number; onR
   const load = () => {
     unwrap(commands.parkedItems()).then(setItems).catch(report);
   };
-  // Reload whenever the status changes (version bumps with every status event).
+  // Reload whenever the queue changes: `version` names both counts, so an item that moves
+  // from parked to queued and back still reloads the list.
   useEffect(load, [version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const act = async (p: ReturnType<typeof commands.retryItem>) => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { act, cleanup, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
@@ -74,5 +74,51 @@ describe("StatusBar", () => {
     expect(screen.queryByText(/需处理/)).toBeNull();
     show({ ...base, outbox_parked: 2 });
     expect(screen.getByText(/需处理/)).toBeTruthy();
+  });
+});
+
+describe("StatusBar parked list", () => {
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+  });
+
+  it("reloads the open list when an item is refused again, though the total stayed the same", async () => {
+    const item = (n: number) => ({
+      id: `outbox:${String(n)}`,
+      kind: "create_listing",
+      record_id: `listing-${String(n)}`,
+      reason_zh: `第 ${String(n)} 条被拒绝`,
+      reason_en: `number ${String(n)} refused`,
+      attempts: 1,
+      revision: null,
+    });
+    let parked = [item(1), item(2)];
+    mockIPC((cmd) => (cmd === "parked_items" ? parked : null), { shouldMockEvents: true });
+    const view = render(
+      <App>
+        <StatusBar status={{ ...base, outbox_queued: 0, outbox_parked: 2 }} />
+      </App>,
+    );
+    fireEvent.click(screen.getByTestId("status-parked"));
+    expect(await screen.findByText("第 2 条被拒绝")).toBeTruthy();
+    // The officer retries one: it is queued, then refused again.
+    parked = [item(1)];
+    view.rerender(
+      <App>
+        <StatusBar status={{ ...base, outbox_queued: 1, outbox_parked: 1 }} />
+      </App>,
+    );
+    await waitFor(() => {
+      expect(screen.queryByText("第 2 条被拒绝")).toBeNull();
+    });
+    parked = [item(1), item(2)];
+    view.rerender(
+      <App>
+        <StatusBar status={{ ...base, outbox_queued: 0, outbox_parked: 2 }} />
+      </App>,
+    );
+    expect(await screen.findByText("第 2 条被拒绝")).toBeTruthy();
   });
 });

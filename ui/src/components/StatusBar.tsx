@@ -77,7 +77,7 @@ export default function StatusBar({ status }: { status: Status }) {
           title={t("parkedTitle")}
           content={
             <ParkedList
-              version={status.outbox_parked + status.outbox_queued}
+              version={`${String(status.outbox_parked)}/${String(status.outbox_queued)}`}
               onRevise={(item) => {
                 setParkedOpen(false);
                 setEditing(item);

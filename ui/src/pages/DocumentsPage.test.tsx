@@ -82,5 +82,17 @@ describe("DocumentsPage search", () => {
     });
     expect(queries).not.toContain("复");
     expect(await screen.findByText("上海市全面推进复工复产加快经济恢复实施方案")).toBeTruthy();
+
+    // Letters typed through an input method: the box already holds the final text when
+    // composing ends, and the pause passed while composing.
+    fireEvent.compositionStart(box);
+    fireEvent.change(box, { target: { value: "通知" } });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    fireEvent.compositionEnd(box);
+    await waitFor(() => {
+      expect(queries[queries.length - 1]).toBe("通知");
+    });
   });
 });

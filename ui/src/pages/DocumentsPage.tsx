@@ -86,7 +86,10 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           }}
           onCompositionEnd={(e) => {
             composing.current = false;
+            // The end of composing is itself the pause: the pause timer may have passed
+            // while the pinyin was still in the box.
             setDraft(e.currentTarget.value);
+            setText(e.currentTarget.value.trim());
           }}
           onSearch={(v) => {
             setText(v.trim());
