@@ -180,14 +180,35 @@ async fn an_expired_session_refreshes_and_a_refused_refresh_waits_for_sign_in() 
     assert_eq!(count(&central.db, "appeals").await, 2);
 }
 
+/// Sends the first chunks of what is queued, then stops as a crash would.
+async fn interrupt_after(app: &App, sent: u64) {
+    let mut progress = app.progress();
+    let drain = app.drain();
+    tokio::pin!(drain);
+    loop {
+        tokio::select! {
+            p = progress.recv() => {
+                if p.unwrap().sent >= sent { break; }
+            }
+            _ = &mut drain => panic!("finished before the interruption"),
+        }
+    }
+    // Dropping the drain here is the crash.
+}
+
+fn pdf_bytes() -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..700_000u32).map(|i| (i * 7 % 251) as u8));
+    bytes
+}
+
 #[tokio::test]
 async fn an_upload_resumes_from_the_services_offset_after_a_restart() {
     let central = yiqifu_tests::start_central().await;
     let url = central.url();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("承诺书 (签字版).pdf");
-    let mut bytes = b"%PDF-1.7\n".to_vec();
-    bytes.extend((0..700_000u32).map(|i| (i * 7 % 251) as u8));
+    let bytes = pdf_bytes();
     std::fs::write(&file, &bytes).unwrap();
     let data = dir.path().join("data");
     {
@@ -195,19 +216,7 @@ async fn an_upload_resumes_from_the_services_offset_after_a_restart() {
         app.add_material(&file, "commitment_letter").await.unwrap();
         // The picked file may now change or go: the store has its own copy.
         std::fs::remove_file(&file).unwrap();
-        // Send the first chunks by hand, as an interrupted run would have.
-        let mut progress = app.progress();
-        let drain = app.drain();
-        tokio::pin!(drain);
-        loop {
-            tokio::select! {
-                p = progress.recv() => {
-                    if p.unwrap().sent >= 3 * 64 * 1024 { break; }
-                }
-                _ = &mut drain => panic!("finished before the interruption"),
-            }
-        }
-        // Dropping the drain here is the crash.
+        interrupt_after(&app, 3 * 64 * 1024).await;
     }
     let (sent,): (i64,) = sqlx::query_as("SELECT offset FROM uploads")
         .fetch_one(&central.db)
@@ -322,4 +331,32 @@ async fn a_parked_draft_is_corrected_by_the_officer_and_goes_out_once() {
     assert_eq!(err.code(), "NOT_FOUND");
     app.drain().await.unwrap();
     assert_eq!(count(&central.db, "listings").await, 1);
+}
+
+#[tokio::test]
+async fn an_upload_that_expired_on_the_service_starts_again_by_itself() {
+    let central = yiqifu_tests::start_central().await;
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("承诺书.pdf");
+    let bytes = pdf_bytes();
+    std::fs::write(&file, &bytes).unwrap();
+    let app = signed_in(&dir.path().join("data"), "expired", &url).await;
+    app.add_material(&file, "commitment_letter").await.unwrap();
+    interrupt_after(&app, 2 * 64 * 1024).await;
+    // Days pass before the app is back: the service let the half upload expire.
+    sqlx::query("UPDATE uploads SET expires_at = 0")
+        .execute(&central.db)
+        .await
+        .unwrap();
+    settle(&app).await;
+    assert!(app.parked_items().await.unwrap().is_empty());
+    let (count, sha): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MAX(sha256) FROM uploads WHERE sha256 IS NOT NULL")
+            .fetch_one(&central.db)
+            .await
+            .unwrap();
+    assert_eq!(count, 1);
+    use sha2::Digest;
+    assert_eq!(sha.unwrap(), hex::encode(sha2::Sha256::digest(&bytes)));
 }

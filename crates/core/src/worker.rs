@@ -363,25 +363,26 @@ impl App {
     async fn upload_steps(&self, u: &UploadRow, token: String) -> Result<()> {
         let client = self.client()?;
         let store = self.store();
-        let location = match materials::location(store, &u.local_id).await? {
-            Some(l) => l,
-            None => {
-                let l = client
-                    .tus_create(&token, u.size, &u.material_type, &u.filename)
-                    .await?;
-                // Saved before the first byte goes out: a restart resumes this upload.
-                materials::set_location(store, &u.local_id, Some(&l)).await?;
-                l
-            }
+        let create = || async {
+            let l = client
+                .tus_create(&token, u.size, &u.material_type, &u.filename)
+                .await?;
+            // Saved before the first byte goes out: a restart resumes this upload.
+            materials::set_location(store, &u.local_id, Some(&l)).await?;
+            Ok::<_, Error>(l)
         };
-        let Some(mut offset) = client.tus_offset(&token, &location).await? else {
-            // Expired or removed on the service: start over with a new upload.
-            materials::set_location(store, &u.local_id, None).await?;
-            return Err(Error::Server {
-                status: 410,
-                code: ErrorCode::NotFound,
-                message: "上传已过期，将重新上传 / the upload expired and starts again".into(),
-            });
+        let mut location = match materials::location(store, &u.local_id).await? {
+            Some(l) => l,
+            None => create().await?,
+        };
+        let mut offset = match client.tus_offset(&token, &location).await? {
+            Some(o) => o,
+            None => {
+                // Expired or removed on the service: start over with a new upload.
+                tracing::info!(local_id = %u.local_id, "upload expired on the service, starting again");
+                location = create().await?;
+                0
+            }
         };
         let chunk = self.sync_config().chunk_bytes.max(1);
         let mut checksum_failures = 0;
