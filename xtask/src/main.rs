@@ -48,8 +48,14 @@ fn fail<T>(msg: impl Into<String>) -> Result<T> {
     Err(Failure(msg.into()))
 }
 
+/// The clone being worked on. `cargo run` names it at run time; the path compiled in is
+/// only a fallback, because clones that share one target directory share one xtask binary,
+/// and its compiled-in path is that of whichever clone built it last.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))

@@ -17,7 +17,7 @@ const ZIGLANG: &str = "ziglang==0.17.1";
 const WINDOWS_TESTED: &[&str] = &["yiqifu-core", "yiqifu-protocol", "yiqifu-central"];
 
 fn assets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")
+    crate::root().join("xtask").join("assets")
 }
 
 fn python() -> String {
