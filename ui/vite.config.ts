@@ -16,5 +16,8 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
+    // Ant Design forms render slowly in jsdom: on a cold 2-core machine one test took over
+    // vitest's default 5 s. A test that hangs still fails, just later.
+    testTimeout: 30_000,
   },
 });
