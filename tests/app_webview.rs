@@ -216,9 +216,9 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
     // passed since, so the service refuses it and it waits for the officer.
     {
         let app = App::open(data.path(), Keychain::default()).await.unwrap();
-        yiqifu_tests::sign_in_demo(&app, &url).await;
+        let ws = yiqifu_tests::sign_in_demo(&app, &url).await;
         let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
-        app.create_listing(NewListing {
+        ws.create_listing(NewListing {
             kind: ListingKind::Supply,
             category: ListingCategory::Supplies,
             item: "医用外科口罩".into(),
@@ -234,11 +234,11 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         .unwrap();
         let start = Instant::now();
         while app.status().outbox_parked == 0 {
-            app.drain().await.unwrap();
+            ws.drain().await.unwrap();
             assert!(start.elapsed() < Duration::from_secs(30), "never parked");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        app.store().close().await;
+        app.close().await;
     }
 
     let xvfb = Xvfb::start();

@@ -3,7 +3,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
-use yiqifu_core::policy::DocumentQuery;
+use yiqifu_core::catalog::DocumentQuery;
 use yiqifu_core::{App, ServerChoice};
 use yiqifu_protocol::{DocumentKind, PolicyLevel};
 use yiqifu_tests::{dead_address, demo_login, serve, serve_on, test_keychain};
@@ -75,7 +75,7 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     assert_eq!((again.upserted, again.pages), (0, 0));
 
     // Quit; the server goes away; start again.
-    app.store().close().await;
+    app.close().await;
     drop(app);
     central.stop().await;
     let app = App::open(dir.path(), test_keychain("offline"))

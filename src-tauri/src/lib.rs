@@ -11,9 +11,9 @@ use std::time::Duration;
 use serde::Serialize;
 use specta::Type;
 use tauri::Manager;
-use tauri_specta::{collect_commands, collect_events, Event};
+use tauri_specta::{collect_events, Event};
 use yiqifu_core::secrets::Keychain;
-use yiqifu_core::{App, ServerChoice, Status};
+use yiqifu_core::{App, Changed, ServerChoice, Status};
 
 /// How often the app checks whether the central service answers.
 const PROBE_EVERY: Duration = Duration::from_secs(15);
@@ -25,6 +25,10 @@ pub struct StatusChanged(pub Status);
 /// Sent as an upload advances, for progress bars.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct UploadProgressed(pub yiqifu_core::materials::UploadProgress);
+
+/// Sent after a write: the views reading these topics (of this enterprise) reload.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct DataChanged(pub Changed);
 
 pub struct Shell {
     pub app: Arc<App>,
@@ -60,21 +64,12 @@ impl Shell {
 
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(collect_commands![
-            commands::app_status,
-            commands::choose_server,
-            commands::demo_accounts,
-            commands::sign_in,
-            commands::sign_out,
-            commands::sync_now,
-            commands::list_documents,
-            commands::get_document,
-            commands::parked_items,
-            commands::retry_item,
-            commands::revise_item,
-            commands::discard_item,
+        .commands(commands::all())
+        .events(collect_events![
+            StatusChanged,
+            UploadProgressed,
+            DataChanged
         ])
-        .events(collect_events![StatusChanged, UploadProgressed])
         .constant("DISTRICTS", yiqifu_protocol::DISTRICTS)
 }
 
@@ -94,11 +89,44 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
     let app = shell.app.clone();
     let mut rx = app.subscribe();
     let emitter = handle.clone();
+    let status_app = app.clone();
     tauri::async_runtime::spawn(async move {
+        let mut last: Option<Status> = None;
         while rx.changed().await.is_ok() {
-            let status = rx.borrow_and_update().clone();
+            rx.borrow_and_update();
+            let status = status_app.status();
+            if last.as_ref() == Some(&status) {
+                continue;
+            }
+            last = Some(status.clone());
             if let Err(e) = StatusChanged(status).emit(&emitter) {
                 tracing::warn!(error = %e, "status event not delivered");
+            }
+        }
+    });
+    let mut changes = app.changes();
+    let emitter = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(c) => {
+                    let _ = DataChanged(c).emit(&emitter);
+                }
+                // Missed some: tell every view to reload, rather than leave one stale.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let _ = DataChanged(Changed {
+                        enterprise: None,
+                        topics: vec![
+                            yiqifu_core::Topic::Workspaces,
+                            yiqifu_core::Topic::Catalog,
+                            yiqifu_core::Topic::Outbox,
+                            yiqifu_core::Topic::Records,
+                            yiqifu_core::Topic::Inbox,
+                        ],
+                    })
+                    .emit(&emitter);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });
@@ -115,8 +143,8 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
             }
         }
     });
-    // The outbox worker: everything queued offline goes out in the background.
-    tauri::async_runtime::spawn(app.clone().run_worker());
+    // Every enterprise's queue goes out in the background, each with its own session.
+    app.start_workers();
     match app.server().await {
         Ok(Some(choice)) => match shell.url_for(&choice).await {
             Ok(url) => {
@@ -130,16 +158,19 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
         Err(e) => tracing::warn!(code = e.code(), error = %e, "cannot read the saved server"),
     }
     let mut was_online = app.status().online;
-    if was_online && app.status().signed_in {
-        let _ = app.sync_now().await;
+    if was_online {
+        app.wake_all();
+        if let Err(e) = app.sync_all().await {
+            tracing::warn!(code = e.code(), error = %e, "sync at start failed");
+        }
     }
     loop {
         tokio::time::sleep(PROBE_EVERY).await;
         let online = app.probe().await.unwrap_or(false);
-        // Coming back online is the moment to catch up.
-        if online && !was_online && app.status().signed_in {
-            app.wake();
-            let _ = app.sync_now().await;
+        // Coming back online is the moment to catch up, for every enterprise.
+        if online && !was_online {
+            app.wake_all();
+            let _ = app.sync_all().await;
         }
         was_online = online;
     }

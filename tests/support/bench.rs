@@ -187,6 +187,9 @@ async fn run() -> Res<String> {
     app.sign_in(&code, yiqifu_central::seed::DEMO_PASSWORD)
         .await
         .map_err(|e| e.to_string())?;
+    let ws = app
+        .active()
+        .ok_or("signed in, but no enterprise on screen")?;
     let token = yiqifu_core::client::CentralClient::new(&url)
         .map_err(|e| e.to_string())?
         .login(&code, yiqifu_central::seed::DEMO_PASSWORD)
@@ -200,13 +203,13 @@ async fn run() -> Res<String> {
         let base = write_file(&files, 2 * run)?;
         sha.push(timed(Command::new("sha256sum").arg(&base))?);
         let start = Instant::now();
-        let id = app
+        let id = ws
             .add_material(&base, KIND)
             .await
             .map_err(|e| e.to_string())?;
         add.push(start.elapsed());
         let start = Instant::now();
-        app.drain().await.map_err(|e| e.to_string())?;
+        ws.drain().await.map_err(|e| e.to_string())?;
         core.push(start.elapsed());
         let status = app.status();
         if status.outbox_queued != 0 || status.outbox_parked != 0 {

@@ -17,6 +17,9 @@ use crate::xorshift as next;
 pub struct Counts {
     pub connections: AtomicU64,
     pub faults: AtomicU64,
+    /// Requests that went to the service and wait for its answer right now:
+    /// a client killed while this is above zero is killed mid-request.
+    pub in_flight: AtomicU64,
 }
 
 pub struct FaultProxy {
@@ -51,7 +54,7 @@ impl FaultProxy {
                 if faulty {
                     c.faults.fetch_add(1, Ordering::Relaxed);
                 }
-                tokio::spawn(handle(client, upstream, faulty, rng));
+                tokio::spawn(handle(client, upstream, faulty, rng, c.clone()));
             }
         });
         Self {
@@ -72,7 +75,13 @@ impl FaultProxy {
     }
 }
 
-async fn handle(mut client: TcpStream, upstream: SocketAddr, faulty: bool, mut rng: u64) {
+async fn handle(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    faulty: bool,
+    mut rng: u64,
+    counts: Arc<Counts>,
+) {
     if faulty {
         match next(&mut rng) % 6 {
             // Dropped at once.
@@ -102,16 +111,45 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, faulty: bool, mut r
             // The request arrives whole, the answer is cut short: the service did the work.
             4 => {
                 let cut = 1 + next(&mut rng) % 300;
-                return pipe(client, upstream, None, Some(cut)).await;
+                return pipe(client, upstream, None, Some(cut), counts).await;
             }
             // The request is cut off mid-stream (an upload reset half-way).
             _ => {
                 let cut = 64 + next(&mut rng) % 200_000;
-                return pipe(client, upstream, Some(cut), None).await;
+                return pipe(client, upstream, Some(cut), None, counts).await;
             }
         }
     }
-    pipe(client, upstream, None, None).await;
+    pipe(client, upstream, None, None, counts).await;
+}
+
+/// Counts a connection in `in_flight` while its request waits for the answer, and stops
+/// counting it however the connection ends.
+struct InFlight {
+    waiting: std::sync::atomic::AtomicBool,
+    counts: Arc<Counts>,
+}
+
+impl InFlight {
+    fn set(&self, waiting: bool) {
+        if self.waiting.swap(waiting, Ordering::Relaxed) != waiting {
+            if waiting {
+                self.counts.in_flight.fetch_add(1, Ordering::Relaxed);
+            } else {
+                self.counts.in_flight.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn waiting(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.set(false);
+    }
 }
 
 /// A connection quiet for this long after an answer is closed, as servers close idle
@@ -132,6 +170,7 @@ async fn pipe(
     upstream: SocketAddr,
     up_limit: Option<u64>,
     down_limit: Option<u64>,
+    counts: Arc<Counts>,
 ) {
     let Ok(server) = TcpStream::connect(upstream).await else {
         return;
@@ -139,7 +178,10 @@ async fn pipe(
     let last = Arc::new(AtomicU64::new(now_ms()));
     let (last_up, last_down, last_idle) = (last.clone(), last.clone(), last);
     // Whether the last bytes went to the service (a request waits for its answer).
-    let waiting = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let waiting = Arc::new(InFlight {
+        waiting: std::sync::atomic::AtomicBool::new(false),
+        counts,
+    });
     let (waiting_up, waiting_down, waiting_idle) = (waiting.clone(), waiting.clone(), waiting);
     let (mut cr, mut cw) = client.into_split();
     let (mut sr, mut sw) = server.into_split();
@@ -158,7 +200,7 @@ async fn pipe(
                 break;
             }
             last_up.store(now_ms(), Ordering::Relaxed);
-            waiting_up.store(true, Ordering::Relaxed);
+            waiting_up.set(true);
             sent += n as u64;
             if up_limit.is_some_and(|l| sent >= l) {
                 break;
@@ -180,7 +222,7 @@ async fn pipe(
                 break;
             }
             last_down.store(now_ms(), Ordering::Relaxed);
-            waiting_down.store(false, Ordering::Relaxed);
+            waiting_down.set(false);
             sent += n as u64;
             if down_limit.is_some_and(|l| sent >= l) {
                 break;
@@ -191,7 +233,7 @@ async fn pipe(
         loop {
             tokio::time::sleep(Duration::from_millis(5)).await;
             let quiet = now_ms().saturating_sub(last_idle.load(Ordering::Relaxed));
-            if !waiting_idle.load(Ordering::Relaxed) && quiet > IDLE_CLOSE.as_millis() as u64 {
+            if !waiting_idle.waiting() && quiet > IDLE_CLOSE.as_millis() as u64 {
                 break;
             }
         }

@@ -1,10 +1,11 @@
 //! Shared helpers for the end-to-end tests.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
 use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
-use yiqifu_core::{App, ServerChoice};
+use yiqifu_core::{App, ServerChoice, Workspace};
 
 pub mod faultproxy;
 pub mod scenario;
@@ -28,16 +29,30 @@ pub fn test_keychain(test: &str) -> Keychain {
 
 /// The first demo enterprise's credit code and password.
 pub fn demo_login() -> (String, &'static str) {
-    (DEMO_ENTERPRISES[0].credit_code(), DEMO_PASSWORD)
+    demo_login_of(0)
 }
 
-/// Points `app` at the service at `url` and signs in as the first demo enterprise.
-pub async fn sign_in_demo(app: &App, url: &str) {
+/// The `i`th demo enterprise's credit code and password.
+pub fn demo_login_of(i: usize) -> (String, &'static str) {
+    (DEMO_ENTERPRISES[i].credit_code(), DEMO_PASSWORD)
+}
+
+/// Points `app` at the service at `url` and signs in as the first demo enterprise; returns
+/// its workspace.
+pub async fn sign_in_demo(app: &App, url: &str) -> Arc<Workspace> {
     app.choose_server(ServerChoice::Url { url: url.into() }, url)
         .await
         .expect("the service answers");
-    let (code, pw) = demo_login();
+    sign_in_as(app, 0).await
+}
+
+/// Signs in as the `i`th demo enterprise (on the service already chosen) and returns its
+/// workspace, now on screen.
+pub async fn sign_in_as(app: &App, i: usize) -> Arc<Workspace> {
+    let (code, pw) = demo_login_of(i);
     app.sign_in(&code, pw).await.expect("the demo sign-in");
+    app.active()
+        .expect("the enterprise just signed in is on screen")
 }
 
 /// xorshift64: a deterministic stream from a non-zero seed, for faults, kills and file

@@ -1,6 +1,7 @@
-//! A client process for the fault scenario: opens the app's data folder, drains the outbox
-//! and the uploads through the given service URL, and exits 0 once nothing is queued. The
-//! scenario kills it (SIGKILL) at random moments and starts it again.
+//! A client process for the fault scenario: opens the app's data folder, drains every
+//! enterprise's outbox and uploads through the given service URL, each with its own
+//! session, and exits 0 once nothing is queued. The scenario kills it (SIGKILL) in the
+//! middle of its work and starts it again.
 //!
 //! Arguments: DATA_DIR KEYCHAIN_SERVICE URL BASE_DELAY_MS CHUNK_BYTES
 
@@ -47,19 +48,19 @@ fn main() -> ExitCode {
         let _ = app.resume(&args[3]).await;
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(600) {
-            if let Err(e) = app.drain().await {
+            if let Err(e) = app.drain_all().await {
                 eprintln!("drain: {e}");
             }
-            let s = app.status();
-            if s.outbox_queued == 0 {
-                return if s.outbox_parked == 0 {
+            let all = app.status().enterprises;
+            if all.iter().all(|e| e.queued == 0) {
+                return if all.iter().all(|e| e.parked == 0) {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(3)
                 };
             }
-            if !s.signed_in {
-                eprintln!("signed out: cannot finish");
+            if let Some(e) = all.iter().find(|e| !e.signed_in) {
+                eprintln!("{} signed out: cannot finish", e.id);
                 return ExitCode::from(4);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

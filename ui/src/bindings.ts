@@ -9,22 +9,40 @@ export const commands = {
 	chooseServer: (choice: ServerChoice) => typedError<ServerInfo, ErrorInfo>(__TAURI_INVOKE("choose_server", { choice })),
 	/**  The demo enterprises one can sign in as on the built-in demo service. */
 	demoAccounts: () => __TAURI_INVOKE<DemoAccount[]>("demo_accounts"),
-	/**  Signs in, then starts a sync in the background; its progress arrives as status events. */
+	/**
+	 *  Signs an enterprise in and puts it on screen, then syncs it in the background; its
+	 *  progress arrives as status events.
+	 */
 	signIn: (creditCode: string, password: string) => typedError<EnterpriseProfile, ErrorInfo>(__TAURI_INVOKE("sign_in", { creditCode, password })),
-	signOut: () => typedError<null, ErrorInfo>(__TAURI_INVOKE("sign_out")),
+	/**  Syncs the enterprise on screen: its queue, the catalog and its inbox. */
 	syncNow: () => typedError<SyncReport, ErrorInfo>(__TAURI_INVOKE("sync_now")),
+	/**  Sends a parked appeal again with the officer's corrections. */
+	reviseAppeal: (enterprise: string, id: string, appeal: NewAppeal) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_appeal", { enterprise, id, appeal })),
+	/**  Sends a parked appeal message again with the officer's corrections. */
+	reviseMessage: (enterprise: string, id: string, body: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_message", { enterprise, id, body })),
+	/**  Sends a parked application again with the officer's corrections. */
+	reviseApplication: (enterprise: string, id: string, application: NewApplication_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_application", { enterprise, id, application })),
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
+	/**  Sends a parked listing again with the officer's corrections. */
+	reviseListing: (enterprise: string, id: string, listing: NewListing_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_listing", { enterprise, id, listing })),
 	/**  Items the service refused for good, with the reason, for the status area. */
-	parkedItems: () => typedError<ParkedItem_Serialize[], ErrorInfo>(__TAURI_INVOKE("parked_items")),
-	retryItem: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { id })),
-	/**  Sends a parked item again with the officer's corrections. */
-	reviseItem: (id: string, revision: Revision_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_item", { id, revision })),
-	discardItem: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("discard_item", { id })),
+	parkedItems: (enterprise: string) => typedError<ParkedItem_Serialize[], ErrorInfo>(__TAURI_INVOKE("parked_items", { enterprise })),
+	retryItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { enterprise, id })),
+	discardItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("discard_item", { enterprise, id })),
+	/**  Puts another enterprise on screen. */
+	switchEnterprise: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("switch_enterprise", { enterprise })),
+	/**  Signs an enterprise out; its work stays here, not sent, until it signs in again. */
+	signOut: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("sign_out", { enterprise })),
+	/**  What removing an enterprise from this computer would lose, to ask first. */
+	removalPreview: (enterprise: string) => typedError<RemovalPreview, ErrorInfo>(__TAURI_INVOKE("removal_preview", { enterprise })),
+	/**  Removes an enterprise and all its local work from this computer. */
+	removeEnterprise: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("remove_enterprise", { enterprise })),
 };
 
 /** Events */
 export const events = {
+	dataChanged: makeEvent<DataChanged_Serialize, DataChanged_Deserialize>("data-changed"),
 	statusChanged: makeEvent<StatusChanged_Serialize, StatusChanged_Deserialize>("status-changed"),
 	uploadProgressed: makeEvent<UploadProgressed, UploadProgressed>("upload-progressed"),
 };
@@ -47,6 +65,30 @@ export type AnswerValue = { kind: "yes_no"; value: boolean } | { kind: "number";
 { kind: "evidence"; value: string };
 
 export type AppealCategory = "financing" | "prevention_supplies" | "logistics" | "staffing" | "supply_chain" | "other";
+
+/**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
+export type Changed = Changed_Serialize | Changed_Deserialize;
+
+/**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
+export type Changed_Deserialize = {
+	enterprise?: string | null,
+	topics: Topic[],
+};
+
+/**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
+export type Changed_Serialize = {
+	enterprise: string | null,
+	topics: Topic[],
+};
+
+/**  Sent after a write: the views reading these topics (of this enterprise) reload. */
+export type DataChanged = DataChanged_Serialize | DataChanged_Deserialize;
+
+/**  Sent after a write: the views reading these topics (of this enterprise) reload. */
+export type DataChanged_Deserialize = Changed_Deserialize;
+
+/**  Sent after a write: the views reading these topics (of this enterprise) reload. */
+export type DataChanged_Serialize = Changed_Serialize;
 
 export type DemoAccount = {
 	credit_code: string,
@@ -248,10 +290,16 @@ export type NewListing_Serialize = {
 	note: string | null,
 };
 
-/**  An item the service refused for good, waiting for the officer to retry or discard it. */
+/**
+ *  An item the service refused for good, waiting for the officer to correct, retry or
+ *  discard it.
+ */
 export type ParkedItem = ParkedItem_Serialize | ParkedItem_Deserialize;
 
-/**  An item the service refused for good, waiting for the officer to retry or discard it. */
+/**
+ *  An item the service refused for good, waiting for the officer to correct, retry or
+ *  discard it.
+ */
 export type ParkedItem_Deserialize = {
 	/**  `outbox:<n>` or `upload:<local id>`. */
 	id: string,
@@ -261,13 +309,17 @@ export type ParkedItem_Deserialize = {
 	reason_en: string,
 	attempts: number,
 	/**
-	 *  What the officer can correct, when there is anything (not for uploads, withdrawals
-	 *  or read marks).
+	 *  What the officer wrote and may correct, shaped by `kind` (a listing, an appeal, a
+	 *  message, an application); none for uploads, withdrawals or read marks. The feature
+	 *  that owns the kind reads it (in TypeScript it is `unknown` until then).
 	 */
-	revision?: Revision_Deserialize | null,
+	draft?: unknown | null,
 };
 
-/**  An item the service refused for good, waiting for the officer to retry or discard it. */
+/**
+ *  An item the service refused for good, waiting for the officer to correct, retry or
+ *  discard it.
+ */
 export type ParkedItem_Serialize = {
 	/**  `outbox:<n>` or `upload:<local id>`. */
 	id: string,
@@ -277,22 +329,22 @@ export type ParkedItem_Serialize = {
 	reason_en: string,
 	attempts: number,
 	/**
-	 *  What the officer can correct, when there is anything (not for uploads, withdrawals
-	 *  or read marks).
+	 *  What the officer wrote and may correct, shaped by `kind` (a listing, an appeal, a
+	 *  message, an application); none for uploads, withdrawals or read marks. The feature
+	 *  that owns the kind reads it (in TypeScript it is `unknown` until then).
 	 */
-	revision: Revision_Serialize | null,
+	draft: unknown | null,
 };
 
 export type PolicyLevel = "national" | "municipal" | "district";
 
-/**  The part of a parked request the officer can correct before it is sent again. */
-export type Revision = Revision_Serialize | Revision_Deserialize;
-
-/**  The part of a parked request the officer can correct before it is sent again. */
-export type Revision_Deserialize = { kind: "appeal"; appeal: NewAppeal } | { kind: "listing"; listing: NewListing_Deserialize } | { kind: "message"; body: string } | { kind: "application"; application: NewApplication_Deserialize };
-
-/**  The part of a parked request the officer can correct before it is sent again. */
-export type Revision_Serialize = { kind: "appeal"; appeal: NewAppeal } | { kind: "listing"; listing: NewListing_Serialize } | { kind: "message"; body: string } | { kind: "application"; application: NewApplication_Serialize };
+/**  What removing an enterprise from this computer would lose. */
+export type RemovalPreview = {
+	/**  Requests and uploads not yet sent. */
+	unsent: number,
+	/**  Records the service never got. */
+	drafts: number,
+};
 
 export type SelfCheckSubmission = {
 	template_id: string,
@@ -312,7 +364,10 @@ export type ServerInfo = {
 	demo: boolean,
 };
 
-/**  What the status area shows; sent to the UI whenever it changes. */
+/**
+ *  What the status area shows; sent to the UI whenever it changes. The per-enterprise
+ *  fields are those of the enterprise on screen.
+ */
 export type Status = Status_Serialize | Status_Deserialize;
 
 /**  Sent whenever the status area would change. */
@@ -324,45 +379,59 @@ export type StatusChanged_Deserialize = Status_Deserialize;
 /**  Sent whenever the status area would change. */
 export type StatusChanged_Serialize = Status_Serialize;
 
-/**  What the status area shows; sent to the UI whenever it changes. */
+/**
+ *  What the status area shows; sent to the UI whenever it changes. The per-enterprise
+ *  fields are those of the enterprise on screen.
+ */
 export type Status_Deserialize = {
 	server?: ServerChoice | null,
 	online: boolean,
 	/**
-	 *  The enterprise signed in on this computer, until it signs out. Its cached work stays
-	 *  readable even when the session is gone (expired, or a keychain that forgot it).
+	 *  The enterprise on screen. Its cached work stays readable even when its session is
+	 *  gone (signed out elsewhere, expired, or a keychain that forgot it).
 	 */
 	account?: EnterpriseProfile | null,
-	/**  Whether a session token is in the keychain: syncing needs one. */
+	/**  The workspace id of the enterprise on screen: workspace commands name it. */
+	enterprise?: string | null,
+	/**  Whether the enterprise on screen has a session: syncing needs one. */
 	signed_in: boolean,
 	syncing: boolean,
 	outbox_queued: number,
 	outbox_parked: number,
-	/**  RFC 3339 time of the last successful sync. */
+	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at?: string | null,
 	document_count: number,
-	/**  Set when the local database was found damaged at start and set aside. */
+	/**  Every enterprise on this computer for this service, for the switcher. */
+	enterprises: WorkspaceSummary_Deserialize[],
+	/**  Set when a local database was found damaged at start and set aside. */
 	notice?: ErrorInfo | null,
 };
 
-/**  What the status area shows; sent to the UI whenever it changes. */
+/**
+ *  What the status area shows; sent to the UI whenever it changes. The per-enterprise
+ *  fields are those of the enterprise on screen.
+ */
 export type Status_Serialize = {
 	server: ServerChoice | null,
 	online: boolean,
 	/**
-	 *  The enterprise signed in on this computer, until it signs out. Its cached work stays
-	 *  readable even when the session is gone (expired, or a keychain that forgot it).
+	 *  The enterprise on screen. Its cached work stays readable even when its session is
+	 *  gone (signed out elsewhere, expired, or a keychain that forgot it).
 	 */
 	account: EnterpriseProfile | null,
-	/**  Whether a session token is in the keychain: syncing needs one. */
+	/**  The workspace id of the enterprise on screen: workspace commands name it. */
+	enterprise: string | null,
+	/**  Whether the enterprise on screen has a session: syncing needs one. */
 	signed_in: boolean,
 	syncing: boolean,
 	outbox_queued: number,
 	outbox_parked: number,
-	/**  RFC 3339 time of the last successful sync. */
+	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at: string | null,
 	document_count: number,
-	/**  Set when the local database was found damaged at start and set aside. */
+	/**  Every enterprise on this computer for this service, for the switcher. */
+	enterprises: WorkspaceSummary_Serialize[],
+	/**  Set when a local database was found damaged at start and set aside. */
 	notice: ErrorInfo | null,
 };
 
@@ -372,6 +441,19 @@ export type SyncReport = {
 	full_resync: boolean,
 };
 
+/**  A kind of data a view reads. Each feature names its own; a write lists what it touched. */
+export type Topic = 
+/**  The enterprises on this computer: added, removed, signed in or out, switched. */
+"workspaces" | 
+/**  The public catalog: policies, guidance, templates, material rules. */
+"catalog" | 
+/**  What waits to be sent, and what the service refused (parked). */
+"outbox" | 
+/**  The enterprise's own records and the service's answers to them. */
+"records" | 
+/**  What the authorities sent back. */
+"inbox";
+
 export type UploadProgress = {
 	local_id: string,
 	sent: number | null,
@@ -380,6 +462,43 @@ export type UploadProgress = {
 
 /**  Sent as an upload advances, for progress bars. */
 export type UploadProgressed = UploadProgress;
+
+/**  An enterprise on this computer, as the switcher lists it. */
+export type WorkspaceSummary = WorkspaceSummary_Serialize | WorkspaceSummary_Deserialize;
+
+/**  An enterprise on this computer, as the switcher lists it. */
+export type WorkspaceSummary_Deserialize = {
+	/**  Names the enterprise in every workspace command. */
+	id: string,
+	profile: EnterpriseProfile,
+	/**
+	 *  Whether its session is in the keychain: sending needs one. Its work stays readable
+	 *  without.
+	 */
+	signed_in: boolean,
+	queued: number,
+	parked: number,
+	syncing: boolean,
+	/**  RFC 3339 time of its last successful sync. */
+	last_sync_at?: string | null,
+};
+
+/**  An enterprise on this computer, as the switcher lists it. */
+export type WorkspaceSummary_Serialize = {
+	/**  Names the enterprise in every workspace command. */
+	id: string,
+	profile: EnterpriseProfile,
+	/**
+	 *  Whether its session is in the keychain: sending needs one. Its work stays readable
+	 *  without.
+	 */
+	signed_in: boolean,
+	queued: number,
+	parked: number,
+	syncing: boolean,
+	/**  RFC 3339 time of its last successful sync. */
+	last_sync_at: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -22,6 +22,15 @@ async fn next_seq(conn: &mut SqliteConnection, owner: &str) -> Result<i64> {
     Ok(s)
 }
 
+/// Names one enterprise's inbox feed in its ETag: two enterprises at the same seq have
+/// different inboxes, so a validator of one must never answer 304 for the other. A hash,
+/// so the tag does not carry the credit code around.
+fn inbox_feed(owner: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(owner.as_bytes());
+    format!("inbox-{}", &hex::encode(h)[..12])
+}
+
 /// Adds an entry to an enterprise's inbox, inside the caller's transaction.
 pub async fn push(
     conn: &mut SqliteConnection,
@@ -93,7 +102,12 @@ pub async fn list(
         next_cursor: encode_cursor(last),
         has_more,
     };
-    Ok(conditional(&headers, etag("inbox", head), page, head))
+    Ok(conditional(
+        &headers,
+        etag(&inbox_feed(&who.credit_code), head),
+        page,
+        head,
+    ))
 }
 
 /// Marks an entry read; it moves to the head of the feed so other devices see the mark.

@@ -762,6 +762,46 @@ async fn inbox_read_marks_move_entries_to_the_head_of_the_feed() {
     assert!(changed[0].read);
 }
 
+/// Two enterprises whose inboxes stand at the same seq still have different inboxes: the
+/// ETag of one must never earn the other a 304.
+#[tokio::test]
+async fn the_inbox_etag_is_per_enterprise() {
+    let svc = Svc::start().await;
+    let (a, b) = (svc.login(0).await, svc.login(1).await);
+    let tag = |t: &str| {
+        let req = svc.req(Method::GET, "/api/v1/inbox", t);
+        async move {
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let etag = r.headers()["etag"].to_str().unwrap().to_string();
+            let page: Value = r.json().await.unwrap();
+            (etag, page["next_cursor"].as_str().unwrap().to_string())
+        }
+    };
+    let (tag_a, cursor_a) = tag(&a).await;
+    let (tag_b, cursor_b) = tag(&b).await;
+    assert_eq!(cursor_a, cursor_b, "both stand at the same seq");
+    assert_ne!(tag_a, tag_b);
+    // B presenting A's validator gets its own page, not a 304.
+    let r = svc
+        .req(Method::GET, "/api/v1/inbox", &b)
+        .query(&[("cursor", cursor_b.as_str())])
+        .header("If-None-Match", &tag_a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Its own validator still saves the transfer.
+    let r = svc
+        .req(Method::GET, "/api/v1/inbox", &b)
+        .query(&[("cursor", cursor_b.as_str())])
+        .header("If-None-Match", &tag_b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+}
+
 #[tokio::test]
 async fn sessions_refresh_rotate_log_out_and_rate_limit() {
     let svc = Svc::start().await;

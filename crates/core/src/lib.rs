@@ -1,17 +1,23 @@
 //! yiqifu-core: everything the Yiqifu desktop client knows, with no Tauri dependency.
 //! The shell (src-tauri) only adapts these functions to commands and events.
+//!
+//! `App` is app-wide; each enterprise's work is a [`Workspace`]. Features live in their own
+//! modules (catalog, appeals, listings, application, inbox), each owning its tables and its
+//! outbox requests; `infra` is the plumbing they share.
 
 pub mod app;
-pub mod client;
-pub mod error;
-pub mod materials;
-pub mod outbox;
-pub mod policy;
-pub mod secrets;
-pub mod store;
-pub mod sync;
-pub mod worker;
+pub mod infra;
+pub mod workspace;
+
+pub mod appeals;
+pub mod application;
+pub mod catalog;
+pub mod inbox;
+pub mod listings;
+
+pub use infra::{changes, client, error, materials, outbox, pull, records, secrets, store};
 
 pub use app::{App, ServerChoice, Status};
+pub use changes::{Changed, Topic};
 pub use error::{Error, ErrorInfo, Result};
-pub use worker::SyncConfig;
+pub use workspace::{RemovalPreview, SyncConfig, Workspace, WorkspaceSummary};

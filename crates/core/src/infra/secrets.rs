@@ -257,7 +257,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let exe = std::env::current_exe().unwrap();
         let script = r#"printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 90
-exec "$0" --exact secrets::tests::tokens_go_to_the_secret_service_when_one_is_running --test-threads=1"#;
+exec "$0" --exact infra::secrets::tests::tokens_go_to_the_secret_service_when_one_is_running --test-threads=1"#;
         let out = std::process::Command::new("dbus-run-session")
             .args(["--", "sh", "-c", script])
             .arg(&exe)

@@ -1,12 +1,105 @@
-//! The offline policy and guidance library (政策查询 / 防疫指导).
+//! The public catalog, shared by every enterprise on this computer and synced once: the
+//! offline policy and guidance library (政策查询 / 防疫指导), the self-check templates and
+//! the material rules. It lives in the app's database; only this module touches its tables.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use specta::Type;
 use sqlx::{Sqlite, Transaction};
 use yiqifu_protocol::{Document, DocumentKind, KeyCondition, PolicyLevel};
 
 use crate::error::{Error, Result};
+use crate::outbox::BoxFuture;
+use crate::pull::{Feed, FeedStore, Items};
 use crate::store::Store;
+
+pub const DOCUMENTS: &str = "documents";
+pub const TEMPLATES: &str = "templates";
+pub const MATERIAL_RULES: &str = "material_rules";
+const TABLE: &str = "catalog_items";
+
+fn key_template(v: &Value) -> Option<String> {
+    Some(format!(
+        "{}@{}",
+        v.get("id")?.as_str()?,
+        v.get("version")?.as_u64()?
+    ))
+}
+
+fn key_type(v: &Value) -> Option<String> {
+    v.get("type")?.as_str().map(str::to_string)
+}
+
+static TEMPLATE_ITEMS: Items = Items {
+    table: TABLE,
+    collection: TEMPLATES,
+    key: key_template,
+};
+static RULE_ITEMS: Items = Items {
+    table: TABLE,
+    collection: MATERIAL_RULES,
+    key: key_type,
+};
+
+/// Documents go to their own table, with the columns the library filters on.
+struct Documents;
+
+impl FeedStore for Documents {
+    fn apply<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Sqlite>,
+        item: Value,
+        generation: i64,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let d: Document = serde_json::from_value(item)
+                .map_err(|e| Error::MalformedResponse(e.to_string()))?;
+            upsert(tx, &d, generation).await
+        })
+    }
+
+    fn remove<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Sqlite>,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(remove(tx, key))
+    }
+
+    fn sweep<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Sqlite>,
+        generation: i64,
+    ) -> BoxFuture<'a, Result<u64>> {
+        Box::pin(sweep_older_than(tx, generation))
+    }
+}
+
+static DOCUMENT_STORE: Documents = Documents;
+
+/// The catalog's feeds, pulled into the app's database.
+pub static FEEDS: [Feed; 3] = [
+    Feed {
+        collection: DOCUMENTS,
+        path: "api/v1/catalog/documents",
+        store: &DOCUMENT_STORE,
+    },
+    Feed {
+        collection: TEMPLATES,
+        path: "api/v1/catalog/templates",
+        store: &TEMPLATE_ITEMS,
+    },
+    Feed {
+        collection: MATERIAL_RULES,
+        path: "api/v1/catalog/material-rules",
+        store: &RULE_ITEMS,
+    },
+];
+
+/// The pulled entries of a catalog collection (templates, material rules), as JSON.
+pub async fn collection(store: &Store, collection: &str) -> Result<Vec<Value>> {
+    crate::pull::items(store, TABLE, collection).await
+}
 
 /// A row of the library list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -151,7 +244,7 @@ pub async fn count(store: &Store) -> Result<u32> {
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-pub(crate) async fn upsert(
+async fn upsert(
     tx: &mut Transaction<'static, Sqlite>,
     d: &Document,
     generation: i64,
@@ -189,7 +282,7 @@ pub(crate) async fn upsert(
     Ok(())
 }
 
-pub(crate) async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
+async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
     sqlx::query("DELETE FROM documents WHERE id = ?")
         .bind(id)
         .execute(&mut **tx)
@@ -198,10 +291,7 @@ pub(crate) async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> R
 }
 
 /// After a full resync: whatever the new pull did not deliver is gone from the service.
-pub(crate) async fn sweep_older_than(
-    tx: &mut Transaction<'static, Sqlite>,
-    generation: i64,
-) -> Result<u64> {
+async fn sweep_older_than(tx: &mut Transaction<'static, Sqlite>, generation: i64) -> Result<u64> {
     let done = sqlx::query("DELETE FROM documents WHERE pull_generation < ?")
         .bind(generation)
         .execute(&mut **tx)

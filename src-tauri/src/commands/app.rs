@@ -1,19 +1,11 @@
-//! The commands the UI may call. Each is a thin adapter: argument in, core call, result out.
-
-use std::sync::Arc;
+//! App-wide commands: the status line, the service, signing in, syncing.
 
 use serde::Serialize;
 use specta::Type;
-use tauri::State;
-use yiqifu_core::outbox::{ParkedItem, Revision};
-use yiqifu_core::policy::{DocumentQuery, DocumentSummary};
-use yiqifu_core::{ErrorInfo, ServerChoice, Status};
-use yiqifu_protocol::{Document, EnterpriseProfile};
+use yiqifu_core::{ServerChoice, Status};
+use yiqifu_protocol::EnterpriseProfile;
 
-use crate::Shell;
-
-type Shared<'a> = State<'a, Arc<Shell>>;
-type CmdResult<T> = Result<T, ErrorInfo>;
+use super::{CmdResult, Shared};
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ServerInfo {
@@ -71,7 +63,8 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
         .collect()
 }
 
-/// Signs in, then starts a sync in the background; its progress arrives as status events.
+/// Signs an enterprise in and puts it on screen, then syncs it in the background; its
+/// progress arrives as status events.
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_in(
@@ -89,12 +82,7 @@ pub async fn sign_in(
     Ok(profile)
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn sign_out(shell: Shared<'_>) -> CmdResult<()> {
-    Ok(shell.app.sign_out().await?)
-}
-
+/// Syncs the enterprise on screen: its queue, the catalog and its inbox.
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(shell: Shared<'_>) -> CmdResult<SyncReport> {
@@ -104,45 +92,4 @@ pub async fn sync_now(shell: Shared<'_>) -> CmdResult<SyncReport> {
         removed: stats.removed,
         full_resync: stats.full_resync,
     })
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn list_documents(
-    shell: Shared<'_>,
-    query: DocumentQuery,
-) -> CmdResult<Vec<DocumentSummary>> {
-    Ok(shell.app.documents(&query).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn get_document(shell: Shared<'_>, id: String) -> CmdResult<Document> {
-    Ok(shell.app.document(&id).await?)
-}
-
-/// Items the service refused for good, with the reason, for the status area.
-#[tauri::command]
-#[specta::specta]
-pub async fn parked_items(shell: Shared<'_>) -> CmdResult<Vec<ParkedItem>> {
-    Ok(shell.app.parked_items().await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn retry_item(shell: Shared<'_>, id: String) -> CmdResult<()> {
-    Ok(shell.app.retry_item(&id).await?)
-}
-
-/// Sends a parked item again with the officer's corrections.
-#[tauri::command]
-#[specta::specta]
-pub async fn revise_item(shell: Shared<'_>, id: String, revision: Revision) -> CmdResult<()> {
-    Ok(shell.app.revise_item(&id, revision).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn discard_item(shell: Shared<'_>, id: String) -> CmdResult<()> {
-    Ok(shell.app.discard_item(&id).await?)
 }

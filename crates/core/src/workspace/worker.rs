@@ -1,41 +1,19 @@
-//! The sync worker: drains the outbox and the upload queue in the background, with backoff
-//! and jitter, parking what the service will never accept, and never blocking the officer.
+//! A workspace's sync worker: drains its outbox and upload queue in the background, with
+//! its own enterprise's session, with backoff and jitter, parking what the service will
+//! never accept, and never blocking the officer.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::Value;
-use yiqifu_protocol::{AnswerValue, ErrorCode};
+use yiqifu_protocol::ErrorCode;
 
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::infra::changes::Topic;
 use crate::materials::{self, UploadProgress, UploadRow};
-use crate::outbox::{self, now_unix, Item, Op, Target};
-
-/// Timing of retries and the size of upload chunks.
-#[derive(Debug, Clone, Copy)]
-pub struct SyncConfig {
-    pub base_delay_ms: u64,
-    pub max_delay_ms: u64,
-    pub chunk_bytes: usize,
-    /// How long the worker sleeps when nothing is due.
-    pub idle: Duration,
-    /// Reuse connections to the service (HTTP keep-alive).
-    pub keep_alive: bool,
-}
-
-impl Default for SyncConfig {
-    fn default() -> Self {
-        Self {
-            base_delay_ms: 1_000,
-            max_delay_ms: 300_000,
-            chunk_bytes: 1024 * 1024,
-            idle: Duration::from_secs(30),
-            keep_alive: true,
-        }
-    }
-}
+use crate::outbox::{self, now_unix, Item, Target};
+use crate::records;
+use crate::workspace::{ops, Workspace};
 
 /// What to do with a request that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +32,11 @@ fn fate(e: &Error) -> Fate {
             (408 | 409 | 423 | 425 | 429, _) => Fate::Retry,
             _ => Fate::Park,
         },
-        Error::NotFound(_) | Error::InvalidFile(_) | Error::InvalidCreditCode(_) => Fate::Park,
+        Error::NotFound(_)
+        | Error::InvalidFile(_)
+        | Error::InvalidCreditCode(_)
+        | Error::UnreadablePayload(_)
+        | Error::UnknownRequest { .. } => Fate::Park,
         _ => Fate::Retry,
     }
 }
@@ -66,7 +48,7 @@ enum Step {
     Stop,
 }
 
-impl App {
+impl Workspace {
     /// Wakes the worker: something was queued, or the connection came back.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -74,17 +56,18 @@ impl App {
 
     /// Upload progress, for the shell to forward as events.
     pub fn progress(&self) -> tokio::sync::broadcast::Receiver<UploadProgress> {
-        self.progress.subscribe()
+        self.shared.progress.subscribe()
     }
 
-    /// Runs the worker until the app ends.
+    /// Runs the worker until the task is stopped (the app ends, or the enterprise is
+    /// removed from this computer).
     pub async fn run_worker(self: Arc<Self>) {
         loop {
             if let Err(e) = self.drain().await {
-                tracing::warn!(code = e.code(), error = %e, "sync pass failed");
+                tracing::warn!(enterprise = %self.id, code = e.code(), error = %e, "sync pass failed");
             }
-            let idle = self.sync_config().idle;
-            let wait = match outbox::next_wakeup(self.store()).await {
+            let idle = self.shared.config().idle;
+            let wait = match outbox::next_wakeup(&self.store).await {
                 Ok(Some(t)) => {
                     let secs = u64::try_from(t - now_unix()).unwrap_or(0).max(1);
                     Duration::from_secs(secs).min(idle)
@@ -108,14 +91,15 @@ impl App {
     }
 
     async fn drain_inner(&self) -> Result<()> {
-        if self.client_opt().is_none() {
+        if self.shared.client_opt().is_none() {
             return Ok(());
         }
+        self.finish_revocation().await?;
         loop {
             let now = now_unix();
-            let step = if let Some(u) = materials::next_due(self.store(), now).await? {
+            let step = if let Some(u) = materials::next_due(&self.store, now).await? {
                 self.run_upload(u).await?
-            } else if let Some(item) = outbox::next_due(self.store(), now).await? {
+            } else if let Some(item) = outbox::next_due(&self.store, now).await? {
                 self.run_item(item).await?
             } else {
                 return Ok(());
@@ -129,11 +113,12 @@ impl App {
     }
 
     fn delay_ms(&self, attempts: u32) -> u64 {
-        let c = self.sync_config();
+        let c = self.shared.config();
         outbox::backoff_ms(attempts, c.base_delay_ms, c.max_delay_ms)
     }
 
-    /// A valid access token, refreshing once if the service says it expired.
+    /// Runs `f` with a valid access token of this enterprise, refreshing once if the
+    /// service says it expired. `Ok(None)`: the officer must sign in again.
     pub(crate) async fn with_session<T, F, Fut>(&self, mut f: F) -> Result<Option<T>>
     where
         F: FnMut(String) -> Fut,
@@ -170,7 +155,7 @@ impl App {
             // An upload it needs is not finished yet: wait without counting an attempt.
             Ok(Some(None)) => {
                 outbox::retry_later(
-                    self.store(),
+                    &self.store,
                     Target::Outbox(item.id),
                     item.attempts,
                     2_000,
@@ -181,11 +166,11 @@ impl App {
             }
             Ok(Some(Some(resp))) => {
                 self.apply_sent(&item, &resp).await?;
-                self.set_online(true);
+                self.shared.set_online(true);
                 Ok(Step::Continue)
             }
             Err(e) => {
-                self.failed(Target::Outbox(item.id), item.op.kind(), item.attempts, e)
+                self.failed(Target::Outbox(item.id), &item.kind, item.attempts, e)
                     .await
             }
         }
@@ -203,143 +188,60 @@ impl App {
         let attempts = attempts.saturating_add(1);
         match fate(&e) {
             Fate::Retry => {
-                outbox::retry_later(self.store(), target, attempts, self.delay_ms(attempts), &e)
+                outbox::retry_later(&self.store, target, attempts, self.delay_ms(attempts), &e)
                     .await?
             }
             Fate::Park => {
-                tracing::warn!(code = e.code(), error = %e, kind, "parked");
-                outbox::park(self.store(), target, attempts, &e).await?
+                tracing::warn!(enterprise = %self.id, code = e.code(), error = %e, kind, "parked");
+                outbox::park(&self.store, target, attempts, &e).await?;
+                self.changed(&[Topic::Outbox]);
             }
         }
         if e.is_offline() {
-            self.set_online(false);
+            self.shared.set_online(false);
             return Ok(Step::Stop);
         }
         Ok(Step::Continue)
     }
 
-    async fn record_server_id(&self, local: &str) -> Result<String> {
-        let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT server_id FROM records WHERE local_id = ?")
-                .bind(local)
-                .fetch_optional(self.store().pool())
-                .await?;
-        match row {
-            Some((Some(id),)) => Ok(id),
-            _ => Err(Error::NotFound(local.into())),
-        }
-    }
-
-    /// The service's id of a local upload; `None` while it is still uploading.
-    async fn upload_id(&self, local: &str) -> Result<Option<String>> {
-        materials::server_id(self.store(), local).await
-    }
-
-    /// Makes the request of `item`. `Ok(None)` means "not ready yet" (an upload is pending).
+    /// Makes the request of `item`, as the feature that owns its kind builds it.
+    /// `Ok(None)` means "not ready yet" (an upload is pending).
     async fn send_op(&self, item: &Item, token: String) -> Result<Option<Value>> {
-        let client = self.client()?;
-        let key = Some(item.key.as_str());
-        let (method, path, body, keyed) = match &item.op {
-            Op::CreateAppeal { appeal } => {
-                let mut a = appeal.clone();
-                let mut ids = Vec::new();
-                for local in &a.attachments {
-                    match self.upload_id(local).await? {
-                        Some(id) => ids.push(id),
-                        None => return Ok(None),
-                    }
-                }
-                a.attachments = ids;
-                (
-                    Method::POST,
-                    "api/v1/appeals".to_string(),
-                    Some(serde_json::to_value(a)?),
-                    true,
-                )
-            }
-            Op::CreateListing { listing } => (
-                Method::POST,
-                "api/v1/listings".into(),
-                Some(serde_json::to_value(listing)?),
-                true,
-            ),
-            Op::WithdrawListing { listing } => {
-                let id = self.record_server_id(listing).await?;
-                (
-                    Method::POST,
-                    format!("api/v1/listings/{id}/withdraw"),
-                    None,
-                    false,
-                )
-            }
-            Op::AppealMessage { appeal, body } => {
-                let id = self.record_server_id(appeal).await?;
-                (
-                    Method::POST,
-                    format!("api/v1/appeals/{id}/messages"),
-                    Some(serde_json::json!({ "body": body })),
-                    true,
-                )
-            }
-            Op::MarkRead { entry } => (
-                Method::POST,
-                format!("api/v1/inbox/{entry}/read"),
-                None,
-                false,
-            ),
-            Op::SubmitApplication { application } => {
-                let mut a = application.clone();
-                for m in &mut a.materials {
-                    match self.upload_id(&m.upload_id).await? {
-                        Some(id) => m.upload_id = id,
-                        None => return Ok(None),
-                    }
-                }
-                for ans in &mut a.selfcheck.answers {
-                    if let AnswerValue::Evidence(local) = &mut ans.value {
-                        match self.upload_id(local).await? {
-                            Some(id) => *local = id,
-                            None => return Ok(None),
-                        }
-                    }
-                }
-                (
-                    Method::POST,
-                    "api/v1/applications".into(),
-                    Some(serde_json::to_value(a)?),
-                    true,
-                )
-            }
+        let op = ops::find(&item.kind).ok_or_else(|| Error::UnknownRequest {
+            kind: item.kind.clone(),
+            version: item.version,
+        })?;
+        if item.version > op.version {
+            // Queued by a newer version of the app: this one cannot know what it means.
+            return Err(Error::UnknownRequest {
+                kind: item.kind.clone(),
+                version: item.version,
+            });
+        }
+        let Some(req) = (op.prepare)(&self.store, item).await? else {
+            return Ok(None);
         };
+        let client = self.shared.client()?;
         client
             .call(
-                method,
-                &path,
+                req.method,
+                &req.path,
                 &token,
-                if keyed { key } else { None },
-                body.as_ref(),
+                req.keyed.then_some(item.key.as_str()),
+                req.body.as_ref(),
             )
             .await
             .map(Some)
     }
 
     async fn apply_sent(&self, item: &Item, resp: &Value) -> Result<()> {
-        let mut tx = self.store().write().await?;
+        let mut tx = self.store.write().await?;
         outbox::remove_sent(&mut tx, item.id).await?;
-        let server_id = resp.get("id").and_then(Value::as_str);
         if !resp.is_null() {
-            sqlx::query(
-                "UPDATE records SET server_id = COALESCE(server_id, ?), server_body = ?, updated_at = ?
-                 WHERE local_id = ?",
-            )
-            .bind(server_id)
-            .bind(serde_json::to_string(resp)?)
-            .bind(now_unix())
-            .bind(&item.record_id)
-            .execute(&mut *tx)
-            .await?;
+            records::apply_answer(&mut tx, &item.record_id, resp).await?;
         }
         tx.commit().await?;
+        self.changed(&[Topic::Outbox, Topic::Records]);
         Ok(())
     }
 
@@ -350,7 +252,8 @@ impl App {
         match outcome {
             Ok(None) => Ok(Step::Stop),
             Ok(Some(())) => {
-                self.set_online(true);
+                self.shared.set_online(true);
+                self.changed(&[Topic::Outbox]);
                 Ok(Step::Continue)
             }
             Err(e) => {
@@ -361,8 +264,8 @@ impl App {
     }
 
     async fn upload_steps(&self, u: &UploadRow, token: String) -> Result<()> {
-        let client = self.client()?;
-        let store = self.store();
+        let client = self.shared.client()?;
+        let store = &self.store;
         let create = || async {
             let l = client
                 .tus_create(&token, u.size, &u.material_type, &u.filename)
@@ -384,7 +287,7 @@ impl App {
                 0
             }
         };
-        let chunk = self.sync_config().chunk_bytes.max(1);
+        let chunk = self.shared.config().chunk_bytes.max(1);
         let mut checksum_failures = 0;
         while offset < u.size {
             let bytes = materials::read_chunk(store, &u.sha256, offset, chunk).await?;
@@ -394,7 +297,7 @@ impl App {
             match client.tus_patch(&token, &location, offset, bytes).await {
                 Ok(next) => {
                     offset = next;
-                    let _ = self.progress.send(UploadProgress {
+                    let _ = self.shared.progress.send(UploadProgress {
                         local_id: u.local_id.clone(),
                         sent: offset,
                         total: u.size,
@@ -428,6 +331,14 @@ mod tests {
 
     #[test]
     fn what_parks_and_what_retries() {
+        assert_eq!(
+            fate(&Error::UnknownRequest {
+                kind: "from_the_future".into(),
+                version: 9
+            }),
+            Fate::Park
+        );
+        assert_eq!(fate(&Error::UnreadablePayload(String::new())), Fate::Park);
         let server = |status, code| Error::Server {
             status,
             code,

@@ -1,4 +1,5 @@
-//! The client's one SQLite database, in the OS app-data folder.
+//! The client's SQLite databases, in the OS app-data folder: the app's own (settings, the
+//! public catalog, the list of enterprises) and one per enterprise for its work.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -6,19 +7,51 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::Result;
 
+/// The app's database: settings, the shared catalog, the enterprises on this computer.
 pub const DB_FILE: &str = "yiqifu.sqlite";
 
 pub const BACKUP_FILE: &str = "yiqifu.sqlite.bak";
+
+/// An enterprise's database, in its own folder.
+pub const WORKSPACE_DB_FILE: &str = "workspace.sqlite";
+
+static APP_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/app");
+static WORKSPACE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/workspace");
+
+/// Which of the two databases a store is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    App,
+    Workspace,
+}
+
+impl Schema {
+    fn file(self) -> &'static str {
+        match self {
+            Self::App => DB_FILE,
+            Self::Workspace => WORKSPACE_DB_FILE,
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Self::App => &APP_MIGRATIONS,
+            Self::Workspace => &WORKSPACE_MIGRATIONS,
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
     dir: PathBuf,
+    file: &'static str,
     recovered: Option<PathBuf>,
 }
 
@@ -80,13 +113,13 @@ async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
 
 /// Moves a damaged database (and its WAL) aside, never overwriting it, and puts the last
 /// good backup in its place when there is one. Returns where the damaged file went.
-async fn set_aside(dir: &Path) -> Result<PathBuf> {
-    let db = dir.join(DB_FILE);
+async fn set_aside(dir: &Path, file: &str) -> Result<PathBuf> {
+    let db = dir.join(file);
     let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut aside = dir.join(format!("{DB_FILE}.damaged-{stamp}"));
+    let mut aside = dir.join(format!("{file}.damaged-{stamp}"));
     let mut n = 1;
     while aside.exists() {
-        aside = dir.join(format!("{DB_FILE}.damaged-{stamp}-{n}"));
+        aside = dir.join(format!("{file}.damaged-{stamp}-{n}"));
         n += 1;
     }
     rename_retrying(&db, &aside).await?;
@@ -95,7 +128,7 @@ async fn set_aside(dir: &Path) -> Result<PathBuf> {
             rename_retrying(&from, &to).await?;
         }
     }
-    let backup = dir.join(BACKUP_FILE);
+    let backup = dir.join(format!("{file}.bak"));
     if backup.exists() && healthy(&backup).await {
         std::fs::copy(&backup, &db)?;
     }
@@ -103,15 +136,21 @@ async fn set_aside(dir: &Path) -> Result<PathBuf> {
 }
 
 impl Store {
-    /// Opens (creating on first start) the database in `dir`, and brings its schema up to
-    /// date. A damaged database is detected here: it is kept aside, the last good backup
-    /// (which the app takes just after every start, see [`Store::backup`]) is restored or
-    /// the app starts fresh, and [`Store::recovered`] says so.
+    /// Opens (creating on first start) the app's database in `dir`.
     pub async fn open(dir: &Path) -> Result<Self> {
+        Self::open_as(dir, Schema::App).await
+    }
+
+    /// Opens (creating on first start) a database of `schema` in `dir`, and brings its
+    /// schema up to date. A damaged database is detected here: it is kept aside, the last
+    /// good backup (which the app takes just after every start, see [`Store::backup`]) is
+    /// restored or it starts fresh, and [`Store::recovered`] says so.
+    pub async fn open_as(dir: &Path, schema: Schema) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let db = dir.join(DB_FILE);
+        let file = schema.file();
+        let db = dir.join(file);
         let recovered = if db.exists() && !healthy(&db).await {
-            let aside = set_aside(dir).await?;
+            let aside = set_aside(dir, file).await?;
             tracing::error!(aside = %aside.display(), "damaged database set aside");
             Some(aside)
         } else {
@@ -121,10 +160,11 @@ impl Store {
             .max_connections(4)
             .connect_with(options(&db, true)?)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        schema.migrator().run(&pool).await?;
         let store = Self {
             pool,
             dir: dir.to_path_buf(),
+            file,
             recovered,
         };
         Ok(store)
@@ -137,13 +177,14 @@ impl Store {
 
     /// A consistent copy of the database, replaced atomically.
     pub async fn backup(&self) -> Result<()> {
-        let tmp = self.dir.join(format!("{BACKUP_FILE}.tmp"));
+        let backup = self.dir.join(format!("{}.bak", self.file));
+        let tmp = self.dir.join(format!("{}.bak.tmp", self.file));
         let _ = std::fs::remove_file(&tmp);
         sqlx::query("VACUUM INTO ?")
             .bind(tmp.to_string_lossy().to_string())
             .execute(&self.pool)
             .await?;
-        rename_retrying(&tmp, &self.dir.join(BACKUP_FILE)).await
+        rename_retrying(&tmp, &backup).await
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -184,22 +225,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// Queued and parked outbox items.
-    pub async fn outbox_counts(&self) -> Result<(u32, u32)> {
-        let (queued, parked): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM outbox WHERE parked = 0)
-                  + (SELECT COUNT(*) FROM uploads WHERE done = 0 AND parked = 0),
-                    (SELECT COUNT(*) FROM outbox WHERE parked = 1)
-                  + (SELECT COUNT(*) FROM uploads WHERE parked = 1)",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((
-            u32::try_from(queued).unwrap_or(u32::MAX),
-            u32::try_from(parked).unwrap_or(u32::MAX),
-        ))
     }
 
     pub async fn close(&self) {
@@ -311,6 +336,13 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(mode, "wal");
-        assert_eq!(store.outbox_counts().await.unwrap(), (0, 0));
+        // An enterprise's database beside it, with its own schema.
+        let ws = Store::open_as(&data.join("ws"), Schema::Workspace)
+            .await
+            .unwrap();
+        assert_eq!(
+            crate::outbox::counts(&ws).await.unwrap(),
+            crate::outbox::Counts::default()
+        );
     }
 }

@@ -42,6 +42,12 @@ pub enum Error {
     NotEditable(String),
     #[error("waiting for its uploads to finish")]
     NotReady,
+    #[error("no enterprise {0} on this computer")]
+    NoSuchEnterprise(String),
+    #[error("a queued request cannot be read: {0}")]
+    UnreadablePayload(String),
+    #[error("a queued {kind} (format {version}) is from another version of the app")]
+    UnknownRequest { kind: String, version: u32 },
     #[error("cannot read the file {0}")]
     InvalidFile(String),
     #[error("the local database was damaged and has been set aside: {0}")]
@@ -80,6 +86,9 @@ impl Error {
             Self::NotFound(_) => "NOT_FOUND",
             Self::NotEditable(_) => "NOT_EDITABLE",
             Self::NotReady => "WAITING_FOR_UPLOADS",
+            Self::NoSuchEnterprise(_) => "NO_SUCH_ENTERPRISE",
+            Self::UnreadablePayload(_) => "QUEUED_REQUEST_UNREADABLE",
+            Self::UnknownRequest { .. } => "QUEUED_REQUEST_UNKNOWN",
             Self::InvalidFile(_) => "INVALID_FILE",
             Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
@@ -107,6 +116,9 @@ impl Error {
             Self::NotFound(id) => format!("找不到 {id}，可能已被撤回或删除。"),
             Self::NotEditable(_) => "这一项没有可修改的内容，只能重试或放弃。".into(),
             Self::NotReady => "等待附件上传完成后发送。".into(),
+            Self::NoSuchEnterprise(_) => "本机没有这家企业，请在切换企业菜单中重新选择或登录。".into(),
+            Self::UnreadablePayload(_) => "这条待发送内容已无法读取，请放弃后重新填写。".into(),
+            Self::UnknownRequest { .. } => "这条待发送内容由其他版本的客户端创建，本版本无法发送；请升级客户端，或放弃后重新填写。".into(),
             Self::InvalidFile(p) => format!("无法读取文件“{p}”，请确认文件存在且未被其他程序占用后重新选择。"),
             Self::DatabaseRecovered(p) => format!("本地数据库已损坏，原文件已另存为 {p}；已从最近的备份恢复（如无备份则重新开始），请核对后重新同步。"),
             Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
@@ -134,6 +146,9 @@ impl Error {
             Self::NotFound(id) => format!("{id} was not found; it may have been withdrawn or deleted."),
             Self::NotEditable(_) => "This item has nothing to change: retry or discard it.".into(),
             Self::NotReady => "Waiting for its files to finish uploading.".into(),
+            Self::NoSuchEnterprise(_) => "That enterprise is not on this computer: pick it again from the switcher, or sign in.".into(),
+            Self::UnreadablePayload(_) => "This queued item can no longer be read: discard it and enter it again.".into(),
+            Self::UnknownRequest { .. } => "This queued item was made by another version of the app and cannot be sent by this one: update the app, or discard it and enter it again.".into(),
             Self::InvalidFile(p) => format!("Cannot read the file \"{p}\": check it exists and no other program holds it, then pick it again."),
             Self::DatabaseRecovered(p) => format!("The local database was damaged and was set aside as {p}; the last backup was restored (or the app started fresh). Check your work and sync again."),
             Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),

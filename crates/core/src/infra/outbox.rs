@@ -1,114 +1,67 @@
 //! The transactional outbox: an officer's action and the request that tells the service
 //! are written in one transaction, and sent later, exactly once, by the worker.
+//!
+//! The outbox knows no feature: each feature declares its kinds of request ([`OpKind`]) in
+//! its own `op.rs`, and the workspace lists them once (`workspace::ops`).
+
+use std::future::Future;
+use std::pin::Pin;
 
 use rand::Rng;
-use serde::{Deserialize, Serialize};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
 use specta::Type;
 use sqlx::{Sqlite, Transaction};
-use yiqifu_protocol::{NewAppeal, NewApplication, NewListing};
 
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-/// One request to make. Ids inside are local ids (records, uploads), resolved to the
-/// service's ids when the request is sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Op {
-    CreateAppeal { appeal: NewAppeal },
-    CreateListing { listing: NewListing },
-    WithdrawListing { listing: String },
-    AppealMessage { appeal: String, body: String },
-    SubmitApplication { application: NewApplication },
-    MarkRead { entry: String },
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A request to the service, as a feature builds it from a queued item.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    /// Below the service's base URL, e.g. `api/v1/appeals`.
+    pub path: String,
+    pub body: Option<Value>,
+    /// Whether it carries the item's idempotency key (creating requests do).
+    pub keyed: bool,
 }
 
-impl Op {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::CreateAppeal { .. } => "create_appeal",
-            Self::CreateListing { .. } => "create_listing",
-            Self::WithdrawListing { .. } => "withdraw_listing",
-            Self::AppealMessage { .. } => "appeal_message",
-            Self::SubmitApplication { .. } => "submit_application",
-            Self::MarkRead { .. } => "mark_read",
-        }
-    }
-
-    /// What of this request the officer may change, as it stands now.
-    pub fn revision(&self) -> Option<Revision> {
-        match self {
-            Self::CreateAppeal { appeal } => Some(Revision::Appeal {
-                appeal: appeal.clone(),
-            }),
-            Self::CreateListing { listing } => Some(Revision::Listing {
-                listing: listing.clone(),
-            }),
-            Self::AppealMessage { body, .. } => Some(Revision::Message { body: body.clone() }),
-            Self::SubmitApplication { application } => Some(Revision::Application {
-                application: application.clone(),
-            }),
-            Self::WithdrawListing { .. } | Self::MarkRead { .. } => None,
-        }
-    }
-
-    /// This request with the officer's changes. Local ids inside it (attachments, materials,
-    /// self-check evidence) are kept as they were: a form cannot point them elsewhere.
-    pub fn revised(&self, revision: Revision) -> Result<Op> {
-        Ok(match (self, revision) {
-            (Self::CreateAppeal { appeal: old }, Revision::Appeal { appeal }) => {
-                Self::CreateAppeal {
-                    appeal: NewAppeal {
-                        attachments: old.attachments.clone(),
-                        ..appeal
-                    },
-                }
-            }
-            (Self::CreateListing { .. }, Revision::Listing { listing }) => {
-                Self::CreateListing { listing }
-            }
-            (Self::AppealMessage { appeal, .. }, Revision::Message { body }) => {
-                Self::AppealMessage {
-                    appeal: appeal.clone(),
-                    body,
-                }
-            }
-            (
-                Self::SubmitApplication { application: old },
-                Revision::Application { application },
-            ) => Self::SubmitApplication {
-                application: NewApplication {
-                    selfcheck: old.selfcheck.clone(),
-                    materials: old.materials.clone(),
-                    ..application
-                },
-            },
-            _ => return Err(Error::NotEditable(self.kind().into())),
-        })
-    }
-
-    /// The record's own content, for requests that create one.
-    fn draft(&self) -> Result<Option<serde_json::Value>> {
-        Ok(match self {
-            Self::CreateAppeal { appeal } => Some(serde_json::to_value(appeal)?),
-            Self::CreateListing { listing } => Some(serde_json::to_value(listing)?),
-            Self::SubmitApplication { application } => Some(serde_json::to_value(application)?),
-            _ => None,
-        })
-    }
+/// One kind of queued request, declared by the feature it belongs to.
+pub struct OpKind {
+    /// Stored with each row, never renamed once released.
+    pub kind: &'static str,
+    /// The payload format this version writes; it reads every older one.
+    pub version: u32,
+    /// Builds the request, turning local ids into the service's. `Ok(None)` while
+    /// something it needs (an upload) is not finished.
+    pub prepare: for<'a> fn(&'a Store, &'a Item) -> BoxFuture<'a, Result<Option<Request>>>,
+    /// What of this request the officer may correct, as it stands (shown when it is parked).
+    pub draft: fn(&Value) -> Option<Value>,
 }
 
-/// The part of a parked request the officer can correct before it is sent again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Revision {
-    Appeal { appeal: NewAppeal },
-    Listing { listing: NewListing },
-    Message { body: String },
-    Application { application: NewApplication },
+/// The payload as stored: the request's fields and `"op": kind`, the form every version
+/// since the first has written.
+pub fn payload<T: Serialize>(kind: &str, fields: &T) -> Result<Value> {
+    let mut v = serde_json::to_value(fields)?;
+    if let Value::Object(m) = &mut v {
+        m.insert("op".into(), Value::String(kind.into()));
+    }
+    Ok(v)
 }
 
-/// An item the service refused for good, waiting for the officer to retry or discard it.
+/// Reads a payload's fields into the feature's type; a payload this version cannot read
+/// is reported, never guessed at.
+pub fn fields<T: serde::de::DeserializeOwned>(item: &Item) -> Result<T> {
+    serde_json::from_value(item.payload.clone())
+        .map_err(|e| Error::UnreadablePayload(format!("{} v{}: {e}", item.kind, item.version)))
+}
+
+/// An item the service refused for good, waiting for the officer to correct, retry or
+/// discard it.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct ParkedItem {
     /// `outbox:<n>` or `upload:<local id>`.
@@ -118,9 +71,18 @@ pub struct ParkedItem {
     pub reason_zh: String,
     pub reason_en: String,
     pub attempts: u32,
-    /// What the officer can correct, when there is anything (not for uploads, withdrawals
-    /// or read marks).
-    pub revision: Option<Revision>,
+    /// What the officer wrote and may correct, shaped by `kind` (a listing, an appeal, a
+    /// message, an application); none for uploads, withdrawals or read marks. The feature
+    /// that owns the kind reads it (in TypeScript it is `unknown` until then).
+    #[specta(type = Option<specta_typescript::Unknown>)]
+    pub draft: Option<Value>,
+}
+
+/// Queued and parked items of a workspace (outbox and uploads together).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub queued: u32,
+    pub parked: u32,
 }
 
 pub fn new_local_id(prefix: &str) -> String {
@@ -133,21 +95,24 @@ pub fn now_unix() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// Queues `op` for `record_id` inside the caller's transaction; returns its retry key.
-pub async fn enqueue(
+/// Queues a request of `op` for `record_id` inside the caller's transaction; returns its
+/// retry key.
+pub async fn enqueue<T: Serialize>(
     tx: &mut Transaction<'static, Sqlite>,
     record_id: &str,
-    op: &Op,
+    op: &OpKind,
+    fields: &T,
 ) -> Result<String> {
     let key = new_local_id("idem");
     sqlx::query(
-        "INSERT INTO outbox (kind, record_id, idempotency_key, payload, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (kind, version, record_id, idempotency_key, payload, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
-    .bind(op.kind())
+    .bind(op.kind)
+    .bind(i64::from(op.version))
     .bind(record_id)
     .bind(&key)
-    .bind(serde_json::to_string(op)?)
+    .bind(serde_json::to_string(&payload(op.kind, fields)?)?)
     .bind(now_unix())
     .execute(&mut **tx)
     .await?;
@@ -158,17 +123,22 @@ pub async fn enqueue(
 #[derive(Debug, Clone)]
 pub struct Item {
     pub id: i64,
+    pub kind: String,
+    /// The payload's format version, as the version that queued it wrote it.
+    pub version: u32,
     pub record_id: String,
     pub key: String,
-    pub op: Op,
+    pub payload: Value,
     pub attempts: u32,
 }
 
 /// The next item to send: due, not parked, and first in line for its record (an item
 /// never overtakes an earlier one of the same record; a parked one holds only its record).
 pub async fn next_due(store: &Store, now: i64) -> Result<Option<Item>> {
-    let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT o.id, o.record_id, o.idempotency_key, o.payload, o.attempts FROM outbox o
+    type Row = (i64, String, i64, String, String, String, i64);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT o.id, o.kind, o.version, o.record_id, o.idempotency_key, o.payload, o.attempts
+         FROM outbox o
          WHERE o.parked = 0 AND o.next_attempt_at <= ?
            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.record_id = o.record_id AND e.id < o.id)
          ORDER BY o.next_attempt_at, o.id LIMIT 1",
@@ -178,14 +148,33 @@ pub async fn next_due(store: &Store, now: i64) -> Result<Option<Item>> {
     .await?;
     match row {
         None => Ok(None),
-        Some((id, record_id, key, payload, attempts)) => Ok(Some(Item {
+        Some((id, kind, version, record_id, key, payload, attempts)) => Ok(Some(Item {
             id,
+            kind,
+            version: u32::try_from(version).unwrap_or(u32::MAX),
             record_id,
             key,
-            op: serde_json::from_str(&payload)?,
+            // A row that is not even JSON is still an item: the worker parks it with why.
+            payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
             attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         })),
     }
+}
+
+/// Queued and parked items, outbox and uploads together.
+pub async fn counts(store: &Store) -> Result<Counts> {
+    let (queued, parked): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM outbox WHERE parked = 0)
+              + (SELECT COUNT(*) FROM uploads WHERE done = 0 AND parked = 0),
+                (SELECT COUNT(*) FROM outbox WHERE parked = 1)
+              + (SELECT COUNT(*) FROM uploads WHERE parked = 1)",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok(Counts {
+        queued: u32::try_from(queued).unwrap_or(u32::MAX),
+        parked: u32::try_from(parked).unwrap_or(u32::MAX),
+    })
 }
 
 /// When the next queued item becomes due, if any.
@@ -295,7 +284,8 @@ type ParkedTuple = (
     Option<String>,
 );
 
-pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
+/// The parked items, each with what the officer may correct as `ops` describe it.
+pub async fn parked(store: &Store, ops: &[&OpKind]) -> Result<Vec<ParkedItem>> {
     let rows: Vec<ParkedTuple> = sqlx::query_as(
         "SELECT 'outbox:' || id, kind, record_id, last_error, last_error_en, attempts, payload FROM outbox WHERE parked = 1
          UNION ALL
@@ -308,56 +298,75 @@ pub async fn parked(store: &Store) -> Result<Vec<ParkedItem>> {
         .into_iter()
         .map(|r| ParkedItem {
             id: r.0,
-            kind: r.1,
+            kind: r.1.clone(),
             record_id: r.2,
             reason_zh: r.3.unwrap_or_default(),
             reason_en: r.4.unwrap_or_default(),
             attempts: u32::try_from(r.5).unwrap_or(u32::MAX),
             // A payload this version cannot read is still listed: retry and discard work.
-            revision: r
+            draft: r
                 .6
-                .and_then(|p| serde_json::from_str::<Op>(&p).ok())
-                .and_then(|op| op.revision()),
+                .and_then(|p| serde_json::from_str::<Value>(&p).ok())
+                .and_then(|p| {
+                    ops.iter()
+                        .find(|o| o.kind == r.1)
+                        .and_then(|o| (o.draft)(&p))
+                }),
         })
         .collect())
 }
 
-/// Replaces a parked request with the officer's corrected one and queues it, due now; the
-/// record's draft follows. It goes under a new idempotency key: the service refused the old
-/// one, and a key names one request body.
-pub async fn revise(store: &Store, id: &str, revision: Revision) -> Result<()> {
+/// Replaces a parked request of kind `op` with the officer's corrected one and queues it,
+/// due now; `revise` turns the stored payload into the new fields and the record's new
+/// draft. A request of another kind is `NOT_EDITABLE`. It goes under a new idempotency key:
+/// the service refused the old one, and a key names one request body.
+pub async fn revise<T: Serialize>(
+    store: &Store,
+    id: &str,
+    op: &OpKind,
+    revise: impl FnOnce(Item) -> Result<(T, Option<Value>)>,
+) -> Result<String> {
     let Target::Outbox(n) = Target::parse(id)? else {
         return Err(Error::NotFound(id.into()));
     };
     let mut tx = store.write().await?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT record_id, payload FROM outbox WHERE id = ? AND parked = 1")
-            .bind(n)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (record, payload) = row.ok_or_else(|| Error::NotFound(id.into()))?;
-    let op = serde_json::from_str::<Op>(&payload)?.revised(revision)?;
+    let row: Option<(String, i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT kind, version, record_id, idempotency_key, payload, attempts FROM outbox
+         WHERE id = ? AND parked = 1",
+    )
+    .bind(n)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (kind, version, record, key, stored, attempts) =
+        row.ok_or_else(|| Error::NotFound(id.into()))?;
+    if kind != op.kind {
+        return Err(Error::NotEditable(kind));
+    }
+    let item = Item {
+        id: n,
+        kind,
+        version: u32::try_from(version).unwrap_or(u32::MAX),
+        record_id: record.clone(),
+        key,
+        payload: serde_json::from_str(&stored)?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+    };
+    let (fields, draft) = revise(item)?;
     sqlx::query(
-        "UPDATE outbox SET payload = ?, idempotency_key = ?, parked = 0, attempts = 0,
+        "UPDATE outbox SET payload = ?, version = ?, idempotency_key = ?, parked = 0, attempts = 0,
                 next_attempt_at = 0, last_error = NULL, last_error_en = NULL WHERE id = ?",
     )
-    .bind(serde_json::to_string(&op)?)
+    .bind(serde_json::to_string(&payload(op.kind, &fields)?)?)
+    .bind(i64::from(op.version))
     .bind(new_local_id("idem"))
     .bind(n)
     .execute(&mut *tx)
     .await?;
-    if let Some(draft) = op.draft()? {
-        sqlx::query(
-            "UPDATE records SET draft = ?, updated_at = ? WHERE local_id = ? AND server_id IS NULL",
-        )
-        .bind(serde_json::to_string(&draft)?)
-        .bind(now_unix())
-        .bind(&record)
-        .execute(&mut *tx)
-        .await?;
+    if let Some(draft) = draft {
+        crate::records::update_draft(&mut tx, &record, &draft).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(record)
 }
 
 /// Puts a parked item back in the queue, due now.
@@ -388,12 +397,7 @@ pub async fn discard(store: &Store, id: &str) -> Result<()> {
             let (record,) = row.ok_or_else(|| Error::NotFound(id.into()))?;
             // A record the service never got is gone with its request, and so is everything
             // queued after it for that record (it could only ever fail).
-            let never_sent =
-                sqlx::query("DELETE FROM records WHERE local_id = ? AND server_id IS NULL")
-                    .bind(&record)
-                    .execute(&mut *tx)
-                    .await?;
-            if never_sent.rows_affected() > 0 {
+            if crate::records::delete_unsent(&mut tx, &record).await? {
                 sqlx::query("DELETE FROM outbox WHERE record_id = ?")
                     .bind(&record)
                     .execute(&mut *tx)
@@ -422,64 +426,17 @@ pub async fn remove_sent(tx: &mut Transaction<'static, Sqlite>, id: i64) -> Resu
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use yiqifu_protocol::AppealCategory;
-
-    fn appeal(title: &str, attachments: &[&str]) -> NewAppeal {
-        NewAppeal {
-            category: AppealCategory::Staffing,
-            title: title.into(),
-            description: "返岗人员核酸检测排队时间长。".into(),
-            attachments: attachments.iter().map(|a| a.to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn a_revision_changes_what_the_officer_wrote_and_keeps_local_ids() {
-        let op = Op::CreateAppeal {
-            appeal: appeal("旧标题", &["upload-1"]),
-        };
-        let revised = op
-            .revised(Revision::Appeal {
-                appeal: appeal("新标题", &["upload-of-someone-else"]),
-            })
-            .unwrap();
-        assert_eq!(
-            revised,
-            Op::CreateAppeal {
-                appeal: appeal("新标题", &["upload-1"])
-            }
-        );
-        let msg = Op::AppealMessage {
-            appeal: "appeal-1".into(),
-            body: "旧".into(),
-        };
-        assert_eq!(
-            msg.revised(Revision::Message { body: "新".into() })
-                .unwrap(),
-            Op::AppealMessage {
-                appeal: "appeal-1".into(),
-                body: "新".into()
-            }
-        );
-        let withdraw = Op::WithdrawListing {
-            listing: "listing-1".into(),
-        };
-        assert_eq!(withdraw.revision(), None);
-        assert_eq!(
-            withdraw
-                .revised(Revision::Message { body: "x".into() })
-                .unwrap_err()
-                .code(),
-            "NOT_EDITABLE"
-        );
-        assert_eq!(
-            op.revised(Revision::Message { body: "x".into() })
-                .unwrap_err()
-                .code(),
-            "NOT_EDITABLE"
-        );
-    }
+/// What removing an enterprise from this computer would lose: requests and uploads not yet
+/// sent, and records the service never got.
+pub async fn unsent(store: &Store) -> Result<(u32, u32)> {
+    let (items, drafts): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM uploads WHERE done = 0),
+                (SELECT COUNT(*) FROM records WHERE server_id IS NULL)",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok((
+        u32::try_from(items).unwrap_or(u32::MAX),
+        u32::try_from(drafts).unwrap_or(u32::MAX),
+    ))
 }

@@ -179,6 +179,13 @@ impl CentralClient {
         decode(self.send(req).await?).await
     }
 
+    /// Ends the session on the service: its refresh token stops working too.
+    pub async fn logout(&self, access_token: &str) -> Result<()> {
+        self.call(Method::POST, "api/v1/auth/logout", access_token, None, None)
+            .await
+            .map(|_| ())
+    }
+
     /// A JSON request on the caller's behalf; creating requests carry their retry key.
     pub async fn call(
         &self,

@@ -1,15 +1,17 @@
-//! Pulling the central service's collections into the local database.
+//! Pulling the central service's feeds into a local database: the catalog into the app's,
+//! an enterprise's inbox into its own. A feed names where its entries go ([`FeedStore`]).
 
+use serde_json::Value;
+use sqlx::{Sqlite, Transaction};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use yiqifu_protocol::ErrorCode;
 
 use crate::client::CentralClient;
 use crate::error::{Error, Result};
-use crate::policy;
+use crate::outbox::BoxFuture;
 use crate::store::Store;
 
-pub const DOCUMENTS: &str = "documents";
 const PAGE: u32 = 200;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,62 +22,125 @@ pub struct PullStats {
     pub full_resync: bool,
 }
 
+impl PullStats {
+    pub fn add(&mut self, s: &PullStats) {
+        self.upserted += s.upserted;
+        self.removed += s.removed;
+        self.pages += s.pages;
+        self.full_resync |= s.full_resync;
+    }
+}
+
 pub fn now_rfc3339() -> String {
     OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_default()
 }
 
-/// A pulled collection: where its feed is and how its entries are keyed locally.
-pub struct Feed {
-    pub collection: &'static str,
-    pub path: &'static str,
-    key: fn(&serde_json::Value) -> Option<String>,
+type Tx = Transaction<'static, Sqlite>;
+
+/// Where a feed's entries are kept, inside the page's transaction.
+pub trait FeedStore: Sync {
+    fn apply<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        item: Value,
+        generation: i64,
+    ) -> BoxFuture<'a, Result<()>>;
+    fn remove<'a>(&'a self, tx: &'a mut Tx, key: &'a str) -> BoxFuture<'a, Result<()>>;
+    /// After a full pull: drops what it did not deliver; returns how many.
+    fn sweep<'a>(&'a self, tx: &'a mut Tx, generation: i64) -> BoxFuture<'a, Result<u64>>;
 }
 
-fn key_id(v: &serde_json::Value) -> Option<String> {
+/// Entries kept as the service sent them, in a `(collection, key, body, pull_generation)`
+/// table.
+pub struct Items {
+    pub table: &'static str,
+    pub collection: &'static str,
+    pub key: fn(&Value) -> Option<String>,
+}
+
+impl FeedStore for Items {
+    fn apply<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        item: Value,
+        generation: i64,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let key = (self.key)(&item).ok_or_else(|| {
+                Error::MalformedResponse(format!("{} entry without a key", self.collection))
+            })?;
+            let sql = format!(
+                "INSERT INTO {} (collection, key, body, pull_generation) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (collection, key) DO UPDATE SET body = excluded.body,
+                     pull_generation = excluded.pull_generation",
+                self.table
+            );
+            sqlx::query(&sql)
+                .bind(self.collection)
+                .bind(key)
+                .bind(serde_json::to_string(&item)?)
+                .bind(generation)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn remove<'a>(&'a self, tx: &'a mut Tx, key: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let sql = format!(
+                "DELETE FROM {} WHERE collection = ? AND key = ?",
+                self.table
+            );
+            sqlx::query(&sql)
+                .bind(self.collection)
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn sweep<'a>(&'a self, tx: &'a mut Tx, generation: i64) -> BoxFuture<'a, Result<u64>> {
+        Box::pin(async move {
+            let sql = format!(
+                "DELETE FROM {} WHERE collection = ? AND pull_generation < ?",
+                self.table
+            );
+            let done = sqlx::query(&sql)
+                .bind(self.collection)
+                .bind(generation)
+                .execute(&mut **tx)
+                .await?;
+            Ok(done.rows_affected())
+        })
+    }
+}
+
+pub fn key_id(v: &Value) -> Option<String> {
     v.get("id")?.as_str().map(str::to_string)
 }
 
-fn key_template(v: &serde_json::Value) -> Option<String> {
-    Some(format!(
-        "{}@{}",
-        v.get("id")?.as_str()?,
-        v.get("version")?.as_u64()?
-    ))
+/// A pulled collection: where its feed is and where its entries go.
+pub struct Feed {
+    pub collection: &'static str,
+    pub path: &'static str,
+    pub store: &'static dyn FeedStore,
 }
 
-fn key_type(v: &serde_json::Value) -> Option<String> {
-    v.get("type")?.as_str().map(str::to_string)
+/// The entries a collection holds in an `Items` table, as JSON, in key order.
+pub async fn items(store: &Store, table: &str, collection: &str) -> Result<Vec<Value>> {
+    let sql = format!("SELECT body FROM {table} WHERE collection = ? ORDER BY key");
+    let rows: Vec<(String,)> = sqlx::query_as(&sql)
+        .bind(collection)
+        .fetch_all(store.pool())
+        .await?;
+    rows.into_iter()
+        .map(|(b,)| Ok(serde_json::from_str(&b)?))
+        .collect()
 }
-
-pub const TEMPLATES: &str = "templates";
-pub const MATERIAL_RULES: &str = "material_rules";
-pub const INBOX: &str = "inbox";
-
-/// Every collection the client keeps: the catalog and the enterprise's inbox.
-pub const FEEDS: [Feed; 4] = [
-    Feed {
-        collection: DOCUMENTS,
-        path: "api/v1/catalog/documents",
-        key: key_id,
-    },
-    Feed {
-        collection: TEMPLATES,
-        path: "api/v1/catalog/templates",
-        key: key_template,
-    },
-    Feed {
-        collection: MATERIAL_RULES,
-        path: "api/v1/catalog/material-rules",
-        key: key_type,
-    },
-    Feed {
-        collection: INBOX,
-        path: "api/v1/inbox",
-        key: key_id,
-    },
-];
 
 struct CursorState {
     cursor: Option<String>,
@@ -100,80 +165,16 @@ async fn cursor_of(store: &Store, collection: &str) -> Result<CursorState> {
     })
 }
 
-async fn apply_item(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    feed: &Feed,
-    item: serde_json::Value,
-    generation: i64,
-) -> Result<()> {
-    if feed.collection == DOCUMENTS {
-        let d: yiqifu_protocol::Document =
-            serde_json::from_value(item).map_err(|e| Error::MalformedResponse(e.to_string()))?;
-        return policy::upsert(tx, &d, generation).await;
-    }
-    let key = (feed.key)(&item).ok_or_else(|| {
-        Error::MalformedResponse(format!("{} entry without a key", feed.collection))
-    })?;
-    sqlx::query(
-        "INSERT INTO catalog_items (collection, key, body, pull_generation) VALUES (?, ?, ?, ?)
-         ON CONFLICT (collection, key) DO UPDATE SET body = excluded.body,
-             pull_generation = excluded.pull_generation",
-    )
-    .bind(feed.collection)
-    .bind(key)
-    .bind(serde_json::to_string(&item)?)
-    .bind(generation)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-async fn remove_item(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    feed: &Feed,
-    key: &str,
-) -> Result<()> {
-    if feed.collection == DOCUMENTS {
-        return policy::remove(tx, key).await;
-    }
-    sqlx::query("DELETE FROM catalog_items WHERE collection = ? AND key = ?")
-        .bind(feed.collection)
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-async fn sweep(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    feed: &Feed,
-    generation: i64,
-) -> Result<u64> {
-    if feed.collection == DOCUMENTS {
-        return policy::sweep_older_than(tx, generation).await;
-    }
-    let done =
-        sqlx::query("DELETE FROM catalog_items WHERE collection = ? AND pull_generation < ?")
-            .bind(feed.collection)
-            .bind(generation)
-            .execute(&mut **tx)
-            .await?;
-    Ok(done.rows_affected())
-}
-
-/// Pulls every collection; the stats add up.
+/// Pulls each of `feeds` in turn; the stats add up.
 pub async fn pull_all(
     store: &Store,
     client: &CentralClient,
     access_token: &str,
+    feeds: &[Feed],
 ) -> Result<PullStats> {
     let mut total = PullStats::default();
-    for feed in &FEEDS {
-        let s = pull(store, client, access_token, feed).await?;
-        total.upserted += s.upserted;
-        total.removed += s.removed;
-        total.pages += s.pages;
-        total.full_resync |= s.full_resync;
+    for feed in feeds {
+        total.add(&pull(store, client, access_token, feed).await?);
     }
     Ok(total)
 }
@@ -239,15 +240,15 @@ pub async fn pull(
         let mut tx = store.write().await?;
         let n_items = page.items.len();
         for item in page.items {
-            apply_item(&mut tx, feed, item, generation).await?;
+            feed.store.apply(&mut tx, item, generation).await?;
         }
         for key in &page.removed {
-            remove_item(&mut tx, feed, key).await?;
+            feed.store.remove(&mut tx, key).await?;
         }
         let done = !page.has_more;
         if done && sweep_pending {
             stats.removed +=
-                u32::try_from(sweep(&mut tx, feed, generation).await?).unwrap_or(u32::MAX);
+                u32::try_from(feed.store.sweep(&mut tx, generation).await?).unwrap_or(u32::MAX);
             sweep_pending = false;
         }
         sqlx::query(

@@ -1,0 +1,13 @@
+//! The plumbing every feature shares: the databases, the outbox, pulls, the HTTP client, the
+//! keychain, the material store, errors and change notices.
+
+pub mod changes;
+pub mod client;
+pub mod error;
+pub mod materials;
+pub mod outbox;
+pub mod pull;
+pub mod records;
+pub mod secrets;
+pub(crate) mod shared;
+pub mod store;

@@ -1,0 +1,461 @@
+//! One enterprise's work on this computer: its own database and material store, its queue,
+//! its worker and its session. Nothing of one workspace can reach another's: each has its
+//! own folder and file, so isolation does not hang on a WHERE clause someone may forget.
+//! Features add their actions to [`Workspace`] from their own modules.
+
+pub(crate) mod legacy;
+pub(crate) mod ops;
+mod worker;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use specta::Type;
+use tokio::sync::{watch, Notify};
+use yiqifu_protocol::EnterpriseProfile;
+
+use crate::error::{Error, ErrorInfo, Result};
+use crate::infra::changes::Topic;
+use crate::infra::shared::Shared;
+use crate::outbox::{self, OpKind, ParkedItem};
+use crate::pull::{self, PullStats};
+use crate::records::{self, LocalRecord};
+use crate::secrets::Tokens;
+use crate::store::{Schema, Store};
+
+/// Timing of retries and the size of upload chunks.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncConfig {
+    pub base_delay_ms: u64,
+    pub max_delay_ms: u64,
+    pub chunk_bytes: usize,
+    /// How long the worker sleeps when nothing is due.
+    pub idle: Duration,
+    /// Reuse connections to the service (HTTP keep-alive).
+    pub keep_alive: bool,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            base_delay_ms: 1_000,
+            max_delay_ms: 300_000,
+            chunk_bytes: 1024 * 1024,
+            idle: Duration::from_secs(30),
+            keep_alive: true,
+        }
+    }
+}
+
+const LAST_SYNC_KEY: &str = "last_sync_at";
+/// Set when the officer signed out while the service could not be told: the tokens stay
+/// in the keychain only until the worker has revoked them, and are never used to send.
+const REVOKE_KEY: &str = "revoke_pending";
+
+/// An enterprise on this computer, as the switcher lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct WorkspaceSummary {
+    /// Names the enterprise in every workspace command.
+    pub id: String,
+    pub profile: EnterpriseProfile,
+    /// Whether its session is in the keychain: sending needs one. Its work stays readable
+    /// without.
+    pub signed_in: bool,
+    pub queued: u32,
+    pub parked: u32,
+    pub syncing: bool,
+    /// RFC 3339 time of its last successful sync.
+    pub last_sync_at: Option<String>,
+}
+
+/// What removing an enterprise from this computer would lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+pub struct RemovalPreview {
+    /// Requests and uploads not yet sent.
+    pub unsent: u32,
+    /// Records the service never got.
+    pub drafts: u32,
+}
+
+pub struct Workspace {
+    id: String,
+    /// The keychain entry of its session: service and credit code.
+    account_key: String,
+    profile: Mutex<EnterpriseProfile>,
+    store: Store,
+    shared: Arc<Shared>,
+    drain_lock: tokio::sync::Mutex<()>,
+    sync_lock: tokio::sync::Mutex<()>,
+    wake: Notify,
+    summary: watch::Sender<WorkspaceSummary>,
+    syncing: AtomicBool,
+    revoke_pending: AtomicBool,
+}
+
+impl Workspace {
+    pub(crate) async fn open(
+        dir: &Path,
+        id: &str,
+        account_key: String,
+        profile: EnterpriseProfile,
+        shared: Arc<Shared>,
+    ) -> Result<Arc<Self>> {
+        let store = Store::open_as(dir, Schema::Workspace).await?;
+        let revoke = store.setting::<bool>(REVOKE_KEY).await?.unwrap_or(false);
+        let summary = WorkspaceSummary {
+            id: id.into(),
+            profile: profile.clone(),
+            signed_in: false,
+            queued: 0,
+            parked: 0,
+            syncing: false,
+            last_sync_at: None,
+        };
+        let ws = Arc::new(Self {
+            id: id.into(),
+            account_key,
+            profile: Mutex::new(profile),
+            store,
+            shared,
+            drain_lock: tokio::sync::Mutex::new(()),
+            sync_lock: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+            summary: watch::channel(summary).0,
+            syncing: AtomicBool::new(false),
+            revoke_pending: AtomicBool::new(revoke),
+        });
+        // The backup the next start may need, taken beside start-up rather than before it.
+        let store = ws.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.backup().await {
+                tracing::warn!(error = %e, "workspace backup failed");
+            }
+        });
+        ws.publish().await?;
+        Ok(ws)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn profile(&self) -> EnterpriseProfile {
+        self.profile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn set_profile(&self, p: EnterpriseProfile) {
+        *self.profile.lock().unwrap_or_else(PoisonError::into_inner) = p;
+    }
+
+    pub(crate) fn account_key(&self) -> &str {
+        &self.account_key
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// What the switcher and the status line show, as of the last change.
+    pub fn summary(&self) -> WorkspaceSummary {
+        self.summary.borrow().clone()
+    }
+
+    /// Set when its database was found damaged at start and set aside.
+    pub fn notice(&self) -> Option<ErrorInfo> {
+        self.store
+            .recovered()
+            .map(|p| ErrorInfo::from(&Error::DatabaseRecovered(p.display().to_string())))
+    }
+
+    pub fn sync_config(&self) -> SyncConfig {
+        self.shared.config()
+    }
+
+    /// Recomputes the summary and tells the status line if it changed.
+    pub async fn publish(&self) -> Result<()> {
+        let counts = outbox::counts(&self.store).await?;
+        // A keychain that cannot be read counts as signed out; signing in reports why.
+        let signed_in = matches!(self.tokens().await, Ok(Some(_)));
+        let next = WorkspaceSummary {
+            id: self.id.clone(),
+            profile: self.profile(),
+            signed_in,
+            queued: counts.queued,
+            parked: counts.parked,
+            syncing: self.syncing.load(Ordering::Relaxed),
+            last_sync_at: self.store.setting(LAST_SYNC_KEY).await?,
+        };
+        let changed = self.summary.send_if_modified(|s| {
+            if *s == next {
+                false
+            } else {
+                *s = next;
+                true
+            }
+        });
+        if changed {
+            self.shared.touch();
+        }
+        Ok(())
+    }
+
+    /// Tells the views of this enterprise that read `topics` to reload.
+    pub(crate) fn changed(&self, topics: &[Topic]) {
+        self.shared.notify(Some(&self.id), topics);
+    }
+
+    /// The session's tokens; none while a sign-out waits to be told to the service.
+    pub(crate) async fn tokens(&self) -> Result<Option<Tokens>> {
+        if self.revoke_pending.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        self.shared.tokens(&self.account_key).await
+    }
+
+    /// A new sign-in of this enterprise: its tokens are in the keychain.
+    pub(crate) async fn signed_in(&self) -> Result<()> {
+        if self.revoke_pending.swap(false, Ordering::Relaxed) {
+            self.store.delete_setting(REVOKE_KEY).await?;
+        }
+        self.publish().await?;
+        self.changed(&[Topic::Workspaces]);
+        self.wake();
+        Ok(())
+    }
+
+    /// Trades the refresh token for a new pair. `false` when the service refused it: the
+    /// officer must sign in again (the queue waits, nothing is lost).
+    pub(crate) async fn refresh_session(&self) -> Result<bool> {
+        let Some(tokens) = self.tokens().await? else {
+            return Ok(false);
+        };
+        let client = self.shared.client()?;
+        match client.refresh(&tokens.refresh).await {
+            Ok(pair) => {
+                self.shared
+                    .store_tokens(
+                        &self.account_key,
+                        Tokens {
+                            access: pair.access_token,
+                            refresh: pair.refresh_token,
+                            access_expires_at: pair.access_expires_at,
+                        },
+                    )
+                    .await?;
+                Ok(true)
+            }
+            Err(Error::SessionExpired | Error::Server { .. } | Error::InvalidCredentials) => {
+                self.forget_session().await?;
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Drops the tokens (not the enterprise or its work): the UI asks for a new sign-in.
+    pub(crate) async fn forget_session(&self) -> Result<()> {
+        self.shared.delete_tokens(&self.account_key).await?;
+        self.publish().await?;
+        self.changed(&[Topic::Workspaces]);
+        Ok(())
+    }
+
+    /// Signs this enterprise out: the service revokes the session (now, or as soon as it
+    /// can be reached) and the keychain forgets it. Its work stays here, readable and not
+    /// sent, until the officer signs in again.
+    pub async fn sign_out(&self) -> Result<()> {
+        self.store.set_setting(REVOKE_KEY, &true).await?;
+        self.revoke_pending.store(true, Ordering::Relaxed);
+        if let Err(e) = self.finish_revocation().await {
+            // Not reached now: the worker tells the service later; nothing is sent meanwhile.
+            tracing::info!(enterprise = %self.id, code = e.code(), "sign-out not yet told to the service");
+        }
+        self.publish().await?;
+        self.changed(&[Topic::Workspaces]);
+        Ok(())
+    }
+
+    /// Tells the service about a sign-out it has not heard of yet, then forgets the tokens.
+    pub(crate) async fn finish_revocation(&self) -> Result<()> {
+        if !self.revoke_pending.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if let Some(tokens) = self.shared.tokens(&self.account_key).await? {
+            let client = self.shared.client()?;
+            match client.logout(&tokens.access).await {
+                Ok(()) => {}
+                // The access token lapsed: the refresh token still names the session.
+                Err(Error::SessionExpired) => match client.refresh(&tokens.refresh).await {
+                    Ok(pair) => client.logout(&pair.access_token).await?,
+                    // Refused: the session is already dead on the service.
+                    Err(Error::SessionExpired | Error::InvalidCredentials) => {}
+                    Err(Error::Server { status, .. }) if status < 500 => {}
+                    Err(e) => return Err(e),
+                },
+                Err(e) => return Err(e),
+            }
+            self.shared.delete_tokens(&self.account_key).await?;
+        }
+        self.store.delete_setting(REVOKE_KEY).await?;
+        self.revoke_pending.store(false, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// What removing this enterprise from the computer would lose.
+    pub async fn removal_preview(&self) -> Result<RemovalPreview> {
+        let (unsent, drafts) = outbox::unsent(&self.store).await?;
+        Ok(RemovalPreview { unsent, drafts })
+    }
+
+    /// Sends what is queued, then pulls this enterprise's feeds and, given the app's
+    /// catalog, the catalog too, with this enterprise's session. One pull at a time.
+    pub(crate) async fn sync(&self, catalog: Option<&Store>) -> Result<PullStats> {
+        self.drain().await?;
+        let _one = self.sync_lock.lock().await;
+        if self.tokens().await?.is_none() {
+            return Err(Error::NotSignedIn);
+        }
+        let client = self.shared.client()?;
+        self.syncing.store(true, Ordering::Relaxed);
+        self.publish().await?;
+        let result = self
+            .with_session(|token| {
+                let client = client.clone();
+                async move {
+                    let mut stats = PullStats::default();
+                    if let Some(c) = catalog {
+                        stats.add(
+                            &pull::pull_all(c, &client, &token, &crate::catalog::FEEDS).await?,
+                        );
+                    }
+                    stats.add(
+                        &pull::pull_all(&self.store, &client, &token, &crate::inbox::FEEDS).await?,
+                    );
+                    Ok(stats)
+                }
+            })
+            .await;
+        self.syncing.store(false, Ordering::Relaxed);
+        let result = match result {
+            Ok(Some(stats)) => Ok(stats),
+            Ok(None) => Err(Error::SessionExpired),
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(stats) => {
+                self.shared.set_online(true);
+                self.store
+                    .set_setting(LAST_SYNC_KEY, &pull::now_rfc3339())
+                    .await?;
+                if stats.upserted + stats.removed > 0 {
+                    self.changed(&[Topic::Inbox]);
+                }
+            }
+            Err(e) if e.is_offline() => self.shared.set_online(false),
+            Err(_) => {}
+        }
+        self.publish().await?;
+        result
+    }
+
+    /// Writes a new record and its first request in one transaction.
+    pub(crate) async fn create_record<T: Serialize>(
+        &self,
+        kind: &str,
+        draft: &impl Serialize,
+        op: &OpKind,
+        fields: &T,
+    ) -> Result<String> {
+        let mut tx = self.store.write().await?;
+        let local_id = records::create(&mut tx, kind, &serde_json::to_value(draft)?).await?;
+        outbox::enqueue(&mut tx, &local_id, op, fields).await?;
+        tx.commit().await?;
+        self.after_write(&[Topic::Records, Topic::Outbox]).await?;
+        Ok(local_id)
+    }
+
+    /// Queues a request for an existing record.
+    pub(crate) async fn enqueue_for<T: Serialize>(
+        &self,
+        record_id: &str,
+        op: &OpKind,
+        fields: &T,
+    ) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        outbox::enqueue(&mut tx, record_id, op, fields).await?;
+        tx.commit().await?;
+        self.after_write(&[Topic::Outbox]).await
+    }
+
+    /// Corrects a parked request of kind `op` and queues it again.
+    pub(crate) async fn revise<T: Serialize>(
+        &self,
+        id: &str,
+        op: &OpKind,
+        revise: impl FnOnce(outbox::Item) -> Result<(T, Option<Value>)>,
+    ) -> Result<()> {
+        outbox::revise(&self.store, id, op, revise).await?;
+        self.after_write(&[Topic::Outbox, Topic::Records]).await
+    }
+
+    async fn after_write(&self, topics: &[Topic]) -> Result<()> {
+        self.publish().await?;
+        self.changed(topics);
+        self.wake();
+        Ok(())
+    }
+
+    /// Copies a picked file into this enterprise's material store and queues its upload.
+    pub async fn add_material(&self, path: &Path, material_type: &str) -> Result<String> {
+        let id = crate::materials::add(&self.store, path, material_type).await?;
+        self.after_write(&[Topic::Outbox]).await?;
+        Ok(id)
+    }
+
+    pub async fn record(&self, local_id: &str) -> Result<LocalRecord> {
+        records::get(&self.store, local_id).await
+    }
+
+    pub async fn records(&self, kind: Option<&str>) -> Result<Vec<LocalRecord>> {
+        records::list(&self.store, kind).await
+    }
+
+    pub async fn parked_items(&self) -> Result<Vec<ParkedItem>> {
+        outbox::parked(&self.store, &ops::OPS).await
+    }
+
+    /// Puts a parked item back in the queue (after the officer fixed what was wrong).
+    pub async fn retry_item(&self, id: &str) -> Result<()> {
+        outbox::retry(&self.store, id).await?;
+        self.after_write(&[Topic::Outbox]).await
+    }
+
+    pub async fn discard_item(&self, id: &str) -> Result<()> {
+        outbox::discard(&self.store, id).await?;
+        self.publish().await?;
+        self.changed(&[Topic::Outbox, Topic::Records]);
+        Ok(())
+    }
+}
+
+/// The folder name of an enterprise's workspace: the same enterprise on two services is two
+/// workspaces (their sessions and records have nothing to do with each other).
+pub(crate) fn workspace_id(server: &crate::app::ServerChoice, credit_code: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(server.key().as_bytes());
+    format!("{credit_code}-{}", &hex::encode(h)[..8])
+}
+
+pub(crate) fn workspace_dir(data_dir: &Path, id: &str) -> std::path::PathBuf {
+    data_dir.join(WORKSPACES_DIR).join(id)
+}
+
+/// Where the workspaces live, under the app-data folder.
+pub const WORKSPACES_DIR: &str = "enterprises";
