@@ -45,8 +45,17 @@ where
 }
 
 async fn click(c: &Client, css: &str) -> Result {
-    wait_css(c, css).await?.click().await?;
-    Ok(())
+    // A menu that is still opening moves under the pointer: try again for a moment.
+    let start = Instant::now();
+    loop {
+        match wait_css(c, css).await?.click().await {
+            Ok(()) => return Ok(()),
+            Err(_) if start.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 async fn type_into(c: &Client, css: &str, text: &str) -> Result {
@@ -281,4 +290,145 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         .unwrap();
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].0.contains("2099-12-31"), "{}", bodies[0].0);
+}
+
+/// Waits until the element at `css` shows `text`.
+async fn wait_text(c: &Client, css: &str, text: &str) -> Result {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if e.text().await.unwrap_or_default() == text {
+                return Ok(());
+            }
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let shown = texts(c, css).await.unwrap_or_default();
+            return Err(format!("{css} never showed {text:?} (shows {shown:?})").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until nothing matches `css`.
+async fn wait_gone(c: &Client, css: &str) -> Result {
+    let start = Instant::now();
+    while !c.find_all(Locator::Css(css)).await?.is_empty() {
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("{css} is still shown").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbox() {
+    let _one = SERIAL.lock().await;
+    let central = yiqifu_tests::start_central().await;
+    let url = central.url();
+    let data = tempfile::tempdir().unwrap();
+    let (a_name, b_name) = (
+        yiqifu_central::seed::DEMO_ENTERPRISES[0].name,
+        yiqifu_central::seed::DEMO_ENTERPRISES[1].name,
+    );
+    // Prepared with the app's own core: A has a reply in its inbox and a listing the
+    // service refused (so its queue shows it); B, signed in last, has neither.
+    {
+        let app = App::open(data.path(), Keychain::default()).await.unwrap();
+        let a = yiqifu_tests::sign_in_demo(&app, &url).await;
+        let appeal = a
+            .create_appeal(yiqifu_protocol::NewAppeal {
+                category: yiqifu_protocol::AppealCategory::Logistics,
+                title: "货车通行证续办".into(),
+                description: "两辆冷链车的通行证下周到期。".into(),
+                attachments: vec![],
+            })
+            .await
+            .unwrap();
+        let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
+        a.create_listing(NewListing {
+            kind: ListingKind::Demand,
+            category: ListingCategory::Logistics,
+            item: "冷链运输车".into(),
+            quantity: 2.0,
+            unit: "辆".into(),
+            district: "浦东新区".into(),
+            valid_until: yesterday.to_string(),
+            contact_name: "钱七".into(),
+            contact_phone: "13600000000".into(),
+            note: None,
+        })
+        .await
+        .unwrap();
+        let start = Instant::now();
+        while a.summary().parked == 0 || a.record(&appeal).await.unwrap().server_id.is_none() {
+            a.drain().await.unwrap();
+            assert!(start.elapsed() < Duration::from_secs(30), "never sent");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let sid = a.record(&appeal).await.unwrap().server_id.unwrap();
+        let mut tx = central.db.begin().await.unwrap();
+        for action in [
+            yiqifu_protocol::AppealAction::Accept,
+            yiqifu_protocol::AppealAction::Reply {
+                body: "已协调区交通委，通行证 3 个工作日内办结。".into(),
+            },
+        ] {
+            yiqifu_central::appeals::act(&mut tx, &sid, action, "reviewer:张科长")
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        app.sync_now().await.unwrap();
+        yiqifu_tests::sign_in_as(&app, 1).await;
+        app.close().await;
+    }
+
+    let xvfb = Xvfb::start();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    session(&driver, "enterprises", async |c| {
+        // B is on screen: its name, an empty queue, an empty inbox.
+        wait_text(c, "[data-testid=enterprise-name]", b_name).await?;
+        wait_css(c, "[data-testid=status-online]").await?;
+        if !c
+            .find_all(Locator::Css("[data-testid=status-parked]"))
+            .await?
+            .is_empty()
+        {
+            return Err("B shows A's refused listing".into());
+        }
+        click(c, "[data-testid=menu-inbox]").await?;
+        wait_css(c, "[data-testid=inbox-empty]").await?;
+        screenshot(c, "enterprise-b-inbox").await?;
+
+        // Switch to A: everything shown follows.
+        click(c, "[data-testid=enterprise-switcher]").await?;
+        wait_css(c, "[data-testid=switch-to-91310115MA1K4C7P2E]").await?;
+        screenshot(c, "enterprise-switcher").await?;
+        click(c, "[data-testid=switch-to-91310115MA1K4C7P2E]").await?;
+        wait_text(c, "[data-testid=enterprise-name]", a_name).await?;
+        wait_css(c, "[data-testid=status-parked]").await?;
+        wait_xpath(
+            c,
+            "//*[@data-testid='inbox-title'][contains(.,'货车通行证续办')]",
+        )
+        .await?;
+        screenshot(c, "enterprise-a-inbox").await?;
+
+        // And back to B.
+        click(c, "[data-testid=enterprise-switcher]").await?;
+        click(c, "[data-testid=switch-to-91310114MA1GT3R85H]").await?;
+        wait_text(c, "[data-testid=enterprise-name]", b_name).await?;
+        wait_gone(c, "[data-testid=status-parked]").await?;
+        wait_css(c, "[data-testid=inbox-empty]").await?;
+
+        // Adding a company opens the sign-in page, and going back returns to B.
+        click(c, "[data-testid=enterprise-switcher]").await?;
+        click(c, "[data-testid=add-enterprise]").await?;
+        wait_css(c, "[data-testid=sign-in-page]").await?;
+        click(c, "[data-testid=sign-in-back]").await?;
+        wait_text(c, "[data-testid=enterprise-name]", b_name).await?;
+        Ok(())
+    })
+    .await;
 }

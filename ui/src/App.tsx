@@ -6,17 +6,19 @@ import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { commands, events } from "./bindings";
 import type { Status_Serialize as Status } from "./bindings";
-import { I18nContext, initialLocale, saveLocale, translate } from "./i18n";
-import type { I18n, Locale } from "./i18n";
-import SetupPage from "./pages/SetupPage";
-import SignInPage from "./pages/SignInPage";
-import MainLayout from "./pages/MainLayout";
+import { I18nContext, initialLocale, saveLocale, translate } from "./shared/i18n";
+import type { I18n, Locale } from "./shared/i18n";
+import SetupPage from "./features/session/SetupPage";
+import SignInPage from "./features/session/SignInPage";
+import MainLayout from "./layout/MainLayout";
 
 export default function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [status, setStatus] = useState<Status | null>(null);
   const [changingServer, setChangingServer] = useState(false);
-  const [signingIn, setSigningIn] = useState(false);
+  // The sign-in page over an enterprise on screen: adding another, or signing in again
+  // (with its credit code).
+  const [signingIn, setSigningIn] = useState<{ creditCode?: string } | null>(null);
 
   const setLocale = useCallback((l: Locale) => {
     saveLocale(l);
@@ -72,19 +74,27 @@ export default function App() {
     page = (
       <SignInPage
         status={status}
+        creditCode={signingIn?.creditCode}
         onSignedIn={() => {
-          setSigningIn(false);
+          setSigningIn(null);
           void refresh();
         }}
         onChangeServer={() => {
           setChangingServer(true);
         }}
-        onCancel={status.account ? () => { setSigningIn(false); } : undefined}
+        onCancel={status.account ? () => { setSigningIn(null); } : undefined}
       />
     );
   } else {
-    // Signed in once on this computer: the cached work stays readable without a session.
-    page = <MainLayout status={status} onSignIn={() => { setSigningIn(true); }} />;
+    // An enterprise on screen: its cached work stays readable without a session.
+    page = (
+      <MainLayout
+        status={status}
+        onSignIn={(creditCode) => {
+          setSigningIn(creditCode ? { creditCode } : {});
+        }}
+      />
+    );
   }
 
   return (

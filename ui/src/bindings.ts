@@ -24,6 +24,8 @@ export const commands = {
 	reviseApplication: (enterprise: string, id: string, application: NewApplication_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_application", { enterprise, id, application })),
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
+	/**  What the authorities sent the enterprise, newest first, as last synced. */
+	inboxEntries: (enterprise: string) => typedError<InboxEntry[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
 	/**  Sends a parked listing again with the officer's corrections. */
 	reviseListing: (enterprise: string, id: string, listing: NewListing_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_listing", { enterprise, id, listing })),
 	/**  Items the service refused for good, with the reason, for the status area. */
@@ -212,6 +214,24 @@ export type ErrorInfo = {
 	message_zh: string,
 	message_en: string,
 };
+
+export type InboxEntry = {
+	id: string,
+	kind: InboxKind,
+	title: string,
+	body: string,
+	/**  `application`, `appeal` or `listing`. */
+	ref_type: string,
+	ref_id: string,
+	created_at: string,
+	read: boolean,
+};
+
+export type InboxKind = 
+/**  受理 / 不予受理 / 审核结论 */
+"review_opinion" | 
+/**  补正通知 */
+"correction_notice" | "appeal_reply" | "listing_match";
 
 /**  A key condition (关键指引条件) of a document, citable by its clause. */
 export type KeyCondition = {

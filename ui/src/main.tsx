@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import App from "./App";
-import CrashScreen from "./components/CrashScreen";
+import CrashScreen from "./shared/CrashScreen";
 import "./styles.css";
 
 const root = document.getElementById("root");

@@ -6,6 +6,7 @@ pub mod app;
 pub mod appeals;
 pub mod application;
 pub mod catalog;
+pub mod inbox;
 pub mod listings;
 pub mod outbox;
 pub mod workspaces;

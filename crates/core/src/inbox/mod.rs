@@ -4,8 +4,9 @@
 pub(crate) mod op;
 
 use serde_json::Value;
+use yiqifu_protocol::InboxEntry;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::pull::{key_id, Feed, Items};
 use crate::workspace::Workspace;
 
@@ -29,6 +30,31 @@ impl Workspace {
     /// The inbox as last pulled, as the service sent it.
     pub async fn inbox(&self) -> Result<Vec<Value>> {
         crate::pull::items(self.store(), TABLE, INBOX).await
+    }
+
+    /// The inbox, newest first; an entry marked read here shows as read before the service
+    /// has heard of it.
+    pub async fn inbox_entries(&self) -> Result<Vec<InboxEntry>> {
+        let marked: Vec<(String,)> = sqlx::query_as("SELECT record_id FROM outbox WHERE kind = ?")
+            .bind(op::MARK_READ.kind)
+            .fetch_all(self.store().pool())
+            .await?;
+        let mut entries = self
+            .inbox()
+            .await?
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value::<InboxEntry>(v)
+                    .map_err(|e| Error::MalformedResponse(format!("inbox entry: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for e in &mut entries {
+            if marked.iter().any(|(r,)| r == &format!("inbox:{}", e.id)) {
+                e.read = true;
+            }
+        }
+        entries.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        Ok(entries)
     }
 
     pub async fn mark_inbox_read(&self, entry: &str) -> Result<()> {

@@ -1,0 +1,2 @@
+export { default as DocumentsPage } from "./DocumentsPage";
+export { messages } from "./messages";

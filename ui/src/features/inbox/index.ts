@@ -1,0 +1,9 @@
+import type { OpInfo } from "../../shared/revise";
+import { messages } from "./messages";
+
+export { default as InboxPage } from "./InboxPage";
+
+/** The inbox requests the outbox may hold. */
+export const ops: Record<string, OpInfo> = {
+  mark_read: { label: messages.opMarkRead },
+};

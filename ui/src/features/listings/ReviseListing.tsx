@@ -1,0 +1,124 @@
+import { Col, DatePicker, Form, Input, InputNumber, Row, Select } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import { commands, unwrap } from "../../shared/api";
+import { DISTRICTS } from "../../bindings";
+import type { ListingCategory, ListingKind, NewListing_Serialize as NewListing } from "../../bindings";
+import { useI18n, useMessages } from "../../shared/i18n";
+import type { ReviseForm } from "../../shared/revise";
+import { listingCategoryKey, listingKindKey } from "./labels";
+import { messages } from "./messages";
+
+interface Values {
+  kind?: ListingKind;
+  category?: ListingCategory;
+  item?: string;
+  quantity?: number | null;
+  unit?: string;
+  district?: string;
+  valid_until?: Dayjs;
+  contact_name?: string;
+  contact_phone?: string;
+  note?: string | null;
+}
+
+function Fields() {
+  const t = useMessages(messages);
+  const shared = useI18n().t;
+  const required = [{ required: true, whitespace: true, message: shared("fieldRequired") }];
+  const phone = [
+    { required: true, message: shared("fieldRequired") },
+    { pattern: /^[0-9+\- ]{5,20}$/, message: shared("phoneInvalid") },
+  ];
+  const options = <K extends string>(keys: Record<K, keyof typeof messages>) =>
+    (Object.keys(keys) as K[]).map((k) => ({ value: k, label: t(keys[k]) }));
+  return (
+    <>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="kind" label={t("fieldListingKind")} rules={required}>
+            <Select options={options(listingKindKey)} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="category" label={t("fieldListingCategory")} rules={required}>
+            <Select options={options(listingCategoryKey)} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="item" label={t("fieldItem")} rules={required}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+        <Col span={7}>
+          <Form.Item name="quantity" label={t("fieldQuantity")} rules={[{ required: true, message: shared("fieldRequired") }]}>
+            <InputNumber min={0} style={{ width: "100%" }} />
+          </Form.Item>
+        </Col>
+        <Col span={5}>
+          <Form.Item name="unit" label={t("fieldUnit")} rules={required}>
+            <Input maxLength={20} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="district" label={t("fieldDistrict")} rules={required}>
+            <Select options={DISTRICTS.map((d) => ({ value: d, label: d }))} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="valid_until"
+            label={t("fieldValidUntil")}
+            rules={[{ required: true, message: shared("fieldRequired") }]}
+          >
+            <DatePicker style={{ width: "100%" }} disabledDate={(d) => d.isBefore(dayjs(), "day")} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="contact_name" label={t("fieldContactName")} rules={required}>
+            <Input maxLength={50} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="contact_phone" label={t("fieldContactPhone")} rules={phone}>
+            <Input maxLength={20} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="note" label={t("fieldNote")}>
+        <Input.TextArea rows={2} maxLength={500} />
+      </Form.Item>
+    </>
+  );
+}
+
+/** Correcting a listing the service refused: every field can change. */
+export const reviseListing: ReviseForm = {
+  Fields,
+  initialValues: (draft) => {
+    const l = draft as NewListing;
+    return { ...l, valid_until: dayjs(l.valid_until) };
+  },
+  send: async (enterprise, id, _draft, raw) => {
+    const v = raw as Values;
+    const note = v.note?.trim() ? v.note.trim() : null;
+    const listing: NewListing = {
+      kind: v.kind ?? "supply",
+      category: v.category ?? "supplies",
+      item: (v.item ?? "").trim(),
+      quantity: v.quantity ?? null,
+      unit: (v.unit ?? "").trim(),
+      district: v.district ?? "",
+      valid_until: v.valid_until ? v.valid_until.format("YYYY-MM-DD") : "",
+      contact_name: (v.contact_name ?? "").trim(),
+      contact_phone: (v.contact_phone ?? "").trim(),
+      note,
+    };
+    await unwrap(commands.reviseListing(enterprise, id, listing));
+  },
+};

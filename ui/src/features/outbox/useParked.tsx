@@ -1,0 +1,55 @@
+import { useState } from "react";
+import type { ReactNode } from "react";
+import { App } from "antd";
+import type { Status_Serialize as Status } from "../../bindings";
+import { useMessages } from "../../shared/i18n";
+import type { OpInfo } from "../../shared/revise";
+import ParkedList, { type Revisable } from "./ParkedList";
+import ReviseDialog from "./ReviseDialog";
+import { messages } from "./messages";
+
+/**
+ * The refused items of the enterprise on screen: `content` fills the status line's
+ * popover, `dialog` is the correction form when one is open.
+ */
+export function useParked(
+  status: Status,
+  ops: Partial<Record<string, OpInfo>>,
+): { content: (close: () => void) => ReactNode; dialog: ReactNode } {
+  const t = useMessages(messages);
+  const { message } = App.useApp();
+  const [editing, setEditing] = useState<Revisable | null>(null);
+  const enterprise = status.enterprise;
+  const form = editing ? ops[editing.kind]?.revise : undefined;
+
+  const content = (close: () => void) =>
+    enterprise ? (
+      <ParkedList
+        enterprise={enterprise}
+        version={`${String(status.outbox_parked)}/${String(status.outbox_queued)}`}
+        ops={ops}
+        onRevise={(item) => {
+          close();
+          setEditing(item);
+        }}
+      />
+    ) : null;
+
+  const dialog =
+    editing && form && enterprise ? (
+      <ReviseDialog
+        enterprise={enterprise}
+        item={editing}
+        form={form}
+        onClose={() => {
+          setEditing(null);
+        }}
+        onSaved={() => {
+          setEditing(null);
+          void message.success(t("revised"));
+        }}
+      />
+    ) : null;
+
+  return { content, dialog };
+}

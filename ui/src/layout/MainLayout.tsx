@@ -1,0 +1,118 @@
+import { useState } from "react";
+import { Alert, Button, Layout, Menu, Space } from "antd";
+import { LogoutOutlined } from "@ant-design/icons";
+import { App as AntApp } from "antd";
+import { commands, unwrap } from "../shared/api";
+import type { Status_Serialize as Status } from "../bindings";
+import LanguageSwitch from "../shared/LanguageSwitch";
+import StatusBar from "../shared/StatusBar";
+import { errorText, toErrorInfo } from "../shared/errors";
+import { pick, useI18n } from "../shared/i18n";
+import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
+import { useParked } from "../features/outbox/useParked";
+import { ops, pages } from "./features";
+
+/** The window once an enterprise is on screen: the sidebar of pages, the header, the page. */
+export default function MainLayout({
+  status,
+  onSignIn,
+}: {
+  status: Status;
+  /** Opens the sign-in page: to add an enterprise, or (with its code) to sign one in again. */
+  onSignIn: (creditCode?: string) => void;
+}) {
+  const { t, locale } = useI18n();
+  const { message } = AntApp.useApp();
+  const [page, setPage] = useState<string>(pages[0]?.key ?? "");
+  const parked = useParked(status, ops);
+  const current = pages.find((p) => p.key === page) ?? pages[0];
+
+  const signOut = () => {
+    if (!status.enterprise) return;
+    unwrap(commands.signOut(status.enterprise)).catch((e: unknown) => {
+      void message.error(errorText(toErrorInfo(e), locale));
+    });
+  };
+
+  return (
+    <Layout style={{ height: "100%" }}>
+      <Layout.Sider width={200} theme="dark">
+        <div className="brand">{t("appName")}</div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[page]}
+          onClick={(e) => {
+            setPage(e.key);
+          }}
+          items={pages.map((p) => ({
+            key: p.key,
+            icon: p.icon,
+            label: <span data-testid={`menu-${p.key}`}>{pick(locale, p.label)}</span>,
+          }))}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: "#fff",
+            padding: "0 16px",
+            display: "flex",
+            justifyContent: "space-between",
+            alignItems: "center",
+            gap: 8,
+            borderBottom: "1px solid #f0f0f0",
+          }}
+        >
+          <StatusBar status={status} renderParked={parked.content} />
+          <Space size={4}>
+            <EnterpriseSwitcher status={status} onSignIn={onSignIn} />
+            <LanguageSwitch />
+            {status.signed_in && (
+              <Button size="small" icon={<LogoutOutlined />} onClick={signOut} data-testid="sign-out">
+                {t("signOut")}
+              </Button>
+            )}
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24, overflow: "auto" }}>
+          {status.notice && (
+            <Alert
+              type="error"
+              showIcon
+              closable
+              data-testid="notice"
+              message={errorText(status.notice, locale)}
+              style={{ marginBottom: 16 }}
+            />
+          )}
+          {!status.signed_in && (
+            <Alert
+              type="info"
+              showIcon
+              message={t("sessionGone")}
+              action={
+                <Button
+                  size="small"
+                  type="primary"
+                  onClick={() => {
+                    onSignIn(status.account?.credit_code);
+                  }}
+                  data-testid="sign-in-again"
+                >
+                  {t("signInAgain")}
+                </Button>
+              }
+              style={{ marginBottom: 16 }}
+            />
+          )}
+          {!status.online && (
+            <Alert type="warning" showIcon message={t("offlineHint")} style={{ marginBottom: 16 }} data-testid="offline-banner" />
+          )}
+          {current?.render(status)}
+        </Layout.Content>
+      </Layout>
+      {parked.dialog}
+    </Layout>
+  );
+}

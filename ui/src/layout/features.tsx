@@ -1,0 +1,69 @@
+import type { ReactNode } from "react";
+import { FileSearchOutlined, InboxOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
+import type { Status_Serialize as Status } from "../bindings";
+import type { Dict, Text } from "../shared/i18n";
+import { sharedMessages } from "../shared/i18n";
+import type { OpInfo } from "../shared/revise";
+import { DocumentsPage, messages as documents } from "../features/documents";
+import { messages as documentMessages } from "../features/documents/messages";
+import { InboxPage, ops as inboxOps } from "../features/inbox";
+import { messages as inbox } from "../features/inbox/messages";
+import { ops as appealOps } from "../features/appeals";
+import { messages as appeals } from "../features/appeals/messages";
+import { ops as listingOps } from "../features/listings";
+import { messages as listings } from "../features/listings/messages";
+import { ops as applicationOps } from "../features/application";
+import { messages as application } from "../features/application/messages";
+import { messages as outbox } from "../features/outbox/messages";
+import { messages as session } from "../features/session/messages";
+import { messages as workspaces } from "../features/workspaces/messages";
+
+/** A page of the sidebar. A feature with a page adds one entry here. */
+export interface Page {
+  key: string;
+  icon: ReactNode;
+  label: Text;
+  render: (status: Status) => ReactNode;
+}
+
+export const pages: Page[] = [
+  {
+    key: "policy",
+    icon: <FileSearchOutlined />,
+    label: documents.menuPolicies,
+    render: (s) => <DocumentsPage key="policy" kind="policy" status={s} />,
+  },
+  {
+    key: "guidance",
+    icon: <SafetyCertificateOutlined />,
+    label: documents.menuGuidance,
+    render: (s) => <DocumentsPage key="guidance" kind="guidance" status={s} />,
+  },
+  {
+    key: "inbox",
+    icon: <InboxOutlined />,
+    label: inbox.menuInbox,
+    render: (s) => <InboxPage status={s} />,
+  },
+];
+
+/** Every kind of queued request, as its feature names and corrects it. */
+export const ops: Partial<Record<string, OpInfo>> = {
+  ...appealOps,
+  ...listingOps,
+  ...applicationOps,
+  ...inboxOps,
+};
+
+/** Every dictionary, for the test that each has both languages. */
+export const dictionaries: Record<string, Dict> = {
+  shared: sharedMessages,
+  documents: documentMessages,
+  inbox,
+  appeals,
+  listings,
+  application,
+  outbox,
+  session,
+  workspaces,
+};

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, cleanup, render, screen } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import { App } from "antd";
+import StatusBar from "./StatusBar";
+import type { Status_Serialize as Status } from "../bindings";
+
+const base: Status = {
+  server: { kind: "demo" },
+  online: true,
+  account: null,
+  enterprise: null,
+  enterprises: [],
+  signed_in: true,
+  syncing: false,
+  outbox_queued: 3,
+  outbox_parked: 0,
+  last_sync_at: null,
+  document_count: 0,
+  notice: null,
+};
+
+function show(s: Status) {
+  return render(
+    <App>
+      <StatusBar status={s} />
+    </App>,
+  );
+}
+
+describe("StatusBar", () => {
+  beforeEach(() => {
+    // No Rust side in jsdom: commands answer nothing, events go through the mock.
+    mockIPC(() => null, { shouldMockEvents: true });
+  });
+  afterEach(async () => {
+    // Unmount while the mock is still there (unlistening finishes a tick later), then
+    // remove it.
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+  });
+
+  it("shows a progress bar while uploads run and drops finished ones", async () => {
+    show(base);
+    expect(screen.queryByTestId("upload-progress")).toBeNull();
+    await act(async () => {
+      await emit("upload-progressed", { local_id: "u1", sent: 25, total: 100 });
+    });
+    const bar = await screen.findByTestId("upload-progress");
+    expect(bar.textContent).toContain("正在上传 1");
+    expect(bar.textContent).toContain("25%");
+    await act(async () => {
+      await emit("upload-progressed", { local_id: "u1", sent: 100, total: 100 });
+    });
+    expect(screen.queryByTestId("upload-progress")).toBeNull();
+  });
+
+  it("shows online, the queue and that nothing was synced yet", () => {
+    show(base);
+    expect(screen.getByTestId("status-online").textContent).toContain("在线");
+    expect(screen.getByTestId("status-queued").textContent).toContain("3");
+    expect(screen.getByTestId("status-last-sync").textContent).toContain("尚未同步");
+    expect(screen.getByTestId("sync-now").hasAttribute("disabled")).toBe(false);
+  });
+
+  it("shows offline and disables sync now", () => {
+    show({ ...base, online: false });
+    expect(screen.getByTestId("status-offline").textContent).toContain("离线");
+    expect(screen.getByTestId("sync-now").hasAttribute("disabled")).toBe(true);
+  });
+
+  it("shows parked items only when there are some", () => {
+    show(base);
+    expect(screen.queryByText(/需处理/)).toBeNull();
+    show({ ...base, outbox_parked: 2 });
+    expect(screen.getByText(/需处理/)).toBeTruthy();
+  });
+});
+
