@@ -32,7 +32,12 @@ where
         .session()
         .await
         .expect("a WebDriver session with the app");
-    let outcome = steps(&client).await;
+    // WebDriver calls have no deadline of their own: a session that stops answering fails
+    // the test here instead of holding CI.
+    let outcome = match tokio::time::timeout(Duration::from_secs(240), steps(&client)).await {
+        Ok(o) => o,
+        Err(_) => Err(format!("{name}: the session took over 240 s").into()),
+    };
     if outcome.is_err() {
         if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
             eprintln!("failure screenshot: {}", p.display());
@@ -45,16 +50,26 @@ where
 }
 
 async fn click(c: &Client, css: &str) -> Result {
-    // A menu that is still opening moves under the pointer: try again for a moment.
+    // Popovers and menus scale in: an element clicked while it still moves is clicked at
+    // where it was, which may be another button. Wait until it stands still.
     let start = Instant::now();
+    let mut last = None;
     loop {
-        match wait_css(c, css).await?.click().await {
-            Ok(()) => return Ok(()),
-            Err(_) if start.elapsed() < Duration::from_secs(5) => {
-                tokio::time::sleep(Duration::from_millis(200)).await;
+        let e = wait_css(c, css).await?;
+        let here = e.rectangle().await?;
+        if last == Some(here) {
+            match e.click().await {
+                Ok(()) => return Ok(()),
+                Err(err) if start.elapsed() > Duration::from_secs(10) => return Err(err.into()),
+                Err(_) => last = None,
             }
-            Err(e) => return Err(e.into()),
+        } else {
+            last = Some(here);
         }
+        if start.elapsed() > Duration::from_secs(10) {
+            return Err(format!("{css} never stood still to be clicked").into());
+        }
+        tokio::time::sleep(Duration::from_millis(120)).await;
     }
 }
 

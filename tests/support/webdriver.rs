@@ -253,9 +253,14 @@ pub async fn texts(c: &Client, css: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Saves a screenshot for a person to look at. It is evidence, not an assertion: WebKitWebDriver
+/// has been seen to never answer a screenshot of an idle page under Xvfb, so one that takes
+/// too long is given up (and said so) rather than left to hang the suite.
 pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
-    let png = c.screenshot().await?;
     let path = screenshot_dir().join(format!("{name}.png"));
-    std::fs::write(&path, png)?;
+    match tokio::time::timeout(Duration::from_secs(20), c.screenshot()).await {
+        Ok(png) => std::fs::write(&path, png?)?,
+        Err(_) => eprintln!("screenshot {name} not taken: WebKitWebDriver did not answer in 20 s"),
+    }
     Ok(path)
 }
