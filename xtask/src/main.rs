@@ -372,9 +372,11 @@ fn cmd_bench() -> Result {
          carry over between machines better than the times do.\n\n\
          ## Sync engine: materials and uploads\n\n{sync}\n\
          ## Sync engine: the full fault scenario\n\n\
-         200 queued mutations and 20 uploads of 3 MiB through a proxy that faults 30% of \
-         connections, with the client killed (SIGKILL) 10 times and restarted; everything \
-         arrived exactly once and byte-identical (debug build): {soak}.\n"
+         200 queued mutations and 20 uploads of 3 MiB, by two enterprises on one computer, \
+         through a proxy that faults 30% of connections, with the client killed (SIGKILL) 10 \
+         times in the middle of its work (each kill after that run changed the service's \
+         state, while a request was in flight) and restarted; everything arrived exactly \
+         once, in its own enterprise's account, and byte-identical (debug build): {soak}.\n"
     );
     let path = root().join("docs").join("benchmarks.md");
     std::fs::create_dir_all(root().join("docs"))
