@@ -25,8 +25,16 @@ fn find_commands(dir: &Path) -> Vec<(String, String)> {
         let mut marked = false;
         for line in text.lines() {
             let l = line.trim();
+            if l.starts_with("#[tauri::command") && l != "#[tauri::command]" {
+                panic!(
+                    "{}: write commands as a plain #[tauri::command] (found {l})",
+                    f.display()
+                );
+            }
             if l == "#[tauri::command]" {
                 marked = true;
+            } else if marked && l.contains("fn ") && !l.starts_with("pub ") {
+                panic!("{}: a command must be `pub` (found {l})", f.display());
             } else if marked && l.starts_with("pub ") && l.contains("fn ") {
                 let name = l
                     .split("fn ")

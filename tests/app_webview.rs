@@ -43,7 +43,7 @@ where
             eprintln!("failure screenshot: {}", p.display());
         }
     }
-    let _ = client.close().await;
+    let _ = tokio::time::timeout(Duration::from_secs(20), client.close()).await;
     if let Err(e) = outcome {
         panic!("{name}: {e}");
     }
@@ -443,6 +443,29 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
         wait_css(c, "[data-testid=sign-in-page]").await?;
         click(c, "[data-testid=sign-in-back]").await?;
         wait_text(c, "[data-testid=enterprise-name]", b_name).await?;
+
+        // Removing A first says what would be lost: its refused listing, never sent.
+        click(c, "[data-testid=enterprise-switcher]").await?;
+        click(c, "[data-testid=manage-enterprises]").await?;
+        wait_css(c, "[data-testid=manage-dialog]").await?;
+        screenshot(c, "manage-enterprises").await?;
+        click(c, "[data-testid=remove-91310115MA1K4C7P2E]").await?;
+        // The dialog fades in: its text reads empty until it is shown.
+        let start = Instant::now();
+        loop {
+            let preview = wait_css(c, "[data-testid=removal-preview]")
+                .await?
+                .text()
+                .await?;
+            if preview.contains("1 项尚未发送的内容，1 份尚未提交的草稿") {
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                return Err(format!("the removal preview says {preview:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        screenshot(c, "remove-confirm").await?;
         Ok(())
     })
     .await;

@@ -256,6 +256,38 @@ async fn sign_out_revokes_the_session_on_the_service_now_or_once_it_is_reachable
     );
 }
 
+/// Signed out while offline, then signed in again before the worker could tell the service:
+/// the old session is revoked first, and the new one is the one kept.
+#[tokio::test]
+async fn signing_in_again_revokes_the_session_whose_sign_out_was_never_told() {
+    let central = yiqifu_tests::start_central().await;
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = test_keychain("resign");
+    let app = App::open(dir.path(), kc.clone()).await.unwrap();
+    app.set_sync_config(fast());
+    let a = sign_in_demo(&app, &url).await;
+    let key = format!("{url}|{}", demo_login_of(0).0);
+    let old = kc.load(&key).unwrap().expect("tokens in the keychain");
+    app.resume(&format!("http://{}", dead_address()))
+        .await
+        .unwrap();
+    app.sign_out().await.unwrap();
+    assert!(app.resume(&url).await.unwrap());
+    sign_in_as(&app, 0).await;
+    let client = CentralClient::new(&url).unwrap();
+    assert_eq!(
+        client.refresh(&old.refresh).await.unwrap_err().code(),
+        "SESSION_EXPIRED",
+        "the old session died"
+    );
+    let new = kc.load(&key).unwrap().expect("the new session is kept");
+    assert_ne!(new, old);
+    a.create_appeal(appeal("重新登录后")).await.unwrap();
+    settle(&a).await;
+    assert_eq!(titles_of(&central.db, 0).await, vec!["重新登录后"]);
+}
+
 #[tokio::test]
 async fn removing_an_enterprise_says_what_would_be_lost_and_deletes_only_its_own() {
     let central = yiqifu_tests::start_central().await;
@@ -273,10 +305,16 @@ async fn removing_an_enterprise_says_what_would_be_lost_and_deletes_only_its_own
 
     let a_dir = a.store().dir().to_path_buf();
     assert!(a_dir.exists());
+    let enterprises = a_dir.parent().unwrap().to_path_buf();
     let a_id = a.id().to_string();
     drop(a);
     app.remove_workspace(&a_id).await.unwrap();
     assert!(!a_dir.exists(), "its folder is gone");
+    assert_eq!(
+        std::fs::read_dir(&enterprises).unwrap().count(),
+        1,
+        "only B's folder is left, no tombstone"
+    );
     assert_eq!(
         app.workspace(&a_id).err().map(|e| e.code()),
         Some("NO_SUCH_ENTERPRISE")

@@ -103,6 +103,9 @@ pub struct App {
     /// tests drain by hand).
     workers: AtomicBool,
     catalog_lock: tokio::sync::Mutex<()>,
+    /// Held while workspaces are opened, closed or removed, so one is never opened twice
+    /// (two pools, two workers) or used while it goes.
+    open_lock: tokio::sync::Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -124,6 +127,7 @@ impl App {
             document_count: AtomicU32::new(0),
             workers: AtomicBool::new(false),
             catalog_lock: tokio::sync::Mutex::new(()),
+            open_lock: tokio::sync::Mutex::new(()),
         };
         if let Some(m) = moved {
             // The enterprise of the migrated work is the one that was on screen.
@@ -138,7 +142,11 @@ impl App {
                 tracing::warn!(error = %e, "database backup failed");
             }
         });
-        app.open_workspaces().await?;
+        sweep_removed(data_dir);
+        {
+            let _one = app.open_lock.lock().await;
+            app.open_workspaces().await?;
+        }
         app.refresh_document_count().await?;
         Ok(app)
     }
@@ -155,8 +163,17 @@ impl App {
         .fetch_all(self.store.pool())
         .await?;
         for (id, code, profile) in rows {
-            let profile: EnterpriseProfile = serde_json::from_str(&profile)?;
-            self.open_workspace(&server, &id, &code, profile).await?;
+            // One enterprise whose files cannot be opened must not keep the others closed.
+            let opened = match serde_json::from_str::<EnterpriseProfile>(&profile) {
+                Ok(p) => self
+                    .open_workspace(&server, &id, &code, p)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = opened {
+                tracing::error!(enterprise = %id, code = e.code(), error = %e, "workspace not opened");
+            }
         }
         let active: Option<String> = self.store.setting(&active_key(&server)).await?;
         *lock(&self.active) = active.filter(|a| lock(&self.open).contains_key(a));
@@ -177,6 +194,7 @@ impl App {
         let ws = Workspace::open(
             &workspace_dir(&self.data_dir, id),
             id,
+            server.key().to_string(),
             account_key_of(server, credit_code),
             profile,
             self.shared.clone(),
@@ -209,6 +227,11 @@ impl App {
 
     /// Closes every database (before the files are copied or the app ends).
     pub async fn close(&self) {
+        self.close_workspaces().await;
+        self.store.close().await;
+    }
+
+    async fn close_workspaces(&self) {
         let open: Vec<Open> = std::mem::take(&mut *lock(&self.open))
             .into_values()
             .collect();
@@ -218,7 +241,6 @@ impl App {
             }
             o.ws.store().close().await;
         }
-        self.store.close().await;
     }
 
     /// The app's own database (settings and the catalog).
@@ -332,9 +354,15 @@ impl App {
     pub async fn choose_server(&self, choice: ServerChoice, url: &str) -> Result<Health> {
         let client = CentralClient::with_keep_alive(url, self.sync_config().keep_alive)?;
         let health = client.health().await?;
+        let _one = self.open_lock.lock().await;
         let previous = self.server_now();
+        let switching = previous.as_ref() != Some(&choice);
+        if switching {
+            // The old service's workspaces stop before the connection changes.
+            self.close_workspaces().await;
+        }
         let mut tx = self.store.write().await?;
-        if previous.as_ref() != Some(&choice) {
+        if switching {
             // Another service: its cursors mean nothing here. The cached catalog stays
             // until the first pull from the new service replaces it.
             sqlx::query("UPDATE sync_cursors SET cursor = NULL")
@@ -343,18 +371,9 @@ impl App {
         }
         crate::store::put_setting(&mut tx, SERVER_KEY, &choice).await?;
         tx.commit().await?;
-        self.shared.set_client(client);
+        self.shared.set_client(choice.key(), client);
         self.set_online(true);
-        if previous.as_ref() != Some(&choice) {
-            let open: Vec<Open> = std::mem::take(&mut *lock(&self.open))
-                .into_values()
-                .collect();
-            for o in open {
-                if let Some(w) = o.worker {
-                    w.abort();
-                }
-                o.ws.store().close().await;
-            }
+        if switching {
             *lock(&self.active) = None;
             *lock(&self.server) = Some(choice);
             self.open_workspaces().await?;
@@ -367,7 +386,8 @@ impl App {
     /// the cached data is there either way.
     pub async fn resume(&self, url: &str) -> Result<bool> {
         let client = CentralClient::with_keep_alive(url, self.sync_config().keep_alive)?;
-        self.shared.set_client(client);
+        let server = self.server_now().ok_or(Error::NotConfigured)?;
+        self.shared.set_client(server.key(), client);
         self.probe().await
     }
 
@@ -400,17 +420,29 @@ impl App {
         };
         self.set_online(true);
         let profile = resp.enterprise;
-        self.shared
-            .store_tokens(
-                &account_key_of(&server, &profile.credit_code),
-                Tokens {
-                    access: resp.access_token,
-                    refresh: resp.refresh_token,
-                    access_expires_at: resp.access_expires_at,
-                },
-            )
-            .await?;
+        // The folder is named after the code: it must be the one typed, and a valid one.
+        if CreditCode::parse(&profile.credit_code)?.as_str() != code.as_str() {
+            return Err(Error::MalformedResponse(
+                "signed in as another enterprise than the one asked for".into(),
+            ));
+        }
+        let tokens = Tokens {
+            access: resp.access_token,
+            refresh: resp.refresh_token,
+            access_expires_at: resp.access_expires_at,
+        };
         let id = workspace_id(&server, &profile.credit_code);
+        let _one = self.open_lock.lock().await;
+        let known = self.workspace(&id).ok();
+        if known.is_none() {
+            // A keychain that cannot keep the session leaves no enterprise behind.
+            self.shared
+                .store_tokens(
+                    &account_key_of(&server, &profile.credit_code),
+                    tokens.clone(),
+                )
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO workspaces (id, server, credit_code, profile, added_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET profile = excluded.profile",
@@ -422,11 +454,19 @@ impl App {
         .bind(crate::outbox::now_unix())
         .execute(self.store.pool())
         .await?;
-        let ws = self
-            .open_workspace(&server, &id, &profile.credit_code, profile.clone())
-            .await?;
+        let ws = match known {
+            Some(ws) => {
+                ws.set_profile(profile.clone());
+                ws
+            }
+            None => {
+                self.open_workspace(&server, &id, &profile.credit_code, profile.clone())
+                    .await?
+            }
+        };
+        drop(_one);
+        ws.signed_in(tokens).await?;
         self.set_active(Some(&id)).await?;
-        ws.signed_in().await?;
         Ok(profile)
     }
 
@@ -486,6 +526,7 @@ impl App {
         }
         // Tokens that could not be revoked go anyway: nothing is left to send with them.
         self.shared.delete_tokens(ws.account_key()).await?;
+        let _one = self.open_lock.lock().await;
         let open = lock(&self.open).remove(id);
         if let Some(o) = open {
             if let Some(w) = o.worker {
@@ -493,11 +534,28 @@ impl App {
             }
             o.ws.store().close().await;
         }
+        // First out of the way, so a folder that cannot be deleted now (a virus scanner
+        // holding a file) is never opened again as the enterprise's: then forgotten, then
+        // deleted (or at the next start).
+        let dir = workspace_dir(&self.data_dir, id);
+        let tomb = self
+            .data_dir
+            .join(crate::workspace::WORKSPACES_DIR)
+            .join(format!(
+                "{REMOVED_PREFIX}{id}-{}",
+                crate::outbox::now_unix()
+            ));
+        if dir.exists() {
+            rename_retrying(&dir, &tomb).await?;
+        }
         sqlx::query("DELETE FROM workspaces WHERE id = ?")
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        remove_dir_retrying(&workspace_dir(&self.data_dir, id)).await?;
+        drop(_one);
+        if let Err(e) = remove_dir_retrying(&tomb).await {
+            tracing::warn!(error = %e, "removed workspace not deleted yet; it goes at the next start");
+        }
         if lock(&self.active).as_deref() == Some(id) {
             let next = self
                 .workspaces()
@@ -581,6 +639,38 @@ impl App {
 
     pub async fn document(&self, id: &str) -> Result<Document> {
         catalog::get(&self.store, id).await
+    }
+}
+
+const REMOVED_PREFIX: &str = ".removed-";
+
+/// Deletes what a removal could not delete at the time.
+fn sweep_removed(data_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(data_dir.join(crate::workspace::WORKSPACES_DIR)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(REMOVED_PREFIX) {
+            if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                tracing::warn!(error = %err, "removed workspace still not deleted");
+            }
+        }
+    }
+}
+
+/// Renames, retrying briefly: Windows refuses to move a folder with a file still open.
+async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
+    let mut tries = 0;
+    loop {
+        match std::fs::rename(from, to) {
+            Ok(()) => return Ok(()),
+            Err(e) if tries < 50 => {
+                tries += 1;
+                tracing::debug!(error = %e, "rename retry");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 

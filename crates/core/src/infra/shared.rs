@@ -19,7 +19,8 @@ const KEYCHAIN_WAIT: Duration = Duration::from_secs(120);
 
 #[derive(Default)]
 struct Live {
-    client: Option<CentralClient>,
+    /// The connection, and the key of the service it goes to.
+    client: Option<(String, CentralClient)>,
     online: bool,
 }
 
@@ -30,6 +31,9 @@ pub(crate) struct Shared {
     /// it on every change.
     tokens: Mutex<HashMap<String, Option<Tokens>>>,
     live: Mutex<Live>,
+    /// Held while the keychain is read into the cache or written, so a slow read can never
+    /// put back a value a write just replaced.
+    keychain_lock: tokio::sync::Mutex<()>,
     config: Mutex<SyncConfig>,
     pub progress: broadcast::Sender<UploadProgress>,
     pub changes: broadcast::Sender<Changed>,
@@ -48,6 +52,7 @@ impl Shared {
             keychain,
             tokens: Mutex::new(HashMap::new()),
             live: Mutex::new(Live::default()),
+            keychain_lock: tokio::sync::Mutex::new(()),
             config: Mutex::new(SyncConfig::default()),
             progress: broadcast::channel(256).0,
             changes: broadcast::channel(256).0,
@@ -56,15 +61,24 @@ impl Shared {
     }
 
     pub fn client(&self) -> Result<CentralClient> {
-        lock(&self.live).client.clone().ok_or(Error::NotConfigured)
+        self.client_opt().ok_or(Error::NotConfigured)
     }
 
     pub fn client_opt(&self) -> Option<CentralClient> {
-        lock(&self.live).client.clone()
+        lock(&self.live).client.as_ref().map(|(_, c)| c.clone())
     }
 
-    pub fn set_client(&self, client: CentralClient) {
-        lock(&self.live).client = Some(client);
+    /// The connection, only if it goes to the service `server`: a workspace of another
+    /// service must never send its tokens there.
+    pub fn client_for(&self, server: &str) -> Result<CentralClient> {
+        match &lock(&self.live).client {
+            Some((s, c)) if s == server => Ok(c.clone()),
+            _ => Err(Error::NotConfigured),
+        }
+    }
+
+    pub fn set_client(&self, server: &str, client: CentralClient) {
+        lock(&self.live).client = Some((server.to_string(), client));
     }
 
     pub fn online(&self) -> bool {
@@ -127,6 +141,10 @@ impl Shared {
         if let Some(t) = lock(&self.tokens).get(key) {
             return Ok(t.clone());
         }
+        let _one = self.keychain_lock.lock().await;
+        if let Some(t) = lock(&self.tokens).get(key) {
+            return Ok(t.clone());
+        }
         let owned = key.to_string();
         let tokens = self.keychain_call(move |kc| kc.load(&owned)).await?;
         lock(&self.tokens).insert(key.to_string(), tokens.clone());
@@ -134,6 +152,7 @@ impl Shared {
     }
 
     pub async fn store_tokens(&self, key: &str, tokens: Tokens) -> Result<()> {
+        let _one = self.keychain_lock.lock().await;
         let (owned, t) = (key.to_string(), tokens.clone());
         // Whatever happens, the next read goes to the keychain rather than trusting a guess.
         lock(&self.tokens).remove(key);
@@ -144,6 +163,7 @@ impl Shared {
     }
 
     pub async fn delete_tokens(&self, key: &str) -> Result<()> {
+        let _one = self.keychain_lock.lock().await;
         let owned = key.to_string();
         lock(&self.tokens).remove(key);
         self.keychain_call(move |kc| kc.delete(&owned)).await?;

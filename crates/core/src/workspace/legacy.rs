@@ -125,7 +125,9 @@ async fn drop_legacy(app: &Store) -> Result<()> {
 }
 
 /// Copies every legacy row into the workspace's database in one transaction; rows already
-/// there (from an interrupted earlier move) are kept as they are.
+/// there (from an interrupted earlier move) are kept as they are. The inbox's cursor and
+/// ETag are not copied: main carried them over from one account to the next, so the first
+/// pull starts from nothing, and its sweep drops any entry that is not this enterprise's.
 async fn copy_into(ws: &Store, app_db: &Path) -> Result<()> {
     let mut conn = ws.pool().acquire().await?;
     sqlx::query("ATTACH DATABASE ? AS legacy")
@@ -154,10 +156,6 @@ async fn copy_into(ws: &Store, app_db: &Path) -> Result<()> {
             "INSERT OR IGNORE INTO main.feed_items (collection, key, body, pull_generation)
              SELECT collection, key, body, pull_generation FROM legacy.catalog_items
              WHERE collection = 'inbox'",
-            "INSERT OR IGNORE INTO main.sync_cursors (collection, cursor, generation,
-                 sweep_pending, synced_at, etag)
-             SELECT collection, cursor, generation, sweep_pending, synced_at, etag
-             FROM legacy.sync_cursors WHERE collection = 'inbox'",
             "INSERT OR IGNORE INTO main.settings (key, value)
              SELECT key, value FROM legacy.settings WHERE key = 'last_sync_at'",
         ] {

@@ -83,8 +83,13 @@ pub struct RemovalPreview {
 
 pub struct Workspace {
     id: String,
+    /// The service it belongs to: it sends nothing through a connection to another.
+    server_key: String,
     /// The keychain entry of its session: service and credit code.
     account_key: String,
+    /// Held across every read-refresh-store of its tokens and across a revocation, so a
+    /// refresh and a sign-out never undo each other.
+    session: tokio::sync::Mutex<()>,
     profile: Mutex<EnterpriseProfile>,
     store: Store,
     shared: Arc<Shared>,
@@ -100,6 +105,7 @@ impl Workspace {
     pub(crate) async fn open(
         dir: &Path,
         id: &str,
+        server_key: String,
         account_key: String,
         profile: EnterpriseProfile,
         shared: Arc<Shared>,
@@ -117,7 +123,9 @@ impl Workspace {
         };
         let ws = Arc::new(Self {
             id: id.into(),
+            server_key,
             account_key,
+            session: tokio::sync::Mutex::new(()),
             profile: Mutex::new(profile),
             store,
             shared,
@@ -156,6 +164,11 @@ impl Workspace {
 
     pub(crate) fn account_key(&self) -> &str {
         &self.account_key
+    }
+
+    /// The connection to this workspace's own service.
+    pub(crate) fn client(&self) -> Result<crate::client::CentralClient> {
+        self.shared.client_for(&self.server_key)
     }
 
     pub fn store(&self) -> &Store {
@@ -219,10 +232,21 @@ impl Workspace {
         self.shared.tokens(&self.account_key).await
     }
 
-    /// A new sign-in of this enterprise: its tokens are in the keychain.
-    pub(crate) async fn signed_in(&self) -> Result<()> {
-        if self.revoke_pending.swap(false, Ordering::Relaxed) {
-            self.store.delete_setting(REVOKE_KEY).await?;
+    /// A new sign-in of this enterprise: `tokens` go to the keychain. A sign-out the
+    /// service has not heard of yet is told first, so the old session does not live on.
+    pub(crate) async fn signed_in(&self, tokens: Tokens) -> Result<()> {
+        {
+            let _one = self.session.lock().await;
+            if self.revoke_pending.load(Ordering::Relaxed) {
+                if let Err(e) = self.revoke_locked().await {
+                    // Not reachable now: the old refresh token dies with its 30 days; the
+                    // new sign-in must not wait for it.
+                    tracing::warn!(enterprise = %self.id, code = e.code(), "old session not revoked");
+                }
+                self.store.delete_setting(REVOKE_KEY).await?;
+                self.revoke_pending.store(false, Ordering::Relaxed);
+            }
+            self.shared.store_tokens(&self.account_key, tokens).await?;
         }
         self.publish().await?;
         self.changed(&[Topic::Workspaces]);
@@ -230,13 +254,19 @@ impl Workspace {
         Ok(())
     }
 
-    /// Trades the refresh token for a new pair. `false` when the service refused it: the
-    /// officer must sign in again (the queue waits, nothing is lost).
-    pub(crate) async fn refresh_session(&self) -> Result<bool> {
+    /// Trades the refresh token for a new pair after `stale` was refused. `false` when the
+    /// service refused the refresh too: the officer must sign in again (the queue waits,
+    /// nothing is lost). A service that is down or busy is not a refusal.
+    pub(crate) async fn refresh_session(&self, stale: &Tokens) -> Result<bool> {
+        let _one = self.session.lock().await;
         let Some(tokens) = self.tokens().await? else {
             return Ok(false);
         };
-        let client = self.shared.client()?;
+        if &tokens != stale {
+            // Another task refreshed meanwhile: use its pair.
+            return Ok(true);
+        }
+        let client = self.client()?;
         match client.refresh(&tokens.refresh).await {
             Ok(pair) => {
                 self.shared
@@ -251,8 +281,12 @@ impl Workspace {
                     .await?;
                 Ok(true)
             }
-            Err(Error::SessionExpired | Error::Server { .. } | Error::InvalidCredentials) => {
-                self.forget_session().await?;
+            Err(Error::SessionExpired | Error::InvalidCredentials) => {
+                self.forget_locked().await?;
+                Ok(false)
+            }
+            Err(Error::Server { status, .. }) if (400..500).contains(&status) && status != 429 => {
+                self.forget_locked().await?;
                 Ok(false)
             }
             Err(e) => Err(e),
@@ -261,6 +295,11 @@ impl Workspace {
 
     /// Drops the tokens (not the enterprise or its work): the UI asks for a new sign-in.
     pub(crate) async fn forget_session(&self) -> Result<()> {
+        let _one = self.session.lock().await;
+        self.forget_locked().await
+    }
+
+    async fn forget_locked(&self) -> Result<()> {
         self.shared.delete_tokens(&self.account_key).await?;
         self.publish().await?;
         self.changed(&[Topic::Workspaces]);
@@ -271,11 +310,21 @@ impl Workspace {
     /// can be reached) and the keychain forgets it. Its work stays here, readable and not
     /// sent, until the officer signs in again.
     pub async fn sign_out(&self) -> Result<()> {
-        self.store.set_setting(REVOKE_KEY, &true).await?;
-        self.revoke_pending.store(true, Ordering::Relaxed);
-        if let Err(e) = self.finish_revocation().await {
-            // Not reached now: the worker tells the service later; nothing is sent meanwhile.
-            tracing::info!(enterprise = %self.id, code = e.code(), "sign-out not yet told to the service");
+        {
+            let _one = self.session.lock().await;
+            self.store.set_setting(REVOKE_KEY, &true).await?;
+            self.revoke_pending.store(true, Ordering::Relaxed);
+            match self.revoke_locked().await {
+                Ok(()) => {
+                    self.store.delete_setting(REVOKE_KEY).await?;
+                    self.revoke_pending.store(false, Ordering::Relaxed);
+                }
+                // Not reached now: the worker tells the service later; nothing is sent
+                // meanwhile.
+                Err(e) => {
+                    tracing::info!(enterprise = %self.id, code = e.code(), "sign-out not yet told to the service")
+                }
+            }
         }
         self.publish().await?;
         self.changed(&[Topic::Workspaces]);
@@ -287,25 +336,42 @@ impl Workspace {
         if !self.revoke_pending.load(Ordering::Relaxed) {
             return Ok(());
         }
-        if let Some(tokens) = self.shared.tokens(&self.account_key).await? {
-            let client = self.shared.client()?;
-            match client.logout(&tokens.access).await {
-                Ok(()) => {}
-                // The access token lapsed: the refresh token still names the session.
-                Err(Error::SessionExpired) => match client.refresh(&tokens.refresh).await {
-                    Ok(pair) => client.logout(&pair.access_token).await?,
-                    // Refused: the session is already dead on the service.
-                    Err(Error::SessionExpired | Error::InvalidCredentials) => {}
-                    Err(Error::Server { status, .. }) if status < 500 => {}
-                    Err(e) => return Err(e),
-                },
-                Err(e) => return Err(e),
-            }
-            self.shared.delete_tokens(&self.account_key).await?;
+        let _one = self.session.lock().await;
+        if !self.revoke_pending.load(Ordering::Relaxed) {
+            return Ok(());
         }
+        self.revoke_locked().await?;
         self.store.delete_setting(REVOKE_KEY).await?;
         self.revoke_pending.store(false, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Logs the stored session out on the service and deletes it; with the session lock.
+    async fn revoke_locked(&self) -> Result<()> {
+        let Some(tokens) = self.shared.tokens(&self.account_key).await? else {
+            return Ok(());
+        };
+        let client = self.client()?;
+        let done = match client.logout(&tokens.access).await {
+            Ok(()) => Ok(()),
+            // The access token lapsed: the refresh token still names the session.
+            Err(Error::SessionExpired) => match client.refresh(&tokens.refresh).await {
+                Ok(pair) => client.logout(&pair.access_token).await,
+                // Refused: the session is already dead on the service.
+                Err(Error::SessionExpired | Error::InvalidCredentials) => Ok(()),
+                Err(Error::Server { status, .. }) if (400..500).contains(&status) => Ok(()),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        match done {
+            // A 4xx from logout will never change: there is nothing left to revoke.
+            Ok(())
+            | Err(Error::Server {
+                status: 400..=499, ..
+            }) => self.shared.delete_tokens(&self.account_key).await,
+            Err(e) => Err(e),
+        }
     }
 
     /// What removing this enterprise from the computer would lose.
@@ -322,9 +388,9 @@ impl Workspace {
         if self.tokens().await?.is_none() {
             return Err(Error::NotSignedIn);
         }
-        let client = self.shared.client()?;
+        let client = self.client()?;
         self.syncing.store(true, Ordering::Relaxed);
-        self.publish().await?;
+        let _ = self.publish().await;
         let result = self
             .with_session(|token| {
                 let client = client.clone();
@@ -348,19 +414,25 @@ impl Workspace {
             Ok(None) => Err(Error::SessionExpired),
             Err(e) => Err(e),
         };
-        match &result {
+        let result = match result {
             Ok(stats) => {
                 self.shared.set_online(true);
-                self.store
-                    .set_setting(LAST_SYNC_KEY, &pull::now_rfc3339())
-                    .await?;
                 if stats.upserted + stats.removed > 0 {
                     self.changed(&[Topic::Inbox]);
                 }
+                self.store
+                    .set_setting(LAST_SYNC_KEY, &pull::now_rfc3339())
+                    .await
+                    .map(|()| stats)
             }
-            Err(e) if e.is_offline() => self.shared.set_online(false),
-            Err(_) => {}
-        }
+            Err(e) => {
+                if e.is_offline() {
+                    self.shared.set_online(false);
+                }
+                Err(e)
+            }
+        };
+        // Whatever happened, the status line stops saying "syncing".
         self.publish().await?;
         result
     }

@@ -91,7 +91,7 @@ impl Workspace {
     }
 
     async fn drain_inner(&self) -> Result<()> {
-        if self.shared.client_opt().is_none() {
+        if self.client().is_err() {
             return Ok(());
         }
         self.finish_revocation().await?;
@@ -129,7 +129,7 @@ impl Workspace {
         };
         match f(tokens.access.clone()).await {
             Err(Error::SessionExpired) => {
-                if !self.refresh_session().await? {
+                if !self.refresh_session(&tokens).await? {
                     return Ok(None);
                 }
                 let Some(tokens) = self.tokens().await? else {
@@ -221,7 +221,7 @@ impl Workspace {
         let Some(req) = (op.prepare)(&self.store, item).await? else {
             return Ok(None);
         };
-        let client = self.shared.client()?;
+        let client = self.client()?;
         client
             .call(
                 req.method,
@@ -264,7 +264,7 @@ impl Workspace {
     }
 
     async fn upload_steps(&self, u: &UploadRow, token: String) -> Result<()> {
-        let client = self.shared.client()?;
+        let client = self.client()?;
         let store = &self.store;
         let create = || async {
             let l = client

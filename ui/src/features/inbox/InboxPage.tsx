@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Badge, Card, Empty, List, Space, Spin, Tag, Typography } from "antd";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
@@ -30,15 +30,19 @@ export default function InboxPage({ status }: { status: Status }) {
   const [entries, setEntries] = useState<InboxEntry[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
+  // The enterprise the page shows: an answer for another (after a switch) is dropped.
+  const showing = useRef(enterprise);
+  showing.current = enterprise;
   const load = useCallback(() => {
     if (!enterprise) return;
     unwrap(commands.inboxEntries(enterprise))
       .then((e) => {
+        if (showing.current !== enterprise) return;
         setEntries(e);
         setError(null);
       })
       .catch((e: unknown) => {
-        setError(toErrorInfo(e));
+        if (showing.current === enterprise) setError(toErrorInfo(e));
       });
   }, [enterprise]);
   useEffect(() => {

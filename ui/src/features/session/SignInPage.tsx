@@ -39,10 +39,15 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
     }
   }, [isDemo]);
 
+  // Filled once, with the enterprise signing in again (or the one on screen when there is
+  // no other way in); never while the officer types another's code to add it.
+  const adding = onCancel !== undefined && creditCode === undefined;
+  const onScreen = status.account?.credit_code;
   useEffect(() => {
-    const code = creditCode ?? status.account?.credit_code;
+    const code = creditCode ?? (adding ? undefined : onScreen);
     if (code) form.setFieldValue("creditCode", code);
-  }, [creditCode, status.account, form]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [creditCode]);
 
   const submit = async (f: Fields) => {
     setBusy(true);
