@@ -89,9 +89,6 @@ export default function App() {
     // An enterprise on screen: its cached work stays readable without a session.
     page = (
       <MainLayout
-        // Everything per enterprise starts afresh when another comes on screen: no list,
-        // dialog or late answer of the previous one can act on this one.
-        key={status.enterprise ?? ""}
         status={status}
         onSignIn={(creditCode) => {
           setSigningIn(creditCode ? { creditCode } : {});

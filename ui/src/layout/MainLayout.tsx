@@ -109,7 +109,9 @@ export default function MainLayout({
           {!status.online && (
             <Alert type="warning" showIcon message={t("offlineHint")} style={{ marginBottom: 16 }} data-testid="offline-banner" />
           )}
-          {current?.render(status)}
+          {/* The page starts afresh when another enterprise comes on screen: no list or
+              late answer of the previous one can act on this one. The page chosen stays. */}
+          <div key={status.enterprise ?? ""}>{current?.render(status)}</div>
         </Layout.Content>
       </Layout>
       {parked.dialog}

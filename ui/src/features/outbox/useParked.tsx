@@ -18,13 +18,20 @@ export function useParked(
 ): { content: (close: () => void) => ReactNode; dialog: ReactNode } {
   const t = useMessages(messages);
   const { message } = App.useApp();
-  const [editing, setEditing] = useState<Revisable | null>(null);
+  // Tied to the enterprise it came from: outbox ids repeat across enterprises, so a
+  // correction must never be sent to the one that came on screen since.
+  const [open, setOpen] = useState<{ enterprise: string; item: Revisable } | null>(null);
   const enterprise = status.enterprise;
+  const editing = open && open.enterprise === enterprise ? open.item : null;
   const form = editing ? ops[editing.kind]?.revise : undefined;
+  const setEditing = (item: Revisable | null) => {
+    setOpen(item && enterprise ? { enterprise, item } : null);
+  };
 
   const content = (close: () => void) =>
     enterprise ? (
       <ParkedList
+        key={enterprise}
         enterprise={enterprise}
         version={`${String(status.outbox_parked)}/${String(status.outbox_queued)}`}
         ops={ops}
