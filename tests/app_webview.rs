@@ -414,7 +414,6 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
         }
         click(c, "[data-testid=menu-inbox]").await?;
         wait_css(c, "[data-testid=inbox-empty]").await?;
-        screenshot(c, "enterprise-b-inbox").await?;
 
         // Switch to A: everything shown follows.
         click(c, "[data-testid=enterprise-switcher]").await?;

@@ -69,7 +69,7 @@ export default function InboxPage({ status }: { status: Status }) {
       ) : (
         <List
           dataSource={entries ?? []}
-          locale={{ emptyText: <Empty description={t("empty")} data-testid="inbox-empty" /> }}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("empty")} data-testid="inbox-empty" /> }}
           renderItem={(e) => (
             <List.Item data-testid="inbox-entry">
               <List.Item.Meta
