@@ -64,8 +64,11 @@ export default function MainLayout({
             borderBottom: "1px solid #f0f0f0",
           }}
         >
-          <StatusBar status={status} renderParked={parked.content} />
-          <Space size={4}>
+          {/* At the window's minimum width the status line gives way, not the buttons. */}
+          <div style={{ flex: "1 1 auto", minWidth: 0, overflow: "hidden", whiteSpace: "nowrap" }}>
+            <StatusBar status={status} renderParked={parked.content} />
+          </div>
+          <Space size={4} style={{ flex: "none" }}>
             <EnterpriseSwitcher status={status} onSignIn={onSignIn} />
             <LanguageSwitch />
             {status.signed_in && (

@@ -61,7 +61,7 @@ export default function StatusBar({
   };
 
   return (
-    <Space size="middle" data-testid="status-bar">
+    <Space size="middle" data-testid="status-bar" style={{ whiteSpace: "nowrap" }}>
       {status.online ? (
         <Tag icon={<CloudOutlined />} color="success" data-testid="status-online">
           {t("online")}
@@ -97,11 +97,7 @@ export default function StatusBar({
           <Progress percent={total > 0 ? Math.floor((sent * 100) / total) : 0} size="small" style={{ width: 120 }} />
         </Space>
       )}
-      <Typography.Text type="secondary" data-testid="status-last-sync">
-        {syncing
-          ? t("syncing")
-          : `${t("lastSync")}: ${status.last_sync_at ? dayjs(status.last_sync_at).format("YYYY-MM-DD HH:mm") : t("neverSynced")}`}
-      </Typography.Text>
+      {/* The button before the time: at the minimum width the time gives way. */}
       <Button
         size="small"
         icon={<SyncOutlined spin={syncing} />}
@@ -111,6 +107,11 @@ export default function StatusBar({
       >
         {t("syncNow")}
       </Button>
+      <Typography.Text type="secondary" data-testid="status-last-sync">
+        {syncing
+          ? t("syncing")
+          : `${t("lastSync")}: ${status.last_sync_at ? dayjs(status.last_sync_at).format("YYYY-MM-DD HH:mm") : t("neverSynced")}`}
+      </Typography.Text>
     </Space>
   );
 }

@@ -66,7 +66,13 @@ export default function EnterpriseSwitcher({ status, onSignIn }: Props) {
       >
         <Button type="text" data-testid="enterprise-switcher" title={t("switchTitle")}>
           <Space size={6}>
-            <Typography.Text strong data-testid="enterprise-name">
+            {/* Company names run long; the full one is in the tooltip and the menu. */}
+            <Typography.Text
+              strong
+              data-testid="enterprise-name"
+              title={status.account?.name}
+              style={{ display: "inline-block", maxWidth: 200, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", verticalAlign: "bottom" }}
+            >
               {status.account?.name}
             </Typography.Text>
             <Badge count={waitingElsewhere} size="small" />
