@@ -291,8 +291,8 @@ impl App {
     }
 
     pub fn status(&self) -> Status {
-        let enterprises: Vec<WorkspaceSummary> =
-            self.workspaces().iter().map(|w| w.summary()).collect();
+        let open = self.workspaces();
+        let enterprises: Vec<WorkspaceSummary> = open.iter().map(|w| w.summary()).collect();
         let active = lock(&self.active).clone();
         let on_screen = active
             .as_ref()
@@ -302,7 +302,7 @@ impl App {
             .store
             .recovered()
             .map(|p| ErrorInfo::from(&Error::DatabaseRecovered(p.display().to_string())))
-            .or_else(|| self.workspaces().iter().find_map(|w| w.notice()));
+            .or_else(|| open.iter().find_map(|w| w.notice()));
         Status {
             server: self.server_now(),
             online: self.shared.online(),
@@ -500,15 +500,20 @@ impl App {
     pub async fn sign_out_of(&self, id: &str) -> Result<()> {
         let ws = self.workspace(id)?;
         ws.sign_out().await?;
-        if lock(&self.active).as_deref() == Some(id) {
-            let next = self
-                .workspaces()
-                .into_iter()
-                .find(|w| w.id() != id && w.summary().signed_in)
-                .map(|w| w.id().to_string());
-            self.set_active(next.as_deref()).await?;
+        self.replace_on_screen(id).await
+    }
+
+    /// When `gone` was on screen, another signed-in enterprise takes its place, or none.
+    async fn replace_on_screen(&self, gone: &str) -> Result<()> {
+        if lock(&self.active).as_deref() != Some(gone) {
+            return Ok(());
         }
-        Ok(())
+        let next = self
+            .workspaces()
+            .into_iter()
+            .find(|w| w.id() != gone && w.summary().signed_in)
+            .map(|w| w.id().to_string());
+        self.set_active(next.as_deref()).await
     }
 
     /// What removing an enterprise from this computer would lose, to ask first.
@@ -546,7 +551,7 @@ impl App {
                 crate::outbox::now_unix()
             ));
         if dir.exists() {
-            rename_retrying(&dir, &tomb).await?;
+            crate::store::rename_retrying(&dir, &tomb).await?;
         }
         sqlx::query("DELETE FROM workspaces WHERE id = ?")
             .bind(id)
@@ -556,14 +561,7 @@ impl App {
         if let Err(e) = remove_dir_retrying(&tomb).await {
             tracing::warn!(error = %e, "removed workspace not deleted yet; it goes at the next start");
         }
-        if lock(&self.active).as_deref() == Some(id) {
-            let next = self
-                .workspaces()
-                .into_iter()
-                .find(|w| w.summary().signed_in)
-                .map(|w| w.id().to_string());
-            self.set_active(next.as_deref()).await?;
-        }
+        self.replace_on_screen(id).await?;
         self.shared.notify(None, &[Topic::Workspaces]);
         Ok(())
     }
@@ -654,22 +652,6 @@ fn sweep_removed(data_dir: &Path) {
             if let Err(err) = std::fs::remove_dir_all(e.path()) {
                 tracing::warn!(error = %err, "removed workspace still not deleted");
             }
-        }
-    }
-}
-
-/// Renames, retrying briefly: Windows refuses to move a folder with a file still open.
-async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
-    let mut tries = 0;
-    loop {
-        match std::fs::rename(from, to) {
-            Ok(()) => return Ok(()),
-            Err(e) if tries < 50 => {
-                tries += 1;
-                tracing::debug!(error = %e, "rename retry");
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-            Err(e) => return Err(e.into()),
         }
     }
 }

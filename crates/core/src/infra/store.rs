@@ -96,7 +96,7 @@ fn sidecars(path: &Path) -> [PathBuf; 2] {
 
 /// Renames, retrying briefly: sqlx closes SQLite handles on its own threads after `close`
 /// returns, and Windows refuses to rename a file that is still open.
-async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
+pub(crate) async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
     let mut tries = 0;
     loop {
         match std::fs::rename(from, to) {

@@ -3,13 +3,14 @@ import { commands, unwrap } from "../../shared/api";
 import type { AppealCategory, NewAppeal } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
+import { requiredText } from "../../shared/rules";
 import { appealCategoryKey } from "./labels";
 import { messages } from "./messages";
 
 function AppealFields({ draft }: { draft: unknown }) {
   const t = useMessages(messages);
   const shared = useI18n().t;
-  const required = [{ required: true, whitespace: true, message: shared("fieldRequired") }];
+  const required = requiredText(shared);
   const appeal = draft as NewAppeal;
   const options = (Object.keys(appealCategoryKey) as AppealCategory[]).map((k) => ({
     value: k,
@@ -59,7 +60,7 @@ function MessageFields() {
     <Form.Item
       name="body"
       label={t("fieldMessage")}
-      rules={[{ required: true, whitespace: true, message: shared("fieldRequired") }]}
+      rules={requiredText(shared)}
     >
       <Input.TextArea rows={4} maxLength={2000} data-testid="revise-body" />
     </Form.Item>

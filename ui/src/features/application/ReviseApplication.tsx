@@ -3,16 +3,14 @@ import { commands, unwrap } from "../../shared/api";
 import type { NewApplication_Serialize as NewApplication } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
+import { requiredText, requiredValue, phoneRules } from "../../shared/rules";
 import { messages } from "./messages";
 
 function Fields() {
   const t = useMessages(messages);
   const shared = useI18n().t;
-  const required = [{ required: true, whitespace: true, message: shared("fieldRequired") }];
-  const phone = [
-    { required: true, message: shared("fieldRequired") },
-    { pattern: /^[0-9+\- ]{5,20}$/, message: shared("phoneInvalid") },
-  ];
+  const required = requiredText(shared);
+  const phone = phoneRules(shared);
   return (
     <>
       <Form.Item name="contact_name" label={t("fieldContactName")} rules={required}>
@@ -24,7 +22,7 @@ function Fields() {
       <Form.Item
         name="returning_staff"
         label={t("fieldReturningStaff")}
-        rules={[{ required: true, message: shared("fieldRequired") }]}
+        rules={requiredValue(shared)}
       >
         <InputNumber min={1} max={100000} precision={0} style={{ width: "100%" }} />
       </Form.Item>

@@ -5,6 +5,7 @@ import { DISTRICTS } from "../../bindings";
 import type { ListingCategory, ListingKind, NewListing_Serialize as NewListing } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
+import { requiredText, requiredValue, phoneRules } from "../../shared/rules";
 import { listingCategoryKey, listingKindKey } from "./labels";
 import { messages } from "./messages";
 
@@ -24,11 +25,8 @@ interface Values {
 function Fields() {
   const t = useMessages(messages);
   const shared = useI18n().t;
-  const required = [{ required: true, whitespace: true, message: shared("fieldRequired") }];
-  const phone = [
-    { required: true, message: shared("fieldRequired") },
-    { pattern: /^[0-9+\- ]{5,20}$/, message: shared("phoneInvalid") },
-  ];
+  const required = requiredText(shared);
+  const phone = phoneRules(shared);
   const options = <K extends string>(keys: Record<K, keyof typeof messages>) =>
     (Object.keys(keys) as K[]).map((k) => ({ value: k, label: t(keys[k]) }));
   return (
@@ -52,7 +50,7 @@ function Fields() {
           </Form.Item>
         </Col>
         <Col span={7}>
-          <Form.Item name="quantity" label={t("fieldQuantity")} rules={[{ required: true, message: shared("fieldRequired") }]}>
+          <Form.Item name="quantity" label={t("fieldQuantity")} rules={requiredValue(shared)}>
             <InputNumber min={0} style={{ width: "100%" }} />
           </Form.Item>
         </Col>
@@ -72,7 +70,7 @@ function Fields() {
           <Form.Item
             name="valid_until"
             label={t("fieldValidUntil")}
-            rules={[{ required: true, message: shared("fieldRequired") }]}
+            rules={requiredValue(shared)}
           >
             <DatePicker style={{ width: "100%" }} disabledDate={(d) => d.isBefore(dayjs(), "day")} />
           </Form.Item>
