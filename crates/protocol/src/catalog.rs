@@ -23,18 +23,52 @@ pub enum ItemKind {
 }
 
 /// The answer an item needs to pass; absent for items judged by a person (text, evidence).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Type)]
 pub struct PassRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
+    /// Scales the minimum by the staff on site: the answer must be at least this many times
+    /// the profile's `on_site` (supplies counted per person).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_per_on_site: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<String>,
+    /// What the guideline asks, in words, shown before the current answer when it falls
+    /// short: "需储备至少 14 天口罩".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// What an answer must be to be an answer at all (XLSForm's `constraint`): a number of
+/// days cannot be negative. Breaking it is an input error with its own message, shown as
+/// the officer types; it also fails the verdict.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Type)]
+pub struct Constraint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Numbers must be whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
+    /// Dates, YYYY-MM-DD, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+    /// Text, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chars: Option<u32>,
+    /// Shown when the answer breaks the constraint.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -43,11 +77,23 @@ pub struct ChoiceOption {
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
-pub struct ProfileCondition {
-    /// `industry` or `district`.
-    pub field: String,
-    pub equals: String,
+/// The fields of the company profile a condition can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileField {
+    District,
+    /// The GB/T 4754 section letter.
+    Industry,
+    /// The GB/T 4754 division, two digits.
+    IndustryDivision,
+    /// `sealed`, `controlled` or `precaution`.
+    RiskArea,
+    Headcount,
+    OnSite,
+    Dormitories,
+    /// A field this version does not know: the condition never holds.
+    #[serde(other)]
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -57,16 +103,46 @@ pub enum Expected {
     Text(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
-pub struct AnswerCondition {
-    pub item: String,
-    pub equals: Expected,
+/// A test of one value. Every test given must hold; a condition with none never holds.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Type)]
+pub struct ValueTest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Expected>,
+    /// The value (a choice id or profile text) is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any_of: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<f64>,
 }
 
-/// An item is shown only when its condition holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
+pub struct ProfileCondition {
+    pub field: ProfileField,
+    #[serde(flatten)]
+    pub test: ValueTest,
+}
+
+/// A test of an earlier item's answer. An item that is hidden counts as unanswered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
+pub struct AnswerCondition {
+    pub item: String,
+    #[serde(flatten)]
+    pub test: ValueTest,
+}
+
+/// When an item is shown (XLSForm's `relevant`), as data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
 #[serde(rename_all = "snake_case")]
-pub enum ShowIf {
+pub enum Condition {
+    // utoipa would follow the recursion forever without these marks.
+    #[schema(no_recursion)]
+    All(Vec<Condition>),
+    #[schema(no_recursion)]
+    Any(Vec<Condition>),
+    #[schema(no_recursion)]
+    Not(Box<Condition>),
     Profile(ProfileCondition),
     Answer(AnswerCondition),
 }
@@ -82,7 +158,9 @@ pub struct TemplateItem {
     pub unit: Option<String>,
     pub choices: Option<Vec<ChoiceOption>>,
     pub material_type: Option<String>,
-    pub show_if: Option<ShowIf>,
+    pub show_if: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<Constraint>,
     pub cites: Citation,
 }
 

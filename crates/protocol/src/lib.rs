@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod credit_code;
+pub mod profile;
 pub mod records;
 pub mod selfcheck;
 
@@ -12,8 +13,9 @@ use utoipa::ToSchema;
 
 pub use catalog::*;
 pub use credit_code::{CreditCode, CreditCodeError};
+pub use profile::{CompanyProfile, Contact, FieldProblem, RiskArea, StoredProfile};
 pub use records::*;
-pub use selfcheck::{evaluate, FailureReason, ItemFailure, Verdict};
+pub use selfcheck::{evaluate, FailureReason, ItemFailure, Lang, Need, TemplateDiff, Verdict};
 
 /// The value of [`Health::service`]: how a client tells a Yiqifu central service from any other
 /// HTTP server that happens to answer on the URL it was given.
@@ -75,6 +77,10 @@ pub enum ErrorCode {
     InvalidTransition,
     /// The self-check does not pass, or does not match its template.
     SelfCheckFailed,
+    /// The self-check answers an older version of its template: do it again on the current one.
+    SelfCheckOutdated,
+    /// The company profile (企业信息) has not been sent yet: the self-check needs it.
+    ProfileMissing,
     /// A material is missing, unfinished, of the wrong type or too large.
     MaterialInvalid,
     /// A field's value is out of its range.

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use utoipa::ToSchema;
 
+use crate::profile::CompanyProfile;
+
 // ---- Self-check answers -------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
@@ -188,6 +190,11 @@ pub struct Application {
     pub reasons: Vec<String>,
     pub timeline: Vec<Transition>,
     pub updated_at: String,
+    /// The company profile as it stood when the application was submitted, so reviewers
+    /// judge what the self-check was judged against. Absent on records stored before
+    /// profiles existed.
+    #[serde(default)]
+    pub profile: Option<CompanyProfile>,
 }
 
 /// What a reviewer does to an application.
