@@ -28,6 +28,8 @@ const APT_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "fonts-noto-cjk",
     "imagemagick",
+    // pdftotext and pdfinfo: yiqifu-report's tests read the rendered PDFs back with them.
+    "poppler-utils",
     // The baselines of `cargo xtask bench`.
     "curl",
     // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.

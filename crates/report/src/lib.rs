@@ -1,0 +1,213 @@
+//! The self-check report (复工自查报告) as a PDF, laid out by typst used as a library.
+//!
+//! [`render`] turns a [`SelfCheckReport`] into the bytes of an A4 PDF: a title, a header
+//! block with the company, the template and the verdict, one table per section of the
+//! checklist, and a footer block with the SHA-256 of the canonical answers and lines for the
+//! signature and the seal. Nothing is read from disk or the network: the layout
+//! (`src/report.typ`) and the fonts (a subset of Noto Sans CJK SC, see `fonts/README.md`)
+//! are compiled in.
+//!
+//! User text never becomes typst markup: the report travels to the layout as a JSON file of
+//! the in-memory world, which the layout reads with `json(..)` and prints as plain strings, so
+//! `#`, `*`, `$`, `[` or `\` in a company name print as they are.
+//!
+//! The same report always gives the same bytes: the PDF's date is the report's own date and
+//! its identifier is derived from the report, never from the clock.
+
+mod world;
+
+// Lets the unit tests share the integration tests' reports, which name this crate.
+#[cfg(test)]
+extern crate self as yiqifu_report;
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use serde::{Deserialize, Serialize};
+use typst::foundations::Datetime;
+
+/// A finished self-check, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelfCheckReport {
+    pub company_name: String,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// May be empty; the report then says 未填写.
+    pub address: String,
+    /// E.g. 工业企业复工复产疫情防控自查表（第二版）.
+    pub template_title: String,
+    pub template_id: String,
+    pub template_version: u32,
+    /// `YYYY-MM-DD`, the day the self-check was finished; also the PDF's creation date.
+    pub date: String,
+    pub passed: bool,
+    pub sections: Vec<ReportSection>,
+    /// SHA-256 of the canonical answers, 64 hex digits.
+    pub answers_sha256: String,
+}
+
+/// One section of the checklist and its items, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSection {
+    pub title: String,
+    pub items: Vec<ReportItem>,
+}
+
+/// One question, its answer and how it was judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportItem {
+    /// The question, in Chinese.
+    pub prompt: String,
+    /// Already rendered for people: 是 / 否 / 14 天 / a choice label / a file name / 未作答.
+    pub answer: String,
+    pub status: ItemStatus,
+    /// For failing items: why, and what would make it pass (需不少于 14 天，当前 9 天).
+    pub note: Option<String>,
+}
+
+/// How an item was judged: 符合 / 不符合 / 不评判.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Pass,
+    Fail,
+    NotJudged,
+}
+
+/// Why a report could not be made. Messages are Chinese, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A field the report cannot print as given (a date that is not `YYYY-MM-DD`, a digest
+    /// that is not 64 hex digits).
+    #[error("报告数据无效：{field}（{reason}） / invalid report data: {field} ({reason})")]
+    InvalidInput {
+        field: &'static str,
+        reason: &'static str,
+    },
+    /// The compiled-in font could not be loaded: a broken build, never the user's doing.
+    #[error("报告字体缺失或损坏：{0} / the report font is missing or damaged: {0}")]
+    FontMissing(&'static str),
+    /// typst refused the layout; the detail lists its diagnostics.
+    #[error("报告排版失败：{0} / report layout failed: {0}")]
+    Layout(String),
+    /// The laid-out pages could not be written as PDF.
+    #[error("报告导出 PDF 失败：{0} / writing the report PDF failed: {0}")]
+    Export(String),
+}
+
+impl Error {
+    /// A stable code, never renamed once released: callers and the UI match on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidInput { .. } => "REPORT_INVALID_INPUT",
+            Self::FontMissing(_) => "REPORT_FONT_MISSING",
+            Self::Layout(_) => "REPORT_LAYOUT_FAILED",
+            Self::Export(_) => "REPORT_EXPORT_FAILED",
+        }
+    }
+}
+
+/// Renders the report as the bytes of a PDF. Pure: the same report gives the same bytes.
+pub fn render(report: &SelfCheckReport) -> Result<Vec<u8>, Error> {
+    let date = parse_date(&report.date)?;
+    check_digest(&report.answers_sha256)?;
+    let (document, _warnings) = world::compile(report)?;
+    world::export(&document, report, date)
+}
+
+/// `YYYY-MM-DD`, a real calendar day.
+fn parse_date(date: &str) -> Result<Datetime, Error> {
+    let invalid = || Error::InvalidInput {
+        field: "date",
+        reason: "需为 YYYY-MM-DD / must be YYYY-MM-DD",
+    };
+    let bytes = date.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return Err(invalid());
+    }
+    let year: i32 = date[0..4].parse().map_err(|_| invalid())?;
+    let month: u8 = date[5..7].parse().map_err(|_| invalid())?;
+    let day: u8 = date[8..10].parse().map_err(|_| invalid())?;
+    Datetime::from_ymd(year, month, day).ok_or_else(invalid)
+}
+
+fn check_digest(digest: &str) -> Result<(), Error> {
+    if digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput {
+            field: "answers_sha256",
+            reason: "需为 64 位十六进制 / must be 64 hex digits",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common;
+
+    /// Every character the report prints has a real glyph in the embedded fonts: typst falls
+    /// back to glyph 0 (.notdef, a box) for a character no font has, which pdftotext would
+    /// still read as the character.
+    #[test]
+    fn every_character_has_a_glyph() {
+        for report in [common::industrial(), common::markup(), common::long(20)] {
+            let (document, warnings) = world::compile(&report).expect("layout");
+            assert!(warnings.is_empty(), "typst warns: {warnings:?}");
+            let mut glyphs = Vec::new();
+            for page in document.pages() {
+                world::inspect::glyphs(&page.frame, &mut glyphs);
+            }
+            let missing: Vec<&str> = glyphs
+                .iter()
+                .filter(|(_, id)| *id == 0)
+                .map(|(text, _)| text.as_str())
+                .collect();
+            assert!(missing.is_empty(), "no glyph for {missing:?}");
+            assert!(glyphs.len() > 1000, "only {} glyphs laid out", glyphs.len());
+        }
+        // The rare name character is really there, as a glyph of its own.
+        let (document, _) = world::compile(&common::industrial()).expect("layout");
+        let mut glyphs = Vec::new();
+        world::inspect::glyphs(&document.pages()[0].frame, &mut glyphs);
+        assert!(glyphs.iter().any(|(text, id)| text == "䶮" && *id != 0));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(
+            parse_date("2022-05-03").ok(),
+            Datetime::from_ymd(2022, 5, 3)
+        );
+        for bad in [
+            "2022-5-3",
+            "2022-02-30",
+            "20220503",
+            "2022/05/03",
+            "２０22-05-03",
+        ] {
+            let err = parse_date(bad).err();
+            assert_eq!(err.map(|e| e.code()), Some("REPORT_INVALID_INPUT"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn digests_are_checked() {
+        assert!(check_digest(&"ab".repeat(32)).is_ok());
+        assert!(check_digest(&"ab".repeat(31)).is_err());
+        assert!(check_digest(&"zz".repeat(32)).is_err());
+    }
+
+    #[test]
+    fn messages_are_chinese_then_english() {
+        let e = Error::Layout("x".into());
+        assert_eq!(e.code(), "REPORT_LAYOUT_FAILED");
+        assert_eq!(e.to_string(), "报告排版失败：x / report layout failed: x");
+    }
+}
