@@ -9,10 +9,11 @@ use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use sqlx::SqliteConnection;
+use yiqifu_protocol::selfcheck::explain;
 use yiqifu_protocol::{
     evaluate, AnswerValue, Application, ApplicationState, CorrectionNotice, EnterpriseProfile,
-    ErrorCode, InboxKind, MaterialInfo, MaterialRef, MaterialRule, NewApplication, Resubmission,
-    ReviewAction, SelfCheckTemplate, Transition,
+    ErrorCode, InboxKind, ItemFailure, Lang, MaterialInfo, MaterialRef, MaterialRule,
+    NewApplication, Resubmission, ReviewAction, SelfCheckTemplate, Transition,
 };
 
 use crate::auth::{Enterprise, Reviewer};
@@ -138,19 +139,67 @@ async fn check_materials(
     Ok(out)
 }
 
+/// The newest published version of template `id`, if any version of it is live.
+async fn newest_version(conn: &mut SqliteConnection, id: &str) -> Result<Option<u32>> {
+    let (v,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MAX(json_extract(body, '$.version')) FROM catalog
+         WHERE collection = ? AND withdrawn = 0 AND json_extract(body, '$.id') = ?",
+    )
+    .bind(TEMPLATES)
+    .bind(id)
+    .fetch_one(conn)
+    .await?;
+    Ok(v.and_then(|v| u32::try_from(v).ok()))
+}
+
+/// The template version the answers were given on, which must be the newest: answers to an
+/// older version were judged against rules that no longer apply.
 async fn template(
     conn: &mut SqliteConnection,
     id: &str,
     version: u32,
 ) -> Result<SelfCheckTemplate> {
+    let absent = || {
+        invalid(
+            ErrorCode::SelfCheckFailed,
+            format!(
+                "自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"
+            ),
+        )
+    };
+    let newest = newest_version(conn, id).await?.ok_or_else(absent)?;
+    if version < newest {
+        return Err(invalid(
+            ErrorCode::SelfCheckOutdated,
+            format!(
+                "自查表已更新至第 {newest} 版，请按新版重新自查 / the self-check template has been updated to version {newest}: do the self-check again on it"
+            ),
+        ));
+    }
     crate::catalog::entry(conn, TEMPLATES, &format!("{id}@{version}"))
         .await?
-        .ok_or_else(|| {
-            invalid(
-                ErrorCode::SelfCheckFailed,
-                format!("自查表 {id} 第 {version} 版不存在 / no self-check template {id} version {version}"),
-            )
-        })
+        .ok_or_else(absent)
+}
+
+/// Why the self-check does not pass, item by item, in words rather than codes.
+fn failed(tpl: &SelfCheckTemplate, failures: &[ItemFailure]) -> Error {
+    let explain_all = |lang: Lang| -> Vec<String> {
+        failures
+            .iter()
+            .map(|f| {
+                let item = tpl.items().find(|i| i.id == f.item_id);
+                format!("{}: {}", f.item_id, explain(item, f, lang))
+            })
+            .collect()
+    };
+    invalid(
+        ErrorCode::SelfCheckFailed,
+        format!(
+            "复工自查未通过，不能提交：{} / the self-check does not pass: {}",
+            explain_all(Lang::Zh).join("；"),
+            explain_all(Lang::En).join("; ")
+        ),
+    )
 }
 
 fn check_contact(a: &NewApplication) -> Result<()> {
@@ -212,6 +261,15 @@ async fn create(
 ) -> Result<(StatusCode, Application)> {
     check_contact(&req)?;
     let mut conn = state.db.acquire().await?;
+    let company = crate::profiles::load(&mut conn, owner)
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                ErrorCode::ProfileMissing,
+                "请先填写并提交企业信息 / send the company profile first".into(),
+            )
+        })?
+        .profile;
     let tpl = template(
         &mut conn,
         &req.selfcheck.template_id,
@@ -220,20 +278,9 @@ async fn create(
     .await?;
     let me = profile(&mut conn, owner).await?;
     drop(conn);
-    let verdict = evaluate(&tpl, &me, &req.selfcheck.answers);
+    let verdict = evaluate(&tpl, &company, &req.selfcheck.answers);
     if !verdict.passed {
-        let items: Vec<String> = verdict
-            .failures
-            .iter()
-            .map(|f| format!("{}({:?})", f.item_id, f.reason))
-            .collect();
-        return Err(invalid(
-            ErrorCode::SelfCheckFailed,
-            format!(
-                "复工自查未通过，不能提交：{} / the self-check does not pass",
-                items.join(", ")
-            ),
-        ));
+        return Err(failed(&tpl, &verdict.failures));
     }
     for a in &req.selfcheck.answers {
         if let AnswerValue::Evidence(upload) = &a.value {
@@ -267,6 +314,7 @@ async fn create(
             note: None,
         }],
         updated_at: now,
+        profile: Some(company),
     };
     save(&mut tx, owner, &app).await?;
     tx.commit().await?;
@@ -280,7 +328,7 @@ async fn create(
         (status = 201, description = "Submitted", body = Application),
         (status = 400, description = "Malformed, or no Idempotency-Key", body = yiqifu_protocol::ApiError),
         (status = 409, description = "The first request with this key still runs", body = yiqifu_protocol::ApiError),
-        (status = 422, description = "Self-check fails, materials invalid, or key reused with another body", body = yiqifu_protocol::ApiError),
+        (status = 422, description = "PROFILE_MISSING: no company profile sent yet; SELF_CHECK_OUTDATED: the answers are for an older template version; SELF_CHECK_FAILED: the self-check does not pass against the stored profile, each failing item explained; MATERIAL_INVALID, INVALID_FIELD; or IDEMPOTENCY_KEY_REUSED", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn submit(
     State(state): State<AppState>,

@@ -23,6 +23,9 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("password hashing: {0}")]
     Hash(String),
+    /// Seed data that would publish something the engine cannot judge: a bug in this build.
+    #[error("demo data: {0}")]
+    DemoData(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

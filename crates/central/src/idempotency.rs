@@ -137,6 +137,15 @@ where
     let outcome = create(state.clone(), owner.to_string(), body).await;
     let (status, body_json) = match &outcome {
         Ok((s, v)) => (*s, serde_json::to_string(v)?),
+        Err(e) if fixed_elsewhere(e) => {
+            // Not an answer to pin to the key: the same request runs again once fixed.
+            sqlx::query("DELETE FROM idempotency WHERE owner = ? AND key = ?")
+                .bind(owner)
+                .bind(&key)
+                .execute(&state.db)
+                .await?;
+            return outcome.map(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
         Err(Error::Api {
             status,
             code,
@@ -166,6 +175,12 @@ where
         .execute(&state.db)
         .await?;
     Ok(replay(i64::from(status.as_u16()), body_json))
+}
+
+/// A refusal the caller fixes with another request, not by changing this one: replaying it
+/// for the same key and body would refuse forever what would now succeed.
+fn fixed_elsewhere(e: &Error) -> bool {
+    e.code() == ErrorCode::ProfileMissing
 }
 
 fn replay(status: i64, body: String) -> Response {

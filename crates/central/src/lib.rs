@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod listings;
 pub mod openapi;
+pub mod profiles;
 pub mod seed;
 pub mod uploads;
 
@@ -84,6 +85,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/catalog/documents"),
     ("get", "/api/v1/catalog/templates"),
     ("get", "/api/v1/catalog/material-rules"),
+    ("put", "/api/v1/profile"),
+    ("get", "/api/v1/profile"),
     ("options", "/api/v1/uploads"),
     ("post", "/api/v1/uploads"),
     ("head", "/api/v1/uploads/{id}"),
@@ -125,6 +128,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/catalog/material-rules",
             get(catalog::material_rules),
         )
+        .route("/api/v1/profile", get(profiles::get).put(profiles::put))
         .route(
             "/api/v1/uploads",
             post(uploads::create).options(uploads::options),

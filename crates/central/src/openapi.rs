@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
         crate::health, crate::openapi_json,
         crate::auth::login, crate::auth::reviewer_login, crate::auth::refresh, crate::auth::logout,
         crate::catalog::documents, crate::catalog::templates, crate::catalog::material_rules,
+        crate::profiles::put, crate::profiles::get,
         crate::uploads::options, crate::uploads::create, crate::uploads::head, crate::uploads::patch,
         crate::uploads::terminate, crate::uploads::info,
         crate::applications::submit, crate::applications::list, crate::applications::get,

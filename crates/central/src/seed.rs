@@ -78,8 +78,31 @@ pub fn demo_catalog() -> Result<Vec<Document>> {
     Ok(serde_json::from_str(CATALOG)?)
 }
 
+/// The demo templates, refused whole if any is unsound: a broken template would reach
+/// every client and fail every self-check in ways no officer could fix.
 pub fn demo_templates() -> Result<Vec<SelfCheckTemplate>> {
-    Ok(serde_json::from_str(TEMPLATES_JSON)?)
+    let templates: Vec<SelfCheckTemplate> = serde_json::from_str(TEMPLATES_JSON)?;
+    sound(&templates)?;
+    Ok(templates)
+}
+
+fn sound(templates: &[SelfCheckTemplate]) -> Result<()> {
+    let problems: Vec<String> = templates
+        .iter()
+        .flat_map(|t| {
+            t.problems()
+                .into_iter()
+                .map(move |p| format!("{}: {p}", t.key()))
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::DemoData(format!(
+            "demo/templates.json: {}",
+            problems.join("; ")
+        )))
+    }
 }
 
 pub fn demo_material_rules() -> Result<Vec<MaterialRule>> {
@@ -204,6 +227,23 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
 mod tests {
     use super::*;
     use yiqifu_protocol::CreditCode;
+
+    #[test]
+    fn an_unsound_demo_template_is_refused_with_what_is_wrong() {
+        assert!(sound(&demo_templates().unwrap()).is_ok());
+        let mut t = demo_templates().unwrap();
+        let first = t[0].sections[0].items[0].clone();
+        t[0].sections[0].items.push(first.clone());
+        let err = sound(&t).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "{}: {}: the id is used twice",
+                t[0].key(),
+                first.id
+            )),
+            "{err}"
+        );
+    }
 
     #[test]
     fn every_demo_credit_code_is_valid() {

@@ -54,6 +54,7 @@ const BODIES: &[&[u8]] = &[
     b"{\"body\": \"\"}",
     b"{\"refresh_token\": \"nope\"}",
     b"{\"contact_name\": \"a\", \"contact_phone\": \"1\", \"returning_staff\": 0, \"selfcheck\": {\"template_id\": \"none\", \"template_version\": 99, \"answers\": []}, \"materials\": [], \"note\": null}",
+    b"{\"address\": \"\", \"district\": \"\xe5\x8c\x97\xe4\xba\xac\", \"industry_section\": \"Z\", \"industry_division\": \"99\", \"headcount\": 0, \"on_site\": 5, \"contacts\": [{\"name\": \"\", \"role\": \"\", \"phone\": \"1\"}], \"risk_area\": \"sealed\", \"dormitories\": false, \"whitelist_batch\": \" \"}",
     b"\xff\xfe\x00garbage",
 ];
 

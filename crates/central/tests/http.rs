@@ -57,6 +57,7 @@ async fn health_and_openapi_describe_the_service() {
         "/api/v1/openapi.json",
         "/api/v1/auth/login",
         "/api/v1/catalog/documents",
+        "/api/v1/profile",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -64,6 +65,19 @@ async fn health_and_openapi_describe_the_service() {
         );
     }
     assert!(doc["components"]["schemas"]["Document"].is_object());
+    let profile = &doc["paths"]["/api/v1/profile"];
+    assert!(profile["put"]["responses"]["422"].is_object());
+    assert!(profile["get"]["responses"]["404"].is_object());
+    for schema in ["CompanyProfile", "StoredProfile", "Contact", "RiskArea"] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing from the OpenAPI schemas"
+        );
+    }
+    assert!(
+        doc["components"]["schemas"]["Application"]["properties"]["profile"].is_object(),
+        "the application shows its profile snapshot"
+    );
 }
 
 #[tokio::test]

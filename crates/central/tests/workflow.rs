@@ -3,56 +3,10 @@
 
 mod common;
 
-use common::{error_code, passing_answers, profile, sample_file, Svc};
+use common::{application_body, error_code, sample_file, submit, Svc};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use yiqifu_protocol::{
-    Application, ApplicationState, InboxEntry, InboxKind, MaterialRule, SelfCheckTemplate,
-};
-
-async fn latest_template(svc: &Svc, token: &str) -> SelfCheckTemplate {
-    let mut ts: Vec<SelfCheckTemplate> = svc.feed(token, "/api/v1/catalog/templates").await;
-    ts.sort_by_key(|t| t.version);
-    ts.pop().unwrap()
-}
-
-/// A complete, passing application body for enterprise `i`.
-async fn application_body(svc: &Svc, token: &str, i: usize) -> Value {
-    let rules: Vec<MaterialRule> = svc.feed(token, "/api/v1/catalog/material-rules").await;
-    let t = latest_template(svc, token).await;
-    let answers = passing_answers(svc, token, &t, &rules, &profile(i)).await;
-    let mut materials = Vec::new();
-    for r in rules.iter().filter(|r| r.required) {
-        let (bytes, ext) = sample_file(&r.formats, 5000);
-        let id = svc
-            .upload(
-                token,
-                &r.material_type,
-                &format!("{}.{ext}", r.name),
-                &bytes,
-                2000,
-            )
-            .await;
-        materials.push(json!({"material_type": r.material_type, "upload_id": id}));
-    }
-    json!({
-        "contact_name": "王敏",
-        "contact_phone": "021-5888 1234",
-        "returning_staff": 126,
-        "selfcheck": {"template_id": t.id, "template_version": t.version, "answers": answers},
-        "materials": materials,
-        "note": "第一批返岗人员均已完成核酸检测。"
-    })
-}
-
-async fn submit(svc: &Svc, token: &str, key: &str, body: &Value) -> reqwest::Response {
-    svc.req(Method::POST, "/api/v1/applications", token)
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
+use yiqifu_protocol::{Application, ApplicationState, InboxEntry, InboxKind};
 
 async fn review(svc: &Svc, token: &str, id: &str, action: Value) -> reqwest::Response {
     svc.req(

@@ -2,8 +2,6 @@
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
@@ -11,8 +9,11 @@ use sha2::{Digest, Sha256};
 use yiqifu_central::seed::{
     DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_REVIEWER, DEMO_REVIEWER_PASSWORD,
 };
+use yiqifu_protocol::profile::{section_of_name, INDUSTRY_SECTIONS};
+use yiqifu_protocol::selfcheck::visible_items;
 use yiqifu_protocol::{
-    evaluate, Answer, AnswerValue, EnterpriseProfile, ItemKind, MaterialRule, SelfCheckTemplate,
+    evaluate, Answer, AnswerValue, CompanyProfile, Contact, ItemKind, MaterialRule, RiskArea,
+    SelfCheckTemplate, TemplateItem,
 };
 
 pub struct Svc {
@@ -203,46 +204,108 @@ pub fn sample_file(formats: &[String], size: usize) -> (Vec<u8>, &'static str) {
     (v, ext)
 }
 
-pub fn profile(i: usize) -> EnterpriseProfile {
+/// A valid company profile for demo enterprise `i`: its district and industry from the
+/// seed, a site in a precaution area with dormitories.
+pub fn company_profile(i: usize) -> CompanyProfile {
     let e = &DEMO_ENTERPRISES[i];
-    EnterpriseProfile {
-        credit_code: e.credit_code(),
-        name: e.name.into(),
+    let section = section_of_name(e.industry).expect("the seed's industries are section names");
+    let first_division = INDUSTRY_SECTIONS
+        .iter()
+        .find(|s| s.0 == section)
+        .map(|s| s.3)
+        .unwrap();
+    let p = CompanyProfile {
+        address: format!("上海市{}复工路 {} 号", e.district, i + 1),
         district: e.district.into(),
-        industry: e.industry.into(),
+        industry_section: section.into(),
+        industry_division: format!("{first_division:02}"),
+        headcount: 200,
+        on_site: 120,
+        contacts: vec![Contact {
+            name: "王敏".into(),
+            role: "行政人事经理".into(),
+            phone: "13916001234".into(),
+        }],
+        risk_area: RiskArea::Precaution,
+        dormitories: true,
+        whitelist_batch: None,
+    };
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+    p
+}
+
+impl Svc {
+    pub async fn put_profile(&self, token: &str, p: &CompanyProfile) -> Response {
+        self.req(Method::PUT, "/api/v1/profile", token)
+            .json(p)
+            .send()
+            .await
+            .unwrap()
     }
 }
 
-/// Answers that pass every visible item; evidence items get uploads of their material.
+/// A number that meets the item's rule and its constraint.
+fn passing_number(item: &TemplateItem, who: &CompanyProfile) -> f64 {
+    let pass = item.pass.clone().unwrap_or_default();
+    let c = item.constraint.clone().unwrap_or_default();
+    let per_person = pass.min_per_on_site.map(|m| m * f64::from(who.on_site));
+    let lo = [pass.min, per_person, c.min]
+        .into_iter()
+        .flatten()
+        .reduce(f64::max);
+    let hi = [pass.max, c.max].into_iter().flatten().reduce(f64::min);
+    let mut n = lo.or(hi).unwrap_or(1.0);
+    if c.integer {
+        n = if lo.is_some() { n.ceil() } else { n.floor() };
+    }
+    assert!(
+        lo.is_none_or(|l| n >= l) && hi.is_none_or(|h| n <= h),
+        "{}: no number passes",
+        item.id
+    );
+    n
+}
+
+/// A date that meets the item's rule and its constraint.
+fn passing_date(item: &TemplateItem) -> String {
+    let pass = item.pass.clone().unwrap_or_default();
+    let c = item.constraint.clone().unwrap_or_default();
+    let mut d = "2022-05-20".to_string();
+    for max in [pass.not_after, c.not_after].into_iter().flatten() {
+        if d > max {
+            d = max;
+        }
+    }
+    if let Some(min) = c.not_before {
+        if d < min {
+            d = min;
+        }
+    }
+    d
+}
+
+/// Answers that pass every visible item, built in template order so each item's condition
+/// sees the answers before it; evidence items get uploads of their material.
 pub async fn passing_answers(
     svc: &Svc,
     token: &str,
     t: &SelfCheckTemplate,
     rules: &[MaterialRule],
-    who: &EnterpriseProfile,
+    who: &CompanyProfile,
 ) -> Vec<Answer> {
     let mut answers: Vec<Answer> = Vec::new();
     for item in t.items() {
-        let by_id: HashMap<&str, &AnswerValue> = answers
+        let shown = visible_items(t, who, &answers)
             .iter()
-            .map(|a| (a.item_id.as_str(), &a.value))
-            .collect();
-        if !yiqifu_protocol::selfcheck::visible(item, who, &by_id) {
+            .any(|i| i.id == item.id);
+        if !shown {
             continue;
         }
-        let pass = item.pass.clone().unwrap_or(yiqifu_protocol::PassRule {
-            equals: None,
-            min: None,
-            max: None,
-            any_of: None,
-            not_after: None,
-        });
+        let pass = item.pass.clone().unwrap_or_default();
         let value = match item.kind {
             ItemKind::YesNo => AnswerValue::YesNo(pass.equals.unwrap_or(true)),
-            ItemKind::Number => AnswerValue::Number(pass.min.or(pass.max).unwrap_or(1.0)),
-            ItemKind::Date => {
-                AnswerValue::Date(pass.not_after.unwrap_or_else(|| "2022-05-20".into()))
-            }
+            ItemKind::Number => AnswerValue::Number(passing_number(item, who)),
+            ItemKind::Date => AnswerValue::Date(passing_date(item)),
             ItemKind::Choice => AnswerValue::Choice(
                 pass.any_of
                     .and_then(|v| v.first().cloned())
@@ -254,7 +317,19 @@ pub async fn passing_answers(
                     })
                     .unwrap(),
             ),
-            ItemKind::Text => AnswerValue::Text("已按要求落实，相关记录留存备查。".into()),
+            ItemKind::Text => {
+                let max = item
+                    .constraint
+                    .as_ref()
+                    .and_then(|c| c.max_chars)
+                    .unwrap_or(u32::MAX) as usize;
+                AnswerValue::Text(
+                    "已按要求落实，相关记录留存备查。"
+                        .chars()
+                        .take(max)
+                        .collect(),
+                )
+            }
             ItemKind::Evidence => {
                 let mt = item.material_type.clone().unwrap();
                 let rule = rules.iter().find(|r| r.material_type == mt).unwrap();
@@ -270,11 +345,66 @@ pub async fn passing_answers(
             value,
         });
     }
+    let verdict = evaluate(t, who, &answers);
     assert!(
-        evaluate(t, who, &answers).passed,
-        "the generated answers must pass"
+        verdict.passed,
+        "the generated answers must pass: {:?}",
+        verdict.failures
     );
     answers
+}
+
+pub async fn latest_template(svc: &Svc, token: &str) -> SelfCheckTemplate {
+    let mut ts: Vec<SelfCheckTemplate> = svc.feed(token, "/api/v1/catalog/templates").await;
+    ts.sort_by_key(|t| t.version);
+    ts.pop().unwrap()
+}
+
+/// A complete application body whose self-check passes for `who` (which this does not
+/// send: the caller decides what the service holds).
+pub async fn application_body_for(svc: &Svc, token: &str, who: &CompanyProfile) -> Value {
+    let rules: Vec<MaterialRule> = svc.feed(token, "/api/v1/catalog/material-rules").await;
+    let t = latest_template(svc, token).await;
+    let answers = passing_answers(svc, token, &t, &rules, who).await;
+    let mut materials = Vec::new();
+    for r in rules.iter().filter(|r| r.required) {
+        let (bytes, ext) = sample_file(&r.formats, 5000);
+        let id = svc
+            .upload(
+                token,
+                &r.material_type,
+                &format!("{}.{ext}", r.name),
+                &bytes,
+                2000,
+            )
+            .await;
+        materials.push(json!({"material_type": r.material_type, "upload_id": id}));
+    }
+    json!({
+        "contact_name": "王敏",
+        "contact_phone": "021-5888 1234",
+        "returning_staff": 126,
+        "selfcheck": {"template_id": t.id, "template_version": t.version, "answers": answers},
+        "materials": materials,
+        "note": "第一批返岗人员均已完成核酸检测。"
+    })
+}
+
+/// A complete, passing application body for enterprise `i`, after sending its profile.
+pub async fn application_body(svc: &Svc, token: &str, i: usize) -> Value {
+    let p = company_profile(i);
+    let sent = svc.put_profile(token, &p).await;
+    assert_eq!(sent.status(), StatusCode::OK, "{:?}", sent.text().await);
+    application_body_for(svc, token, &p).await
+}
+
+pub async fn submit(svc: &Svc, token: &str, key: &str, body: &Value) -> Response {
+    svc.req(Method::POST, "/api/v1/applications", token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 pub async fn error_code(resp: Response) -> (StatusCode, String) {
