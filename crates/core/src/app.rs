@@ -118,7 +118,7 @@ impl App {
         let moved = legacy::migrate(&store, data_dir).await?;
         let server: Option<ServerChoice> = store.setting(SERVER_KEY).await?;
         let app = Self {
-            shared: Arc::new(Shared::new(keychain)),
+            shared: Arc::new(Shared::new(keychain, store.clone())),
             store,
             data_dir: data_dir.to_path_buf(),
             server: Mutex::new(server.clone()),

@@ -2,7 +2,7 @@
 //! The shell (src-tauri) only adapts these functions to commands and events.
 //!
 //! `App` is app-wide; each enterprise's work is a [`Workspace`]. Features live in their own
-//! modules (catalog, appeals, listings, application, inbox), each owning its tables and its
+//! modules (catalog, selfcheck, appeals, listings, application, inbox), each owning its tables and its
 //! outbox requests; `infra` is the plumbing they share.
 
 pub mod app;
@@ -14,6 +14,7 @@ pub mod application;
 pub mod catalog;
 pub mod inbox;
 pub mod listings;
+pub mod selfcheck;
 
 pub use infra::{changes, client, error, materials, outbox, pull, records, secrets, store};
 

@@ -8,8 +8,11 @@ use crate::error::Result;
 use crate::workspace::Workspace;
 
 impl Workspace {
-    /// Submits an application; material and evidence upload ids are local ids.
-    pub async fn submit_application(&self, application: NewApplication) -> Result<String> {
+    /// Submits an application; material upload ids are local ids. It carries the passing
+    /// self-check on the current template version, whatever `application.selfcheck` says;
+    /// without one it is refused and nothing is queued.
+    pub async fn submit_application(&self, mut application: NewApplication) -> Result<String> {
+        application.selfcheck = self.passing_submission().await?;
         let fields = op::Submit { application };
         self.create_record("application", &fields.application, &op::SUBMIT, &fields)
             .await

@@ -18,6 +18,8 @@ pub enum Topic {
     Records,
     /// What the authorities sent back.
     Inbox,
+    /// The company profile, self-check drafts and results.
+    SelfCheck,
 }
 
 /// Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data.

@@ -54,6 +54,24 @@ pub enum Error {
     DatabaseRecovered(String),
     #[error("the built-in demo server failed: {0}")]
     DemoServer(String),
+    #[error("the company profile has bad fields")]
+    InvalidProfile(Vec<yiqifu_protocol::FieldProblem>),
+    #[error("no company profile yet")]
+    ProfileRequired,
+    #[error("no template {0} synced")]
+    TemplateMissing(String),
+    #[error("not a possible answer: {en}")]
+    InvalidAnswer { zh: String, en: String },
+    #[error("the template is now at version {0}")]
+    TemplateUpdated(u32),
+    #[error("{0} changed items to look at again")]
+    RecheckPending(u32),
+    #[error("no passing self-check: {0:?}")]
+    SelfCheckRequired(crate::selfcheck::GateLock),
+    #[error("cannot save {path}: {detail}")]
+    SaveFailed { path: String, detail: String },
+    #[error("report {code}: {detail}")]
+    Report { code: &'static str, detail: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -92,6 +110,15 @@ impl Error {
             Self::InvalidFile(_) => "INVALID_FILE",
             Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
+            Self::InvalidProfile(_) => "INVALID_PROFILE",
+            Self::ProfileRequired => "PROFILE_REQUIRED",
+            Self::TemplateMissing(_) => "TEMPLATE_MISSING",
+            Self::InvalidAnswer { .. } => "INVALID_ANSWER",
+            Self::TemplateUpdated(_) => "TEMPLATE_UPDATED",
+            Self::RecheckPending(_) => "RECHECK_PENDING",
+            Self::SelfCheckRequired(_) => "SELFCHECK_REQUIRED",
+            Self::Report { .. } => "REPORT_FAILED",
+            Self::SaveFailed { .. } => "SAVE_FAILED",
             Self::Database(_) | Self::Migration(_) => "DATABASE_ERROR",
             Self::Io(_) => "IO_ERROR",
             Self::Json(_) => "STORED_DATA_INVALID",
@@ -122,6 +149,15 @@ impl Error {
             Self::InvalidFile(p) => format!("无法读取文件“{p}”，请确认文件存在且未被其他程序占用后重新选择。"),
             Self::DatabaseRecovered(p) => format!("本地数据库已损坏，原文件已另存为 {p}；已从最近的备份恢复（如无备份则重新开始），请核对后重新同步。"),
             Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
+            Self::InvalidProfile(p) => format!("企业信息有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
+            Self::ProfileRequired => "请先填写并保存企业信息：自查的部分条目取决于风险区域、在岗人数和住宿情况。".into(),
+            Self::TemplateMissing(_) => "自查表尚未同步到本机，请联网同步后再试。".into(),
+            Self::InvalidAnswer { zh, .. } => zh.clone(),
+            Self::TemplateUpdated(v) => format!("自查表已更新至第 {v} 版，请重新打开自查，核对变更后再完成。"),
+            Self::RecheckPending(n) => format!("还有 {n} 项因自查表更新需要重新确认，请逐项核对后再完成自查。"),
+            Self::SelfCheckRequired(lock) => lock.message_zh().into(),
+            Self::SaveFailed { path, .. } => format!("无法保存到“{path}”：请确认文件夹可写、文件未被其他程序打开，然后重新保存。"),
+            Self::Report { .. } => "生成自查报告失败，自查结果不受影响；请重试，如仍失败请联系技术支持。".into(),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
             Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
             Self::Json(_) => "本地保存的数据无法读取，请重新同步。".into(),
@@ -152,6 +188,15 @@ impl Error {
             Self::InvalidFile(p) => format!("Cannot read the file \"{p}\": check it exists and no other program holds it, then pick it again."),
             Self::DatabaseRecovered(p) => format!("The local database was damaged and was set aside as {p}; the last backup was restored (or the app started fresh). Check your work and sync again."),
             Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),
+            Self::InvalidProfile(p) => format!("The company profile has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
+            Self::ProfileRequired => "Fill in and save the company profile first: some self-check items depend on the risk area, the staff on site and the dormitories.".into(),
+            Self::TemplateMissing(_) => "The self-check template is not on this computer yet: go online and sync, then try again.".into(),
+            Self::InvalidAnswer { en, .. } => en.clone(),
+            Self::TemplateUpdated(v) => format!("The template is now at version {v}: open the self-check again, review the changes, then finish."),
+            Self::RecheckPending(n) => format!("{n} items changed with the template update and must be confirmed again before finishing."),
+            Self::SelfCheckRequired(lock) => lock.message_en().into(),
+            Self::SaveFailed { path, .. } => format!("Cannot save to \"{path}\": check the folder is writable and no other program has the file open, then save again."),
+            Self::Report { .. } => "The report could not be made; the self-check result is unaffected. Try again, and contact support if it persists.".into(),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
             Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),
             Self::Json(_) => "Locally stored data could not be read: sync again.".into(),

@@ -187,3 +187,38 @@ pub async fn read_chunk(store: &Store, sha256: &str, offset: u64, len: usize) ->
     buf.truncate(filled);
     Ok(buf)
 }
+
+/// A stored file as a form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct MaterialFile {
+    pub local_id: String,
+    pub filename: String,
+    #[specta(type = f64)]
+    pub size: u64,
+    pub material_type: String,
+    /// Whether the service has all of it.
+    pub uploaded: bool,
+}
+
+/// The files named by `ids` that are in the store; unknown ids are left out.
+pub async fn files(store: &Store, ids: &[&str]) -> Result<Vec<MaterialFile>> {
+    let mut out = Vec::new();
+    for id in ids {
+        let row: Option<(String, i64, String, i64)> = sqlx::query_as(
+            "SELECT filename, size, material_type, done FROM uploads WHERE local_id = ?",
+        )
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+        if let Some((filename, size, material_type, done)) = row {
+            out.push(MaterialFile {
+                local_id: (*id).to_string(),
+                filename,
+                size: u64::try_from(size).unwrap_or(0),
+                material_type,
+                uploaded: done == 1,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -440,3 +440,28 @@ pub async fn unsent(store: &Store) -> Result<(u32, u32)> {
         u32::try_from(drafts).unwrap_or(u32::MAX),
     ))
 }
+
+/// Drops the queued and parked requests of `kind` for `record_id`: a request that states
+/// the whole of something (a PUT) makes the earlier ones pointless. One being sent right
+/// now still finishes; the new one follows it.
+pub async fn supersede(
+    tx: &mut Transaction<'static, Sqlite>,
+    record_id: &str,
+    kind: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM outbox WHERE record_id = ? AND kind = ?")
+        .bind(record_id)
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Requests of `record_id` still queued or parked.
+pub async fn pending_for(store: &Store, record_id: &str) -> Result<u32> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE record_id = ?")
+        .bind(record_id)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}

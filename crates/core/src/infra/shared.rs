@@ -12,6 +12,7 @@ use crate::infra::client::CentralClient;
 use crate::infra::error::{Error, Result};
 use crate::infra::materials::UploadProgress;
 use crate::infra::secrets::{Keychain, Tokens};
+use crate::infra::store::Store;
 use crate::workspace::SyncConfig;
 
 /// How long a keychain call may wait, mostly for the officer to answer an unlock prompt.
@@ -26,6 +27,8 @@ struct Live {
 
 pub(crate) struct Shared {
     keychain: Keychain,
+    /// The app's database, where the catalog every enterprise reads is kept.
+    catalog: Store,
     /// The last tokens read from or written to the keychain, by account key. The Secret
     /// Service is a D-Bus round trip (and may ask to unlock), so status lines must not ask
     /// it on every change.
@@ -47,9 +50,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(keychain: Keychain) -> Self {
+    pub fn new(keychain: Keychain, catalog: Store) -> Self {
         Self {
             keychain,
+            catalog,
             tokens: Mutex::new(HashMap::new()),
             live: Mutex::new(Live::default()),
             keychain_lock: tokio::sync::Mutex::new(()),
@@ -58,6 +62,10 @@ impl Shared {
             changes: broadcast::channel(256).0,
             bump: watch::channel(0).0,
         }
+    }
+
+    pub fn catalog(&self) -> &Store {
+        &self.catalog
     }
 
     pub fn client(&self) -> Result<CentralClient> {

@@ -11,7 +11,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The app's database: settings, the shared catalog, the enterprises on this computer.
 pub const DB_FILE: &str = "yiqifu.sqlite";
@@ -92,6 +92,32 @@ fn sidecars(path: &Path) -> [PathBuf; 2] {
         PathBuf::from(s)
     };
     [with("-wal"), with("-shm")]
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced, then
+/// renamed over it. A file the officer saves is never left half written.
+pub async fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let failed = |e: std::io::Error| Error::SaveFailed {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.part"));
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut f = tokio::fs::File::create(&tmp).await.map_err(failed)?;
+        f.write_all(bytes).await.map_err(failed)?;
+        f.sync_all().await.map_err(failed)?;
+    }
+    if let Err(e) = rename_retrying(&tmp, path).await {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Renames, retrying briefly: sqlx closes SQLite handles on its own threads after `close`

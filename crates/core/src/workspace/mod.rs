@@ -162,6 +162,10 @@ impl Workspace {
         *self.profile.lock().unwrap_or_else(PoisonError::into_inner) = p;
     }
 
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     pub(crate) fn account_key(&self) -> &str {
         &self.account_key
     }
@@ -477,7 +481,7 @@ impl Workspace {
         self.after_write(&[Topic::Outbox, Topic::Records]).await
     }
 
-    async fn after_write(&self, topics: &[Topic]) -> Result<()> {
+    pub(crate) async fn after_write(&self, topics: &[Topic]) -> Result<()> {
         self.publish().await?;
         self.changed(topics);
         self.wake();

@@ -2,9 +2,10 @@
 //! declared in its own `op.rs`; listing them here is the one line it adds to shared code.
 
 use crate::outbox::OpKind;
-use crate::{appeals, application, inbox, listings};
+use crate::{appeals, application, inbox, listings, selfcheck};
 
-pub(crate) static OPS: [&OpKind; 6] = [
+pub(crate) static OPS: [&OpKind; 7] = [
+    &selfcheck::op::UPDATE_PROFILE,
     &appeals::op::CREATE,
     &appeals::op::MESSAGE,
     &listings::op::CREATE,
