@@ -2,6 +2,7 @@
 //! demo central service. Nothing here is logic a test would want to reach.
 
 mod commands;
+mod dialogs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +72,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             DataChanged
         ])
         .constant("DISTRICTS", yiqifu_protocol::DISTRICTS)
+        .constant(
+            "INDUSTRY_SECTIONS",
+            yiqifu_protocol::profile::INDUSTRY_SECTIONS,
+        )
+        .constant(
+            "INDUSTRY_DIVISIONS",
+            // serde serializes arrays of at most 32; the list is 97 long.
+            yiqifu_protocol::profile::INDUSTRY_DIVISIONS.to_vec(),
+        )
 }
 
 /// Where the app keeps its data: the OS app-data folder, or `YIQIFU_DATA_DIR` when set
@@ -191,6 +201,7 @@ pub fn run() -> ExitCode {
         .init();
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |tauri_app| {
             builder.mount_events(tauri_app);

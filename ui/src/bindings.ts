@@ -32,6 +32,28 @@ export const commands = {
 	parkedItems: (enterprise: string) => typedError<ParkedItem_Serialize[], ErrorInfo>(__TAURI_INVOKE("parked_items", { enterprise })),
 	retryItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { enterprise, id })),
 	discardItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("discard_item", { enterprise, id })),
+	companyProfile: (enterprise: string) => typedError<ProfileView_Serialize, ErrorInfo>(__TAURI_INVOKE("company_profile", { enterprise })),
+	/**  Every bad field of `profile`, for the form to show as the officer types. */
+	checkCompanyProfile: (profile: CompanyProfile_Deserialize) => __TAURI_INVOKE<FieldProblem[]>("check_company_profile", { profile }),
+	saveCompanyProfile: (enterprise: string, profile: CompanyProfile_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("save_company_profile", { enterprise, profile })),
+	selfcheckOverview: (enterprise: string) => typedError<Overview_Serialize, ErrorInfo>(__TAURI_INVOKE("selfcheck_overview", { enterprise })),
+	/**  Opens the wizard on the newest version of the template, carrying answers over. */
+	openSelfcheck: (enterprise: string, templateId: string) => typedError<DraftView_Serialize, ErrorInfo>(__TAURI_INVOKE("open_selfcheck", { enterprise, templateId })),
+	/**  Saves one answer (`None` clears it) and returns the wizard's new state. */
+	answerSelfcheckItem: (enterprise: string, templateId: string, itemId: string, value: AnswerValue | null) => typedError<DraftView_Serialize, ErrorInfo>(__TAURI_INVOKE("answer_selfcheck_item", { enterprise, templateId, itemId, value })),
+	/**  Asks for the evidence file with the native dialog; `None` when the officer cancelled. */
+	pickSelfcheckEvidence: (enterprise: string, templateId: string, itemId: string, title: string) => typedError<DraftView_Serialize | null, ErrorInfo>(__TAURI_INVOKE("pick_selfcheck_evidence", { enterprise, templateId, itemId, title })),
+	setSelfcheckStep: (enterprise: string, templateId: string, step: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_selfcheck_step", { enterprise, templateId, step })),
+	dismissTemplateChanges: (enterprise: string, templateId: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("dismiss_template_changes", { enterprise, templateId })),
+	finishSelfcheck: (enterprise: string, templateId: string) => typedError<RunSummary, ErrorInfo>(__TAURI_INVOKE("finish_selfcheck", { enterprise, templateId })),
+	selfcheckHistory: (enterprise: string) => typedError<RunSummary[], ErrorInfo>(__TAURI_INVOKE("selfcheck_history", { enterprise })),
+	selfcheckRun: (enterprise: string, id: string) => typedError<RunView_Serialize, ErrorInfo>(__TAURI_INVOKE("selfcheck_run", { enterprise, id })),
+	/**
+	 *  Makes the report and saves it where the officer chooses; the path, or `None` when
+	 *  they cancelled.
+	 */
+	saveSelfcheckReport: (enterprise: string, id: string, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("save_selfcheck_report", { enterprise, id, title })),
+	selfcheckGate: (enterprise: string) => typedError<Gate_Serialize, ErrorInfo>(__TAURI_INVOKE("selfcheck_gate", { enterprise })),
 	/**  Puts another enterprise on screen. */
 	switchEnterprise: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("switch_enterprise", { enterprise })),
 	/**  Signs an enterprise out; its work stays here, not sent, until it signs in again. */
@@ -52,11 +74,28 @@ export const events = {
 /* Constants */
 export const DISTRICTS = ["黄浦区","徐汇区","长宁区","静安区","普陀区","虹口区","杨浦区","闵行区","宝山区","嘉定区","浦东新区","金山区","松江区","青浦区","奉贤区","崇明区"] as const;
 
+export const INDUSTRY_DIVISIONS = [["01","农业"],["02","林业"],["03","畜牧业"],["04","渔业"],["05","农、林、牧、渔专业及辅助性活动"],["06","煤炭开采和洗选业"],["07","石油和天然气开采业"],["08","黑色金属矿采选业"],["09","有色金属矿采选业"],["10","非金属矿采选业"],["11","开采专业及辅助性活动"],["12","其他采矿业"],["13","农副食品加工业"],["14","食品制造业"],["15","酒、饮料和精制茶制造业"],["16","烟草制品业"],["17","纺织业"],["18","纺织服装、服饰业"],["19","皮革、毛皮、羽毛及其制品和制鞋业"],["20","木材加工和木、竹、藤、棕、草制品业"],["21","家具制造业"],["22","造纸和纸制品业"],["23","印刷和记录媒介复制业"],["24","文教、工美、体育和娱乐用品制造业"],["25","石油、煤炭及其他燃料加工业"],["26","化学原料和化学制品制造业"],["27","医药制造业"],["28","化学纤维制造业"],["29","橡胶和塑料制品业"],["30","非金属矿物制品业"],["31","黑色金属冶炼和压延加工业"],["32","有色金属冶炼和压延加工业"],["33","金属制品业"],["34","通用设备制造业"],["35","专用设备制造业"],["36","汽车制造业"],["37","铁路、船舶、航空航天和其他运输设备制造业"],["38","电气机械和器材制造业"],["39","计算机、通信和其他电子设备制造业"],["40","仪器仪表制造业"],["41","其他制造业"],["42","废弃资源综合利用业"],["43","金属制品、机械和设备修理业"],["44","电力、热力生产和供应业"],["45","燃气生产和供应业"],["46","水的生产和供应业"],["47","房屋建筑业"],["48","土木工程建筑业"],["49","建筑安装业"],["50","建筑装饰、装修和其他建筑业"],["51","批发业"],["52","零售业"],["53","铁路运输业"],["54","道路运输业"],["55","水上运输业"],["56","航空运输业"],["57","管道运输业"],["58","多式联运和运输代理业"],["59","装卸搬运和仓储业"],["60","邮政业"],["61","住宿业"],["62","餐饮业"],["63","电信、广播电视和卫星传输服务"],["64","互联网和相关服务"],["65","软件和信息技术服务业"],["66","货币金融服务"],["67","资本市场服务"],["68","保险业"],["69","其他金融业"],["70","房地产业"],["71","租赁业"],["72","商务服务业"],["73","研究和试验发展"],["74","专业技术服务业"],["75","科技推广和应用服务业"],["76","水利管理业"],["77","生态保护和环境治理业"],["78","公共设施管理业"],["79","土地管理业"],["80","居民服务业"],["81","机动车、电子产品和日用产品修理业"],["82","其他服务业"],["83","教育"],["84","卫生"],["85","社会工作"],["86","新闻和出版业"],["87","广播、电视、电影和录音制作业"],["88","文化艺术业"],["89","体育"],["90","娱乐业"],["91","中国共产党机关"],["92","国家机构"],["93","人民政协、民主党派"],["94","社会保障"],["95","群众团体、社会团体和其他成员组织"],["96","基层群众自治组织及其他组织"],["97","国际组织"]] as const;
+
+export const INDUSTRY_SECTIONS = [["A","农、林、牧、渔业","Agriculture, forestry, animal husbandry and fishery",1,5],["B","采矿业","Mining",6,12],["C","制造业","Manufacturing",13,43],["D","电力、热力、燃气及水生产和供应业","Electricity, heat, gas and water supply",44,46],["E","建筑业","Construction",47,50],["F","批发和零售业","Wholesale and retail trade",51,52],["G","交通运输、仓储和邮政业","Transport, storage and postal services",53,60],["H","住宿和餐饮业","Accommodation and catering",61,62],["I","信息传输、软件和信息技术服务业","Information transmission, software and IT services",63,65],["J","金融业","Finance",66,69],["K","房地产业","Real estate",70,70],["L","租赁和商务服务业","Leasing and business services",71,72],["M","科学研究和技术服务业","Scientific research and technical services",73,75],["N","水利、环境和公共设施管理业","Water, environment and public facilities management",76,79],["O","居民服务、修理和其他服务业","Resident, repair and other services",80,82],["P","教育","Education",83,83],["Q","卫生和社会工作","Health and social work",84,85],["R","文化、体育和娱乐业","Culture, sports and entertainment",86,90],["S","公共管理、社会保障和社会组织","Public administration, social security and social organisations",91,96],["T","国际组织","International organisations",97,97]] as const;
+
 /* Types */
 export type Answer = {
 	item_id: string,
 	value: AnswerValue,
 };
+
+/**  A test of an earlier item's answer. An item that is hidden counts as unanswered. */
+export type AnswerCondition = AnswerCondition_Serialize | AnswerCondition_Deserialize;
+
+/**  A test of an earlier item's answer. An item that is hidden counts as unanswered. */
+export type AnswerCondition_Deserialize = {
+	item: string,
+} & ValueTest_Deserialize;
+
+/**  A test of an earlier item's answer. An item that is hidden counts as unanswered. */
+export type AnswerCondition_Serialize = {
+	item: string,
+} & ValueTest_Serialize;
 
 export type AnswerValue = { kind: "yes_no"; value: boolean } | { kind: "number"; value: number | null } | 
 /**  YYYY-MM-DD */
@@ -71,6 +110,12 @@ export type AppealCategory = "financing" | "prevention_supplies" | "logistics" |
 /**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
 export type Changed = Changed_Serialize | Changed_Deserialize;
 
+/**  An item of a template change, with its question so the officer recognises it. */
+export type ChangedItem = {
+	id: string,
+	prompt: string,
+};
+
 /**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
 export type Changed_Deserialize = {
 	enterprise?: string | null,
@@ -81,6 +126,125 @@ export type Changed_Deserialize = {
 export type Changed_Serialize = {
 	enterprise: string | null,
 	topics: Topic[],
+};
+
+export type ChoiceOption = {
+	id: string,
+	label: string,
+};
+
+/**  Where a requirement comes from: a clause of a catalog document. */
+export type Citation = {
+	document_id: string,
+	clause: string,
+};
+
+/**  The company profile. Name and credit code come from the account and are not repeated. */
+export type CompanyProfile = CompanyProfile_Serialize | CompanyProfile_Deserialize;
+
+/**  The company profile. Name and credit code come from the account and are not repeated. */
+export type CompanyProfile_Deserialize = {
+	/**  The site's address. */
+	address: string,
+	/**  One of [`DISTRICTS`]. */
+	district: string,
+	/**  GB/T 4754-2017 section (门类), a letter A–T. */
+	industry_section: string,
+	/**  GB/T 4754-2017 division (大类), two digits within the section. */
+	industry_division: string,
+	headcount: number,
+	/**  Staff working on site during closed-loop production. */
+	on_site: number,
+	contacts: Contact[],
+	risk_area: RiskArea,
+	/**  Whether staff live on site (dormitories). */
+	dormitories: boolean,
+	/**  The 白名单 batch the enterprise was listed in, if any. */
+	whitelist_batch?: string | null,
+};
+
+/**  The company profile. Name and credit code come from the account and are not repeated. */
+export type CompanyProfile_Serialize = {
+	/**  The site's address. */
+	address: string,
+	/**  One of [`DISTRICTS`]. */
+	district: string,
+	/**  GB/T 4754-2017 section (门类), a letter A–T. */
+	industry_section: string,
+	/**  GB/T 4754-2017 division (大类), two digits within the section. */
+	industry_division: string,
+	headcount: number,
+	/**  Staff working on site during closed-loop production. */
+	on_site: number,
+	contacts: Contact[],
+	risk_area: RiskArea,
+	/**  Whether staff live on site (dormitories). */
+	dormitories: boolean,
+	/**  The 白名单 batch the enterprise was listed in, if any. */
+	whitelist_batch: string | null,
+};
+
+/**  When an item is shown (XLSForm's `relevant`), as data. */
+export type Condition = Condition_Serialize | Condition_Deserialize;
+
+/**  When an item is shown (XLSForm's `relevant`), as data. */
+export type Condition_Deserialize = ({ all: Condition_Deserialize[] }) & { answer?: never; any?: never; not?: never; profile?: never } | ({ any: Condition_Deserialize[] }) & { all?: never; answer?: never; not?: never; profile?: never } | ({ not: Condition_Deserialize }) & { all?: never; answer?: never; any?: never; profile?: never } | ({ profile: ProfileCondition_Deserialize }) & { all?: never; answer?: never; any?: never; not?: never } | ({ answer: AnswerCondition_Deserialize }) & { all?: never; any?: never; not?: never; profile?: never };
+
+/**  When an item is shown (XLSForm's `relevant`), as data. */
+export type Condition_Serialize = ({ all: Condition_Serialize[] }) & { answer?: never; any?: never; not?: never; profile?: never } | ({ any: Condition_Serialize[] }) & { all?: never; answer?: never; not?: never; profile?: never } | ({ not: Condition_Serialize }) & { all?: never; answer?: never; any?: never; profile?: never } | ({ profile: ProfileCondition_Serialize }) & { all?: never; answer?: never; any?: never; not?: never } | ({ answer: AnswerCondition_Serialize }) & { all?: never; any?: never; not?: never; profile?: never };
+
+/**
+ *  What an answer must be to be an answer at all (XLSForm's `constraint`): a number of
+ *  days cannot be negative. Breaking it is an input error with its own message, shown as
+ *  the officer types; it also fails the verdict.
+ */
+export type Constraint = Constraint_Serialize | Constraint_Deserialize;
+
+/**
+ *  What an answer must be to be an answer at all (XLSForm's `constraint`): a number of
+ *  days cannot be negative. Breaking it is an input error with its own message, shown as
+ *  the officer types; it also fails the verdict.
+ */
+export type Constraint_Deserialize = {
+	min?: number | null,
+	max?: number | null,
+	/**  Numbers must be whole. */
+	integer?: boolean,
+	/**  Dates, YYYY-MM-DD, inclusive. */
+	not_before?: string | null,
+	not_after?: string | null,
+	/**  Text, in characters. */
+	max_chars?: number | null,
+	/**  Shown when the answer breaks the constraint. */
+	message: string,
+	message_en?: string | null,
+};
+
+/**
+ *  What an answer must be to be an answer at all (XLSForm's `constraint`): a number of
+ *  days cannot be negative. Breaking it is an input error with its own message, shown as
+ *  the officer types; it also fails the verdict.
+ */
+export type Constraint_Serialize = {
+	min?: number | null,
+	max?: number | null,
+	/**  Numbers must be whole. */
+	integer?: boolean,
+	/**  Dates, YYYY-MM-DD, inclusive. */
+	not_before?: string,
+	not_after?: string,
+	/**  Text, in characters. */
+	max_chars?: number,
+	/**  Shown when the answer breaks the constraint. */
+	message: string,
+	message_en?: string,
+};
+
+export type Contact = {
+	name: string,
+	/**  职务 */
+	role: string,
+	phone: string,
 };
 
 /**  Sent after a write: the views reading these topics (of this enterprise) reload. */
@@ -200,6 +364,46 @@ export type Document_Serialize = {
 	key_conditions: KeyCondition[],
 };
 
+/**  A draft as the overview shows it. */
+export type DraftInfo = {
+	template_version: number,
+	answered: number,
+	shown: number,
+	step: number,
+	updated_at: number | null,
+};
+
+/**  The wizard's state: everything one render needs. */
+export type DraftView = DraftView_Serialize | DraftView_Deserialize;
+
+/**  The wizard's state: everything one render needs. */
+export type DraftView_Deserialize = {
+	template: SelfCheckTemplate_Deserialize,
+	/**  0-based section, or the number of sections for the verdict step. */
+	step: number,
+	items: ItemState_Deserialize[],
+	verdict: VerdictView,
+	answered: number,
+	shown: number,
+	changes?: TemplateChanges | null,
+	/**  Items still to look at again before finishing. */
+	recheck: number,
+};
+
+/**  The wizard's state: everything one render needs. */
+export type DraftView_Serialize = {
+	template: SelfCheckTemplate_Serialize,
+	/**  0-based section, or the number of sections for the verdict step. */
+	step: number,
+	items: ItemState_Serialize[],
+	verdict: VerdictView,
+	answered: number,
+	shown: number,
+	changes: TemplateChanges | null,
+	/**  Items still to look at again before finishing. */
+	recheck: number,
+};
+
 export type EnterpriseProfile = {
 	credit_code: string,
 	name: string,
@@ -213,6 +417,62 @@ export type ErrorInfo = {
 	code: string,
 	message_zh: string,
 	message_en: string,
+};
+
+export type Expected = boolean | string;
+
+export type FailureView = {
+	item_id: string,
+	/**  Empty for an answer to an item the template no longer has. */
+	section_id: string,
+	prompt: string,
+	reason_zh: string,
+	reason_en: string,
+};
+
+/**  One bad field of a profile: where, and a message for each language. */
+export type FieldProblem = {
+	/**  The field's path, e.g. `headcount` or `contacts.0.phone`. */
+	field: string,
+	zh: string,
+	en: string,
+};
+
+export type Gate = Gate_Serialize | Gate_Deserialize;
+
+/**  Why an application cannot be prepared yet. */
+export type GateLock = 
+/**  No company profile yet. */
+"no_profile" | 
+/**  No template synced yet. */
+"no_template" | 
+/**  No self-check finished. */
+"no_self_check" | 
+/**  The last self-check did not pass. */
+"failed" | 
+/**  The last self-check answers an older version of the template. */
+"outdated" | 
+/**  The profile changed since, and the answers no longer pass with it. */
+"profile_changed";
+
+export type Gate_Deserialize = {
+	open: boolean,
+	lock?: GateLock | null,
+	reason_zh?: string | null,
+	reason_en?: string | null,
+	/**  The passing self-check an application would carry. */
+	run_id?: string | null,
+	template_id?: string | null,
+};
+
+export type Gate_Serialize = {
+	open: boolean,
+	lock: GateLock | null,
+	reason_zh: string | null,
+	reason_en: string | null,
+	/**  The passing self-check an application would carry. */
+	run_id: string | null,
+	template_id: string | null,
 };
 
 export type InboxEntry = {
@@ -233,6 +493,52 @@ export type InboxKind =
 /**  补正通知 */
 "correction_notice" | "appeal_reply" | "listing_match";
 
+export type ItemKind = "yes_no" | "number" | "date" | "choice" | "text" | "evidence";
+
+export type ItemState = ItemState_Serialize | ItemState_Deserialize;
+
+export type ItemState_Deserialize = {
+	item_id: string,
+	section_id: string,
+	status: ItemStatus,
+	answer?: AnswerValue | null,
+	/**  The file of an evidence answer. */
+	file?: MaterialFile | null,
+	/**  Why it fails and what would make it pass. */
+	problem_zh?: string | null,
+	problem_en?: string | null,
+	/**  Its answer must be looked at again: the template changed it. */
+	recheck: boolean,
+	/**  New in this version of the template. */
+	added: boolean,
+};
+
+export type ItemState_Serialize = {
+	item_id: string,
+	section_id: string,
+	status: ItemStatus,
+	answer: AnswerValue | null,
+	/**  The file of an evidence answer. */
+	file: MaterialFile | null,
+	/**  Why it fails and what would make it pass. */
+	problem_zh: string | null,
+	problem_en: string | null,
+	/**  Its answer must be looked at again: the template changed it. */
+	recheck: boolean,
+	/**  New in this version of the template. */
+	added: boolean,
+};
+
+export type ItemStatus = 
+/**  Shown, answered and meeting its rule (or judged by a person). */
+"pass" | 
+/**  Shown and answered, but not meeting its rule. */
+"fail" | 
+/**  Shown, not answered yet. */
+"open" | 
+/**  Not shown for this enterprise and these answers. */
+"hidden";
+
 /**  A key condition (关键指引条件) of a document, citable by its clause. */
 export type KeyCondition = {
 	id: string,
@@ -244,6 +550,16 @@ export type KeyCondition = {
 export type ListingCategory = "supplies" | "materials" | "logistics" | "staff";
 
 export type ListingKind = "supply" | "demand";
+
+/**  A stored file as a form shows it. */
+export type MaterialFile = {
+	local_id: string,
+	filename: string,
+	size: number | null,
+	material_type: string,
+	/**  Whether the service has all of it. */
+	uploaded: boolean,
+};
 
 export type MaterialRef = {
 	material_type: string,
@@ -310,6 +626,38 @@ export type NewListing_Serialize = {
 	note: string | null,
 };
 
+export type Overview = Overview_Serialize | Overview_Deserialize;
+
+export type OverviewEntry = OverviewEntry_Serialize | OverviewEntry_Deserialize;
+
+export type OverviewEntry_Deserialize = {
+	template: TemplateInfo,
+	draft?: DraftInfo | null,
+	last_run?: RunSummary | null,
+	/**  The draft or last result answers an older version: opening it shows what changed. */
+	updated: boolean,
+};
+
+export type OverviewEntry_Serialize = {
+	template: TemplateInfo,
+	draft: DraftInfo | null,
+	last_run: RunSummary | null,
+	/**  The draft or last result answers an older version: opening it shows what changed. */
+	updated: boolean,
+};
+
+export type Overview_Deserialize = {
+	templates: OverviewEntry_Deserialize[],
+	profile_ready: boolean,
+	gate: Gate_Deserialize,
+};
+
+export type Overview_Serialize = {
+	templates: OverviewEntry_Serialize[],
+	profile_ready: boolean,
+	gate: Gate_Serialize,
+};
+
 /**
  *  An item the service refused for good, waiting for the officer to correct, retry or
  *  discard it.
@@ -356,7 +704,112 @@ export type ParkedItem_Serialize = {
 	draft: unknown | null,
 };
 
+/**  The answer an item needs to pass; absent for items judged by a person (text, evidence). */
+export type PassRule = PassRule_Serialize | PassRule_Deserialize;
+
+/**  The answer an item needs to pass; absent for items judged by a person (text, evidence). */
+export type PassRule_Deserialize = {
+	equals?: boolean | null,
+	min?: number | null,
+	/**
+	 *  Scales the minimum by the staff on site: the answer must be at least this many times
+	 *  the profile's `on_site` (supplies counted per person).
+	 */
+	min_per_on_site?: number | null,
+	max?: number | null,
+	any_of?: string[] | null,
+	not_after?: string | null,
+	/**
+	 *  What the guideline asks, in words, shown before the current answer when it falls
+	 *  short: "需储备至少 14 天口罩".
+	 */
+	hint?: string | null,
+};
+
+/**  The answer an item needs to pass; absent for items judged by a person (text, evidence). */
+export type PassRule_Serialize = {
+	equals?: boolean,
+	min?: number | null,
+	/**
+	 *  Scales the minimum by the staff on site: the answer must be at least this many times
+	 *  the profile's `on_site` (supplies counted per person).
+	 */
+	min_per_on_site?: number | null,
+	max?: number | null,
+	any_of?: string[],
+	not_after?: string,
+	/**
+	 *  What the guideline asks, in words, shown before the current answer when it falls
+	 *  short: "需储备至少 14 天口罩".
+	 */
+	hint?: string,
+};
+
 export type PolicyLevel = "national" | "municipal" | "district";
+
+export type ProfileCondition = ProfileCondition_Serialize | ProfileCondition_Deserialize;
+
+export type ProfileCondition_Deserialize = {
+	field: ProfileField_Deserialize,
+} & ValueTest_Deserialize;
+
+export type ProfileCondition_Serialize = {
+	field: ProfileField_Serialize,
+} & ValueTest_Serialize;
+
+/**  The fields of the company profile a condition can read. */
+export type ProfileField = ProfileField_Serialize | ProfileField_Deserialize;
+
+/**  The fields of the company profile a condition can read. */
+export type ProfileField_Deserialize = "district" | 
+/**  The GB/T 4754 section letter. */
+"industry" | 
+/**  The GB/T 4754 division, two digits. */
+"industry_division" | 
+/**  `sealed`, `controlled` or `precaution`. */
+"risk_area" | "headcount" | "on_site" | "dormitories" | 
+/**  A field this version does not know: the condition never holds. */
+string;
+
+/**  The fields of the company profile a condition can read. */
+export type ProfileField_Serialize = "district" | 
+/**  The GB/T 4754 section letter. */
+"industry" | 
+/**  The GB/T 4754 division, two digits. */
+"industry_division" | 
+/**  `sealed`, `controlled` or `precaution`. */
+"risk_area" | "headcount" | "on_site" | "dormitories" | 
+/**  A field this version does not know: the condition never holds. */
+"unknown";
+
+/**  The company profile as the form shows it. */
+export type ProfileView = ProfileView_Serialize | ProfileView_Deserialize;
+
+/**  The company profile as the form shows it. */
+export type ProfileView_Deserialize = {
+	/**  Name and credit code, from the account. */
+	account: EnterpriseProfile,
+	profile?: CompanyProfile_Deserialize | null,
+	/**  A starting point when there is none yet: the account's district and industry. */
+	suggested: CompanyProfile_Deserialize,
+	/**  Unix seconds of the last save here. */
+	saved_at?: number | null,
+	/**  Whether the last save still waits to reach the service. */
+	unsent: boolean,
+};
+
+/**  The company profile as the form shows it. */
+export type ProfileView_Serialize = {
+	/**  Name and credit code, from the account. */
+	account: EnterpriseProfile,
+	profile: CompanyProfile_Serialize | null,
+	/**  A starting point when there is none yet: the account's district and industry. */
+	suggested: CompanyProfile_Serialize,
+	/**  Unix seconds of the last save here. */
+	saved_at: number | null,
+	/**  Whether the last save still waits to reach the service. */
+	unsent: boolean,
+};
 
 /**  What removing an enterprise from this computer would lose. */
 export type RemovalPreview = {
@@ -366,10 +819,82 @@ export type RemovalPreview = {
 	drafts: number,
 };
 
+/**  The risk level of the area the site is in, as the district publishes it. */
+export type RiskArea = 
+/**  封控区 */
+"sealed" | 
+/**  管控区 */
+"controlled" | 
+/**  防范区 */
+"precaution";
+
+/**  A finished self-check, as the history lists it. */
+export type RunSummary = {
+	id: string,
+	template_id: string,
+	template_version: number,
+	template_title: string,
+	/**  YYYY-MM-DD, China time. */
+	finished_on: string,
+	finished_at: number | null,
+	passed: boolean,
+	failures: number,
+	/**  Whether it answers the newest version of its template. */
+	current: boolean,
+};
+
+/**  A finished self-check, read-only. */
+export type RunView = RunView_Serialize | RunView_Deserialize;
+
+/**  A finished self-check, read-only. */
+export type RunView_Deserialize = {
+	summary: RunSummary,
+	template: SelfCheckTemplate_Deserialize,
+	profile: CompanyProfile_Deserialize,
+	items: ItemState_Deserialize[],
+	verdict: VerdictView,
+	sha256: string,
+};
+
+/**  A finished self-check, read-only. */
+export type RunView_Serialize = {
+	summary: RunSummary,
+	template: SelfCheckTemplate_Serialize,
+	profile: CompanyProfile_Serialize,
+	items: ItemState_Serialize[],
+	verdict: VerdictView,
+	sha256: string,
+};
+
 export type SelfCheckSubmission = {
 	template_id: string,
 	template_version: number,
 	answers: Answer[],
+};
+
+/**  A versioned self-check template (复工自查表). */
+export type SelfCheckTemplate = SelfCheckTemplate_Serialize | SelfCheckTemplate_Deserialize;
+
+/**  A versioned self-check template (复工自查表). */
+export type SelfCheckTemplate_Deserialize = {
+	id: string,
+	version: number,
+	title: string,
+	published_on: string,
+	/**  The guidance document the template follows. */
+	based_on: string,
+	sections: TemplateSection_Deserialize[],
+};
+
+/**  A versioned self-check template (复工自查表). */
+export type SelfCheckTemplate_Serialize = {
+	id: string,
+	version: number,
+	title: string,
+	published_on: string,
+	/**  The guidance document the template follows. */
+	based_on: string,
+	sections: TemplateSection_Serialize[],
 };
 
 /**  Which central service the officer works with. */
@@ -461,6 +986,71 @@ export type SyncReport = {
 	full_resync: boolean,
 };
 
+/**  What a newer template changed, shown until the officer dismisses it. */
+export type TemplateChanges = {
+	from_version: number,
+	to_version: number,
+	added: ChangedItem[],
+	changed: ChangedItem[],
+	removed: ChangedItem[],
+};
+
+/**  A template as the overview lists it. */
+export type TemplateInfo = {
+	id: string,
+	version: number,
+	title: string,
+	published_on: string,
+	based_on: string,
+	items: number,
+};
+
+export type TemplateItem = TemplateItem_Serialize | TemplateItem_Deserialize;
+
+export type TemplateItem_Deserialize = {
+	id: string,
+	kind: ItemKind,
+	prompt: string,
+	help: string,
+	required: boolean,
+	pass?: PassRule_Deserialize | null,
+	unit?: string | null,
+	choices?: ChoiceOption[] | null,
+	material_type?: string | null,
+	show_if?: Condition_Deserialize | null,
+	constraint?: Constraint_Deserialize | null,
+	cites: Citation,
+};
+
+export type TemplateItem_Serialize = {
+	id: string,
+	kind: ItemKind,
+	prompt: string,
+	help: string,
+	required: boolean,
+	pass: PassRule_Serialize | null,
+	unit: string | null,
+	choices: ChoiceOption[] | null,
+	material_type: string | null,
+	show_if: Condition_Serialize | null,
+	constraint?: Constraint_Serialize,
+	cites: Citation,
+};
+
+export type TemplateSection = TemplateSection_Serialize | TemplateSection_Deserialize;
+
+export type TemplateSection_Deserialize = {
+	id: string,
+	title: string,
+	items: TemplateItem_Deserialize[],
+};
+
+export type TemplateSection_Serialize = {
+	id: string,
+	title: string,
+	items: TemplateItem_Serialize[],
+};
+
 /**  A kind of data a view reads. Each feature names its own; a write lists what it touched. */
 export type Topic = 
 /**  The enterprises on this computer: added, removed, signed in or out, switched. */
@@ -472,7 +1062,9 @@ export type Topic =
 /**  The enterprise's own records and the service's answers to them. */
 "records" | 
 /**  What the authorities sent back. */
-"inbox";
+"inbox" | 
+/**  The company profile, self-check drafts and results. */
+"self_check";
 
 export type UploadProgress = {
 	local_id: string,
@@ -482,6 +1074,32 @@ export type UploadProgress = {
 
 /**  Sent as an upload advances, for progress bars. */
 export type UploadProgressed = UploadProgress;
+
+/**  A test of one value. Every test given must hold; a condition with none never holds. */
+export type ValueTest = ValueTest_Serialize | ValueTest_Deserialize;
+
+/**  A test of one value. Every test given must hold; a condition with none never holds. */
+export type ValueTest_Deserialize = {
+	equals?: Expected | null,
+	/**  The value (a choice id or profile text) is one of these. */
+	any_of?: string[] | null,
+	at_least?: number | null,
+	at_most?: number | null,
+};
+
+/**  A test of one value. Every test given must hold; a condition with none never holds. */
+export type ValueTest_Serialize = {
+	equals?: Expected,
+	/**  The value (a choice id or profile text) is one of these. */
+	any_of?: string[],
+	at_least?: number | null,
+	at_most?: number | null,
+};
+
+export type VerdictView = {
+	passed: boolean,
+	failures: FailureView[],
+};
 
 /**  An enterprise on this computer, as the switcher lists it. */
 export type WorkspaceSummary = WorkspaceSummary_Serialize | WorkspaceSummary_Deserialize;

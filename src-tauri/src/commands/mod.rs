@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod inbox;
 pub mod listings;
 pub mod outbox;
+pub mod selfcheck;
 pub mod workspaces;
 
 use std::sync::Arc;

@@ -1,0 +1,48 @@
+//! Native open and save dialogs, asked from async commands: the dialog answers through a
+//! channel, so neither the main thread nor a runtime thread waits on it.
+//!
+//! WebDriver cannot click a native dialog, so an end-to-end run answers them from the
+//! environment instead: `YIQIFU_E2E_PICK` is the file every open dialog picks, and
+//! `YIQIFU_E2E_SAVE_DIR` the folder every save dialog saves into, under the offered name.
+
+use std::path::PathBuf;
+
+use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt;
+
+/// The file the officer picked, or `None` when they cancelled.
+pub async fn pick_file(
+    app: &AppHandle,
+    title: &str,
+    filter: Option<(&str, &[&str])>,
+) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("YIQIFU_E2E_PICK") {
+        return Some(PathBuf::from(p));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(title);
+    if let Some((name, exts)) = filter {
+        dialog = dialog.add_filter(name, exts);
+    }
+    dialog.pick_file(move |picked| {
+        let _ = tx.send(picked);
+    });
+    rx.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
+
+/// Where the officer chose to save `default_name`, or `None` when they cancelled.
+pub async fn save_file(app: &AppHandle, title: &str, default_name: &str) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("YIQIFU_E2E_SAVE_DIR") {
+        return Some(PathBuf::from(dir).join(default_name));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(default_name)
+        .add_filter("PDF", &["pdf"])
+        .save_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    rx.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
