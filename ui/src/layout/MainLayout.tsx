@@ -10,6 +10,7 @@ import { errorText, toErrorInfo } from "../shared/errors";
 import { pick, useI18n } from "../shared/i18n";
 import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
+import { NavigationContext, lastPage, rememberPage } from "../shared/navigation";
 import { ops, pages } from "./features";
 
 /** The window once an enterprise is on screen: the sidebar of pages, the header, the page. */
@@ -23,7 +24,14 @@ export default function MainLayout({
 }) {
   const { t, locale } = useI18n();
   const { message } = AntApp.useApp();
-  const [page, setPage] = useState<string>(pages[0]?.key ?? "");
+  const [page, setPageState] = useState<string>(() => {
+    const last = lastPage();
+    return pages.some((p) => p.key === last) && last ? last : (pages[0]?.key ?? "");
+  });
+  const setPage = (key: string) => {
+    rememberPage(key);
+    setPageState(key);
+  };
   const parked = useParked(status, ops);
   const current = pages.find((p) => p.key === page) ?? pages[0];
 
@@ -35,6 +43,7 @@ export default function MainLayout({
   };
 
   return (
+    <NavigationContext.Provider value={setPage}>
     <Layout style={{ height: "100%" }}>
       <Layout.Sider width={200} theme="dark">
         <div className="brand">{t("appName")}</div>
@@ -119,5 +128,6 @@ export default function MainLayout({
       </Layout>
       {parked.dialog}
     </Layout>
+    </NavigationContext.Provider>
   );
 }

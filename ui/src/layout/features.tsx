@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { FileSearchOutlined, InboxOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
+import { AuditOutlined, FileSearchOutlined, FormOutlined, IdcardOutlined, InboxOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
 import type { Status_Serialize as Status } from "../bindings";
 import type { Dict, Text } from "../shared/i18n";
 import { sharedMessages } from "../shared/i18n";
@@ -12,7 +12,11 @@ import { ops as appealOps } from "../features/appeals";
 import { messages as appeals } from "../features/appeals/messages";
 import { ops as listingOps } from "../features/listings";
 import { messages as listings } from "../features/listings/messages";
-import { ops as applicationOps } from "../features/application";
+import { ApplicationPage, ops as applicationOps } from "../features/application";
+import { ProfilePage, ops as profileOps } from "../features/profile";
+import { messages as profile } from "../features/profile/messages";
+import { SelfCheckPage } from "../features/selfcheck";
+import { messages as selfcheck } from "../features/selfcheck/messages";
 import { messages as application } from "../features/application/messages";
 import { messages as outbox } from "../features/outbox/messages";
 import { messages as session } from "../features/session/messages";
@@ -40,6 +44,24 @@ export const pages: Page[] = [
     render: (s) => <DocumentsPage key="guidance" kind="guidance" status={s} />,
   },
   {
+    key: "profile",
+    icon: <IdcardOutlined />,
+    label: profile.menuProfile,
+    render: (s) => <ProfilePage status={s} />,
+  },
+  {
+    key: "selfcheck",
+    icon: <AuditOutlined />,
+    label: selfcheck.menuSelfCheck,
+    render: (s) => <SelfCheckPage status={s} />,
+  },
+  {
+    key: "application",
+    icon: <FormOutlined />,
+    label: application.menuApplication,
+    render: (s) => <ApplicationPage status={s} />,
+  },
+  {
     key: "inbox",
     icon: <InboxOutlined />,
     label: inbox.menuInbox,
@@ -49,6 +71,7 @@ export const pages: Page[] = [
 
 /** Every kind of queued request, as its feature names and corrects it. */
 export const ops: Partial<Record<string, OpInfo>> = {
+  ...profileOps,
   ...appealOps,
   ...listingOps,
   ...applicationOps,
@@ -63,6 +86,8 @@ export const dictionaries: Record<string, Dict> = {
   appeals,
   listings,
   application,
+  profile,
+  selfcheck,
   outbox,
   session,
   workspaces,

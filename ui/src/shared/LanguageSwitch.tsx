@@ -10,6 +10,7 @@ export default function LanguageSwitch({ light }: { light?: boolean }) {
       size="small"
       icon={<GlobalOutlined />}
       style={light ? { color: "#fff" } : undefined}
+      data-testid="language-switch"
       onClick={() => {
         setLocale(locale === "zh-CN" ? "en-US" : "zh-CN");
       }}

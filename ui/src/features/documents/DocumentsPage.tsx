@@ -151,7 +151,9 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   );
 }
 
-function DocumentDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+/** One document, read offline. With `clause` (e.g. "三、"), the paragraphs of that clause
+ *  are marked and scrolled to: a citation opens the policy where it says so. */
+export function DocumentDrawer({ id, clause, onClose }: { id: string | null; clause?: string; onClose: () => void }) {
   const t = useMessages(messages);
   const shared = useI18n().t;
   const [doc, setDoc] = useState<Document | null>(null);
@@ -174,8 +176,15 @@ function DocumentDrawer({ id, onClose }: { id: string | null; onClose: () => voi
     };
   }, [id]);
 
+  const marked = useRef<HTMLParagraphElement | null>(null);
+  useEffect(() => {
+    marked.current?.scrollIntoView({ block: "center" });
+  }, [doc, clause]);
+  const cited = (p: string) => clause !== undefined && clause !== "" && p.trimStart().startsWith(clause);
+  let firstCited = true;
+
   return (
-    <Drawer open={id !== null} onClose={onClose} width={720} title={doc?.title} data-testid="document-drawer">
+    <Drawer open={id !== null} onClose={onClose} width="min(720px, 92vw)" title={doc?.title} data-testid="document-drawer">
       <ErrorAlert error={error} />
       {doc && (
         <>
@@ -205,7 +214,7 @@ function DocumentDrawer({ id, onClose }: { id: string | null; onClose: () => voi
             renderItem={(c) => (
               <List.Item>
                 <Space align="start">
-                  <Tag color="orange">{c.clause}</Tag>
+                  <Tag color={clause !== undefined && c.clause.startsWith(clause) ? "red" : "orange"}>{c.clause}</Tag>
                   <span>{c.text}</span>
                 </Space>
               </List.Item>
@@ -215,9 +224,16 @@ function DocumentDrawer({ id, onClose }: { id: string | null; onClose: () => voi
             {t("fullText")}
           </Typography.Title>
           <div className="doc-body">
-            {paragraphs(doc.body).map((p, i) => (
-              <p key={i}>{p}</p>
-            ))}
+            {paragraphs(doc.body).map((p, i) => {
+              if (!cited(p)) return <p key={i}>{p}</p>;
+              const first = firstCited;
+              firstCited = false;
+              return (
+                <p key={i} ref={first ? marked : undefined} className="doc-cited" data-testid="cited-clause">
+                  {p}
+                </p>
+              );
+            })}
           </div>
         </>
       )}

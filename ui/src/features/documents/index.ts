@@ -1,2 +1,2 @@
-export { default as DocumentsPage } from "./DocumentsPage";
+export { default as DocumentsPage, DocumentDrawer } from "./DocumentsPage";
 export { messages } from "./messages";

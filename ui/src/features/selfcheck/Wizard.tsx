@@ -1,0 +1,309 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { App as AntApp, Alert, Button, Card, List, Progress, Result, Space, Steps, Typography } from "antd";
+import { commands, unwrap } from "../../shared/api";
+import type { AnswerValue, DraftView_Serialize as DraftView, RunSummary } from "../../bindings";
+import { errorText, toErrorInfo } from "../../shared/errors";
+import { useI18n, useMessages } from "../../shared/i18n";
+import { DocumentDrawer } from "../documents";
+import ItemCard from "./ItemCard";
+import { fill } from "./format";
+import { messages } from "./messages";
+
+/** The wizard: one step per section, then the verdict. Every answer is saved as it is given. */
+export default function Wizard({
+  enterprise,
+  initial,
+  onBack,
+  onFinished,
+}: {
+  enterprise: string;
+  initial: DraftView;
+  onBack: () => void;
+  onFinished: (run: RunSummary) => void;
+}) {
+  const t = useMessages(messages);
+  const { locale } = useI18n();
+  const { message } = AntApp.useApp();
+  const [view, setView] = useState(initial);
+  const [step, setStep] = useState(initial.step);
+  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const [cite, setCite] = useState<{ id: string; clause: string } | null>(null);
+  const [finishing, setFinishing] = useState(false);
+  const templateId = view.template.id;
+  const sections = view.template.sections;
+  const top = useRef<HTMLDivElement | null>(null);
+
+  // Answers go one after another, in the order given: a later answer never lands first.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const answer = useCallback(
+    (itemId: string, value: AnswerValue | null) => {
+      queue.current = queue.current.then(() =>
+        unwrap(commands.answerSelfcheckItem(enterprise, templateId, itemId, value))
+          .then((v) => {
+            setView(v);
+            setErrors((e) => ({ ...e, [itemId]: null }));
+          })
+          .catch((e: unknown) => {
+            const info = toErrorInfo(e);
+            setErrors((old) => ({ ...old, [itemId]: errorText(info, locale) }));
+          }),
+      );
+    },
+    [enterprise, templateId, locale],
+  );
+
+  const pick = (itemId: string) => {
+    unwrap(commands.pickSelfcheckEvidence(enterprise, templateId, itemId, t("pickTitle")))
+      .then((v) => {
+        if (v) setView(v);
+        setErrors((e) => ({ ...e, [itemId]: null }));
+      })
+      .catch((e: unknown) => {
+        setErrors((old) => ({ ...old, [itemId]: errorText(toErrorInfo(e), locale) }));
+      });
+  };
+
+  const go = (next: number) => {
+    setStep(next);
+    top.current?.scrollIntoView({ block: "start" });
+    unwrap(commands.setSelfcheckStep(enterprise, templateId, next)).catch(() => undefined);
+  };
+  useEffect(() => {
+    top.current?.scrollIntoView({ block: "start" });
+  }, []);
+
+  const finish = () => {
+    setFinishing(true);
+    queue.current = queue.current.then(() =>
+      unwrap(commands.finishSelfcheck(enterprise, templateId))
+        .then((run) => {
+          void message.success(t("finished"));
+          onFinished(run);
+        })
+        .catch((e: unknown) => {
+          void message.error(errorText(toErrorInfo(e), locale));
+        })
+        .finally(() => {
+          setFinishing(false);
+        }),
+    );
+  };
+
+  const dismiss = () => {
+    unwrap(commands.dismissTemplateChanges(enterprise, templateId))
+      .then(() => {
+        setView((v) => ({ ...v, changes: null }));
+      })
+      .catch((e: unknown) => {
+        void message.error(errorText(toErrorInfo(e), locale));
+      });
+  };
+
+  const stateOf = (id: string) => view.items.find((i) => i.item_id === id);
+  const onVerdict = step >= sections.length;
+  const section = sections[Math.min(step, sections.length - 1)];
+  const shownIn = (sectionId: string) => view.items.filter((i) => i.section_id === sectionId && i.status !== "hidden");
+  const percent = view.shown === 0 ? 0 : Math.round((view.answered / view.shown) * 100);
+
+  return (
+    <div ref={top}>
+      <Card
+        title={
+          <Space direction="vertical" size={0}>
+            <span data-testid="wizard-title">{view.template.title}</span>
+            <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: "normal" }}>
+              {fill(t("version"), { n: view.template.version })} · {fill(t("progress"), { a: view.answered, b: view.shown })} · {t("savedLocally")}
+            </Typography.Text>
+          </Space>
+        }
+        extra={
+          <Button onClick={onBack} data-testid="wizard-back">
+            {t("back")}
+          </Button>
+        }
+        data-testid="wizard"
+      >
+        <Progress percent={percent} size="small" style={{ marginBottom: 12 }} data-testid="wizard-progress" />
+        {view.changes && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="template-changes"
+            message={fill(t("changesTitle"), { a: view.changes.from_version, b: view.changes.to_version })}
+            description={
+              <Space direction="vertical" size={4} style={{ width: "100%" }}>
+                <span>{t("changesBody")}</span>
+                {(
+                  [
+                    ["changesAdded", view.changes.added],
+                    ["changesChanged", view.changes.changed],
+                    ["changesRemoved", view.changes.removed],
+                  ] as const
+                ).map(([label, list]) =>
+                  list.length === 0 ? null : (
+                    <details key={label} data-testid={`changes-${label}`}>
+                      <summary>
+                        {t(label)}：{list.length}
+                      </summary>
+                      <ul style={{ margin: "4px 0" }}>
+                        {list.map((i) => (
+                          <li key={i.id}>{i.prompt || i.id}</li>
+                        ))}
+                      </ul>
+                    </details>
+                  ),
+                )}
+              </Space>
+            }
+            action={
+              <Button size="small" onClick={dismiss} data-testid="dismiss-changes">
+                {t("dismiss")}
+              </Button>
+            }
+          />
+        )}
+        <Steps
+          size="small"
+          current={step}
+          onChange={go}
+          direction="horizontal"
+          responsive={false}
+          className="selfcheck-steps"
+          items={[
+            ...sections.map((s, index) => {
+              const shown = shownIn(s.id);
+              const failing = shown.some((i) => i.status === "fail");
+              const open = shown.some((i) => i.status === "open" || i.recheck);
+              return {
+                title: (
+                  <span data-testid={`step-${s.id}`} title={s.title}>
+                    {s.title}
+                  </span>
+                ),
+                status: failing ? ("error" as const) : open || index === step ? undefined : ("finish" as const),
+              };
+            }),
+            { title: <span data-testid="step-verdict">{t("verdictStep")}</span> },
+          ]}
+        />
+      </Card>
+
+      {!onVerdict && section && (
+        <Card title={section.title} style={{ marginTop: 16 }} data-testid={`section-${section.id}`}>
+          {shownIn(section.id).length === 0 && <Alert type="info" showIcon message={t("sectionEmpty")} data-testid="section-empty" />}
+          {section.items.map((item) => {
+            const st = stateOf(item.id);
+            if (!st || st.status === "hidden") return null;
+            return (
+              <ItemCard
+                key={item.id}
+                item={item}
+                state={st}
+                error={errors[item.id]}
+                onAnswer={(v) => {
+                  answer(item.id, v);
+                }}
+                onPick={() => {
+                  pick(item.id);
+                }}
+                onCite={(id, clause) => {
+                  setCite({ id, clause });
+                }}
+              />
+            );
+          })}
+          <Space style={{ marginTop: 8 }}>
+            <Button
+              disabled={step === 0}
+              onClick={() => {
+                go(step - 1);
+              }}
+              data-testid="wizard-prev"
+            >
+              {t("prev")}
+            </Button>
+            <Button
+              type="primary"
+              onClick={() => {
+                go(step + 1);
+              }}
+              data-testid="wizard-next"
+            >
+              {t("next")}
+            </Button>
+          </Space>
+        </Card>
+      )}
+
+      {onVerdict && (
+        <Card style={{ marginTop: 16 }} data-testid="verdict">
+          <Result
+            status={view.verdict.passed ? "success" : "warning"}
+            title={<span data-testid="verdict-title">{view.verdict.passed ? t("verdictPass") : t("verdictFail")}</span>}
+            subTitle={view.verdict.passed ? t("verdictPassSub") : fill(t("verdictFailSub"), { n: view.verdict.failures.length })}
+            extra={
+              <Space direction="vertical">
+                {view.recheck > 0 && <Alert type="warning" showIcon message={fill(t("recheckPending"), { n: view.recheck })} />}
+                <Space>
+                  <Button
+                    onClick={() => {
+                      go(sections.length - 1);
+                    }}
+                  >
+                    {t("prev")}
+                  </Button>
+                  <Button type="primary" onClick={finish} loading={finishing} disabled={view.recheck > 0} data-testid="finish-selfcheck">
+                    {t("finish")}
+                  </Button>
+                </Space>
+              </Space>
+            }
+          />
+          {view.verdict.failures.length > 0 && (
+            <List
+              bordered
+              dataSource={view.verdict.failures}
+              data-testid="failures"
+              renderItem={(f) => {
+                const index = sections.findIndex((s) => s.id === f.section_id);
+                return (
+                  <List.Item
+                    data-testid={`failure-${f.item_id}`}
+                    actions={
+                      index >= 0
+                        ? [
+                            <Button
+                              key="go"
+                              size="small"
+                              onClick={() => {
+                                go(index);
+                              }}
+                            >
+                              {t("goTo")}
+                            </Button>,
+                          ]
+                        : []
+                    }
+                  >
+                    <List.Item.Meta
+                      title={f.prompt || f.item_id}
+                      description={<span data-testid={`reason-${f.item_id}`}>{locale === "zh-CN" ? f.reason_zh : f.reason_en}</span>}
+                    />
+                  </List.Item>
+                );
+              }}
+            />
+          )}
+        </Card>
+      )}
+      <DocumentDrawer
+        id={cite?.id ?? null}
+        clause={cite?.clause}
+        onClose={() => {
+          setCite(null);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export { default as SelfCheckPage } from "./SelfCheckPage";
