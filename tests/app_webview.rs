@@ -9,7 +9,10 @@ use fantoccini::{Client, Locator};
 use yiqifu_core::secrets::Keychain;
 use yiqifu_core::App;
 use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
-use yiqifu_tests::webdriver::{screenshot, texts, wait_css, wait_xpath, Driver, Result, Xvfb};
+use yiqifu_tests::webdriver::{
+    click, screenshot, session, texts, type_into, wait_css, wait_gone, wait_text, wait_xpath,
+    Driver, Result, Xvfb,
+};
 use yiqifu_tests::{dead_address, demo_login, serve};
 
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
@@ -21,65 +24,6 @@ fn catalog_titles() -> HashSet<String> {
         .into_iter()
         .map(|d| d.title)
         .collect()
-}
-
-/// Runs one WebDriver session; on failure saves a screenshot next to the others.
-async fn session<F>(driver: &Driver, name: &str, steps: F)
-where
-    F: for<'c> AsyncFnOnce(&'c Client) -> Result,
-{
-    let client = driver
-        .session()
-        .await
-        .expect("a WebDriver session with the app");
-    // WebDriver calls have no deadline of their own: a session that stops answering fails
-    // the test here instead of holding CI.
-    let outcome = match tokio::time::timeout(Duration::from_secs(240), steps(&client)).await {
-        Ok(o) => o,
-        Err(_) => Err(format!("{name}: the session took over 240 s").into()),
-    };
-    if outcome.is_err() {
-        if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
-            eprintln!("failure screenshot: {}", p.display());
-        }
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(20), client.close()).await;
-    if let Err(e) = outcome {
-        panic!("{name}: {e}");
-    }
-}
-
-async fn click(c: &Client, css: &str) -> Result {
-    // Popovers and menus scale in: an element clicked while it still moves is clicked at
-    // where it was, which may be another button. Wait until it stands still.
-    let start = Instant::now();
-    let mut last = None;
-    loop {
-        let e = wait_css(c, css).await?;
-        let here = e.rectangle().await?;
-        if last == Some(here) {
-            match e.click().await {
-                Ok(()) => return Ok(()),
-                Err(err) if start.elapsed() > Duration::from_secs(10) => return Err(err.into()),
-                Err(_) => last = None,
-            }
-        } else {
-            last = Some(here);
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            return Err(format!("{css} never stood still to be clicked").into());
-        }
-        tokio::time::sleep(Duration::from_millis(120)).await;
-    }
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) -> Result {
-    let input = wait_css(c, css).await?;
-    input.clear().await?;
-    // Select-all and delete as well: React must see the field emptied.
-    input.send_keys("\u{E009}a\u{E003}").await?;
-    input.send_keys(text).await?;
-    Ok(())
 }
 
 /// Waits for the error alert to carry `code`, and returns its text.
@@ -305,35 +249,6 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         .unwrap();
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].0.contains("2099-12-31"), "{}", bodies[0].0);
-}
-
-/// Waits until the element at `css` shows `text`.
-async fn wait_text(c: &Client, css: &str, text: &str) -> Result {
-    let start = Instant::now();
-    loop {
-        if let Ok(e) = c.find(Locator::Css(css)).await {
-            if e.text().await.unwrap_or_default() == text {
-                return Ok(());
-            }
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            let shown = texts(c, css).await.unwrap_or_default();
-            return Err(format!("{css} never showed {text:?} (shows {shown:?})").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits until nothing matches `css`.
-async fn wait_gone(c: &Client, css: &str) -> Result {
-    let start = Instant::now();
-    while !c.find_all(Locator::Css(css)).await?.is_empty() {
-        if start.elapsed() > Duration::from_secs(30) {
-            return Err(format!("{css} is still shown").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

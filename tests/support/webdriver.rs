@@ -264,3 +264,119 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     }
     Ok(path)
 }
+
+/// Runs one WebDriver session; on failure saves a screenshot next to the others.
+pub async fn session<F>(driver: &Driver, name: &str, steps: F)
+where
+    F: for<'c> AsyncFnOnce(&'c Client) -> Result,
+{
+    let client = driver
+        .session()
+        .await
+        .expect("a WebDriver session with the app");
+    // WebDriver calls have no deadline of their own: a session that stops answering fails
+    // the test here instead of holding CI.
+    let outcome = match tokio::time::timeout(Duration::from_secs(240), steps(&client)).await {
+        Ok(o) => o,
+        Err(_) => Err(format!("{name}: the session took over 240 s").into()),
+    };
+    if outcome.is_err() {
+        if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
+            eprintln!("failure screenshot: {}", p.display());
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(20), client.close()).await;
+    if let Err(e) = outcome {
+        panic!("{name}: {e}");
+    }
+}
+
+pub async fn click(c: &Client, css: &str) -> Result {
+    // Popovers and menus scale in: an element clicked while it still moves is clicked at
+    // where it was, which may be another button. Wait until it stands still.
+    let start = Instant::now();
+    let mut last = None;
+    loop {
+        let e = wait_css(c, css).await?;
+        let here = e.rectangle().await?;
+        if last == Some(here) {
+            match e.click().await {
+                Ok(()) => return Ok(()),
+                Err(err) if start.elapsed() > Duration::from_secs(10) => return Err(err.into()),
+                Err(_) => last = None,
+            }
+        } else {
+            last = Some(here);
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            return Err(format!("{css} never stood still to be clicked").into());
+        }
+        tokio::time::sleep(Duration::from_millis(120)).await;
+    }
+}
+
+pub async fn type_into(c: &Client, css: &str, text: &str) -> Result {
+    let input = wait_css(c, css).await?;
+    input.clear().await?;
+    // Select-all and delete as well: React must see the field emptied.
+    input.send_keys("\u{E009}a\u{E003}").await?;
+    input.send_keys(text).await?;
+    Ok(())
+}
+
+/// Waits until the element at `css` shows `text`.
+pub async fn wait_text(c: &Client, css: &str, text: &str) -> Result {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if e.text().await.unwrap_or_default() == text {
+                return Ok(());
+            }
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let shown = texts(c, css).await.unwrap_or_default();
+            return Err(format!("{css} never showed {text:?} (shows {shown:?})").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until nothing matches `css`.
+pub async fn wait_gone(c: &Client, css: &str) -> Result {
+    let start = Instant::now();
+    while !c.find_all(Locator::Css(css)).await?.is_empty() {
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("{css} is still shown").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Kills the app the driver started, as a crash or a power cut would: SIGKILL, no chance
+/// to flush or close anything. Returns how many processes it killed (at least one, or it
+/// panics: a kill test that killed nothing proves nothing).
+#[cfg(unix)]
+pub fn kill_app() -> usize {
+    let bin = app_binary()
+        .canonicalize()
+        .expect("the app binary's real path");
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if std::fs::read_link(entry.path().join("exe")).ok().as_deref() == Some(bin.as_path()) {
+            // SAFETY: a plain kill(2) of a process this test started.
+            if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
+                killed += 1;
+            }
+        }
+    }
+    assert!(killed > 0, "no running {} to kill", bin.display());
+    killed
+}
