@@ -131,6 +131,41 @@ async fn answer_all(
     panic!("the wizard kept opening items");
 }
 
+/// One file of each required kind of material, in the material store.
+async fn required_materials(
+    app: &App,
+    ws: &Workspace,
+    dir: &Path,
+) -> Vec<yiqifu_protocol::MaterialRef> {
+    let mut materials = Vec::new();
+    for rule in app.collection("material_rules").await.unwrap() {
+        if rule["required"] != true {
+            continue;
+        }
+        let formats: Vec<&str> = rule["formats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f.as_str())
+            .collect();
+        let (head, ext): (&[u8], &str) = if formats.contains(&"pdf") {
+            (b"%PDF-1.7\n", "pdf")
+        } else if formats.contains(&"png") {
+            (b"\x89PNG\r\n\x1a\n", "png")
+        } else {
+            (b"PK\x03\x04", "zip")
+        };
+        let kind = rule["type"].as_str().unwrap();
+        let path = dir.join(format!("{kind}.{ext}"));
+        std::fs::write(&path, [head, &[7u8; 512][..]].concat()).unwrap();
+        materials.push(yiqifu_protocol::MaterialRef {
+            material_type: kind.into(),
+            upload_id: ws.add_material(&path, kind).await.unwrap(),
+        });
+    }
+    materials
+}
+
 #[tokio::test]
 async fn the_profile_is_checked_field_by_field_saved_and_sent() {
     let dir = tempfile::tempdir().unwrap();
@@ -242,32 +277,7 @@ async fn a_walk_to_a_pass_opens_the_gate_and_the_service_takes_the_application()
     assert_eq!(ws.selfcheck_report(&run.id).await.unwrap().1, pdf);
 
     // Whatever self-check the form carried, the application carries the passing one.
-    let mut materials = Vec::new();
-    for rule in app.collection("material_rules").await.unwrap() {
-        if rule["required"] != true {
-            continue;
-        }
-        let formats: Vec<&str> = rule["formats"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|f| f.as_str())
-            .collect();
-        let (head, ext): (&[u8], &str) = if formats.contains(&"pdf") {
-            (b"%PDF-1.7\n", "pdf")
-        } else if formats.contains(&"png") {
-            (b"\x89PNG\r\n\x1a\n", "png")
-        } else {
-            (b"PK\x03\x04", "zip")
-        };
-        let kind = rule["type"].as_str().unwrap();
-        let path = dir.path().join(format!("{kind}.{ext}"));
-        std::fs::write(&path, [head, &[7u8; 512][..]].concat()).unwrap();
-        materials.push(yiqifu_protocol::MaterialRef {
-            material_type: kind.into(),
-            upload_id: ws.add_material(&path, kind).await.unwrap(),
-        });
-    }
+    let materials = required_materials(&app, &ws, dir.path()).await;
     let local = ws
         .submit_application(NewApplication {
             contact_name: "王芳".into(),
@@ -337,7 +347,7 @@ async fn a_failing_walk_names_each_reason_and_keeps_the_gate_shut() {
             ("supply-mask-days", "需储备至少 14 天口罩，当前为“9 天”"),
             (
                 "supply-mask-count",
-                "口罩库存需不少于在岗人数×每人每天2只×14天，当前为“1000 只”"
+                "口罩库存需不少于在岗人数×每人每天2只×14天（需不少于 2240 只），当前为“1000 只”"
             ),
         ]
     );
@@ -585,5 +595,116 @@ async fn a_newer_template_shows_what_changed_carries_the_rest_and_shuts_the_gate
         .any(|f| f.item_id == "supply-mask-days"));
     ws.dismiss_template_changes(TEMPLATE).await.unwrap();
     assert!(ws.open_selfcheck(TEMPLATE).await.unwrap().changes.is_none());
+    app.close().await;
+}
+
+#[tokio::test]
+async fn an_application_waits_until_the_service_has_the_profile_it_was_judged_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _central, ws) = ready(dir.path(), "order").await;
+    ws.save_company_profile(profile()).await.unwrap();
+    let view = ws.open_selfcheck(TEMPLATE).await.unwrap();
+    answer_all(&ws, dir.path(), view, &profile()).await;
+    assert!(ws.finish_selfcheck(TEMPLATE).await.unwrap().passed);
+    let materials = required_materials(&app, &ws, dir.path()).await;
+    // The profile's request is refused for now (parked): the service has no profile yet.
+    sqlx::query("UPDATE outbox SET parked = 1 WHERE kind = 'update_profile'")
+        .execute(ws.store().pool())
+        .await
+        .unwrap();
+    let local = ws
+        .submit_application(NewApplication {
+            contact_name: "王芳".into(),
+            contact_phone: "13800138000".into(),
+            returning_staff: 80,
+            selfcheck: SelfCheckSubmission {
+                template_id: TEMPLATE.into(),
+                template_version: 2,
+                answers: vec![],
+            },
+            materials,
+            note: None,
+        })
+        .await
+        .unwrap();
+    for _ in 0..60 {
+        ws.drain().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let record = ws.record(&local).await.unwrap();
+    assert!(
+        record.server_id.is_none(),
+        "the application went before the profile"
+    );
+    assert_eq!(record.pending, 1, "it waits, neither sent nor refused");
+    let parked = ws.parked_items().await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].kind, "update_profile");
+
+    // Sent again: the profile goes, then the application, and the service takes it.
+    ws.retry_item(&parked[0].id).await.unwrap();
+    settle(&ws).await;
+    let record = ws.record(&local).await.unwrap();
+    assert!(
+        record.server_id.is_some(),
+        "{:?}",
+        ws.parked_items().await.unwrap()
+    );
+    app.close().await;
+}
+
+#[tokio::test]
+async fn evidence_is_only_a_file_stored_for_that_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _central, ws) = ready(dir.path(), "evidence").await;
+    ws.save_company_profile(profile()).await.unwrap();
+    ws.open_selfcheck(TEMPLATE).await.unwrap();
+    let err = ws
+        .answer_item(
+            TEMPLATE,
+            "org-plan-file",
+            Some(AnswerValue::Evidence("upl-made-up".into())),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_ANSWER");
+    // A file stored for another kind of material is not this item's evidence either.
+    let file = dir.path().join("名单.pdf");
+    std::fs::write(&file, b"%PDF-1.7\n").unwrap();
+    let view = ws
+        .answer_with_file(TEMPLATE, "staff-list", &file)
+        .await
+        .unwrap();
+    let Some(AnswerValue::Evidence(staff)) = view
+        .items
+        .iter()
+        .find(|i| i.item_id == "staff-list")
+        .and_then(|i| i.answer.clone())
+    else {
+        panic!("the staff list has no file");
+    };
+    let err = ws
+        .answer_item(
+            TEMPLATE,
+            "org-plan-file",
+            Some(AnswerValue::Evidence(staff.clone())),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_ANSWER");
+    // Confirming an item's own file again is fine.
+    let view = ws
+        .answer_item(TEMPLATE, "staff-list", Some(AnswerValue::Evidence(staff)))
+        .await
+        .unwrap();
+    let state = view
+        .items
+        .iter()
+        .find(|i| i.item_id == "staff-list")
+        .unwrap();
+    assert_eq!(
+        state.file.as_ref().map(|f| f.filename.as_str()),
+        Some("名单.pdf")
+    );
     app.close().await;
 }

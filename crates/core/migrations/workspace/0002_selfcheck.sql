@@ -32,6 +32,8 @@ CREATE TABLE selfcheck_answers (
 -- Finished self-checks, read-only: everything the report needs is kept as it was.
 CREATE TABLE selfcheck_runs (
     id               TEXT PRIMARY KEY NOT NULL,
+    -- The order they were finished in: the clock may go back, this does not.
+    seq              INTEGER NOT NULL UNIQUE,
     template_id      TEXT NOT NULL,
     template_version INTEGER NOT NULL,
     template         TEXT NOT NULL,
@@ -42,4 +44,3 @@ CREATE TABLE selfcheck_runs (
     finished_on      TEXT NOT NULL,
     finished_at      INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX selfcheck_runs_by_time ON selfcheck_runs (finished_at);

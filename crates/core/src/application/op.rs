@@ -26,6 +26,11 @@ pub(crate) static SUBMIT: OpKind = OpKind {
 fn prepare<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let Submit { mut application } = outbox::fields(item)?;
+        // The service judges the self-check with the profile it has: one still queued (or
+        // parked, until the officer saves it again) goes first.
+        if crate::selfcheck::profile_unsent(store).await? {
+            return Ok(None);
+        }
         for m in &mut application.materials {
             match materials::server_id(store, &m.upload_id).await? {
                 Some(id) => m.upload_id = id,
