@@ -179,8 +179,13 @@ where
 
 /// A refusal the caller fixes with another request, not by changing this one: replaying it
 /// for the same key and body would refuse forever what would now succeed.
+/// Refusals that hang on what the service holds (the profile, the current template), not on
+/// the request: the same request may pass once that changed, so they are not pinned to the key.
 fn fixed_elsewhere(e: &Error) -> bool {
-    e.code() == ErrorCode::ProfileMissing
+    matches!(
+        e.code(),
+        ErrorCode::ProfileMissing | ErrorCode::SelfCheckOutdated | ErrorCode::SelfCheckFailed
+    )
 }
 
 fn replay(status: i64, body: String) -> Response {

@@ -251,7 +251,7 @@ async fn a_failing_self_check_is_explained_item_by_item() {
     assert_eq!(code, "SELF_CHECK_FAILED");
     assert!(
         message.contains(&format!(
-            "supply-mask-count: 口罩库存需不少于在岗人数×每人每天2只×14天，当前为“{} 只”",
+            "supply-mask-count: 口罩库存需不少于在岗人数×每人每天2只×14天（需不少于 {needed} 只），当前为“{} 只”",
             needed - 1
         )),
         "{message}"

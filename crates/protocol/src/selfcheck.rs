@@ -496,7 +496,16 @@ pub fn explain(item: Option<&TemplateItem>, failure: &ItemFailure, lang: Lang) -
                 (Some(Need::NotEmpty) | None, true) => "需填写内容".into(),
                 (Some(Need::NotEmpty) | None, false) => "Needs an answer with content".into(),
             };
-            now(hint.unwrap_or(need))
+            // A minimum scaled by the staff on site is a number the officer cannot see in the
+            // guideline's words: say it too.
+            let scaled = item
+                .and_then(|i| i.pass.as_ref())
+                .is_some_and(|p| p.min_per_on_site.is_some());
+            match hint {
+                Some(h) if scaled => now(format!("{h}（{need}）")),
+                Some(h) => now(h),
+                None => now(need),
+            }
         }
     }
 }
