@@ -4,11 +4,20 @@
 //! WebDriver cannot click a native dialog, so an end-to-end run answers them from the
 //! environment instead: `YIQIFU_E2E_PICK` is the file every open dialog picks, and
 //! `YIQIFU_E2E_SAVE_DIR` the folder every save dialog saves into, under the offered name.
+//! Only debug builds (the ones the tests drive) listen to them: a release build always asks.
 
 use std::path::PathBuf;
 
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
+
+fn e2e(var: &str) -> Option<std::ffi::OsString> {
+    if cfg!(debug_assertions) {
+        std::env::var_os(var)
+    } else {
+        None
+    }
+}
 
 /// The file the officer picked, or `None` when they cancelled.
 pub async fn pick_file(
@@ -16,7 +25,7 @@ pub async fn pick_file(
     title: &str,
     filter: Option<(&str, &[&str])>,
 ) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("YIQIFU_E2E_PICK") {
+    if let Some(p) = e2e("YIQIFU_E2E_PICK") {
         return Some(PathBuf::from(p));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -32,7 +41,7 @@ pub async fn pick_file(
 
 /// Where the officer chose to save `default_name`, or `None` when they cancelled.
 pub async fn save_file(app: &AppHandle, title: &str, default_name: &str) -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("YIQIFU_E2E_SAVE_DIR") {
+    if let Some(dir) = e2e("YIQIFU_E2E_SAVE_DIR") {
         return Some(PathBuf::from(dir).join(default_name));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
