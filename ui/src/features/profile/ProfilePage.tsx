@@ -269,6 +269,7 @@ export default function ProfilePage({ status }: { status: Status }) {
                 </Row>
               ))}
               {fields.length < 5 && (
+                <div>
                 <Button
                   icon={<PlusOutlined />}
                   onClick={() => {
@@ -278,6 +279,7 @@ export default function ProfilePage({ status }: { status: Status }) {
                 >
                   {t("addContact")}
                 </Button>
+                </div>
               )}
             </>
           )}

@@ -137,9 +137,14 @@ function Typed({
   const [text, setText] = useState(initial);
   const committed = useRef(initial);
   const timer = useRef<number | undefined>(undefined);
-  // A new answer from elsewhere (another load) replaces the field when it is not being typed in.
+  const latest = useRef({ text: initial, onCommit });
+  latest.current = { text, onCommit };
+  // Once the officer typed here, the field shows what they typed (an answer refused keeps
+  // its text beside the reason; a late, older view cannot flick it back). Until then a
+  // new answer from elsewhere (a reload) replaces it.
+  const typed = useRef(false);
   useEffect(() => {
-    if (timer.current === undefined) {
+    if (!typed.current) {
       setText(initial);
       committed.current = initial;
     }
@@ -151,13 +156,18 @@ function Typed({
     committed.current = value;
     onCommit(value);
   };
+  // Leaving the step while typing still saves what was typed.
   useEffect(
     () => () => {
+      if (timer.current === undefined) return;
       window.clearTimeout(timer.current);
+      const { text: last, onCommit: save } = latest.current;
+      if (last !== committed.current) save(last);
     },
     [],
   );
   const change = (value: string) => {
+    typed.current = true;
     setText(value);
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => {

@@ -22,12 +22,21 @@ export default function RunPanel({ enterprise, runId, onBack }: { enterprise: st
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [saving, setSaving] = useState(false);
   const [cite, setCite] = useState<{ id: string; clause: string } | null>(null);
+  // Whether this is the result an application would carry now.
+  const [carried, setCarried] = useState(false);
 
   useEffect(() => {
     let live = true;
     unwrap(commands.selfcheckRun(enterprise, runId))
       .then((r) => {
         if (live) setRun(r);
+      })
+      .catch((e: unknown) => {
+        if (live) setError(toErrorInfo(e));
+      });
+    unwrap(commands.selfcheckGate(enterprise))
+      .then((g) => {
+        if (live) setCarried(g.open && g.run_id === runId);
       })
       .catch((e: unknown) => {
         if (live) setError(toErrorInfo(e));
@@ -80,7 +89,7 @@ export default function RunPanel({ enterprise, runId, onBack }: { enterprise: st
           title={<span data-testid="run-verdict">{s.passed ? t("verdictPass") : t("verdictFail")}</span>}
           subTitle={`${s.template_title} · ${fill(t("version"), { n: s.template_version })} · ${s.finished_on}`}
           extra={
-            s.passed && s.current ? (
+            carried ? (
               <Button
                 onClick={() => {
                   navigate("application");

@@ -190,7 +190,7 @@ export default function SelfCheckPage({ status }: { status: Status }) {
                       )}
                       {e.last_run && (
                         <Typography.Text>
-                          {t("lastResult")}：{e.last_run.finished_on}{" "}
+                          {t("lastResult")}{e.last_run.finished_on}{" "}
                           <Tag color={e.last_run.passed ? "green" : "red"}>{e.last_run.passed ? t("passed") : t("failed")}</Tag>
                           {!e.last_run.current && <Tag color="orange">{t("outdated")}</Tag>}
                         </Typography.Text>

@@ -29,38 +29,43 @@ export default function Wizard({
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [cite, setCite] = useState<{ id: string; clause: string } | null>(null);
   const [finishing, setFinishing] = useState(false);
+  // Answers on their way to the database: the header says "saving" until they land.
+  const [pending, setPending] = useState(0);
   const templateId = view.template.id;
   const sections = view.template.sections;
   const top = useRef<HTMLDivElement | null>(null);
 
   // Answers go one after another, in the order given: a later answer never lands first.
   const queue = useRef<Promise<void>>(Promise.resolve());
-  const answer = useCallback(
-    (itemId: string, value: AnswerValue | null) => {
+  const send = useCallback(
+    (itemId: string, call: () => Promise<DraftView | null>) => {
+      setPending((n) => n + 1);
       queue.current = queue.current.then(() =>
-        unwrap(commands.answerSelfcheckItem(enterprise, templateId, itemId, value))
+        call()
           .then((v) => {
-            setView(v);
+            if (v) setView(v);
             setErrors((e) => ({ ...e, [itemId]: null }));
           })
           .catch((e: unknown) => {
             const info = toErrorInfo(e);
             setErrors((old) => ({ ...old, [itemId]: errorText(info, locale) }));
+          })
+          .finally(() => {
+            setPending((n) => n - 1);
           }),
       );
     },
-    [enterprise, templateId, locale],
+    [locale],
   );
-
+  const answer = useCallback(
+    (itemId: string, value: AnswerValue | null) => {
+      send(itemId, () => unwrap(commands.answerSelfcheckItem(enterprise, templateId, itemId, value)));
+    },
+    [send, enterprise, templateId],
+  );
+  // In the same queue as answers: a view computed before the file came never lands after it.
   const pick = (itemId: string) => {
-    unwrap(commands.pickSelfcheckEvidence(enterprise, templateId, itemId, t("pickTitle")))
-      .then((v) => {
-        if (v) setView(v);
-        setErrors((e) => ({ ...e, [itemId]: null }));
-      })
-      .catch((e: unknown) => {
-        setErrors((old) => ({ ...old, [itemId]: errorText(toErrorInfo(e), locale) }));
-      });
+    send(itemId, () => unwrap(commands.pickSelfcheckEvidence(enterprise, templateId, itemId, t("pickTitle"))));
   };
 
   const go = (next: number) => {
@@ -112,7 +117,8 @@ export default function Wizard({
           <Space direction="vertical" size={0}>
             <span data-testid="wizard-title">{view.template.title}</span>
             <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: "normal" }}>
-              {fill(t("version"), { n: view.template.version })} · {fill(t("progress"), { a: view.answered, b: view.shown })} · {t("savedLocally")}
+              {fill(t("version"), { n: view.template.version })} · {fill(t("progress"), { a: view.answered, b: view.shown })} ·{" "}
+              <span data-testid="save-state">{pending > 0 ? t("saving") : t("savedLocally")}</span>
             </Typography.Text>
           </Space>
         }

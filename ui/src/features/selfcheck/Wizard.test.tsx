@@ -1,0 +1,102 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "antd";
+import Wizard from "./Wizard";
+import type { AnswerValue, DraftView_Serialize as DraftView, TemplateItem_Serialize as TemplateItem } from "../../bindings";
+
+const item = (id: string, kind: TemplateItem["kind"]): TemplateItem => ({
+  id,
+  kind,
+  prompt: `问题 ${id}`,
+  help: "说明",
+  required: true,
+  pass: kind === "number" ? { min: 14 } : null,
+  unit: kind === "number" ? "天" : null,
+  choices: null,
+  material_type: null,
+  show_if: null,
+  cites: { document_id: "gd-002", clause: "三、" },
+});
+
+function view(days: AnswerValue | null): DraftView {
+  const failing = days?.kind === "number" && (days.value ?? 0) < 14;
+  return {
+    template: {
+      id: "tpl",
+      version: 2,
+      title: "自查表",
+      published_on: "2022-05-03",
+      based_on: "gd-002",
+      sections: [
+        { id: "a", title: "第一节", items: [item("plan", "yes_no")] },
+        { id: "b", title: "第二节", items: [item("days", "number")] },
+      ],
+    },
+    step: 1,
+    items: [
+      { item_id: "plan", section_id: "a", status: "pass", answer: { kind: "yes_no", value: true }, file: null, problem_zh: null, problem_en: null, recheck: false, added: false },
+      {
+        item_id: "days",
+        section_id: "b",
+        status: days === null ? "open" : failing ? "fail" : "pass",
+        answer: days,
+        file: null,
+        problem_zh: failing ? "需不少于 14 天，当前为“9 天”" : null,
+        problem_en: failing ? "Needs at least 14 days" : null,
+        recheck: false,
+        added: false,
+      },
+    ],
+    verdict: { passed: !failing && days !== null, failures: [] },
+    answered: days === null ? 1 : 2,
+    shown: 2,
+    changes: null,
+    recheck: 0,
+  };
+}
+
+describe("Wizard", () => {
+  beforeAll(() => {
+    // jsdom lays nothing out, so it has no scrolling.
+    Element.prototype.scrollIntoView = () => undefined;
+  });
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+  });
+
+  it("opens on the saved step, saves a typed number once typing pauses, and shows why it fails", async () => {
+    const saved: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "answer_selfcheck_item") {
+        const a = args as { value: AnswerValue };
+        saved.push(a.value);
+        return view(a.value);
+      }
+      return null;
+    });
+    render(
+      <App>
+        <Wizard enterprise="ent-a" initial={view(null)} onBack={() => undefined} onFinished={() => undefined} />
+      </App>,
+    );
+    // Step 2 of 2, as the draft says: the second section's item is on screen.
+    expect(screen.getByTestId("item-days").getAttribute("data-status")).toBe("open");
+    const input = screen.getByTestId("item-days").querySelector("input");
+    if (!input) throw new Error("no number field");
+    fireEvent.change(input, { target: { value: "9" } });
+    await waitFor(() => {
+      expect(saved).toEqual([{ kind: "number", value: 9 }]);
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId("problem-days").textContent).toContain("需不少于 14 天，当前为“9 天”");
+    });
+    expect(screen.getByTestId("item-days").getAttribute("data-status")).toBe("fail");
+    // Leaving the field saves nothing more: the answer did not change.
+    fireEvent.blur(input);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(saved).toHaveLength(1);
+  });
+});
