@@ -220,6 +220,23 @@ async fn the_profile_is_checked_field_by_field_saved_and_sent() {
         .unwrap();
     assert_eq!(stored["profile"]["headcount"], 120);
     assert_eq!(stored["profile"]["contacts"][0]["phone"], "13800138000");
+
+    // Another computer: the first sync brings the profile the service has.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = App::open(other_dir.path(), test_keychain("profile-other"))
+        .await
+        .unwrap();
+    other.set_sync_config(fast());
+    let ws2 = sign_in_demo(&other, &central.url()).await;
+    assert!(ws2.company_profile().await.unwrap().profile.is_none());
+    other.sync_now().await.unwrap();
+    let view = ws2.company_profile().await.unwrap();
+    assert_eq!(view.profile, Some(profile()));
+    assert!(
+        !view.unsent,
+        "taken from the service, not queued back to it"
+    );
+    other.close().await;
     app.close().await;
 }
 

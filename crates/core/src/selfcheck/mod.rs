@@ -101,6 +101,33 @@ impl Workspace {
         self.after_write(&[Topic::SelfCheck, Topic::Outbox]).await
     }
 
+    /// On a computer with no profile yet (another computer, a reinstall), takes the one the
+    /// service has, so the form starts from it and a first save does not replace it blindly.
+    pub(crate) async fn adopt_service_profile(
+        &self,
+        client: &crate::client::CentralClient,
+        token: &str,
+    ) -> Result<()> {
+        if store::profile(self.store()).await?.is_some() || profile_unsent(self.store()).await? {
+            return Ok(());
+        }
+        let body = match client
+            .call(reqwest::Method::GET, "api/v1/profile", token, None, None)
+            .await
+        {
+            Ok(b) => b,
+            Err(Error::Server { status: 404, .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let stored: yiqifu_protocol::StoredProfile =
+            serde_json::from_value(body).map_err(|e| Error::MalformedResponse(e.to_string()))?;
+        let mut tx = self.store().write().await?;
+        store::save_profile(&mut tx, &stored.profile).await?;
+        tx.commit().await?;
+        self.changed(&[Topic::SelfCheck]);
+        Ok(())
+    }
+
     async fn ready_profile(&self) -> Result<CompanyProfile> {
         self.saved_profile().await?.ok_or(Error::ProfileRequired)
     }

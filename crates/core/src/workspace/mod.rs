@@ -408,6 +408,7 @@ impl Workspace {
                     stats.add(
                         &pull::pull_all(&self.store, &client, &token, &crate::inbox::FEEDS).await?,
                     );
+                    self.adopt_service_profile(&client, &token).await?;
                     Ok(stats)
                 }
             })
