@@ -388,6 +388,8 @@ export type DraftView_Deserialize = {
 	changes?: TemplateChanges | null,
 	/**  Items still to look at again before finishing. */
 	recheck: number,
+	/**  The cited documents this computer has. */
+	sources: Source[],
 };
 
 /**  The wizard's state: everything one render needs. */
@@ -402,6 +404,8 @@ export type DraftView_Serialize = {
 	changes: TemplateChanges | null,
 	/**  Items still to look at again before finishing. */
 	recheck: number,
+	/**  The cited documents this computer has. */
+	sources: Source[],
 };
 
 export type EnterpriseProfile = {
@@ -854,6 +858,7 @@ export type RunView_Deserialize = {
 	items: ItemState_Deserialize[],
 	verdict: VerdictView,
 	sha256: string,
+	sources: Source[],
 };
 
 /**  A finished self-check, read-only. */
@@ -864,6 +869,7 @@ export type RunView_Serialize = {
 	items: ItemState_Serialize[],
 	verdict: VerdictView,
 	sha256: string,
+	sources: Source[],
 };
 
 export type SelfCheckSubmission = {
@@ -907,6 +913,12 @@ export type ServerChoice =
 export type ServerInfo = {
 	version: string,
 	demo: boolean,
+};
+
+/**  A document the template cites, by its title, for the item's source link. */
+export type Source = {
+	document_id: string,
+	title: string,
 };
 
 /**

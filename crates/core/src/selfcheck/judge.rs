@@ -8,8 +8,8 @@ use yiqifu_protocol::{Answer, AnswerValue, CompanyProfile, SelfCheckTemplate, Te
 
 use super::store::Run;
 use super::view::{
-    ChangedItem, FailureView, ItemState, ItemStatus, RunSummary, TemplateChanges, TemplateInfo,
-    VerdictView,
+    ChangedItem, FailureView, ItemState, ItemStatus, RunSummary, Source, TemplateChanges,
+    TemplateInfo, VerdictView,
 };
 use crate::catalog::TEMPLATES;
 use crate::error::{Error, Result};
@@ -84,6 +84,23 @@ pub(super) struct Judged {
     pub(super) verdict: VerdictView,
     pub(super) answered: u32,
     pub(super) shown: u32,
+}
+
+/// The titles of the documents `t` cites that the catalog has (a withdrawn one keeps its id).
+pub(super) async fn sources(catalog: &Store, t: &SelfCheckTemplate) -> Vec<Source> {
+    let mut ids: Vec<&str> = t.items().map(|i| i.cites.document_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for id in ids {
+        if let Ok(d) = crate::catalog::get(catalog, id).await {
+            out.push(Source {
+                document_id: id.to_string(),
+                title: d.title,
+            });
+        }
+    }
+    out
 }
 
 pub(super) async fn judge(

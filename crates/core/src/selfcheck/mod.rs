@@ -23,7 +23,7 @@ use crate::outbox;
 use crate::store::Store;
 use crate::workspace::Workspace;
 use judge::{
-    all_templates, carry_over, count, current_template, info, judge, newest, summary,
+    all_templates, carry_over, count, current_template, info, judge, newest, sources, summary,
     today_in_china,
 };
 pub use view::*;
@@ -249,7 +249,9 @@ impl Workspace {
         )
         .await?;
         let recheck = count(j.items.iter().filter(|i| i.recheck).count());
+        let sources = sources(self.catalog(), &d.template).await;
         Ok(DraftView {
+            sources,
             step: d.step.min(count(d.template.sections.len())),
             template: d.template,
             items: j.items,
@@ -429,6 +431,7 @@ impl Workspace {
         )
         .await?;
         Ok(RunView {
+            sources: sources(self.catalog(), &r.template).await,
             summary: summary(&r, newest),
             items: j.items,
             verdict: j.verdict,

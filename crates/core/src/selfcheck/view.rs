@@ -139,6 +139,13 @@ pub struct VerdictView {
     pub failures: Vec<FailureView>,
 }
 
+/// A document the template cites, by its title, for the item's source link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct Source {
+    pub document_id: String,
+    pub title: String,
+}
+
 /// The wizard's state: everything one render needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct DraftView {
@@ -152,6 +159,8 @@ pub struct DraftView {
     pub changes: Option<TemplateChanges>,
     /// Items still to look at again before finishing.
     pub recheck: u32,
+    /// The cited documents this computer has.
+    pub sources: Vec<Source>,
 }
 
 /// A finished self-check, read-only.
@@ -163,6 +172,7 @@ pub struct RunView {
     pub items: Vec<ItemState>,
     pub verdict: VerdictView,
     pub sha256: String,
+    pub sources: Vec<Source>,
 }
 
 /// Why an application cannot be prepared yet.

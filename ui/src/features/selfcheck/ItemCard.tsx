@@ -15,8 +15,11 @@ export default function ItemCard({
   onAnswer,
   onPick,
   onCite,
+  sourceTitle,
 }: {
   item: TemplateItem;
+  /** The cited document's title, when this computer has it. */
+  sourceTitle?: string;
   state: ItemState;
   /** Why the last answer was refused (it broke the item's constraint). */
   error?: string | null;
@@ -61,7 +64,7 @@ export default function ItemCard({
           data-testid={`cite-${item.id}`}
         >
           {t("cites")}
-          {item.cites.document_id} {item.cites.clause}
+          {sourceTitle ? `《${sourceTitle}》` : item.cites.document_id} {item.cites.clause}
           {t("openCitation")}
         </Button>
         {readOnly && state.status !== "hidden" && state.answer === null ? (

@@ -142,6 +142,7 @@ export default function RunPanel({ enterprise, runId, onBack }: { enterprise: st
                   key={item.id}
                   item={item}
                   state={st}
+                sourceTitle={run.sources.find((x) => x.document_id === item.cites.document_id)?.title}
                   readOnly
                   onAnswer={() => undefined}
                   onPick={() => undefined}

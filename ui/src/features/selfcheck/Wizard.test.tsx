@@ -53,6 +53,7 @@ function view(days: AnswerValue | null): DraftView {
     shown: 2,
     changes: null,
     recheck: 0,
+    sources: [{ document_id: "gd-002", title: "工业企业复工复产疫情防控指引（第二版）要点" }],
   };
 }
 
@@ -84,6 +85,8 @@ describe("Wizard", () => {
     );
     // Step 2 of 2, as the draft says: the second section's item is on screen.
     expect(screen.getByTestId("item-days").getAttribute("data-status")).toBe("open");
+    // Its source, by the document's title.
+    expect(screen.getByTestId("cite-days").textContent).toContain("《工业企业复工复产疫情防控指引（第二版）要点》 三、");
     const input = screen.getByTestId("item-days").querySelector("input");
     if (!input) throw new Error("no number field");
     fireEvent.change(input, { target: { value: "9" } });

@@ -4,6 +4,7 @@ import { commands, unwrap } from "../../shared/api";
 import type { AnswerValue, DraftView_Serialize as DraftView, RunSummary } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
+import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "../documents";
 import ItemCard from "./ItemCard";
 import { fill } from "./format";
@@ -34,6 +35,28 @@ export default function Wizard({
   const templateId = view.template.id;
   const sections = view.template.sections;
   const top = useRef<HTMLDivElement | null>(null);
+  // A newer version synced while the wizard is open: offered, not forced mid-answer.
+  const [newer, setNewer] = useState<number | null>(null);
+  const checkVersion = useCallback(() => {
+    unwrap(commands.selfcheckOverview(enterprise))
+      .then((o) => {
+        const current = o.templates.find((e) => e.template.id === templateId)?.template.version;
+        setNewer(current !== undefined && current !== view.template.version ? current : null);
+      })
+      .catch(() => undefined);
+  }, [enterprise, templateId, view.template.version]);
+  useTopics(enterprise, ["catalog"], checkVersion);
+  const reopen = () => {
+    unwrap(commands.openSelfcheck(enterprise, templateId))
+      .then((v) => {
+        setView(v);
+        setStep(v.step);
+        setNewer(null);
+      })
+      .catch((e: unknown) => {
+        void message.error(errorText(toErrorInfo(e), locale));
+      });
+  };
 
   // Answers go one after another, in the order given: a later answer never lands first.
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -130,6 +153,20 @@ export default function Wizard({
         data-testid="wizard"
       >
         <Progress percent={percent} size="small" style={{ marginBottom: 12 }} data-testid="wizard-progress" />
+        {newer !== null && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="template-newer"
+            message={fill(t("newerTemplate"), { n: newer })}
+            action={
+              <Button size="small" type="primary" onClick={reopen} data-testid="load-newer">
+                {t("loadNewer")}
+              </Button>
+            }
+          />
+        )}
         {view.changes && (
           <Alert
             type="warning"
@@ -206,6 +243,7 @@ export default function Wizard({
                 key={item.id}
                 item={item}
                 state={st}
+                sourceTitle={view.sources.find((x) => x.document_id === item.cites.document_id)?.title}
                 error={errors[item.id]}
                 onAnswer={(v) => {
                   answer(item.id, v);

@@ -59,6 +59,8 @@ export const messages = defineMessages({
   finish: { zh: "完成自查并保存结果", en: "Finish and keep the result" },
   finished: { zh: "自查结果已保存。", en: "The result is kept." },
   recheckPending: { zh: "还有 {n} 项需重新确认，确认后才能完成。", en: "{n} items must be looked at again before finishing." },
+  newerTemplate: { zh: "自查表第 {n} 版已同步到本机，本次自查须按新版完成。", en: "Version {n} of the template has arrived: this self-check must be finished on it." },
+  loadNewer: { zh: "按新版继续", en: "Continue on the new version" },
   changesTitle: { zh: "自查表已从第 {a} 版更新到第 {b} 版", en: "The template changed from version {a} to {b}" },
   changesBody: { zh: "未改动条目的答案已保留；改动的条目标为“需重新确认”，新增条目需要作答，删除条目的答案已移除。旧版的自查结果不再作为复工申请的依据。", en: "Answers to unchanged items were kept; changed items are marked “Look again”, new items need an answer, and answers to removed items were dropped. A result on the old version no longer counts for an application." },
   changesAdded: { zh: "新增", en: "Added" },
