@@ -345,7 +345,7 @@ async fn walk_the_v2_template_to_a_pass_and_download_the_report() {
         };
         let text = pdf_text(&pdf);
         let name = yiqifu_central::seed::DEMO_ENTERPRISES[0].name;
-        for want in [name, "通过", "张伟，安全主管", "全部在岗员工厂内", "一企一案.pdf"] {
+        for want in [name, "通过", "张伟，安全主管", "全部在岗员工厂内", "一企一案.pdf", "防范区", "在岗 80 人"] {
             if !text.contains(want) {
                 return Err(format!("the report lacks {want:?}:\n{text}").into());
             }

@@ -34,6 +34,10 @@ pub struct SelfCheckReport {
     pub credit_code: String,
     /// May be empty; the report then says 未填写.
     pub address: String,
+    /// The facts of the company the verdict depended on (risk area, staff on site…), each a
+    /// row of the header, in order.
+    #[serde(default)]
+    pub facts: Vec<ReportFact>,
     /// E.g. 工业企业复工复产疫情防控自查表（第二版）.
     pub template_title: String,
     pub template_id: String,
@@ -44,6 +48,13 @@ pub struct SelfCheckReport {
     pub sections: Vec<ReportSection>,
     /// SHA-256 of the canonical answers, 64 hex digits.
     pub answers_sha256: String,
+}
+
+/// A labelled fact in the report's header, e.g. 风险区域 / 防范区.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFact {
+    pub label: String,
+    pub value: String,
 }
 
 /// One section of the checklist and its items, in order.

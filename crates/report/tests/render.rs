@@ -63,6 +63,9 @@ fn the_pdf_says_who_what_and_the_verdict() {
     assert_has(&text, &report.template_title);
     assert_has(&text, "91310115MA1K4C7P2E");
     assert_has(&text, "上海市浦东新区川沙路 5558 号 3 幢");
+    // The facts the verdict depended on.
+    assert_has(&text, "风险区域");
+    assert_has(&text, "防范区");
     assert_has(&text, "industrial-guideline，第 2 版");
     assert_has(&text, "2022-05-06");
     assert_has(&text, "未通过");

@@ -1,11 +1,51 @@
 //! A finished self-check as the report crate lays it out.
 
+use yiqifu_protocol::profile::{INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS};
 use yiqifu_protocol::selfcheck::{answer_text, Lang};
-use yiqifu_protocol::EnterpriseProfile;
-use yiqifu_report::{ItemStatus as Mark, ReportItem, ReportSection, SelfCheckReport};
+use yiqifu_protocol::{CompanyProfile, EnterpriseProfile, RiskArea};
+use yiqifu_report::{ItemStatus as Mark, ReportFact, ReportItem, ReportSection, SelfCheckReport};
 
 use super::{ItemStatus, RunView};
 use crate::error::{Error, Result};
+
+/// What of the profile the items shown and their minimums hang on, as the report states it.
+fn facts(p: &CompanyProfile) -> Vec<ReportFact> {
+    let fact = |label: &str, value: String| ReportFact {
+        label: label.into(),
+        value,
+    };
+    let section = INDUSTRY_SECTIONS
+        .iter()
+        .find(|s| s.0 == p.industry_section)
+        .map_or(p.industry_section.clone(), |s| format!("{} {}", s.0, s.1));
+    let division = INDUSTRY_DIVISIONS
+        .iter()
+        .find(|d| d.0 == p.industry_division)
+        .map_or(p.industry_division.clone(), |d| format!("{} {}", d.0, d.1));
+    let risk = match p.risk_area {
+        RiskArea::Sealed => "封控区",
+        RiskArea::Controlled => "管控区",
+        RiskArea::Precaution => "防范区",
+    };
+    vec![
+        fact("所在区", p.district.clone()),
+        fact("行业", format!("{section} / {division}")),
+        fact(
+            "员工与在岗",
+            format!("员工 {} 人，在岗 {} 人", p.headcount, p.on_site),
+        ),
+        fact("风险区域", risk.into()),
+        fact(
+            "员工住宿",
+            if p.dormitories {
+                "厂区内住宿"
+            } else {
+                "不在厂区住宿"
+            }
+            .into(),
+        ),
+    ]
+}
 
 pub(super) fn render(account: &EnterpriseProfile, run: &RunView) -> Result<Vec<u8>> {
     let sections = run
@@ -51,6 +91,7 @@ pub(super) fn render(account: &EnterpriseProfile, run: &RunView) -> Result<Vec<u
         company_name: account.name.clone(),
         credit_code: account.credit_code.clone(),
         address: run.profile.address.clone(),
+        facts: facts(&run.profile),
         template_title: run.template.title.clone(),
         template_id: run.template.id.clone(),
         template_version: run.template.version,

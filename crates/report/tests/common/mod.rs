@@ -275,6 +275,10 @@ pub fn industrial() -> SelfCheckReport {
         company_name: COMPANY.to_owned(),
         credit_code: "91310115MA1K4C7P2E".to_owned(),
         address: "上海市浦东新区川沙路 5558 号 3 幢".to_owned(),
+        facts: vec![yiqifu_report::ReportFact {
+            label: "风险区域".to_owned(),
+            value: "防范区".to_owned(),
+        }],
         template_title: "工业企业复工复产疫情防控自查表（第二版）".to_owned(),
         template_id: "industrial-guideline".to_owned(),
         template_version: 2,
