@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use yiqifu_protocol::{ItemKind, SelfCheckTemplate, TemplateItem};
+use yiqifu_protocol::{AnswerValue, SelfCheckTemplate, TemplateItem};
+use yiqifu_tests::passing_value;
 use yiqifu_tests::webdriver::{
     click, kill_app, screenshot, session, texts, type_into, wait_css, wait_text, Driver, Result,
     Xvfb,
@@ -38,31 +39,14 @@ enum Input {
 }
 
 fn passing(item: &TemplateItem) -> Input {
-    let rule = item.pass.clone().unwrap_or_default();
-    match item.kind {
-        ItemKind::YesNo => Input::Yes(rule.equals.unwrap_or(true)),
-        ItemKind::Number => {
-            let scaled = rule.min_per_on_site.map(|k| k * f64::from(ON_SITE));
-            let n = [rule.min, scaled]
-                .into_iter()
-                .flatten()
-                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
-            Input::Type(format!("{}", n.or(rule.max).unwrap_or(1.0).ceil()))
+    match passing_value(item, ON_SITE) {
+        None => Input::Pick,
+        Some(AnswerValue::YesNo(b)) => Input::Yes(b),
+        Some(AnswerValue::Choice(c)) => Input::Choose(c),
+        Some(AnswerValue::Number(n)) => Input::Type(format!("{n}")),
+        Some(AnswerValue::Date(t) | AnswerValue::Text(t) | AnswerValue::Evidence(t)) => {
+            Input::Type(t)
         }
-        ItemKind::Date => Input::Type(rule.not_after.unwrap_or_else(|| "2022-05-20".into())),
-        ItemKind::Choice => Input::Choose(
-            rule.any_of
-                .and_then(|v| v.first().cloned())
-                .or_else(|| {
-                    item.choices
-                        .as_ref()
-                        .and_then(|c| c.first())
-                        .map(|c| c.id.clone())
-                })
-                .unwrap(),
-        ),
-        ItemKind::Text => Input::Type("张伟，安全主管，13900139000".into()),
-        ItemKind::Evidence => Input::Pick,
     }
 }
 

@@ -9,9 +9,8 @@ use yiqifu_core::selfcheck::{DraftView, GateLock, ItemStatus};
 use yiqifu_core::{App, SyncConfig, Workspace};
 use yiqifu_protocol::{
     AnswerValue, CompanyProfile, Contact, ItemKind, NewApplication, RiskArea, SelfCheckSubmission,
-    TemplateItem,
 };
-use yiqifu_tests::{sign_in_demo, start_central, test_keychain};
+use yiqifu_tests::{passing_value, sign_in_demo, start_central, test_keychain};
 
 const TEMPLATE: &str = "tpl-industrial";
 
@@ -44,6 +43,23 @@ fn profile() -> CompanyProfile {
     }
 }
 
+/// An application as a form would send it: its self-check says `version` with no answers,
+/// which the core replaces with the passing result.
+fn application(version: u32, materials: Vec<yiqifu_protocol::MaterialRef>) -> NewApplication {
+    NewApplication {
+        contact_name: "王芳".into(),
+        contact_phone: "13800138000".into(),
+        returning_staff: 80,
+        selfcheck: SelfCheckSubmission {
+            template_id: TEMPLATE.into(),
+            template_version: version,
+            answers: vec![],
+        },
+        materials,
+        note: None,
+    }
+}
+
 /// Drains `ws` until nothing is queued; gives up loudly.
 async fn settle(ws: &Workspace) {
     for _ in 0..500 {
@@ -69,37 +85,6 @@ async fn ready(
     (app, central, ws)
 }
 
-/// A value meeting `item`'s rule, for this profile.
-fn passing(item: &TemplateItem, p: &CompanyProfile) -> AnswerValue {
-    let rule = item.pass.clone().unwrap_or_default();
-    match item.kind {
-        ItemKind::YesNo => AnswerValue::YesNo(rule.equals.unwrap_or(true)),
-        ItemKind::Number => {
-            let scaled = rule.min_per_on_site.map(|k| k * f64::from(p.on_site));
-            let min = rule
-                .min
-                .into_iter()
-                .chain(scaled)
-                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
-            AnswerValue::Number(min.or(rule.max).unwrap_or(1.0).ceil())
-        }
-        ItemKind::Date => AnswerValue::Date(rule.not_after.unwrap_or_else(|| "2022-05-20".into())),
-        ItemKind::Choice => AnswerValue::Choice(
-            rule.any_of
-                .and_then(|v| v.first().cloned())
-                .or_else(|| {
-                    item.choices
-                        .as_ref()
-                        .and_then(|c| c.first())
-                        .map(|c| c.id.clone())
-                })
-                .unwrap(),
-        ),
-        ItemKind::Text => AnswerValue::Text("已按要求落实，记录留存备查。".into()),
-        ItemKind::Evidence => unreachable!("evidence is answered with a file"),
-    }
-}
-
 /// Answers every open item so that it passes, evidence with a real file, until none is
 /// open; gives up loudly.
 async fn answer_all(
@@ -123,7 +108,7 @@ async fn answer_all(
         view = if item.kind == ItemKind::Evidence {
             ws.answer_with_file(TEMPLATE, &id, &file).await.unwrap()
         } else {
-            ws.answer_item(TEMPLATE, &id, Some(passing(&item, p)))
+            ws.answer_item(TEMPLATE, &id, passing_value(&item, p.on_site))
                 .await
                 .unwrap()
         };
@@ -296,18 +281,7 @@ async fn a_walk_to_a_pass_opens_the_gate_and_the_service_takes_the_application()
     // Whatever self-check the form carried, the application carries the passing one.
     let materials = required_materials(&app, &ws, dir.path()).await;
     let local = ws
-        .submit_application(NewApplication {
-            contact_name: "王芳".into(),
-            contact_phone: "13800138000".into(),
-            returning_staff: 80,
-            selfcheck: SelfCheckSubmission {
-                template_id: TEMPLATE.into(),
-                template_version: 1,
-                answers: vec![],
-            },
-            materials,
-            note: None,
-        })
+        .submit_application(application(1, materials))
         .await
         .unwrap();
     settle(&ws).await;
@@ -410,18 +384,7 @@ async fn a_failing_walk_names_each_reason_and_keeps_the_gate_shut() {
         Some(GateLock::Failed)
     );
     let err = ws
-        .submit_application(NewApplication {
-            contact_name: "王芳".into(),
-            contact_phone: "13800138000".into(),
-            returning_staff: 80,
-            selfcheck: SelfCheckSubmission {
-                template_id: TEMPLATE.into(),
-                template_version: 2,
-                answers: vec![],
-            },
-            materials: vec![],
-            note: None,
-        })
+        .submit_application(application(2, vec![]))
         .await
         .unwrap_err();
     assert_eq!(err.code(), "SELFCHECK_REQUIRED");
@@ -630,18 +593,7 @@ async fn an_application_waits_until_the_service_has_the_profile_it_was_judged_wi
         .await
         .unwrap();
     let local = ws
-        .submit_application(NewApplication {
-            contact_name: "王芳".into(),
-            contact_phone: "13800138000".into(),
-            returning_staff: 80,
-            selfcheck: SelfCheckSubmission {
-                template_id: TEMPLATE.into(),
-                template_version: 2,
-                answers: vec![],
-            },
-            materials,
-            note: None,
-        })
+        .submit_application(application(2, materials))
         .await
         .unwrap();
     for _ in 0..60 {

@@ -107,3 +107,35 @@ pub fn lose_session_keyring() {
         );
     }
 }
+
+/// A value meeting `item`'s pass rule with `on_site` staff on site, within its constraint;
+/// `None` for evidence, which is answered with a file.
+pub fn passing_value(
+    item: &yiqifu_protocol::TemplateItem,
+    on_site: u32,
+) -> Option<yiqifu_protocol::AnswerValue> {
+    use yiqifu_protocol::{AnswerValue, ItemKind};
+    let rule = item.pass.clone().unwrap_or_default();
+    Some(match item.kind {
+        ItemKind::YesNo => AnswerValue::YesNo(rule.equals.unwrap_or(true)),
+        ItemKind::Number => {
+            let scaled = rule.min_per_on_site.map(|k| k * f64::from(on_site));
+            let min = [rule.min, scaled].into_iter().flatten().reduce(f64::max);
+            AnswerValue::Number(min.or(rule.max).unwrap_or(1.0).ceil())
+        }
+        ItemKind::Date => AnswerValue::Date(rule.not_after.unwrap_or_else(|| "2022-05-20".into())),
+        ItemKind::Choice => AnswerValue::Choice(
+            rule.any_of
+                .and_then(|v| v.first().cloned())
+                .or_else(|| {
+                    item.choices
+                        .as_ref()
+                        .and_then(|c| c.first())
+                        .map(|c| c.id.clone())
+                })
+                .expect("a choice item has options"),
+        ),
+        ItemKind::Text => AnswerValue::Text("张伟，安全主管，13900139000".into()),
+        ItemKind::Evidence => return None,
+    })
+}

@@ -237,6 +237,20 @@ pub async fn get(store: &Store, id: &str) -> Result<Document> {
     })
 }
 
+/// The titles of the documents among `ids` that the catalog has, by id (one query, no bodies).
+pub async fn titles(store: &Store, ids: &[&str]) -> Result<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!("SELECT id, title FROM documents WHERE id IN ({marks}) ORDER BY id");
+    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(store.pool()).await?)
+}
+
 pub async fn count(store: &Store) -> Result<u32> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM documents")
         .fetch_one(store.pool())

@@ -87,20 +87,15 @@ pub(super) struct Judged {
 }
 
 /// The titles of the documents `t` cites that the catalog has (a withdrawn one keeps its id).
-pub(super) async fn sources(catalog: &Store, t: &SelfCheckTemplate) -> Vec<Source> {
+pub(super) async fn sources(catalog: &Store, t: &SelfCheckTemplate) -> Result<Vec<Source>> {
     let mut ids: Vec<&str> = t.items().map(|i| i.cites.document_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut out = Vec::new();
-    for id in ids {
-        if let Ok(d) = crate::catalog::get(catalog, id).await {
-            out.push(Source {
-                document_id: id.to_string(),
-                title: d.title,
-            });
-        }
-    }
-    out
+    Ok(crate::catalog::titles(catalog, &ids)
+        .await?
+        .into_iter()
+        .map(|(document_id, title)| Source { document_id, title })
+        .collect())
 }
 
 pub(super) async fn judge(

@@ -139,10 +139,7 @@ impl Workspace {
         let mut templates = Vec::new();
         for t in &all {
             let draft = store::load_draft(self.store(), &t.id).await?;
-            let last = store::runs(self.store(), Some(&t.id))
-                .await?
-                .into_iter()
-                .next();
+            let last = store::latest_run(self.store(), Some(&t.id)).await?;
             let draft_info = match (&draft, &profile) {
                 (Some(d), Some(p)) => {
                     let answers = store::load_answers(self.store(), &t.id).await?;
@@ -198,10 +195,7 @@ impl Workspace {
                 self.changed(&[Topic::SelfCheck]);
             }
             None => {
-                let last = store::runs(self.store(), Some(template_id))
-                    .await?
-                    .into_iter()
-                    .next();
+                let last = store::latest_run(self.store(), Some(template_id)).await?;
                 match last {
                     Some(r) if r.template.version != current.version => {
                         let (kept, recheck, changes) = carry_over(&r.template, &current, r.answers);
@@ -249,7 +243,7 @@ impl Workspace {
         )
         .await?;
         let recheck = count(j.items.iter().filter(|i| i.recheck).count());
-        let sources = sources(self.catalog(), &d.template).await;
+        let sources = sources(self.catalog(), &d.template).await?;
         Ok(DraftView {
             sources,
             step: d.step.min(count(d.template.sections.len())),
@@ -407,7 +401,7 @@ impl Workspace {
     pub async fn selfcheck_history(&self) -> Result<Vec<RunSummary>> {
         let newest = newest(all_templates(self.catalog()).await?);
         let version = |id: &str| newest.iter().find(|t| t.id == id).map(|t| t.version);
-        Ok(store::runs(self.store(), None)
+        Ok(store::runs(self.store())
             .await?
             .iter()
             .map(|r| summary(r, version(&r.template.id)))
@@ -431,7 +425,7 @@ impl Workspace {
         )
         .await?;
         Ok(RunView {
-            sources: sources(self.catalog(), &r.template).await,
+            sources: sources(self.catalog(), &r.template).await?,
             summary: summary(&r, newest),
             items: j.items,
             verdict: j.verdict,
@@ -484,7 +478,7 @@ impl Workspace {
         if all.is_empty() {
             return Ok(locked(GateLock::NoTemplate));
         }
-        let Some(last) = store::runs(self.store(), None).await?.into_iter().next() else {
+        let Some(last) = store::latest_run(self.store(), None).await? else {
             return Ok(locked(GateLock::NoSelfCheck));
         };
         let with_template = |mut g: Gate| {

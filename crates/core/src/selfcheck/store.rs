@@ -138,15 +138,25 @@ fn run_of(r: RunRow) -> Result<Run> {
 
 const RUN_COLUMNS: &str = "id, template_id, template_version, template, profile, answers, passed, sha256, finished_on, finished_at";
 
-pub(super) async fn runs(store: &Store, template_id: Option<&str>) -> Result<Vec<Run>> {
+pub(super) async fn runs(store: &Store) -> Result<Vec<Run>> {
     let rows: Vec<RunRow> = sqlx::query_as(&format!(
-        "SELECT {RUN_COLUMNS} FROM selfcheck_runs WHERE ?1 IS NULL OR template_id = ?1
-         ORDER BY seq DESC"
+        "SELECT {RUN_COLUMNS} FROM selfcheck_runs ORDER BY seq DESC"
     ))
-    .bind(template_id)
     .fetch_all(store.pool())
     .await?;
     rows.into_iter().map(run_of).collect()
+}
+
+/// The last one finished, of `template_id` or of any: only it is read and parsed.
+pub(super) async fn latest_run(store: &Store, template_id: Option<&str>) -> Result<Option<Run>> {
+    let row: Option<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM selfcheck_runs WHERE ?1 IS NULL OR template_id = ?1
+         ORDER BY seq DESC LIMIT 1"
+    ))
+    .bind(template_id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(run_of).transpose()
 }
 
 pub(super) async fn run(store: &Store, id: &str) -> Result<Run> {
