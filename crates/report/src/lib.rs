@@ -1,19 +1,41 @@
-//! The self-check report (复工自查报告) as a PDF, laid out by typst used as a library.
+//! The PDFs Yiqifu prints, laid out by typst used as a library. Four documents, each an A4
+//! PDF from one function:
 //!
-//! [`render`] turns a [`SelfCheckReport`] into the bytes of an A4 PDF: a title, a header
-//! block with the company, the template and the verdict, one table per section of the
-//! checklist, and a footer block with the SHA-256 of the canonical answers and lines for the
-//! signature and the seal. Nothing is read from disk or the network: the layout
-//! (`src/report.typ`) and the fonts (a subset of Noto Sans CJK SC, see `fonts/README.md`)
-//! are compiled in.
+//! - [`render`]: the self-check report (复工自查报告) from a [`SelfCheckReport`]: a title, a
+//!   header block with the company, the template and the verdict, one table per section of
+//!   the checklist, and a footer block with the SHA-256 of the canonical answers and lines
+//!   for the signature and the seal (`src/report.typ`).
+//! - [`render_application_form`]: the application form (企业复工复产申请信息表) from an
+//!   [`ApplicationForm`]: the company's facts, contacts and self-check as a bordered form, a
+//!   declaration, blanks for 法定代表人（签字）, 经办人, 企业（盖章） and 日期, and the
+//!   returning-staff list as its annex (`src/application_form.typ`).
+//! - [`render_commitment_letter`]: the commitment letter (疫情防控承诺书) from a
+//!   [`CommitmentLetter`]: numbered commitments with the company's numbers woven in, the same
+//!   blanks and the same annex (`src/commitment_letter.typ`).
+//! - [`render_receipt`]: the submission receipt (复工申请提交回执) from a [`Receipt`]: the
+//!   application, the package's SHA-256, the materials, the steps with their receipt numbers
+//!   and the certificate number once approved; the officer's own record, which says it is not
+//!   an official document (`src/receipt.typ`).
 //!
-//! User text never becomes typst markup: the report travels to the layout as a JSON file of
+//! The two signed forms are printed, signed, sealed, scanned and attached back to the
+//! application, so every page's footer carries 第 x 页 / 共 y 页 and the form id, and the
+//! annex (附件：返岗人员名单) repeats its header row on every page. The three forms share
+//! `src/form_common.typ`.
+//!
+//! Nothing is read from disk or the network: the layouts and the fonts (a subset of Noto Sans
+//! CJK SC, see `fonts/README.md`) are compiled in. The Bold face only has GB 2312, so only the
+//! layouts' own headings are bold, never user text.
+//!
+//! User text never becomes typst markup: a document travels to its layout as a JSON file of
 //! the in-memory world, which the layout reads with `json(..)` and prints as plain strings, so
 //! `#`, `*`, `$`, `[` or `\` in a company name print as they are.
 //!
-//! The same report always gives the same bytes: the PDF's date is the report's own date and
-//! its identifier is derived from the report, never from the clock.
+//! The same input always gives the same bytes: the PDF's date is the document's own date and
+//! its identifier is derived from the document, never from the clock.
 
+mod documents;
+mod forms;
+mod selfcheck;
 mod world;
 
 // Lets the unit tests share the integration tests' reports, which name this crate.
@@ -25,6 +47,12 @@ mod common;
 
 use serde::{Deserialize, Serialize};
 use typst::foundations::Datetime;
+
+pub use forms::{
+    ApplicationForm, CommitmentLetter, Contact, Receipt, ReceiptMaterial, ReceiptStep,
+    SelfCheckRef, StaffLine,
+};
+use world::Printable;
 
 /// A finished self-check, as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,13 +151,54 @@ pub fn render(report: &SelfCheckReport) -> Result<Vec<u8>, Error> {
     let date = parse_date(&report.date)?;
     check_digest(&report.answers_sha256)?;
     let (document, _warnings) = world::compile(report)?;
-    world::export(&document, report, date)
+    world::export(&document, selfcheck::ident(report), date)
+}
+
+/// Renders the application form (企业复工复产申请信息表) with its staff annex as the bytes of
+/// a PDF. Pure: the same form gives the same bytes.
+pub fn render_application_form(form: &ApplicationForm) -> Result<Vec<u8>, Error> {
+    let date = parse_date(&form.date)?;
+    check_selfcheck(&form.selfcheck)?;
+    render_form(form, "application-form", date)
+}
+
+/// Renders the commitment letter (疫情防控承诺书) with its staff annex as the bytes of a PDF.
+/// Pure: the same letter gives the same bytes.
+pub fn render_commitment_letter(letter: &CommitmentLetter) -> Result<Vec<u8>, Error> {
+    let date = parse_date(&letter.date)?;
+    render_form(letter, "commitment-letter", date)
+}
+
+/// Renders the submission receipt (复工申请提交回执) as the bytes of a PDF. Pure: the same
+/// receipt gives the same bytes.
+pub fn render_receipt(receipt: &Receipt) -> Result<Vec<u8>, Error> {
+    let date = parse_date(&receipt.date)?;
+    check_digest_of("package_sha256", &receipt.package_sha256)?;
+    check_selfcheck(&receipt.selfcheck)?;
+    render_form(receipt, "receipt", date)
+}
+
+fn render_form<P: Printable>(form: &P, kind: &str, date: Datetime) -> Result<Vec<u8>, Error> {
+    let data = form.layout_data()?;
+    let ident = documents::ident(kind, &data);
+    let (document, _warnings) = world::compile_layout(&P::LAYOUT, data)?;
+    world::export(&document, ident, date)
+}
+
+fn check_selfcheck(selfcheck: &SelfCheckRef) -> Result<(), Error> {
+    parse_date_of("selfcheck.finished_on", &selfcheck.finished_on)?;
+    check_digest_of("selfcheck.answers_sha256", &selfcheck.answers_sha256)
 }
 
 /// `YYYY-MM-DD`, a real calendar day.
 fn parse_date(date: &str) -> Result<Datetime, Error> {
+    parse_date_of("date", date)
+}
+
+/// [`parse_date`] for the field named `field`, which the error names.
+fn parse_date_of(field: &'static str, date: &str) -> Result<Datetime, Error> {
     let invalid = || Error::InvalidInput {
-        field: "date",
+        field,
         reason: "需为 YYYY-MM-DD / must be YYYY-MM-DD",
     };
     let bytes = date.as_bytes();
@@ -148,15 +217,26 @@ fn parse_date(date: &str) -> Result<Datetime, Error> {
 }
 
 fn check_digest(digest: &str) -> Result<(), Error> {
+    check_digest_of("answers_sha256", digest)
+}
+
+/// 64 hex digits, for the field named `field`, which the error names.
+fn check_digest_of(field: &'static str, digest: &str) -> Result<(), Error> {
     if digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
         Err(Error::InvalidInput {
-            field: "answers_sha256",
+            field,
             reason: "需为 64 位十六进制 / must be 64 hex digits",
         })
     }
 }
+
+#[cfg(test)]
+#[path = "../tests/forms_fixtures/mod.rs"]
+mod forms_fixtures;
+#[cfg(test)]
+mod forms_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
-//! The smallest typst world that lays out the report: two files that live in memory (the
-//! layout and the report as JSON), the compiled-in fonts, and no clock, disk or network.
+//! The smallest typst world that lays out one document: its layout (a main file and the
+//! modules it imports, all compiled in), its data as a JSON file, the compiled-in fonts, and
+//! no clock, disk or network.
 
 use std::sync::LazyLock;
 
@@ -13,22 +14,32 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
-use crate::{Error, ItemStatus, SelfCheckReport};
+use crate::Error;
 
-/// The layout, in typst markup. It reads everything it prints from [`DATA_PATH`].
-const LAYOUT: &str = include_str!("report.typ");
-const LAYOUT_PATH: &str = "/report.typ";
-/// Where the layout finds the report, as JSON.
-const DATA_PATH: &str = "/report.json";
+/// A document's layout in typst markup, and where it reads what it prints.
+pub(crate) struct Layout {
+    /// The main file: (path in the world, markup).
+    pub main: (&'static str, &'static str),
+    /// Files the main file imports, same shape.
+    pub modules: &'static [(&'static str, &'static str)],
+    /// Where the layout finds its data, as JSON.
+    pub data_path: &'static str,
+}
+
+/// A document this crate prints: its layout, and the JSON its layout reads.
+pub(crate) trait Printable {
+    const LAYOUT: Layout;
+    fn layout_data(&self) -> Result<Bytes, Error>;
+}
 
 static FONT_REGULAR: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular.subset.otf");
 static FONT_BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Bold.subset.otf");
 
-/// The family name both faces carry; the layout asks for it by name.
+/// The family name both faces carry; the layouts ask for it by name.
 const FONT_FAMILY: &str = "Noto Sans CJK SC";
 
 /// How many compilations a memoized result survives unused. typst memoizes globally; without
-/// eviction a long-running app would keep every report it ever laid out.
+/// eviction a long-running app would keep every document it ever laid out.
 const CACHE_MAX_AGE: usize = 4;
 
 struct Fonts {
@@ -55,7 +66,7 @@ static FONTS: LazyLock<Result<Fonts, &'static str>> = LazyLock::new(|| {
     })
 });
 
-/// The standard library, built once: the report's data comes in as a file, not as inputs.
+/// The standard library, built once: each document's data comes in as a file, not as inputs.
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
 fn file_id(path: &str) -> FileResult<FileId> {
@@ -63,15 +74,21 @@ fn file_id(path: &str) -> FileResult<FileId> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
-struct ReportWorld {
+struct DocumentWorld {
     fonts: &'static Fonts,
-    main: FileId,
+    /// The main file first, then its modules.
+    sources: Vec<Source>,
     data_id: FileId,
-    source: Source,
     data: Bytes,
 }
 
-impl World for ReportWorld {
+impl DocumentWorld {
+    fn find(&self, id: FileId) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id() == id)
+    }
+}
+
+impl World for DocumentWorld {
     fn library(&self) -> &LazyHash<Library> {
         &LIBRARY
     }
@@ -81,22 +98,21 @@ impl World for ReportWorld {
     }
 
     fn main(&self) -> FileId {
-        self.main
+        // `compile_layout` always puts the main file first.
+        self.sources[0].id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main {
-            Ok(self.source.clone())
-        } else {
-            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
-        }
+        self.find(id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             Ok(self.data.clone())
-        } else if id == self.main {
-            Ok(Bytes::from_string(self.source.clone()))
+        } else if let Some(source) = self.find(id) {
+            Ok(Bytes::from_string(source.clone()))
         } else {
             Err(FileError::NotFound(id.vpath().get_without_slash().into()))
         }
@@ -107,103 +123,40 @@ impl World for ReportWorld {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        // The report has its own date; the clock must not leak into the document.
+        // Each document has its own date; the clock must not leak into the document.
         None
     }
 }
 
-/// What the layout reads: the report's fields, plus the few strings easier made here.
-#[derive(Serialize)]
-struct LayoutData<'a> {
-    company_name: &'a str,
-    credit_code: &'a str,
-    address: &'a str,
-    facts: &'a [crate::ReportFact],
-    template_title: &'a str,
-    template_id: &'a str,
-    template_version: u32,
-    date: &'a str,
-    passed: bool,
-    /// 通过 / 未通过.
-    verdict: &'static str,
-    sections: Vec<LayoutSection<'a>>,
-    answers_sha256: &'a str,
-}
-
-#[derive(Serialize)]
-struct LayoutSection<'a> {
-    title: &'a str,
-    items: Vec<LayoutItem<'a>>,
-}
-
-#[derive(Serialize)]
-struct LayoutItem<'a> {
-    prompt: &'a str,
-    answer: &'a str,
-    /// pass / fail / not_judged, for the colour.
-    status: ItemStatus,
-    /// 符合 / 不符合 / 不评判.
-    status_label: &'static str,
-    note: Option<&'a str>,
-}
-
-fn status_label(status: ItemStatus) -> &'static str {
-    match status {
-        ItemStatus::Pass => "符合",
-        ItemStatus::Fail => "不符合",
-        ItemStatus::NotJudged => "不评判",
-    }
-}
-
-fn layout_data(report: &SelfCheckReport) -> Result<Bytes, Error> {
-    let data = LayoutData {
-        company_name: &report.company_name,
-        credit_code: &report.credit_code,
-        address: &report.address,
-        facts: &report.facts,
-        template_title: &report.template_title,
-        template_id: &report.template_id,
-        template_version: report.template_version,
-        date: &report.date,
-        passed: report.passed,
-        answers_sha256: &report.answers_sha256,
-        verdict: if report.passed { "通过" } else { "未通过" },
-        sections: report
-            .sections
-            .iter()
-            .map(|s| LayoutSection {
-                title: &s.title,
-                items: s
-                    .items
-                    .iter()
-                    .map(|i| LayoutItem {
-                        prompt: &i.prompt,
-                        answer: &i.answer,
-                        status: i.status,
-                        status_label: status_label(i.status),
-                        note: i.note.as_deref().filter(|n| !n.trim().is_empty()),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    serde_json::to_vec(&data)
+/// A document's data as the JSON file its layout reads.
+pub(crate) fn to_json(data: &impl Serialize) -> Result<Bytes, Error> {
+    serde_json::to_vec(data)
         .map(Bytes::new)
         .map_err(|e| Error::Layout(format!("JSON: {e}")))
 }
 
-/// Lays the report out into pages. typst's warnings come along: the layout should have none
-/// (a test makes sure), and a caller has no use for them.
-pub(crate) fn compile(report: &SelfCheckReport) -> Result<(PagedDocument, Vec<String>), Error> {
+/// Lays a document out into pages, see [`compile_layout`].
+pub(crate) fn compile<P: Printable>(document: &P) -> Result<(PagedDocument, Vec<String>), Error> {
+    compile_layout(&P::LAYOUT, document.layout_data()?)
+}
+/// Lays a layout out into pages with `data` as its JSON file. typst's warnings come along:
+/// the layouts should have none (tests make sure), and a caller has no use for them.
+pub(crate) fn compile_layout(
+    layout: &Layout,
+    data: Bytes,
+) -> Result<(PagedDocument, Vec<String>), Error> {
     let fonts = FONTS.as_ref().map_err(|face| Error::FontMissing(face))?;
-    let main = file_id(LAYOUT_PATH).map_err(|e| Error::Layout(e.to_string()))?;
-    let data_id = file_id(DATA_PATH).map_err(|e| Error::Layout(e.to_string()))?;
-    let world = ReportWorld {
+    let mut sources = Vec::with_capacity(1 + layout.modules.len());
+    for (path, markup) in std::iter::once(&layout.main).chain(layout.modules) {
+        let id = file_id(path).map_err(|e| Error::Layout(e.to_string()))?;
+        sources.push(Source::new(id, (*markup).to_owned()));
+    }
+    let data_id = file_id(layout.data_path).map_err(|e| Error::Layout(e.to_string()))?;
+    let world = DocumentWorld {
         fonts,
-        main,
+        sources,
         data_id,
-        source: Source::new(main, LAYOUT.to_owned()),
-        data: layout_data(report)?,
+        data,
     };
     let warned = typst::compile::<PagedDocument>(&world);
     typst::comemo::evict(CACHE_MAX_AGE);
@@ -218,19 +171,16 @@ pub(crate) fn compile(report: &SelfCheckReport) -> Result<(PagedDocument, Vec<St
     Ok((document, warnings))
 }
 
-/// Writes the pages as PDF, dated with the report's own date.
+/// Writes the pages as PDF, dated with the document's own date. `ident` must be derived from
+/// the document's content: stable across renders of the same data, distinct otherwise; only
+/// its hash reaches the file.
 pub(crate) fn export(
     document: &PagedDocument,
-    report: &SelfCheckReport,
+    ident: String,
     date: Datetime,
 ) -> Result<Vec<u8>, Error> {
     let options = PdfOptions {
-        // Stable across renders of the same self-check, distinct between companies and
-        // answer sets; only its hash reaches the file.
-        ident: Smart::Custom(format!(
-            "yiqifu-self-check/{}/{}/{}/{}",
-            report.credit_code, report.template_id, report.template_version, report.answers_sha256
-        )),
+        ident: Smart::Custom(ident),
         creator: Smart::Custom(Some("益企服桌面端 Yiqifu Desktop".to_owned())),
         timestamp: Some(Timestamp::new_utc(date)),
         ..PdfOptions::default()
@@ -259,6 +209,7 @@ pub(crate) mod inspect {
     //! Looks inside the laid-out pages, for tests that a PDF's text cannot answer.
 
     use typst::layout::{Frame, FrameItem};
+    use typst::text::FontWeight;
 
     /// Every (character run, glyph id) typst placed, in page order.
     pub(crate) fn glyphs(frame: &Frame, out: &mut Vec<(String, u16)>) {
@@ -270,6 +221,20 @@ pub(crate) mod inspect {
                         let run = text.text.get(glyph.range()).unwrap_or("").to_owned();
                         out.push((run, glyph.id));
                     }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Every text run typst placed, in page order, and whether it is set in a bold face.
+    pub(crate) fn runs(frame: &Frame, out: &mut Vec<(String, bool)>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => runs(&group.frame, out),
+                FrameItem::Text(text) => {
+                    let weight = text.font.font().info().variant.weight;
+                    out.push((text.text.to_string(), weight >= FontWeight::SEMIBOLD));
                 }
                 _ => {}
             }
