@@ -57,8 +57,7 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
         ));
     }
     for id in &req.attachments {
-        let (t, ..) = completed(state, owner, id).await?;
-        if t != APPEAL_ATTACHMENT {
+        if completed(state, owner, id).await?.material_type != APPEAL_ATTACHMENT {
             return Err(Error::invalid_field(
                 "附件须以诉求附件类型上传 / attachments must be uploaded as appeal_attachment",
             ));

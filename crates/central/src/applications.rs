@@ -11,9 +11,10 @@ use serde::Deserialize;
 use sqlx::SqliteConnection;
 use yiqifu_protocol::selfcheck::explain;
 use yiqifu_protocol::{
-    evaluate, AnswerValue, Application, ApplicationState, CorrectionNotice, EnterpriseProfile,
-    ErrorCode, InboxKind, ItemFailure, Lang, MaterialInfo, MaterialRef, MaterialRule,
-    NewApplication, Resubmission, ReviewAction, SelfCheckTemplate, Transition,
+    evaluate, AnswerValue, Application, ApplicationState, CompanyProfile, CorrectionNotice,
+    EnterpriseProfile, ErrorCode, InboxKind, ItemFailure, Lang, MaterialInfo, MaterialRef,
+    MaterialRule, NewApplication, Resubmission, ReviewAction, SelfCheckSubmission,
+    SelfCheckTemplate, Transition,
 };
 
 use crate::auth::{Enterprise, Reviewer};
@@ -23,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency;
 use crate::inbox;
-use crate::uploads::{completed, file_path, format_allowed, sniff};
+use crate::uploads::{checked_format, completed};
 use crate::AppState;
 
 fn invalid(code: ErrorCode, message: String) -> Error {
@@ -74,14 +75,18 @@ async fn check_materials(
                     ),
                 )
             })?;
-        let (upload_type, filename, size, sha256) = completed(state, owner, &r.upload_id).await?;
-        if upload_type != r.material_type {
+        let done = completed(state, owner, &r.upload_id).await?;
+        let filename = done.filename.clone();
+        if done.material_type != r.material_type {
             return Err(invalid(
                 ErrorCode::MaterialInvalid,
-                format!("{filename} 是作为{upload_type}上传的，不能用作{} / {filename} was uploaded as {upload_type}", rule.name),
+                format!(
+                    "{filename} 是作为{}上传的，不能用作{} / {filename} was uploaded as {}",
+                    done.material_type, rule.name, done.material_type
+                ),
             ));
         }
-        if size > rule.max_bytes {
+        if done.size > rule.max_bytes {
             return Err(invalid(
                 ErrorCode::MaterialInvalid,
                 format!(
@@ -90,7 +95,9 @@ async fn check_materials(
                 ),
             ));
         }
-        if !format_allowed(sniff(&file_path(state, &r.upload_id)).await?, &rule.formats) {
+        // Checked by content when it completed; the rule may have changed since.
+        let format = checked_format(state, &r.upload_id, &done, rule).await?;
+        if !crate::uploads::limits(rule).formats.contains(&format) {
             return Err(invalid(
                 ErrorCode::MaterialInvalid,
                 format!(
@@ -116,8 +123,8 @@ async fn check_materials(
             material_type: r.material_type.clone(),
             upload_id: r.upload_id.clone(),
             filename,
-            size,
-            sha256,
+            size: done.size,
+            sha256: done.sha256,
         });
     }
     if all_required {
@@ -254,12 +261,14 @@ pub async fn load(
         .1)
 }
 
-async fn create(
+/// Judges self-check answers as a submission must carry them: against the company profile
+/// on file and the newest template version, with every evidence file uploaded. Returns the
+/// profile they were judged with.
+async fn judge_selfcheck(
     state: &AppState,
     owner: &str,
-    req: NewApplication,
-) -> Result<(StatusCode, Application)> {
-    check_contact(&req)?;
+    selfcheck: &SelfCheckSubmission,
+) -> Result<CompanyProfile> {
     let mut conn = state.db.acquire().await?;
     let company = crate::profiles::load(&mut conn, owner)
         .await?
@@ -272,21 +281,45 @@ async fn create(
         .profile;
     let tpl = template(
         &mut conn,
-        &req.selfcheck.template_id,
-        req.selfcheck.template_version,
+        &selfcheck.template_id,
+        selfcheck.template_version,
     )
     .await?;
-    let me = profile(&mut conn, owner).await?;
     drop(conn);
-    let verdict = evaluate(&tpl, &company, &req.selfcheck.answers);
+    let verdict = evaluate(&tpl, &company, &selfcheck.answers);
     if !verdict.passed {
         return Err(failed(&tpl, &verdict.failures));
     }
-    for a in &req.selfcheck.answers {
+    for a in &selfcheck.answers {
         if let AnswerValue::Evidence(upload) = &a.value {
             completed(state, owner, upload).await?;
         }
     }
+    Ok(company)
+}
+
+fn check_package_hash(hash: Option<&str>) -> Result<()> {
+    match hash {
+        Some(h) if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Err(Error::invalid_field(
+                "package_sha256 须为 64 位十六进制 / package_sha256 must be 64 hex digits",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn create(
+    state: &AppState,
+    owner: &str,
+    req: NewApplication,
+) -> Result<(StatusCode, Application)> {
+    check_contact(&req)?;
+    check_package_hash(req.package_sha256.as_deref())?;
+    let company = judge_selfcheck(state, owner, &req.selfcheck).await?;
+    let mut conn = state.db.acquire().await?;
+    let me = profile(&mut conn, owner).await?;
+    drop(conn);
     let materials = check_materials(state, owner, &req.materials, true).await?;
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let receipt = receipt_no(&mut tx, "SQ").await?;
@@ -315,6 +348,7 @@ async fn create(
         }],
         updated_at: now,
         profile: Some(company),
+        package_sha256: req.package_sha256.map(|h| h.to_ascii_lowercase()),
     };
     save(&mut tx, owner, &app).await?;
     tx.commit().await?;
@@ -390,11 +424,36 @@ async fn resubmit_inner(
     id: &str,
     req: Resubmission,
 ) -> Result<(StatusCode, Application)> {
+    check_package_hash(req.package_sha256.as_deref())?;
+    if req.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(Error::invalid_field(
+            "补正说明不得超过 2000 字 / note is limited to 2000 characters",
+        ));
+    }
+    {
+        // Refused before anything is judged: only a returned application may be corrected.
+        let mut conn = state.db.acquire().await?;
+        let app = load(&mut conn, id, Some(owner)).await?;
+        if !app.state.can_become(ApplicationState::Resubmitted) {
+            return Err(transition_error(app.state, ApplicationState::Resubmitted));
+        }
+    }
     let materials = check_materials(state, owner, &req.materials, false).await?;
+    let judged = match &req.selfcheck {
+        Some(sc) => Some(judge_selfcheck(state, owner, sc).await?),
+        None => None,
+    };
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let mut app = load(&mut tx, id, Some(owner)).await?;
     if !app.state.can_become(ApplicationState::Resubmitted) {
         return Err(transition_error(app.state, ApplicationState::Resubmitted));
+    }
+    if let (Some(sc), Some(company)) = (req.selfcheck, judged) {
+        app.selfcheck = sc;
+        app.profile = Some(company);
+    }
+    if let Some(h) = req.package_sha256 {
+        app.package_sha256 = Some(h.to_ascii_lowercase());
     }
     // The new files replace the earlier ones of the same types.
     app.materials

@@ -192,6 +192,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The service's database, for tests and tools that act as the authority.
     pub db: SqlitePool,
+    /// Where the uploaded bytes are kept.
+    pub upload_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     // Kept alive for as long as the service runs on a temporary database.
@@ -284,6 +286,7 @@ fn spawn(
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let db = state.db.clone();
+    let upload_dir = state.upload_dir.clone();
     let app = router(state);
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app)
@@ -298,6 +301,7 @@ fn spawn(
     Ok(Running {
         addr,
         db,
+        upload_dir,
         shutdown: Some(tx),
         task: Some(task),
         _tempdir: tempdir,

@@ -16,6 +16,7 @@ use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use yiqifu_files::{Format, Limits};
 use yiqifu_protocol::{ErrorCode, MaterialRule, UploadInfo};
 
 use crate::auth::Enterprise;
@@ -167,37 +168,45 @@ pub async fn rule_for(
     crate::catalog::entry(conn, MATERIAL_RULES, material_type).await
 }
 
-/// The format of a file by its first bytes, never by its name.
-pub async fn sniff(path: &std::path::Path) -> Result<Option<&'static str>> {
-    let mut f = tokio::fs::File::open(path).await?;
-    let mut head = [0u8; 8];
-    let n = f.read(&mut head).await?;
-    let head = &head[..n];
-    Ok(if head.starts_with(b"%PDF-") {
-        Some("pdf")
-    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if head.starts_with(b"\xff\xd8\xff") {
-        Some("jpg")
-    } else if head.starts_with(b"PK\x03\x04") {
-        // docx and xlsx are zip containers.
-        Some("zip")
-    } else {
-        None
-    })
+/// The limits a material rule sets on a file, as the shared checks read them. A format the
+/// checks do not know (a newer rule) admits nothing rather than everything.
+pub fn limits(rule: &MaterialRule) -> Limits {
+    Limits {
+        formats: rule
+            .formats
+            .iter()
+            .filter_map(|f| Format::parse(f))
+            .collect(),
+        max_bytes: rule.max_bytes.min(MAX_SIZE),
+    }
 }
 
-/// Whether a sniffed format satisfies a rule's list of formats.
-pub fn format_allowed(sniffed: Option<&str>, formats: &[String]) -> bool {
-    match sniffed {
-        Some("zip") => formats
-            .iter()
-            .any(|f| matches!(f.as_str(), "zip" | "docx" | "xlsx")),
-        Some(s) => formats
-            .iter()
-            .any(|f| f == s || (s == "jpg" && f == "jpeg")),
-        None => false,
-    }
+/// Runs every check of the desktop client on a stored upload (type by content, size, the
+/// file opens), off the async threads: a PDF is parsed whole.
+pub async fn check_content(
+    state: &AppState,
+    id: &str,
+    rule: &MaterialRule,
+) -> std::result::Result<Format, yiqifu_files::Error> {
+    let path = file_path(state, id);
+    let limits = limits(rule);
+    tokio::task::spawn_blocking(move || yiqifu_files::check_file(&path, &limits))
+        .await
+        .map_err(|e| yiqifu_files::Error::FileUnreadable(std::io::Error::other(e.to_string())))?
+        .map(|c| c.format)
+}
+
+/// A refused file, as the service answers it: what is wrong with it and how to fix it.
+pub fn refused(filename: &str, problem: &yiqifu_files::Error) -> Error {
+    Error::api(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::MaterialInvalid,
+        format!(
+            "“{filename}”：{} / {filename}: {}",
+            problem.message_zh(),
+            problem.message_en()
+        ),
+    )
 }
 
 pub fn file_path(state: &AppState, id: &str) -> PathBuf {
@@ -338,7 +347,7 @@ pub async fn create(
     .execute(&state.db)
     .await?;
     if length == 0 {
-        finish(&state, &id).await?;
+        finish(&state, &id, 0).await?;
     }
     let location = format!("/api/v1/uploads/{id}");
     Ok((
@@ -366,13 +375,50 @@ async fn hash_file(state: &AppState, id: &str) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-async fn finish(state: &AppState, id: &str) -> Result<()> {
-    sqlx::query("UPDATE uploads SET sha256 = ? WHERE id = ?")
-        .bind(hash_file(state, id).await?)
-        .bind(id)
-        .execute(&state.db)
-        .await?;
-    Ok(())
+/// Records a complete upload, once every check of its material passed: its offset, hash and
+/// format together. A file that fails them is deleted, row and bytes, so a retry starts
+/// afresh and meets the same answer, and the refusal says what is wrong.
+async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
+    let (material_type, filename): (String, String) =
+        sqlx::query_as("SELECT material_type, filename FROM uploads WHERE id = ?")
+            .bind(id)
+            .fetch_one(&state.db)
+            .await?;
+    let mut conn = state.db.acquire().await?;
+    let rule = rule_for(&mut conn, &material_type).await?;
+    drop(conn);
+    let checked = match &rule {
+        Some(rule) => check_content(state, id, rule).await,
+        None => Err(yiqifu_files::Error::FileWrongType {
+            found: yiqifu_files::Found::Unknown,
+            allowed: vec![],
+        }),
+    };
+    match checked {
+        Ok(format) => {
+            sqlx::query("UPDATE uploads SET offset = ?, sha256 = ?, format = ? WHERE id = ?")
+                .bind(i64::try_from(length).unwrap_or(i64::MAX))
+                .bind(hash_file(state, id).await?)
+                .bind(format.as_str())
+                .bind(id)
+                .execute(&state.db)
+                .await?;
+            Ok(())
+        }
+        Err(problem) => {
+            tracing::info!(
+                upload = id,
+                code = problem.code(),
+                "upload refused by the material checks"
+            );
+            sqlx::query("DELETE FROM uploads WHERE id = ?")
+                .bind(id)
+                .execute(&state.db)
+                .await?;
+            let _ = tokio::fs::remove_file(file_path(state, id)).await;
+            Err(refused(&filename, &problem))
+        }
+    }
 }
 
 #[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
@@ -536,14 +582,12 @@ pub async fn patch(
     let (st, upload) = (state.clone(), id.clone());
     tokio::spawn(async move {
         file.sync_data().await?;
-        let sha = if complete {
-            Some(hash_file(&st, &upload).await?)
-        } else {
-            None
-        };
-        sqlx::query("UPDATE uploads SET offset = ?, sha256 = COALESCE(?, sha256) WHERE id = ?")
+        if complete {
+            // The last byte is in: the file is checked as a whole before it counts.
+            return finish(&st, &upload, new_offset).await;
+        }
+        sqlx::query("UPDATE uploads SET offset = ? WHERE id = ?")
             .bind(new_offset as i64)
-            .bind(sha)
             .bind(&upload)
             .execute(&st.db)
             .await?;
@@ -619,20 +663,32 @@ pub async fn info(
 }
 
 /// A completed upload of `owner`, for attaching to a record.
-pub async fn completed(
-    state: &AppState,
-    owner: &str,
-    id: &str,
-) -> Result<(String, String, u64, String)> {
-    let row: Option<(String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT material_type, filename, length, sha256 FROM uploads WHERE id = ? AND owner = ?",
+pub struct Completed {
+    pub material_type: String,
+    pub filename: String,
+    pub size: u64,
+    pub sha256: String,
+    /// Found by content when it completed; `None` for uploads from before the checks.
+    pub format: Option<String>,
+}
+
+pub async fn completed(state: &AppState, owner: &str, id: &str) -> Result<Completed> {
+    type Row = (String, String, i64, Option<String>, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT material_type, filename, length, sha256, format FROM uploads WHERE id = ? AND owner = ?",
     )
     .bind(id)
     .bind(owner)
     .fetch_optional(&state.db)
     .await?;
     match row {
-        Some((t, f, len, Some(sha))) => Ok((t, f, len as u64, sha)),
+        Some((material_type, filename, len, Some(sha256), format)) => Ok(Completed {
+            material_type,
+            filename,
+            size: u64::try_from(len).unwrap_or(0),
+            sha256,
+            format,
+        }),
         Some(_) => Err(Error::api(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::MaterialInvalid,
@@ -644,4 +700,25 @@ pub async fn completed(
             format!("找不到上传 {id} / no upload {id}"),
         )),
     }
+}
+
+/// The format of a completed upload, checked now if it completed before the checks existed.
+pub async fn checked_format(
+    state: &AppState,
+    id: &str,
+    done: &Completed,
+    rule: &MaterialRule,
+) -> Result<Format> {
+    if let Some(f) = done.format.as_deref().and_then(Format::parse) {
+        return Ok(f);
+    }
+    let format = check_content(state, id, rule)
+        .await
+        .map_err(|p| refused(&done.filename, &p))?;
+    sqlx::query("UPDATE uploads SET format = ? WHERE id = ?")
+        .bind(format.as_str())
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    Ok(format)
 }

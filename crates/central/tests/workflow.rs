@@ -232,16 +232,19 @@ async fn a_failing_self_check_or_bad_materials_are_refused() {
         (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID")
     );
 
-    // A text file named .pdf: the content decides.
-    let fake = svc
-        .upload(
-            &me,
-            "application_form",
-            "申请表.pdf",
-            b"this is not a pdf at all",
-            100,
-        )
+    // A text file named .pdf: the content decides, when its last byte arrives, and the
+    // upload is gone (tests/uploads.rs has the checks themselves).
+    let created = svc
+        .tus_create(&me, "application_form", "申请表.pdf", 24)
         .await;
+    let fake = common::upload_id(&created);
+    let last = svc
+        .patch(&me, &fake, 0, b"this is not a pdf at all", true)
+        .await;
+    assert_eq!(
+        error_code(last).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
+    );
     let mut wrong = good.clone();
     for m in wrong["materials"].as_array_mut().unwrap() {
         if m["material_type"] == "application_form" {
@@ -967,5 +970,96 @@ async fn the_reviewer_cli_plays_the_authority() {
     assert_eq!(
         now.correction.unwrap().items[0].material_type.as_deref(),
         Some("staff_list")
+    );
+}
+
+/// A correction may carry corrected self-check answers: they are judged again like a first
+/// submission's (and refused, the application staying returned, when they fail), and the
+/// package hash the client reports is kept with the round.
+#[tokio::test]
+async fn a_correction_carries_new_answers_judged_again_and_its_package_hash() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let rev = svc.reviewer().await;
+    let body = application_body(&svc, &me, 0).await;
+    let app: Application = submit(&svc, &me, "c-1", &body).await.json().await.unwrap();
+    for action in [
+        json!({"action": "accept", "note": null}),
+        json!({"action": "start_review"}),
+        json!({"action": "return", "items": [{"material_type": null, "text": "应急预案演练日期填写有误"}]}),
+    ] {
+        assert_eq!(
+            review(&svc, &rev, &app.id, action).await.status(),
+            StatusCode::OK
+        );
+    }
+    let resubmit = |key: &'static str, body: Value| {
+        let svc = &svc;
+        let me = me.clone();
+        let id = app.id.clone();
+        async move {
+            svc.req(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/resubmit"),
+                &me,
+            )
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+        }
+    };
+    let mut failing = body["selfcheck"].clone();
+    for a in failing["answers"].as_array_mut().unwrap() {
+        if a["value"]["kind"] == "yes_no" {
+            a["value"]["value"] = json!(false);
+        }
+    }
+    let refused = resubmit(
+        "c-2",
+        json!({"materials": [], "note": null, "selfcheck": failing}),
+    )
+    .await;
+    assert_eq!(
+        error_code(refused).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "SELF_CHECK_FAILED".into())
+    );
+    let bad_hash = resubmit(
+        "c-3",
+        json!({"materials": [], "note": null, "package_sha256": "abc"}),
+    )
+    .await;
+    assert_eq!(
+        error_code(bad_hash).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_FIELD".into())
+    );
+    let mut corrected = body["selfcheck"].clone();
+    let text = corrected["answers"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["value"]["kind"] == "text")
+        .expect("a text answer to correct");
+    text["value"]["value"] = json!("李强，安全主管，13900139001");
+    let hash = "ab".repeat(32);
+    let ok = resubmit(
+        "c-4",
+        json!({"materials": [], "note": "已更正", "selfcheck": corrected, "package_sha256": hash}),
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let after: Application = ok.json().await.unwrap();
+    assert_eq!(after.state, ApplicationState::Resubmitted);
+    assert_eq!(after.package_sha256.as_deref(), Some(hash.as_str()));
+    let carried: Value = serde_json::to_value(&after.selfcheck).unwrap();
+    assert_eq!(
+        carried, corrected,
+        "the corrected answers replace the first ones"
+    );
+    assert_eq!(
+        after.materials.len(),
+        app.materials.len(),
+        "materials stay as they were"
     );
 }

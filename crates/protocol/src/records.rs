@@ -125,6 +125,10 @@ pub struct NewApplication {
     pub selfcheck: SelfCheckSubmission,
     pub materials: Vec<MaterialRef>,
     pub note: Option<String>,
+    /// SHA-256 (hex) of the package the client built from these materials: the applicant's
+    /// own record of what was sent, kept with the application and printed on receipts.
+    #[serde(default)]
+    pub package_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
@@ -133,6 +137,12 @@ pub struct Resubmission {
     /// Replaces the materials of the same types.
     pub materials: Vec<MaterialRef>,
     pub note: Option<String>,
+    /// Answers corrected in this round, judged again like a first submission's; absent when
+    /// the answers stay as they were.
+    #[serde(default)]
+    pub selfcheck: Option<SelfCheckSubmission>,
+    #[serde(default)]
+    pub package_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -140,6 +150,8 @@ pub struct MaterialInfo {
     pub material_type: String,
     pub upload_id: String,
     pub filename: String,
+    // Sizes stay far below 2^53: a JavaScript number holds them exactly.
+    #[specta(type = f64)]
     pub size: u64,
     pub sha256: String,
 }
@@ -195,6 +207,9 @@ pub struct Application {
     /// profiles existed.
     #[serde(default)]
     pub profile: Option<CompanyProfile>,
+    /// The package hash the client reported with the latest (re)submission.
+    #[serde(default)]
+    pub package_sha256: Option<String>,
 }
 
 /// What a reviewer does to an application.

@@ -184,24 +184,10 @@ pub fn upload_id(created: &Response) -> String {
     location.rsplit('/').next().unwrap().to_string()
 }
 
-/// Bytes of a file that sniffs as one of `formats`.
+/// A valid file of about `size` bytes in the first of `formats` the samples can make: the
+/// service checks every upload by its content when it completes.
 pub fn sample_file(formats: &[String], size: usize) -> (Vec<u8>, &'static str) {
-    let (head, ext): (&[u8], &str) = if formats.iter().any(|f| f == "pdf") {
-        (b"%PDF-1.7\n", "pdf")
-    } else if formats.iter().any(|f| f == "png") {
-        (b"\x89PNG\r\n\x1a\n", "png")
-    } else if formats.iter().any(|f| f == "jpg") {
-        (b"\xff\xd8\xff\xe0", "jpg")
-    } else {
-        (b"PK\x03\x04", "zip")
-    };
-    let mut v = head.to_vec();
-    let mut x: u32 = 12345;
-    while v.len() < size {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-        v.push((x >> 16) as u8);
-    }
-    (v, ext)
+    yiqifu_files::samples::for_formats(formats, size, 12345).expect("a format the samples make")
 }
 
 /// A valid company profile for demo enterprise `i`: its district and industry from the

@@ -1,0 +1,192 @@
+//! Every upload is checked by its content when its last byte arrives, with the same checks
+//! the desktop client runs before it accepts a file: application materials and appeal
+//! attachments alike. A refused upload is gone, so it can never be attached.
+
+mod common;
+
+use common::{error_code, Svc};
+use reqwest::{Method, StatusCode};
+use yiqifu_files::samples;
+
+/// Uploads `data` whole in chunks; returns the id and the last PATCH's answer.
+async fn send(
+    svc: &Svc,
+    token: &str,
+    material_type: &str,
+    name: &str,
+    data: &[u8],
+) -> (String, reqwest::Response) {
+    let created = svc.tus_create(token, material_type, name, data.len()).await;
+    assert_eq!(created.status(), StatusCode::CREATED, "{name}");
+    let id = common::upload_id(&created);
+    let chunk = 64 * 1024;
+    let mut offset = 0;
+    loop {
+        let end = (offset + chunk).min(data.len());
+        let r = svc
+            .patch(token, &id, offset, &data[offset..end], true)
+            .await;
+        if end == data.len() {
+            return (id, r);
+        }
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{name} at {offset}");
+        offset = end;
+    }
+}
+
+async fn head_status(svc: &Svc, token: &str, id: &str) -> StatusCode {
+    svc.req(Method::HEAD, &format!("/api/v1/uploads/{id}"), token)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_refused_file_is_answered_with_why_and_is_gone() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
+        // (material, name, bytes, what the message must say)
+        ("commitment_letter", "承诺书.pdf", samples::exe(), "Windows"),
+        (
+            "commitment_letter",
+            "承诺书.pdf",
+            samples::pdf_encrypted(),
+            "密码",
+        ),
+        (
+            "commitment_letter",
+            "承诺书.pdf",
+            b"%PDF-1.7\n garbage".to_vec(),
+            "PDF",
+        ),
+        (
+            "commitment_letter",
+            "承诺书.png",
+            samples::png_claiming(40_000, 40_000),
+            "图片",
+        ),
+        (
+            "application_form",
+            "申请表.docx",
+            samples::plain_zip(),
+            "压缩包",
+        ),
+        ("appeal_attachment", "附件.pdf", samples::exe(), "Windows"),
+    ];
+    for (kind, name, bytes, says) in cases {
+        let (id, last) = send(&svc, &me, kind, name, &bytes).await;
+        let status = last.status();
+        let body: serde_json::Value = last.json().await.unwrap();
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind} {name}: {body}"
+        );
+        assert_eq!(body["code"], "MATERIAL_INVALID", "{body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains(name), "names the file: {message}");
+        assert!(message.contains(says), "{kind} {name}: {message}");
+        assert!(message.contains(" / "), "both languages: {message}");
+        assert_eq!(
+            head_status(&svc, &me, &id).await,
+            StatusCode::NOT_FOUND,
+            "{name} is gone"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_good_file_completes_with_its_format() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    for (kind, name, bytes, format) in [
+        (
+            "commitment_letter",
+            "承诺书.pdf",
+            samples::pdf_sized(300_000, 3),
+            "pdf",
+        ),
+        (
+            "commitment_letter",
+            "承诺书.jpg",
+            samples::jpeg(64, 48),
+            "jpg",
+        ),
+        ("application_form", "申请表.docx", samples::docx(), "docx"),
+        ("staff_list", "名单.xlsx", samples::xlsx(), "xlsx"),
+        ("appeal_attachment", "照片.png", samples::png(32, 32), "png"),
+    ] {
+        let (id, last) = send(&svc, &me, kind, name, &bytes).await;
+        assert_eq!(last.status(), StatusCode::NO_CONTENT, "{name}");
+        let info: serde_json::Value = svc
+            .req(Method::GET, &format!("/api/v1/uploads/{id}"), &me)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(info["complete"], true, "{info}");
+        let (stored,): (Option<String>,) =
+            sqlx::query_as("SELECT format FROM uploads WHERE id = ?")
+                .bind(&id)
+                .fetch_one(&svc.running.db)
+                .await
+                .unwrap();
+        assert_eq!(stored.as_deref(), Some(format), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_upload_is_refused_at_once() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let created = svc.tus_create(&me, "commitment_letter", "空.pdf", 0).await;
+    assert_eq!(
+        error_code(created).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
+    );
+}
+
+/// An upload from before the checks existed has no format: it is checked when an
+/// application first names it, and refused then if it fails.
+#[tokio::test]
+async fn an_old_unchecked_upload_is_checked_when_attached() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let (id, last) = send(
+        &svc,
+        &me,
+        "commitment_letter",
+        "承诺书.pdf",
+        &samples::pdf(),
+    )
+    .await;
+    assert_eq!(last.status(), StatusCode::NO_CONTENT);
+    // As an older service would have left it: complete, unchecked, and not a PDF at all.
+    sqlx::query("UPDATE uploads SET format = NULL WHERE id = ?")
+        .bind(&id)
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    std::fs::write(svc.running.upload_dir.join(&id), samples::exe()).unwrap();
+    let mut body = common::application_body(&svc, &me, 0).await;
+    let good = body.clone();
+    for m in body["materials"].as_array_mut().unwrap() {
+        if m["material_type"] == "commitment_letter" {
+            m["upload_id"] = serde_json::json!(id);
+        }
+    }
+    let refused = common::submit(&svc, &me, "old-1", &body).await;
+    let (status, code) = error_code(refused).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID")
+    );
+    // The same application with its own letter goes through: only the old file was wrong.
+    let accepted = common::submit(&svc, &me, "old-2", &good).await;
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+}
