@@ -4,16 +4,15 @@
 //! the app was killed half-way.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use yiqifu_protocol::{AnswerValue, SelfCheckTemplate, TemplateItem};
-use yiqifu_tests::passing_value;
 use yiqifu_tests::webdriver::{
     click, kill_app, screenshot, session, texts, type_into, wait_css, wait_text, Driver, Result,
     Xvfb,
 };
+use yiqifu_tests::{passing_value, pdf_text};
 
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -256,21 +255,6 @@ async fn walk(
     Ok(())
 }
 
-fn pdf_text(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils; `cargo xtask test` installs it)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn walk_the_v2_template_to_a_pass_and_download_the_report() {
     let _one = SERIAL.lock().await;
@@ -279,7 +263,7 @@ async fn walk_the_v2_template_to_a_pass_and_download_the_report() {
     let data = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let evidence = files.path().join("一企一案.pdf");
-    std::fs::write(&evidence, b"%PDF-1.7\n% evidence\n").unwrap();
+    std::fs::write(&evidence, yiqifu_files::samples::pdf()).unwrap();
     let saved = files.path().join("saved");
     std::fs::create_dir_all(&saved).unwrap();
     let driver = Driver::start(
@@ -364,7 +348,7 @@ async fn walk_to_a_fail_and_read_the_reasons() {
     let data = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let evidence = files.path().join("名单.pdf");
-    std::fs::write(&evidence, b"%PDF-1.7\n% staff\n").unwrap();
+    std::fs::write(&evidence, yiqifu_files::samples::pdf()).unwrap();
     let driver = Driver::start(
         &xvfb.display,
         &[
@@ -443,7 +427,7 @@ async fn a_kill_half_way_loses_no_answer() {
     let data = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let evidence = files.path().join("方案.pdf");
-    std::fs::write(&evidence, b"%PDF-1.7\n% plan\n").unwrap();
+    std::fs::write(&evidence, yiqifu_files::samples::pdf()).unwrap();
     let driver = Driver::start(
         &xvfb.display,
         &[

@@ -6,42 +6,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use yiqifu_core::selfcheck::{DraftView, GateLock, ItemStatus};
-use yiqifu_core::{App, SyncConfig, Workspace};
-use yiqifu_protocol::{
-    AnswerValue, CompanyProfile, Contact, ItemKind, NewApplication, RiskArea, SelfCheckSubmission,
-};
-use yiqifu_tests::{passing_value, sign_in_demo, start_central, test_keychain};
-
-const TEMPLATE: &str = "tpl-industrial";
-
-fn fast() -> SyncConfig {
-    SyncConfig {
-        base_delay_ms: 10,
-        max_delay_ms: 50,
-        chunk_bytes: 64 * 1024,
-        idle: Duration::from_millis(100),
-        keep_alive: true,
-    }
-}
-
-fn profile() -> CompanyProfile {
-    CompanyProfile {
-        address: "上海市浦东新区张江路 1 号".into(),
-        district: "浦东新区".into(),
-        industry_section: "C".into(),
-        industry_division: "36".into(),
-        headcount: 120,
-        on_site: 80,
-        contacts: vec![Contact {
-            name: "王芳".into(),
-            role: "人事经理".into(),
-            phone: "13800138000".into(),
-        }],
-        risk_area: RiskArea::Precaution,
-        dormitories: true,
-        whitelist_batch: None,
-    }
-}
+use yiqifu_core::{App, Workspace};
+use yiqifu_protocol::{AnswerValue, NewApplication, RiskArea, SelfCheckSubmission};
+use yiqifu_tests::journey::{answer_all, fast, profile, ready, settle, TEMPLATE};
+use yiqifu_tests::{sign_in_demo, test_keychain};
 
 /// An application as a form would send it: its self-check says `version` with no answers,
 /// which the core replaces with the passing result.
@@ -57,63 +25,8 @@ fn application(version: u32, materials: Vec<yiqifu_protocol::MaterialRef>) -> Ne
         },
         materials,
         note: None,
+        package_sha256: None,
     }
-}
-
-/// Drains `ws` until nothing is queued; gives up loudly.
-async fn settle(ws: &Workspace) {
-    for _ in 0..500 {
-        ws.drain().await.unwrap();
-        if ws.summary().queued == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("the queue did not drain: {:?}", ws.summary());
-}
-
-/// An app signed in to a fresh demo service, with the catalog synced.
-async fn ready(
-    dir: &Path,
-    test: &str,
-) -> (App, yiqifu_central::Running, std::sync::Arc<Workspace>) {
-    let central = start_central().await;
-    let app = App::open(dir, test_keychain(test)).await.unwrap();
-    app.set_sync_config(fast());
-    let ws = sign_in_demo(&app, &central.url()).await;
-    app.sync_now().await.unwrap();
-    (app, central, ws)
-}
-
-/// Answers every open item so that it passes, evidence with a real file, until none is
-/// open; gives up loudly.
-async fn answer_all(
-    ws: &Workspace,
-    dir: &Path,
-    mut view: DraftView,
-    p: &CompanyProfile,
-) -> DraftView {
-    let file = dir.join("方案.pdf");
-    std::fs::write(&file, b"%PDF-1.7\n% a plan\n").unwrap();
-    for _ in 0..200 {
-        let open = view
-            .items
-            .iter()
-            .find(|i| i.status == ItemStatus::Open)
-            .map(|i| i.item_id.clone());
-        let Some(id) = open else {
-            return view;
-        };
-        let item = view.template.items().find(|i| i.id == id).unwrap().clone();
-        view = if item.kind == ItemKind::Evidence {
-            ws.answer_with_file(TEMPLATE, &id, &file).await.unwrap()
-        } else {
-            ws.answer_item(TEMPLATE, &id, passing_value(&item, p.on_site))
-                .await
-                .unwrap()
-        };
-    }
-    panic!("the wizard kept opening items");
 }
 
 /// One file of each required kind of material, in the material store.
@@ -133,16 +46,12 @@ async fn required_materials(
             .iter()
             .filter_map(|f| f.as_str())
             .collect();
-        let (head, ext): (&[u8], &str) = if formats.contains(&"pdf") {
-            (b"%PDF-1.7\n", "pdf")
-        } else if formats.contains(&"png") {
-            (b"\x89PNG\r\n\x1a\n", "png")
-        } else {
-            (b"PK\x03\x04", "zip")
-        };
         let kind = rule["type"].as_str().unwrap();
+        // Each its own bytes: the application refuses one file as two materials.
+        let seed = materials.len() as u64 + 1;
+        let (bytes, ext) = yiqifu_files::samples::for_formats(&formats, 2048, seed).unwrap();
         let path = dir.join(format!("{kind}.{ext}"));
-        std::fs::write(&path, [head, &[7u8; 512][..]].concat()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
         materials.push(yiqifu_protocol::MaterialRef {
             material_type: kind.into(),
             upload_id: ws.add_material(&path, kind).await.unwrap(),
@@ -639,7 +548,7 @@ async fn evidence_is_only_a_file_stored_for_that_item() {
     assert_eq!(err.code(), "INVALID_ANSWER");
     // A file stored for another kind of material is not this item's evidence either.
     let file = dir.path().join("名单.pdf");
-    std::fs::write(&file, b"%PDF-1.7\n").unwrap();
+    std::fs::write(&file, yiqifu_files::samples::pdf()).unwrap();
     let view = ws
         .answer_with_file(TEMPLATE, "staff-list", &file)
         .await

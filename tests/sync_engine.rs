@@ -197,10 +197,9 @@ async fn interrupt_after(ws: &Workspace, sent: u64) {
     // Dropping the drain here is the crash.
 }
 
+/// A real PDF of about 700 kB: the service checks every upload by its content.
 fn pdf_bytes() -> Vec<u8> {
-    let mut bytes = b"%PDF-1.7\n".to_vec();
-    bytes.extend((0..700_000u32).map(|i| (i * 7 % 251) as u8));
-    bytes
+    yiqifu_files::samples::pdf_sized(700_000, 7)
 }
 
 #[tokio::test]

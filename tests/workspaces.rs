@@ -373,7 +373,7 @@ async fn a_database_from_before_workspaces_moves_into_its_enterprise() {
     assert_eq!(ws.inbox().await.unwrap().len(), 1);
     assert_eq!(s.document_count, 80);
     assert_eq!(app.collection("templates").await.unwrap().len(), 2);
-    let sha = "2ba90fec4c5a3f907195ee079cd816fb4979f05e7c7d44191e750f350c627b0e";
+    let sha = "0d6512055d657ec462d4a13c75a9e5f4b905ec8ee9218e47b9bbcaea7d961dd4";
     assert!(ws.store().dir().join("materials").join(sha).exists());
     assert!(!data.join("materials").join(sha).exists());
     let (legacy,): (i64,) = sqlx::query_as(

@@ -55,24 +55,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// A PDF-looking file (the service checks content, not names), different in every run so
-/// the content-addressed store cannot skip the work.
-/// Written in small blocks, so that the bench itself never holds a file in memory.
+/// A real PDF (the service checks every upload by its content), different in every run so
+/// the content-addressed store cannot skip the work. Written in blocks, so that the bench
+/// itself never holds a file in memory.
 fn write_file(dir: &Path, run: usize) -> Res<PathBuf> {
     use std::io::Write;
     let p = dir.join(format!("材料-{run}.pdf"));
     let f = std::fs::File::create(&p).map_err(|e| e.to_string())?;
     let mut w = std::io::BufWriter::new(f);
-    let head = format!("%PDF-1.7\n% bench run {run}\n");
-    w.write_all(head.as_bytes()).map_err(|e| e.to_string())?;
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ run as u64;
-    let mut left = FILE_BYTES - head.len();
-    while left > 0 {
-        let b = yiqifu_tests::xorshift(&mut x).to_le_bytes();
-        let n = left.min(b.len());
-        w.write_all(&b[..n]).map_err(|e| e.to_string())?;
-        left -= n;
-    }
+    yiqifu_files::samples::write_pdf_sized(&mut w, FILE_BYTES, 0x9e37_79b9_7f4a_7c15 ^ run as u64)
+        .map_err(|e| e.to_string())?;
     w.flush().map_err(|e| e.to_string())?;
     Ok(p)
 }

@@ -8,6 +8,8 @@ use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
 use yiqifu_core::{App, ServerChoice, Workspace};
 
 pub mod faultproxy;
+pub mod journey;
+pub mod people;
 pub mod scenario;
 pub mod webdriver;
 
@@ -138,4 +140,21 @@ pub fn passing_value(
         ItemKind::Text => AnswerValue::Text("张伟，安全主管，13900139000".into()),
         ItemKind::Evidence => return None,
     })
+}
+
+/// The text of a PDF, as `pdftotext -layout` reads it (poppler-utils; `cargo xtask test`
+/// installs it).
+pub fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; `cargo xtask test` installs it)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -67,16 +67,10 @@ fn client_binary() -> PathBuf {
     p
 }
 
+/// A real PDF of `len` bytes (the service checks every upload by its content), different
+/// for each seed.
 fn file_bytes(seed: usize, len: usize) -> Vec<u8> {
-    let mut x = (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut v = Vec::with_capacity(len);
-    // A PDF header, so the content matches what the material allows.
-    v.extend_from_slice(b"%PDF-1.7\n");
-    while v.len() < len {
-        v.extend_from_slice(&crate::xorshift(&mut x).to_le_bytes());
-    }
-    v.truncate(len);
-    v
+    yiqifu_files::samples::pdf_sized(len, (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
 }
 
 fn listing(e: usize, i: usize) -> NewListing {
