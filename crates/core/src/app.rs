@@ -290,6 +290,16 @@ impl App {
         self.shared.progress.subscribe()
     }
 
+    /// Packaging progress of every workspace, for the shell to forward as events.
+    pub fn package_progress(&self) -> broadcast::Receiver<crate::changes::PackageProgress> {
+        self.shared.package.subscribe()
+    }
+
+    /// Application states the officer should hear of, from every workspace.
+    pub fn notices(&self) -> broadcast::Receiver<crate::changes::StatusNotice> {
+        self.shared.notices.subscribe()
+    }
+
     pub fn status(&self) -> Status {
         let open = self.workspaces();
         let enterprises: Vec<WorkspaceSummary> = open.iter().map(|w| w.summary()).collect();

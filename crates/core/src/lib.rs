@@ -14,9 +14,10 @@ pub mod application;
 pub mod catalog;
 pub mod inbox;
 pub mod listings;
+pub mod roster;
 pub mod selfcheck;
 
-pub use infra::{changes, client, error, materials, outbox, pull, records, secrets, store};
+pub use infra::{changes, client, clock, error, materials, outbox, pull, records, secrets, store};
 
 pub use app::{App, ServerChoice, Status};
 pub use changes::{Changed, Topic};

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use yiqifu_protocol::{AnswerValue, NewApplication};
+use yiqifu_protocol::{AnswerValue, MaterialRef, NewApplication, Resubmission};
 
 use crate::error::Result;
 use crate::materials;
@@ -23,6 +23,29 @@ pub(crate) static SUBMIT: OpKind = OpKind {
     draft: |p| p.get("application").cloned(),
 };
 
+/// Turns local upload ids into the service's; `false` while an upload is not finished.
+async fn to_server_ids(
+    store: &Store,
+    materials: &mut [MaterialRef],
+    answers: &mut [yiqifu_protocol::Answer],
+) -> Result<bool> {
+    for m in materials {
+        match materials::server_id(store, &m.upload_id).await? {
+            Some(id) => m.upload_id = id,
+            None => return Ok(false),
+        }
+    }
+    for ans in answers {
+        if let AnswerValue::Evidence(local) = &mut ans.value {
+            match materials::server_id(store, local).await? {
+                Some(id) => *local = id,
+                None => return Ok(false),
+            }
+        }
+    }
+    Ok(true)
+}
+
 fn prepare<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let Submit { mut application } = outbox::fields(item)?;
@@ -31,19 +54,14 @@ fn prepare<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<
         if crate::selfcheck::profile_unsent(store).await? {
             return Ok(None);
         }
-        for m in &mut application.materials {
-            match materials::server_id(store, &m.upload_id).await? {
-                Some(id) => m.upload_id = id,
-                None => return Ok(None),
-            }
-        }
-        for ans in &mut application.selfcheck.answers {
-            if let AnswerValue::Evidence(local) = &mut ans.value {
-                match materials::server_id(store, local).await? {
-                    Some(id) => *local = id,
-                    None => return Ok(None),
-                }
-            }
+        if !to_server_ids(
+            store,
+            &mut application.materials,
+            &mut application.selfcheck.answers,
+        )
+        .await?
+        {
+            return Ok(None);
         }
         Ok(Some(Request {
             method: Method::POST,
@@ -65,4 +83,50 @@ pub(crate) fn revise(item: Item, application: NewApplication) -> Result<(Submit,
     };
     let draft = serde_json::to_value(&application)?;
     Ok((Submit { application }, Some(draft)))
+}
+
+/// A correction sent again (补正后重新提交): the replaced materials, and the answers when
+/// they changed. Payload format 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Resubmit {
+    pub resubmission: Resubmission,
+}
+
+pub(crate) static RESUBMIT: OpKind = OpKind {
+    kind: "resubmit_application",
+    version: 1,
+    prepare: prepare_resubmit,
+    // What it carries was checked as a whole before it was queued; a parked one is retried
+    // or discarded, and a new correction made from the application page.
+    draft: |_| None,
+};
+
+fn prepare_resubmit<'a>(
+    store: &'a Store,
+    item: &'a Item,
+) -> BoxFuture<'a, Result<Option<Request>>> {
+    Box::pin(async move {
+        let Resubmit { mut resubmission } = outbox::fields(item)?;
+        if crate::selfcheck::profile_unsent(store).await? {
+            return Ok(None);
+        }
+        let mut answers = resubmission
+            .selfcheck
+            .as_ref()
+            .map(|s| s.answers.clone())
+            .unwrap_or_default();
+        if !to_server_ids(store, &mut resubmission.materials, &mut answers).await? {
+            return Ok(None);
+        }
+        if let Some(sc) = &mut resubmission.selfcheck {
+            sc.answers = answers;
+        }
+        let server_id = crate::records::server_id(store, &item.record_id).await?;
+        Ok(Some(Request {
+            method: Method::POST,
+            path: format!("api/v1/applications/{server_id}/resubmit"),
+            body: Some(serde_json::to_value(resubmission)?),
+            keyed: true,
+        }))
+    })
 }

@@ -20,6 +20,24 @@ pub enum Topic {
     Inbox,
     /// The company profile, self-check drafts and results.
     SelfCheck,
+    /// The returning-staff roster.
+    Roster,
+    /// The application being prepared, its files and forms, and the applications sent.
+    Application,
+}
+
+impl Topic {
+    /// Every topic: what a view reloads when it may have missed a change.
+    pub const ALL: [Topic; 8] = [
+        Topic::Workspaces,
+        Topic::Catalog,
+        Topic::Outbox,
+        Topic::Records,
+        Topic::Inbox,
+        Topic::SelfCheck,
+        Topic::Roster,
+        Topic::Application,
+    ];
 }
 
 /// Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data.
@@ -27,4 +45,26 @@ pub enum Topic {
 pub struct Changed {
     pub enterprise: Option<String>,
     pub topics: Vec<Topic>,
+}
+
+/// Packaging under way, for the progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct PackageProgress {
+    pub enterprise: String,
+    #[specta(type = f64)]
+    pub done: u64,
+    #[specta(type = f64)]
+    pub total: u64,
+}
+
+/// A change of an application's state the officer should hear of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct StatusNotice {
+    pub enterprise: String,
+    pub record_id: String,
+    pub state: yiqifu_protocol::ApplicationState,
+    pub title_zh: String,
+    pub title_en: String,
+    pub body_zh: String,
+    pub body_en: String,
 }

@@ -72,6 +72,37 @@ pub enum Error {
     SaveFailed { path: String, detail: String },
     #[error("report {code}: {detail}")]
     Report { code: &'static str, detail: String },
+    /// A file the checks refused (yiqifu-files' codes: FILE_WRONG_TYPE, PDF_ENCRYPTED…), or
+    /// one the application cannot take (FILE_DUPLICATE, FILE_TOO_MANY, MATERIAL_UNKNOWN).
+    #[error("file refused ({code}): {en}")]
+    FileRefused {
+        code: &'static str,
+        zh: String,
+        en: String,
+    },
+    /// A roster file that cannot be read at all (yiqifu-roster's codes: MISSING_COLUMNS…).
+    #[error("roster file ({code}): {en}")]
+    RosterFile {
+        code: &'static str,
+        zh: String,
+        en: String,
+    },
+    #[error("the roster row has bad fields")]
+    InvalidRosterRow(Vec<crate::roster::RowProblem>),
+    #[error("the roster is empty")]
+    RosterEmpty,
+    #[error("the application is not ready: {0:?}")]
+    ApplicationNotReady(Vec<crate::application::Finding>),
+    #[error("packaging ({code}): {en}")]
+    PackageFailed {
+        code: &'static str,
+        zh: String,
+        en: String,
+    },
+    #[error("the application {0} has not been returned for corrections")]
+    NotReturned(String),
+    #[error("another application is being prepared")]
+    DraftInProgress,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -119,6 +150,14 @@ impl Error {
             Self::SelfCheckRequired(_) => "SELFCHECK_REQUIRED",
             Self::Report { .. } => "REPORT_FAILED",
             Self::SaveFailed { .. } => "SAVE_FAILED",
+            Self::FileRefused { code, .. }
+            | Self::RosterFile { code, .. }
+            | Self::PackageFailed { code, .. } => code,
+            Self::InvalidRosterRow(_) => "INVALID_ROSTER_ROW",
+            Self::RosterEmpty => "ROSTER_EMPTY",
+            Self::ApplicationNotReady(_) => "APPLICATION_NOT_READY",
+            Self::NotReturned(_) => "NOT_RETURNED",
+            Self::DraftInProgress => "DRAFT_IN_PROGRESS",
             Self::Database(_) | Self::Migration(_) => "DATABASE_ERROR",
             Self::Io(_) => "IO_ERROR",
             Self::Json(_) => "STORED_DATA_INVALID",
@@ -158,6 +197,12 @@ impl Error {
             Self::SelfCheckRequired(lock) => lock.message_zh().into(),
             Self::SaveFailed { path, .. } => format!("无法保存到“{path}”：请确认文件夹可写、文件未被其他程序打开，然后重新保存。"),
             Self::Report { .. } => "生成自查报告失败，自查结果不受影响；请重试，如仍失败请联系技术支持。".into(),
+            Self::FileRefused { zh, .. } | Self::RosterFile { zh, .. } | Self::PackageFailed { zh, .. } => zh.clone(),
+            Self::InvalidRosterRow(p) => format!("该行有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
+            Self::RosterEmpty => "返岗人员名单为空：请先导入或录入返岗人员。".into(),
+            Self::ApplicationNotReady(f) => format!("申请尚不能提交：{}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
+            Self::NotReturned(_) => "该申请未被退回补正，不能修改后重新提交。".into(),
+            Self::DraftInProgress => "另一份申请正在准备中：请先提交或移除其中的材料，再开始补正。".into(),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
             Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
             Self::Json(_) => "本地保存的数据无法读取，请重新同步。".into(),
@@ -197,6 +242,12 @@ impl Error {
             Self::SelfCheckRequired(lock) => lock.message_en().into(),
             Self::SaveFailed { path, .. } => format!("Cannot save to \"{path}\": check the folder is writable and no other program has the file open, then save again."),
             Self::Report { .. } => "The report could not be made; the self-check result is unaffected. Try again, and contact support if it persists.".into(),
+            Self::FileRefused { en, .. } | Self::RosterFile { en, .. } | Self::PackageFailed { en, .. } => en.clone(),
+            Self::InvalidRosterRow(p) => format!("The row has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
+            Self::RosterEmpty => "The roster is empty: import or enter the returning staff first.".into(),
+            Self::ApplicationNotReady(f) => format!("The application cannot be submitted yet: {}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
+            Self::NotReturned(_) => "This application was not returned for corrections, so it cannot be corrected and sent again.".into(),
+            Self::DraftInProgress => "Another application is being prepared: submit it or remove its files before starting a correction.".into(),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
             Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),
             Self::Json(_) => "Locally stored data could not be read: sync again.".into(),

@@ -58,53 +58,111 @@ fn display_name(path: &Path) -> Result<String> {
     Ok(name)
 }
 
-/// Copies `src` into the store (hashing as it goes) and queues its upload.
-pub async fn add(store: &Store, src: &Path, material_type: &str) -> Result<String> {
-    let filename = display_name(src)?;
+/// A picked file copied beside the store, hashed as it was copied, not yet kept: the checks
+/// run on this copy, so what was checked is exactly what is kept and sent.
+pub struct Incoming {
+    pub tmp: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl Incoming {
+    /// Keeps the copy in the store under its hash (an identical file already there is kept
+    /// as it is).
+    pub async fn keep(self, store: &Store) -> Result<()> {
+        let dest = path_of(store, &self.sha256);
+        if tokio::fs::try_exists(&dest).await? {
+            tokio::fs::remove_file(&self.tmp).await?;
+        } else {
+            crate::store::rename_retrying(&self.tmp, &dest).await?;
+        }
+        Ok(())
+    }
+
+    /// Drops the copy (the checks refused it).
+    pub async fn discard(self) {
+        let _ = tokio::fs::remove_file(&self.tmp).await;
+    }
+}
+
+/// Copies `src` beside the store, hashing as it goes. A copy cut short (a full disk) is
+/// removed.
+pub async fn copy_in(store: &Store, src: &Path) -> Result<Incoming> {
     let dir = store.dir().join(STORE_DIR);
     tokio::fs::create_dir_all(&dir).await?;
     let mut input = tokio::fs::File::open(src)
         .await
         .map_err(|_| Error::InvalidFile(src.display().to_string()))?;
     let tmp = dir.join(format!(".incoming-{}", new_local_id("f")));
-    let mut out = tokio::fs::File::create(&tmp).await?;
-    let mut hasher = Sha256::new();
-    let mut size: u64 = 0;
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = input.read(&mut buf).await?;
-        if n == 0 {
-            break;
+    let copied = async {
+        let mut out = tokio::fs::File::create(&tmp).await?;
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = input.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n]).await?;
+            size += n as u64;
         }
-        hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).await?;
-        size += n as u64;
+        out.sync_all().await?;
+        Ok::<_, std::io::Error>((hex::encode(hasher.finalize()), size))
     }
-    out.sync_all().await?;
-    drop(out);
-    let sha = hex::encode(hasher.finalize());
-    let dest = dir.join(&sha);
-    if tokio::fs::try_exists(&dest).await? {
-        tokio::fs::remove_file(&tmp).await?;
-    } else {
-        tokio::fs::rename(&tmp, &dest).await?;
+    .await;
+    match copied {
+        Ok((sha256, size)) => Ok(Incoming { tmp, sha256, size }),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            Err(e.into())
+        }
     }
+}
+
+/// Queues the upload of a file already in the store, inside the caller's transaction.
+pub async fn queue_stored(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    sha256: &str,
+    size: u64,
+    material_type: &str,
+    filename: &str,
+) -> Result<String> {
     let local_id = new_local_id("upl");
-    let mut tx = store.write().await?;
     sqlx::query(
         "INSERT INTO uploads (local_id, sha256, size, material_type, filename, created_at)
          VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(&local_id)
-    .bind(&sha)
+    .bind(sha256)
     .bind(i64::try_from(size).unwrap_or(i64::MAX))
     .bind(material_type)
-    .bind(&filename)
+    .bind(filename)
     .bind(now_unix())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
+    Ok(local_id)
+}
+
+/// Copies `src` into the store (hashing as it goes) and queues its upload.
+pub async fn add(store: &Store, src: &Path, material_type: &str) -> Result<String> {
+    let filename = display_name(src)?;
+    let incoming = copy_in(store, src).await?;
+    let (sha, size) = (incoming.sha256.clone(), incoming.size);
+    incoming.keep(store).await?;
+    let mut tx = store.write().await?;
+    let local_id = queue_stored(&mut tx, &sha, size, material_type, &filename).await?;
     tx.commit().await?;
     Ok(local_id)
+}
+
+/// Whether a stored file is still there with its size (a full re-hash is the package's
+/// job: it reads every file once anyway).
+pub async fn stored_ok(store: &Store, sha256: &str, size: u64) -> bool {
+    tokio::fs::metadata(path_of(store, sha256))
+        .await
+        .is_ok_and(|m| m.len() == size)
 }
 
 type UploadTuple = (String, String, i64, String, String, i64);

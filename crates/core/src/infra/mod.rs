@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod client;
+pub mod clock;
 pub mod error;
 pub mod materials;
 pub mod outbox;

@@ -458,6 +458,16 @@ pub async fn supersede(
 }
 
 /// Requests of `record_id` still queued or parked.
+/// Whether a request of `record_id` waits for the officer (parked).
+pub async fn parked_for(store: &Store, record_id: &str) -> Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE record_id = ? AND parked = 1")
+            .bind(record_id)
+            .fetch_one(store.pool())
+            .await?;
+    Ok(n > 0)
+}
+
 pub async fn pending_for(store: &Store, record_id: &str) -> Result<u32> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE record_id = ?")
         .bind(record_id)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::infra::changes::{Changed, Topic};
+use crate::infra::changes::{Changed, PackageProgress, StatusNotice, Topic};
 use crate::infra::client::CentralClient;
 use crate::infra::error::{Error, Result};
 use crate::infra::materials::UploadProgress;
@@ -40,6 +40,10 @@ pub(crate) struct Shared {
     config: Mutex<SyncConfig>,
     pub progress: broadcast::Sender<UploadProgress>,
     pub changes: broadcast::Sender<Changed>,
+    /// Packaging under way, for progress bars.
+    pub package: broadcast::Sender<PackageProgress>,
+    /// Application states the officer should hear of (desktop notifications).
+    pub notices: broadcast::Sender<StatusNotice>,
     /// Bumped whenever anything the status line shows may have changed.
     pub bump: watch::Sender<u64>,
 }
@@ -60,6 +64,8 @@ impl Shared {
             config: Mutex::new(SyncConfig::default()),
             progress: broadcast::channel(256).0,
             changes: broadcast::channel(256).0,
+            package: broadcast::channel(64).0,
+            notices: broadcast::channel(64).0,
             bump: watch::channel(0).0,
         }
     }

@@ -120,6 +120,34 @@ pub async fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Copies `src` to `dest` whole or not at all, streaming (a package may be large).
+pub async fn copy_file_atomically(src: &Path, dest: &Path) -> Result<()> {
+    let failed = |e: std::io::Error| Error::SaveFailed {
+        path: dest.display().to_string(),
+        detail: e.to_string(),
+    };
+    let dir = dest.parent().unwrap_or_else(|| Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.part"));
+    let copied = async {
+        tokio::fs::copy(src, &tmp).await?;
+        tokio::fs::File::open(&tmp).await?.sync_all().await
+    }
+    .await;
+    if let Err(e) = copied {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(failed(e));
+    }
+    if let Err(e) = rename_retrying(&tmp, dest).await {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Renames, retrying briefly: sqlx closes SQLite handles on its own threads after `close`
 /// returns, and Windows refuses to rename a file that is still open.
 pub(crate) async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {

@@ -62,11 +62,7 @@ pub(super) fn info(t: &SelfCheckTemplate) -> TemplateInfo {
     }
 }
 
-pub(super) fn today_in_china() -> String {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    let f = time::macros::format_description!("[year]-[month]-[day]");
-    now.format(&f).unwrap_or_default()
-}
+pub(super) use crate::infra::clock::today_in_china;
 
 pub(super) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)

@@ -326,7 +326,7 @@ impl Workspace {
             .material_type
             .clone()
             .unwrap_or_else(|| "selfcheck_evidence".into());
-        let local = self.add_material(path, &material).await?;
+        let local = self.add_checked_upload(path, &material).await?;
         store::write_answer(
             self.store(),
             template_id,

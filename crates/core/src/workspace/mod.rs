@@ -409,6 +409,7 @@ impl Workspace {
                         &pull::pull_all(&self.store, &client, &token, &crate::inbox::FEEDS).await?,
                     );
                     self.adopt_service_profile(&client, &token).await?;
+                    self.refresh_applications(&client, &token).await?;
                     Ok(stats)
                 }
             })

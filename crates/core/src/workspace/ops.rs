@@ -4,13 +4,14 @@
 use crate::outbox::OpKind;
 use crate::{appeals, application, inbox, listings, selfcheck};
 
-pub(crate) static OPS: [&OpKind; 7] = [
+pub(crate) static OPS: [&OpKind; 8] = [
     &selfcheck::op::UPDATE_PROFILE,
     &appeals::op::CREATE,
     &appeals::op::MESSAGE,
     &listings::op::CREATE,
     &listings::op::WITHDRAW,
     &application::op::SUBMIT,
+    &application::op::RESUBMIT,
     &inbox::op::MARK_READ,
 ];
 
