@@ -2,7 +2,9 @@
 //! channel, so neither the main thread nor a runtime thread waits on it.
 //!
 //! WebDriver cannot click a native dialog, so an end-to-end run answers them from the
-//! environment instead: `YIQIFU_E2E_PICK` is the file every open dialog picks, and
+//! environment instead: `YIQIFU_E2E_PICKS` names a text file whose first line each open
+//! dialog takes (and removes: a journey picks a different file each time; no line left is
+//! a cancel), else `YIQIFU_E2E_PICK` is the file every open dialog picks; and
 //! `YIQIFU_E2E_SAVE_DIR` the folder every save dialog saves into, under the offered name.
 //! Only debug builds (the ones the tests drive) listen to them: a release build always asks.
 
@@ -25,6 +27,9 @@ pub async fn pick_file(
     title: &str,
     filter: Option<(&str, &[&str])>,
 ) -> Option<PathBuf> {
+    if let Some(queue) = e2e("YIQIFU_E2E_PICKS") {
+        return next_pick(&PathBuf::from(queue));
+    }
     if let Some(p) = e2e("YIQIFU_E2E_PICK") {
         return Some(PathBuf::from(p));
     }
@@ -39,8 +44,28 @@ pub async fn pick_file(
     rx.await.ok().flatten().and_then(|p| p.into_path().ok())
 }
 
+/// The first line of the end-to-end pick queue, taken off it.
+fn next_pick(queue: &std::path::Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(queue).ok()?;
+    let mut lines = text.lines();
+    let first = lines.next()?.trim().to_string();
+    let rest: Vec<&str> = lines.collect();
+    std::fs::write(queue, rest.join("\n")).ok()?;
+    (!first.is_empty()).then(|| PathBuf::from(first))
+}
+
 /// Where the officer chose to save `default_name`, or `None` when they cancelled.
 pub async fn save_file(app: &AppHandle, title: &str, default_name: &str) -> Option<PathBuf> {
+    save_file_as(app, title, default_name, ("PDF", &["pdf"])).await
+}
+
+/// As [`save_file`], offering files of `filter` (a name and its extensions).
+pub async fn save_file_as(
+    app: &AppHandle,
+    title: &str,
+    default_name: &str,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
     if let Some(dir) = e2e("YIQIFU_E2E_SAVE_DIR") {
         return Some(PathBuf::from(dir).join(default_name));
     }
@@ -49,7 +74,7 @@ pub async fn save_file(app: &AppHandle, title: &str, default_name: &str) -> Opti
         .file()
         .set_title(title)
         .set_file_name(default_name)
-        .add_filter("PDF", &["pdf"])
+        .add_filter(filter.0, filter.1)
         .save_file(move |picked| {
             let _ = tx.send(picked);
         });

@@ -2,6 +2,7 @@
 //! demo central service. Nothing here is logic a test would want to reach.
 
 mod commands;
+mod desktop;
 mod dialogs;
 
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ use yiqifu_core::{App, Changed, ServerChoice, Status};
 
 /// How often the app checks whether the central service answers.
 const PROBE_EVERY: Duration = Duration::from_secs(15);
+/// How often it pulls while online, for the authorities' answers to arrive by themselves.
+const SYNC_EVERY: Duration = Duration::from_secs(60);
 
 /// Sent whenever the status area would change.
 #[derive(Debug, Clone, Serialize, Type, Event)]
@@ -31,10 +34,24 @@ pub struct UploadProgressed(pub yiqifu_core::materials::UploadProgress);
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct DataChanged(pub Changed);
 
+/// Sent as an application is packed, for its progress bar.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct PackageProgressed(pub yiqifu_core::changes::PackageProgress);
+
+/// Sent when an application's state changed on the service (also shown as a desktop
+/// notification when those are on).
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct ApplicationNotice(pub yiqifu_core::changes::StatusNotice);
+
 pub struct Shell {
     pub app: Arc<App>,
     pub data_dir: PathBuf,
     demo: tokio::sync::Mutex<Option<yiqifu_central::Running>>,
+    /// Files dropped on the window, by drop: the UI names a drop, never a path.
+    drops: std::sync::Mutex<desktop::Drops>,
+    /// The application a desktop notification was last shown for: the window coming to the
+    /// front soon after (the officer clicked it) opens it.
+    notified: std::sync::Mutex<Option<desktop::Notified>>,
 }
 
 impl Shell {
@@ -69,7 +86,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .events(collect_events![
             StatusChanged,
             UploadProgressed,
-            DataChanged
+            DataChanged,
+            PackageProgressed,
+            ApplicationNotice,
+            desktop::FilesDragged,
+            desktop::FilesDropped,
+            desktop::OpenApplication
         ])
         .constant("DISTRICTS", yiqifu_protocol::DISTRICTS)
         .constant(
@@ -126,13 +148,7 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     let _ = DataChanged(Changed {
                         enterprise: None,
-                        topics: vec![
-                            yiqifu_core::Topic::Workspaces,
-                            yiqifu_core::Topic::Catalog,
-                            yiqifu_core::Topic::Outbox,
-                            yiqifu_core::Topic::Records,
-                            yiqifu_core::Topic::Inbox,
-                        ],
+                        topics: yiqifu_core::Topic::ALL.to_vec(),
                     })
                     .emit(&emitter);
                 }
@@ -148,6 +164,30 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
                 Ok(p) => {
                     let _ = UploadProgressed(p).emit(&emitter);
                 }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    let mut packing = app.package_progress();
+    let emitter = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match packing.recv().await {
+                Ok(p) => {
+                    let _ = PackageProgressed(p).emit(&emitter);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    let mut notices = app.notices();
+    let (emitter, notify_shell) = (handle.clone(), shell.clone());
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match notices.recv().await {
+                Ok(n) => desktop::announce(&emitter, &notify_shell, n).await,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
@@ -174,13 +214,17 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
             tracing::warn!(code = e.code(), error = %e, "sync at start failed");
         }
     }
+    let mut since_sync = Duration::ZERO;
     loop {
         tokio::time::sleep(PROBE_EVERY).await;
+        since_sync += PROBE_EVERY;
         let online = app.probe().await.unwrap_or(false);
-        // Coming back online is the moment to catch up, for every enterprise.
-        if online && !was_online {
+        // Coming back online is the moment to catch up, for every enterprise; while online,
+        // a pull now and then brings the authorities' answers (an unchanged feed is a 304).
+        if online && (!was_online || since_sync >= SYNC_EVERY) {
             app.wake_all();
             let _ = app.sync_all().await;
+            since_sync = Duration::ZERO;
         }
         was_online = online;
     }
@@ -202,6 +246,8 @@ pub fn run() -> ExitCode {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .on_window_event(desktop::window_event)
         .invoke_handler(builder.invoke_handler())
         .setup(move |tauri_app| {
             builder.mount_events(tauri_app);
@@ -213,6 +259,8 @@ pub fn run() -> ExitCode {
                 app: Arc::new(app),
                 data_dir: dir,
                 demo: tokio::sync::Mutex::new(None),
+                drops: std::sync::Mutex::new(desktop::Drops::default()),
+                notified: std::sync::Mutex::new(None),
             });
             tauri_app.manage(shell.clone());
             tauri::async_runtime::spawn(background(handle, shell));

@@ -93,3 +93,19 @@ pub async fn sync_now(shell: Shared<'_>) -> CmdResult<SyncReport> {
         full_resync: stats.full_resync,
     })
 }
+
+/// The officer's preferences for notifications and their language.
+#[tauri::command]
+#[specta::specta]
+pub async fn desktop_settings(shell: Shared<'_>) -> CmdResult<crate::desktop::DesktopSettings> {
+    Ok(shell.desktop_settings().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_desktop_settings(
+    shell: Shared<'_>,
+    settings: crate::desktop::DesktopSettings,
+) -> CmdResult<()> {
+    Ok(shell.set_desktop_settings(&settings).await?)
+}

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod inbox;
 pub mod listings;
 pub mod outbox;
+pub mod roster;
 pub mod selfcheck;
 pub mod workspaces;
 

@@ -1,0 +1,207 @@
+//! What makes the app a desktop citizen beyond its window: files dropped onto it, desktop
+//! notifications of application states, and the officer's preferences for both.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::{DragDropEvent, Manager, Window, WindowEvent};
+use tauri_plugin_notification::NotificationExt;
+use tauri_specta::Event;
+use yiqifu_core::changes::StatusNotice;
+
+use crate::{ApplicationNotice, Shell};
+
+/// How many drops are remembered for the UI to claim: a drop the UI never claims (it fell
+/// outside every target) is forgotten as later ones come.
+const DROPS_KEPT: usize = 8;
+/// How long after a notification the window coming to the front counts as its click.
+const CLICK_WINDOW: Duration = Duration::from_secs(10 * 60);
+const SETTINGS_KEY: &str = "desktop_settings";
+
+/// Files are being dragged over the window (`over`, at x/y in CSS pixels of the window), or
+/// the drag left it (`leave`).
+#[derive(Debug, Clone, Serialize, Type, tauri_specta::Event)]
+pub struct FilesDragged {
+    pub phase: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Files were dropped on the window at x/y (CSS pixels): the UI claims them by `drop_id`
+/// for the target under that point.
+#[derive(Debug, Clone, Serialize, Type, tauri_specta::Event)]
+pub struct FilesDropped {
+    pub drop_id: u32,
+    pub names: Vec<String>,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The officer came back to the app from a notification about this application.
+#[derive(Debug, Clone, Serialize, Type, tauri_specta::Event)]
+pub struct OpenApplication {
+    pub enterprise: String,
+    pub record_id: String,
+}
+
+#[derive(Default)]
+pub struct Drops {
+    next: u32,
+    kept: VecDeque<(u32, Vec<PathBuf>)>,
+}
+
+pub struct Notified {
+    at: Instant,
+    enterprise: String,
+    record_id: String,
+}
+
+impl Shell {
+    fn remember_drop(&self, paths: Vec<PathBuf>) -> u32 {
+        let mut d = self.drops.lock().unwrap_or_else(PoisonError::into_inner);
+        d.next = d.next.wrapping_add(1);
+        let id = d.next;
+        d.kept.push_back((id, paths));
+        while d.kept.len() > DROPS_KEPT {
+            d.kept.pop_front();
+        }
+        id
+    }
+
+    /// The files of a drop, once: a drop is added to one material only.
+    pub fn take_drop(&self, id: u32) -> Vec<PathBuf> {
+        let mut d = self.drops.lock().unwrap_or_else(PoisonError::into_inner);
+        match d.kept.iter().position(|(i, _)| *i == id) {
+            Some(i) => d.kept.remove(i).map(|(_, p)| p).unwrap_or_default(),
+            None => vec![],
+        }
+    }
+
+    pub async fn desktop_settings(&self) -> DesktopSettings {
+        match self.app.store().setting(SETTINGS_KEY).await {
+            Ok(Some(s)) => s,
+            _ => DesktopSettings::default(),
+        }
+    }
+
+    pub async fn set_desktop_settings(&self, s: &DesktopSettings) -> yiqifu_core::Result<()> {
+        self.app.store().set_setting(SETTINGS_KEY, s).await
+    }
+}
+
+/// The officer's preferences the shell acts on by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct DesktopSettings {
+    /// Desktop notifications when an application's state changes.
+    pub notifications: bool,
+    /// zh-CN or en-US: the language of notifications.
+    pub language: String,
+}
+
+impl Default for DesktopSettings {
+    fn default() -> Self {
+        Self {
+            notifications: true,
+            language: "zh-CN".into(),
+        }
+    }
+}
+
+/// Drags and drops of files onto the window, and the window coming to the front.
+pub fn window_event(window: &Window, event: &WindowEvent) {
+    let Some(shell) = window.try_state::<Arc<Shell>>() else {
+        return;
+    };
+    let scale = window.scale_factor().unwrap_or(1.0).max(0.1);
+    match event {
+        WindowEvent::DragDrop(DragDropEvent::Enter { position, .. })
+        | WindowEvent::DragDrop(DragDropEvent::Over { position }) => {
+            let _ = FilesDragged {
+                phase: "over".into(),
+                x: position.x / scale,
+                y: position.y / scale,
+            }
+            .emit(window);
+        }
+        WindowEvent::DragDrop(DragDropEvent::Leave) => {
+            let _ = FilesDragged {
+                phase: "leave".into(),
+                x: 0.0,
+                y: 0.0,
+            }
+            .emit(window);
+        }
+        WindowEvent::DragDrop(DragDropEvent::Drop { paths, position }) => {
+            let names = paths
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let drop_id = shell.remember_drop(paths.clone());
+            let _ = FilesDropped {
+                drop_id,
+                names,
+                x: position.x / scale,
+                y: position.y / scale,
+            }
+            .emit(window);
+        }
+        WindowEvent::Focused(true) => {
+            let came = shell
+                .notified
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            if let Some(n) = came.filter(|n| n.at.elapsed() < CLICK_WINDOW) {
+                let _ = OpenApplication {
+                    enterprise: n.enterprise,
+                    record_id: n.record_id,
+                }
+                .emit(window);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Tells the window (an in-app notice with a button to open the application) and, when the
+/// officer keeps them on, the desktop.
+pub async fn announce(handle: &tauri::AppHandle, shell: &Shell, notice: StatusNotice) {
+    let _ = ApplicationNotice(notice.clone()).emit(handle);
+    let settings = shell.desktop_settings().await;
+    if !settings.notifications {
+        return;
+    }
+    let (title, body) = if settings.language == "en-US" {
+        (&notice.title_en, &notice.body_en)
+    } else {
+        (&notice.title_zh, &notice.body_zh)
+    };
+    match handle
+        .notification()
+        .builder()
+        .title(title)
+        .body(body)
+        .show()
+    {
+        Ok(()) => {
+            *shell
+                .notified
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(Notified {
+                at: Instant::now(),
+                enterprise: notice.enterprise,
+                record_id: notice.record_id,
+            });
+        }
+        // No notification service (a bare Linux session): the in-app notice still shows.
+        Err(e) => tracing::info!(error = %e, "desktop notification not shown"),
+    }
+}
