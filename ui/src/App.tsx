@@ -28,6 +28,10 @@ export default function App() {
   useEffect(() => {
     dayjs.locale(locale === "zh-CN" ? "zh-cn" : "en");
     document.documentElement.lang = locale;
+    // Desktop notifications are written by the shell: in the language the officer reads.
+    void commands.desktopSettings().then((r) => {
+      if (r.status === "ok" && r.data.language !== locale) void commands.setDesktopSettings({ ...r.data, language: locale });
+    });
   }, [locale]);
 
   const refresh = useCallback(async () => {

@@ -16,10 +16,44 @@ export const commands = {
 	signIn: (creditCode: string, password: string) => typedError<EnterpriseProfile, ErrorInfo>(__TAURI_INVOKE("sign_in", { creditCode, password })),
 	/**  Syncs the enterprise on screen: its queue, the catalog and its inbox. */
 	syncNow: () => typedError<SyncReport, ErrorInfo>(__TAURI_INVOKE("sync_now")),
+	/**  The officer's preferences for notifications and their language. */
+	desktopSettings: () => typedError<DesktopSettings, ErrorInfo>(__TAURI_INVOKE("desktop_settings")),
+	setDesktopSettings: (settings: DesktopSettings) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_desktop_settings", { settings })),
 	/**  Sends a parked appeal again with the officer's corrections. */
 	reviseAppeal: (enterprise: string, id: string, appeal: NewAppeal) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_appeal", { enterprise, id, appeal })),
 	/**  Sends a parked appeal message again with the officer's corrections. */
 	reviseMessage: (enterprise: string, id: string, body: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_message", { enterprise, id, body })),
+	applicationDraft: (enterprise: string) => typedError<ApplicationDraft_Serialize, ErrorInfo>(__TAURI_INVOKE("application_draft", { enterprise })),
+	applicationSaveFields: (enterprise: string, contactName: string, contactPhone: string, note: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("application_save_fields", { enterprise, contactName, contactPhone, note })),
+	/**
+	 *  Asks for a file for `material_type` with the native dialog (offering its formats) and
+	 *  adds it after every check; `None` when the officer cancelled.
+	 */
+	applicationPickFile: (enterprise: string, materialType: string, title: string) => typedError<DraftFile | null, ErrorInfo>(__TAURI_INVOKE("application_pick_file", { enterprise, materialType, title })),
+	/**
+	 *  Adds the files of drop `drop_id` (as the window reported it) to `material_type`, each
+	 *  checked on its own; the UI never sees their paths.
+	 */
+	applicationAddDropped: (enterprise: string, materialType: string, dropId: number) => typedError<DropOutcome_Serialize[], ErrorInfo>(__TAURI_INVOKE("application_add_dropped", { enterprise, materialType, dropId })),
+	applicationRemoveFile: (enterprise: string, fileId: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("application_remove_file", { enterprise, fileId })),
+	/**  Attaches the roster, exported as .xlsx, as the staff list. */
+	applicationAttachRoster: (enterprise: string) => typedError<DraftFile, ErrorInfo>(__TAURI_INVOKE("application_attach_roster", { enterprise })),
+	/**
+	 *  Makes a form for signature and saves it where the officer chooses; the path, or `None`
+	 *  when they cancelled.
+	 */
+	applicationGenerateForm: (enterprise: string, kind: FormKind, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("application_generate_form", { enterprise, kind, title })),
+	applicationCheck: (enterprise: string) => typedError<CheckReport_Serialize, ErrorInfo>(__TAURI_INVOKE("application_check", { enterprise })),
+	/**  Packs and queues the application; progress comes as `PackageProgressed` events. */
+	applicationSend: (enterprise: string) => typedError<SubmitOutcome, ErrorInfo>(__TAURI_INVOKE("application_send", { enterprise })),
+	applications: (enterprise: string) => typedError<ApplicationView_Serialize[], ErrorInfo>(__TAURI_INVOKE("applications", { enterprise })),
+	applicationStartCorrection: (enterprise: string, recordId: string) => typedError<ApplicationDraft_Serialize, ErrorInfo>(__TAURI_INVOKE("application_start_correction", { enterprise, recordId })),
+	applicationCancelCorrection: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("application_cancel_correction", { enterprise })),
+	applicationCorrectionDiff: (enterprise: string) => typedError<CorrectionDiff_Serialize | null, ErrorInfo>(__TAURI_INVOKE("application_correction_diff", { enterprise })),
+	/**  Saves a round's receipt as PDF where the officer chooses. */
+	applicationSaveReceipt: (enterprise: string, recordId: string, round: number | null, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("application_save_receipt", { enterprise, recordId, round, title })),
+	/**  Saves the package a round sent where the officer chooses. */
+	applicationSavePackage: (enterprise: string, recordId: string, round: number, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("application_save_package", { enterprise, recordId, round, title })),
 	/**  Sends a parked application again with the officer's corrections. */
 	reviseApplication: (enterprise: string, id: string, application: NewApplication_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_application", { enterprise, id, application })),
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
@@ -32,6 +66,20 @@ export const commands = {
 	parkedItems: (enterprise: string) => typedError<ParkedItem_Serialize[], ErrorInfo>(__TAURI_INVOKE("parked_items", { enterprise })),
 	retryItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { enterprise, id })),
 	discardItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("discard_item", { enterprise, id })),
+	roster: (enterprise: string) => typedError<RosterView_Serialize, ErrorInfo>(__TAURI_INVOKE("roster", { enterprise })),
+	/**
+	 *  Asks for a roster file (.xlsx, .xls, .csv) and adds its clean rows; `None` when the
+	 *  officer cancelled.
+	 */
+	rosterImport: (enterprise: string, title: string) => typedError<ImportReport_Serialize | null, ErrorInfo>(__TAURI_INVOKE("roster_import", { enterprise, title })),
+	rosterSaveRow: (enterprise: string, original: string | null, entry: StaffEntry_Deserialize) => typedError<StaffEntry_Serialize, ErrorInfo>(__TAURI_INVOKE("roster_save_row", { enterprise, original, entry })),
+	rosterDeleteRows: (enterprise: string, ids: string[]) => typedError<number, ErrorInfo>(__TAURI_INVOKE("roster_delete_rows", { enterprise, ids })),
+	rosterClear: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("roster_clear", { enterprise })),
+	/**
+	 *  Saves the roster as .xlsx where the officer chooses; the path, or `None` when they
+	 *  cancelled.
+	 */
+	rosterExport: (enterprise: string, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("roster_export", { enterprise, title })),
 	companyProfile: (enterprise: string) => typedError<ProfileView_Serialize, ErrorInfo>(__TAURI_INVOKE("company_profile", { enterprise })),
 	/**  Every bad field of `profile`, for the form to show as the officer types. */
 	checkCompanyProfile: (profile: CompanyProfile_Deserialize) => __TAURI_INVOKE<FieldProblem[]>("check_company_profile", { profile }),
@@ -66,7 +114,12 @@ export const commands = {
 
 /** Events */
 export const events = {
+	applicationNotice: makeEvent<ApplicationNotice, ApplicationNotice>("application-notice"),
 	dataChanged: makeEvent<DataChanged_Serialize, DataChanged_Deserialize>("data-changed"),
+	filesDragged: makeEvent<FilesDragged, FilesDragged>("files-dragged"),
+	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
+	openApplication: makeEvent<OpenApplication, OpenApplication>("open-application"),
+	packageProgressed: makeEvent<PackageProgressed, PackageProgressed>("package-progressed"),
 	statusChanged: makeEvent<StatusChanged_Serialize, StatusChanged_Deserialize>("status-changed"),
 	uploadProgressed: makeEvent<UploadProgressed, UploadProgressed>("upload-progressed"),
 };
@@ -82,6 +135,25 @@ export const INDUSTRY_SECTIONS = [["A","农、林、牧、渔业","Agriculture, 
 export type Answer = {
 	item_id: string,
 	value: AnswerValue,
+};
+
+/**  What a correction changes in one self-check answer. */
+export type AnswerChange = AnswerChange_Serialize | AnswerChange_Deserialize;
+
+/**  What a correction changes in one self-check answer. */
+export type AnswerChange_Deserialize = {
+	item_id: string,
+	prompt: string,
+	before?: string | null,
+	after?: string | null,
+};
+
+/**  What a correction changes in one self-check answer. */
+export type AnswerChange_Serialize = {
+	item_id: string,
+	prompt: string,
+	before: string | null,
+	after: string | null,
 };
 
 /**  A test of an earlier item's answer. An item that is hidden counts as unanswered. */
@@ -107,6 +179,166 @@ export type AnswerValue = { kind: "yes_no"; value: boolean } | { kind: "number";
 
 export type AppealCategory = "financing" | "prevention_supplies" | "logistics" | "staffing" | "supply_chain" | "other";
 
+export type Application = Application_Serialize | Application_Deserialize;
+
+/**  The application being prepared (a new one, or the correction of a returned one). */
+export type ApplicationDraft = ApplicationDraft_Serialize | ApplicationDraft_Deserialize;
+
+/**  The application being prepared (a new one, or the correction of a returned one). */
+export type ApplicationDraft_Deserialize = {
+	/**  The application this draft corrects, when it does. */
+	record_id?: string | null,
+	/**  The round it will be: 1 for a first submission. */
+	round: number,
+	contact_name: string,
+	contact_phone: string,
+	note: string,
+	slots: MaterialSlot[],
+	/**  Files of material types the service no longer lists. */
+	orphans: DraftFile[],
+	roster_count: number,
+	forms: FormState_Deserialize[],
+	/**  The notice being answered, in a correction. */
+	correction?: CorrectionNotice_Deserialize | null,
+	gate: Gate_Deserialize,
+	/**  Whether the material rules have been synced at all. */
+	rules_synced: boolean,
+};
+
+/**  The application being prepared (a new one, or the correction of a returned one). */
+export type ApplicationDraft_Serialize = {
+	/**  The application this draft corrects, when it does. */
+	record_id: string | null,
+	/**  The round it will be: 1 for a first submission. */
+	round: number,
+	contact_name: string,
+	contact_phone: string,
+	note: string,
+	slots: MaterialSlot[],
+	/**  Files of material types the service no longer lists. */
+	orphans: DraftFile[],
+	roster_count: number,
+	forms: FormState_Serialize[],
+	/**  The notice being answered, in a correction. */
+	correction: CorrectionNotice_Serialize | null,
+	gate: Gate_Serialize,
+	/**  Whether the material rules have been synced at all. */
+	rules_synced: boolean,
+};
+
+/**
+ *  Sent when an application's state changed on the service (also shown as a desktop
+ *  notification when those are on).
+ */
+export type ApplicationNotice = StatusNotice;
+
+export type ApplicationState = 
+/**  已提交 */
+"submitted" | 
+/**  已受理 */
+"accepted" | 
+/**  不予受理 */
+"not_accepted" | 
+/**  审核中 */
+"in_review" | 
+/**  退回补正 */
+"returned" | 
+/**  已补正重新提交 */
+"resubmitted" | 
+/**  审核通过（白名单） */
+"approved" | 
+/**  不予通过 */
+"rejected";
+
+/**  An application sent from here, with the service's latest answer. */
+export type ApplicationView = ApplicationView_Serialize | ApplicationView_Deserialize;
+
+/**  An application sent from here, with the service's latest answer. */
+export type ApplicationView_Deserialize = {
+	record_id: string,
+	delivery: Delivery,
+	/**
+	 *  The service's record: state, timeline with receipt numbers, the correction notice,
+	 *  the certificate number.
+	 */
+	server?: Application_Deserialize | null,
+	rounds: RoundView_Deserialize[],
+	uploads: PendingUpload[],
+	/**  Whether a correction of it is being prepared. */
+	correcting: boolean,
+};
+
+/**  An application sent from here, with the service's latest answer. */
+export type ApplicationView_Serialize = {
+	record_id: string,
+	delivery: Delivery,
+	/**
+	 *  The service's record: state, timeline with receipt numbers, the correction notice,
+	 *  the certificate number.
+	 */
+	server: Application_Serialize | null,
+	rounds: RoundView_Serialize[],
+	uploads: PendingUpload[],
+	/**  Whether a correction of it is being prepared. */
+	correcting: boolean,
+};
+
+export type Application_Deserialize = {
+	id: string,
+	credit_code: string,
+	enterprise_name: string,
+	state: ApplicationState,
+	contact_name: string,
+	contact_phone: string,
+	returning_staff: number,
+	selfcheck: SelfCheckSubmission,
+	materials: MaterialInfo[],
+	note?: string | null,
+	correction?: CorrectionNotice_Deserialize | null,
+	/**  白名单 certificate number, once approved. */
+	certificate_no?: string | null,
+	reasons: string[],
+	timeline: Transition_Deserialize[],
+	updated_at: string,
+	/**
+	 *  The company profile as it stood when the application was submitted, so reviewers
+	 *  judge what the self-check was judged against. Absent on records stored before
+	 *  profiles existed.
+	 */
+	profile?: CompanyProfile_Deserialize | null,
+	/**  The package hash the client reported with the latest (re)submission. */
+	package_sha256?: string | null,
+};
+
+export type Application_Serialize = {
+	id: string,
+	credit_code: string,
+	enterprise_name: string,
+	state: ApplicationState,
+	contact_name: string,
+	contact_phone: string,
+	returning_staff: number,
+	selfcheck: SelfCheckSubmission,
+	materials: MaterialInfo[],
+	note: string | null,
+	correction: CorrectionNotice_Serialize | null,
+	/**  白名单 certificate number, once approved. */
+	certificate_no: string | null,
+	reasons: string[],
+	timeline: Transition_Serialize[],
+	updated_at: string,
+	/**
+	 *  The company profile as it stood when the application was submitted, so reviewers
+	 *  judge what the self-check was judged against. Absent on records stored before
+	 *  profiles existed.
+	 */
+	profile: CompanyProfile_Serialize | null,
+	/**  The package hash the client reported with the latest (re)submission. */
+	package_sha256: string | null,
+};
+
+export type Change = "same" | "added" | "removed" | "replaced";
+
 /**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
 export type Changed = Changed_Serialize | Changed_Deserialize;
 
@@ -126,6 +358,18 @@ export type Changed_Deserialize = {
 export type Changed_Serialize = {
 	enterprise: string | null,
 	topics: Topic[],
+};
+
+export type CheckReport = CheckReport_Serialize | CheckReport_Deserialize;
+
+export type CheckReport_Deserialize = {
+	errors: Finding_Deserialize[],
+	warnings: Finding_Deserialize[],
+};
+
+export type CheckReport_Serialize = {
+	errors: Finding_Serialize[],
+	warnings: Finding_Serialize[],
 };
 
 export type ChoiceOption = {
@@ -247,6 +491,56 @@ export type Contact = {
 	phone: string,
 };
 
+/**  The correction against the last submission. */
+export type CorrectionDiff = CorrectionDiff_Serialize | CorrectionDiff_Deserialize;
+
+/**  The correction against the last submission. */
+export type CorrectionDiff_Deserialize = {
+	materials: MaterialChange[],
+	answers: AnswerChange_Deserialize[],
+	/**  The self-check carried changed (another run). */
+	selfcheck_changed: boolean,
+};
+
+/**  The correction against the last submission. */
+export type CorrectionDiff_Serialize = {
+	materials: MaterialChange[],
+	answers: AnswerChange_Serialize[],
+	/**  The self-check carried changed (another run). */
+	selfcheck_changed: boolean,
+};
+
+export type CorrectionItem = CorrectionItem_Serialize | CorrectionItem_Deserialize;
+
+export type CorrectionItem_Deserialize = {
+	/**  The material concerned, when the fix is about one. */
+	material_type?: string | null,
+	text: string,
+};
+
+export type CorrectionItem_Serialize = {
+	/**  The material concerned, when the fix is about one. */
+	material_type: string | null,
+	text: string,
+};
+
+/**  A 补正 notice: everything to fix, in one notice. */
+export type CorrectionNotice = CorrectionNotice_Serialize | CorrectionNotice_Deserialize;
+
+/**  A 补正 notice: everything to fix, in one notice. */
+export type CorrectionNotice_Deserialize = {
+	receipt_no: string,
+	issued_at: string,
+	items: CorrectionItem_Deserialize[],
+};
+
+/**  A 补正 notice: everything to fix, in one notice. */
+export type CorrectionNotice_Serialize = {
+	receipt_no: string,
+	issued_at: string,
+	items: CorrectionItem_Serialize[],
+};
+
 /**  Sent after a write: the views reading these topics (of this enterprise) reload. */
 export type DataChanged = DataChanged_Serialize | DataChanged_Deserialize;
 
@@ -256,12 +550,29 @@ export type DataChanged_Deserialize = Changed_Deserialize;
 /**  Sent after a write: the views reading these topics (of this enterprise) reload. */
 export type DataChanged_Serialize = Changed_Serialize;
 
+/**  Where an application sent from here stands on this side of the wire. */
+export type Delivery = 
+/**  Its files or its request wait to be sent. */
+"queued" | 
+/**  The service refused something for good: see 需处理. */
+"parked" | 
+/**  The service has it. */
+"delivered";
+
 export type DemoAccount = {
 	credit_code: string,
 	name: string,
 	district: string,
 	industry: string,
 	password: string,
+};
+
+/**  The officer's preferences the shell acts on by itself. */
+export type DesktopSettings = {
+	/**  Desktop notifications when an application's state changes. */
+	notifications: boolean,
+	/**  zh-CN or en-US: the language of notifications. */
+	language: string,
 };
 
 /**  A policy or guidance document of the catalog. */
@@ -364,6 +675,22 @@ export type Document_Serialize = {
 	key_conditions: KeyCondition[],
 };
 
+/**  A file of the application being prepared. */
+export type DraftFile = {
+	id: string,
+	material_type: string,
+	filename: string,
+	size: number | null,
+	format: string,
+	sha256: string,
+	origin: FileOrigin,
+	source: SourceState,
+	/**  Whether the stored copy is still there and whole. */
+	stored: boolean,
+	/**  In a correction: sent in the last round and kept as it was. */
+	carried: boolean,
+};
+
 /**  A draft as the overview shows it. */
 export type DraftInfo = {
 	template_version: number,
@@ -408,6 +735,23 @@ export type DraftView_Serialize = {
 	sources: Source[],
 };
 
+/**  What became of one dropped file. */
+export type DropOutcome = DropOutcome_Serialize | DropOutcome_Deserialize;
+
+/**  What became of one dropped file. */
+export type DropOutcome_Deserialize = {
+	name: string,
+	file?: DraftFile | null,
+	error?: ErrorInfo | null,
+};
+
+/**  What became of one dropped file. */
+export type DropOutcome_Serialize = {
+	name: string,
+	file: DraftFile | null,
+	error: ErrorInfo | null,
+};
+
 export type EnterpriseProfile = {
 	credit_code: string,
 	name: string,
@@ -440,6 +784,95 @@ export type FieldProblem = {
 	field: string,
 	zh: string,
 	en: string,
+};
+
+/**  How a file came to the application. */
+export type FileOrigin = 
+/**  Chosen in the file dialog. */
+"picked" | 
+/**  Dropped onto its material's row. */
+"dropped" | 
+/**  Made by the app from the roster. */
+"roster";
+
+/**
+ *  Files are being dragged over the window (`over`, at x/y in CSS pixels of the window), or
+ *  the drag left it (`leave`).
+ */
+export type FilesDragged = {
+	phase: string,
+	x: number | null,
+	y: number | null,
+};
+
+/**
+ *  Files were dropped on the window at x/y (CSS pixels): the UI claims them by `drop_id`
+ *  for the target under that point.
+ */
+export type FilesDropped = {
+	drop_id: number,
+	names: string[],
+	x: number | null,
+	y: number | null,
+};
+
+/**
+ *  One finding of the application check: an error stops the submission, a warning is for
+ *  the officer to weigh.
+ */
+export type Finding = Finding_Serialize | Finding_Deserialize;
+
+/**
+ *  One finding of the application check: an error stops the submission, a warning is for
+ *  the officer to weigh.
+ */
+export type Finding_Deserialize = {
+	code: string,
+	severity: Severity,
+	zh: string,
+	en: string,
+	/**  What it is about: a material type, or profile, selfcheck, roster, contact. */
+	target?: string | null,
+};
+
+/**
+ *  One finding of the application check: an error stops the submission, a warning is for
+ *  the officer to weigh.
+ */
+export type Finding_Serialize = {
+	code: string,
+	severity: Severity,
+	zh: string,
+	en: string,
+	/**  What it is about: a material type, or profile, selfcheck, roster, contact. */
+	target: string | null,
+};
+
+export type FormKind = 
+/**  企业复工复产申请信息表. */
+"application_form" | 
+/**  疫情防控承诺书. */
+"commitment_letter";
+
+/**  A form the app generates for signature, and whether the last one still matches. */
+export type FormState = FormState_Serialize | FormState_Deserialize;
+
+/**  A form the app generates for signature, and whether the last one still matches. */
+export type FormState_Deserialize = {
+	kind: FormKind,
+	generated_at?: number | null,
+	form_id?: string | null,
+	/**  Generated from the profile, roster and self-check as they are now. */
+	current: boolean,
+};
+
+/**  A form the app generates for signature, and whether the last one still matches. */
+export type FormState_Serialize = {
+	kind: FormKind,
+	generated_at: number | null,
+	form_id: string | null,
+	/**  Generated from the profile, roster and self-check as they are now. */
+	current: boolean,
 };
 
 export type Gate = Gate_Serialize | Gate_Deserialize;
@@ -477,6 +910,40 @@ export type Gate_Serialize = {
 	/**  The passing self-check an application would carry. */
 	run_id: string | null,
 	template_id: string | null,
+};
+
+/**
+ *  What the last import did, kept until the next one so the officer can work through the
+ *  rejected rows.
+ */
+export type ImportReport = ImportReport_Serialize | ImportReport_Deserialize;
+
+/**
+ *  What the last import did, kept until the next one so the officer can work through the
+ *  rejected rows.
+ */
+export type ImportReport_Deserialize = {
+	file_name: string,
+	/**  xlsx, xls or csv. */
+	format: string,
+	/**  For CSV: UTF-8 or GBK. */
+	encoding?: string | null,
+	added: number,
+	rejected: RejectedRow[],
+};
+
+/**
+ *  What the last import did, kept until the next one so the officer can work through the
+ *  rejected rows.
+ */
+export type ImportReport_Serialize = {
+	file_name: string,
+	/**  xlsx, xls or csv. */
+	format: string,
+	/**  For CSV: UTF-8 or GBK. */
+	encoding: string | null,
+	added: number,
+	rejected: RejectedRow[],
 };
 
 export type InboxEntry = {
@@ -555,6 +1022,15 @@ export type ListingCategory = "supplies" | "materials" | "logistics" | "staff";
 
 export type ListingKind = "supply" | "demand";
 
+/**  What a correction changes in one material against the last round. */
+export type MaterialChange = {
+	material_type: string,
+	name: string,
+	change: Change,
+	before: RoundFile[],
+	after: RoundFile[],
+};
+
 /**  A stored file as a form shows it. */
 export type MaterialFile = {
 	local_id: string,
@@ -565,9 +1041,42 @@ export type MaterialFile = {
 	uploaded: boolean,
 };
 
+export type MaterialInfo = {
+	material_type: string,
+	upload_id: string,
+	filename: string,
+	size: number | null,
+	sha256: string,
+};
+
 export type MaterialRef = {
 	material_type: string,
 	upload_id: string,
+};
+
+/**  A material type as the service's rules describe it. */
+export type MaterialRuleView = {
+	material_type: string,
+	name: string,
+	description: string,
+	required: boolean,
+	/**  Accepted formats, checked by content: pdf, docx, xlsx, jpg, png, zip. */
+	formats: string[],
+	max_bytes: number | null,
+	max_count: number,
+};
+
+/**
+ *  A material of the application: its rule, its files, and what a correction notice asks
+ *  of it.
+ */
+export type MaterialSlot = {
+	rule: MaterialRuleView,
+	files: DraftFile[],
+	/**  Items of the correction notice about this material. */
+	asked: string[],
+	/**  In a correction: whether its files differ from the last round's. */
+	changed: boolean,
 };
 
 export type NewAppeal = {
@@ -588,6 +1097,11 @@ export type NewApplication_Deserialize = {
 	selfcheck: SelfCheckSubmission,
 	materials: MaterialRef[],
 	note?: string | null,
+	/**
+	 *  SHA-256 (hex) of the package the client built from these materials: the applicant's
+	 *  own record of what was sent, kept with the application and printed on receipts.
+	 */
+	package_sha256?: string | null,
 };
 
 export type NewApplication_Serialize = {
@@ -598,6 +1112,11 @@ export type NewApplication_Serialize = {
 	selfcheck: SelfCheckSubmission,
 	materials: MaterialRef[],
 	note: string | null,
+	/**
+	 *  SHA-256 (hex) of the package the client built from these materials: the applicant's
+	 *  own record of what was sent, kept with the application and printed on receipts.
+	 */
+	package_sha256: string | null,
 };
 
 export type NewListing = NewListing_Serialize | NewListing_Deserialize;
@@ -628,6 +1147,12 @@ export type NewListing_Serialize = {
 	contact_name: string,
 	contact_phone: string,
 	note: string | null,
+};
+
+/**  The officer came back to the app from a notification about this application. */
+export type OpenApplication = {
+	enterprise: string,
+	record_id: string,
 };
 
 export type Overview = Overview_Serialize | Overview_Deserialize;
@@ -661,6 +1186,16 @@ export type Overview_Serialize = {
 	profile_ready: boolean,
 	gate: Gate_Serialize,
 };
+
+/**  Packaging under way, for the progress bar. */
+export type PackageProgress = {
+	enterprise: string,
+	done: number | null,
+	total: number | null,
+};
+
+/**  Sent as an application is packed, for its progress bar. */
+export type PackageProgressed = PackageProgress;
 
 /**
  *  An item the service refused for good, waiting for the officer to correct, retry or
@@ -749,6 +1284,15 @@ export type PassRule_Serialize = {
 	hint?: string,
 };
 
+/**  An upload of a round that has not finished yet. */
+export type PendingUpload = {
+	local_id: string,
+	filename: string,
+	sent: number | null,
+	total: number | null,
+	parked: boolean,
+};
+
 export type PolicyLevel = "national" | "municipal" | "district";
 
 export type ProfileCondition = ProfileCondition_Serialize | ProfileCondition_Deserialize;
@@ -815,6 +1359,14 @@ export type ProfileView_Serialize = {
 	unsent: boolean,
 };
 
+/**  A row of an imported file that was not taken, with every reason. */
+export type RejectedRow = {
+	/**  The row's number as the officer sees it in Excel. */
+	line: number,
+	cells: string[],
+	problems: RowProblem[],
+};
+
 /**  What removing an enterprise from this computer would lose. */
 export type RemovalPreview = {
 	/**  Requests and uploads not yet sent. */
@@ -831,6 +1383,72 @@ export type RiskArea =
 "controlled" | 
 /**  防范区 */
 "precaution";
+
+export type RosterView = RosterView_Serialize | RosterView_Deserialize;
+
+export type RosterView_Deserialize = {
+	rows: StaffEntry_Deserialize[],
+	last_import?: ImportReport_Deserialize | null,
+};
+
+export type RosterView_Serialize = {
+	rows: StaffEntry_Serialize[],
+	last_import: ImportReport_Serialize | null,
+};
+
+/**  A file as a round sent it. */
+export type RoundFile = {
+	file_id: string,
+	material_type: string,
+	filename: string,
+	size: number | null,
+	sha256: string,
+};
+
+/**  The self-check a round carried. */
+export type RoundSelfCheck = {
+	run_id: string,
+	template_id: string,
+	template_version: number,
+	template_title: string,
+	finished_on: string,
+	answers_sha256: string,
+	answers: Answer[],
+};
+
+/**  One submission or resubmission, as it left this computer. */
+export type RoundView = RoundView_Serialize | RoundView_Deserialize;
+
+/**  One submission or resubmission, as it left this computer. */
+export type RoundView_Deserialize = {
+	round: number,
+	created_at: number | null,
+	files: RoundFile[],
+	selfcheck: RoundSelfCheck,
+	package_sha256: string,
+	package_size: number | null,
+	note?: string | null,
+};
+
+/**  One submission or resubmission, as it left this computer. */
+export type RoundView_Serialize = {
+	round: number,
+	created_at: number | null,
+	files: RoundFile[],
+	selfcheck: RoundSelfCheck,
+	package_sha256: string,
+	package_size: number | null,
+	note: string | null,
+};
+
+/**  What is wrong with one field of a row, in both languages. */
+export type RowProblem = {
+	/**  name, id_number, phone, department, dormitory, test_result, test_date. */
+	field: string,
+	code: string,
+	zh: string,
+	en: string,
+};
 
 /**  A finished self-check, as the history lists it. */
 export type RunSummary = {
@@ -915,10 +1533,57 @@ export type ServerInfo = {
 	demo: boolean,
 };
 
+export type Severity = "error" | "warning";
+
 /**  A document the template cites, by its title, for the item's source link. */
 export type Source = {
 	document_id: string,
 	title: string,
+};
+
+/**
+ *  The file the officer picked, compared with the copy kept when it was added. The copy is
+ *  what is sent either way.
+ */
+export type SourceState = "unchanged" | 
+/**  Edited since it was added. */
+"changed" | 
+/**  Moved or deleted since it was added. */
+"missing" | 
+/**  Not a picked file (made by the app). */
+"none";
+
+/**  One person, as the roster page shows and edits them. */
+export type StaffEntry = StaffEntry_Serialize | StaffEntry_Deserialize;
+
+/**  One person, as the roster page shows and edits them. */
+export type StaffEntry_Deserialize = {
+	name: string,
+	/**  Resident ID number, 18 characters (GB 11643). */
+	id_number: string,
+	phone: string,
+	department: string,
+	/**  Where they sleep on site; empty when they do not. */
+	dormitory: string,
+	/**  `negative` or `positive`. */
+	test_result?: string | null,
+	/**  YYYY-MM-DD. */
+	test_date?: string | null,
+};
+
+/**  One person, as the roster page shows and edits them. */
+export type StaffEntry_Serialize = {
+	name: string,
+	/**  Resident ID number, 18 characters (GB 11643). */
+	id_number: string,
+	phone: string,
+	department: string,
+	/**  Where they sleep on site; empty when they do not. */
+	dormitory: string,
+	/**  `negative` or `positive`. */
+	test_result: string | null,
+	/**  YYYY-MM-DD. */
+	test_date: string | null,
 };
 
 /**
@@ -935,6 +1600,17 @@ export type StatusChanged_Deserialize = Status_Deserialize;
 
 /**  Sent whenever the status area would change. */
 export type StatusChanged_Serialize = Status_Serialize;
+
+/**  A change of an application's state the officer should hear of. */
+export type StatusNotice = {
+	enterprise: string,
+	record_id: string,
+	state: ApplicationState,
+	title_zh: string,
+	title_en: string,
+	body_zh: string,
+	body_en: string,
+};
 
 /**
  *  What the status area shows; sent to the UI whenever it changes. The per-enterprise
@@ -990,6 +1666,14 @@ export type Status_Serialize = {
 	enterprises: WorkspaceSummary_Serialize[],
 	/**  Set when a local database was found damaged at start and set aside. */
 	notice: ErrorInfo | null,
+};
+
+/**  What sending did. */
+export type SubmitOutcome = {
+	record_id: string,
+	round: number,
+	package_sha256: string,
+	package_size: number | null,
 };
 
 export type SyncReport = {
@@ -1076,7 +1760,35 @@ export type Topic =
 /**  What the authorities sent back. */
 "inbox" | 
 /**  The company profile, self-check drafts and results. */
-"self_check";
+"self_check" | 
+/**  The returning-staff roster. */
+"roster" | 
+/**  The application being prepared, its files and forms, and the applications sent. */
+"application";
+
+export type Transition = Transition_Serialize | Transition_Deserialize;
+
+export type Transition_Deserialize = {
+	from?: ApplicationState | null,
+	to: ApplicationState,
+	/**  RFC 3339 */
+	at: string,
+	actor: string,
+	/**  The dated receipt (回执) of this step. */
+	receipt_no: string,
+	note?: string | null,
+};
+
+export type Transition_Serialize = {
+	from: ApplicationState | null,
+	to: ApplicationState,
+	/**  RFC 3339 */
+	at: string,
+	actor: string,
+	/**  The dated receipt (回执) of this step. */
+	receipt_no: string,
+	note: string | null,
+};
 
 export type UploadProgress = {
 	local_id: string,

@@ -10,6 +10,7 @@ import { errorText, toErrorInfo } from "../shared/errors";
 import { pick, useI18n } from "../shared/i18n";
 import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
+import { ApplicationWatcher } from "../features/application";
 import { NavigationContext, lastPage, rememberPage } from "../shared/navigation";
 import { ops, pages } from "./features";
 
@@ -127,6 +128,8 @@ export default function MainLayout({
         </Layout.Content>
       </Layout>
       {parked.dialog}
+      {/* Application news reaches the officer on any page. */}
+      <ApplicationWatcher enterprise={status.enterprise} />
     </Layout>
     </NavigationContext.Provider>
   );

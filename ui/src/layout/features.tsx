@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { AuditOutlined, FileSearchOutlined, FormOutlined, IdcardOutlined, InboxOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
+import { AuditOutlined, FileSearchOutlined, FormOutlined, IdcardOutlined, InboxOutlined, SafetyCertificateOutlined, TeamOutlined } from "@ant-design/icons";
 import type { Status_Serialize as Status } from "../bindings";
 import type { Dict, Text } from "../shared/i18n";
 import { sharedMessages } from "../shared/i18n";
@@ -17,6 +17,8 @@ import { ProfilePage, ops as profileOps } from "../features/profile";
 import { messages as profile } from "../features/profile/messages";
 import { SelfCheckPage } from "../features/selfcheck";
 import { messages as selfcheck } from "../features/selfcheck/messages";
+import { RosterPage } from "../features/roster";
+import { messages as roster } from "../features/roster/messages";
 import { messages as application } from "../features/application/messages";
 import { messages as outbox } from "../features/outbox/messages";
 import { messages as session } from "../features/session/messages";
@@ -56,6 +58,12 @@ export const pages: Page[] = [
     render: (s) => <SelfCheckPage status={s} />,
   },
   {
+    key: "roster",
+    icon: <TeamOutlined />,
+    label: roster.menuRoster,
+    render: (s) => <RosterPage status={s} />,
+  },
+  {
     key: "application",
     icon: <FormOutlined />,
     label: application.menuApplication,
@@ -88,6 +96,7 @@ export const dictionaries: Record<string, Dict> = {
   application,
   profile,
   selfcheck,
+  roster,
   outbox,
   session,
   workspaces,

@@ -8,3 +8,4 @@ export { default as ApplicationPage } from "./ApplicationPage";
 export const ops: Record<string, OpInfo> = {
   submit_application: { label: messages.opSubmitApplication, revise: reviseApplication },
 };
+export { default as ApplicationWatcher } from "./ApplicationWatcher";

@@ -1,0 +1,71 @@
+import { useEffect, useRef } from "react";
+import { App as AntApp, Button } from "antd";
+import { commands, unwrap } from "../../shared/api";
+import { events } from "../../bindings";
+import { useI18n, useMessages } from "../../shared/i18n";
+import { useNavigate } from "../../shared/navigation";
+import { messages } from "./messages";
+import { requestTrack } from "./trackRequest";
+
+/**
+ * Always mounted beside the pages: a change of an application's state is told in the window
+ * (with 查看 to open it) whatever page is on screen, and coming back from a desktop
+ * notification opens the application it was about, switching enterprise if needed.
+ */
+export default function ApplicationWatcher({ enterprise }: { enterprise: string | null }) {
+  const t = useMessages(messages);
+  const { locale } = useI18n();
+  const { notification } = AntApp.useApp();
+  const navigate = useNavigate();
+  const latest = useRef({ enterprise, locale, t, notification, navigate });
+  latest.current = { enterprise, locale, t, notification, navigate };
+
+  useEffect(() => {
+    const open = (ent: string, recordId: string) => {
+      const { enterprise: onScreen, navigate: go } = latest.current;
+      requestTrack(ent, recordId);
+      go("application");
+      if (ent !== onScreen) {
+        // The page of that enterprise takes the request once it is on screen.
+        unwrap(commands.switchEnterprise(ent)).catch(() => undefined);
+      }
+    };
+    const notices = events.applicationNotice.listen((e) => {
+      const n = e.payload;
+      const { enterprise: onScreen, locale: l, t: tr, notification: notify } = latest.current;
+      // Another enterprise's news waits for its own screen (the desktop still told it).
+      if (n.enterprise !== onScreen) return;
+      const key = `application-notice-${n.record_id}`;
+      notify.info({
+        key,
+        message: l === "zh-CN" ? n.title_zh : n.title_en,
+        description: l === "zh-CN" ? n.body_zh : n.body_en,
+        duration: 0,
+        actions: (
+          <Button
+            type="primary"
+            size="small"
+            onClick={() => {
+              notify.destroy(key);
+              open(n.enterprise, n.record_id);
+            }}
+            data-testid="notice-view"
+          >
+            {tr("noticeView")}
+          </Button>
+        ),
+      });
+    });
+    const opens = events.openApplication.listen((e) => {
+      open(e.payload.enterprise, e.payload.record_id);
+    });
+    return () => {
+      for (const u of [notices, opens]) {
+        void u.then((f) => {
+          f();
+        });
+      }
+    };
+  }, []);
+  return null;
+}

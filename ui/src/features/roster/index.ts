@@ -1,0 +1,2 @@
+export { default as RosterPage } from "./RosterPage";
+export { messages } from "./messages";
