@@ -20,6 +20,8 @@ pub struct Counts {
     /// Requests that went to the service and wait for its answer right now:
     /// a client killed while this is above zero is killed mid-request.
     pub in_flight: AtomicU64,
+    /// Bytes passed from clients to the service, requests and bodies.
+    pub bytes_up: AtomicU64,
 }
 
 pub struct FaultProxy {
@@ -177,6 +179,7 @@ async fn pipe(
     };
     let last = Arc::new(AtomicU64::new(now_ms()));
     let (last_up, last_down, last_idle) = (last.clone(), last.clone(), last);
+    let counted = counts.clone();
     // Whether the last bytes went to the service (a request waits for its answer).
     let waiting = Arc::new(InFlight {
         waiting: std::sync::atomic::AtomicBool::new(false),
@@ -200,6 +203,7 @@ async fn pipe(
                 break;
             }
             last_up.store(now_ms(), Ordering::Relaxed);
+            counted.bytes_up.fetch_add(n as u64, Ordering::Relaxed);
             waiting_up.set(true);
             sent += n as u64;
             if up_limit.is_some_and(|l| sent >= l) {

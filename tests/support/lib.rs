@@ -7,6 +7,7 @@ use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
 use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
 use yiqifu_core::{App, ServerChoice, Workspace};
 
+pub mod app_steps;
 pub mod faultproxy;
 pub mod journey;
 pub mod people;
