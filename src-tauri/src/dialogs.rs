@@ -3,8 +3,9 @@
 //!
 //! WebDriver cannot click a native dialog, so an end-to-end run answers them from the
 //! environment instead: `YIQIFU_E2E_PICKS` names a text file whose first line each open
-//! dialog takes (and removes: a journey picks a different file each time; no line left is
-//! a cancel), else `YIQIFU_E2E_PICK` is the file every open dialog picks; and
+//! dialog takes (and removes: a journey picks a different file each time); when it has no
+//! line left, `YIQIFU_E2E_PICK` is the file every open dialog picks, and without it the
+//! dialog is cancelled; and
 //! `YIQIFU_E2E_SAVE_DIR` the folder every save dialog saves into, under the offered name.
 //! Only debug builds (the ones the tests drive) listen to them: a release build always asks.
 
@@ -28,7 +29,10 @@ pub async fn pick_file(
     filter: Option<(&str, &[&str])>,
 ) -> Option<PathBuf> {
     if let Some(queue) = e2e("YIQIFU_E2E_PICKS") {
-        return next_pick(&PathBuf::from(queue));
+        if let Some(p) = next_pick(&PathBuf::from(queue)) {
+            return Some(p);
+        }
+        return e2e("YIQIFU_E2E_PICK").map(PathBuf::from);
     }
     if let Some(p) = e2e("YIQIFU_E2E_PICK") {
         return Some(PathBuf::from(p));

@@ -248,3 +248,15 @@ pub async fn walk(
     wait_css(c, "[data-testid=verdict]").await?;
     Ok(())
 }
+
+/// Brings `css` to the middle of the page, then clicks it: on a long page the element can
+/// sit under the fixed header, where WebDriver's own scrolling leaves it.
+pub async fn scroll_click(c: &Client, css: &str) -> Result {
+    wait_css(c, css).await?;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+        vec![serde_json::json!(css)],
+    )
+    .await?;
+    click(c, css).await
+}

@@ -270,15 +270,23 @@ pub async fn session<F>(driver: &Driver, name: &str, steps: F)
 where
     F: for<'c> AsyncFnOnce(&'c Client) -> Result,
 {
+    session_within(driver, name, Duration::from_secs(240), steps).await;
+}
+
+/// As [`session`], with its own limit for a longer journey.
+pub async fn session_within<F>(driver: &Driver, name: &str, limit: Duration, steps: F)
+where
+    F: for<'c> AsyncFnOnce(&'c Client) -> Result,
+{
     let client = driver
         .session()
         .await
         .expect("a WebDriver session with the app");
     // WebDriver calls have no deadline of their own: a session that stops answering fails
     // the test here instead of holding CI.
-    let outcome = match tokio::time::timeout(Duration::from_secs(240), steps(&client)).await {
+    let outcome = match tokio::time::timeout(limit, steps(&client)).await {
         Ok(o) => o,
-        Err(_) => Err(format!("{name}: the session took over 240 s").into()),
+        Err(_) => Err(format!("{name}: the session took over {} s", limit.as_secs()).into()),
     };
     if outcome.is_err() {
         if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {

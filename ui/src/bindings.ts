@@ -72,6 +72,8 @@ export const commands = {
 	 *  officer cancelled.
 	 */
 	rosterImport: (enterprise: string, title: string) => typedError<ImportReport_Serialize | null, ErrorInfo>(__TAURI_INVOKE("roster_import", { enterprise, title })),
+	/**  Every problem of a row as typed, field by field, for the editor. */
+	rosterCheckRow: (entry: StaffEntry_Deserialize) => __TAURI_INVOKE<RowProblem[]>("roster_check_row", { entry }),
 	rosterSaveRow: (enterprise: string, original: string | null, entry: StaffEntry_Deserialize) => typedError<StaffEntry_Serialize, ErrorInfo>(__TAURI_INVOKE("roster_save_row", { enterprise, original, entry })),
 	rosterDeleteRows: (enterprise: string, ids: string[]) => typedError<number, ErrorInfo>(__TAURI_INVOKE("roster_delete_rows", { enterprise, ids })),
 	rosterClear: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("roster_clear", { enterprise })),

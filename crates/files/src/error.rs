@@ -98,6 +98,17 @@ fn list(formats: &[Format], label: fn(Format) -> &'static str, sep: &str) -> Str
         .join(sep)
 }
 
+/// "PDF 文件、JPG 图片或 PNG 图片": the last two joined by 或, with a space before a Latin
+/// word, as Chinese typesetting has it.
+fn either_zh(formats: &[Format]) -> String {
+    let labels: Vec<&str> = formats.iter().map(|f| Format::label_zh(*f)).collect();
+    match labels.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{}或{}", rest.join("、"), spaced(last)),
+    }
+}
+
 impl Error {
     /// A stable code (SCREAMING_SNAKE), never renamed.
     pub fn code(&self) -> &'static str {
@@ -146,7 +157,7 @@ impl Error {
             Error::FileWrongType { found, allowed } => format!(
                 "这是{}，不是{}。请选择{}；其他格式可先用 WPS 或 Office 另存为（或打印为）PDF。",
                 spaced(&found.label_zh()),
-                spaced(&list(allowed, Format::label_zh, "或")),
+                spaced(&either_zh(allowed)),
                 spaced(&list(allowed, Format::label_zh, "、"))
             ),
             Error::FileUnreadable(e) => format!(

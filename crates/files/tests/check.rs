@@ -104,7 +104,7 @@ fn a_real_format_the_rule_does_not_take_is_named() {
         other => panic!("{other:?}"),
     }
     assert!(
-        err.message_zh().contains("不是 PDF 文件或JPG 图片"),
+        err.message_zh().contains("不是 PDF 文件或 JPG 图片"),
         "{}",
         err.message_zh()
     );

@@ -1,7 +1,7 @@
 //! 返岗人员名单: the returning-staff roster.
 
 use tauri::AppHandle;
-use yiqifu_core::roster::{ImportReport, RosterView, StaffEntry};
+use yiqifu_core::roster::{ImportReport, RosterView, RowProblem, StaffEntry};
 
 use super::{CmdResult, Shared};
 use crate::dialogs;
@@ -28,6 +28,13 @@ pub async fn roster_import(
         return Ok(None);
     };
     Ok(Some(ws.import_roster(&path).await?))
+}
+
+/// Every problem of a row as typed, field by field, for the editor.
+#[tauri::command]
+#[specta::specta]
+pub fn roster_check_row(entry: StaffEntry) -> Vec<RowProblem> {
+    yiqifu_core::roster::row_problems(&entry)
 }
 
 #[tauri::command]

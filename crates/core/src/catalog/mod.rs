@@ -101,6 +101,11 @@ pub async fn collection(store: &Store, collection: &str) -> Result<Vec<Value>> {
     crate::pull::items(store, TABLE, collection).await
 }
 
+/// The material rules in the service's order (the order its list gives them).
+pub async fn material_rules(store: &Store) -> Result<Vec<Value>> {
+    crate::pull::items_in_feed_order(store, TABLE, MATERIAL_RULES).await
+}
+
 /// A row of the library list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct DocumentSummary {

@@ -132,7 +132,26 @@ pub struct Feed {
 
 /// The entries a collection holds in an `Items` table, as JSON, in key order.
 pub async fn items(store: &Store, table: &str, collection: &str) -> Result<Vec<Value>> {
-    let sql = format!("SELECT body FROM {table} WHERE collection = ? ORDER BY key");
+    items_ordered(store, table, collection, "key").await
+}
+
+/// The items in the order they first arrived, which is the service's order (an update keeps
+/// an item's place).
+pub async fn items_in_feed_order(
+    store: &Store,
+    table: &str,
+    collection: &str,
+) -> Result<Vec<Value>> {
+    items_ordered(store, table, collection, "rowid").await
+}
+
+async fn items_ordered(
+    store: &Store,
+    table: &str,
+    collection: &str,
+    order: &str,
+) -> Result<Vec<Value>> {
+    let sql = format!("SELECT body FROM {table} WHERE collection = ? ORDER BY {order}");
     let rows: Vec<(String,)> = sqlx::query_as(&sql)
         .bind(collection)
         .fetch_all(store.pool())

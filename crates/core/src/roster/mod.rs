@@ -127,6 +127,15 @@ pub struct RosterView {
     pub last_import: Option<ImportReport>,
 }
 
+/// Every problem of a row as the officer types it, for the editor to show under each field
+/// before anything is saved (saving checks again).
+pub fn row_problems(entry: &StaffEntry) -> Vec<RowProblem> {
+    match yiqifu_roster::check_row(&entry.clone().into_row(), &today_in_china()) {
+        Ok(_) => vec![],
+        Err(problems) => problems.into_iter().map(RowProblem::from).collect(),
+    }
+}
+
 const LAST_IMPORT: &str = "roster_last_import";
 /// The largest roster file read.
 const ROSTER_MAX_BYTES: u64 = 50 * 1024 * 1024;

@@ -85,6 +85,12 @@ function Round({ enterprise, recordId, round, slots }: { enterprise: string; rec
 }
 
 /** An application sent from here: where it stands with the service and on this side. */
+/** Who took a step, as an officer reads it: the enterprise itself, or the reviewer's name. */
+function actorName(actor: string, creditCode: string, enterprise: string): string {
+  if (actor === creditCode) return enterprise;
+  return actor.startsWith("reviewer:") ? actor.slice("reviewer:".length) : actor;
+}
+
 export default function ApplicationCard({
   enterprise,
   app,
@@ -218,7 +224,7 @@ export default function ApplicationCard({
                     </Space>
                     <div>
                       <Typography.Text type="secondary">
-                        {t("receiptNo")} <span style={mono}>{s.receipt_no}</span> · {s.actor}
+                        {t("receiptNo")} <span style={mono}>{s.receipt_no}</span> · {actorName(s.actor, server.credit_code, t("actorEnterprise"))}
                       </Typography.Text>
                     </div>
                     {s.note && <Typography.Text>{s.note}</Typography.Text>}

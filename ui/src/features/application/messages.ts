@@ -148,6 +148,7 @@ export const messages = defineMessages({
   reasons: { zh: "原因", en: "Reasons" },
   timeline: { zh: "办理过程", en: "Steps" },
   receiptNo: { zh: "回执编号", en: "Receipt no." },
+  actorEnterprise: { zh: "本企业", en: "this enterprise" },
   rounds: { zh: "提交记录", en: "Submissions" },
   roundTitle: { zh: "第 {n} 轮 · {date}", en: "Round {n} · {date}" },
   colMaterial: { zh: "材料", en: "Material" },

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { App as AntApp, Button, Col, DatePicker, Form, Input, Modal, Row, Select } from "antd";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
-import type { ErrorInfo, StaffEntry_Serialize as StaffEntry } from "../../bindings";
+import type { ErrorInfo, RowProblem, StaffEntry_Serialize as StaffEntry } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
@@ -75,24 +75,22 @@ export default function RosterEditor({
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [problems, setProblems] = useState<RowProblem[]>([]);
   const [saving, setSaving] = useState(false);
 
   // Each opening starts clean; the form itself remounts (destroyOnHidden) on its initial values.
   useEffect(() => {
     setError(null);
+    setProblems([]);
   }, [target]);
 
-  const byField = error ? problemsByField(error) : {};
-  // The problems sit under their fields in Chinese; in English the alert holds them (the
-  // English message cannot be split back reliably: its parts may hold semicolons).
+  const byField = problemsByField(problems, locale);
   const help = (f: Field) => {
     const list = byField[f];
     if (!list) return {};
     return {
       validateStatus: "error" as const,
-      help: (
-        <span data-testid={`roster-problem-${f}`}>{locale === "zh-CN" ? list.join("；") : t("seeAbove")}</span>
-      ),
+      help: <span data-testid={`roster-problem-${f}`}>{list.join(locale === "zh-CN" ? "；" : "; ")}</span>,
     };
   };
 
@@ -106,6 +104,13 @@ export default function RosterEditor({
     }
     setSaving(true);
     try {
+      // Every field checked by the core first, so each problem shows under its own field.
+      const found = await commands.rosterCheckRow(toEntry(values));
+      setProblems(found);
+      if (found.length > 0) {
+        setError(null);
+        return;
+      }
       const saved = await unwrap(commands.rosterSaveRow(enterprise, target.original, toEntry(values)));
       void message.success(t("saved"));
       onSaved(target, saved);

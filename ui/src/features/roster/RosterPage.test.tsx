@@ -33,6 +33,7 @@ const person = {
 let view: RosterView;
 let calls: { cmd: string; args: unknown }[] = [];
 let saveRow: () => unknown = () => person;
+let checkRow: () => unknown = () => [];
 
 function show() {
   return render(
@@ -50,6 +51,7 @@ describe("RosterPage", () => {
         calls.push({ cmd, args });
         if (cmd === "roster") return view;
         if (cmd === "roster_save_row") return saveRow();
+        if (cmd === "roster_check_row") return checkRow();
         return null;
       },
       { shouldMockEvents: true },
@@ -113,17 +115,12 @@ describe("RosterPage", () => {
     expect(within(editor).getByTestId<HTMLInputElement>("roster-field-phone").value).toBe("139 0013 9000");
   });
 
-  it("keeps the editor open with the core's message, each problem under its field", async () => {
+  it("shows each of the core's problems under its field and saves nothing", async () => {
     view = { rows: [], last_import: null };
-    saveRow = () => {
-      // A command error arrives as data, as the Rust side sends it.
-      // eslint-disable-next-line @typescript-eslint/only-throw-error
-      throw {
-        code: "INVALID_ROSTER_ROW",
-        message_zh: "该行有误，未保存：身份证号 110101199003074515 的校验位不对：应为 4，请核对；联系电话“12345”不是有效号码：手机号是 1 开头的 11 位数字",
-        message_en: "The row has errors and was not saved: the check digit of 110101199003074515 is wrong; '12345' is not a valid phone number",
-      };
-    };
+    checkRow = () => [
+      { field: "id_number", code: "ID_CHECKSUM", zh: "身份证号的校验位不对：应为 4", en: "The ID's check digit is wrong" },
+      { field: "phone", code: "PHONE_FORMAT", zh: "联系电话“12345”不是有效号码", en: "'12345' is not a phone number" },
+    ];
     show();
     await screen.findByTestId("roster-empty");
     fireEvent.click(screen.getByTestId("roster-add"));
@@ -133,16 +130,39 @@ describe("RosterPage", () => {
     fireEvent.change(within(editor).getByTestId("roster-field-phone"), { target: { value: "12345" } });
     fireEvent.click(screen.getByTestId("roster-save"));
 
-    const alert = await within(editor).findByTestId("error-alert");
-    expect(alert.getAttribute("data-code")).toBe("INVALID_ROSTER_ROW");
-    expect(alert.textContent).toContain("的校验位不对");
-    expect(within(editor).getByTestId("roster-problem-id_number").textContent).toContain("校验位不对");
+    await waitFor(() => { expect(calls.some((c) => c.cmd === "roster_check_row")).toBe(true); });
+    expect((await within(editor).findByTestId("roster-problem-id_number", {}, { timeout: 5000 })).textContent).toContain("校验位不对");
     expect(within(editor).getByTestId("roster-problem-phone").textContent).toContain("不是有效号码");
     expect(within(editor).queryByTestId("roster-problem-name")).toBeNull();
-    // What was typed is kept for the fix, and it was sent as typed.
+    // What was typed is kept for the fix; it was checked as typed, and not saved.
     expect(within(editor).getByTestId<HTMLInputElement>("roster-field-id").value).toBe("110101199003074515");
-    const sent = calls.find((c) => c.cmd === "roster_save_row");
-    expect(sent?.args).toMatchObject({ enterprise: "ent-a", original: null, entry: { name: "赵六", phone: "12345", test_result: null, test_date: null } });
+    const checked = calls.find((c) => c.cmd === "roster_check_row");
+    expect(checked?.args).toMatchObject({ entry: { name: "赵六", phone: "12345", test_result: null, test_date: null } });
+    expect(calls.some((c) => c.cmd === "roster_save_row")).toBe(false);
+  });
+
+  it("keeps the editor open with the core's refusal when saving fails", async () => {
+    view = { rows: [], last_import: null };
+    checkRow = () => [];
+    saveRow = () => {
+      // A command error arrives as data, as the Rust side sends it.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw {
+        code: "INVALID_ROSTER_ROW",
+        message_zh: "该行有误，未保存：身份证号 110101199003074514 已在名单中，不能重复录入。",
+        message_en: "The row has errors and was not saved: ID number 110101199003074514 is already in the roster.",
+      };
+    };
+    show();
+    await screen.findByTestId("roster-empty");
+    fireEvent.click(screen.getByTestId("roster-add"));
+    const editor = await screen.findByTestId("roster-editor");
+    fireEvent.change(within(editor).getByTestId("roster-field-name"), { target: { value: "张三" } });
+    fireEvent.change(within(editor).getByTestId("roster-field-id"), { target: { value: "110101199003074514" } });
+    fireEvent.change(within(editor).getByTestId("roster-field-phone"), { target: { value: "13800138000" } });
+    fireEvent.click(screen.getByTestId("roster-save"));
+    const alert = await within(editor).findByTestId("error-alert");
+    expect(alert.textContent).toContain("已在名单中");
     await waitFor(() => {
       expect(screen.getByTestId("roster-editor")).toBeTruthy();
     });

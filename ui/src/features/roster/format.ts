@@ -1,7 +1,8 @@
 import { Fragment, createElement } from "react";
 import type { ReactNode } from "react";
 import dayjs from "dayjs";
-import type { ErrorInfo, StaffEntry_Serialize as StaffEntry } from "../../bindings";
+import type { RowProblem, StaffEntry_Serialize as StaffEntry } from "../../bindings";
+import type { Locale } from "../../shared/i18n";
 
 /** Fills `{name}` slots of a message. */
 export function fill(text: string, values: Record<string, string | number>): string {
@@ -37,36 +38,11 @@ export function matches(e: StaffEntry, query: string): boolean {
 /** The editor's fields. */
 export type Field = "name" | "id_number" | "phone" | "department" | "dormitory" | "test_result" | "test_date";
 
-/** How the core's Chinese messages name each field, most specific first. */
-const FIELD_WORDS: [string, Field][] = [
-  ["身份证", "id_number"],
-  ["核酸结果", "test_result"],
-  ["核酸日期", "test_date"],
-  ["联系电话", "phone"],
-  ["电话", "phone"],
-  ["手机", "phone"],
-  ["姓名", "name"],
-  ["部门", "department"],
-  ["宿舍", "dormitory"],
-];
-
-/**
- * The problems of a refused row, by field, read back from the core's Chinese message
- * ("该行有误，未保存：甲；乙"): the error carries no structured list, and each problem there
- * starts by naming its field. A part naming no field is left to the alert above the form.
- */
-export function problemsByField(e: ErrorInfo): Partial<Record<Field, string[]>> {
-  if (e.code !== "INVALID_ROSTER_ROW") return {};
-  const colon = e.message_zh.indexOf("：");
-  const body = colon >= 0 ? e.message_zh.slice(colon + 1) : e.message_zh;
+/** The core's problems of a row, by field, in the officer's language. */
+export function problemsByField(problems: RowProblem[], locale: Locale): Partial<Record<Field, string[]>> {
   const out: Partial<Record<Field, string[]>> = {};
-  for (const part of body.split("；").map((p) => p.trim()).filter((p) => p !== "")) {
-    let best: { at: number; field: Field } | null = null;
-    for (const [word, field] of FIELD_WORDS) {
-      const at = part.indexOf(word);
-      if (at >= 0 && (best === null || at < best.at)) best = { at, field };
-    }
-    if (best) (out[best.field] ??= []).push(part);
+  for (const p of problems) {
+    (out[p.field as Field] ??= []).push(locale === "zh-CN" ? p.zh : p.en);
   }
   return out;
 }

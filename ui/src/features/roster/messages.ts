@@ -56,7 +56,6 @@ export const messages = defineMessages({
   fieldTestDate: { zh: "核酸日期", en: "Test date" },
   save: { zh: "保存", en: "Save" },
   saved: { zh: "已保存", en: "Saved" },
-  seeAbove: { zh: "见上方说明", en: "See the message above" },
   // The last import.
   reportTitle: { zh: "上次导入", en: "Last import" },
   reportFile: { zh: "文件", en: "File" },
