@@ -32,6 +32,7 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     // The baselines of `cargo xtask bench`.
     "curl",
+    "openssl",
     // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.
     "mingw-w64",
     "wine",
