@@ -131,8 +131,9 @@ impl Journey {
 async fn attr_becomes(c: &Client, css: &str, attr: &str, value: &str, within: Duration) -> Result {
     let start = Instant::now();
     loop {
+        // A stale element (React replaced it) is read again on the next round.
         if let Ok(e) = c.find(Locator::Css(css)).await {
-            if e.attr(attr).await?.as_deref() == Some(value) {
+            if e.attr(attr).await.ok().flatten().as_deref() == Some(value) {
                 return Ok(());
             }
         }
@@ -167,7 +168,8 @@ async fn sync_until_state(c: &Client, state: &str) -> Result {
 }
 
 async fn text_of(c: &Client, css: &str) -> Result<String> {
-    Ok(wait_css(c, css).await?.text().await?)
+    wait_css(c, css).await?;
+    Ok(texts(c, css).await?.join("\n"))
 }
 
 /// Picks `path` for material `kind` and waits until its row shows it.

@@ -245,12 +245,29 @@ pub async fn wait_xpath(c: &Client, xpath: &str) -> Result<fantoccini::elements:
         .await?)
 }
 
+/// The texts of everything matching `css`. React may replace an element between finding and
+/// reading it (a stale element): the read is then made again, a few times.
 pub async fn texts(c: &Client, css: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for e in c.find_all(Locator::Css(css)).await? {
-        out.push(e.text().await?);
+    let mut tries = 0;
+    loop {
+        let read = async {
+            let mut out = Vec::new();
+            for e in c.find_all(Locator::Css(css)).await? {
+                out.push(e.text().await?);
+            }
+            Ok::<_, fantoccini::error::CmdError>(out)
+        }
+        .await;
+        match read {
+            Ok(out) => return Ok(out),
+            Err(e) if tries < 5 => {
+                tries += 1;
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    Ok(out)
 }
 
 /// Saves a screenshot for a person to look at. It is evidence, not an assertion: WebKitWebDriver
@@ -306,7 +323,15 @@ pub async fn click(c: &Client, css: &str) -> Result {
     let mut last = None;
     loop {
         let e = wait_css(c, css).await?;
-        let here = e.rectangle().await?;
+        // React may replace the element between finding and measuring it: look again.
+        let Ok(here) = e.rectangle().await else {
+            last = None;
+            if start.elapsed() > Duration::from_secs(10) {
+                return Err(format!("{css} kept being replaced").into());
+            }
+            tokio::time::sleep(Duration::from_millis(120)).await;
+            continue;
+        };
         if last == Some(here) {
             match e.click().await {
                 Ok(()) => return Ok(()),
