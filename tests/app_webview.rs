@@ -223,10 +223,15 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         }
         type_into(c, "input#valid_until", "2099-12-31\u{E007}").await?;
         screenshot(c, "revise-dialog").await?;
-        wait_xpath(c, "//button[.//span[text()='保存并发送']]")
-            .await?
-            .click()
-            .await?;
+        // Clicked in the page: the button re-renders as it starts saving, and a WebDriver click
+        // that lands can still report the old element as stale.
+        let save = "//button[.//span[text()='保存并发送']]";
+        wait_xpath(c, save).await?;
+        c.execute(
+            "document.evaluate(arguments[0], document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click()",
+            vec![serde_json::json!(save)],
+        )
+        .await?;
         let start = Instant::now();
         while !c
             .find_all(Locator::Css("[data-testid=status-parked]"))

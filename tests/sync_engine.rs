@@ -3,20 +3,11 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use yiqifu_tests::journey::fast;
 
-use yiqifu_core::{App, SyncConfig, Workspace};
+use yiqifu_core::{App, Workspace};
 use yiqifu_protocol::{AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing};
 use yiqifu_tests::{demo_login, test_keychain};
-
-fn fast() -> SyncConfig {
-    SyncConfig {
-        base_delay_ms: 10,
-        max_delay_ms: 50,
-        chunk_bytes: 64 * 1024,
-        idle: Duration::from_millis(100),
-        keep_alive: true,
-    }
-}
 
 async fn signed_in(dir: &std::path::Path, test: &str, url: &str) -> (App, Arc<Workspace>) {
     let app = App::open(dir, test_keychain(test)).await.unwrap();

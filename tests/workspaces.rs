@@ -4,21 +4,12 @@
 
 use std::path::Path;
 use std::time::{Duration, Instant};
+use yiqifu_tests::journey::fast;
 
 use yiqifu_core::client::CentralClient;
-use yiqifu_core::{App, ServerChoice, SyncConfig, Workspace};
+use yiqifu_core::{App, ServerChoice, Workspace};
 use yiqifu_protocol::{AppealAction, AppealCategory, NewAppeal};
 use yiqifu_tests::{dead_address, demo_login_of, sign_in_as, sign_in_demo, test_keychain};
-
-fn fast() -> SyncConfig {
-    SyncConfig {
-        base_delay_ms: 10,
-        max_delay_ms: 50,
-        chunk_bytes: 64 * 1024,
-        idle: Duration::from_millis(100),
-        keep_alive: true,
-    }
-}
 
 fn appeal(title: &str) -> NewAppeal {
     NewAppeal {

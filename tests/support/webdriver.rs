@@ -232,17 +232,30 @@ impl Drop for Driver {
 pub const WAIT: Duration = Duration::from_secs(30);
 
 pub async fn wait_css(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
-    Ok(c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await?)
+    wait_for(c, Locator::Css(css)).await
 }
 
 pub async fn wait_xpath(c: &Client, xpath: &str) -> Result<fantoccini::elements::Element> {
-    Ok(c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(xpath))
-        .await?)
+    wait_for(c, Locator::XPath(xpath)).await
+}
+
+/// Waits for an element; one that React replaces while it is being found (a stale element)
+/// is looked for again, within the same limit.
+async fn wait_for(c: &Client, locator: Locator<'_>) -> Result<fantoccini::elements::Element> {
+    let start = Instant::now();
+    loop {
+        let left = WAIT.saturating_sub(start.elapsed());
+        match c.wait().at_most(left).for_element(locator).await {
+            Ok(e) => return Ok(e),
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && start.elapsed() < WAIT =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// The texts of everything matching `css`. React may replace an element between finding and

@@ -171,14 +171,7 @@ pub async fn rule_for(
 /// The limits a material rule sets on a file, as the shared checks read them. A format the
 /// checks do not know (a newer rule) admits nothing rather than everything.
 pub fn limits(rule: &MaterialRule) -> Limits {
-    Limits {
-        formats: rule
-            .formats
-            .iter()
-            .filter_map(|f| Format::parse(f))
-            .collect(),
-        max_bytes: rule.max_bytes.min(MAX_SIZE),
-    }
+    Limits::from_names(&rule.formats, rule.max_bytes.min(MAX_SIZE))
 }
 
 /// Runs every check of the desktop client on a stored upload (type by content, size, the

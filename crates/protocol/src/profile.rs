@@ -27,6 +27,15 @@ impl RiskArea {
             Self::Precaution => "precaution",
         }
     }
+
+    /// 封控区 / 管控区 / 防范区, as documents print it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Sealed => "封控区",
+            Self::Controlled => "管控区",
+            Self::Precaution => "防范区",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -262,6 +271,20 @@ pub const INDUSTRY_DIVISIONS: [(&str, &str); 97] = [
     ("96", "基层群众自治组织及其他组织"),
     ("97", "国际组织"),
 ];
+
+/// "C 制造业 / 36 汽车制造业": a profile's industry as documents print it (a code the tables
+/// do not know is printed as it is).
+pub fn industry_label(section: &str, division: &str) -> String {
+    let section = INDUSTRY_SECTIONS
+        .iter()
+        .find(|s| s.0 == section)
+        .map_or(section.to_string(), |s| format!("{} {}", s.0, s.1));
+    let division = INDUSTRY_DIVISIONS
+        .iter()
+        .find(|d| d.0 == division)
+        .map_or(division.to_string(), |d| format!("{} {}", d.0, d.1));
+    format!("{section} / {division}")
+}
 
 /// The section letter of a section's Chinese name, for accounts that carry the name.
 pub fn section_of_name(name: &str) -> Option<&'static str> {

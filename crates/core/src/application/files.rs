@@ -27,14 +27,7 @@ pub(crate) fn refused(e: &yiqifu_files::Error) -> Error {
 
 /// The limits a rule sets, as the checks read them.
 pub(crate) fn limits(rule: &MaterialRule) -> Limits {
-    Limits {
-        formats: rule
-            .formats
-            .iter()
-            .filter_map(|f| Format::parse(f))
-            .collect(),
-        max_bytes: rule.max_bytes,
-    }
+    Limits::from_names(&rule.formats, rule.max_bytes)
 }
 
 /// A picked file that passed every check, copied beside the store and not yet kept.
@@ -188,10 +181,7 @@ impl Workspace {
             upload_id: None,
             added_seq: store::next_seq(&mut tx).await?,
         };
-        store::insert_file(&mut tx, &file).await?;
-        tx.commit().await?;
-        self.changed(&[Topic::Application]);
-        Ok(draft_file(self.store(), &file, false).await)
+        self.keep_file(tx, &file).await
     }
 
     /// Copies a picked file into the store and queues its upload (self-check evidence),
@@ -220,6 +210,18 @@ impl Workspace {
         tx.commit().await?;
         self.after_write(&[Topic::Outbox]).await?;
         Ok(local)
+    }
+
+    /// Adds `file` to the application being prepared and commits `tx`.
+    async fn keep_file(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        file: &File,
+    ) -> Result<DraftFile> {
+        store::insert_file(&mut tx, file).await?;
+        tx.commit().await?;
+        self.changed(&[Topic::Application]);
+        Ok(draft_file(self.store(), file, false).await)
     }
 
     /// Takes a file out of the application being prepared.
@@ -303,10 +305,7 @@ impl Workspace {
             upload_id: None,
             added_seq: store::next_seq(&mut tx).await?,
         };
-        store::insert_file(&mut tx, &file).await?;
-        tx.commit().await?;
-        self.changed(&[Topic::Application]);
-        Ok(draft_file(self.store(), &file, false).await)
+        self.keep_file(tx, &file).await
     }
 }
 

@@ -3,8 +3,8 @@
 //! the company profile, the roster and the passing self-check; and the receipt of a round.
 
 use sha2::{Digest, Sha256};
-use yiqifu_protocol::profile::{INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS};
-use yiqifu_protocol::{CompanyProfile, RiskArea};
+use yiqifu_protocol::profile::industry_label;
+use yiqifu_protocol::CompanyProfile;
 use yiqifu_report::{SelfCheckRef, StaffLine};
 
 use super::store;
@@ -14,26 +14,6 @@ use crate::infra::changes::Topic;
 use crate::infra::clock::today_in_china;
 use crate::selfcheck::{GateLock, RunView};
 use crate::workspace::Workspace;
-
-pub(super) fn risk_text(r: RiskArea) -> &'static str {
-    match r {
-        RiskArea::Sealed => "封控区",
-        RiskArea::Controlled => "管控区",
-        RiskArea::Precaution => "防范区",
-    }
-}
-
-pub(super) fn industry_text(p: &CompanyProfile) -> String {
-    let section = INDUSTRY_SECTIONS
-        .iter()
-        .find(|s| s.0 == p.industry_section)
-        .map_or(p.industry_section.clone(), |s| format!("{} {}", s.0, s.1));
-    let division = INDUSTRY_DIVISIONS
-        .iter()
-        .find(|d| d.0 == p.industry_division)
-        .map_or(p.industry_division.clone(), |d| format!("{} {}", d.0, d.1));
-    format!("{section} / {division}")
-}
 
 pub(super) fn selfcheck_ref(run: &RunView) -> SelfCheckRef {
     SelfCheckRef {
@@ -155,11 +135,11 @@ impl Workspace {
                     credit_code: account.credit_code.clone(),
                     address: p.address.clone(),
                     district: p.district.clone(),
-                    industry: industry_text(p),
+                    industry: industry_label(&p.industry_section, &p.industry_division),
                     headcount: p.headcount,
                     on_site: p.on_site,
                     returning_staff: returning,
-                    risk_area: risk_text(p.risk_area).into(),
+                    risk_area: p.risk_area.name_zh().into(),
                     dormitories: if p.dormitories {
                         "厂区内住宿"
                     } else {
@@ -192,7 +172,7 @@ impl Workspace {
                     district: p.district.clone(),
                     on_site: p.on_site,
                     returning_staff: returning,
-                    risk_area: risk_text(p.risk_area).into(),
+                    risk_area: p.risk_area.name_zh().into(),
                     dormitories: p.dormitories,
                     staff,
                     date: date.clone(),

@@ -1,8 +1,8 @@
 //! A finished self-check as the report crate lays it out.
 
-use yiqifu_protocol::profile::{INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS};
+use yiqifu_protocol::profile::industry_label;
 use yiqifu_protocol::selfcheck::{answer_text, Lang};
-use yiqifu_protocol::{CompanyProfile, EnterpriseProfile, RiskArea};
+use yiqifu_protocol::{CompanyProfile, EnterpriseProfile};
 use yiqifu_report::{ItemStatus as Mark, ReportFact, ReportItem, ReportSection, SelfCheckReport};
 
 use super::{ItemStatus, RunView};
@@ -14,22 +14,13 @@ fn facts(p: &CompanyProfile) -> Vec<ReportFact> {
         label: label.into(),
         value,
     };
-    let section = INDUSTRY_SECTIONS
-        .iter()
-        .find(|s| s.0 == p.industry_section)
-        .map_or(p.industry_section.clone(), |s| format!("{} {}", s.0, s.1));
-    let division = INDUSTRY_DIVISIONS
-        .iter()
-        .find(|d| d.0 == p.industry_division)
-        .map_or(p.industry_division.clone(), |d| format!("{} {}", d.0, d.1));
-    let risk = match p.risk_area {
-        RiskArea::Sealed => "封控区",
-        RiskArea::Controlled => "管控区",
-        RiskArea::Precaution => "防范区",
-    };
+    let risk = p.risk_area.name_zh();
     vec![
         fact("所在区", p.district.clone()),
-        fact("行业", format!("{section} / {division}")),
+        fact(
+            "行业",
+            industry_label(&p.industry_section, &p.industry_division),
+        ),
         fact(
             "员工与在岗",
             format!("员工 {} 人，在岗 {} 人", p.headcount, p.on_site),

@@ -30,6 +30,20 @@ pub struct Limits {
     pub max_bytes: u64,
 }
 
+impl Limits {
+    /// The limits of a rule given by format names (a material rule's list); a name the checks
+    /// do not know admits nothing, rather than everything.
+    pub fn from_names<S: AsRef<str>>(formats: &[S], max_bytes: u64) -> Self {
+        Self {
+            formats: formats
+                .iter()
+                .filter_map(|f| Format::parse(f.as_ref()))
+                .collect(),
+            max_bytes,
+        }
+    }
+}
+
 /// A file that passed every check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checked {

@@ -9,23 +9,10 @@ import type {
   ApplicationDraft_Serialize as Draft,
   CheckReport_Serialize as CheckReport,
   MaterialSlot,
-  Status_Serialize as Status,
 } from "../../bindings";
+import { signedInStatus } from "../../test/fixtures";
 
-const status: Status = {
-  server: { kind: "demo" },
-  online: true,
-  account: null,
-  enterprise: "ent-a",
-  enterprises: [],
-  signed_in: true,
-  syncing: false,
-  outbox_queued: 0,
-  outbox_parked: 0,
-  last_sync_at: null,
-  document_count: 0,
-  notice: null,
-};
+const status = signedInStatus;
 
 function slot(type: string, name: string, formats: string[], maxBytes: number, maxCount: number): MaterialSlot {
   return {

@@ -6,23 +6,10 @@ import ApplicationPage from "./ApplicationPage";
 import type {
   ApplicationDraft_Serialize as Draft,
   ApplicationView_Serialize as ApplicationView,
-  Status_Serialize as Status,
 } from "../../bindings";
+import { signedInStatus } from "../../test/fixtures";
 
-const status: Status = {
-  server: { kind: "demo" },
-  online: true,
-  account: null,
-  enterprise: "ent-a",
-  enterprises: [],
-  signed_in: true,
-  syncing: false,
-  outbox_queued: 0,
-  outbox_parked: 0,
-  last_sync_at: null,
-  document_count: 0,
-  notice: null,
-};
+const status = signedInStatus;
 
 const notice = {
   receipt_no: "HZ-0042-R",

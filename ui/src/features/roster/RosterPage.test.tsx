@@ -3,22 +3,10 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import RosterPage from "./RosterPage";
-import type { RosterView_Serialize as RosterView, Status_Serialize as Status } from "../../bindings";
+import type { RosterView_Serialize as RosterView } from "../../bindings";
+import { signedInStatus } from "../../test/fixtures";
 
-const status: Status = {
-  server: { kind: "demo" },
-  online: true,
-  account: null,
-  enterprise: "ent-a",
-  enterprises: [],
-  signed_in: true,
-  syncing: false,
-  outbox_queued: 0,
-  outbox_parked: 0,
-  last_sync_at: null,
-  document_count: 0,
-  notice: null,
-};
+const status = signedInStatus;
 
 const person = {
   name: "张三",
