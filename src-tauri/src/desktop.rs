@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::{DragDropEvent, Manager, Window, WindowEvent};
-use tauri_plugin_notification::NotificationExt;
+use tauri::{DragDropEvent, Manager, UserAttentionType, Window, WindowEvent};
 use tauri_specta::Event;
 use yiqifu_core::changes::StatusNotice;
 
@@ -184,24 +183,62 @@ pub async fn announce(handle: &tauri::AppHandle, shell: &Shell, notice: StatusNo
     } else {
         (&notice.title_zh, &notice.body_zh)
     };
-    match handle
+    // A window in the background also asks for attention (the taskbar entry flashes, the
+    // Dock icon bounces).
+    let window = handle.get_webview_window("main");
+    let background = window
+        .as_ref()
+        .is_some_and(|w| !w.is_focused().unwrap_or(true));
+    if background {
+        if let Some(w) = &window {
+            let _ = w.request_user_attention(Some(UserAttentionType::Informational));
+        }
+    }
+    let shown = match show(handle, title, body) {
+        Ok(()) => true,
+        // No notification service (a bare Linux session): the in-app notice still shows.
+        Err(e) => {
+            tracing::info!(error = %e, "desktop notification not shown");
+            false
+        }
+    };
+    // Coming back to the app soon after (a click on the notification, or on the flashing
+    // icon) opens the application.
+    if shown || background {
+        *shell
+            .notified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Notified {
+            at: Instant::now(),
+            enterprise: notice.enterprise,
+            record_id: notice.record_id,
+        });
+    }
+}
+
+/// The desktop plugins of this platform.
+pub fn plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    #[cfg(not(target_os = "macos"))]
+    let builder = builder.plugin(tauri_plugin_notification::init());
+    builder
+}
+
+/// A notification in the system's notification area.
+#[cfg(not(target_os = "macos"))]
+fn show(handle: &tauri::AppHandle, title: &str, body: &str) -> Result<(), String> {
+    use tauri_plugin_notification::NotificationExt;
+    handle
         .notification()
         .builder()
         .title(title)
         .body(body)
         .show()
-    {
-        Ok(()) => {
-            *shell
-                .notified
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(Notified {
-                at: Instant::now(),
-                enterprise: notice.enterprise,
-                record_id: notice.record_id,
-            });
-        }
-        // No notification service (a bare Linux session): the in-app notice still shows.
-        Err(e) => tracing::info!(error = %e, "desktop notification not shown"),
-    }
+        .map_err(|e| e.to_string())
+}
+
+/// On macOS the notification plugin is not built (see Cargo.toml): the Dock icon bounces
+/// instead, below, beside the in-window notice.
+#[cfg(target_os = "macos")]
+fn show(_handle: &tauri::AppHandle, _title: &str, _body: &str) -> Result<(), String> {
+    Err("no notification centre on this build".into())
 }

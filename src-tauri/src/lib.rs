@@ -244,9 +244,8 @@ pub fn run() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let builder = specta_builder();
-    let result = tauri::Builder::default()
+    let result = desktop::plugins(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_notification::init())
         .on_window_event(desktop::window_event)
         .invoke_handler(builder.invoke_handler())
         .setup(move |tauri_app| {

@@ -373,7 +373,7 @@ fn cmd_bench() -> Result {
          Written by `cargo xtask bench` on {date}: {cpu}, {cores} cores. Every figure is \
          compared with a baseline measured in the same run on the same machine, so the ratios \
          carry over between machines better than the times do.\n\n\
-         ## Sync engine: materials and uploads\n\n{sync}\n\
+         ## Materials, uploads and the application package\n\n{sync}\n\
          ## Sync engine: the full fault scenario\n\n\
          200 queued mutations and 20 uploads of 3 MiB, by two enterprises on one computer, \
          through a proxy that faults 30% of connections, with the client killed (SIGKILL) 10 \
