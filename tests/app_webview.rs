@@ -277,6 +277,7 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
                 title: "货车通行证续办".into(),
                 description: "两辆冷链车的通行证下周到期。".into(),
                 attachments: vec![],
+                contact: None,
             })
             .await
             .unwrap();

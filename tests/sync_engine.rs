@@ -22,6 +22,7 @@ fn appeal(title: &str) -> NewAppeal {
         title: title.into(),
         description: "货车通行证到期，需续办。".into(),
         attachments: vec![],
+        contact: None,
     }
 }
 

@@ -17,6 +17,7 @@ fn appeal(title: &str) -> NewAppeal {
         title: title.into(),
         description: "抗原试剂库存不足 14 天用量，请协调。".into(),
         attachments: vec![],
+        contact: None,
     }
 }
 

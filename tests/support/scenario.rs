@@ -202,6 +202,7 @@ pub async fn run(plan: Plan) -> Report {
                             title: title.clone(),
                             description: format!("第 {i} 条：上游供应商停工，需要协调。"),
                             attachments,
+                            contact: None,
                         })
                         .await
                         .expect("appeal");

@@ -65,6 +65,16 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
     }
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let now = now_unix();
+    // The published calendar replaces this table in the next step; until then the one the
+    // build carries.
+    let cal = yiqifu_protocol::WorkCalendar::new(
+        yiqifu_protocol::calendar::official_years().unwrap_or_default(),
+    );
+    let created =
+        time::OffsetDateTime::from_unix_timestamp(now).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let (contact_due, reply_due) = yiqifu_protocol::due_times(&cal, req.category, created);
+    let contact_by = rfc3339(contact_due.value.unix_timestamp());
+    let reply_by = rfc3339(reply_due.value.unix_timestamp());
     let appeal = Appeal {
         id: new_id("apl"),
         receipt_no: receipt_no(&mut tx, "SQ-SU").await?,
@@ -74,10 +84,15 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
         attachments: req.attachments,
         state: AppealState::Submitted,
         created_at: rfc3339(now),
-        respond_by: rfc3339(now + req.category.response_hours() * 3600),
+        respond_by: reply_by.clone(),
         assigned_to: None,
         messages: vec![],
         rating: None,
+        contact: req.contact,
+        contact_by: Some(contact_by),
+        reply_by: Some(reply_by),
+        timeline: vec![],
+        updated_at: None,
     };
     save(&mut tx, owner, &appeal).await?;
     tx.commit().await?;

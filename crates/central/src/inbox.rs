@@ -49,6 +49,7 @@ pub async fn push(
         ref_id: ref_id.into(),
         created_at: now_rfc3339(),
         read: false,
+        related_id: None,
     };
     let seq = next_seq(conn, owner).await?;
     sqlx::query("INSERT INTO inbox (id, owner, seq, read, body) VALUES (?, ?, ?, 0, ?)")

@@ -191,6 +191,7 @@ async fn matches_for(
             ListingMatch {
                 listing: view(s, owner),
                 score: sc,
+                reasons: vec![],
             },
         )
     })
@@ -213,6 +214,7 @@ async fn create(state: &AppState, owner: &str, req: NewListing) -> Result<(Statu
         mine: true,
         state: ListingState::Active,
         created_at: now_rfc3339(),
+        updated_at: None,
         details: NewListing {
             item: req.item.trim().into(),
             ..req

@@ -470,7 +470,14 @@ async fn appeals_have_a_thread_a_clock_and_a_rating() {
         &time::format_description::well_known::Rfc3339,
     )
     .unwrap();
-    assert_eq!((due - created_at).whole_hours(), 48);
+    let cal =
+        yiqifu_protocol::WorkCalendar::new(yiqifu_protocol::calendar::official_years().unwrap());
+    let (_, reply) = yiqifu_protocol::due_times(
+        &cal,
+        yiqifu_protocol::AppealCategory::SupplyChain,
+        created_at,
+    );
+    assert_eq!(due, reply.value);
 
     let early = svc
         .req(Method::POST, &format!("/api/v1/appeals/{id}/rating"), &me)

@@ -209,6 +209,27 @@ pub struct MaterialRule {
     pub cites: Option<Citation>,
 }
 
+/// The material type of an appeal's attachments.
+pub const APPEAL_ATTACHMENT: &str = "appeal_attachment";
+
+/// The rule of appeal attachments, as the service publishes it in the feed
+/// `attachment_rules`: what a client that has not synced yet assumes, and what the service
+/// holds to when nothing is published.
+pub fn appeal_attachment_rule() -> MaterialRule {
+    MaterialRule {
+        material_type: APPEAL_ATTACHMENT.into(),
+        name: "诉求附件".into(),
+        description: "说明诉求的佐证材料：合同、通知、照片、清单等".into(),
+        required: false,
+        formats: ["pdf", "docx", "xlsx", "jpg", "png", "zip"]
+            .map(String::from)
+            .to_vec(),
+        max_bytes: 20 * 1024 * 1024,
+        max_count: crate::limits::LIMITS.appeal_attachments,
+        cites: None,
+    }
+}
+
 /// One page of a collection's change feed.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Type)]
 pub struct FeedPage<T> {

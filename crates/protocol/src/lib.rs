@@ -1,8 +1,11 @@
 //! The contract between the desktop client and `yiqifu-central`: every type that crosses the
 //! wire lives here, so client and service cannot drift apart.
 
+pub mod calendar;
 pub mod catalog;
 pub mod credit_code;
+pub mod limits;
+pub mod listings;
 pub mod profile;
 pub mod records;
 pub mod selfcheck;
@@ -11,8 +14,14 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use utoipa::ToSchema;
 
+pub use calendar::{
+    due_times, response_clock, CalendarYear, Computed, Deadline, OfficeSpan, ResponseClock,
+    ResponsePromise, WorkCalendar,
+};
 pub use catalog::*;
 pub use credit_code::{CreditCode, CreditCodeError};
+pub use limits::{TextLimits, LIMITS};
+pub use listings::{MatchReason, MATCH_THRESHOLD};
 pub use profile::{CompanyProfile, Contact, FieldProblem, RiskArea, StoredProfile};
 pub use records::*;
 pub use selfcheck::{evaluate, FailureReason, ItemFailure, Lang, Need, TemplateDiff, Verdict};

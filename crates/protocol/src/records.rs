@@ -238,12 +238,24 @@ pub enum AppealCategory {
 }
 
 impl AppealCategory {
-    /// How long the authority has to answer.
-    pub fn response_hours(self) -> i64 {
+    pub const ALL: [Self; 6] = [
+        Self::Financing,
+        Self::PreventionSupplies,
+        Self::Logistics,
+        Self::Staffing,
+        Self::SupplyChain,
+        Self::Other,
+    ];
+
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::PreventionSupplies | Self::Logistics => 24,
-            Self::Staffing | Self::SupplyChain => 48,
-            Self::Financing | Self::Other => 72,
+            Self::Financing => "financing",
+            Self::PreventionSupplies => "prevention_supplies",
+            Self::Logistics => "logistics",
+            Self::Staffing => "staffing",
+            Self::SupplyChain => "supply_chain",
+            Self::Other => "other",
         }
     }
 }
@@ -274,12 +286,21 @@ impl AppealState {
         use AppealState::*;
         matches!(
             (self, next),
-            (Submitted, Accepted | Closed)
+            // A reply is contact too: an office may answer at once, without accepting first.
+            (Submitted, Accepted | Replied | Closed)
                 | (Accepted, Assigned | Replied | Closed)
                 | (Assigned, Replied | Closed)
                 | (Replied, Replied | Closed)
         )
     }
+}
+
+/// Who the authority should call about an appeal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
+#[serde(deny_unknown_fields)]
+pub struct AppealContact {
+    pub name: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -290,6 +311,10 @@ pub struct NewAppeal {
     pub description: String,
     /// Ids of completed uploads.
     pub attachments: Vec<String>,
+    /// Optional on the wire because appeals queued before it existed have none; left out
+    /// when absent, so such a queued payload is sent byte for byte as it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<AppealContact>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -320,6 +345,19 @@ pub struct Rating {
     pub comment: Option<String>,
 }
 
+/// One step of an appeal: who moved it where, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
+pub struct AppealStep {
+    pub to: AppealState,
+    /// RFC 3339
+    pub at: String,
+    /// `enterprise` for the filing, `reviewer:<name>` for the authority's steps (as in an
+    /// application's timeline).
+    pub actor: String,
+}
+
+// Fields added after the first release carry `serde(default)`: records stored and answers
+// given before them still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
 pub struct Appeal {
     pub id: String,
@@ -330,11 +368,24 @@ pub struct Appeal {
     pub attachments: Vec<String>,
     pub state: AppealState,
     pub created_at: String,
-    /// The response deadline of the category.
+    /// The first-reply deadline (the same as `reply_by`; kept for older clients).
     pub respond_by: String,
     pub assigned_to: Option<String>,
     pub messages: Vec<AppealMessage>,
     pub rating: Option<Rating>,
+    #[serde(default)]
+    pub contact: Option<AppealContact>,
+    /// When the authority must have been in touch (accepted, assigned or replied): the
+    /// category's promise in working hours, by the calendar the service publishes.
+    #[serde(default)]
+    pub contact_by: Option<String>,
+    /// When the first reply is due: the end of the N-th working day after the filing day.
+    #[serde(default)]
+    pub reply_by: Option<String>,
+    #[serde(default)]
+    pub timeline: Vec<AppealStep>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Type)]
@@ -355,6 +406,23 @@ pub enum ListingKind {
     Demand,
 }
 
+impl ListingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Supply => "supply",
+            Self::Demand => "demand",
+        }
+    }
+
+    /// The kind a listing of this kind is matched with.
+    pub fn opposite(self) -> Self {
+        match self {
+            Self::Supply => Self::Demand,
+            Self::Demand => Self::Supply,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ListingCategory {
@@ -362,6 +430,17 @@ pub enum ListingCategory {
     Materials,
     Logistics,
     Staff,
+}
+
+impl ListingCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Supplies => "supplies",
+            Self::Materials => "materials",
+            Self::Logistics => "logistics",
+            Self::Staff => "staff",
+        }
+    }
 }
 
 /// Shanghai's sixteen districts: where a listing can be, and the districts of district policy.
@@ -406,6 +485,18 @@ pub struct NewListing {
 pub enum ListingState {
     Active,
     Withdrawn,
+    /// Past its `valid_until` (China time); the service marks it, so every client hears.
+    Expired,
+}
+
+impl ListingState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
@@ -415,6 +506,9 @@ pub struct Listing {
     pub mine: bool,
     pub state: ListingState,
     pub created_at: String,
+    /// The last change (edit, withdrawal, expiry); absent on listings never changed.
+    #[serde(default)]
+    pub updated_at: Option<String>,
     #[serde(flatten)]
     pub details: NewListing,
 }
@@ -422,8 +516,11 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Type)]
 pub struct ListingMatch {
     pub listing: Listing,
-    /// 0 to 1: how well the items and quantities fit.
+    /// 0 to 1: how well the two fit (see [`crate::listings::match_of`]).
     pub score: f64,
+    /// Why they fit, in the order the officer reads them.
+    #[serde(default)]
+    pub reasons: Vec<crate::listings::MatchReason>,
 }
 
 // ---- Inbox (反馈汇总) ----------------------------------------------------------------------
@@ -450,6 +547,10 @@ pub struct InboxEntry {
     pub ref_id: String,
     pub created_at: String,
     pub read: bool,
+    /// A second record the entry is about: for a match, the recipient's own listing
+    /// (`ref_id` is the other side's).
+    #[serde(default)]
+    pub related_id: Option<String>,
 }
 
 // ---- Uploads ---------------------------------------------------------------------------------
@@ -499,6 +600,58 @@ mod tests {
         for s in [Submitted, Accepted, Assigned, Replied, Closed] {
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
+    }
+
+    #[test]
+    fn an_appeal_may_be_replied_to_straight_from_submitted() {
+        use AppealState::*;
+        assert!(Submitted.can_become(Replied));
+        assert!(Submitted.can_become(Accepted));
+        assert!(!Submitted.can_become(Assigned));
+        assert!(!Closed.can_become(Replied));
+    }
+
+    /// Records stored, and answers given, before the new fields still parse.
+    #[test]
+    fn records_from_before_the_new_fields_parse() {
+        let a: Appeal = serde_json::from_str(
+            r#"{"id":"apl_1","receipt_no":"SQ-SU20220501000001","category":"logistics","title":"通行证",
+               "description":"续办","attachments":[],"state":"submitted","created_at":"2022-05-01T02:00:00Z",
+               "respond_by":"2022-05-02T02:00:00Z","assigned_to":null,"messages":[],"rating":null}"#,
+        )
+        .unwrap();
+        assert!(a.timeline.is_empty() && a.contact.is_none() && a.reply_by.is_none());
+        let e: InboxEntry = serde_json::from_str(
+            r#"{"id":"msg_1","kind":"listing_match","title":"t","body":"b","ref_type":"listing",
+               "ref_id":"lst_1","created_at":"2022-05-01T02:00:00Z","read":false}"#,
+        )
+        .unwrap();
+        assert_eq!(e.related_id, None);
+        let l: Listing = serde_json::from_str(
+            r#"{"id":"lst_1","enterprise_name":"闵通","mine":false,"state":"active","created_at":"2022-05-01T02:00:00Z",
+               "kind":"supply","category":"supplies","item":"口罩","quantity":10.0,"unit":"箱","district":"闵行区",
+               "valid_until":"2022-06-01","contact_name":"陈","contact_phone":"13916205731","note":null}"#,
+        )
+        .unwrap();
+        assert_eq!(l.updated_at, None);
+        assert_eq!(l.details.item, "口罩");
+        let m: ListingMatch =
+            serde_json::from_value(serde_json::json!({"listing": l, "score": 0.5})).unwrap();
+        assert!(m.reasons.is_empty());
+    }
+
+    /// An appeal queued before contacts existed is sent exactly as it was written.
+    #[test]
+    fn a_new_appeal_without_a_contact_round_trips_byte_for_byte() {
+        let v1 = r#"{"category":"logistics","title":"通行证","description":"续办","attachments":["upl-1"]}"#;
+        let a: NewAppeal = serde_json::from_str(v1).unwrap();
+        assert_eq!(a.contact, None);
+        assert_eq!(serde_json::to_string(&a).unwrap(), v1);
+        let with: NewAppeal = serde_json::from_str(
+            r#"{"category":"logistics","title":"t","description":"d","attachments":[],"contact":{"name":"王敏","phone":"13816204417"}}"#,
+        )
+        .unwrap();
+        assert_eq!(with.contact.unwrap().name, "王敏");
     }
 
     #[test]

@@ -105,6 +105,7 @@ mod tests {
             title: title.into(),
             description: "返岗人员核酸检测排队时间长。".into(),
             attachments: attachments.iter().map(|a| a.to_string()).collect(),
+            contact: None,
         }
     }
 
