@@ -1,35 +1,59 @@
 //! 诉求协调: requests for help, their two-way thread, response clock and rating.
+//!
+//! An enterprise's appeals are a change feed of its own (`GET /appeals`): every save takes
+//! the next seq of its owner, so a client pulls the authority's steps and replies like any
+//! other feed. Deadlines come from the published working-day calendar.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+use yiqifu_protocol::calendar::china_today;
 use yiqifu_protocol::{
-    Appeal, AppealAction, AppealMessage, AppealState, ErrorCode, InboxKind, NewAppeal, NewMessage,
-    Party, Rating,
+    due_times, Appeal, AppealAction, AppealMessage, AppealState, AppealStep, ErrorCode, FeedPage,
+    FieldProblem, InboxKind, NewAppeal, NewMessage, Party, Rating, LIMITS,
 };
 
 use crate::auth::{Enterprise, Reviewer};
-use crate::db::{new_id, now_rfc3339, now_unix, receipt_no, rfc3339};
+use crate::catalog::{
+    after_cursor, assemble, check_limit, conditional, etag, owner_feed, work_calendar, FeedQuery,
+};
+use crate::db::{format_time, new_id, receipt_no_on};
 use crate::error::{Error, Result};
-use crate::extract::ApiJson;
+use crate::extract::{ApiBytes, ApiJson, ApiQuery};
+use crate::inbox::{self, Notice};
 use crate::uploads::{completed, APPEAL_ATTACHMENT};
-use crate::{idempotency, inbox, AppState};
+use crate::{idempotency, AppState};
 
-fn check_text(s: &str, max: usize, what: &str) -> Result<()> {
-    let n = s.trim().chars().count();
-    if n == 0 || n > max {
-        return Err(Error::invalid_field(format!(
-            "{what}应为 1 到 {max} 字 / {what} must be 1 to {max} characters"
-        )));
+/// The actor of the filing step.
+pub const ENTERPRISE_ACTOR: &str = "enterprise";
+
+fn refuse(problems: Vec<FieldProblem>) -> Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_fields(&problems))
     }
-    Ok(())
 }
 
+/// Saves an appeal as the newest change of its owner's feed.
 async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()> {
-    crate::db::save_record(conn, "appeals", &a.id, owner, a.state.as_str(), a).await
+    sqlx::query(
+        "INSERT INTO appeals (id, owner, state, body, updated_at, seq)
+         VALUES (?1, ?2, ?3, ?4, unixepoch(),
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM appeals WHERE owner = ?2))
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
+             updated_at = excluded.updated_at, seq = excluded.seq",
+    )
+    .bind(&a.id)
+    .bind(owner)
+    .bind(a.state.as_str())
+    .bind(serde_json::to_string(a)?)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn load(
@@ -44,71 +68,82 @@ fn transition_error(from: AppealState, to: AppealState) -> Error {
     Error::api(
         StatusCode::CONFLICT,
         ErrorCode::InvalidTransition,
-        format!("诉求当前状态不允许此操作 / an appeal in state {from:?} cannot become {to:?}"),
+        format!(
+            "诉求当前状态（{}）不允许此操作 / an appeal in state {} cannot become {}",
+            from.as_str(),
+            from.as_str(),
+            to.as_str()
+        ),
     )
 }
 
 async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(StatusCode, Appeal)> {
-    check_text(&req.title, 100, "标题")?;
-    check_text(&req.description, 5000, "诉求内容")?;
-    if req.attachments.len() > 5 {
-        return Err(Error::invalid_field(
-            "附件最多 5 个 / at most 5 attachments",
-        ));
-    }
+    refuse(req.problems())?;
     for id in &req.attachments {
         if completed(state, owner, id).await?.material_type != APPEAL_ATTACHMENT {
             return Err(Error::invalid_field(
-                "附件须以诉求附件类型上传 / attachments must be uploaded as appeal_attachment",
+                "attachments: 附件须以“诉求附件”类型上传 / attachments must be uploaded as appeal_attachment",
             ));
         }
     }
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let now = now_unix();
-    // The published calendar replaces this table in the next step; until then the one the
-    // build carries.
-    let cal = yiqifu_protocol::WorkCalendar::new(
-        yiqifu_protocol::calendar::official_years().unwrap_or_default(),
-    );
-    let created =
-        time::OffsetDateTime::from_unix_timestamp(now).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let (contact_due, reply_due) = yiqifu_protocol::due_times(&cal, req.category, created);
-    let contact_by = rfc3339(contact_due.value.unix_timestamp());
-    let reply_by = rfc3339(reply_due.value.unix_timestamp());
+    let appeal = create_at(&mut tx, owner, req, OffsetDateTime::now_utc()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, appeal))
+}
+
+/// Files an appeal as of `now`, inside the caller's transaction: its receipt, its deadlines
+/// by the published calendar, the first step of its timeline. The caller has checked the
+/// request (the seed files appeals in the past through here).
+pub async fn create_at(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    req: NewAppeal,
+    now: OffsetDateTime,
+) -> Result<Appeal> {
+    let cal = work_calendar(conn).await?;
+    let (contact_by, reply_by) = due_times(&cal, req.category, now);
+    let at = format_time(now);
     let appeal = Appeal {
         id: new_id("apl"),
-        receipt_no: receipt_no(&mut tx, "SQ-SU").await?,
+        receipt_no: receipt_no_on(conn, "SQ-SU", china_today(now)).await?,
         category: req.category,
         title: req.title.trim().into(),
         description: req.description.trim().into(),
         attachments: req.attachments,
         state: AppealState::Submitted,
-        created_at: rfc3339(now),
-        respond_by: reply_by.clone(),
+        created_at: at.clone(),
+        respond_by: format_time(reply_by.value),
         assigned_to: None,
         messages: vec![],
         rating: None,
-        contact: req.contact,
-        contact_by: Some(contact_by),
-        reply_by: Some(reply_by),
-        timeline: vec![],
-        updated_at: None,
+        contact: req.contact.map(|c| yiqifu_protocol::AppealContact {
+            name: c.name.trim().into(),
+            phone: c.phone.trim().into(),
+        }),
+        contact_by: Some(format_time(contact_by.value)),
+        reply_by: Some(format_time(reply_by.value)),
+        timeline: vec![AppealStep {
+            to: AppealState::Submitted,
+            at: at.clone(),
+            actor: ENTERPRISE_ACTOR.into(),
+        }],
+        updated_at: Some(at),
     };
-    save(&mut tx, owner, &appeal).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, appeal))
+    save(conn, owner, &appeal).await?;
+    Ok(appeal)
 }
 
 #[utoipa::path(post, path = "/api/v1/appeals", tag = "appeals", security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "Retry key")),
     request_body = NewAppeal,
-    responses((status = 201, description = "Filed", body = Appeal),
-              (status = 422, description = "Invalid fields or attachments", body = yiqifu_protocol::ApiError)))]
+    responses((status = 201, description = "Filed, with its deadlines by the working-day calendar", body = Appeal),
+              (status = 422, description = "INVALID_FIELD naming every bad field (\"field: zh / en\", joined with \"；\"), or attachments that are not completed appeal attachments", body = yiqifu_protocol::ApiError)))]
 pub async fn submit(
     State(state): State<AppState>,
     who: Enterprise,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
@@ -121,11 +156,40 @@ pub async fn submit(
 }
 
 #[utoipa::path(get, path = "/api/v1/appeals", tag = "appeals", security(("bearer" = [])),
-    responses((status = 200, description = "The enterprise's appeals", body = Vec<Appeal>)))]
-pub async fn list(State(state): State<AppState>, who: Enterprise) -> Result<Json<Vec<Appeal>>> {
-    Ok(Json(
-        crate::db::owned_records(&state.db, "appeals", &who.credit_code).await?,
-    ))
+    params(FeedQuery),
+    responses((status = 200, description = "The enterprise's appeals changed since the cursor, oldest change first (never `removed`: appeals are not deleted)", body = FeedPage<Appeal>),
+              (status = 304, description = "Unchanged since the If-None-Match ETag"),
+              (status = 400, description = "CURSOR_INVALID or a bad limit", body = yiqifu_protocol::ApiError)))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: Enterprise,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<FeedQuery>,
+) -> Result<Response> {
+    let limit = check_limit(q.limit)?;
+    let mut conn = state.db.acquire().await?;
+    let owner = &who.credit_code;
+    let (head,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM appeals WHERE owner = ?")
+            .bind(owner)
+            .fetch_one(&mut *conn)
+            .await?;
+    let after = after_cursor(&q, head)?;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT seq, body FROM appeals WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(owner)
+    .bind(after)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|(seq, body)| Ok((seq, Ok(serde_json::from_str::<Appeal>(&body)?))))
+        .collect::<Result<Vec<_>>>()?;
+    let page = assemble(rows, after, head, limit);
+    let tag = etag(&owner_feed("appeals", owner), head);
+    Ok(conditional(&headers, tag, page, head))
 }
 
 #[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals", security(("bearer" = [])),
@@ -145,60 +209,102 @@ pub async fn get(
     params(("id" = String, Path, description = "Appeal id"), ("Idempotency-Key" = String, Header, description = "Retry key")),
     request_body = NewMessage,
     responses((status = 200, description = "The appeal with the message added", body = Appeal),
-              (status = 409, description = "The appeal is closed", body = yiqifu_protocol::ApiError)))]
+              (status = 409, description = "The appeal is closed", body = yiqifu_protocol::ApiError),
+              (status = 422, description = "INVALID_FIELD `body`", body = yiqifu_protocol::ApiError)))]
 pub async fn message(
     State(state): State<AppState>,
     who: Enterprise,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
-    idempotency::create_once(&state, who.credit_code, &headers, body, move |state, owner, req: NewMessage| async move {
-        add_message(&state, &owner, &id, req).await
-    })
+    idempotency::create_once(
+        &state,
+        who.credit_code,
+        &headers,
+        body,
+        move |state, owner, req: NewMessage| async move {
+            add_message(&state, &owner, &id, req, OffsetDateTime::now_utc()).await
+        },
+    )
     .await
 }
 
-async fn add_message(
+/// The enterprise's own message on its appeal, as of `now`.
+pub async fn add_message(
     state: &AppState,
     who: &str,
     id: &str,
     req: NewMessage,
+    now: OffsetDateTime,
 ) -> Result<(StatusCode, Appeal)> {
-    check_text(&req.body, 5000, "留言")?;
+    refuse(req.problems())?;
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let (owner, mut a) = load(&mut tx, id, Some(who)).await?;
-    if a.state == AppealState::Closed {
-        return Err(transition_error(a.state, a.state));
-    }
-    a.messages.push(AppealMessage {
-        from: Party::Enterprise,
-        body: req.body.trim().into(),
-        at: now_rfc3339(),
-    });
-    save(&mut tx, &owner, &a).await?;
+    let a = enterprise_message(&mut tx, who, id, req, now).await?;
     tx.commit().await?;
     Ok((StatusCode::OK, a))
 }
 
+async fn enterprise_message(
+    conn: &mut SqliteConnection,
+    who: &str,
+    id: &str,
+    req: NewMessage,
+    now: OffsetDateTime,
+) -> Result<Appeal> {
+    let (owner, mut a) = load(conn, id, Some(who)).await?;
+    if a.state == AppealState::Closed {
+        return Err(transition_error(a.state, a.state));
+    }
+    let at = format_time(now);
+    a.messages.push(AppealMessage {
+        from: Party::Enterprise,
+        body: req.body.trim().into(),
+        at: at.clone(),
+    });
+    a.updated_at = Some(at);
+    save(conn, &owner, &a).await?;
+    Ok(a)
+}
+
 #[utoipa::path(post, path = "/api/v1/appeals/{id}/rating", tag = "appeals", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Appeal id")),
+    params(("id" = String, Path, description = "Appeal id"), ("Idempotency-Key" = String, Header, description = "Retry key: a retry after a lost answer gets the first answer again")),
     request_body = Rating,
     responses((status = 200, description = "Rated", body = Appeal),
-              (status = 409, description = "Not answered yet, or already rated", body = yiqifu_protocol::ApiError)))]
+              (status = 409, description = "Not answered yet, or already rated", body = yiqifu_protocol::ApiError),
+              (status = 422, description = "INVALID_FIELD `score` or `comment`", body = yiqifu_protocol::ApiError)))]
 pub async fn rate(
     State(state): State<AppState>,
     who: Enterprise,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<Rating>,
-) -> Result<Json<Appeal>> {
-    if !(1..=5).contains(&req.score) {
-        return Err(Error::invalid_field(
-            "评分应为 1 到 5 / score must be 1 to 5",
-        ));
-    }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let (owner, mut a) = load(&mut tx, &id, Some(&who.credit_code)).await?;
+    headers: HeaderMap,
+    ApiBytes(body): ApiBytes,
+) -> Result<Response> {
+    idempotency::create_once(
+        &state,
+        who.credit_code,
+        &headers,
+        body,
+        move |state, owner, req: Rating| async move {
+            refuse(req.problems())?;
+            let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+            let a = rate_in(&mut tx, &owner, &id, req, OffsetDateTime::now_utc()).await?;
+            tx.commit().await?;
+            Ok((StatusCode::OK, a))
+        },
+    )
+    .await
+}
+
+/// Rates an appeal once, after the authority's first reply.
+pub async fn rate_in(
+    conn: &mut SqliteConnection,
+    who: &str,
+    id: &str,
+    req: Rating,
+    now: OffsetDateTime,
+) -> Result<Appeal> {
+    let (owner, mut a) = load(conn, id, Some(who)).await?;
     let answered = a.messages.iter().any(|m| m.from == Party::Authority);
     if !answered || a.rating.is_some() {
         return Err(Error::api(
@@ -207,10 +313,16 @@ pub async fn rate(
             "答复后才能评价，且只能评价一次 / rate once, after the reply",
         ));
     }
-    a.rating = Some(req);
-    save(&mut tx, &owner, &a).await?;
-    tx.commit().await?;
-    Ok(Json(a))
+    a.rating = Some(Rating {
+        score: req.score,
+        comment: req
+            .comment
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty()),
+    });
+    a.updated_at = Some(format_time(now));
+    save(conn, &owner, &a).await?;
+    Ok(a)
 }
 
 /// One authority step on an appeal, for the API and the CLI alike.
@@ -219,6 +331,18 @@ pub async fn act(
     id: &str,
     action: AppealAction,
     actor: &str,
+) -> Result<Appeal> {
+    act_at(conn, id, action, actor, OffsetDateTime::now_utc()).await
+}
+
+/// [`act`] as of `now`: the step joins the timeline; a reply joins the thread and the
+/// enterprise's inbox.
+pub async fn act_at(
+    conn: &mut SqliteConnection,
+    id: &str,
+    action: AppealAction,
+    actor: &str,
+    now: OffsetDateTime,
 ) -> Result<Appeal> {
     let (owner, mut a) = load(conn, id, None).await?;
     let to = match &action {
@@ -230,38 +354,64 @@ pub async fn act(
     if !a.state.can_become(to) {
         return Err(transition_error(a.state, to));
     }
+    let at = format_time(now);
     match action {
         AppealAction::Assign { to } => {
             let to = if to.trim().is_empty() {
                 actor.to_string()
             } else {
-                to
+                to.trim().to_string()
             };
-            check_text(&to, 100, "承办人")?;
+            let n = yiqifu_protocol::limits::chars(&to);
+            if n > LIMITS.assignee {
+                return Err(Error::invalid_field(format!(
+                    "to: 承办人最多 {max} 字，现有 {n} 字 / the assignee is limited to {max} characters (it has {n})",
+                    max = LIMITS.assignee
+                )));
+            }
             a.assigned_to = Some(to);
         }
         AppealAction::Reply { body } => {
-            check_text(&body, 5000, "答复")?;
+            refuse(NewMessage { body: body.clone() }.problems())?;
             a.messages.push(AppealMessage {
                 from: Party::Authority,
                 body: body.trim().into(),
-                at: now_rfc3339(),
+                at: at.clone(),
             });
-            inbox::push(
-                conn,
-                &owner,
-                InboxKind::AppealReply,
-                format!("诉求“{}”已答复", a.title),
-                body.trim().into(),
-                ("appeal", &a.id),
-            )
-            .await?;
+            let notice = Notice {
+                kind: InboxKind::AppealReply,
+                title: format!("诉求“{}”已答复", a.title),
+                body: body.trim().into(),
+                about: ("appeal", &a.id),
+                related_id: None,
+                at: at.clone(),
+            };
+            inbox::send(conn, &owner, notice).await?;
         }
         AppealAction::Accept | AppealAction::Close => {}
     }
     a.state = to;
+    a.timeline.push(AppealStep {
+        to,
+        at: at.clone(),
+        actor: actor.into(),
+    });
+    a.updated_at = Some(at);
     save(conn, &owner, &a).await?;
     Ok(a)
+}
+
+/// The enterprise's own follow-up, as the seed writes it into a thread.
+pub async fn follow_up_at(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    id: &str,
+    body: &str,
+    now: OffsetDateTime,
+) -> Result<Appeal> {
+    let req = NewMessage { body: body.into() };
+    refuse(req.problems())?;
+    enterprise_message(conn, owner, id, req, now).await
 }
 
 #[utoipa::path(get, path = "/api/v1/review/appeals", tag = "review", security(("bearer" = [])),
@@ -290,7 +440,8 @@ pub async fn review_action(
     ApiJson(action): ApiJson<AppealAction>,
 ) -> Result<Json<Appeal>> {
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let a = act(&mut tx, &id, action, &who.username).await?;
+    let actor = format!("reviewer:{}", who.username);
+    let a = act(&mut tx, &id, action, &actor).await?;
     tx.commit().await?;
     Ok(Json(a))
 }

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -21,7 +20,7 @@ use crate::auth::{Enterprise, Reviewer};
 use crate::catalog::{MATERIAL_RULES, TEMPLATES};
 use crate::db::{new_id, now_rfc3339, receipt_no};
 use crate::error::{Error, Result};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiBytes, ApiJson, ApiQuery};
 use crate::idempotency;
 use crate::inbox;
 use crate::uploads::{checked_format, completed};
@@ -368,7 +367,7 @@ pub async fn submit(
     State(state): State<AppState>,
     who: Enterprise,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
@@ -486,7 +485,7 @@ pub async fn resubmit(
     who: Enterprise,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,

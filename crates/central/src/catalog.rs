@@ -1,4 +1,5 @@
-//! The catalog's change feeds: documents, self-check templates, material rules.
+//! The catalog's change feeds: documents, self-check templates, material rules, the
+//! working-day calendar and the attachment rules; and the paging every feed shares.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -6,7 +7,10 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
-use yiqifu_protocol::{Document, ErrorCode, FeedPage, MaterialRule, SelfCheckTemplate};
+use yiqifu_protocol::calendar::official_years;
+use yiqifu_protocol::{
+    CalendarYear, Document, ErrorCode, FeedPage, MaterialRule, SelfCheckTemplate, WorkCalendar,
+};
 
 use crate::auth::Caller;
 use crate::error::{Error, Result};
@@ -16,6 +20,11 @@ use crate::AppState;
 pub const DOCUMENTS: &str = "documents";
 pub const TEMPLATES: &str = "templates";
 pub const MATERIAL_RULES: &str = "material_rules";
+/// The working-day calendar, one entry per year.
+pub const CALENDAR: &str = "calendar";
+/// Rules of files that are not application materials (appeal attachments): apart, so the
+/// application's material list stays what the application needs.
+pub const ATTACHMENT_RULES: &str = "attachment_rules";
 
 pub const DEFAULT_PAGE: u32 = 100;
 pub const MAX_PAGE: u32 = 500;
@@ -79,6 +88,52 @@ async fn bounds(conn: &mut SqliteConnection, collection: &str) -> Result<(i64, i
     .bind(collection)
     .fetch_one(conn)
     .await?)
+}
+
+/// The name of one caller's view of a feed, for its ETag: two callers at the same seq may
+/// see different pages, so a validator of one must never answer 304 for the other. A hash,
+/// so the tag does not carry the credit code around.
+pub fn owner_feed(feed: &str, owner: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(owner.as_bytes());
+    format!("{feed}-{}", &hex::encode(h)[..12])
+}
+
+/// A page from rows read after `after` with `LIMIT limit + 1`, oldest change first: each
+/// row's seq and either its item or the key it removes. At the end of the feed the cursor
+/// is the head, which may lie past the last row.
+pub fn assemble<T>(
+    rows: Vec<(i64, std::result::Result<T, String>)>,
+    after: i64,
+    head: i64,
+    limit: u32,
+) -> FeedPage<T> {
+    let has_more = rows.len() > limit as usize;
+    let mut items = Vec::new();
+    let mut removed = Vec::new();
+    let mut last = after;
+    for (seq, row) in rows.into_iter().take(limit as usize) {
+        last = seq;
+        match row {
+            Ok(item) => items.push(item),
+            Err(key) => removed.push(key),
+        }
+    }
+    let next = if has_more { last } else { head.max(after) };
+    FeedPage {
+        items,
+        removed,
+        next_cursor: encode_cursor(next),
+        has_more,
+    }
+}
+
+/// The position a request asks to continue from: 0 without a cursor.
+pub fn after_cursor(q: &FeedQuery, head: i64) -> Result<i64> {
+    match q.cursor.as_deref() {
+        None | Some("") => Ok(0),
+        Some(c) => decode_cursor(c, head),
+    }
 }
 
 /// The validator of a feed's state: every change takes a new seq, so the head names it.
@@ -203,6 +258,23 @@ feed_route!(
     MaterialRule,
     "/api/v1/catalog/material-rules"
 );
+feed_route!(calendar, CALENDAR, CalendarYear, "/api/v1/catalog/calendar");
+feed_route!(
+    attachment_rules,
+    ATTACHMENT_RULES,
+    MaterialRule,
+    "/api/v1/catalog/attachment-rules"
+);
+
+/// The working-day calendar as published. A service that publishes none uses the tables
+/// this build carries, so its deadlines are right before anyone seeds a catalog.
+pub async fn work_calendar(conn: &mut SqliteConnection) -> Result<WorkCalendar> {
+    let mut years: Vec<CalendarYear> = entries(conn, CALENDAR).await?;
+    if years.is_empty() {
+        years = official_years()?;
+    }
+    Ok(WorkCalendar::new(years))
+}
 
 /// The live entry `key` of a collection, if there is one.
 pub async fn entry<T: DeserializeOwned>(

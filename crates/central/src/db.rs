@@ -62,10 +62,23 @@ pub async fn next_counter(conn: &mut SqliteConnection, name: &str) -> Result<i64
     Ok(v)
 }
 
+/// RFC 3339 in UTC, as every time on the wire.
+pub fn format_time(t: OffsetDateTime) -> String {
+    rfc3339(t.unix_timestamp())
+}
+
 /// A dated receipt number (回执编号): prefix, date, and a running number.
 pub async fn receipt_no(conn: &mut SqliteConnection, prefix: &str) -> Result<String> {
+    receipt_no_on(conn, prefix, OffsetDateTime::now_utc().date()).await
+}
+
+/// A receipt number dated `date`.
+pub async fn receipt_no_on(
+    conn: &mut SqliteConnection,
+    prefix: &str,
+    date: time::Date,
+) -> Result<String> {
     let n = next_counter(conn, &format!("receipt:{prefix}")).await?;
-    let date = OffsetDateTime::now_utc().date();
     Ok(format!(
         "{prefix}{:04}{:02}{:02}{n:06}",
         date.year(),

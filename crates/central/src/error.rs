@@ -1,7 +1,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use yiqifu_protocol::{ApiError, ErrorCode};
+use yiqifu_protocol::{ApiError, ErrorCode, FieldProblem};
 
 /// The one error type of the service. Every variant maps to a status and a stable
 /// [`ErrorCode`]; internal failures are logged here and never leak their text to a caller.
@@ -52,6 +52,12 @@ impl Error {
         )
     }
 
+    /// Every bad field of a request at once (422 INVALID_FIELD), so the officer fixes them
+    /// all in one go: "field: zh / en", joined with "；".
+    pub fn invalid_fields(problems: &[FieldProblem]) -> Self {
+        Self::invalid_field(problems_message(problems))
+    }
+
     pub fn not_found() -> Self {
         Self::api(
             StatusCode::NOT_FOUND,
@@ -71,6 +77,15 @@ impl Error {
             _ => ErrorCode::Internal,
         }
     }
+}
+
+/// One message naming every bad field, in both languages.
+pub fn problems_message(problems: &[FieldProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}: {} / {}", p.field, p.zh, p.en))
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 impl IntoResponse for Error {

@@ -22,13 +22,8 @@ async fn next_seq(conn: &mut SqliteConnection, owner: &str) -> Result<i64> {
     Ok(s)
 }
 
-/// Names one enterprise's inbox feed in its ETag: two enterprises at the same seq have
-/// different inboxes, so a validator of one must never answer 304 for the other. A hash,
-/// so the tag does not carry the credit code around.
 fn inbox_feed(owner: &str) -> String {
-    use sha2::Digest;
-    let h = sha2::Sha256::digest(owner.as_bytes());
-    format!("inbox-{}", &hex::encode(h)[..12])
+    crate::catalog::owner_feed("inbox", owner)
 }
 
 /// Adds an entry to an enterprise's inbox, inside the caller's transaction.
@@ -40,16 +35,46 @@ pub async fn push(
     body: String,
     (ref_type, ref_id): (&str, &str),
 ) -> Result<()> {
+    send(
+        conn,
+        owner,
+        Notice {
+            kind,
+            title,
+            body,
+            about: (ref_type, ref_id),
+            related_id: None,
+            at: now_rfc3339(),
+        },
+    )
+    .await
+}
+
+/// An inbox entry to send: what it says, the record it is about, and when.
+pub struct Notice<'a> {
+    pub kind: InboxKind,
+    pub title: String,
+    pub body: String,
+    /// `(ref_type, ref_id)`: the record the entry opens.
+    pub about: (&'a str, &'a str),
+    /// A second record it concerns (for a match, the recipient's own listing).
+    pub related_id: Option<String>,
+    /// RFC 3339; the seed dates its entries in the past.
+    pub at: String,
+}
+
+/// Adds an entry to an enterprise's inbox, inside the caller's transaction.
+pub async fn send(conn: &mut SqliteConnection, owner: &str, n: Notice<'_>) -> Result<()> {
     let entry = InboxEntry {
         id: new_id("msg"),
-        kind,
-        title,
-        body,
-        ref_type: ref_type.into(),
-        ref_id: ref_id.into(),
-        created_at: now_rfc3339(),
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        ref_type: n.about.0.into(),
+        ref_id: n.about.1.into(),
+        created_at: n.at,
         read: false,
-        related_id: None,
+        related_id: n.related_id,
     };
     let seq = next_seq(conn, owner).await?;
     sqlx::query("INSERT INTO inbox (id, owner, seq, read, body) VALUES (?, ?, ?, 0, ?)")

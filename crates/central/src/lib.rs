@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, head, post};
+use axum::routing::{get, head, post, put};
 use axum::{Json, Router};
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
@@ -85,6 +85,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/catalog/documents"),
     ("get", "/api/v1/catalog/templates"),
     ("get", "/api/v1/catalog/material-rules"),
+    ("get", "/api/v1/catalog/calendar"),
+    ("get", "/api/v1/catalog/attachment-rules"),
     ("put", "/api/v1/profile"),
     ("get", "/api/v1/profile"),
     ("options", "/api/v1/uploads"),
@@ -104,6 +106,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/appeals/{id}/rating"),
     ("post", "/api/v1/listings"),
     ("get", "/api/v1/listings"),
+    ("get", "/api/v1/listings/mine"),
+    ("put", "/api/v1/listings/{id}"),
     ("post", "/api/v1/listings/{id}/withdraw"),
     ("get", "/api/v1/listings/{id}/matches"),
     ("get", "/api/v1/inbox"),
@@ -127,6 +131,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/catalog/material-rules",
             get(catalog::material_rules),
+        )
+        .route("/api/v1/catalog/calendar", get(catalog::calendar))
+        .route(
+            "/api/v1/catalog/attachment-rules",
+            get(catalog::attachment_rules),
         )
         .route("/api/v1/profile", get(profiles::get).put(profiles::put))
         .route(
@@ -157,6 +166,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/listings",
             post(listings::submit).get(listings::browse),
         )
+        .route("/api/v1/listings/mine", get(listings::mine))
+        .route("/api/v1/listings/{id}", put(listings::update))
         .route("/api/v1/listings/{id}/withdraw", post(listings::withdraw))
         .route("/api/v1/listings/{id}/matches", get(listings::matches))
         .route("/api/v1/inbox", get(inbox::list))

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use sqlx::SqliteConnection;
-use yiqifu_protocol::{CompanyProfile, ErrorCode, FieldProblem, StoredProfile};
+use yiqifu_protocol::{CompanyProfile, ErrorCode, StoredProfile};
 
 use crate::auth::Enterprise;
 use crate::db::{now_unix, rfc3339};
@@ -51,15 +51,6 @@ pub async fn store(
     })
 }
 
-/// One message naming every bad field, so the officer fixes them all in one go.
-fn problems_message(problems: &[FieldProblem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("{}: {} / {}", p.field, p.zh, p.en))
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
 pub fn missing() -> Error {
     Error::api(
         StatusCode::NOT_FOUND,
@@ -84,7 +75,7 @@ pub async fn put(
 ) -> Result<Json<StoredProfile>> {
     let problems = profile.problems();
     if !problems.is_empty() {
-        return Err(Error::invalid_field(problems_message(&problems)));
+        return Err(Error::invalid_fields(&problems));
     }
     let mut conn = state.db.acquire().await?;
     Ok(Json(store(&mut conn, &who.credit_code, &profile).await?))
@@ -107,7 +98,8 @@ pub async fn get(State(state): State<AppState>, who: Enterprise) -> Result<Json<
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::error::problems_message;
+    use yiqifu_protocol::FieldProblem;
 
     #[test]
     fn the_message_names_each_field_in_both_languages() {

@@ -1,14 +1,23 @@
 //! Demo data, written for this project: a catalog modelled on the 2022 Shanghai resumption
-//! documents and a handful of demo enterprises in several districts and industries.
+//! documents, a handful of demo enterprises in several districts and industries, and their
+//! listings and appeals (`records`).
+
+mod records;
+
+pub use records::{demo_appeals, demo_listings, DemoAppeal, DemoListing, DemoStep};
 
 use sqlx::{SqliteConnection, SqlitePool};
+use yiqifu_protocol::calendar::official_years;
 use yiqifu_protocol::credit_code::check_character;
 use yiqifu_protocol::{
-    Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel, SelfCheckTemplate,
+    appeal_attachment_rule, CalendarYear, Document, DocumentKind, KeyCondition, MaterialRule,
+    PolicyLevel, SelfCheckTemplate,
 };
 
 use crate::auth::hash_password;
-use crate::catalog::{publish, publish_document, MATERIAL_RULES, TEMPLATES};
+use crate::catalog::{
+    entry, publish, publish_document, ATTACHMENT_RULES, CALENDAR, MATERIAL_RULES, TEMPLATES,
+};
 use crate::db::now_unix;
 use crate::error::{Error, Result};
 
@@ -162,6 +171,49 @@ pub async fn seed_scale(db: &SqlitePool, n: usize) -> Result<()> {
     Ok(())
 }
 
+/// The working-day calendar to publish, refused whole if a year is unsound: every deadline
+/// of every appeal is computed from it.
+pub fn demo_calendar() -> Result<Vec<CalendarYear>> {
+    let years = official_years()?;
+    let problems: Vec<String> = years
+        .iter()
+        .flat_map(|y| {
+            y.problems()
+                .into_iter()
+                .map(move |p| format!("{}: {p}", y.year))
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(years)
+    } else {
+        Err(Error::DemoData(format!(
+            "calendar: {}",
+            problems.join("; ")
+        )))
+    }
+}
+
+/// Publishes the calendar years and the attachment rule a database does not have yet, so a
+/// demo database seeded by an earlier build gains them too (and nothing else changes).
+async fn seed_reference(tx: &mut SqliteConnection) -> Result<()> {
+    for y in demo_calendar()? {
+        if entry::<CalendarYear>(tx, CALENDAR, &y.key())
+            .await?
+            .is_none()
+        {
+            publish(tx, CALENDAR, &y.key(), &y).await?;
+        }
+    }
+    let rule = appeal_attachment_rule();
+    if entry::<MaterialRule>(tx, ATTACHMENT_RULES, &rule.material_type)
+        .await?
+        .is_none()
+    {
+        publish(tx, ATTACHMENT_RULES, &rule.material_type, &rule).await?;
+    }
+    Ok(())
+}
+
 async fn seed_catalog(tx: &mut SqliteConnection) -> Result<()> {
     for d in &demo_catalog()? {
         publish_document(tx, d).await?;
@@ -172,7 +224,7 @@ async fn seed_catalog(tx: &mut SqliteConnection) -> Result<()> {
     for r in &demo_material_rules()? {
         publish(tx, MATERIAL_RULES, &r.material_type, r).await?;
     }
-    Ok(())
+    seed_reference(tx).await
 }
 
 /// Seeds the demo data into an empty database; a database that already has data is left as
@@ -182,6 +234,9 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
         .fetch_one(db)
         .await?;
     if n > 0 {
+        let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+        seed_reference(&mut tx).await?;
+        tx.commit().await?;
         return Ok(false);
     }
     let mut hashes = Vec::new();
@@ -219,6 +274,9 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
     .execute(&mut *tx)
     .await?;
     seed_catalog(&mut tx).await?;
+    let now = time::OffsetDateTime::now_utc();
+    records::seed_listings(&mut tx, now).await?;
+    records::seed_appeals(&mut tx, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -20,7 +20,7 @@ use yiqifu_files::{Format, Limits};
 use yiqifu_protocol::{ErrorCode, MaterialRule, UploadInfo};
 
 use crate::auth::Enterprise;
-use crate::catalog::MATERIAL_RULES;
+use crate::catalog::{ATTACHMENT_RULES, MATERIAL_RULES};
 use crate::db::{new_id, now_unix, rfc3339};
 use crate::error::{Error, Result};
 use crate::AppState;
@@ -28,9 +28,7 @@ use crate::AppState;
 pub const TUS_VERSION: &str = "1.0.0";
 /// Unfinished uploads are dropped this long after creation.
 pub const EXPIRE_SECS: i64 = 24 * 60 * 60;
-/// The material type of appeal attachments, which have no catalog rule.
-pub const APPEAL_ATTACHMENT: &str = "appeal_attachment";
-const APPEAL_ATTACHMENT_MAX: u64 = 20 * 1024 * 1024;
+pub use yiqifu_protocol::APPEAL_ATTACHMENT;
 /// The largest upload of any kind.
 pub const MAX_SIZE: u64 = 100 * 1024 * 1024;
 
@@ -147,25 +145,20 @@ pub fn clean_filename(name: &str) -> Result<String> {
     Ok(cleaned)
 }
 
+/// The rule of a material type, as published: the attachment rules (appeal attachments),
+/// then the application's material rules. Appeal attachments keep the protocol's rule when a
+/// service publishes none, the same rule a client assumes before its first sync.
 pub async fn rule_for(
     conn: &mut SqliteConnection,
     material_type: &str,
 ) -> Result<Option<MaterialRule>> {
-    if material_type == APPEAL_ATTACHMENT {
-        return Ok(Some(MaterialRule {
-            material_type: APPEAL_ATTACHMENT.into(),
-            name: "诉求附件".into(),
-            description: "诉求的佐证材料".into(),
-            required: false,
-            formats: ["pdf", "docx", "xlsx", "jpg", "png", "zip"]
-                .map(String::from)
-                .to_vec(),
-            max_bytes: APPEAL_ATTACHMENT_MAX,
-            max_count: 5,
-            cites: None,
-        }));
+    if let Some(rule) = crate::catalog::entry(conn, ATTACHMENT_RULES, material_type).await? {
+        return Ok(Some(rule));
     }
-    crate::catalog::entry(conn, MATERIAL_RULES, material_type).await
+    if let Some(rule) = crate::catalog::entry(conn, MATERIAL_RULES, material_type).await? {
+        return Ok(Some(rule));
+    }
+    Ok((material_type == APPEAL_ATTACHMENT).then(yiqifu_protocol::appeal_attachment_rule))
 }
 
 /// The limits a material rule sets on a file, as the shared checks read them. A format the

@@ -136,7 +136,7 @@ async fn a_generated_mix_of_bad_requests_never_gets_a_5xx() {
             let v: Value = resp.json().await.unwrap_or(Value::Null);
             assert!(
                 v["code"].is_string(),
-                "{method} {path}: a 4xx without a code: {v}"
+                "{method} {path}: a {status} without a code: {v}"
             );
         }
         seen.insert((method, status.as_u16()));

@@ -190,3 +190,61 @@ async fn an_old_unchecked_upload_is_checked_when_attached() {
     let accepted = common::submit(&svc, &me, "old-2", &good).await;
     assert_eq!(accepted.status(), StatusCode::CREATED);
 }
+
+/// Appeal attachments follow the rule the service publishes in `attachment_rules`, not one
+/// written into the upload code: narrowing the published rule narrows what is accepted.
+#[tokio::test]
+async fn appeal_attachments_follow_the_published_rule() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let big = svc
+        .tus_create(&me, "appeal_attachment", "扫描件.pdf", 2 * 1024 * 1024)
+        .await;
+    assert_eq!(big.status(), StatusCode::CREATED);
+    let (_, png) = send(
+        &svc,
+        &me,
+        "appeal_attachment",
+        "照片.png",
+        &samples::png(32, 32),
+    )
+    .await;
+    assert_eq!(png.status(), StatusCode::NO_CONTENT);
+
+    let mut rule = yiqifu_protocol::appeal_attachment_rule();
+    rule.formats = vec!["pdf".into()];
+    rule.max_bytes = 1024 * 1024;
+    let mut tx = svc.running.db.begin().await.unwrap();
+    yiqifu_central::catalog::publish(
+        &mut tx,
+        yiqifu_central::catalog::ATTACHMENT_RULES,
+        &rule.material_type,
+        &rule,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let big = svc
+        .tus_create(&me, "appeal_attachment", "扫描件.pdf", 2 * 1024 * 1024)
+        .await;
+    assert_eq!(
+        error_code(big).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE".into())
+    );
+    let (_, png) = send(
+        &svc,
+        &me,
+        "appeal_attachment",
+        "照片.png",
+        &samples::png(32, 32),
+    )
+    .await;
+    assert_eq!(
+        error_code(png).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
+    );
+    let feed: Vec<yiqifu_protocol::MaterialRule> =
+        svc.feed(&me, "/api/v1/catalog/attachment-rules").await;
+    assert_eq!(feed, [rule]);
+}

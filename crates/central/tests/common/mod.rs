@@ -401,3 +401,77 @@ pub async fn error_code(resp: Response) -> (StatusCode, String) {
         body["code"].as_str().unwrap_or_default().to_string(),
     )
 }
+
+impl Svc {
+    /// A keyed POST of JSON (appeals, messages, ratings, listings).
+    pub async fn post_keyed(&self, path: &str, token: &str, key: &str, body: &Value) -> Response {
+        self.req(Method::POST, path, token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Every entry of an enterprise's inbox.
+    pub async fn inbox(&self, token: &str) -> Vec<yiqifu_protocol::InboxEntry> {
+        self.feed(token, "/api/v1/inbox").await
+    }
+
+    /// One page of a feed: the answer's status, ETag and body.
+    pub async fn page(
+        &self,
+        path: &str,
+        token: &str,
+        cursor: Option<&str>,
+        limit: u32,
+        etag: Option<&str>,
+    ) -> (StatusCode, String, Value) {
+        let mut query = vec![("limit", limit.to_string())];
+        if let Some(c) = cursor {
+            query.push(("cursor", c.to_string()));
+        }
+        let mut req = self.req(Method::GET, path, token).query(&query);
+        if let Some(t) = etag {
+            req = req.header("If-None-Match", t);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let tag = r
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = if status == StatusCode::NOT_MODIFIED {
+            Value::Null
+        } else {
+            r.json().await.unwrap()
+        };
+        (status, tag, body)
+    }
+}
+
+/// A 422 INVALID_FIELD answer: the fields its message names, in order ("field: zh / en"
+/// joined with "；").
+pub async fn invalid_fields(resp: Response) -> Vec<String> {
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap_or(Value::Null);
+    assert_eq!(
+        (status, body["code"].as_str().unwrap_or_default()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_FIELD"),
+        "{body}"
+    );
+    body["message"]
+        .as_str()
+        .unwrap()
+        .split('；')
+        .map(|p| p.split(':').next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// The working-day calendar the service publishes.
+pub async fn published_calendar(svc: &Svc, token: &str) -> yiqifu_protocol::WorkCalendar {
+    let years: Vec<yiqifu_protocol::CalendarYear> =
+        svc.feed(token, "/api/v1/catalog/calendar").await;
+    yiqifu_protocol::WorkCalendar::new(years)
+}

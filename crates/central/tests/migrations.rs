@@ -1,0 +1,90 @@
+//! The migration that makes appeals and listings feeds, on rows written before it: each
+//! enterprise's appeals numbered in the order they were stored, listings numbered across
+//! the market, and the columns expiry reads filled from the bodies.
+
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::Executor;
+
+const BEFORE: [&str; 4] = [
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_records.sql"),
+    include_str!("../migrations/0003_profiles.sql"),
+    include_str!("../migrations/0004_upload_format.sql"),
+];
+const FEEDS: &str = include_str!("../migrations/0005_feeds.sql");
+
+#[tokio::test]
+async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
+    let db = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    for sql in BEFORE {
+        db.execute(sql).await.unwrap();
+    }
+    for (id, owner) in [("apl_a1", "A"), ("apl_b1", "B"), ("apl_a2", "A")] {
+        sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at) VALUES (?, ?, 'submitted', '{}', 0)")
+            .bind(id)
+            .bind(owner)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    for (id, until, district) in [
+        ("lst_1", "2022-05-30", "闵行区"),
+        ("lst_2", "2022-06-01", "嘉定区"),
+    ] {
+        let body = serde_json::json!({"valid_until": until, "district": district}).to_string();
+        sqlx::query("INSERT INTO listings (id, owner, kind, category, state, body, created_at) VALUES (?, 'A', 'supply', 'supplies', 'active', ?, 1651370400)")
+            .bind(id)
+            .bind(body)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    db.execute(FEEDS).await.unwrap();
+
+    let appeals: Vec<(String, i64)> = sqlx::query_as("SELECT id, seq FROM appeals ORDER BY id")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        appeals,
+        [
+            ("apl_a1".into(), 1),
+            ("apl_a2".into(), 2),
+            ("apl_b1".into(), 1)
+        ]
+    );
+    let listings: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, seq, valid_until, district, updated_at FROM listings ORDER BY id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        listings,
+        [
+            (
+                "lst_1".into(),
+                1,
+                "2022-05-30".into(),
+                "闵行区".into(),
+                1651370400
+            ),
+            (
+                "lst_2".into(),
+                2,
+                "2022-06-01".into(),
+                "嘉定区".into(),
+                1651370400
+            ),
+        ]
+    );
+    // Seqs are unique where the feeds need them to be.
+    let dup = sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at, seq) VALUES ('x', 'A', 's', '{}', 0, 2)")
+        .execute(&db)
+        .await;
+    assert!(dup.is_err());
+}
