@@ -14,8 +14,8 @@ use yiqifu_protocol::{
 use super::op::{self, SERVER_KEY};
 use super::store::{self, Filter, Pending};
 use super::{china_today, parse_date};
-use crate::application::Delivery;
 use crate::error::{Error, Result};
+use crate::records::Delivery;
 use crate::records::{self, LocalRecord};
 use crate::workspace::Workspace;
 
