@@ -119,7 +119,7 @@ impl Own {
             .map_or_else(|| format!("{SERVER_KEY}{id}"), |r| r.local_id.clone())
     }
 
-    fn views(&self, market: &[Listing], today: Date) -> Result<Vec<OwnListingView>> {
+    fn views(&self, market: &[Listing], today: Date) -> Vec<OwnListingView> {
         let mut out = Vec::new();
         for r in &self.records {
             let answer = r
@@ -130,7 +130,14 @@ impl Own {
                 .server_id
                 .as_deref()
                 .and_then(|id| self.served.iter().find(|l| l.id == id).cloned());
-            let draft: NewListing = serde_json::from_str(&r.draft)?;
+            let draft: NewListing = match serde_json::from_str(&r.draft) {
+                Ok(d) => d,
+                Err(e) => {
+                    // One unreadable record must not hide the others.
+                    tracing::warn!(listing = %r.local_id, error = %e, "unreadable listing draft");
+                    continue;
+                }
+            };
             out.push(self.view(&r.local_id, draft, newer(answer, listed), market, today));
         }
         for l in &self.served {
@@ -154,7 +161,7 @@ impl Own {
                 (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.key.cmp(&b.key)),
             }
         });
-        Ok(out)
+        out
     }
 
     fn view(
@@ -282,7 +289,7 @@ impl Workspace {
         let today = china_today();
         let own = Own::load(self).await?;
         let market = store::cached(self.store(), &Filter::default()).await?;
-        own.views(&market, today)
+        Ok(own.views(&market, today))
     }
 
     /// One listing by key (`srv:<id>`, a local id, or the service's bare id as an inbox
