@@ -382,6 +382,10 @@ async fn appeals_filed_elsewhere_are_reachable_and_the_overdue_come_first() {
     .unwrap();
     settle(&ws).await;
     assert_eq!(ws.summary().parked, 0);
+    // Sent and not pulled yet: the service's answers keep them in the thread.
+    let view = ws.appeal(&key).await.unwrap();
+    assert!(view.rating_sent && !view.can_rate);
+    assert!(view.thread.iter().all(|m| m.sent), "{:?}", view.thread);
     app.sync_now().await.unwrap();
     let view = ws.appeal(&key).await.unwrap();
     assert_eq!(view.summary.key, key);
