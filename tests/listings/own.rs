@@ -285,8 +285,27 @@ async fn an_own_listing_expires_on_its_day_with_no_network_and_one_posted_elsewh
     edited.quantity = 400.0;
     ws.update_listing(&key, edited.clone()).await.unwrap();
     settle(&ws).await;
+    // Seen as sent before the next pull (there is no record here to hold the answer).
+    let v = own(&ws.own_listings().await.unwrap(), &key).clone();
+    assert_eq!(v.server.unwrap().details, edited);
+    assert_eq!((v.delivery, v.pending_edit), (Delivery::Delivered, false));
+    assert_eq!(ws.listing(&key).await.unwrap().listing.details, edited);
     app.sync_now().await.unwrap();
     let v = own(&ws.own_listings().await.unwrap(), &key).clone();
     assert_eq!(v.server.unwrap().details, edited);
     assert_eq!(v.delivery, Delivery::Delivered);
+
+    // Withdrawn from here: out of the market as soon as the service has it.
+    ws.withdraw_listing(&key).await.unwrap();
+    settle(&ws).await;
+    let v = own(&ws.own_listings().await.unwrap(), &key).clone();
+    assert_eq!(
+        (v.state, v.delivery),
+        (OwnState::Withdrawn, Delivery::Delivered)
+    );
+    assert_eq!(v.server.unwrap().state, ListingState::Withdrawn);
+    assert!(browse(&ws, ListingQuery::default())
+        .await
+        .iter()
+        .all(|id| id != &posted.id));
 }

@@ -244,6 +244,7 @@ impl Workspace {
             if item.record_id.starts_with(crate::appeals::SERVER_KEY) {
                 crate::appeals::keep_answer(&mut tx, resp).await?;
             }
+            crate::listings::keep_answer(&mut tx, &item.kind, resp).await?;
         }
         tx.commit().await?;
         self.changed(&[Topic::Outbox, Topic::Records]);
