@@ -2,6 +2,7 @@
 //! service's matches, a match in the inbox, withdrawal, and expiry seen with no network.
 
 use yiqifu_core::client::CentralClient;
+use yiqifu_core::inbox::InboxTarget;
 use yiqifu_core::listings::{china_today, ListingQuery, OwnState};
 use yiqifu_core::records::Delivery;
 use yiqifu_protocol::listings::MatchReason;
@@ -134,10 +135,23 @@ async fn a_listing_posted_and_edited_offline_goes_out_in_order_and_matches_as_th
 
     // The service told this side of the match in its inbox.
     let inbox = ws.inbox_entries().await.unwrap();
-    assert!(
-        inbox.iter().any(|e| e.kind == InboxKind::ListingMatch),
-        "{inbox:?}"
-    );
+    let told = inbox
+        .iter()
+        .find(|e| e.kind == InboxKind::ListingMatch)
+        .unwrap_or_else(|| panic!("{inbox:?}"));
+    // It opens on the other side's listing, and names this one by the key used here.
+    let InboxTarget::Listing {
+        key: theirs,
+        own_key,
+    } = ws.inbox_target(&told.id).await.unwrap()
+    else {
+        panic!("a match points at listings");
+    };
+    assert_eq!(own_key.as_deref(), Some(key.as_str()));
+    assert_eq!(ws.own_listing_key(&id).await.unwrap(), key);
+    let card = ws.listing(&theirs).await.unwrap();
+    assert_eq!(card.listing.id, served[0].listing.id);
+    assert_eq!(card.key, theirs);
 
     // In the market as this enterprise's own, under the same key.
     let mine: Vec<_> = ws
@@ -205,6 +219,7 @@ async fn an_own_listing_expires_on_its_day_with_no_network_and_one_posted_elsewh
     .unwrap();
     app.sync_now().await.unwrap();
     let key = format!("srv:{}", posted.id);
+    assert_eq!(ws.own_listing_key(&posted.id).await.unwrap(), key);
     let v = own(&ws.own_listings().await.unwrap(), &key).clone();
     assert_eq!(
         (v.state, v.delivery),

@@ -333,6 +333,12 @@ impl Workspace {
         })
     }
 
+    /// The key of the enterprise's own listing the service calls `id` (a local id when it
+    /// was posted here, else `srv:<id>`): what an inbox entry about it opens.
+    pub async fn own_listing_key(&self, id: &str) -> Result<String> {
+        Ok(Own::load(self).await?.key_of(id))
+    }
+
     /// The current state and details of an own listing, for the checks of a new request.
     pub(crate) async fn own_listing(&self, key: &str) -> Result<OwnListingView> {
         self.own_listings()
