@@ -348,3 +348,7 @@ impl Workspace {
             .ok_or_else(|| Error::NotFound(key.into()))
     }
 }
+
+#[cfg(test)]
+#[path = "view/tests.rs"]
+mod tests;
