@@ -173,6 +173,14 @@ async fn a_listing_posted_and_edited_offline_goes_out_in_order_and_matches_as_th
         (OwnState::Withdrawn, Delivery::Queued)
     );
     assert!(v.matches.is_empty());
+    assert!(
+        ws.browse_listings(&ListingQuery::default())
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| !c.listing.mine),
+        "off the market here at once"
+    );
     let err = ws.update_listing(&key, once_more).await.unwrap_err();
     assert!(matches!(&err, yiqifu_core::Error::InvalidInput(p) if p[0].field == "state"));
     settle(&ws).await;

@@ -119,6 +119,12 @@ impl Own {
             .map_or_else(|| format!("{SERVER_KEY}{id}"), |r| r.local_id.clone())
     }
 
+    fn withdrawing(&self, key: &str) -> bool {
+        self.pending
+            .get(key)
+            .is_some_and(|w| w.iter().any(|p| p.kind == op::WITHDRAW.kind))
+    }
+
     fn views(&self, market: &[Listing], today: Date) -> Vec<OwnListingView> {
         let mut out = Vec::new();
         for r in &self.records {
@@ -181,7 +187,7 @@ impl Own {
                 serde_json::from_value::<NewListing>(p.payload.get("details")?.clone()).ok()
             });
         let pending_edit = waiting.iter().any(|p| p.kind == op::UPDATE.kind);
-        let withdrawing = waiting.iter().any(|p| p.kind == op::WITHDRAW.kind);
+        let withdrawing = self.withdrawing(key);
         let details = edit
             .or_else(|| server.as_ref().map(|s| s.details.clone()))
             .unwrap_or(draft);
@@ -280,6 +286,8 @@ impl Workspace {
                 expired: lapsed(&l.details.valid_until, today),
                 listing: l,
             })
+            // The officer withdrew it here: it is off the market for them at once.
+            .filter(|c| !(c.listing.mine && own.withdrawing(&c.key)))
             .collect())
     }
 
