@@ -199,6 +199,9 @@ async fn entries_lead_to_their_records_and_unreadable_ones_are_left_out() {
         .await
         .unwrap();
     assert_eq!(ws.inbox_entries().await.unwrap().len(), entries.len());
+    // Nor is it counted: the badge counts what the list shows.
+    let unread = entries.iter().filter(|e| !e.read).count() as u32;
+    assert_eq!(ws.inbox_unread().await.unwrap(), unread);
     app.close().await;
 }
 

@@ -217,7 +217,7 @@ impl Workspace {
             signed_in,
             queued: counts.queued,
             parked: counts.parked,
-            unread: crate::inbox::store::unread_count(&self.store).await?,
+            unread: self.inbox_unread().await?,
             syncing: self.syncing.load(Ordering::Relaxed),
             last_sync_at: self.store.setting(LAST_SYNC_KEY).await?,
         };
