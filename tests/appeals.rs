@@ -167,7 +167,19 @@ async fn an_appeal_goes_out_whole_and_its_thread_comes_back_by_the_feed() {
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let (app, central, ws) = signed_in(dir.path(), "appeal-thread").await;
+    // A new draft starts with the company's first contact.
+    ws.save_company_profile(yiqifu_tests::journey::profile())
+        .await
+        .unwrap();
+    settle(&ws).await;
     let draft = ws.new_appeal_draft().await.unwrap();
+    assert_eq!(
+        (
+            draft.fields.contact_name.as_str(),
+            draft.fields.contact_phone.as_str()
+        ),
+        ("王芳", "13800138000")
+    );
     ws.save_appeal_draft(&draft.id, fields("零部件运输通行证"))
         .await
         .unwrap();
