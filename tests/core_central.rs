@@ -34,10 +34,16 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     let templates = yiqifu_central::seed::demo_templates().unwrap().len();
     let rules = yiqifu_central::seed::demo_material_rules().unwrap().len();
     let years = yiqifu_central::seed::demo_calendar().unwrap().len();
-    // The calendar's years and the one attachment rule (appeals) come with the catalog.
+    // The calendar's years and the one attachment rule (appeals) come with the catalog, and
+    // the market's live listings with the enterprise's feeds (demo 0 has no inbox or appeals).
+    let (market,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM listings WHERE state = 'active'")
+        .fetch_one(&central.db)
+        .await
+        .unwrap();
+    assert!(market > 0, "the demo seeds a market");
     assert_eq!(
         stats.upserted as usize,
-        expected.len() + templates + rules + years + 1
+        expected.len() + templates + rules + years + 1 + market as usize
     );
     assert_eq!(app.collection("calendar").await.unwrap().len(), years);
     assert!(stats.full_resync);
