@@ -186,20 +186,30 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         let app = App::open(data.path(), Keychain::default()).await.unwrap();
         let ws = yiqifu_tests::sign_in_demo(&app, &url).await;
         let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
-        ws.create_listing(NewListing {
-            kind: ListingKind::Supply,
-            category: ListingCategory::Supplies,
-            item: "医用外科口罩".into(),
-            quantity: 20000.0,
-            unit: "只".into(),
-            district: "闵行区".into(),
-            valid_until: yesterday.to_string(),
-            contact_name: "赵六".into(),
-            contact_phone: "13700000000".into(),
-            note: None,
-        })
-        .await
-        .unwrap();
+        let tomorrow = yesterday + time::Duration::days(2);
+        let local = ws
+            .create_listing(NewListing {
+                kind: ListingKind::Supply,
+                category: ListingCategory::Supplies,
+                item: "医用外科口罩".into(),
+                quantity: 20000.0,
+                unit: "只".into(),
+                district: "闵行区".into(),
+                valid_until: tomorrow.to_string(),
+                contact_name: "赵六".into(),
+                contact_phone: "13700000000".into(),
+                note: None,
+            })
+            .await
+            .unwrap();
+        // Valid when queued; its date has passed since it was prepared.
+        yiqifu_tests::age_queued_listing(
+            &ws,
+            &local,
+            "$.listing.valid_until",
+            &yesterday.to_string(),
+        )
+        .await;
         let start = Instant::now();
         while app.status().outbox_parked == 0 {
             ws.drain().await.unwrap();
@@ -209,6 +219,8 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         app.close().await;
     }
 
+    let next_month =
+        (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
     let xvfb = Xvfb::start();
     let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
     session(&driver, "revise", async |c| {
@@ -221,7 +233,7 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         if item.as_deref() != Some("医用外科口罩") {
             return Err(format!("the form shows {item:?}, not what was written").into());
         }
-        type_into(c, "input#valid_until", "2099-12-31\u{E007}").await?;
+        type_into(c, "input#valid_until", &format!("{next_month}\u{E007}")).await?;
         screenshot(c, "revise-dialog").await?;
         // Clicked in the page: the button re-renders as it starts saving, and a WebDriver click
         // that lands can still report the old element as stale.
@@ -248,12 +260,23 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
     })
     .await;
     // The service holds it once, with the corrected date.
-    let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM listings")
+    let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM listings WHERE owner = ?")
+        .bind(yiqifu_tests::demo_login_of(0).0)
         .fetch_all(&central.db)
         .await
         .unwrap();
     assert_eq!(bodies.len(), 1);
-    assert!(bodies[0].0.contains("2099-12-31"), "{}", bodies[0].0);
+    assert!(bodies[0].0.contains(&next_month), "{}", bodies[0].0);
+}
+
+/// B (demo 1) has the demo's own inbox entries; A's reply is never among them.
+async fn b_inbox_has_none_of_a(c: &Client) -> Result<()> {
+    wait_css(c, "[data-testid=inbox-entry]").await?;
+    let a_reply = "//*[@data-testid='inbox-title'][contains(.,'货车通行证续办')]";
+    if !c.find_all(Locator::XPath(a_reply)).await?.is_empty() {
+        return Err("B's inbox shows A's reply".into());
+    }
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -282,20 +305,30 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
             .await
             .unwrap();
         let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
-        a.create_listing(NewListing {
-            kind: ListingKind::Demand,
-            category: ListingCategory::Logistics,
-            item: "冷链运输车".into(),
-            quantity: 2.0,
-            unit: "辆".into(),
-            district: "浦东新区".into(),
-            valid_until: yesterday.to_string(),
-            contact_name: "钱七".into(),
-            contact_phone: "13600000000".into(),
-            note: None,
-        })
-        .await
-        .unwrap();
+        let tomorrow = yesterday + time::Duration::days(2);
+        let local = a
+            .create_listing(NewListing {
+                kind: ListingKind::Demand,
+                category: ListingCategory::Logistics,
+                item: "冷链运输车".into(),
+                quantity: 2.0,
+                unit: "辆".into(),
+                district: "浦东新区".into(),
+                valid_until: tomorrow.to_string(),
+                contact_name: "钱七".into(),
+                contact_phone: "13600000000".into(),
+                note: None,
+            })
+            .await
+            .unwrap();
+        // Valid when queued; its date has passed since it was prepared.
+        yiqifu_tests::age_queued_listing(
+            &a,
+            &local,
+            "$.listing.valid_until",
+            &yesterday.to_string(),
+        )
+        .await;
         let start = Instant::now();
         while a.summary().parked == 0 || a.record(&appeal).await.unwrap().server_id.is_none() {
             a.drain().await.unwrap();
@@ -323,7 +356,7 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
     let xvfb = Xvfb::start();
     let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
     session(&driver, "enterprises", async |c| {
-        // B is on screen: its name, an empty queue, an empty inbox.
+        // B is on screen: its name, an empty queue, its own inbox.
         wait_text(c, "[data-testid=enterprise-name]", b_name).await?;
         wait_css(c, "[data-testid=status-online]").await?;
         if !c
@@ -334,7 +367,7 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
             return Err("B shows A's refused listing".into());
         }
         click(c, "[data-testid=menu-inbox]").await?;
-        wait_css(c, "[data-testid=inbox-empty]").await?;
+        b_inbox_has_none_of_a(c).await?;
 
         // Switch to A: everything shown follows.
         click(c, "[data-testid=enterprise-switcher]").await?;
@@ -355,7 +388,7 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
         click(c, "[data-testid=switch-to-91310114MA1GT3R85H]").await?;
         wait_text(c, "[data-testid=enterprise-name]", b_name).await?;
         wait_gone(c, "[data-testid=status-parked]").await?;
-        wait_css(c, "[data-testid=inbox-empty]").await?;
+        b_inbox_has_none_of_a(c).await?;
 
         // Adding a company opens the sign-in page, and going back returns to B.
         click(c, "[data-testid=enterprise-switcher]").await?;

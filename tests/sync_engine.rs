@@ -68,26 +68,6 @@ async fn settle(app: &App, ws: &Workspace) {
     settle_to(app, ws, 0).await
 }
 
-/// Rewrites one field of the queued `create_listing` of `record`, as the queue of a client
-/// from before the core checked listings (or one left waiting for days) would hold it.
-async fn age_queued_listing(ws: &Workspace, record: &str, path: &str, value: &str) {
-    let done = sqlx::query(
-        "UPDATE outbox SET payload = json_set(payload, ?, ?) \
-         WHERE record_id = ? AND kind = 'create_listing'",
-    )
-    .bind(path)
-    .bind(value)
-    .bind(record)
-    .execute(ws.store().pool())
-    .await
-    .unwrap();
-    assert_eq!(
-        done.rows_affected(),
-        1,
-        "the queued create_listing of {record}"
-    );
-}
-
 #[tokio::test]
 async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_one_parked() {
     let central = yiqifu_tests::start_central().await;
@@ -102,7 +82,7 @@ async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_o
         .create_listing(listing("冷藏车", "闵行区"))
         .await
         .unwrap();
-    age_queued_listing(&ws, &bad, "$.listing.district", "火星区").await;
+    yiqifu_tests::age_queued_listing(&ws, &bad, "$.listing.district", "火星区").await;
     ws.withdraw_listing(&bad).await.unwrap();
     let good = ws
         .create_listing(listing("冷藏车", "闵行区"))
@@ -296,7 +276,8 @@ async fn a_parked_draft_is_corrected_by_the_officer_and_goes_out_once() {
     let local = ws.create_listing(stale.clone()).await.unwrap();
     stale.valid_until =
         (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
-    age_queued_listing(&ws, &local, "$.listing.valid_until", &stale.valid_until).await;
+    yiqifu_tests::age_queued_listing(&ws, &local, "$.listing.valid_until", &stale.valid_until)
+        .await;
     settle_parked(&app, &ws).await;
     let parked = ws.parked_items().await.unwrap();
     assert_eq!(parked.len(), 1, "{parked:?}");

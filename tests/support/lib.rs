@@ -180,3 +180,23 @@ pub async fn demo_access_token(url: &str, i: usize) -> String {
         .expect("a login answer");
     resp.access_token
 }
+
+/// Rewrites one field of the queued `create_listing` of `record`, as the queue of a client
+/// from before the core checked listings (or one left waiting for days) would hold it.
+pub async fn age_queued_listing(ws: &Workspace, record: &str, path: &str, value: &str) {
+    let done = sqlx::query(
+        "UPDATE outbox SET payload = json_set(payload, ?, ?) \
+         WHERE record_id = ? AND kind = 'create_listing'",
+    )
+    .bind(path)
+    .bind(value)
+    .bind(record)
+    .execute(ws.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        done.rows_affected(),
+        1,
+        "the queued create_listing of {record}"
+    );
+}
