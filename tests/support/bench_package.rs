@@ -296,15 +296,16 @@ pub async fn resume(central: &yiqifu_central::Running) -> Res<String> {
     let resent = total.saturating_sub(SIZE as u64);
     app.sign_out().await.map_err(err)?;
     Ok(format!(
-        "An upload of {} MiB in {} MiB chunks, stopped mid-chunk after {:.1} MiB were \
-         acknowledged (its task aborted, the app closed) and resumed by a new app on the same \
-         data: {:.2} MiB crossed the wire beyond the file itself ({:.2} MiB of it after the \
-         restart), headers and sign-in included: {}.\n",
+        "An upload of {} MiB in {} MiB chunks, stopped mid-chunk once at least {:.1} MiB were \
+         acknowledged (its task aborted, the app closed; {:.2} MiB had crossed the wire by then) \
+         and resumed by a new app on the same data, which sent {:.2} MiB more: {:.2} MiB crossed \
+         the wire beyond the file itself, headers and sign-in included: {}.\n",
         SIZE / MIB,
         CHUNK / MIB,
         stopped_at as f64 / MIB as f64,
+        before as f64 / MIB as f64,
+        (after - before) as f64 / MIB as f64,
         resent as f64 / MIB as f64,
-        (after - before) as f64 / MIB as f64 - (SIZE as u64 - stopped_at) as f64 / MIB as f64,
         if resent <= CHUNK as u64 + 64 * 1024 {
             "at most one chunk sent twice (target met)"
         } else {
