@@ -368,9 +368,14 @@ fn cmd_bench() -> Result {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
+    // Ratios on a 2-core machine move a lot when something else runs: say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .map_or_else(String::new, |l| format!(", load average {l} when it ended"));
     let doc = format!(
         "# Benchmarks\n\n\
-         Written by `cargo xtask bench` on {date}: {cpu}, {cores} cores. Every figure is \
+         Written by `cargo xtask bench` on {date}: {cpu}, {cores} cores{load}. Every figure is \
          compared with a baseline measured in the same run on the same machine, so the ratios \
          carry over between machines better than the times do.\n\n\
          ## Materials, uploads and the application package\n\n{sync}\n\
