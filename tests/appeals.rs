@@ -430,3 +430,63 @@ async fn appeals_filed_elsewhere_are_reachable_and_the_overdue_come_first() {
         .all(|a| !a.overdue));
     app.close().await;
 }
+
+/// Two quick clicks on 提交 file the appeal once, two on 评价 rate it once (neither second
+/// one parks), and a closed appeal takes no follow-up.
+#[tokio::test]
+async fn a_second_click_files_or_rates_nothing_more_and_a_closed_appeal_takes_no_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, central, ws) = signed_in(dir.path(), "appeal-twice").await;
+    let draft = ws.new_appeal_draft().await.unwrap();
+    ws.save_appeal_draft(&draft.id, fields("双击提交的诉求"))
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        ws.send_appeal_draft(&draft.id),
+        ws.send_appeal_draft(&draft.id)
+    );
+    let sent: Vec<&String> = [&a, &b]
+        .into_iter()
+        .filter_map(|r| r.as_ref().ok())
+        .collect();
+    assert_eq!(sent.len(), 1, "filed once: {a:?} {b:?}");
+    let other = if a.is_ok() { &b } else { &a };
+    assert_eq!(other.as_ref().unwrap_err().code(), "NOT_FOUND");
+    let key = sent[0].clone();
+    settle(&ws).await;
+    assert_eq!(ws.appeals(&AppealQuery::default()).await.unwrap().len(), 1);
+
+    let server = ws.record(&key).await.unwrap().server_id.unwrap();
+    act(
+        &central,
+        &server,
+        AppealAction::Reply {
+            body: "已协调交通部门。".into(),
+        },
+    )
+    .await;
+    app.sync_now().await.unwrap();
+    let five = || Rating {
+        score: 5,
+        comment: Some("很及时".into()),
+    };
+    let (a, b) = tokio::join!(ws.rate_appeal(&key, five()), ws.rate_appeal(&key, five()));
+    assert!(a.is_ok() != b.is_ok(), "rated once: {a:?} {b:?}");
+    let other = if a.is_ok() { b } else { a };
+    assert_eq!(other.unwrap_err().code(), "ALREADY_RATED");
+    settle(&ws).await;
+    assert_eq!(
+        ws.summary().parked,
+        0,
+        "no second rating reached the service"
+    );
+
+    act(&central, &server, AppealAction::Close).await;
+    app.sync_now().await.unwrap();
+    assert_eq!(
+        code(ws.send_appeal_message(&key, "还有一个问题。").await),
+        "APPEAL_CLOSED"
+    );
+    assert_eq!(ws.summary().queued, 0, "nothing queued for a closed appeal");
+    app.close().await;
+}

@@ -307,8 +307,10 @@ async fn removing_an_enterprise_says_what_would_be_lost_and_deletes_only_its_own
     a.create_appeal(appeal("未发送 1")).await.unwrap();
     a.create_appeal(appeal("未发送 2")).await.unwrap();
     b.create_appeal(appeal("B 的")).await.unwrap();
+    // An appeal still being written would be lost too.
+    a.new_appeal_draft().await.unwrap();
     let preview = app.removal_preview(a.id()).await.unwrap();
-    assert_eq!((preview.unsent, preview.drafts), (2, 2));
+    assert_eq!((preview.unsent, preview.drafts), (2, 3));
 
     let a_dir = a.store().dir().to_path_buf();
     assert!(a_dir.exists());

@@ -332,3 +332,44 @@ async fn an_own_listing_expires_on_its_day_with_no_network_and_one_posted_elsewh
         .iter()
         .all(|id| id != &posted.id));
 }
+
+/// Posted and then edited offline, the post is refused (its day passed while it waited) and
+/// corrected by the officer: the correction is what the service ends with, not the edit
+/// queued before it.
+#[tokio::test]
+async fn a_corrected_post_is_not_overwritten_by_an_edit_queued_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = central_at(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let (app, ws) = app_on(dir.path(), "listings-corrected", &central).await;
+    let key = ws.create_listing(masks_wanted()).await.unwrap();
+    let mut edited = masks_wanted();
+    edited.quantity = 30000.0;
+    ws.update_listing(&key, edited).await.unwrap();
+    yiqifu_tests::age_queued_listing(&ws, &key, "$.listing.valid_until", &day(-1)).await;
+    // The post parks; the edit waits behind it.
+    for _ in 0..100 {
+        ws.drain().await.unwrap();
+        if ws.summary().parked > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let parked = ws.parked_items().await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    let mut corrected = masks_wanted();
+    corrected.quantity = 25000.0;
+    corrected.valid_until = day(20);
+    ws.revise_listing(&parked[0].id, corrected).await.unwrap();
+    settle(&ws).await;
+    assert_eq!(ws.summary().parked, 0);
+    let server = ws.record(&key).await.unwrap().server_id.unwrap();
+    let (body,): (String,) = sqlx::query_as("SELECT body FROM listings WHERE id = ?")
+        .bind(&server)
+        .fetch_one(&central.db)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["quantity"], 25000.0, "{body}");
+    assert_eq!(body["valid_until"], day(20));
+    app.close().await;
+}

@@ -94,7 +94,7 @@ impl CalendarYear {
     }
 }
 
-/// The calendar years this build carries (2022–2025, from the State Council's notices), for
+/// The calendar years this build carries (2022–2026, from the State Council's notices), for
 /// the service to publish and for a client that has not synced yet.
 pub fn official_years() -> Result<Vec<CalendarYear>, serde_json::Error> {
     serde_json::from_str(OFFICIAL)

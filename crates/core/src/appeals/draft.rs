@@ -75,7 +75,7 @@ fn problems(f: &AppealDraftFields, files: &[AttachmentView]) -> Vec<FieldProblem
 
 impl Workspace {
     async fn appeal_draft_view(&self, row: store::DraftRow) -> Result<AppealDraftView> {
-        let attachments = store::files(self.store(), &row.id).await?;
+        let attachments = store::files(self.store().pool(), &row.id).await?;
         Ok(AppealDraftView {
             problems: problems(&row.fields, &attachments),
             id: row.id,
@@ -86,7 +86,7 @@ impl Workspace {
     }
 
     async fn existing_appeal_draft(&self, id: &str) -> Result<store::DraftRow> {
-        store::draft(self.store(), id)
+        store::draft(self.store().pool(), id)
             .await?
             .ok_or_else(|| Error::NotFound(id.into()))
     }
@@ -162,7 +162,7 @@ impl Workspace {
     pub async fn add_appeal_attachment(&self, draft: &str, path: &Path) -> Result<AttachmentView> {
         self.existing_appeal_draft(draft).await?;
         let rule = self.attachment_material_rule().await?;
-        let present = store::files(self.store(), draft).await?;
+        let present = store::files(self.store().pool(), draft).await?;
         if present.len() >= rule.max_count as usize {
             return Err(too_many(&rule));
         }
@@ -196,8 +196,13 @@ impl Workspace {
     /// request are queued in one transaction, and the draft goes with it. Returns the
     /// appeal's key.
     pub async fn send_appeal_draft(&self, id: &str) -> Result<String> {
-        let row = self.existing_appeal_draft(id).await?;
-        let files = store::files(self.store(), id).await?;
+        // Read inside the write transaction: a second click, or a save racing the send,
+        // waits for this one and then finds the draft gone (or sends its last words).
+        let mut tx = self.store().write().await?;
+        let row = store::draft(&mut *tx, id)
+            .await?
+            .ok_or_else(|| Error::NotFound(id.into()))?;
+        let files = store::files(&mut *tx, id).await?;
         let problems = problems(&row.fields, &files);
         if !problems.is_empty() {
             return Err(Error::InvalidInput(problems));
@@ -207,7 +212,6 @@ impl Workspace {
                 return Err(Error::InvalidFile(f.filename.clone()));
             }
         }
-        let mut tx = self.store().write().await?;
         let mut uploads = Vec::new();
         for f in &files {
             uploads.push(
@@ -220,7 +224,9 @@ impl Workspace {
         let local_id = records::create(&mut tx, "appeal", &serde_json::to_value(&appeal)?).await?;
         let fields = super::op::Create { appeal };
         outbox::enqueue(&mut tx, &local_id, &super::op::CREATE, &fields).await?;
-        store::delete_draft(&mut tx, id).await?;
+        if !store::delete_draft(&mut tx, id).await? {
+            return Err(Error::NotFound(id.into()));
+        }
         tx.commit().await?;
         self.after_write(&[Topic::Records, Topic::Outbox, Topic::Appeals])
             .await?;

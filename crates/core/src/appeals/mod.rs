@@ -5,6 +5,8 @@ mod draft;
 pub(crate) mod op;
 mod read;
 mod store;
+
+pub(crate) use store::count as draft_count;
 pub mod view;
 
 use yiqifu_protocol::{NewAppeal, NewMessage, Rating};
@@ -35,9 +37,6 @@ pub(crate) static FEEDS: [Feed; 1] = [Feed {
     store: &ITEMS,
 }];
 
-/// The key of an appeal filed elsewhere, by its server id.
-pub(crate) const SERVER_KEY: &str = "srv:";
-
 /// Keeps the service's answer about an appeal filed elsewhere as its pulled copy (the next
 /// pull replaces it). An answer that is not an appeal is left alone.
 pub(crate) async fn keep_answer(
@@ -47,12 +46,17 @@ pub(crate) async fn keep_answer(
     let Ok(appeal) = serde_json::from_value::<yiqifu_protocol::Appeal>(answer.clone()) else {
         return Ok(());
     };
-    sqlx::query("UPDATE feed_items SET body = ? WHERE collection = ? AND key = ?")
-        .bind(serde_json::to_string(answer)?)
-        .bind(APPEALS)
-        .bind(&appeal.id)
-        .execute(&mut **tx)
-        .await?;
+    // Never over a newer copy a pull stored meanwhile (a reply the cursor is already past).
+    sqlx::query(
+        "UPDATE feed_items SET body = ? WHERE collection = ? AND key = ?
+             AND COALESCE(json_extract(body, '$.updated_at'), '') <= ?",
+    )
+    .bind(serde_json::to_string(answer)?)
+    .bind(APPEALS)
+    .bind(&appeal.id)
+    .bind(appeal.updated_at.unwrap_or_default())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -72,6 +76,9 @@ impl Workspace {
             return Err(Error::InvalidInput(problems));
         }
         let key = self.appeal_key(key).await?;
+        if !self.appeal(&key).await?.can_message {
+            return Err(Error::AppealClosed);
+        }
         let fields = op::Message {
             appeal: key.clone(),
             body: body.trim().into(),
@@ -106,9 +113,15 @@ impl Workspace {
                 comment,
             },
         };
-        self.enqueue_for(&key, &op::RATE, &fields).await?;
-        self.changed(&[Topic::Appeals]);
-        Ok(())
+        // Checked again under the write lock: of two quick submits, the second finds the
+        // first queued instead of queuing a rating the service would refuse.
+        let mut tx = self.store().write().await?;
+        if crate::outbox::waiting_in(&mut tx, &key, op::RATE.kind).await? {
+            return Err(Error::AlreadyRated);
+        }
+        crate::outbox::enqueue(&mut tx, &key, &op::RATE, &fields).await?;
+        tx.commit().await?;
+        self.after_write(&[Topic::Outbox, Topic::Appeals]).await
     }
 
     /// Sends a parked appeal again as the officer corrected it; its attachments stay.

@@ -54,18 +54,10 @@ pub(crate) static RATE: OpKind = OpKind {
     draft: |_| None,
 };
 
-/// The service's id of the appeal `key`.
-pub(crate) async fn server_id_of(store: &Store, key: &str) -> Result<String> {
-    match key.strip_prefix(super::SERVER_KEY) {
-        Some(id) => Ok(id.to_string()),
-        None => records::server_id(store, key).await,
-    }
-}
-
 fn prepare_rate<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let r: Rate = outbox::fields(item)?;
-        let id = server_id_of(store, &r.appeal).await?;
+        let id = records::server_id_of_key(store, &r.appeal).await?;
         Ok(Some(Request {
             method: Method::POST,
             path: format!("api/v1/appeals/{id}/rating"),
@@ -99,7 +91,7 @@ fn prepare_create<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<
 fn prepare_message<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let m: Message = outbox::fields(item)?;
-        let id = server_id_of(store, &m.appeal).await?;
+        let id = records::server_id_of_key(store, &m.appeal).await?;
         Ok(Some(Request {
             method: Method::POST,
             path: format!("api/v1/appeals/{id}/messages"),

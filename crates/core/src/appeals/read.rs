@@ -11,9 +11,10 @@ use yiqifu_protocol::{
 };
 
 use super::view::{AppealQuery, AppealStage, AppealSummary, AppealView, Delivery, ThreadMessage};
-use super::{op, APPEALS, SERVER_KEY};
+use super::{op, APPEALS};
 use crate::error::{Error, Result};
 use crate::outbox::{self, PendingOp};
+use crate::records::SERVER_KEY;
 use crate::records::{self, LocalRecord};
 use crate::workspace::Workspace;
 
@@ -322,7 +323,13 @@ impl Workspace {
 }
 
 fn order(a: &AppealSummary, b: &AppealSummary) -> Ordering {
-    let due = |s: &AppealSummary| s.clock.as_ref().and_then(next_due);
+    // A closed appeal waits for nothing: its unmet promise does not put it before open ones.
+    let due = |s: &AppealSummary| {
+        (s.stage != AppealStage::Closed)
+            .then_some(s.clock.as_ref())
+            .flatten()
+            .and_then(next_due)
+    };
     b.overdue
         .cmp(&a.overdue)
         .then_with(|| match (due(a), due(b)) {

@@ -49,10 +49,22 @@ pub(super) async fn drafts(store: &Store) -> Result<Vec<DraftRow>> {
     Ok(rows.into_iter().map(draft_row).collect())
 }
 
-pub(super) async fn draft(store: &Store, id: &str) -> Result<Option<DraftRow>> {
+/// How many appeals are being written (what removing the enterprise would lose).
+pub(crate) async fn count(store: &Store) -> Result<u32> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM appeal_drafts")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// One draft, read from the pool or inside a transaction (sending reads it there).
+pub(super) async fn draft<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    id: &str,
+) -> Result<Option<DraftRow>> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE id = ?"))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(db)
         .await?;
     Ok(row.map(draft_row))
 }
@@ -94,14 +106,17 @@ pub(super) async fn delete_draft(tx: &mut Tx, id: &str) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-pub(super) async fn files(store: &Store, draft: &str) -> Result<Vec<AttachmentView>> {
+pub(super) async fn files<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    draft: &str,
+) -> Result<Vec<AttachmentView>> {
     type FileRow = (String, String, String, i64, String);
     let rows: Vec<FileRow> = sqlx::query_as(
         "SELECT id, filename, sha256, size, format FROM appeal_draft_files
          WHERE draft_id = ? ORDER BY added_seq, id",
     )
     .bind(draft)
-    .fetch_all(store.pool())
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()

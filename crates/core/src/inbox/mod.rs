@@ -170,7 +170,7 @@ impl Workspace {
                 None => InboxTarget::Missing,
             },
             "appeal" => match self
-                .appeal_key(&format!("{}{}", crate::appeals::SERVER_KEY, e.ref_id))
+                .appeal_key(&crate::records::server_key(&e.ref_id))
                 .await
             {
                 Ok(key) => InboxTarget::Appeal { key },
@@ -178,9 +178,9 @@ impl Workspace {
                 Err(err) => return Err(err),
             },
             "listing" => InboxTarget::Listing {
-                key: format!("{}{}", crate::appeals::SERVER_KEY, e.ref_id),
+                key: crate::records::server_key(&e.ref_id),
                 own_key: match e.related_id {
-                    Some(own) => local_of("listing", own).await?,
+                    Some(own) => Some(self.own_listing_key(&own).await?),
                     None => None,
                 },
             },

@@ -64,6 +64,9 @@ pub enum Error {
     InvalidInput(Vec<yiqifu_protocol::FieldProblem>),
     #[error("the appeal has no reply to rate yet")]
     RatingNotOpen,
+    /// A follow-up on an appeal the authority closed.
+    #[error("the appeal is closed")]
+    AppealClosed,
     #[error("the appeal was rated already")]
     AlreadyRated,
     #[error("no template {0} synced")]
@@ -153,6 +156,7 @@ impl Error {
             Self::ProfileRequired => "PROFILE_REQUIRED",
             Self::InvalidInput(_) => "INVALID_INPUT",
             Self::RatingNotOpen => "RATING_NOT_OPEN",
+            Self::AppealClosed => "APPEAL_CLOSED",
             Self::AlreadyRated => "ALREADY_RATED",
             Self::TemplateMissing(_) => "TEMPLATE_MISSING",
             Self::InvalidAnswer { .. } => "INVALID_ANSWER",
@@ -202,6 +206,7 @@ impl Error {
             Self::InvalidProfile(p) => format!("企业信息有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::InvalidInput(p) => format!("请修改后再提交：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::RatingNotOpen => "有关部门回复后才能评价，请等待回复。".into(),
+            Self::AppealClosed => "该诉求已办结，不能再追加留言；如有新问题，请另提诉求。".into(),
             Self::AlreadyRated => "这条诉求已经评价过，每条诉求只能评价一次。".into(),
             Self::ProfileRequired => "请先填写并保存企业信息：自查的部分条目取决于风险区域、在岗人数和住宿情况。".into(),
             Self::TemplateMissing(_) => "自查表尚未同步到本机，请联网同步后再试。".into(),
@@ -250,6 +255,7 @@ impl Error {
             Self::InvalidProfile(p) => format!("The company profile has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::InvalidInput(p) => format!("Correct these, then send again: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::RatingNotOpen => "An appeal can be rated once the authority has replied: wait for the reply.".into(),
+            Self::AppealClosed => "This appeal is closed and takes no more messages: file a new appeal for a new problem.".into(),
             Self::AlreadyRated => "This appeal was rated already: each appeal is rated once.".into(),
             Self::ProfileRequired => "Fill in and save the company profile first: some self-check items depend on the risk area, the staff on site and the dormitories.".into(),
             Self::TemplateMissing(_) => "The self-check template is not on this computer yet: go online and sync, then try again.".into(),

@@ -326,6 +326,19 @@ pub async fn revise<T: Serialize>(
     op: &OpKind,
     revise: impl FnOnce(Item) -> Result<(T, Option<Value>)>,
 ) -> Result<String> {
+    revise_superseding(store, id, op, &[], revise).await
+}
+
+/// [`revise`], also dropping the record's waiting requests of the kinds `superseded` in the
+/// same transaction: the correction is the officer's last word (a corrected listing is not
+/// to be overwritten by an edit queued before it).
+pub async fn revise_superseding<T: Serialize>(
+    store: &Store,
+    id: &str,
+    op: &OpKind,
+    superseded: &[&str],
+    revise: impl FnOnce(Item) -> Result<(T, Option<Value>)>,
+) -> Result<String> {
     let Target::Outbox(n) = Target::parse(id)? else {
         return Err(Error::NotFound(id.into()));
     };
@@ -364,6 +377,9 @@ pub async fn revise<T: Serialize>(
     .await?;
     if let Some(draft) = draft {
         crate::records::update_draft(&mut tx, &record, &draft).await?;
+    }
+    for kind in superseded {
+        supersede(&mut tx, &record, kind).await?;
     }
     tx.commit().await?;
     Ok(record)
@@ -457,7 +473,22 @@ pub async fn supersede(
     Ok(())
 }
 
-/// Requests of `record_id` still queued or parked.
+/// Whether a request of `kind` for `record_id` is still queued or parked, as seen inside a
+/// write transaction (so two callers cannot both find none and both queue one).
+pub async fn waiting_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    record_id: &str,
+    kind: &str,
+) -> Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE record_id = ? AND kind = ?")
+            .bind(record_id)
+            .bind(kind)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(n > 0)
+}
+
 /// Whether a request of `record_id` waits for the officer (parked).
 pub async fn parked_for(store: &Store, record_id: &str) -> Result<bool> {
     let (n,): (i64,) =
@@ -468,6 +499,7 @@ pub async fn parked_for(store: &Store, record_id: &str) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// Requests of `record_id` still queued or parked.
 pub async fn pending_for(store: &Store, record_id: &str) -> Result<u32> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE record_id = ?")
         .bind(record_id)

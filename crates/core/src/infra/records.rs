@@ -104,6 +104,25 @@ pub async fn apply_answer(
 }
 
 /// The service's id of a record, once the service has it.
+/// How a record filed elsewhere (seeded, or from another computer) is named here: by its
+/// server id behind this prefix. A record filed here is named by its local id.
+pub const SERVER_KEY: &str = "srv:";
+
+/// The key of the record the service knows as `id`, when none was filed here.
+pub fn server_key(id: &str) -> String {
+    format!("{SERVER_KEY}{id}")
+}
+
+/// The service's id of the record `key` names. A local record's id is known once its create
+/// was answered, which the queue's order per record guarantees before any later request of
+/// it is sent.
+pub async fn server_id_of_key(store: &Store, key: &str) -> Result<String> {
+    match key.strip_prefix(SERVER_KEY) {
+        Some(id) => Ok(id.to_string()),
+        None => server_id(store, key).await,
+    }
+}
+
 pub async fn server_id(store: &Store, local_id: &str) -> Result<String> {
     let row: Option<(Option<String>,)> =
         sqlx::query_as("SELECT server_id FROM records WHERE local_id = ?")

@@ -150,16 +150,17 @@ impl Workspace {
         Ok(())
     }
 
-    /// Sends a parked listing again as the officer corrected it.
+    /// Sends a parked listing again as the officer corrected it; an edit queued behind it
+    /// before the correction is dropped, so it cannot overwrite the correction.
     pub async fn revise_listing(&self, id: &str, listing: NewListing) -> Result<()> {
         checked(&listing)?;
-        self.revise(id, &op::CREATE, |_| {
+        outbox::revise_superseding(self.store(), id, &op::CREATE, &[op::UPDATE.kind], |_| {
             let draft = serde_json::to_value(&listing)?;
             Ok((op::Create { listing }, Some(draft)))
         })
         .await?;
-        self.changed(&[Topic::Listings]);
-        Ok(())
+        self.after_write(&[Topic::Outbox, Topic::Records, Topic::Listings])
+            .await
     }
 
     /// Sends a parked edit again as the officer corrected it.

@@ -13,9 +13,6 @@ use crate::outbox::{self, BoxFuture, Item, OpKind, Request};
 use crate::records;
 use crate::store::Store;
 
-/// The prefix of a key naming a listing by the service's id.
-pub(crate) const SERVER_KEY: &str = "srv:";
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Create {
     pub listing: NewListing,
@@ -56,16 +53,6 @@ pub(crate) static UPDATE: OpKind = OpKind {
     draft: |p| p.get("details").cloned(),
 };
 
-/// The service's id of the listing `key` names. A local record's id is known once its
-/// create was answered, which the queue's order per record guarantees before any later
-/// request of it is sent.
-pub(crate) async fn server_id(store: &Store, key: &str) -> Result<String> {
-    match key.strip_prefix(SERVER_KEY) {
-        Some(id) => Ok(id.to_string()),
-        None => records::server_id(store, key).await,
-    }
-}
-
 fn prepare_create<'a>(_: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let Create { listing } = outbox::fields(item)?;
@@ -84,7 +71,7 @@ fn prepare_withdraw<'a>(
 ) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let w: Withdraw = outbox::fields(item)?;
-        let id = server_id(store, &w.listing).await?;
+        let id = records::server_id_of_key(store, &w.listing).await?;
         Ok(Some(Request {
             method: Method::POST,
             path: format!("api/v1/listings/{id}/withdraw"),
@@ -97,7 +84,7 @@ fn prepare_withdraw<'a>(
 fn prepare_update<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let u: Update = outbox::fields(item)?;
-        let id = server_id(store, &u.listing).await?;
+        let id = records::server_id_of_key(store, &u.listing).await?;
         // A PUT states the whole listing: sending it twice leaves the same listing, so it
         // needs no idempotency key.
         Ok(Some(Request {

@@ -27,11 +27,16 @@ impl FeedStore for Cache {
         generation: i64,
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            // A listing this version cannot read fails the page (nothing of it is applied):
-            // dropping it would lose it until the next full resync.
-            let l: Listing = serde_json::from_value(item.clone())
-                .map_err(|e| Error::MalformedResponse(format!("listing: {e}")))?;
-            let d = &l.details;
+            // Kept even when this version cannot read it (a category added later): browsing
+            // skips it, a newer version reads it, and the rest of the sync goes on.
+            let id = item
+                .get("id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Error::MalformedResponse("a listing without an id".into()))?;
+            if let Err(e) = serde_json::from_value::<Listing>(item.clone()) {
+                tracing::warn!(listing = %id, error = %e, "listing kept unread");
+            }
+            let text = |field: &str| item.get(field).and_then(Value::as_str).unwrap_or_default();
             sqlx::query(
                 "INSERT INTO listing_cache (id, kind, category, district, valid_until, item,
                      enterprise_name, mine, created_at, body, pull_generation)
@@ -42,15 +47,15 @@ impl FeedStore for Cache {
                      mine = excluded.mine, created_at = excluded.created_at, body = excluded.body,
                      pull_generation = excluded.pull_generation",
             )
-            .bind(&l.id)
-            .bind(d.kind.as_str())
-            .bind(d.category.as_str())
-            .bind(&d.district)
-            .bind(&d.valid_until)
-            .bind(&d.item)
-            .bind(&l.enterprise_name)
-            .bind(l.mine)
-            .bind(&l.created_at)
+            .bind(id)
+            .bind(text("kind"))
+            .bind(text("category"))
+            .bind(text("district"))
+            .bind(text("valid_until"))
+            .bind(text("item"))
+            .bind(text("enterprise_name"))
+            .bind(item.get("mine").and_then(Value::as_bool).unwrap_or(false))
+            .bind(text("created_at"))
             .bind(serde_json::to_string(&item)?)
             .bind(generation)
             .execute(&mut **tx)
@@ -176,16 +181,23 @@ pub(crate) async fn keep_answer(tx: &mut Tx, answer: &Value) -> Result<()> {
     let Ok(l) = serde_json::from_value::<Listing>(answer.clone()) else {
         return Ok(());
     };
-    sqlx::query("UPDATE own_listings SET body = ? WHERE id = ?")
-        .bind(serde_json::to_string(&l)?)
-        .bind(&l.id)
-        .execute(&mut **tx)
-        .await?;
+    // Never over a newer copy a pull stored meanwhile (the pull's cursor is past it and
+    // would not bring it again).
+    let updated = l.updated_at.clone().unwrap_or_default();
+    sqlx::query(
+        "UPDATE own_listings SET body = ? WHERE id = ?
+             AND COALESCE(json_extract(body, '$.updated_at'), '') <= ?",
+    )
+    .bind(serde_json::to_string(&l)?)
+    .bind(&l.id)
+    .bind(&updated)
+    .execute(&mut **tx)
+    .await?;
     if l.state == ListingState::Active {
         let d = &l.details;
         sqlx::query(
             "UPDATE listing_cache SET category = ?, district = ?, valid_until = ?, item = ?,
-                 body = ? WHERE id = ?",
+                 body = ? WHERE id = ? AND COALESCE(json_extract(body, '$.updated_at'), '') <= ?",
         )
         .bind(d.category.as_str())
         .bind(&d.district)
@@ -193,6 +205,7 @@ pub(crate) async fn keep_answer(tx: &mut Tx, answer: &Value) -> Result<()> {
         .bind(&d.item)
         .bind(serde_json::to_string(&l)?)
         .bind(&l.id)
+        .bind(&updated)
         .execute(&mut **tx)
         .await?;
     } else {
@@ -217,15 +230,16 @@ pub(crate) async fn pending(
     store: &Store,
     kinds: &[&str],
 ) -> Result<HashMap<String, Vec<Pending>>> {
-    let rows: Vec<(String, String, String, bool)> =
-        sqlx::query_as("SELECT record_id, kind, payload, parked FROM outbox ORDER BY id")
-            .fetch_all(store.pool())
-            .await?;
+    // Only these kinds are read: an application's payloads can be large.
+    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT record_id, kind, payload, parked FROM outbox
+         WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id",
+    )
+    .bind(serde_json::to_string(kinds)?)
+    .fetch_all(store.pool())
+    .await?;
     let mut out: HashMap<String, Vec<Pending>> = HashMap::new();
     for (record, kind, payload, parked) in rows {
-        if !kinds.contains(&kind.as_str()) {
-            continue;
-        }
         out.entry(record).or_default().push(Pending {
             kind,
             // An unreadable payload still counts as waiting; only its details are lost.
@@ -234,4 +248,52 @@ pub(crate) async fn pending(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn listing(id: &str, category: &str) -> Value {
+        json!({
+            "id": id, "enterprise_name": "上海闵通冷链物流有限公司", "mine": false,
+            "state": "active", "created_at": "2026-12-01T02:00:00Z",
+            "kind": "supply", "category": category, "item": "医用外科口罩", "quantity": 50000.0,
+            "unit": "只", "district": "闵行区", "valid_until": "2026-12-30",
+            "contact_name": "陈建国", "contact_phone": "13916205731", "note": null
+        })
+    }
+
+    /// A listing this version cannot read (a category the service added later) is kept for
+    /// a version that can, and fails neither the page nor browsing.
+    #[tokio::test]
+    async fn a_listing_this_version_cannot_read_is_kept_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_as(dir.path(), crate::store::Schema::Workspace)
+            .await
+            .unwrap();
+        let mut tx = store.write().await.unwrap();
+        Cache
+            .apply(&mut tx, listing("lst_1", "supplies"), 1)
+            .await
+            .unwrap();
+        Cache
+            .apply(&mut tx, listing("lst_2", "drones"), 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let shown: Vec<String> = cached(&store, &Filter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        assert_eq!(shown, ["lst_1"]);
+        let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM listing_cache")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(kept, 2);
+    }
 }

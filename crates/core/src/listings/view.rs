@@ -11,11 +11,12 @@ use yiqifu_protocol::{
     Listing, ListingCategory, ListingKind, ListingMatch, ListingState, NewListing,
 };
 
-use super::op::{self, SERVER_KEY};
+use super::op;
 use super::store::{self, Filter, Pending};
 use super::{china_today, parse_date};
 use crate::error::{Error, Result};
 use crate::records::Delivery;
+use crate::records::SERVER_KEY;
 use crate::records::{self, LocalRecord};
 use crate::workspace::Workspace;
 

@@ -88,7 +88,7 @@ pub struct WorkspaceSummary {
 pub struct RemovalPreview {
     /// Requests and uploads not yet sent.
     pub unsent: u32,
-    /// Records the service never got.
+    /// Records the service never got, and appeals still being written.
     pub drafts: u32,
 }
 
@@ -252,7 +252,11 @@ impl Workspace {
     /// What removing this enterprise from the computer would lose.
     pub async fn removal_preview(&self) -> Result<RemovalPreview> {
         let (unsent, drafts) = outbox::unsent(&self.store).await?;
-        Ok(RemovalPreview { unsent, drafts })
+        let appeals = crate::appeals::draft_count(&self.store).await?;
+        Ok(RemovalPreview {
+            unsent,
+            drafts: drafts.saturating_add(appeals),
+        })
     }
 
     /// Sends what is queued, then pulls this enterprise's feeds and, given the app's

@@ -194,7 +194,7 @@ impl Workspace {
             Fate::Park => {
                 tracing::warn!(enterprise = %self.id, code = e.code(), error = %e, kind, "parked");
                 outbox::park(&self.store, target, attempts, &e).await?;
-                self.changed(&[Topic::Outbox]);
+                self.changed(&with_feature(&[Topic::Outbox], kind));
             }
         }
         if e.is_offline() {
@@ -241,13 +241,13 @@ impl Workspace {
             records::apply_answer(&mut tx, &item.record_id, resp).await?;
             // An appeal filed elsewhere has no record here: its answer stands in for the
             // pulled copy until the next pull, so a sent message or rating never vanishes.
-            if item.record_id.starts_with(crate::appeals::SERVER_KEY) {
+            if item.record_id.starts_with(crate::records::SERVER_KEY) {
                 crate::appeals::keep_answer(&mut tx, resp).await?;
             }
             crate::listings::keep_answer(&mut tx, &item.kind, resp).await?;
         }
         tx.commit().await?;
-        self.changed(&[Topic::Outbox, Topic::Records]);
+        self.changed(&with_feature(&[Topic::Outbox, Topic::Records], &item.kind));
         Ok(())
     }
 
@@ -329,6 +329,13 @@ impl Workspace {
         materials::finish(store, &u.local_id, &server_id).await?;
         Ok(())
     }
+}
+
+/// `topics` and the topic of the feature the request `kind` belongs to.
+fn with_feature(topics: &[Topic], kind: &str) -> Vec<Topic> {
+    let mut all = topics.to_vec();
+    all.extend(ops::topic_of(kind));
+    all
 }
 
 #[cfg(test)]
