@@ -1636,6 +1636,7 @@ export type Status_Deserialize = {
 	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at?: string | null,
 	document_count: number,
+	inbox_unread: number,
 	/**  Every enterprise on this computer for this service, for the switcher. */
 	enterprises: WorkspaceSummary_Deserialize[],
 	/**  Set when a local database was found damaged at start and set aside. */
@@ -1664,6 +1665,7 @@ export type Status_Serialize = {
 	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at: string | null,
 	document_count: number,
+	inbox_unread: number,
 	/**  Every enterprise on this computer for this service, for the switcher. */
 	enterprises: WorkspaceSummary_Serialize[],
 	/**  Set when a local database was found damaged at start and set aside. */
@@ -1751,6 +1753,7 @@ export type TemplateSection_Serialize = {
 
 /**  A kind of data a view reads. Each feature names its own; a write lists what it touched. */
 export type Topic = 
+"appeals" | "listings" | 
 /**  The enterprises on this computer: added, removed, signed in or out, switched. */
 "workspaces" | 
 /**  The public catalog: policies, guidance, templates, material rules. */
@@ -1899,3 +1902,64 @@ function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload:
     return Object.assign(fn, base);
 }
 
+
+export type AppealState = "submitted" | "accepted" | "assigned" | "replied" | "closed";
+/* Provisional (issue 12, part D): the shapes of design §2.1/§2.3/§2.4, until the core API lands and this file is regenerated. */
+export const LIMITS = {"appeal_title":100,"appeal_description":5000,"contact_name":40,"message":5000,"rating_comment":500,"appeal_attachments":5,"listing_item":100,"listing_unit":20,"listing_note":500,"listing_valid_days":366,"assignee":100} as const;
+export type AppealContact = { name: string, phone: string };
+export type Party = "enterprise" | "authority";
+export type Rating = { score: number, comment: string | null };
+export type AppealStep = { to: AppealState, at: string, actor: string };
+export type AppealDraftFields = { category: AppealCategory | null, title: string, description: string, contact_name: string, contact_phone: string };
+export type AttachmentView = { id: string, filename: string, size: number, format: string, sha256: string };
+export type AppealDraftView = { id: string, fields: AppealDraftFields, attachments: AttachmentView[], problems: FieldProblem[], updated_at: number };
+export type AttachmentRule = { formats: string[], max_bytes: number, max_count: number };
+export type AppealQuery = { states: AppealState[], categories: AppealCategory[], overdue_only: boolean };
+export type AppealStage = "unsent" | "submitted" | "accepted" | "assigned" | "replied" | "closed";
+export type Deadline = { due_at: string, met_at: string | null, met: boolean, overdue: boolean, working_minutes_left: number };
+export type ResponseClock = { contact: Deadline, reply: Deadline, estimated: boolean };
+export type AppealSummary = { key: string, receipt_no: string | null, category: AppealCategory, title: string, stage: AppealStage, delivery: Delivery, created_at: string, clock: ResponseClock | null, overdue: boolean, unsent_messages: number, rated: boolean };
+export type ThreadMessage = { from: Party, body: string, at: string, sent: boolean, parked: boolean, outbox_id: string | null };
+export type AppealView = { summary: AppealSummary, description: string, contact: AppealContact | null, attachments: string[], assigned_to: string | null, timeline: AppealStep[], thread: ThreadMessage[], rating: Rating | null, rating_sent: boolean, can_rate: boolean, can_message: boolean };
+export type AppealDropOutcome = { name: string, attachment: AttachmentView | null, error: ErrorInfo | null };
+export type ListingState = "active" | "withdrawn" | "expired";
+export type Listing = { id: string, enterprise_name: string, mine: boolean, state: ListingState, created_at: string, updated_at: string | null, kind: ListingKind, category: ListingCategory, item: string, quantity: number, unit: string, district: string, valid_until: string, contact_name: string, contact_phone: string, note: string | null };
+export type MatchReason = { kind: "category", category: ListingCategory } | { kind: "item", shared: string[] } | { kind: "district", district: string } | { kind: "quantity", needed: number, offered: number, unit: string, covers: boolean } | { kind: "dates", until: string };
+export type ListingMatch = { listing: Listing, score: number, reasons: MatchReason[] };
+export type ListingQuery = { kind: ListingKind | null, category: ListingCategory | null, district: string | null, valid_only: boolean, text: string | null };
+export type OwnState = "unsent" | "active" | "withdrawn" | "expired";
+export type ListingCard = { key: string, listing: Listing, expired: boolean };
+export type OwnListingView = { key: string, details: NewListing, server: Listing | null, state: OwnState, delivery: Delivery, pending_edit: boolean, matches: ListingMatch[] };
+export type InboxTarget = { kind: "application", record_id: string } | { kind: "appeal", key: string } | { kind: "listing", key: string, own_key: string | null } | { kind: "missing" };
+export type InboxNotice = { enterprise: string, entry_id: string, kind: InboxKind, title: string, body: string, enterprise_name: string };
+export type OpenInboxEntry = { enterprise: string, entry_id: string };
+export const pendingCommands = {
+	appealDrafts: (enterprise: string) => typedError<AppealDraftView[], ErrorInfo>(__TAURI_INVOKE("appeal_drafts", { enterprise })),
+	appealDraftNew: (enterprise: string) => typedError<AppealDraftView, ErrorInfo>(__TAURI_INVOKE("appeal_draft_new", { enterprise })),
+	appealDraftSave: (enterprise: string, id: string, fields: AppealDraftFields) => typedError<AppealDraftView, ErrorInfo>(__TAURI_INVOKE("appeal_draft_save", { enterprise, id, fields })),
+	appealDraftDelete: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_draft_delete", { enterprise, id })),
+	appealDraftSend: (enterprise: string, id: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("appeal_draft_send", { enterprise, id })),
+	appealAttachmentRule: (enterprise: string) => typedError<AttachmentRule, ErrorInfo>(__TAURI_INVOKE("appeal_attachment_rule", { enterprise })),
+	appealAttachmentPick: (enterprise: string, draftId: string, title: string) => typedError<AttachmentView | null, ErrorInfo>(__TAURI_INVOKE("appeal_attachment_pick", { enterprise, draftId, title })),
+	appealAttachmentAddDropped: (enterprise: string, draftId: string, dropId: number) => typedError<AppealDropOutcome[], ErrorInfo>(__TAURI_INVOKE("appeal_attachment_add_dropped", { enterprise, draftId, dropId })),
+	appealAttachmentRemove: (enterprise: string, draftId: string, attachmentId: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_attachment_remove", { enterprise, draftId, attachmentId })),
+	appeals: (enterprise: string, query: AppealQuery) => typedError<AppealSummary[], ErrorInfo>(__TAURI_INVOKE("appeals", { enterprise, query })),
+	appeal: (enterprise: string, key: string) => typedError<AppealView, ErrorInfo>(__TAURI_INVOKE("appeal", { enterprise, key })),
+	appealMessage: (enterprise: string, key: string, body: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_message", { enterprise, key, body })),
+	appealRate: (enterprise: string, key: string, rating: Rating) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_rate", { enterprise, key, rating })),
+	listingsBrowse: (enterprise: string, query: ListingQuery) => typedError<ListingCard[], ErrorInfo>(__TAURI_INVOKE("listings_browse", { enterprise, query })),
+	listingsOwn: (enterprise: string) => typedError<OwnListingView[], ErrorInfo>(__TAURI_INVOKE("listings_own", { enterprise })),
+	listing: (enterprise: string, key: string) => typedError<ListingCard, ErrorInfo>(__TAURI_INVOKE("listing", { enterprise, key })),
+	listingCreate: (enterprise: string, listing: NewListing) => typedError<string, ErrorInfo>(__TAURI_INVOKE("listing_create", { enterprise, listing })),
+	listingUpdate: (enterprise: string, key: string, listing: NewListing) => typedError<null, ErrorInfo>(__TAURI_INVOKE("listing_update", { enterprise, key, listing })),
+	listingWithdraw: (enterprise: string, key: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("listing_withdraw", { enterprise, key })),
+	listingCheck: (listing: NewListing) => typedError<FieldProblem[], ErrorInfo>(__TAURI_INVOKE("listing_check", { listing })),
+	inboxMarkRead: (enterprise: string, entryId: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("inbox_mark_read", { enterprise, entryId })),
+	inboxMarkAllRead: (enterprise: string) => typedError<number, ErrorInfo>(__TAURI_INVOKE("inbox_mark_all_read", { enterprise })),
+	inboxTarget: (enterprise: string, entryId: string) => typedError<InboxTarget, ErrorInfo>(__TAURI_INVOKE("inbox_target", { enterprise, entryId })),
+	setWindowTitle: (title: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_window_title", { title })),
+};
+export const pendingEvents = {
+	inboxNoticed: makeEvent<InboxNotice, InboxNotice>("inbox-noticed"),
+	openInboxEntry: makeEvent<OpenInboxEntry, OpenInboxEntry>("open-inbox-entry"),
+};

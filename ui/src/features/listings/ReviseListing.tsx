@@ -1,7 +1,7 @@
 import { Col, DatePicker, Form, Input, InputNumber, Row, Select } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
-import { DISTRICTS } from "../../bindings";
+import { DISTRICTS, LIMITS } from "../../bindings";
 import type { ListingCategory, ListingKind, NewListing_Serialize as NewListing } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
@@ -46,7 +46,7 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="item" label={t("fieldItem")} rules={required}>
-            <Input maxLength={100} />
+            <Input maxLength={LIMITS.listing_item} />
           </Form.Item>
         </Col>
         <Col span={7}>
@@ -56,7 +56,7 @@ function Fields() {
         </Col>
         <Col span={5}>
           <Form.Item name="unit" label={t("fieldUnit")} rules={required}>
-            <Input maxLength={20} />
+            <Input maxLength={LIMITS.listing_unit} />
           </Form.Item>
         </Col>
       </Row>
@@ -79,7 +79,7 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="contact_name" label={t("fieldContactName")} rules={required}>
-            <Input maxLength={50} />
+            <Input maxLength={LIMITS.contact_name} />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -89,7 +89,7 @@ function Fields() {
         </Col>
       </Row>
       <Form.Item name="note" label={t("fieldNote")}>
-        <Input.TextArea rows={2} maxLength={500} />
+        <Input.TextArea rows={2} maxLength={LIMITS.listing_note} />
       </Form.Item>
     </>
   );
