@@ -20,7 +20,7 @@ export const commands = {
 	desktopSettings: () => typedError<DesktopSettings, ErrorInfo>(__TAURI_INVOKE("desktop_settings")),
 	setDesktopSettings: (settings: DesktopSettings) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_desktop_settings", { settings })),
 	/**  Sends a parked appeal again with the officer's corrections. */
-	reviseAppeal: (enterprise: string, id: string, appeal: NewAppeal) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_appeal", { enterprise, id, appeal })),
+	reviseAppeal: (enterprise: string, id: string, appeal: NewAppeal_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_appeal", { enterprise, id, appeal })),
 	/**  Sends a parked appeal message again with the officer's corrections. */
 	reviseMessage: (enterprise: string, id: string, body: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_message", { enterprise, id, body })),
 	applicationDraft: (enterprise: string) => typedError<ApplicationDraft_Serialize, ErrorInfo>(__TAURI_INVOKE("application_draft", { enterprise })),
@@ -59,7 +59,7 @@ export const commands = {
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
 	/**  What the authorities sent the enterprise, newest first, as last synced. */
-	inboxEntries: (enterprise: string) => typedError<InboxEntry[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
+	inboxEntries: (enterprise: string) => typedError<InboxEntry_Serialize[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
 	/**  Sends a parked listing again with the officer's corrections. */
 	reviseListing: (enterprise: string, id: string, listing: NewListing_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_listing", { enterprise, id, listing })),
 	/**  Items the service refused for good, with the reason, for the status area. */
@@ -180,6 +180,12 @@ export type AnswerValue = { kind: "yes_no"; value: boolean } | { kind: "number";
 { kind: "evidence"; value: string };
 
 export type AppealCategory = "financing" | "prevention_supplies" | "logistics" | "staffing" | "supply_chain" | "other";
+
+/**  Who the authority should call about an appeal. */
+export type AppealContact = {
+	name: string,
+	phone: string,
+};
 
 export type Application = Application_Serialize | Application_Deserialize;
 
@@ -948,7 +954,9 @@ export type ImportReport_Serialize = {
 	rejected: RejectedRow[],
 };
 
-export type InboxEntry = {
+export type InboxEntry = InboxEntry_Serialize | InboxEntry_Deserialize;
+
+export type InboxEntry_Deserialize = {
 	id: string,
 	kind: InboxKind,
 	title: string,
@@ -958,6 +966,28 @@ export type InboxEntry = {
 	ref_id: string,
 	created_at: string,
 	read: boolean,
+	/**
+	 *  A second record the entry is about: for a match, the recipient's own listing
+	 *  (`ref_id` is the other side's).
+	 */
+	related_id?: string | null,
+};
+
+export type InboxEntry_Serialize = {
+	id: string,
+	kind: InboxKind,
+	title: string,
+	body: string,
+	/**  `application`, `appeal` or `listing`. */
+	ref_type: string,
+	ref_id: string,
+	created_at: string,
+	read: boolean,
+	/**
+	 *  A second record the entry is about: for a match, the recipient's own listing
+	 *  (`ref_id` is the other side's).
+	 */
+	related_id: string | null,
 };
 
 export type InboxKind = 
@@ -1081,12 +1111,32 @@ export type MaterialSlot = {
 	changed: boolean,
 };
 
-export type NewAppeal = {
+export type NewAppeal = NewAppeal_Serialize | NewAppeal_Deserialize;
+
+export type NewAppeal_Deserialize = {
 	category: AppealCategory,
 	title: string,
 	description: string,
 	/**  Ids of completed uploads. */
 	attachments: string[],
+	/**
+	 *  Optional on the wire because appeals queued before it existed have none; left out
+	 *  when absent, so such a queued payload is sent byte for byte as it was written.
+	 */
+	contact?: AppealContact | null,
+};
+
+export type NewAppeal_Serialize = {
+	category: AppealCategory,
+	title: string,
+	description: string,
+	/**  Ids of completed uploads. */
+	attachments: string[],
+	/**
+	 *  Optional on the wire because appeals queued before it existed have none; left out
+	 *  when absent, so such a queued payload is sent byte for byte as it was written.
+	 */
+	contact?: AppealContact,
 };
 
 export type NewApplication = NewApplication_Serialize | NewApplication_Deserialize;
@@ -1902,11 +1952,10 @@ function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload:
     return Object.assign(fn, base);
 }
 
-
 export type AppealState = "submitted" | "accepted" | "assigned" | "replied" | "closed";
+
 /* Provisional (issue 12, part D): the shapes of design §2.1/§2.3/§2.4, until the core API lands and this file is regenerated. */
 export const LIMITS = {"appeal_title":100,"appeal_description":5000,"contact_name":40,"message":5000,"rating_comment":500,"appeal_attachments":5,"listing_item":100,"listing_unit":20,"listing_note":500,"listing_valid_days":366,"assignee":100} as const;
-export type AppealContact = { name: string, phone: string };
 export type Party = "enterprise" | "authority";
 export type Rating = { score: number, comment: string | null };
 export type AppealStep = { to: AppealState, at: string, actor: string };

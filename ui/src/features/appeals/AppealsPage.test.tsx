@@ -139,7 +139,7 @@ describe("AppealsPage", () => {
     fireEvent.click(await screen.findByTestId("new-appeal"));
     await screen.findByTestId("appeal-composer");
     expect(await screen.findByTestId("appeal-problems")).toBeTruthy();
-    expect((screen.getByTestId("appeal-send") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>("appeal-send").disabled).toBe(true);
 
     typeIn("appeal-title", "冷链车辆通行证");
     typeIn("appeal-description", "请协调办理");
@@ -147,20 +147,20 @@ describe("AppealsPage", () => {
     await waitFor(() => {
       expect(calls.some((c) => c.cmd === "appeal_draft_save")).toBe(true);
     });
-    const saved = calls.filter((c) => c.cmd === "appeal_draft_save").at(-1)?.args.fields as AppealDraftFields;
+    const saved = calls.filter((c) => c.cmd === "appeal_draft_save").slice(-1)[0]?.args.fields as AppealDraftFields;
     expect(saved.title).toBe("冷链车辆通行证");
     expect(saved.description).toBe("请协调办理");
     // The category is still missing: the core says so, and send stays shut.
     await screen.findByTestId("appeal-draft-saved");
     expect(within(screen.getByTestId("appeal-problems")).getByText("请选择诉求类别")).toBeTruthy();
-    expect((screen.getByTestId("appeal-send") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>("appeal-send").disabled).toBe(true);
 
     fireEvent.mouseDown(screen.getByTestId("appeal-category").querySelector("input") as HTMLInputElement);
     fireEvent.click(await screen.findByTitle("物流运输"));
     await waitFor(() => {
       expect(screen.queryByTestId("appeal-draft-saved")).toBeTruthy();
       expect(screen.queryByTestId("appeal-problems")).toBeNull();
-      expect((screen.getByTestId("appeal-send") as HTMLButtonElement).disabled).toBe(false);
+      expect(screen.getByTestId<HTMLButtonElement>("appeal-send").disabled).toBe(false);
     });
     fireEvent.click(screen.getByTestId("appeal-send"));
     await waitFor(() => {
@@ -202,7 +202,7 @@ describe("AppealsPage", () => {
     await waitFor(() => {
       const asked = calls.filter((c) => c.cmd === "appeals");
       expect(asked.length).toBeGreaterThan(before);
-      expect((asked.at(-1)?.args.query as { states: string[] }).states).toEqual(["submitted"]);
+      expect((asked.slice(-1)[0]?.args.query as { states: string[] }).states).toEqual(["submitted"]);
     });
     await waitFor(() => {
       expect(screen.getAllByTestId("appeal-row").map((r) => r.getAttribute("data-key"))).toEqual(["a-late"]);
