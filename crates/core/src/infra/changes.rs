@@ -24,11 +24,13 @@ pub enum Topic {
     Roster,
     /// The application being prepared, its files and forms, and the applications sent.
     Application,
+    /// The market of supply and demand listings and the enterprise's own listings.
+    Listings,
 }
 
 impl Topic {
     /// Every topic: what a view reloads when it may have missed a change.
-    pub const ALL: [Topic; 8] = [
+    pub const ALL: [Topic; 9] = [
         Topic::Workspaces,
         Topic::Catalog,
         Topic::Outbox,
@@ -37,6 +39,7 @@ impl Topic {
         Topic::SelfCheck,
         Topic::Roster,
         Topic::Application,
+        Topic::Listings,
     ];
 }
 

@@ -58,6 +58,10 @@ pub enum Error {
     InvalidProfile(Vec<yiqifu_protocol::FieldProblem>),
     #[error("no company profile yet")]
     ProfileRequired,
+    /// What the officer wrote breaks a limit or a rule of the form (appeals, messages,
+    /// ratings, listings); every field is named.
+    #[error("fields to correct: {0:?}")]
+    InvalidInput(Vec<yiqifu_protocol::FieldProblem>),
     #[error("no template {0} synced")]
     TemplateMissing(String),
     #[error("not a possible answer: {en}")]
@@ -143,6 +147,7 @@ impl Error {
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
             Self::InvalidProfile(_) => "INVALID_PROFILE",
             Self::ProfileRequired => "PROFILE_REQUIRED",
+            Self::InvalidInput(_) => "INVALID_INPUT",
             Self::TemplateMissing(_) => "TEMPLATE_MISSING",
             Self::InvalidAnswer { .. } => "INVALID_ANSWER",
             Self::TemplateUpdated(_) => "TEMPLATE_UPDATED",
@@ -189,6 +194,7 @@ impl Error {
             Self::DatabaseRecovered(p) => format!("本地数据库已损坏，原文件已另存为 {p}；已从最近的备份恢复（如无备份则重新开始），请核对后重新同步。"),
             Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
             Self::InvalidProfile(p) => format!("企业信息有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
+            Self::InvalidInput(p) => format!("请修改后再提交：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::ProfileRequired => "请先填写并保存企业信息：自查的部分条目取决于风险区域、在岗人数和住宿情况。".into(),
             Self::TemplateMissing(_) => "自查表尚未同步到本机，请联网同步后再试。".into(),
             Self::InvalidAnswer { zh, .. } => zh.clone(),
@@ -234,6 +240,7 @@ impl Error {
             Self::DatabaseRecovered(p) => format!("The local database was damaged and was set aside as {p}; the last backup was restored (or the app started fresh). Check your work and sync again."),
             Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),
             Self::InvalidProfile(p) => format!("The company profile has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
+            Self::InvalidInput(p) => format!("Correct these, then send again: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::ProfileRequired => "Fill in and save the company profile first: some self-check items depend on the risk area, the staff on site and the dormitories.".into(),
             Self::TemplateMissing(_) => "The self-check template is not on this computer yet: go online and sync, then try again.".into(),
             Self::InvalidAnswer { en, .. } => en.clone(),

@@ -408,8 +408,15 @@ impl Workspace {
                     stats.add(
                         &pull::pull_all(&self.store, &client, &token, &crate::inbox::FEEDS).await?,
                     );
+                    let market =
+                        pull::pull_all(&self.store, &client, &token, &crate::listings::FEEDS)
+                            .await?;
+                    if market.upserted + market.removed > 0 {
+                        self.changed(&[Topic::Listings]);
+                    }
                     self.adopt_service_profile(&client, &token).await?;
                     self.refresh_applications(&client, &token).await?;
+                    self.refresh_own_listings(&client, &token).await?;
                     Ok(stats)
                 }
             })

@@ -4,12 +4,13 @@
 use crate::outbox::OpKind;
 use crate::{appeals, application, inbox, listings, selfcheck};
 
-pub(crate) static OPS: [&OpKind; 8] = [
+pub(crate) static OPS: [&OpKind; 9] = [
     &selfcheck::op::UPDATE_PROFILE,
     &appeals::op::CREATE,
     &appeals::op::MESSAGE,
     &listings::op::CREATE,
     &listings::op::WITHDRAW,
+    &listings::op::UPDATE,
     &application::op::SUBMIT,
     &application::op::RESUBMIT,
     &inbox::op::MARK_READ,
