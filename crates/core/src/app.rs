@@ -76,6 +76,8 @@ pub struct Status {
     pub syncing: bool,
     pub outbox_queued: u32,
     pub outbox_parked: u32,
+    /// Unread inbox entries of the enterprise on screen (its menu badge and window title).
+    pub inbox_unread: u32,
     /// RFC 3339 time of the last successful sync of the enterprise on screen.
     pub last_sync_at: Option<String>,
     pub document_count: u32,
@@ -300,6 +302,11 @@ impl App {
         self.shared.notices.subscribe()
     }
 
+    /// New inbox entries, from every workspace (not only the one on screen).
+    pub fn inbox_notices(&self) -> broadcast::Receiver<crate::changes::InboxNotice> {
+        self.shared.inbox_notices.subscribe()
+    }
+
     pub fn status(&self) -> Status {
         let open = self.workspaces();
         let enterprises: Vec<WorkspaceSummary> = open.iter().map(|w| w.summary()).collect();
@@ -322,6 +329,7 @@ impl App {
             syncing: on_screen.as_ref().is_some_and(|e| e.syncing),
             outbox_queued: on_screen.as_ref().map_or(0, |e| e.queued),
             outbox_parked: on_screen.as_ref().map_or(0, |e| e.parked),
+            inbox_unread: on_screen.as_ref().map_or(0, |e| e.unread),
             last_sync_at: on_screen.and_then(|e| e.last_sync_at),
             document_count: self.document_count.load(Ordering::Relaxed),
             enterprises,

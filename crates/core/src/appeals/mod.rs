@@ -1,27 +1,96 @@
-//! 诉求协调: the appeals an enterprise files, and its follow-up messages on them.
+//! 诉求协调: the appeals an enterprise files, from a draft kept here to the thread with the
+//! authority, its response clock and the rating.
 
+mod draft;
 pub(crate) mod op;
+mod read;
+mod store;
+pub mod view;
 
-use yiqifu_protocol::NewAppeal;
+use yiqifu_protocol::{NewAppeal, NewMessage, Rating};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::infra::changes::Topic;
+use crate::pull::{key_id, Feed, Items};
 use crate::workspace::Workspace;
 
+pub use view::{
+    AppealDraftFields, AppealDraftView, AppealQuery, AppealStage, AppealSummary, AppealView,
+    AttachmentRule, AttachmentView, Delivery, ThreadMessage,
+};
+
+/// The pulled appeals of the enterprise, kept as the service sent them.
+pub const APPEALS: &str = "appeals";
+
+static ITEMS: Items = Items {
+    table: crate::inbox::TABLE,
+    collection: APPEALS,
+    key: key_id,
+};
+
+/// The enterprise's appeals as the service has them (replies, steps, deadlines).
+pub(crate) static FEEDS: [Feed; 1] = [Feed {
+    collection: APPEALS,
+    path: "api/v1/appeals",
+    store: &ITEMS,
+}];
+
+/// The key of an appeal filed elsewhere, by its server id.
+pub(crate) const SERVER_KEY: &str = "srv:";
+
 impl Workspace {
-    /// Files an appeal (诉求); `attachments` are local upload ids.
+    /// Files an appeal (诉求) at once; `attachments` are local upload ids. The app files
+    /// through drafts ([`Workspace::send_appeal_draft`]); tests and the sync client use this.
     pub async fn create_appeal(&self, appeal: NewAppeal) -> Result<String> {
         let fields = op::Create { appeal };
         self.create_record("appeal", &fields.appeal, &op::CREATE, &fields)
             .await
     }
 
-    pub async fn send_appeal_message(&self, appeal: &str, body: &str) -> Result<()> {
-        self.record(appeal).await?;
+    /// Queues a follow-up message on the appeal `key` (a local id or `srv:<id>`).
+    pub async fn send_appeal_message(&self, key: &str, body: &str) -> Result<()> {
+        let problems = NewMessage { body: body.into() }.problems();
+        if !problems.is_empty() {
+            return Err(Error::InvalidInput(problems));
+        }
+        let key = self.appeal_key(key).await?;
         let fields = op::Message {
-            appeal: appeal.into(),
-            body: body.into(),
+            appeal: key.clone(),
+            body: body.trim().into(),
         };
-        self.enqueue_for(appeal, &op::MESSAGE, &fields).await
+        self.enqueue_for(&key, &op::MESSAGE, &fields).await?;
+        self.changed(&[Topic::Appeals]);
+        Ok(())
+    }
+
+    /// Rates the appeal `key` once, after the authority replied; sent through the outbox.
+    pub async fn rate_appeal(&self, key: &str, rating: Rating) -> Result<()> {
+        let problems = rating.problems();
+        if !problems.is_empty() {
+            return Err(Error::InvalidInput(problems));
+        }
+        let view = self.appeal(key).await?;
+        if view.rating.is_some() {
+            return Err(Error::AlreadyRated);
+        }
+        if !view.can_rate {
+            return Err(Error::RatingNotOpen);
+        }
+        let key = view.summary.key;
+        let comment = rating
+            .comment
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        let fields = op::Rate {
+            appeal: key.clone(),
+            rating: Rating {
+                score: rating.score,
+                comment,
+            },
+        };
+        self.enqueue_for(&key, &op::RATE, &fields).await?;
+        self.changed(&[Topic::Appeals]);
+        Ok(())
     }
 
     /// Sends a parked appeal again as the officer corrected it; its attachments stay.

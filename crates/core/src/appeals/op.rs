@@ -1,10 +1,12 @@
-//! The appeal requests the outbox sends, and how each is revised. Payload format 1 is the
-//! one every version so far has written.
+//! The appeal requests the outbox sends, and how each is revised. `create_appeal` format 2
+//! may carry the contact; format 1 (none) reads as the same type and is sent as written.
+//! An op's `appeal` is the appeal's key: a local record id, or `srv:<id>` for an appeal
+//! filed elsewhere.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use yiqifu_protocol::NewAppeal;
+use yiqifu_protocol::{NewAppeal, Rating};
 
 use crate::error::Result;
 use crate::materials;
@@ -24,9 +26,16 @@ pub(crate) struct Message {
     pub body: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Rate {
+    /// The appeal's key.
+    pub appeal: String,
+    pub rating: Rating,
+}
+
 pub(crate) static CREATE: OpKind = OpKind {
     kind: "create_appeal",
-    version: 1,
+    version: 2,
     prepare: prepare_create,
     draft: |p| p.get("appeal").cloned(),
 };
@@ -37,6 +46,35 @@ pub(crate) static MESSAGE: OpKind = OpKind {
     prepare: prepare_message,
     draft: |p| p.get("body").cloned(),
 };
+
+pub(crate) static RATE: OpKind = OpKind {
+    kind: "rate_appeal",
+    version: 1,
+    prepare: prepare_rate,
+    draft: |_| None,
+};
+
+/// The service's id of the appeal `key`.
+pub(crate) async fn server_id_of(store: &Store, key: &str) -> Result<String> {
+    match key.strip_prefix(super::SERVER_KEY) {
+        Some(id) => Ok(id.to_string()),
+        None => records::server_id(store, key).await,
+    }
+}
+
+fn prepare_rate<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+    Box::pin(async move {
+        let r: Rate = outbox::fields(item)?;
+        let id = server_id_of(store, &r.appeal).await?;
+        Ok(Some(Request {
+            method: Method::POST,
+            path: format!("api/v1/appeals/{id}/rating"),
+            body: Some(serde_json::to_value(&r.rating)?),
+            // A retry after a lost answer must not rate twice (the service answers 409).
+            keyed: true,
+        }))
+    })
+}
 
 fn prepare_create<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
@@ -61,7 +99,7 @@ fn prepare_create<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<
 fn prepare_message<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
     Box::pin(async move {
         let m: Message = outbox::fields(item)?;
-        let id = records::server_id(store, &m.appeal).await?;
+        let id = server_id_of(store, &m.appeal).await?;
         Ok(Some(Request {
             method: Method::POST,
             path: format!("api/v1/appeals/{id}/messages"),

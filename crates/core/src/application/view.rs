@@ -228,17 +228,7 @@ pub struct RoundView {
     pub note: Option<String>,
 }
 
-/// Where an application sent from here stands on this side of the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Delivery {
-    /// Its files or its request wait to be sent.
-    Queued,
-    /// The service refused something for good: see 需处理.
-    Parked,
-    /// The service has it.
-    Delivered,
-}
+pub use crate::records::Delivery;
 
 /// An upload of a round that has not finished yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

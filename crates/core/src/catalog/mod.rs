@@ -6,7 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use specta::Type;
 use sqlx::{Sqlite, Transaction};
-use yiqifu_protocol::{Document, DocumentKind, KeyCondition, PolicyLevel};
+use yiqifu_protocol::calendar::{CalendarYear, WorkCalendar};
+use yiqifu_protocol::{
+    appeal_attachment_rule, Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel,
+    APPEAL_ATTACHMENT,
+};
 
 use crate::error::{Error, Result};
 use crate::outbox::BoxFuture;
@@ -16,6 +20,10 @@ use crate::store::Store;
 pub const DOCUMENTS: &str = "documents";
 pub const TEMPLATES: &str = "templates";
 pub const MATERIAL_RULES: &str = "material_rules";
+/// The working-day calendar, a year per entry.
+pub const CALENDAR: &str = "calendar";
+/// Rules of files that are not application materials (an appeal's attachments).
+pub const ATTACHMENT_RULES: &str = "attachment_rules";
 const TABLE: &str = "catalog_items";
 
 fn key_template(v: &Value) -> Option<String> {
@@ -24,6 +32,10 @@ fn key_template(v: &Value) -> Option<String> {
         v.get("id")?.as_str()?,
         v.get("version")?.as_u64()?
     ))
+}
+
+fn key_year(v: &Value) -> Option<String> {
+    v.get("year")?.as_i64().map(|y| y.to_string())
 }
 
 fn key_type(v: &Value) -> Option<String> {
@@ -38,6 +50,17 @@ static TEMPLATE_ITEMS: Items = Items {
 static RULE_ITEMS: Items = Items {
     table: TABLE,
     collection: MATERIAL_RULES,
+    key: key_type,
+};
+
+static CALENDAR_ITEMS: Items = Items {
+    table: TABLE,
+    collection: CALENDAR,
+    key: key_year,
+};
+static ATTACHMENT_RULE_ITEMS: Items = Items {
+    table: TABLE,
+    collection: ATTACHMENT_RULES,
     key: key_type,
 };
 
@@ -78,7 +101,7 @@ impl FeedStore for Documents {
 static DOCUMENT_STORE: Documents = Documents;
 
 /// The catalog's feeds, pulled into the app's database.
-pub static FEEDS: [Feed; 3] = [
+pub static FEEDS: [Feed; 5] = [
     Feed {
         collection: DOCUMENTS,
         path: "api/v1/catalog/documents",
@@ -94,6 +117,16 @@ pub static FEEDS: [Feed; 3] = [
         path: "api/v1/catalog/material-rules",
         store: &RULE_ITEMS,
     },
+    Feed {
+        collection: CALENDAR,
+        path: "api/v1/catalog/calendar",
+        store: &CALENDAR_ITEMS,
+    },
+    Feed {
+        collection: ATTACHMENT_RULES,
+        path: "api/v1/catalog/attachment-rules",
+        store: &ATTACHMENT_RULE_ITEMS,
+    },
 ];
 
 /// The pulled entries of a catalog collection (templates, material rules), as JSON.
@@ -104,6 +137,48 @@ pub async fn collection(store: &Store, collection: &str) -> Result<Vec<Value>> {
 /// The material rules in the service's order (the order its list gives them).
 pub async fn material_rules(store: &Store) -> Result<Vec<Value>> {
     crate::pull::items_in_feed_order(store, TABLE, MATERIAL_RULES).await
+}
+
+/// The working-day calendar as last synced. Before the first sync (or for a year the
+/// service has not published) the tables this build carries stand in, and past those the
+/// calendar assumes Monday to Friday and says so (`estimated`).
+pub async fn calendar(store: &Store) -> Result<WorkCalendar> {
+    let mut years: Vec<CalendarYear> = Vec::new();
+    for v in collection(store, CALENDAR).await? {
+        match serde_json::from_value::<CalendarYear>(v) {
+            Ok(y) => years.push(y),
+            // One bad year must not stop every deadline: that year is estimated instead.
+            Err(e) => tracing::warn!(error = %e, "unreadable calendar year skipped"),
+        }
+    }
+    let official = yiqifu_protocol::calendar::official_years()?;
+    for y in official {
+        if !years.iter().any(|k| k.year == y.year) {
+            years.push(y);
+        }
+    }
+    Ok(WorkCalendar::new(years))
+}
+
+/// The rule of files of `material_type` outside the application (an appeal's attachments),
+/// as published; the protocol's rule for appeal attachments before the first sync.
+pub async fn attachment_rule(store: &Store, material_type: &str) -> Result<MaterialRule> {
+    let published = collection(store, ATTACHMENT_RULES)
+        .await?
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<MaterialRule>(v).ok())
+        .find(|r| r.material_type == material_type);
+    match published {
+        Some(rule) => Ok(rule),
+        None if material_type == APPEAL_ATTACHMENT => Ok(appeal_attachment_rule()),
+        None => Err(Error::FileRefused {
+            code: "MATERIAL_UNKNOWN",
+            zh: format!("服务未列出附件类型“{material_type}”：请联网同步后重试。"),
+            en: format!(
+                "The service lists no attachment \"{material_type}\": sync, then try again."
+            ),
+        }),
+    }
 }
 
 /// A row of the library list.

@@ -24,13 +24,15 @@ pub enum Topic {
     Roster,
     /// The application being prepared, its files and forms, and the applications sent.
     Application,
-    /// The market of supply and demand listings and the enterprise's own listings.
+    /// Appeal drafts, the appeals filed and their threads.
+    Appeals,
+    /// The supply-and-demand listings, the enterprise's own and everyone's.
     Listings,
 }
 
 impl Topic {
     /// Every topic: what a view reloads when it may have missed a change.
-    pub const ALL: [Topic; 9] = [
+    pub const ALL: [Topic; 10] = [
         Topic::Workspaces,
         Topic::Catalog,
         Topic::Outbox,
@@ -39,6 +41,7 @@ impl Topic {
         Topic::SelfCheck,
         Topic::Roster,
         Topic::Application,
+        Topic::Appeals,
         Topic::Listings,
     ];
 }
@@ -70,4 +73,16 @@ pub struct StatusNotice {
     pub title_en: String,
     pub body_zh: String,
     pub body_en: String,
+}
+
+/// A new entry of an enterprise's inbox, told once (desktop notification, in-window notice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct InboxNotice {
+    pub enterprise: String,
+    pub entry_id: String,
+    pub kind: yiqifu_protocol::InboxKind,
+    pub title: String,
+    pub body: String,
+    /// Which enterprise it is for, as the notification names it (several may be signed in).
+    pub enterprise_name: String,
 }

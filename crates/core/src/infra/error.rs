@@ -62,6 +62,10 @@ pub enum Error {
     /// ratings, listings); every field is named.
     #[error("fields to correct: {0:?}")]
     InvalidInput(Vec<yiqifu_protocol::FieldProblem>),
+    #[error("the appeal has no reply to rate yet")]
+    RatingNotOpen,
+    #[error("the appeal was rated already")]
+    AlreadyRated,
     #[error("no template {0} synced")]
     TemplateMissing(String),
     #[error("not a possible answer: {en}")]
@@ -148,6 +152,8 @@ impl Error {
             Self::InvalidProfile(_) => "INVALID_PROFILE",
             Self::ProfileRequired => "PROFILE_REQUIRED",
             Self::InvalidInput(_) => "INVALID_INPUT",
+            Self::RatingNotOpen => "RATING_NOT_OPEN",
+            Self::AlreadyRated => "ALREADY_RATED",
             Self::TemplateMissing(_) => "TEMPLATE_MISSING",
             Self::InvalidAnswer { .. } => "INVALID_ANSWER",
             Self::TemplateUpdated(_) => "TEMPLATE_UPDATED",
@@ -195,6 +201,8 @@ impl Error {
             Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
             Self::InvalidProfile(p) => format!("企业信息有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::InvalidInput(p) => format!("请修改后再提交：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
+            Self::RatingNotOpen => "有关部门回复后才能评价，请等待回复。".into(),
+            Self::AlreadyRated => "这条诉求已经评价过，每条诉求只能评价一次。".into(),
             Self::ProfileRequired => "请先填写并保存企业信息：自查的部分条目取决于风险区域、在岗人数和住宿情况。".into(),
             Self::TemplateMissing(_) => "自查表尚未同步到本机，请联网同步后再试。".into(),
             Self::InvalidAnswer { zh, .. } => zh.clone(),
@@ -241,6 +249,8 @@ impl Error {
             Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),
             Self::InvalidProfile(p) => format!("The company profile has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::InvalidInput(p) => format!("Correct these, then send again: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
+            Self::RatingNotOpen => "An appeal can be rated once the authority has replied: wait for the reply.".into(),
+            Self::AlreadyRated => "This appeal was rated already: each appeal is rated once.".into(),
             Self::ProfileRequired => "Fill in and save the company profile first: some self-check items depend on the risk area, the staff on site and the dormitories.".into(),
             Self::TemplateMissing(_) => "The self-check template is not on this computer yet: go online and sync, then try again.".into(),
             Self::InvalidAnswer { en, .. } => en.clone(),

@@ -280,3 +280,17 @@ pub async fn files(store: &Store, ids: &[&str]) -> Result<Vec<MaterialFile>> {
     }
     Ok(out)
 }
+
+/// Whether an upload among `ids` was refused for good (parked).
+pub async fn any_parked(store: &Store, ids: &[&str]) -> Result<bool> {
+    for id in ids {
+        let row: Option<(bool,)> = sqlx::query_as("SELECT parked FROM uploads WHERE local_id = ?")
+            .bind(id)
+            .fetch_optional(store.pool())
+            .await?;
+        if matches!(row, Some((true,))) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

@@ -2,6 +2,7 @@
 //! keychain, the material store, errors and change notices.
 
 pub mod changes;
+pub(crate) mod checked;
 pub mod client;
 pub mod clock;
 pub mod error;

@@ -475,3 +475,41 @@ pub async fn pending_for(store: &Store, record_id: &str) -> Result<u32> {
         .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
+
+/// A request of a record that is still queued or parked, for views that show what waits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingOp {
+    /// `outbox:<n>`, as the parked list names it.
+    pub id: String,
+    pub payload: Value,
+    /// Unix seconds of when it was queued.
+    pub created_at: i64,
+    pub parked: bool,
+    pub reason_zh: Option<String>,
+    pub reason_en: Option<String>,
+}
+
+/// The requests of `kind` for `record_id` still queued or parked, oldest first.
+pub async fn pending_of(store: &Store, record_id: &str, kind: &str) -> Result<Vec<PendingOp>> {
+    type Row = (i64, String, i64, bool, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, payload, created_at, parked, last_error, last_error_en FROM outbox
+         WHERE record_id = ? AND kind = ? ORDER BY id",
+    )
+    .bind(record_id)
+    .bind(kind)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PendingOp {
+            id: format!("outbox:{}", r.0),
+            // A row that is not JSON still counts as waiting; its content shows as nothing.
+            payload: serde_json::from_str(&r.1).unwrap_or(Value::Null),
+            created_at: r.2,
+            parked: r.3,
+            reason_zh: r.4,
+            reason_en: r.5,
+        })
+        .collect())
+}

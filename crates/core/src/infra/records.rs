@@ -10,6 +10,19 @@ use crate::error::{Error, Result};
 use crate::outbox::{new_local_id, now_unix};
 use crate::store::Store;
 
+/// Where something sent from here (an application, an appeal, a listing) stands on this
+/// side of the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Its files or its requests wait to be sent.
+    Queued,
+    /// The service refused something for good: see 需处理.
+    Parked,
+    /// The service has it.
+    Delivered,
+}
+
 /// A record the officer created here, with the service's answer once it came.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct LocalRecord {
@@ -141,4 +154,14 @@ async fn query(
             pending: u32::try_from(r.5).unwrap_or(u32::MAX),
         })
         .collect())
+}
+
+/// When each record of `kind` was created here (unix seconds), by local id.
+pub async fn created_times(store: &Store, kind: &str) -> Result<Vec<(String, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT local_id, created_at FROM records WHERE kind = ?")
+            .bind(kind)
+            .fetch_all(store.pool())
+            .await?,
+    )
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::infra::changes::{Changed, PackageProgress, StatusNotice, Topic};
+use crate::infra::changes::{Changed, InboxNotice, PackageProgress, StatusNotice, Topic};
 use crate::infra::client::CentralClient;
 use crate::infra::error::{Error, Result};
 use crate::infra::materials::UploadProgress;
@@ -44,6 +44,8 @@ pub(crate) struct Shared {
     pub package: broadcast::Sender<PackageProgress>,
     /// Application states the officer should hear of (desktop notifications).
     pub notices: broadcast::Sender<StatusNotice>,
+    /// New inbox entries of every workspace, each told once.
+    pub inbox_notices: broadcast::Sender<InboxNotice>,
     /// Bumped whenever anything the status line shows may have changed.
     pub bump: watch::Sender<u64>,
 }
@@ -66,6 +68,7 @@ impl Shared {
             changes: broadcast::channel(256).0,
             package: broadcast::channel(64).0,
             notices: broadcast::channel(64).0,
+            inbox_notices: broadcast::channel(64).0,
             bump: watch::channel(0).0,
         }
     }

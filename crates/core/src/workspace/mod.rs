@@ -22,10 +22,18 @@ use crate::error::{Error, ErrorInfo, Result};
 use crate::infra::changes::Topic;
 use crate::infra::shared::Shared;
 use crate::outbox::{self, OpKind, ParkedItem};
-use crate::pull::{self, PullStats};
+use crate::pull::{self, Feed, PullStats};
 use crate::records::{self, LocalRecord};
 use crate::secrets::Tokens;
 use crate::store::{Schema, Store};
+
+/// The enterprise's own feeds, pulled at each sync in this order, each with the topic its
+/// changes touch. A feature adds its feed here.
+pub(crate) static FEEDS: [(&Feed, Topic); 3] = [
+    (&crate::inbox::FEEDS[0], Topic::Inbox),
+    (&crate::appeals::FEEDS[0], Topic::Appeals),
+    (&crate::listings::FEEDS[0], Topic::Listings),
+];
 
 /// Timing of retries and the size of upload chunks.
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +75,8 @@ pub struct WorkspaceSummary {
     pub signed_in: bool,
     pub queued: u32,
     pub parked: u32,
+    /// Unread inbox entries.
+    pub unread: u32,
     pub syncing: bool,
     /// RFC 3339 time of its last successful sync.
     pub last_sync_at: Option<String>,
@@ -118,6 +128,7 @@ impl Workspace {
             signed_in: false,
             queued: 0,
             parked: 0,
+            unread: 0,
             syncing: false,
             last_sync_at: None,
         };
@@ -206,6 +217,7 @@ impl Workspace {
             signed_in,
             queued: counts.queued,
             parked: counts.parked,
+            unread: crate::inbox::store::unread_count(&self.store).await?,
             syncing: self.syncing.load(Ordering::Relaxed),
             last_sync_at: self.store.setting(LAST_SYNC_KEY).await?,
         };
@@ -405,33 +417,27 @@ impl Workspace {
                             &pull::pull_all(c, &client, &token, &crate::catalog::FEEDS).await?,
                         );
                     }
-                    stats.add(
-                        &pull::pull_all(&self.store, &client, &token, &crate::inbox::FEEDS).await?,
-                    );
-                    let market =
-                        pull::pull_all(&self.store, &client, &token, &crate::listings::FEEDS)
-                            .await?;
-                    if market.upserted + market.removed > 0 {
-                        self.changed(&[Topic::Listings]);
-                    }
+                    let (own, topics) = self.pull_feeds(&client, &token).await?;
+                    stats.add(&own);
                     self.adopt_service_profile(&client, &token).await?;
                     self.refresh_applications(&client, &token).await?;
                     self.refresh_own_listings(&client, &token).await?;
-                    Ok(stats)
+                    self.announce_inbox().await?;
+                    Ok((stats, topics))
                 }
             })
             .await;
         self.syncing.store(false, Ordering::Relaxed);
         let result = match result {
-            Ok(Some(stats)) => Ok(stats),
+            Ok(Some(done)) => Ok(done),
             Ok(None) => Err(Error::SessionExpired),
             Err(e) => Err(e),
         };
         let result = match result {
-            Ok(stats) => {
+            Ok((stats, topics)) => {
                 self.shared.set_online(true);
-                if stats.upserted + stats.removed > 0 {
-                    self.changed(&[Topic::Inbox]);
+                if !topics.is_empty() {
+                    self.changed(&topics);
                 }
                 self.store
                     .set_setting(LAST_SYNC_KEY, &pull::now_rfc3339())
@@ -448,6 +454,25 @@ impl Workspace {
         // Whatever happened, the status line stops saying "syncing".
         self.publish().await?;
         result
+    }
+
+    /// Pulls the enterprise's own feeds ([`FEEDS`]); returns the stats and the topics of the
+    /// feeds that changed.
+    async fn pull_feeds(
+        &self,
+        client: &crate::client::CentralClient,
+        token: &str,
+    ) -> Result<(PullStats, Vec<Topic>)> {
+        let mut stats = PullStats::default();
+        let mut topics = Vec::new();
+        for (feed, topic) in &FEEDS {
+            let s = pull::pull(&self.store, client, token, feed).await?;
+            if s.upserted + s.removed > 0 {
+                topics.push(*topic);
+            }
+            stats.add(&s);
+        }
+        Ok((stats, topics))
     }
 
     /// Writes a new record and its first request in one transaction.

@@ -4,10 +4,11 @@
 use crate::outbox::OpKind;
 use crate::{appeals, application, inbox, listings, selfcheck};
 
-pub(crate) static OPS: [&OpKind; 9] = [
+pub(crate) static OPS: [&OpKind; 10] = [
     &selfcheck::op::UPDATE_PROFILE,
     &appeals::op::CREATE,
     &appeals::op::MESSAGE,
+    &appeals::op::RATE,
     &listings::op::CREATE,
     &listings::op::WITHDRAW,
     &listings::op::UPDATE,

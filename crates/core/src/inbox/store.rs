@@ -1,0 +1,60 @@
+//! The inbox's own tables: read marks made here and entries already announced. Only this
+//! module touches them.
+
+use std::collections::HashSet;
+
+use sqlx::{Sqlite, Transaction};
+
+use super::{INBOX, TABLE};
+use crate::error::Result;
+use crate::store::Store;
+
+type Tx = Transaction<'static, Sqlite>;
+
+pub(super) async fn marks(store: &Store) -> Result<HashSet<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT entry_id FROM inbox_marks")
+        .fetch_all(store.pool())
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub(super) async fn mark(tx: &mut Tx, entry: &str) -> Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO inbox_marks (entry_id, marked_at) VALUES (?, ?)")
+        .bind(entry)
+        .bind(crate::outbox::now_unix())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn notified(store: &Store) -> Result<HashSet<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT entry_id FROM inbox_notified")
+        .fetch_all(store.pool())
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub(super) async fn set_notified(tx: &mut Tx, entry: &str) -> Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO inbox_notified (entry_id) VALUES (?)")
+        .bind(entry)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Entries neither the service nor this computer counts as read: the status line's count,
+/// in one query (it runs at every publish).
+pub(crate) async fn unread_count(store: &Store) -> Result<u32> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM {TABLE} f
+         WHERE f.collection = ? AND COALESCE(json_extract(f.body, '$.read'), 0) = 0
+           AND NOT EXISTS (SELECT 1 FROM inbox_marks m WHERE m.entry_id = f.key)
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'mark_read'
+                                                  AND o.record_id = 'inbox:' || f.key)"
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql)
+        .bind(INBOX)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
