@@ -109,3 +109,16 @@ pub async fn set_desktop_settings(
 ) -> CmdResult<()> {
     Ok(shell.set_desktop_settings(&settings).await?)
 }
+
+/// Sets the main window's native title (the taskbar shows it): the UI puts the inbox's
+/// unread count first.
+#[tauri::command]
+#[specta::specta]
+pub fn set_window_title(app: tauri::AppHandle, title: String) -> CmdResult<()> {
+    use tauri::Manager;
+    if let Some(w) = app.get_webview_window("main") {
+        w.set_title(&title)
+            .map_err(|e| yiqifu_core::Error::Io(std::io::Error::other(e.to_string())))?;
+    }
+    Ok(())
+}

@@ -1,4 +1,4 @@
-import { commands as generated, events as generatedEvents, pendingCommands, pendingEvents } from "../bindings";
+import { commands, events } from "../bindings";
 import type { ErrorInfo } from "../bindings";
 
 type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorInfo };
@@ -14,5 +14,4 @@ export async function unwrap<T>(p: Promise<CommandResult<T>>): Promise<T> {
   return r.data;
 }
 
-export const commands = { ...generated, ...pendingCommands };
-export const events = { ...generatedEvents, ...pendingEvents };
+export { commands, events };

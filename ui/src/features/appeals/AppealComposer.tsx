@@ -255,7 +255,7 @@ export default function AppealComposer({
             <Typography.Text type="secondary">
               {fill(t("attachHint"), {
                 formats: rule.formats.join(", "),
-                size: size(rule.max_bytes),
+                size: size(rule.max_bytes ?? 0),
                 count: rule.max_count,
               })}
             </Typography.Text>
@@ -284,7 +284,7 @@ export default function AppealComposer({
               ]}
             >
               <Typography.Text ellipsis>
-                {a.filename} · {size(a.size)}
+                {a.filename} · {size(a.size ?? 0)}
               </Typography.Text>
             </List.Item>
           )}

@@ -19,7 +19,7 @@ export default function AppealDrafts({
   const shared = useI18n().t;
   return (
     <List
-      dataSource={[...drafts].sort((a, b) => b.updated_at - a.updated_at)}
+      dataSource={[...drafts].sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0))}
       locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("draftsEmpty")} /> }}
       renderItem={(d) => (
         <List.Item
@@ -58,7 +58,7 @@ export default function AppealDrafts({
                 {d.fields.title.trim() || t("draftUntitled")}
               </Typography.Text>
             </Space>
-            <Typography.Text type="secondary">{dayjs(d.updated_at).format("YYYY-MM-DD HH:mm")}</Typography.Text>
+            <Typography.Text type="secondary">{dayjs((d.updated_at ?? 0) * 1000).format("YYYY-MM-DD HH:mm")}</Typography.Text>
           </Space>
         </List.Item>
       )}

@@ -9,16 +9,17 @@ const TIME = "MM-DD HH:mm";
 
 function DeadlineTag({ which, d }: { which: "contact" | "reply"; d: Deadline }) {
   const t = useMessages(messages);
+  const left = d.working_minutes_left ?? 0;
   const label = t(which === "contact" ? "clockContact" : "clockReply");
   let state: string;
   if (d.met && d.met_at) {
     state = fill(t(d.overdue ? "clockMetLate" : "clockMet"), { at: dayjs(d.met_at).format(TIME) });
   } else if (d.overdue) {
-    state = fill(t("clockOverdue"), { n: Math.max(1, Math.round(-d.working_minutes_left / 60)) });
-  } else if (d.working_minutes_left < 120) {
-    state = fill(t("clockLeft"), { n: d.working_minutes_left });
+    state = fill(t("clockOverdue"), { n: Math.max(1, Math.round(-left / 60)) });
+  } else if (left < 120) {
+    state = fill(t("clockLeft"), { n: left });
   } else {
-    state = fill(t("clockLeftHours"), { n: Math.round(d.working_minutes_left / 60) });
+    state = fill(t("clockLeftHours"), { n: Math.round(left / 60) });
   }
   const color = d.overdue ? "red" : d.met ? "green" : "gold";
   return (

@@ -56,11 +56,8 @@ export default function ApplicationWatcher({ enterprise }: { enterprise: string 
         ),
       });
     });
-    const opens = events.openApplication.listen((e) => {
-      open(e.payload.enterprise, e.payload.record_id);
-    });
     return () => {
-      for (const u of [notices, opens]) {
+      for (const u of [notices]) {
         void u.then((f) => {
           f();
         });

@@ -68,7 +68,7 @@ export default function ListingForm({
     setError(null);
     try {
       const listing = toListing(form.getFieldsValue());
-      const problems = await unwrap(commands.listingCheck(listing));
+      const problems = await commands.listingCheck(listing);
       form.setFields(
         (Object.keys(form.getFieldsValue()) as (keyof Values)[]).map((name) => ({
           name,

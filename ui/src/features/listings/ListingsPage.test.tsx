@@ -67,8 +67,8 @@ beforeEach(() => {
           return cards.filter(
             (c) =>
               (!q.valid_only || !c.expired) &&
-              (q.category === null || c.listing.category === q.category) &&
-              (q.text === null || c.listing.item.includes(q.text)),
+              (q.category == null || c.listing.category === q.category) &&
+              (q.text == null || c.listing.item.includes(q.text)),
           );
         }
         case "listings_own":

@@ -19,8 +19,8 @@ function ReasonTag({ r }: { r: MatchReason }) {
       break;
     case "quantity":
       text = fill(t(r.covers ? "reasonQuantityCovers" : "reasonQuantityShort"), {
-        needed: r.needed,
-        offered: r.offered,
+        needed: r.needed ?? 0,
+        offered: r.offered ?? 0,
         unit: r.unit,
       });
       break;
@@ -45,19 +45,19 @@ export default function MatchList({ matches }: { matches: ListingMatch[] }) {
       dataSource={matches}
       locale={{ emptyText: t("noMatches") }}
       renderItem={(m) => (
-        <List.Item data-testid="listing-match" data-score={m.score}>
+        <List.Item data-testid="listing-match" data-score={m.score ?? 0}>
           <Space direction="vertical" size={2} style={{ minWidth: 0, width: "100%" }}>
             <Space wrap size={4}>
               <Typography.Text strong data-testid="match-enterprise">
                 {m.listing.enterprise_name}
               </Typography.Text>
-              <Tag color="purple">{fill(t("score"), { n: Math.round(m.score * 100) })}</Tag>
+              <Tag color="purple">{fill(t("score"), { n: Math.round((m.score ?? 0) * 100) })}</Tag>
             </Space>
             <Typography.Text data-testid="match-item">
               {m.listing.item} · {m.listing.quantity} {m.listing.unit} · {m.listing.district}
             </Typography.Text>
             <Space wrap size={4}>
-              {m.reasons.map((r, i) => (
+              {(m.reasons ?? []).map((r, i) => (
                 <ReasonTag key={i} r={r} />
               ))}
             </Space>
