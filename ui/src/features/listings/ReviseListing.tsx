@@ -95,15 +95,8 @@ function Fields() {
   );
 }
 
-/** Correcting a listing the service refused: every field can change. */
-export const reviseListing: ReviseForm = {
-  Fields,
-  initialValues: (draft) => {
-    const l = draft as NewListing;
-    return { ...l, valid_until: dayjs(l.valid_until) };
-  },
-  send: async (enterprise, id, _draft, raw) => {
-    const v = raw as Values;
+function fromValues(raw: Record<string, unknown>): NewListing {
+  const v = raw as Values;
     const note = v.note?.trim() ? v.note.trim() : null;
     const listing: NewListing = {
       kind: v.kind ?? "supply",
@@ -117,6 +110,28 @@ export const reviseListing: ReviseForm = {
       contact_phone: (v.contact_phone ?? "").trim(),
       note,
     };
-    await unwrap(commands.reviseListing(enterprise, id, listing));
+  return listing;
+}
+
+const initialValues = (draft: unknown) => {
+  const l = draft as NewListing;
+  return { ...l, valid_until: dayjs(l.valid_until) };
+};
+
+/** Correcting a listing the service refused: every field can change. */
+export const reviseListing: ReviseForm = {
+  Fields,
+  initialValues,
+  send: async (enterprise, id, _draft, raw) => {
+    await unwrap(commands.reviseListing(enterprise, id, fromValues(raw)));
+  },
+};
+
+/** Correcting an edit of a listing the service refused. */
+export const reviseListingUpdate: ReviseForm = {
+  Fields,
+  initialValues,
+  send: async (enterprise, id, _draft, raw) => {
+    await unwrap(commands.reviseListingUpdate(enterprise, id, fromValues(raw)));
   },
 };

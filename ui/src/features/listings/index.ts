@@ -1,6 +1,6 @@
 import type { OpInfo } from "../../shared/revise";
 import { messages } from "./messages";
-import { reviseListing } from "./ReviseListing";
+import { reviseListing, reviseListingUpdate } from "./ReviseListing";
 
 export { default as ListingsPage } from "./ListingsPage";
 
@@ -8,5 +8,5 @@ export { default as ListingsPage } from "./ListingsPage";
 export const ops: Record<string, OpInfo> = {
   create_listing: { label: messages.opCreateListing, revise: reviseListing },
   withdraw_listing: { label: messages.opWithdrawListing },
-  update_listing: { label: messages.opUpdateListing },
+  update_listing: { label: messages.opUpdateListing, revise: reviseListingUpdate },
 };
