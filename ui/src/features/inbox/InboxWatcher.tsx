@@ -41,7 +41,8 @@ export default function InboxWatcher({ enterprise }: { enterprise: string | null
         key,
         message: n.title,
         description: n.body,
-        duration: 0,
+        // Long enough to read and act on; the entry stays in the inbox after.
+        duration: 12,
         actions: (
           <Button
             type="primary"
