@@ -41,8 +41,11 @@ fn listing(item: &str, district: &str) -> NewListing {
     }
 }
 
+/// Rows of `table` owned by the enterprise these tests sign in as (demo 0, which the demo
+/// seeds no appeals or listings for: the others' seeded rows are not the tests').
 async fn count(db: &sqlx::SqlitePool, table: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE owner = ?"))
+        .bind(demo_login().0)
         .fetch_one(db)
         .await
         .unwrap();

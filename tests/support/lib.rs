@@ -159,3 +159,24 @@ pub fn pdf_text(pdf: &std::path::Path) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A session of its own for the `i`th demo enterprise, straight from the service: for a
+/// test that plays "the request went through, the answer was lost".
+pub async fn demo_access_token(url: &str, i: usize) -> String {
+    let (credit_code, password) = demo_login_of(i);
+    let resp: yiqifu_protocol::LoginResponse = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&yiqifu_protocol::LoginRequest {
+            credit_code,
+            password: password.into(),
+        })
+        .send()
+        .await
+        .expect("the service answers")
+        .error_for_status()
+        .expect("the demo sign-in")
+        .json()
+        .await
+        .expect("a login answer");
+    resp.access_token
+}

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use yiqifu_core::App;
-use yiqifu_protocol::{AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing};
+use yiqifu_protocol::{
+    AppealAction, AppealCategory, ListingCategory, ListingKind, NewAppeal, NewListing, Rating,
+};
 
 use crate::demo_login_of;
 use crate::faultproxy::FaultProxy;
@@ -102,6 +104,8 @@ struct Queued {
     withdrawn: HashSet<String>,
     messages: HashMap<String, usize>,
     uploads: Vec<(String, String)>, // (local id, sha256)
+    /// A seeded appeal answered before the run and rated offline: (server id, rating).
+    rated: Option<(String, Rating)>,
 }
 
 /// Everything the service holds of the scenario's work: it changes whenever a record is
@@ -164,10 +168,52 @@ pub async fn run(plan: Plan) -> Report {
     let mut queued: Vec<Queued> = (0..ENTERPRISES).map(|_| Queued::default()).collect();
     {
         let app = App::open(&data, kc.clone()).await.expect("open");
+        // The proxy serves one request per connection: a pooled one would be dead.
+        app.set_sync_config(yiqifu_core::SyncConfig {
+            keep_alive: false,
+            ..crate::journey::fast()
+        });
         let mut spaces = vec![crate::sign_in_demo(&app, &url).await];
         for e in 1..ENTERPRISES {
             spaces.push(crate::sign_in_as(&app, e).await);
         }
+        // The last enterprise has seeded appeals: the unanswered one is answered now and
+        // rated offline, so the rating goes through the faults too, and must land once.
+        let rater = spaces[ENTERPRISES - 1].clone();
+        app.switch_to(rater.id()).await.expect("switch");
+        app.sync_now().await.expect("the first pull");
+        let open = rater
+            .appeals(&yiqifu_core::appeals::AppealQuery::default())
+            .await
+            .expect("appeals")
+            .into_iter()
+            .find(|a| a.key.starts_with("srv:") && !a.rated)
+            .expect("a seeded appeal not yet rated");
+        let server_id = open.key.trim_start_matches("srv:").to_string();
+        let mut tx = central.db.begin().await.expect("begin");
+        yiqifu_central::appeals::act(
+            &mut tx,
+            &server_id,
+            AppealAction::Reply {
+                body: "故障测试答复".into(),
+            },
+            "reviewer:张科长",
+        )
+        .await
+        .expect("reply");
+        tx.commit().await.expect("commit");
+        app.sync_now().await.expect("the reply pulled");
+        let rating = Rating {
+            score: 4,
+            comment: Some("故障测试评价".into()),
+        };
+        rater
+            .rate_appeal(&open.key, rating.clone())
+            .await
+            .expect("rate");
+        queued[ENTERPRISES - 1].rated = Some((server_id, rating));
+        queued[ENTERPRISES - 1].workspace = rater.id().to_string();
+
         let files = dir.path().join("files");
         std::fs::create_dir_all(&files).expect("files dir");
         for j in 0..plan.uploads {
@@ -348,9 +394,22 @@ async fn verify(
         .iter()
         .map(|(b,)| serde_json::from_str(b).unwrap())
         .collect();
+    if let Some((id, rating)) = &q.rated {
+        let rated = server_appeals
+            .iter()
+            .find(|a| a["id"] == id.as_str())
+            .expect("the rated appeal");
+        assert_eq!(
+            rated["rating"],
+            serde_json::to_value(rating).unwrap(),
+            "rated once"
+        );
+    }
+    // The demo's seeded appeals and listings are not the scenario's.
     let mut titles: Vec<&str> = server_appeals
         .iter()
         .map(|a| a["title"].as_str().unwrap())
+        .filter(|t| t.starts_with("故障测试"))
         .collect();
     titles.sort();
     let mut want: Vec<&str> = q.appeals.iter().map(|(_, t)| t.as_str()).collect();
@@ -359,7 +418,9 @@ async fn verify(
         titles, want,
         "every appeal of {code} exactly once, in its account"
     );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM listings WHERE owner = ?")
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM listings WHERE owner = ? AND json_extract(body, '$.item') LIKE '故障测试%'",
+    )
         .bind(&code)
         .fetch_one(db)
         .await

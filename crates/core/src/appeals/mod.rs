@@ -38,6 +38,24 @@ pub(crate) static FEEDS: [Feed; 1] = [Feed {
 /// The key of an appeal filed elsewhere, by its server id.
 pub(crate) const SERVER_KEY: &str = "srv:";
 
+/// Keeps the service's answer about an appeal filed elsewhere as its pulled copy (the next
+/// pull replaces it). An answer that is not an appeal is left alone.
+pub(crate) async fn keep_answer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    answer: &serde_json::Value,
+) -> Result<()> {
+    let Ok(appeal) = serde_json::from_value::<yiqifu_protocol::Appeal>(answer.clone()) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE feed_items SET body = ? WHERE collection = ? AND key = ?")
+        .bind(serde_json::to_string(answer)?)
+        .bind(APPEALS)
+        .bind(&appeal.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Workspace {
     /// Files an appeal (诉求) at once; `attachments` are local upload ids. The app files
     /// through drafts ([`Workspace::send_appeal_draft`]); tests and the sync client use this.

@@ -63,6 +63,19 @@ fn problem(field: &str, zh: &str, en: &str) -> Error {
     }])
 }
 
+/// Keeps the service's answer to a listing request where the views read it (called by
+/// the worker for every answer; other kinds are left alone).
+pub(crate) async fn keep_answer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    kind: &str,
+    answer: &serde_json::Value,
+) -> Result<()> {
+    if [op::CREATE.kind, op::UPDATE.kind, op::WITHDRAW.kind].contains(&kind) {
+        store::keep_answer(tx, answer).await?;
+    }
+    Ok(())
+}
+
 impl Workspace {
     /// Posts a listing: checked as the service would, then queued with its record.
     pub async fn create_listing(&self, listing: NewListing) -> Result<String> {

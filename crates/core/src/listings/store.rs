@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use sqlx::{Sqlite, Transaction};
 use time::Date;
-use yiqifu_protocol::Listing;
+use yiqifu_protocol::{Listing, ListingState};
 
 use crate::error::{Error, Result};
 use crate::outbox::BoxFuture;
@@ -166,6 +166,42 @@ pub(crate) async fn replace_own(store: &Store, listings: &[Listing]) -> Result<b
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// The service's answer to a listing request, kept at once in the copies the views read
+/// (own listings, the market), so the officer sees what was sent before the next pull: a
+/// listing posted elsewhere has no record here to hold it.
+pub(crate) async fn keep_answer(tx: &mut Tx, answer: &Value) -> Result<()> {
+    // An answer this version cannot read changes nothing here; the next pull brings it.
+    let Ok(l) = serde_json::from_value::<Listing>(answer.clone()) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE own_listings SET body = ? WHERE id = ?")
+        .bind(serde_json::to_string(&l)?)
+        .bind(&l.id)
+        .execute(&mut **tx)
+        .await?;
+    if l.state == ListingState::Active {
+        let d = &l.details;
+        sqlx::query(
+            "UPDATE listing_cache SET category = ?, district = ?, valid_until = ?, item = ?,
+                 body = ? WHERE id = ?",
+        )
+        .bind(d.category.as_str())
+        .bind(&d.district)
+        .bind(&d.valid_until)
+        .bind(&d.item)
+        .bind(serde_json::to_string(&l)?)
+        .bind(&l.id)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM listing_cache WHERE id = ?")
+            .bind(&l.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A listing request still in the outbox.

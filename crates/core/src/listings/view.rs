@@ -14,8 +14,8 @@ use yiqifu_protocol::{
 use super::op::{self, SERVER_KEY};
 use super::store::{self, Filter, Pending};
 use super::{china_today, parse_date};
-use crate::application::Delivery;
 use crate::error::{Error, Result};
+use crate::records::Delivery;
 use crate::records::{self, LocalRecord};
 use crate::workspace::Workspace;
 
@@ -119,7 +119,13 @@ impl Own {
             .map_or_else(|| format!("{SERVER_KEY}{id}"), |r| r.local_id.clone())
     }
 
-    fn views(&self, market: &[Listing], today: Date) -> Result<Vec<OwnListingView>> {
+    fn withdrawing(&self, key: &str) -> bool {
+        self.pending
+            .get(key)
+            .is_some_and(|w| w.iter().any(|p| p.kind == op::WITHDRAW.kind))
+    }
+
+    fn views(&self, market: &[Listing], today: Date) -> Vec<OwnListingView> {
         let mut out = Vec::new();
         for r in &self.records {
             let answer = r
@@ -130,7 +136,14 @@ impl Own {
                 .server_id
                 .as_deref()
                 .and_then(|id| self.served.iter().find(|l| l.id == id).cloned());
-            let draft: NewListing = serde_json::from_str(&r.draft)?;
+            let draft: NewListing = match serde_json::from_str(&r.draft) {
+                Ok(d) => d,
+                Err(e) => {
+                    // One unreadable record must not hide the others.
+                    tracing::warn!(listing = %r.local_id, error = %e, "unreadable listing draft");
+                    continue;
+                }
+            };
             out.push(self.view(&r.local_id, draft, newer(answer, listed), market, today));
         }
         for l in &self.served {
@@ -154,7 +167,7 @@ impl Own {
                 (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.key.cmp(&b.key)),
             }
         });
-        Ok(out)
+        out
     }
 
     fn view(
@@ -174,7 +187,7 @@ impl Own {
                 serde_json::from_value::<NewListing>(p.payload.get("details")?.clone()).ok()
             });
         let pending_edit = waiting.iter().any(|p| p.kind == op::UPDATE.kind);
-        let withdrawing = waiting.iter().any(|p| p.kind == op::WITHDRAW.kind);
+        let withdrawing = self.withdrawing(key);
         let details = edit
             .or_else(|| server.as_ref().map(|s| s.details.clone()))
             .unwrap_or(draft);
@@ -273,6 +286,8 @@ impl Workspace {
                 expired: lapsed(&l.details.valid_until, today),
                 listing: l,
             })
+            // The officer withdrew it here: it is off the market for them at once.
+            .filter(|c| !(c.listing.mine && own.withdrawing(&c.key)))
             .collect())
     }
 
@@ -282,7 +297,7 @@ impl Workspace {
         let today = china_today();
         let own = Own::load(self).await?;
         let market = store::cached(self.store(), &Filter::default()).await?;
-        own.views(&market, today)
+        Ok(own.views(&market, today))
     }
 
     /// One listing by key (`srv:<id>`, a local id, or the service's bare id as an inbox
@@ -326,6 +341,12 @@ impl Workspace {
         })
     }
 
+    /// The key of the enterprise's own listing the service calls `id` (a local id when it
+    /// was posted here, else `srv:<id>`): what an inbox entry about it opens.
+    pub async fn own_listing_key(&self, id: &str) -> Result<String> {
+        Ok(Own::load(self).await?.key_of(id))
+    }
+
     /// The current state and details of an own listing, for the checks of a new request.
     pub(crate) async fn own_listing(&self, key: &str) -> Result<OwnListingView> {
         self.own_listings()
@@ -335,3 +356,7 @@ impl Workspace {
             .ok_or_else(|| Error::NotFound(key.into()))
     }
 }
+
+#[cfg(test)]
+#[path = "view/tests.rs"]
+mod tests;

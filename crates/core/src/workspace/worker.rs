@@ -239,6 +239,12 @@ impl Workspace {
         outbox::remove_sent(&mut tx, item.id).await?;
         if !resp.is_null() {
             records::apply_answer(&mut tx, &item.record_id, resp).await?;
+            // An appeal filed elsewhere has no record here: its answer stands in for the
+            // pulled copy until the next pull, so a sent message or rating never vanishes.
+            if item.record_id.starts_with(crate::appeals::SERVER_KEY) {
+                crate::appeals::keep_answer(&mut tx, resp).await?;
+            }
+            crate::listings::keep_answer(&mut tx, &item.kind, resp).await?;
         }
         tx.commit().await?;
         self.changed(&[Topic::Outbox, Topic::Records]);
