@@ -140,7 +140,24 @@ async fn a_draft_survives_a_restart_and_refused_attachments_say_why() {
             .collect::<Vec<_>>(),
         vec!["附件0.pdf", "附件1.pdf", "附件2.pdf", "附件3.pdf"]
     );
-    ws.delete_appeal_draft(&draft.id).await.unwrap();
+    // A stored copy gone missing stops the sending whole: nothing queued, the draft kept.
+    ws.save_appeal_draft(&draft.id, fields("通行证续办"))
+        .await
+        .unwrap();
+    let lost = &drafts[0].attachments[0];
+    std::fs::remove_file(ws.store().dir().join("materials").join(&lost.sha256)).unwrap();
+    assert_eq!(code(ws.send_appeal_draft(&draft.id).await), "INVALID_FILE");
+    assert_eq!(ws.summary().queued, 0);
+    assert_eq!(ws.appeal_drafts().await.unwrap().len(), 1);
+    ws.remove_appeal_attachment(&draft.id, &lost.id)
+        .await
+        .unwrap();
+    ws.send_appeal_draft(&draft.id).await.unwrap();
+    assert_eq!(ws.summary().queued, 4, "three uploads and the filing");
+    assert!(ws.appeal_drafts().await.unwrap().is_empty());
+
+    let other = ws.new_appeal_draft().await.unwrap();
+    ws.delete_appeal_draft(&other.id).await.unwrap();
     assert!(ws.appeal_drafts().await.unwrap().is_empty());
     app.close().await;
 }
@@ -150,7 +167,19 @@ async fn an_appeal_goes_out_whole_and_its_thread_comes_back_by_the_feed() {
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let (app, central, ws) = signed_in(dir.path(), "appeal-thread").await;
+    // A new draft starts with the company's first contact.
+    ws.save_company_profile(yiqifu_tests::journey::profile())
+        .await
+        .unwrap();
+    settle(&ws).await;
     let draft = ws.new_appeal_draft().await.unwrap();
+    assert_eq!(
+        (
+            draft.fields.contact_name.as_str(),
+            draft.fields.contact_phone.as_str()
+        ),
+        ("王芳", "13800138000")
+    );
     ws.save_appeal_draft(&draft.id, fields("零部件运输通行证"))
         .await
         .unwrap();

@@ -33,7 +33,13 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     let stats = app.sync_now().await.unwrap();
     let templates = yiqifu_central::seed::demo_templates().unwrap().len();
     let rules = yiqifu_central::seed::demo_material_rules().unwrap().len();
-    assert_eq!(stats.upserted as usize, expected.len() + templates + rules);
+    let years = yiqifu_central::seed::demo_calendar().unwrap().len();
+    // The calendar's years and the one attachment rule (appeals) come with the catalog.
+    assert_eq!(
+        stats.upserted as usize,
+        expected.len() + templates + rules + years + 1
+    );
+    assert_eq!(app.collection("calendar").await.unwrap().len(), years);
     assert!(stats.full_resync);
     assert_eq!(app.collection("templates").await.unwrap().len(), templates);
     assert_eq!(app.collection("material_rules").await.unwrap().len(), rules);

@@ -192,6 +192,42 @@ async fn entries_lead_to_their_records_and_unreadable_ones_are_left_out() {
         }
     );
 
+    // An application's entry leads to the application sent from here; one sent from
+    // another computer is not here. (Written straight into the tables: the whole
+    // application journey is tests/application.rs's.)
+    let pool = ws.store().pool();
+    sqlx::query(
+        "INSERT INTO records (local_id, kind, draft, server_id, created_at, updated_at)
+         VALUES ('application-1', 'application', '{}', 'app_1', 0, 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    for (id, about) in [("ibx-a1", "app_1"), ("ibx-a2", "app_elsewhere")] {
+        let entry = serde_json::json!({
+            "id": id, "kind": "review_opinion", "title": "已受理", "body": "申请已受理。",
+            "ref_type": "application", "ref_id": about,
+            "created_at": "2022-05-05T01:00:00Z", "read": true,
+        });
+        sqlx::query("INSERT INTO feed_items (collection, key, body) VALUES ('inbox', ?, ?)")
+            .bind(id)
+            .bind(entry.to_string())
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        ws.inbox_target("ibx-a1").await.unwrap(),
+        InboxTarget::Application {
+            record_id: "application-1".into()
+        }
+    );
+    assert_eq!(
+        ws.inbox_target("ibx-a2").await.unwrap(),
+        InboxTarget::Missing
+    );
+    let entries = ws.inbox_entries().await.unwrap();
+
     // An entry this version cannot read (a newer kind) hides nothing else.
     sqlx::query("INSERT INTO feed_items (collection, key, body) VALUES ('inbox', 'ibx-new', ?)")
         .bind(r#"{"id":"ibx-new","kind":"from_the_future","read":false}"#)
@@ -199,6 +235,9 @@ async fn entries_lead_to_their_records_and_unreadable_ones_are_left_out() {
         .await
         .unwrap();
     assert_eq!(ws.inbox_entries().await.unwrap().len(), entries.len());
+    // Nor is it counted: the badge counts what the list shows.
+    let unread = entries.iter().filter(|e| !e.read).count() as u32;
+    assert_eq!(ws.inbox_unread().await.unwrap(), unread);
     app.close().await;
 }
 

@@ -17,20 +17,21 @@ use crate::outbox::{self, new_local_id, now_unix};
 use crate::records;
 use crate::workspace::Workspace;
 
-/// Keeps at most twice a field's limit: enough to show the officer how far over it is,
-/// without storing a pasted book.
-fn clip(s: &str, limit: u32) -> String {
+/// The first `keep` characters of `s`.
+fn clip(s: &str, keep: u32) -> String {
     s.chars()
-        .take(usize::try_from(limit.saturating_mul(2)).unwrap_or(usize::MAX))
+        .take(usize::try_from(keep).unwrap_or(usize::MAX))
         .collect()
 }
 
+/// Keeps at most twice a field's limit: enough to show the officer how far over it is,
+/// without storing a pasted book.
 fn clipped(f: AppealDraftFields) -> AppealDraftFields {
     AppealDraftFields {
         category: f.category,
-        title: clip(&f.title, LIMITS.appeal_title),
-        description: clip(&f.description, LIMITS.appeal_description),
-        contact_name: clip(&f.contact_name, LIMITS.contact_name),
+        title: clip(&f.title, 2 * LIMITS.appeal_title),
+        description: clip(&f.description, 2 * LIMITS.appeal_description),
+        contact_name: clip(&f.contact_name, 2 * LIMITS.contact_name),
         // No phone number is longer than this; the check says what is wrong with it.
         contact_phone: clip(&f.contact_phone, 20),
     }
@@ -232,4 +233,56 @@ fn problems_of_category() -> Vec<FieldProblem> {
         .into_iter()
         .filter(|p| p.field == "category")
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> AppealDraftFields {
+        AppealDraftFields {
+            category: Some(yiqifu_protocol::AppealCategory::Financing),
+            title: "流动资金贷款展期".into(),
+            description: "请协调合作银行办理展期。".into(),
+            contact_name: "赵静".into(),
+            contact_phone: "13801762235".into(),
+        }
+    }
+
+    fn fields_of(f: &AppealDraftFields) -> Vec<String> {
+        problems(f, &[]).into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn a_draft_needs_a_category_and_a_contact_besides_the_services_checks() {
+        assert!(fields_of(&fields()).is_empty());
+        let empty = AppealDraftFields::default();
+        assert_eq!(
+            fields_of(&empty),
+            vec![
+                "category",
+                "title",
+                "description",
+                "contact.name",
+                "contact.phone"
+            ]
+        );
+        let long = AppealDraftFields {
+            title: "标".repeat(101),
+            ..fields()
+        };
+        assert_eq!(fields_of(&long), vec!["title"]);
+    }
+
+    #[test]
+    fn a_draft_keeps_twice_a_limit_so_the_officer_sees_how_far_over_it_is() {
+        let saved = clipped(AppealDraftFields {
+            title: "标".repeat(500),
+            contact_phone: "1".repeat(50),
+            ..fields()
+        });
+        assert_eq!(saved.title.chars().count(), 200);
+        assert_eq!(saved.contact_phone.len(), 20);
+        assert_eq!(clipped(fields()), fields());
+    }
 }

@@ -212,4 +212,42 @@ mod tests {
         assert_eq!(outbox::payload("create_appeal", &c).unwrap(), row);
         assert_eq!((CREATE.draft)(&row), row.get("appeal").cloned());
     }
+
+    /// A rating of an appeal filed elsewhere goes to its server id, under the item's key,
+    /// so a retry after a lost answer is the same request; one of a local appeal waits for
+    /// the service to have it.
+    #[tokio::test]
+    async fn a_rating_goes_by_the_key_it_names_and_carries_its_retry_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_as(dir.path(), crate::store::Schema::Workspace)
+            .await
+            .unwrap();
+        let rating = Rating {
+            score: 4,
+            comment: Some("及时".into()),
+        };
+        let rate = |appeal: &str| {
+            item(
+                &RATE,
+                &Rate {
+                    appeal: appeal.into(),
+                    rating: rating.clone(),
+                },
+            )
+        };
+        let req = prepare_rate(&store, &rate("srv:apl_1"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(req.path, "api/v1/appeals/apl_1/rating");
+        assert!(req.keyed);
+        assert_eq!(req.body, Some(serde_json::to_value(&rating).unwrap()));
+        assert_eq!(
+            prepare_rate(&store, &rate("appeal-unknown"))
+                .await
+                .unwrap_err()
+                .code(),
+            "NOT_FOUND"
+        );
+    }
 }

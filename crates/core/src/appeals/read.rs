@@ -334,3 +334,105 @@ fn order(a: &AppealSummary, b: &AppealSummary) -> Ordering {
         .then_with(|| b.created_at.cmp(&a.created_at))
         .then_with(|| a.key.cmp(&b.key))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yiqifu_protocol::{AppealCategory, Deadline};
+
+    fn deadline(due_at: &str, met: bool, overdue: bool) -> Deadline {
+        Deadline {
+            due_at: due_at.into(),
+            met_at: None,
+            met,
+            overdue,
+            working_minutes_left: 0,
+        }
+    }
+
+    fn summary(key: &str, created: &str, clock: Option<(Deadline, Deadline)>) -> AppealSummary {
+        let clock = clock.map(|(contact, reply)| ResponseClock {
+            contact,
+            reply,
+            estimated: false,
+        });
+        AppealSummary {
+            key: key.into(),
+            receipt_no: None,
+            category: AppealCategory::Other,
+            title: key.into(),
+            stage: AppealStage::Submitted,
+            delivery: Delivery::Delivered,
+            created_at: created.into(),
+            overdue: clock.as_ref().is_some_and(overdue_now),
+            clock,
+            unsent_messages: 0,
+            rated: false,
+        }
+    }
+
+    #[test]
+    fn the_overdue_come_first_then_the_nearest_due_then_the_newest() {
+        let late = summary(
+            "late",
+            "2022-05-01T00:00:00Z",
+            Some((
+                deadline("2022-05-02T01:00:00Z", true, false),
+                deadline("2022-05-03T09:00:00Z", false, true),
+            )),
+        );
+        // Met late is not waiting any more: not first.
+        let met_late = summary(
+            "met-late",
+            "2022-05-01T00:00:00Z",
+            Some((
+                deadline("2022-05-02T01:00:00Z", true, true),
+                deadline("2022-05-03T09:00:00Z", true, true),
+            )),
+        );
+        let soon = summary(
+            "soon",
+            "2022-05-04T00:00:00Z",
+            Some((
+                deadline("2022-05-05T01:00:00Z", true, false),
+                deadline("2022-05-06T09:00:00Z", false, false),
+            )),
+        );
+        let later = summary(
+            "later",
+            "2022-05-04T00:00:00Z",
+            Some((
+                deadline("2022-05-05T01:00:00Z", false, false),
+                deadline("2022-05-09T09:00:00Z", false, false),
+            )),
+        );
+        let unsent_old = summary("unsent-old", "2022-05-01T00:00:00Z", None);
+        let unsent_new = summary("unsent-new", "2022-05-08T00:00:00Z", None);
+        let mut all = [unsent_old, met_late, later, unsent_new, soon, late];
+        all.sort_by(order);
+        let keys: Vec<&str> = all.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "late",
+                "later",
+                "soon",
+                "unsent-new",
+                "met-late",
+                "unsent-old"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unsent_appeal_shows_under_submitted() {
+        assert!(stage_matches(AppealStage::Unsent, &[]));
+        assert!(stage_matches(
+            AppealStage::Unsent,
+            &[AppealState::Submitted]
+        ));
+        assert!(!stage_matches(AppealStage::Unsent, &[AppealState::Replied]));
+        assert!(stage_matches(AppealStage::Replied, &[AppealState::Replied]));
+        assert!(!stage_matches(AppealStage::Closed, &[AppealState::Replied]));
+    }
+}

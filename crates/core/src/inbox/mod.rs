@@ -3,7 +3,7 @@
 
 mod notify;
 pub(crate) mod op;
-pub(crate) mod store;
+mod store;
 
 use std::collections::HashSet;
 
@@ -92,9 +92,16 @@ impl Workspace {
         Ok(entries)
     }
 
-    /// Unread entries: the menu badge and the window title.
+    /// Unread entries: the menu badge and the window title. Counted from the list itself,
+    /// so the badge never counts an entry the list leaves out.
     pub async fn inbox_unread(&self) -> Result<u32> {
-        store::unread_count(self.store()).await
+        let n = self
+            .inbox_entries()
+            .await?
+            .iter()
+            .filter(|e| !e.read)
+            .count();
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Marks an entry read here and queues the mark for the service, in one transaction;

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use sqlx::{Sqlite, Transaction};
 
-use super::{INBOX, TABLE};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -40,21 +39,4 @@ pub(super) async fn set_notified(tx: &mut Tx, entry: &str) -> Result<()> {
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// Entries neither the service nor this computer counts as read: the status line's count,
-/// in one query (it runs at every publish).
-pub(crate) async fn unread_count(store: &Store) -> Result<u32> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM {TABLE} f
-         WHERE f.collection = ? AND COALESCE(json_extract(f.body, '$.read'), 0) = 0
-           AND NOT EXISTS (SELECT 1 FROM inbox_marks m WHERE m.entry_id = f.key)
-           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'mark_read'
-                                                  AND o.record_id = 'inbox:' || f.key)"
-    );
-    let (n,): (i64,) = sqlx::query_as(&sql)
-        .bind(INBOX)
-        .fetch_one(store.pool())
-        .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
