@@ -29,7 +29,7 @@ afterEach(async () => {
 
 const notice = (enterprise: string) => ({
   enterprise,
-  entry_id: "inb_1",
+  entry_id: `inb-${enterprise}`,
   kind: "appeal_reply",
   title: "诉求已答复",
   body: "已协调物流通行证",
