@@ -303,3 +303,121 @@ async fn an_appeal_from_draft_to_rating() {
         "the service holds no rating: {row}"
     );
 }
+
+/// Signs in as the first demo enterprise on the service at `url`.
+async fn sign_in_at(c: &fantoccini::Client, url: &str) -> Result {
+    wait_css(c, "[data-testid=setup-page]").await?;
+    click(c, "[data-testid=server-url]").await?;
+    type_into(c, &input("server-url-input"), url).await?;
+    click(c, "[data-testid=connect]").await?;
+    wait_css(c, "[data-testid=sign-in-page]").await?;
+    // A service chosen by address lists no demo accounts: typed, as an officer would.
+    let demo = &yiqifu_central::seed::DEMO_ENTERPRISES[0];
+    type_into(c, &input("credit-code"), &demo.credit_code()).await?;
+    type_into(c, &input("password"), yiqifu_central::seed::DEMO_PASSWORD).await?;
+    click(c, "[data-testid=sign-in]").await?;
+    wait_css(c, "[data-testid=status-online]").await?;
+    Ok(())
+}
+
+async fn central(addr: std::net::SocketAddr, db: &Path) -> yiqifu_central::Running {
+    yiqifu_central::start(yiqifu_central::Config {
+        addr,
+        db_path: db.to_path_buf(),
+        demo: true,
+        scale: 0,
+    })
+    .await
+    .expect("the service starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_appeal_sent_offline_goes_when_the_service_is_back() {
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let j = Journey::new();
+    let addr = yiqifu_tests::dead_address();
+    let db = j.files.path().join("central.sqlite");
+    let service = central(addr, &db).await;
+    let url = service.url();
+
+    let driver = j.driver(&xvfb);
+    session_within(
+        &driver,
+        "appeal-draft-online",
+        Duration::from_secs(120),
+        async |c| {
+            sign_in_at(c, &url).await?;
+            click(c, "[data-testid=menu-appeals]").await?;
+            click(c, "[data-testid=new-appeal]").await?;
+            choose(c, "appeal-category", "融资信贷").await?;
+            type_into(c, &input("appeal-title"), "流动资金贷款展期").await?;
+            type_into(
+                c,
+                &input("appeal-description"),
+                "受停工影响，申请 500 万元贷款展期 6 个月。",
+            )
+            .await?;
+            type_into(c, &input("appeal-contact-name"), "王芳").await?;
+            type_into(c, &input("appeal-contact-phone"), "13800138000").await?;
+            wait_css(c, "[data-testid=appeal-draft-saved]").await?;
+            click(c, "[data-testid=appeal-save-draft]").await?;
+            wait_css(c, "[data-testid=appeal-draft]").await?;
+            Ok(())
+        },
+    )
+    .await;
+
+    // The service goes away: the draft is sent anyway, and waits.
+    tokio::time::timeout(Duration::from_secs(20), service.stop())
+        .await
+        .expect("the service stops");
+    session_within(
+        &driver,
+        "appeal-send-offline",
+        Duration::from_secs(120),
+        async |c| {
+            wait_css(c, "[data-testid=status-offline]").await?;
+            click(c, "[data-testid=tab-appeal-drafts]").await?;
+            click(c, "[data-testid=appeal-draft-open]").await?;
+            click(c, "[data-testid=appeal-send]").await?;
+            wait_css(
+                c,
+                "[data-testid=appeal-row][data-stage=unsent][data-delivery=queued]",
+            )
+            .await?;
+            screenshot(c, "appeals-offline-queued-zh").await?;
+            Ok(())
+        },
+    )
+    .await;
+
+    // Back on the same address and database: it goes by itself.
+    let _service = central(addr, &db).await;
+    session_within(
+        &driver,
+        "appeal-sent-online",
+        Duration::from_secs(120),
+        async |c| {
+            sync_until(
+                c,
+                "[data-testid=appeal-row]",
+                "data-stage",
+                "submitted",
+                Duration::from_secs(90),
+            )
+            .await?;
+            sync_until(
+                c,
+                "[data-testid=appeal-row]",
+                "data-delivery",
+                "delivered",
+                Duration::from_secs(30),
+            )
+            .await?;
+            screenshot(c, "appeals-delivered-zh").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
