@@ -67,15 +67,21 @@ export default function ListingForm({
     setBusy(true);
     setError(null);
     try {
-      const listing = toListing(form.getFieldsValue());
+      const values = form.getFieldsValue();
+      const listing = toListing(values);
       const problems = await commands.listingCheck(listing);
+      // A choice left empty has no value the core could judge: it is named here.
+      const unchosen = (["kind", "category"] as const).filter((k) => values[k] === undefined);
       form.setFields(
-        (Object.keys(form.getFieldsValue()) as (keyof Values)[]).map((name) => ({
+        (Object.keys(values) as (keyof Values)[]).map((name) => ({
           name,
-          errors: problems.filter((p) => p.field === name).map((p) => pick(locale, p)),
+          errors: [
+            ...(unchosen.some((k) => k === name) ? [shared("fieldRequired")] : []),
+            ...problems.filter((p) => p.field === name).map((p) => pick(locale, p)),
+          ],
         })),
       );
-      if (problems.length > 0) return;
+      if (problems.length > 0 || unchosen.length > 0) return;
       if (editing) await unwrap(commands.listingUpdate(enterprise, editing, listing));
       else await unwrap(commands.listingCreate(enterprise, listing));
       onDone();

@@ -156,11 +156,15 @@ describe("ListingsPage", () => {
     expect(await screen.findByText("物资名称不能超过 100 个字")).toBeTruthy();
     expect(calls.some((c) => c.cmd === "listing_create")).toBe(false);
 
+    // The category was never chosen: said under it, and nothing sent.
+    expect(screen.getByText("此项必填")).toBeTruthy();
+    fireEvent.mouseDown(within(form).getByTestId("listing-category").querySelector("input") as HTMLInputElement);
+    fireEvent.click(await screen.findByTitle("防疫物资"));
     fireEvent.change(within(form).getByTestId("listing-item"), { target: { value: "医用外科口罩" } });
     fireEvent.click(screen.getByTestId("listing-submit"));
     await waitFor(() => {
       const created = calls.find((c) => c.cmd === "listing_create");
-      expect(created?.args.listing).toMatchObject({ kind: "demand", item: "医用外科口罩" });
+      expect(created?.args.listing).toMatchObject({ kind: "demand", category: "supplies", item: "医用外科口罩" });
     });
   });
 });
