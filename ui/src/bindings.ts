@@ -21,9 +21,10 @@ export const commands = {
 	setDesktopSettings: (settings: DesktopSettings) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_desktop_settings", { settings })),
 	/**
 	 *  Sets the main window's native title (the taskbar shows it): the UI puts the inbox's
-	 *  unread count first.
+	 *  unread count first. A title that cannot be set leaves the old one, which is no reason to
+	 *  bother the officer: it is logged.
 	 */
-	setWindowTitle: (title: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_window_title", { title })),
+	setWindowTitle: (title: string) => __TAURI_INVOKE<void>("set_window_title", { title }),
 	appealDrafts: (enterprise: string) => typedError<AppealDraftView_Serialize[], ErrorInfo>(__TAURI_INVOKE("appeal_drafts", { enterprise })),
 	/**  A new empty draft (its contact taken from the company profile). */
 	appealDraftNew: (enterprise: string) => typedError<AppealDraftView_Serialize, ErrorInfo>(__TAURI_INVOKE("appeal_draft_new", { enterprise })),
