@@ -72,6 +72,8 @@ export default function ListingsPage({ status }: { status: Status }) {
           <Tabs
             activeKey={tab}
             onChange={(k) => {
+              // The entry's listing stays marked until the officer moves on.
+              setFocus(null);
               setTab(k === "mine" ? "mine" : "browse");
             }}
             items={[
