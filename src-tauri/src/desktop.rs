@@ -1,5 +1,5 @@
 //! What makes the app a desktop citizen beyond its window: files dropped onto it, desktop
-//! notifications of application states, and the officer's preferences for both.
+//! notifications of new inbox entries, and the officer's preferences for both.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{DragDropEvent, Manager, UserAttentionType, Window, WindowEvent};
 use tauri_specta::Event;
-use yiqifu_core::changes::StatusNotice;
+use yiqifu_core::changes::{InboxNotice, StatusNotice};
 
-use crate::{ApplicationNotice, Shell};
+use crate::{ApplicationNotice, InboxNoticed, Shell};
 
 /// How many drops are remembered for the UI to claim: a drop the UI never claims (it fell
 /// outside every target) is forgotten as later ones come.
@@ -40,11 +40,12 @@ pub struct FilesDropped {
     pub y: f64,
 }
 
-/// The officer came back to the app from a notification about this application.
+/// The officer came back to the app from a notification about this inbox entry: the UI
+/// opens what it is about (switching enterprise first if needed).
 #[derive(Debug, Clone, Serialize, Type, tauri_specta::Event)]
-pub struct OpenApplication {
+pub struct OpenInboxEntry {
     pub enterprise: String,
-    pub record_id: String,
+    pub entry_id: String,
 }
 
 #[derive(Default)]
@@ -56,7 +57,7 @@ pub struct Drops {
 pub struct Notified {
     at: Instant,
     enterprise: String,
-    record_id: String,
+    entry_id: String,
 }
 
 impl Shell {
@@ -95,7 +96,8 @@ impl Shell {
 /// The officer's preferences the shell acts on by itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct DesktopSettings {
-    /// Desktop notifications when an application's state changes.
+    /// A desktop notification for each new entry of the inbox (an application's step, a
+    /// reply to an appeal, a match).
     pub notifications: bool,
     /// zh-CN or en-US: the language of notifications.
     pub language: String,
@@ -159,9 +161,9 @@ pub fn window_event(window: &Window, event: &WindowEvent) {
                 .unwrap_or_else(PoisonError::into_inner)
                 .take();
             if let Some(n) = came.filter(|n| n.at.elapsed() < CLICK_WINDOW) {
-                let _ = OpenApplication {
+                let _ = OpenInboxEntry {
                     enterprise: n.enterprise,
-                    record_id: n.record_id,
+                    entry_id: n.entry_id,
                 }
                 .emit(window);
             }
@@ -170,19 +172,37 @@ pub fn window_event(window: &Window, event: &WindowEvent) {
     }
 }
 
-/// Tells the window (an in-app notice with a button to open the application) and, when the
-/// officer keeps them on, the desktop.
-pub async fn announce(handle: &tauri::AppHandle, shell: &Shell, notice: StatusNotice) {
-    let _ = ApplicationNotice(notice.clone()).emit(handle);
+/// Tells the window of an application's new state (an in-app notice with a button to open
+/// it). The desktop hears of it through the inbox entry the same step makes: one
+/// notification, not two.
+pub fn announce(handle: &tauri::AppHandle, notice: StatusNotice) {
+    let _ = ApplicationNotice(notice).emit(handle);
+}
+
+/// What a desktop notification of an inbox entry says, in the officer's language.
+fn inbox_text(notice: &InboxNotice, language: &str) -> (String, String) {
+    if language == "en-US" {
+        (
+            format!("New feedback for {}", notice.enterprise_name),
+            format!("{}: {}", notice.title, notice.body),
+        )
+    } else {
+        (
+            format!("{}：{}", notice.enterprise_name, notice.title),
+            notice.body.clone(),
+        )
+    }
+}
+
+/// Tells the window of a new inbox entry (an in-app notice for the enterprise on screen)
+/// and, when the officer keeps them on, the desktop, for every signed-in enterprise.
+pub async fn announce_inbox(handle: &tauri::AppHandle, shell: &Shell, notice: InboxNotice) {
+    let _ = InboxNoticed(notice.clone()).emit(handle);
     let settings = shell.desktop_settings().await;
     if !settings.notifications {
         return;
     }
-    let (title, body) = if settings.language == "en-US" {
-        (&notice.title_en, &notice.body_en)
-    } else {
-        (&notice.title_zh, &notice.body_zh)
-    };
+    let (title, body) = inbox_text(&notice, &settings.language);
     // A window in the background also asks for attention (the taskbar entry flashes, the
     // Dock icon bounces).
     let window = handle.get_webview_window("main");
@@ -194,7 +214,7 @@ pub async fn announce(handle: &tauri::AppHandle, shell: &Shell, notice: StatusNo
             let _ = w.request_user_attention(Some(UserAttentionType::Informational));
         }
     }
-    let shown = match show(handle, title, body) {
+    let shown = match show(handle, &title, &body) {
         Ok(()) => true,
         // No notification service (a bare Linux session): the in-app notice still shows.
         Err(e) => {
@@ -203,7 +223,7 @@ pub async fn announce(handle: &tauri::AppHandle, shell: &Shell, notice: StatusNo
         }
     };
     // Coming back to the app soon after (a click on the notification, or on the flashing
-    // icon) opens the application.
+    // icon) opens what the entry is about.
     if shown || background {
         *shell
             .notified
@@ -211,7 +231,7 @@ pub async fn announce(handle: &tauri::AppHandle, shell: &Shell, notice: StatusNo
             .unwrap_or_else(PoisonError::into_inner) = Some(Notified {
             at: Instant::now(),
             enterprise: notice.enterprise,
-            record_id: notice.record_id,
+            entry_id: notice.entry_id,
         });
     }
 }
@@ -241,4 +261,30 @@ fn show(handle: &tauri::AppHandle, title: &str, body: &str) -> Result<(), String
 #[cfg(target_os = "macos")]
 fn show(_handle: &tauri::AppHandle, _title: &str, _body: &str) -> Result<(), String> {
     Err("no notification centre on this build".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice() -> InboxNotice {
+        InboxNotice {
+            enterprise: "ws-1".into(),
+            entry_id: "inb_1".into(),
+            kind: yiqifu_protocol::InboxKind::AppealReply,
+            title: "诉求已答复".into(),
+            body: "已协调物流通行证".into(),
+            enterprise_name: "上海浦江精密机械有限公司".into(),
+        }
+    }
+
+    #[test]
+    fn an_inbox_notification_names_the_enterprise_in_the_officers_language() {
+        let (title, body) = inbox_text(&notice(), "zh-CN");
+        assert_eq!(title, "上海浦江精密机械有限公司：诉求已答复");
+        assert_eq!(body, "已协调物流通行证");
+        let (title, body) = inbox_text(&notice(), "en-US");
+        assert_eq!(title, "New feedback for 上海浦江精密机械有限公司");
+        assert_eq!(body, "诉求已答复: 已协调物流通行证");
+    }
 }

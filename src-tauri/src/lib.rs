@@ -38,10 +38,15 @@ pub struct DataChanged(pub Changed);
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct PackageProgressed(pub yiqifu_core::changes::PackageProgress);
 
-/// Sent when an application's state changed on the service (also shown as a desktop
-/// notification when those are on).
+/// Sent when an application's state changed on the service (the desktop notification comes
+/// with the inbox entry of the same step).
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct ApplicationNotice(pub yiqifu_core::changes::StatusNotice);
+
+/// Sent for each new inbox entry of any signed-in enterprise (also a desktop notification
+/// when those are on).
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct InboxNoticed(pub yiqifu_core::changes::InboxNotice);
 
 pub struct Shell {
     pub app: Arc<App>,
@@ -89,11 +94,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             DataChanged,
             PackageProgressed,
             ApplicationNotice,
+            InboxNoticed,
             desktop::FilesDragged,
             desktop::FilesDropped,
-            desktop::OpenApplication
+            desktop::OpenInboxEntry
         ])
         .constant("DISTRICTS", yiqifu_protocol::DISTRICTS)
+        .constant("LIMITS", yiqifu_protocol::limits::LIMITS)
         .constant(
             "INDUSTRY_SECTIONS",
             yiqifu_protocol::profile::INDUSTRY_SECTIONS,
@@ -183,11 +190,22 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
         }
     });
     let mut notices = app.notices();
-    let (emitter, notify_shell) = (handle.clone(), shell.clone());
+    let emitter = handle.clone();
     tauri::async_runtime::spawn(async move {
         loop {
             match notices.recv().await {
-                Ok(n) => desktop::announce(&emitter, &notify_shell, n).await,
+                Ok(n) => desktop::announce(&emitter, n),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    let mut inbox = app.inbox_notices();
+    let (emitter, notify_shell) = (handle.clone(), shell.clone());
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match inbox.recv().await {
+                Ok(n) => desktop::announce_inbox(&emitter, &notify_shell, n).await,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }

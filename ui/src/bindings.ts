@@ -19,8 +19,38 @@ export const commands = {
 	/**  The officer's preferences for notifications and their language. */
 	desktopSettings: () => typedError<DesktopSettings, ErrorInfo>(__TAURI_INVOKE("desktop_settings")),
 	setDesktopSettings: (settings: DesktopSettings) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_desktop_settings", { settings })),
+	/**
+	 *  Sets the main window's native title (the taskbar shows it): the UI puts the inbox's
+	 *  unread count first. A title that cannot be set leaves the old one, which is no reason to
+	 *  bother the officer: it is logged.
+	 */
+	setWindowTitle: (title: string) => __TAURI_INVOKE<void>("set_window_title", { title }),
+	appealDrafts: (enterprise: string) => typedError<AppealDraftView_Serialize[], ErrorInfo>(__TAURI_INVOKE("appeal_drafts", { enterprise })),
+	/**  A new empty draft (its contact taken from the company profile). */
+	appealDraftNew: (enterprise: string) => typedError<AppealDraftView_Serialize, ErrorInfo>(__TAURI_INVOKE("appeal_draft_new", { enterprise })),
+	/**  Keeps the fields as typed; the answer names what still stops sending. */
+	appealDraftSave: (enterprise: string, id: string, fields: AppealDraftFields_Deserialize) => typedError<AppealDraftView_Serialize, ErrorInfo>(__TAURI_INVOKE("appeal_draft_save", { enterprise, id, fields })),
+	appealDraftDelete: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_draft_delete", { enterprise, id })),
+	/**  Queues the appeal with its attachments; the appeal's key. */
+	appealDraftSend: (enterprise: string, id: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("appeal_draft_send", { enterprise, id })),
+	appealAttachmentRule: (enterprise: string) => typedError<AttachmentRule, ErrorInfo>(__TAURI_INVOKE("appeal_attachment_rule", { enterprise })),
+	/**
+	 *  Asks for a file with the native dialog (offering the rule's formats) and attaches it
+	 *  after every check; `None` when the officer cancelled.
+	 */
+	appealAttachmentPick: (enterprise: string, draftId: string, title: string) => typedError<AttachmentView | null, ErrorInfo>(__TAURI_INVOKE("appeal_attachment_pick", { enterprise, draftId, title })),
+	/**  Attaches the files of drop `drop_id`, each checked on its own; the UI never sees paths. */
+	appealAttachmentAddDropped: (enterprise: string, draftId: string, dropId: number) => typedError<AppealDropOutcome_Serialize[], ErrorInfo>(__TAURI_INVOKE("appeal_attachment_add_dropped", { enterprise, draftId, dropId })),
+	appealAttachmentRemove: (enterprise: string, draftId: string, attachmentId: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_attachment_remove", { enterprise, draftId, attachmentId })),
+	/**  The appeals filed, overdue first, then the nearest deadline, then the newest. */
+	appeals: (enterprise: string, query: AppealQuery_Deserialize) => typedError<AppealSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("appeals", { enterprise, query })),
+	appeal: (enterprise: string, key: string) => typedError<AppealView_Serialize, ErrorInfo>(__TAURI_INVOKE("appeal", { enterprise, key })),
+	/**  Queues a follow-up message on an appeal. */
+	appealMessage: (enterprise: string, key: string, body: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_message", { enterprise, key, body })),
+	/**  Queues the rating of an appeal's reply (once). */
+	appealRate: (enterprise: string, key: string, rating: Rating_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("appeal_rate", { enterprise, key, rating })),
 	/**  Sends a parked appeal again with the officer's corrections. */
-	reviseAppeal: (enterprise: string, id: string, appeal: NewAppeal) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_appeal", { enterprise, id, appeal })),
+	reviseAppeal: (enterprise: string, id: string, appeal: NewAppeal_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_appeal", { enterprise, id, appeal })),
 	/**  Sends a parked appeal message again with the officer's corrections. */
 	reviseMessage: (enterprise: string, id: string, body: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_message", { enterprise, id, body })),
 	applicationDraft: (enterprise: string) => typedError<ApplicationDraft_Serialize, ErrorInfo>(__TAURI_INVOKE("application_draft", { enterprise })),
@@ -59,9 +89,32 @@ export const commands = {
 	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
 	/**  What the authorities sent the enterprise, newest first, as last synced. */
-	inboxEntries: (enterprise: string) => typedError<InboxEntry[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
+	inboxEntries: (enterprise: string) => typedError<InboxEntry_Serialize[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
+	/**  Marks one entry read (here at once; on the service when the mark is sent). */
+	inboxMarkRead: (enterprise: string, entryId: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("inbox_mark_read", { enterprise, entryId })),
+	/**  Marks every unread entry read; how many were. */
+	inboxMarkAllRead: (enterprise: string) => typedError<number, ErrorInfo>(__TAURI_INVOKE("inbox_mark_all_read", { enterprise })),
+	/**  Where an entry leads: its application, appeal or listing, or nowhere on this computer. */
+	inboxTarget: (enterprise: string, entryId: string) => typedError<InboxTarget_Serialize, ErrorInfo>(__TAURI_INVOKE("inbox_target", { enterprise, entryId })),
+	/**  The market as last pulled (so offline too), filtered here. */
+	listingsBrowse: (enterprise: string, query: ListingQuery_Deserialize) => typedError<ListingCard_Serialize[], ErrorInfo>(__TAURI_INVOKE("listings_browse", { enterprise, query })),
+	/**  The enterprise's own listings with their state, what waits to be sent, and matches. */
+	listingsOwn: (enterprise: string) => typedError<OwnListingView_Serialize[], ErrorInfo>(__TAURI_INVOKE("listings_own", { enterprise })),
+	listing: (enterprise: string, key: string) => typedError<ListingCard_Serialize, ErrorInfo>(__TAURI_INVOKE("listing", { enterprise, key })),
+	/**  Queues a new listing; its key. */
+	listingCreate: (enterprise: string, listing: NewListing_Deserialize) => typedError<string, ErrorInfo>(__TAURI_INVOKE("listing_create", { enterprise, listing })),
+	/**  Queues an edit of one of the enterprise's listings (its kind stays). */
+	listingUpdate: (enterprise: string, key: string, listing: NewListing_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("listing_update", { enterprise, key, listing })),
+	listingWithdraw: (enterprise: string, key: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("listing_withdraw", { enterprise, key })),
+	/**
+	 *  What the service would refuse in a listing today, field by field: the form's errors
+	 *  before anything is queued.
+	 */
+	listingCheck: (listing: NewListing_Deserialize) => __TAURI_INVOKE<FieldProblem[]>("listing_check", { listing }),
 	/**  Sends a parked listing again with the officer's corrections. */
 	reviseListing: (enterprise: string, id: string, listing: NewListing_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_listing", { enterprise, id, listing })),
+	/**  Sends a parked edit of a listing again with the officer's corrections. */
+	reviseListingUpdate: (enterprise: string, id: string, listing: NewListing_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_listing_update", { enterprise, id, listing })),
 	/**  Items the service refused for good, with the reason, for the status area. */
 	parkedItems: (enterprise: string) => typedError<ParkedItem_Serialize[], ErrorInfo>(__TAURI_INVOKE("parked_items", { enterprise })),
 	retryItem: (enterprise: string, id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("retry_item", { enterprise, id })),
@@ -120,7 +173,8 @@ export const events = {
 	dataChanged: makeEvent<DataChanged_Serialize, DataChanged_Deserialize>("data-changed"),
 	filesDragged: makeEvent<FilesDragged, FilesDragged>("files-dragged"),
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
-	openApplication: makeEvent<OpenApplication, OpenApplication>("open-application"),
+	inboxNoticed: makeEvent<InboxNoticed, InboxNoticed>("inbox-noticed"),
+	openInboxEntry: makeEvent<OpenInboxEntry, OpenInboxEntry>("open-inbox-entry"),
 	packageProgressed: makeEvent<PackageProgressed, PackageProgressed>("package-progressed"),
 	statusChanged: makeEvent<StatusChanged_Serialize, StatusChanged_Deserialize>("status-changed"),
 	uploadProgressed: makeEvent<UploadProgressed, UploadProgressed>("upload-progressed"),
@@ -132,6 +186,8 @@ export const DISTRICTS = ["黄浦区","徐汇区","长宁区","静安区","普�
 export const INDUSTRY_DIVISIONS = [["01","农业"],["02","林业"],["03","畜牧业"],["04","渔业"],["05","农、林、牧、渔专业及辅助性活动"],["06","煤炭开采和洗选业"],["07","石油和天然气开采业"],["08","黑色金属矿采选业"],["09","有色金属矿采选业"],["10","非金属矿采选业"],["11","开采专业及辅助性活动"],["12","其他采矿业"],["13","农副食品加工业"],["14","食品制造业"],["15","酒、饮料和精制茶制造业"],["16","烟草制品业"],["17","纺织业"],["18","纺织服装、服饰业"],["19","皮革、毛皮、羽毛及其制品和制鞋业"],["20","木材加工和木、竹、藤、棕、草制品业"],["21","家具制造业"],["22","造纸和纸制品业"],["23","印刷和记录媒介复制业"],["24","文教、工美、体育和娱乐用品制造业"],["25","石油、煤炭及其他燃料加工业"],["26","化学原料和化学制品制造业"],["27","医药制造业"],["28","化学纤维制造业"],["29","橡胶和塑料制品业"],["30","非金属矿物制品业"],["31","黑色金属冶炼和压延加工业"],["32","有色金属冶炼和压延加工业"],["33","金属制品业"],["34","通用设备制造业"],["35","专用设备制造业"],["36","汽车制造业"],["37","铁路、船舶、航空航天和其他运输设备制造业"],["38","电气机械和器材制造业"],["39","计算机、通信和其他电子设备制造业"],["40","仪器仪表制造业"],["41","其他制造业"],["42","废弃资源综合利用业"],["43","金属制品、机械和设备修理业"],["44","电力、热力生产和供应业"],["45","燃气生产和供应业"],["46","水的生产和供应业"],["47","房屋建筑业"],["48","土木工程建筑业"],["49","建筑安装业"],["50","建筑装饰、装修和其他建筑业"],["51","批发业"],["52","零售业"],["53","铁路运输业"],["54","道路运输业"],["55","水上运输业"],["56","航空运输业"],["57","管道运输业"],["58","多式联运和运输代理业"],["59","装卸搬运和仓储业"],["60","邮政业"],["61","住宿业"],["62","餐饮业"],["63","电信、广播电视和卫星传输服务"],["64","互联网和相关服务"],["65","软件和信息技术服务业"],["66","货币金融服务"],["67","资本市场服务"],["68","保险业"],["69","其他金融业"],["70","房地产业"],["71","租赁业"],["72","商务服务业"],["73","研究和试验发展"],["74","专业技术服务业"],["75","科技推广和应用服务业"],["76","水利管理业"],["77","生态保护和环境治理业"],["78","公共设施管理业"],["79","土地管理业"],["80","居民服务业"],["81","机动车、电子产品和日用产品修理业"],["82","其他服务业"],["83","教育"],["84","卫生"],["85","社会工作"],["86","新闻和出版业"],["87","广播、电视、电影和录音制作业"],["88","文化艺术业"],["89","体育"],["90","娱乐业"],["91","中国共产党机关"],["92","国家机构"],["93","人民政协、民主党派"],["94","社会保障"],["95","群众团体、社会团体和其他成员组织"],["96","基层群众自治组织及其他组织"],["97","国际组织"]] as const;
 
 export const INDUSTRY_SECTIONS = [["A","农、林、牧、渔业","Agriculture, forestry, animal husbandry and fishery",1,5],["B","采矿业","Mining",6,12],["C","制造业","Manufacturing",13,43],["D","电力、热力、燃气及水生产和供应业","Electricity, heat, gas and water supply",44,46],["E","建筑业","Construction",47,50],["F","批发和零售业","Wholesale and retail trade",51,52],["G","交通运输、仓储和邮政业","Transport, storage and postal services",53,60],["H","住宿和餐饮业","Accommodation and catering",61,62],["I","信息传输、软件和信息技术服务业","Information transmission, software and IT services",63,65],["J","金融业","Finance",66,69],["K","房地产业","Real estate",70,70],["L","租赁和商务服务业","Leasing and business services",71,72],["M","科学研究和技术服务业","Scientific research and technical services",73,75],["N","水利、环境和公共设施管理业","Water, environment and public facilities management",76,79],["O","居民服务、修理和其他服务业","Resident, repair and other services",80,82],["P","教育","Education",83,83],["Q","卫生和社会工作","Health and social work",84,85],["R","文化、体育和娱乐业","Culture, sports and entertainment",86,90],["S","公共管理、社会保障和社会组织","Public administration, social security and social organisations",91,96],["T","国际组织","International organisations",97,97]] as const;
+
+export const LIMITS = {"appeal_attachments":5,"appeal_description":5000,"appeal_title":100,"assignee":100,"contact_name":40,"listing_item":100,"listing_note":500,"listing_unit":20,"listing_valid_days":366,"message":5000,"rating_comment":500} as const;
 
 /* Types */
 export type Answer = {
@@ -181,6 +237,201 @@ export type AnswerValue = { kind: "yes_no"; value: boolean } | { kind: "number";
 
 export type AppealCategory = "financing" | "prevention_supplies" | "logistics" | "staffing" | "supply_chain" | "other";
 
+/**  Who the authority should call about an appeal. */
+export type AppealContact = {
+	name: string,
+	phone: string,
+};
+
+/**  The fields of an appeal being written, as typed (they may still be wrong). */
+export type AppealDraftFields = AppealDraftFields_Serialize | AppealDraftFields_Deserialize;
+
+/**  The fields of an appeal being written, as typed (they may still be wrong). */
+export type AppealDraftFields_Deserialize = {
+	category?: AppealCategory | null,
+	title: string,
+	description: string,
+	contact_name: string,
+	contact_phone: string,
+};
+
+/**  The fields of an appeal being written, as typed (they may still be wrong). */
+export type AppealDraftFields_Serialize = {
+	category: AppealCategory | null,
+	title: string,
+	description: string,
+	contact_name: string,
+	contact_phone: string,
+};
+
+/**  An appeal being written. */
+export type AppealDraftView = AppealDraftView_Serialize | AppealDraftView_Deserialize;
+
+/**  An appeal being written. */
+export type AppealDraftView_Deserialize = {
+	id: string,
+	fields: AppealDraftFields_Deserialize,
+	attachments: AttachmentView[],
+	/**  What stops it from being sent, every field named; empty when it can go. */
+	problems: FieldProblem[],
+	/**  Unix seconds of the last save. */
+	updated_at: number | null,
+};
+
+/**  An appeal being written. */
+export type AppealDraftView_Serialize = {
+	id: string,
+	fields: AppealDraftFields_Serialize,
+	attachments: AttachmentView[],
+	/**  What stops it from being sent, every field named; empty when it can go. */
+	problems: FieldProblem[],
+	/**  Unix seconds of the last save. */
+	updated_at: number | null,
+};
+
+/**  What became of one file dropped on the attachments. */
+export type AppealDropOutcome = AppealDropOutcome_Serialize | AppealDropOutcome_Deserialize;
+
+/**  What became of one file dropped on the attachments. */
+export type AppealDropOutcome_Deserialize = {
+	name: string,
+	attachment?: AttachmentView | null,
+	error?: ErrorInfo | null,
+};
+
+/**  What became of one file dropped on the attachments. */
+export type AppealDropOutcome_Serialize = {
+	name: string,
+	attachment: AttachmentView | null,
+	error: ErrorInfo | null,
+};
+
+/**  Which appeals the list shows; empty lists mean every state or category. */
+export type AppealQuery = AppealQuery_Serialize | AppealQuery_Deserialize;
+
+/**  Which appeals the list shows; empty lists mean every state or category. */
+export type AppealQuery_Deserialize = {
+	states?: AppealState[],
+	categories?: AppealCategory[],
+	/**  Only the appeals with a promise past due and not met. */
+	overdue_only?: boolean,
+};
+
+/**  Which appeals the list shows; empty lists mean every state or category. */
+export type AppealQuery_Serialize = {
+	states: AppealState[],
+	categories: AppealCategory[],
+	/**  Only the appeals with a promise past due and not met. */
+	overdue_only: boolean,
+};
+
+/**  Where an appeal stands: the service's state, or `unsent` while the service has no record. */
+export type AppealStage = "unsent" | "submitted" | "accepted" | "assigned" | "replied" | "closed";
+
+export type AppealState = "submitted" | "accepted" | "assigned" | "replied" | "closed";
+
+/**  One step of an appeal: who moved it where, and when. */
+export type AppealStep = {
+	to: AppealState,
+	/**  RFC 3339 */
+	at: string,
+	/**
+	 *  `enterprise` for the filing, `reviewer:<name>` for the authority's steps (as in an
+	 *  application's timeline).
+	 */
+	actor: string,
+};
+
+/**  A row of the appeal list. */
+export type AppealSummary = AppealSummary_Serialize | AppealSummary_Deserialize;
+
+/**  A row of the appeal list. */
+export type AppealSummary_Deserialize = {
+	/**
+	 *  Names the appeal in every command: the local record's id, or `srv:<id>` for an appeal
+	 *  filed elsewhere (another computer, the seeded demo).
+	 */
+	key: string,
+	receipt_no?: string | null,
+	category: AppealCategory,
+	title: string,
+	stage: AppealStage,
+	delivery: Delivery,
+	/**  RFC 3339: the service's filing time, or when it was sent from here while unsent. */
+	created_at: string,
+	/**  The response clock, once the service has the appeal. */
+	clock?: ResponseClock_Deserialize | null,
+	/**  A promise (contact or first reply) is past due and not met. */
+	overdue: boolean,
+	/**  Follow-up messages written here and not yet delivered. */
+	unsent_messages: number,
+	/**  Rated, or a rating waits to be sent. */
+	rated: boolean,
+};
+
+/**  A row of the appeal list. */
+export type AppealSummary_Serialize = {
+	/**
+	 *  Names the appeal in every command: the local record's id, or `srv:<id>` for an appeal
+	 *  filed elsewhere (another computer, the seeded demo).
+	 */
+	key: string,
+	receipt_no: string | null,
+	category: AppealCategory,
+	title: string,
+	stage: AppealStage,
+	delivery: Delivery,
+	/**  RFC 3339: the service's filing time, or when it was sent from here while unsent. */
+	created_at: string,
+	/**  The response clock, once the service has the appeal. */
+	clock: ResponseClock_Serialize | null,
+	/**  A promise (contact or first reply) is past due and not met. */
+	overdue: boolean,
+	/**  Follow-up messages written here and not yet delivered. */
+	unsent_messages: number,
+	/**  Rated, or a rating waits to be sent. */
+	rated: boolean,
+};
+
+/**  An appeal in full: the service's record merged with what waits to be sent. */
+export type AppealView = AppealView_Serialize | AppealView_Deserialize;
+
+/**  An appeal in full: the service's record merged with what waits to be sent. */
+export type AppealView_Deserialize = {
+	summary: AppealSummary_Deserialize,
+	description: string,
+	contact?: AppealContact | null,
+	/**  The attachments' file names. */
+	attachments: string[],
+	assigned_to?: string | null,
+	timeline: AppealStep[],
+	thread: ThreadMessage_Deserialize[],
+	/**  The rating given, sent or waiting to be. */
+	rating?: Rating_Deserialize | null,
+	rating_sent: boolean,
+	/**  The authority has replied and no rating was given. */
+	can_rate: boolean,
+	can_message: boolean,
+};
+
+/**  An appeal in full: the service's record merged with what waits to be sent. */
+export type AppealView_Serialize = {
+	summary: AppealSummary_Serialize,
+	description: string,
+	contact: AppealContact | null,
+	/**  The attachments' file names. */
+	attachments: string[],
+	assigned_to: string | null,
+	timeline: AppealStep[],
+	thread: ThreadMessage_Serialize[],
+	/**  The rating given, sent or waiting to be. */
+	rating: Rating_Serialize | null,
+	rating_sent: boolean,
+	/**  The authority has replied and no rating was given. */
+	can_rate: boolean,
+	can_message: boolean,
+};
+
 export type Application = Application_Serialize | Application_Deserialize;
 
 /**  The application being prepared (a new one, or the correction of a returned one). */
@@ -229,8 +480,8 @@ export type ApplicationDraft_Serialize = {
 };
 
 /**
- *  Sent when an application's state changed on the service (also shown as a desktop
- *  notification when those are on).
+ *  Sent when an application's state changed on the service (the desktop notification comes
+ *  with the inbox entry of the same step).
  */
 export type ApplicationNotice = StatusNotice;
 
@@ -337,6 +588,25 @@ export type Application_Serialize = {
 	profile: CompanyProfile_Serialize | null,
 	/**  The package hash the client reported with the latest (re)submission. */
 	package_sha256: string | null,
+};
+
+/**
+ *  What an appeal's attachments may be: the service's published rule, or the built-in one
+ *  before the first sync.
+ */
+export type AttachmentRule = {
+	formats: string[],
+	max_bytes: number | null,
+	max_count: number,
+};
+
+/**  A file attached to an appeal draft, checked and kept in the material store. */
+export type AttachmentView = {
+	id: string,
+	filename: string,
+	size: number | null,
+	format: string,
+	sha256: string,
 };
 
 export type Change = "same" | "added" | "removed" | "replaced";
@@ -552,9 +822,41 @@ export type DataChanged_Deserialize = Changed_Deserialize;
 /**  Sent after a write: the views reading these topics (of this enterprise) reload. */
 export type DataChanged_Serialize = Changed_Serialize;
 
-/**  Where an application sent from here stands on this side of the wire. */
+/**  One promise of the response clock. */
+export type Deadline = Deadline_Serialize | Deadline_Deserialize;
+
+/**  One promise of the response clock. */
+export type Deadline_Deserialize = {
+	/**  RFC 3339, UTC. */
+	due_at: string,
+	/**  When it was met, if the record says. */
+	met_at?: string | null,
+	met: boolean,
+	/**  Met late, or not met and past due. */
+	overdue: boolean,
+	/**  Working minutes from when it was met (or now) to `due_at`: negative when late. */
+	working_minutes_left: number | null,
+};
+
+/**  One promise of the response clock. */
+export type Deadline_Serialize = {
+	/**  RFC 3339, UTC. */
+	due_at: string,
+	/**  When it was met, if the record says. */
+	met_at: string | null,
+	met: boolean,
+	/**  Met late, or not met and past due. */
+	overdue: boolean,
+	/**  Working minutes from when it was met (or now) to `due_at`: negative when late. */
+	working_minutes_left: number | null,
+};
+
+/**
+ *  Where something sent from here (an application, an appeal, a listing) stands on this
+ *  side of the wire.
+ */
 export type Delivery = 
-/**  Its files or its request wait to be sent. */
+/**  Its files or its requests wait to be sent. */
 "queued" | 
 /**  The service refused something for good: see 需处理. */
 "parked" | 
@@ -571,7 +873,10 @@ export type DemoAccount = {
 
 /**  The officer's preferences the shell acts on by itself. */
 export type DesktopSettings = {
-	/**  Desktop notifications when an application's state changes. */
+	/**
+	 *  A desktop notification for each new entry of the inbox (an application's step, a
+	 *  reply to an appeal, a match).
+	 */
 	notifications: boolean,
 	/**  zh-CN or en-US: the language of notifications. */
 	language: string,
@@ -948,7 +1253,9 @@ export type ImportReport_Serialize = {
 	rejected: RejectedRow[],
 };
 
-export type InboxEntry = {
+export type InboxEntry = InboxEntry_Serialize | InboxEntry_Deserialize;
+
+export type InboxEntry_Deserialize = {
 	id: string,
 	kind: InboxKind,
 	title: string,
@@ -958,6 +1265,28 @@ export type InboxEntry = {
 	ref_id: string,
 	created_at: string,
 	read: boolean,
+	/**
+	 *  A second record the entry is about: for a match, the recipient's own listing
+	 *  (`ref_id` is the other side's).
+	 */
+	related_id?: string | null,
+};
+
+export type InboxEntry_Serialize = {
+	id: string,
+	kind: InboxKind,
+	title: string,
+	body: string,
+	/**  `application`, `appeal` or `listing`. */
+	ref_type: string,
+	ref_id: string,
+	created_at: string,
+	read: boolean,
+	/**
+	 *  A second record the entry is about: for a match, the recipient's own listing
+	 *  (`ref_id` is the other side's).
+	 */
+	related_id: string | null,
 };
 
 export type InboxKind = 
@@ -965,6 +1294,54 @@ export type InboxKind =
 "review_opinion" | 
 /**  补正通知 */
 "correction_notice" | "appeal_reply" | "listing_match";
+
+/**  A new entry of an enterprise's inbox, told once (desktop notification, in-window notice). */
+export type InboxNotice = {
+	enterprise: string,
+	entry_id: string,
+	kind: InboxKind,
+	title: string,
+	body: string,
+	/**  Which enterprise it is for, as the notification names it (several may be signed in). */
+	enterprise_name: string,
+};
+
+/**
+ *  Sent for each new inbox entry of any signed-in enterprise (also a desktop notification
+ *  when those are on).
+ */
+export type InboxNoticed = InboxNotice;
+
+/**  Where an inbox entry leads. */
+export type InboxTarget = InboxTarget_Serialize | InboxTarget_Deserialize;
+
+/**  Where an inbox entry leads. */
+export type InboxTarget_Deserialize = 
+/**  An application sent from here (its local record). */
+{ kind: "application"; record_id: string } | 
+/**  An appeal, by its key (a local id, or `srv:<id>`). */
+{ kind: "appeal"; key: string } | 
+/**
+ *  A listing, `srv:<id>` of the one the entry is about; for a match, `own_key` is the
+ *  enterprise's own listing when this computer filed it.
+ */
+{ kind: "listing"; key: string; own_key?: string | null } | 
+/**  The record is not on this computer (sent from elsewhere, or withdrawn). */
+{ kind: "missing" };
+
+/**  Where an inbox entry leads. */
+export type InboxTarget_Serialize = 
+/**  An application sent from here (its local record). */
+{ kind: "application"; record_id: string } | 
+/**  An appeal, by its key (a local id, or `srv:<id>`). */
+{ kind: "appeal"; key: string } | 
+/**
+ *  A listing, `srv:<id>` of the one the entry is about; for a match, `own_key` is the
+ *  enterprise's own listing when this computer filed it.
+ */
+{ kind: "listing"; key: string; own_key: string | null } | 
+/**  The record is not on this computer (sent from elsewhere, or withdrawn). */
+{ kind: "missing" };
 
 export type ItemKind = "yes_no" | "number" | "date" | "choice" | "text" | "evidence";
 
@@ -1020,9 +1397,125 @@ export type KeyCondition = {
 	text: string,
 };
 
+export type Listing = Listing_Serialize | Listing_Deserialize;
+
+/**  A listing of the market. */
+export type ListingCard = ListingCard_Serialize | ListingCard_Deserialize;
+
+/**  A listing of the market. */
+export type ListingCard_Deserialize = {
+	/**
+	 *  Names it in `listing`, `update_listing`, `withdraw_listing`: a local id for the
+	 *  enterprise's listings posted here, else `srv:<the service's id>`.
+	 */
+	key: string,
+	listing: Listing_Deserialize,
+	/**  Past its date today, though the last pull still had it. */
+	expired: boolean,
+};
+
+/**  A listing of the market. */
+export type ListingCard_Serialize = {
+	/**
+	 *  Names it in `listing`, `update_listing`, `withdraw_listing`: a local id for the
+	 *  enterprise's listings posted here, else `srv:<the service's id>`.
+	 */
+	key: string,
+	listing: Listing_Serialize,
+	/**  Past its date today, though the last pull still had it. */
+	expired: boolean,
+};
+
 export type ListingCategory = "supplies" | "materials" | "logistics" | "staff";
 
 export type ListingKind = "supply" | "demand";
+
+export type ListingMatch = ListingMatch_Serialize | ListingMatch_Deserialize;
+
+export type ListingMatch_Deserialize = {
+	listing: Listing_Deserialize,
+	/**  0 to 1: how well the two fit (see [`crate::listings::match_of`]). */
+	score: number | null,
+	/**  Why they fit, in the order the officer reads them. */
+	reasons?: MatchReason[],
+};
+
+export type ListingMatch_Serialize = {
+	listing: Listing_Serialize,
+	/**  0 to 1: how well the two fit (see [`crate::listings::match_of`]). */
+	score: number | null,
+	/**  Why they fit, in the order the officer reads them. */
+	reasons: MatchReason[],
+};
+
+/**  The browse filters; every one is optional, and they all apply together. */
+export type ListingQuery = ListingQuery_Serialize | ListingQuery_Deserialize;
+
+/**  The browse filters; every one is optional, and they all apply together. */
+export type ListingQuery_Deserialize = {
+	kind?: ListingKind | null,
+	category?: ListingCategory | null,
+	/**  One of Shanghai's districts, as `DISTRICTS` names them. */
+	district?: string | null,
+	/**
+	 *  Only listings still valid today (China time): the market as pulled may hold some
+	 *  that lapsed since.
+	 */
+	valid_only: boolean,
+	/**  Found in the item, the note or the enterprise's name (case-insensitive). */
+	text?: string | null,
+};
+
+/**  The browse filters; every one is optional, and they all apply together. */
+export type ListingQuery_Serialize = {
+	kind: ListingKind | null,
+	category: ListingCategory | null,
+	/**  One of Shanghai's districts, as `DISTRICTS` names them. */
+	district: string | null,
+	/**
+	 *  Only listings still valid today (China time): the market as pulled may hold some
+	 *  that lapsed since.
+	 */
+	valid_only: boolean,
+	/**  Found in the item, the note or the enterprise's name (case-insensitive). */
+	text: string | null,
+};
+
+export type ListingState = "active" | "withdrawn" | 
+/**  Past its `valid_until` (China time); the service marks it, so every client hears. */
+"expired";
+
+export type Listing_Deserialize = {
+	id: string,
+	enterprise_name: string,
+	mine: boolean,
+	state: ListingState,
+	created_at: string,
+	/**  The last change (edit, withdrawal, expiry); absent on listings never changed. */
+	updated_at?: string | null,
+} & NewListing_Deserialize;
+
+export type Listing_Serialize = {
+	id: string,
+	enterprise_name: string,
+	mine: boolean,
+	state: ListingState,
+	created_at: string,
+	/**  The last change (edit, withdrawal, expiry); absent on listings never changed. */
+	updated_at: string | null,
+} & NewListing_Serialize;
+
+/**  Why two listings fit, one reason each. */
+export type MatchReason = { kind: "category"; category: ListingCategory } | 
+/**  The character pairs the two item names share. */
+{ kind: "item"; shared: string[] } | { kind: "district"; district: string } | 
+/**
+ *  Only when both use the same unit: the demand's quantity, the supply's, and whether
+ *  the supply covers the demand.
+ */
+{ kind: "quantity"; needed: number | null; offered: number | null; unit: string; covers: boolean } | 
+/**  Both are valid until this date (YYYY-MM-DD): the end of the overlap of the two. */
+{ kind: "dates"; until: string };
 
 /**  What a correction changes in one material against the last round. */
 export type MaterialChange = {
@@ -1081,12 +1574,32 @@ export type MaterialSlot = {
 	changed: boolean,
 };
 
-export type NewAppeal = {
+export type NewAppeal = NewAppeal_Serialize | NewAppeal_Deserialize;
+
+export type NewAppeal_Deserialize = {
 	category: AppealCategory,
 	title: string,
 	description: string,
 	/**  Ids of completed uploads. */
 	attachments: string[],
+	/**
+	 *  Optional on the wire because appeals queued before it existed have none; left out
+	 *  when absent, so such a queued payload is sent byte for byte as it was written.
+	 */
+	contact?: AppealContact | null,
+};
+
+export type NewAppeal_Serialize = {
+	category: AppealCategory,
+	title: string,
+	description: string,
+	/**  Ids of completed uploads. */
+	attachments: string[],
+	/**
+	 *  Optional on the wire because appeals queued before it existed have none; left out
+	 *  when absent, so such a queued payload is sent byte for byte as it was written.
+	 */
+	contact?: AppealContact,
 };
 
 export type NewApplication = NewApplication_Serialize | NewApplication_Deserialize;
@@ -1151,10 +1664,13 @@ export type NewListing_Serialize = {
 	note: string | null,
 };
 
-/**  The officer came back to the app from a notification about this application. */
-export type OpenApplication = {
+/**
+ *  The officer came back to the app from a notification about this inbox entry: the UI
+ *  opens what it is about (switching enterprise first if needed).
+ */
+export type OpenInboxEntry = {
 	enterprise: string,
-	record_id: string,
+	entry_id: string,
 };
 
 export type Overview = Overview_Serialize | Overview_Deserialize;
@@ -1188,6 +1704,48 @@ export type Overview_Serialize = {
 	profile_ready: boolean,
 	gate: Gate_Serialize,
 };
+
+/**  One of the enterprise's own listings, posted here or elsewhere. */
+export type OwnListingView = OwnListingView_Serialize | OwnListingView_Deserialize;
+
+/**  One of the enterprise's own listings, posted here or elsewhere. */
+export type OwnListingView_Deserialize = {
+	key: string,
+	/**  As it will read once everything queued is sent (local edits applied). */
+	details: NewListing_Deserialize,
+	/**  The service's record as last heard; none before it got the listing. */
+	server?: Listing_Deserialize | null,
+	state: OwnState,
+	delivery: Delivery,
+	/**  An edit waits to be sent (or was refused: see `delivery`). */
+	pending_edit: boolean,
+	/**  Suggested counterparts in the market as pulled, best first; none unless it is live. */
+	matches: ListingMatch_Deserialize[],
+};
+
+/**  One of the enterprise's own listings, posted here or elsewhere. */
+export type OwnListingView_Serialize = {
+	key: string,
+	/**  As it will read once everything queued is sent (local edits applied). */
+	details: NewListing_Serialize,
+	/**  The service's record as last heard; none before it got the listing. */
+	server: Listing_Serialize | null,
+	state: OwnState,
+	delivery: Delivery,
+	/**  An edit waits to be sent (or was refused: see `delivery`). */
+	pending_edit: boolean,
+	/**  Suggested counterparts in the market as pulled, best first; none unless it is live. */
+	matches: ListingMatch_Serialize[],
+};
+
+/**  Where one of the enterprise's own listings stands. */
+export type OwnState = 
+/**  Posted here, not yet received by the service. */
+"unsent" | "active" | 
+/**  Withdrawn, or its withdrawal is queued. */
+"withdrawn" | 
+/**  Past its date (China time): seen here on the day, before the service says so. */
+"expired";
 
 /**  Packaging under way, for the progress bar. */
 export type PackageProgress = {
@@ -1244,6 +1802,8 @@ export type ParkedItem_Serialize = {
 	 */
 	draft: unknown | null,
 };
+
+export type Party = "enterprise" | "authority";
 
 /**  The answer an item needs to pass; absent for items judged by a person (text, evidence). */
 export type PassRule = PassRule_Serialize | PassRule_Deserialize;
@@ -1361,6 +1921,20 @@ export type ProfileView_Serialize = {
 	unsent: boolean,
 };
 
+export type Rating = Rating_Serialize | Rating_Deserialize;
+
+export type Rating_Deserialize = {
+	/**  1 to 5. */
+	score: number,
+	comment?: string | null,
+};
+
+export type Rating_Serialize = {
+	/**  1 to 5. */
+	score: number,
+	comment: string | null,
+};
+
 /**  A row of an imported file that was not taken, with every reason. */
 export type RejectedRow = {
 	/**  The row's number as the officer sees it in Excel. */
@@ -1375,6 +1949,25 @@ export type RemovalPreview = {
 	unsent: number,
 	/**  Records the service never got. */
 	drafts: number,
+};
+
+/**  An appeal's two promises against the calendar. */
+export type ResponseClock = ResponseClock_Serialize | ResponseClock_Deserialize;
+
+/**  An appeal's two promises against the calendar. */
+export type ResponseClock_Deserialize = {
+	contact: Deadline_Deserialize,
+	reply: Deadline_Deserialize,
+	/**  A year without a table was crossed, or a time of the record could not be read. */
+	estimated: boolean,
+};
+
+/**  An appeal's two promises against the calendar. */
+export type ResponseClock_Serialize = {
+	contact: Deadline_Serialize,
+	reply: Deadline_Serialize,
+	/**  A year without a table was crossed, or a time of the record could not be read. */
+	estimated: boolean,
 };
 
 /**  The risk level of the area the site is in, as the district publishes it. */
@@ -1633,6 +2226,8 @@ export type Status_Deserialize = {
 	syncing: boolean,
 	outbox_queued: number,
 	outbox_parked: number,
+	/**  Unread inbox entries of the enterprise on screen (its menu badge and window title). */
+	inbox_unread: number,
 	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at?: string | null,
 	document_count: number,
@@ -1661,6 +2256,8 @@ export type Status_Serialize = {
 	syncing: boolean,
 	outbox_queued: number,
 	outbox_parked: number,
+	/**  Unread inbox entries of the enterprise on screen (its menu badge and window title). */
+	inbox_unread: number,
 	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at: string | null,
 	document_count: number,
@@ -1749,6 +2346,35 @@ export type TemplateSection_Serialize = {
 	items: TemplateItem_Serialize[],
 };
 
+/**  One message of an appeal's thread: the service's, or one written here not yet delivered. */
+export type ThreadMessage = ThreadMessage_Serialize | ThreadMessage_Deserialize;
+
+/**  One message of an appeal's thread: the service's, or one written here not yet delivered. */
+export type ThreadMessage_Deserialize = {
+	from: Party,
+	body: string,
+	/**  RFC 3339: the service's time, or when it was written here while unsent. */
+	at: string,
+	sent: boolean,
+	/**  The service refused it: see 需处理, where it can be corrected. */
+	parked: boolean,
+	/**  The queued request (`outbox:<n>`) while unsent. */
+	outbox_id?: string | null,
+};
+
+/**  One message of an appeal's thread: the service's, or one written here not yet delivered. */
+export type ThreadMessage_Serialize = {
+	from: Party,
+	body: string,
+	/**  RFC 3339: the service's time, or when it was written here while unsent. */
+	at: string,
+	sent: boolean,
+	/**  The service refused it: see 需处理, where it can be corrected. */
+	parked: boolean,
+	/**  The queued request (`outbox:<n>`) while unsent. */
+	outbox_id: string | null,
+};
+
 /**  A kind of data a view reads. Each feature names its own; a write lists what it touched. */
 export type Topic = 
 /**  The enterprises on this computer: added, removed, signed in or out, switched. */
@@ -1766,7 +2392,11 @@ export type Topic =
 /**  The returning-staff roster. */
 "roster" | 
 /**  The application being prepared, its files and forms, and the applications sent. */
-"application";
+"application" | 
+/**  Appeal drafts, the appeals filed and their threads. */
+"appeals" | 
+/**  The supply-and-demand listings, the enterprise's own and everyone's. */
+"listings";
 
 export type Transition = Transition_Serialize | Transition_Deserialize;
 
@@ -1842,6 +2472,8 @@ export type WorkspaceSummary_Deserialize = {
 	signed_in: boolean,
 	queued: number,
 	parked: number,
+	/**  Unread inbox entries. */
+	unread: number,
 	syncing: boolean,
 	/**  RFC 3339 time of its last successful sync. */
 	last_sync_at?: string | null,
@@ -1859,6 +2491,8 @@ export type WorkspaceSummary_Serialize = {
 	signed_in: boolean,
 	queued: number,
 	parked: number,
+	/**  Unread inbox entries. */
+	unread: number,
 	syncing: boolean,
 	/**  RFC 3339 time of its last successful sync. */
 	last_sync_at: string | null,

@@ -109,3 +109,17 @@ pub async fn set_desktop_settings(
 ) -> CmdResult<()> {
     Ok(shell.set_desktop_settings(&settings).await?)
 }
+
+/// Sets the main window's native title (the taskbar shows it): the UI puts the inbox's
+/// unread count first. A title that cannot be set leaves the old one, which is no reason to
+/// bother the officer: it is logged.
+#[tauri::command]
+#[specta::specta]
+pub fn set_window_title(app: tauri::AppHandle, title: String) {
+    use tauri::Manager;
+    if let Some(w) = app.get_webview_window("main") {
+        if let Err(e) = w.set_title(&title) {
+            tracing::warn!(error = %e, "window title not set");
+        }
+    }
+}

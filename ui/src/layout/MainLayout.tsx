@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Button, Layout, Menu, Space } from "antd";
+import { Alert, Badge, Button, Layout, Menu, Space } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
 import { App as AntApp } from "antd";
 import { commands, unwrap } from "../shared/api";
@@ -11,7 +11,10 @@ import { pick, useI18n } from "../shared/i18n";
 import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
 import { ApplicationWatcher } from "../features/application";
-import { NavigationContext, lastPage, rememberPage } from "../shared/navigation";
+import { InboxWatcher } from "../features/inbox";
+import { NavigationContext, lastPage, rememberPage, requestFocus } from "../shared/navigation";
+import type { Navigate } from "../shared/navigation";
+import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
 
 /** The window once an enterprise is on screen: the sidebar of pages, the header, the page. */
@@ -33,6 +36,11 @@ export default function MainLayout({
     rememberPage(key);
     setPageState(key);
   };
+  const navigate: Navigate = (key, focus) => {
+    if (focus) requestFocus(key, focus);
+    setPage(key);
+  };
+  useWindowTitle(status);
   const parked = useParked(status, ops);
   const current = pages.find((p) => p.key === page) ?? pages[0];
 
@@ -44,7 +52,7 @@ export default function MainLayout({
   };
 
   return (
-    <NavigationContext.Provider value={setPage}>
+    <NavigationContext.Provider value={navigate}>
     <Layout style={{ height: "100%" }}>
       <Layout.Sider width={200} theme="dark">
         <div className="brand">{t("appName")}</div>
@@ -55,11 +63,21 @@ export default function MainLayout({
           onClick={(e) => {
             setPage(e.key);
           }}
-          items={pages.map((p) => ({
-            key: p.key,
-            icon: p.icon,
-            label: <span data-testid={`menu-${p.key}`}>{pick(locale, p.label)}</span>,
-          }))}
+          items={pages.map((p) => {
+            const count = p.badge?.(status) ?? 0;
+            return {
+              key: p.key,
+              icon: p.icon,
+              label: (
+                <span style={{ display: "inline-flex", alignItems: "center", gap: 8 }}>
+                  <span data-testid={`menu-${p.key}`}>{pick(locale, p.label)}</span>
+                  {p.badge && (
+                    <Badge count={count} size="small" data-testid={`menu-badge-${p.key}`} data-count={count} />
+                  )}
+                </span>
+              ),
+            };
+          })}
         />
       </Layout.Sider>
       <Layout>
@@ -130,6 +148,7 @@ export default function MainLayout({
       {parked.dialog}
       {/* Application news reaches the officer on any page. */}
       <ApplicationWatcher enterprise={status.enterprise} />
+      <InboxWatcher enterprise={status.enterprise} />
     </Layout>
     </NavigationContext.Provider>
   );

@@ -1,5 +1,15 @@
 import type { ReactNode } from "react";
-import { AuditOutlined, FileSearchOutlined, FormOutlined, IdcardOutlined, InboxOutlined, SafetyCertificateOutlined, TeamOutlined } from "@ant-design/icons";
+import {
+  AuditOutlined,
+  CommentOutlined,
+  FileSearchOutlined,
+  FormOutlined,
+  IdcardOutlined,
+  InboxOutlined,
+  SafetyCertificateOutlined,
+  ShopOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import type { Status_Serialize as Status } from "../bindings";
 import type { Dict, Text } from "../shared/i18n";
 import { sharedMessages } from "../shared/i18n";
@@ -8,9 +18,9 @@ import { DocumentsPage, messages as documents } from "../features/documents";
 import { messages as documentMessages } from "../features/documents/messages";
 import { InboxPage, ops as inboxOps } from "../features/inbox";
 import { messages as inbox } from "../features/inbox/messages";
-import { ops as appealOps } from "../features/appeals";
+import { AppealsPage, ops as appealOps } from "../features/appeals";
 import { messages as appeals } from "../features/appeals/messages";
-import { ops as listingOps } from "../features/listings";
+import { ListingsPage, ops as listingOps } from "../features/listings";
 import { messages as listings } from "../features/listings/messages";
 import { ApplicationPage, ops as applicationOps } from "../features/application";
 import { ProfilePage, ops as profileOps } from "../features/profile";
@@ -30,6 +40,8 @@ export interface Page {
   icon: ReactNode;
   label: Text;
   render: (status: Status) => ReactNode;
+  /** A count shown on the menu entry (what waits for the officer there). */
+  badge?: (status: Status) => number;
 }
 
 export const pages: Page[] = [
@@ -70,10 +82,23 @@ export const pages: Page[] = [
     render: (s) => <ApplicationPage status={s} />,
   },
   {
+    key: "appeals",
+    icon: <CommentOutlined />,
+    label: appeals.menuAppeals,
+    render: (s) => <AppealsPage status={s} />,
+  },
+  {
+    key: "listings",
+    icon: <ShopOutlined />,
+    label: listings.menuListings,
+    render: (s) => <ListingsPage status={s} />,
+  },
+  {
     key: "inbox",
     icon: <InboxOutlined />,
     label: inbox.menuInbox,
     render: (s) => <InboxPage status={s} />,
+    badge: (s) => s.inbox_unread,
   },
 ];
 

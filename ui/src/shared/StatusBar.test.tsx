@@ -19,6 +19,7 @@ const base: Status = {
   last_sync_at: null,
   document_count: 0,
   notice: null,
+  inbox_unread: 0,
 };
 
 function show(s: Status) {

@@ -1,4 +1,4 @@
-import { commands } from "../bindings";
+import { commands, events } from "../bindings";
 import type { ErrorInfo } from "../bindings";
 
 type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorInfo };
@@ -14,4 +14,4 @@ export async function unwrap<T>(p: Promise<CommandResult<T>>): Promise<T> {
   return r.data;
 }
 
-export { commands };
+export { commands, events };

@@ -14,4 +14,5 @@ export const signedInStatus: Status = {
   last_sync_at: null,
   document_count: 0,
   notice: null,
+  inbox_unread: 0,
 };

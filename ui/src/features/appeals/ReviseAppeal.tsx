@@ -1,5 +1,6 @@
 import { Form, Input, Select, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
+import { LIMITS } from "../../bindings";
 import type { AppealCategory, NewAppeal } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
@@ -22,10 +23,10 @@ function AppealFields({ draft }: { draft: unknown }) {
         <Select options={options} />
       </Form.Item>
       <Form.Item name="title" label={t("fieldTitle")} rules={required}>
-        <Input maxLength={100} data-testid="revise-title" />
+        <Input maxLength={LIMITS.appeal_title} data-testid="revise-title" />
       </Form.Item>
       <Form.Item name="description" label={t("fieldDescription")} rules={required}>
-        <Input.TextArea rows={4} maxLength={2000} />
+        <Input.TextArea rows={4} maxLength={LIMITS.appeal_description} />
       </Form.Item>
       {appeal.attachments.length > 0 && (
         <Typography.Text type="secondary">
@@ -62,7 +63,7 @@ function MessageFields() {
       label={t("fieldMessage")}
       rules={requiredText(shared)}
     >
-      <Input.TextArea rows={4} maxLength={2000} data-testid="revise-body" />
+      <Input.TextArea rows={4} maxLength={LIMITS.message} data-testid="revise-body" />
     </Form.Item>
   );
 }

@@ -9,8 +9,8 @@ import { requestTrack } from "./trackRequest";
 
 /**
  * Always mounted beside the pages: a change of an application's state is told in the window
- * (with 查看 to open it) whatever page is on screen, and coming back from a desktop
- * notification opens the application it was about, switching enterprise if needed.
+ * (with 查看 to open it) whatever page is on screen. The desktop notification of the same step
+ * comes with its inbox entry (InboxWatcher opens it), so the officer hears of it once.
  */
 export default function ApplicationWatcher({ enterprise }: { enterprise: string | null }) {
   const t = useMessages(messages);
@@ -56,11 +56,8 @@ export default function ApplicationWatcher({ enterprise }: { enterprise: string 
         ),
       });
     });
-    const opens = events.openApplication.listen((e) => {
-      open(e.payload.enterprise, e.payload.record_id);
-    });
     return () => {
-      for (const u of [notices, opens]) {
+      for (const u of [notices]) {
         void u.then((f) => {
           f();
         });

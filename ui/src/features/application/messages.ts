@@ -122,7 +122,10 @@ export const messages = defineMessages({
   toTrack: { zh: "查看申请进度", en: "Track the application" },
   // Track.
   trackEmpty: { zh: "还没有提交过复工申请", en: "No application sent yet" },
-  notifySwitch: { zh: "申请状态变化时发送桌面通知", en: "Desktop notification when an application's state changes" },
+  notifySwitch: {
+    zh: "每收到一条新反馈（含申请状态变化）时发送桌面通知",
+    en: "A desktop notification for each new feedback entry (application steps included)",
+  },
   appTitle: { zh: "复工申请", en: "Application" },
     state_submitted: { zh: "已提交", en: "Submitted" },
   state_accepted: { zh: "已受理", en: "Accepted" },

@@ -18,6 +18,7 @@ const status: Status = {
   last_sync_at: "2026-11-27T08:00:00Z",
   document_count: 2,
   notice: null,
+  inbox_unread: 0,
 };
 
 function doc(id: string, title: string): DocumentSummary {

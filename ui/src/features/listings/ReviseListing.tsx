@@ -1,7 +1,7 @@
 import { Col, DatePicker, Form, Input, InputNumber, Row, Select } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
-import { DISTRICTS } from "../../bindings";
+import { DISTRICTS, LIMITS } from "../../bindings";
 import type { ListingCategory, ListingKind, NewListing_Serialize as NewListing } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
@@ -46,7 +46,7 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="item" label={t("fieldItem")} rules={required}>
-            <Input maxLength={100} />
+            <Input maxLength={LIMITS.listing_item} />
           </Form.Item>
         </Col>
         <Col span={7}>
@@ -56,7 +56,7 @@ function Fields() {
         </Col>
         <Col span={5}>
           <Form.Item name="unit" label={t("fieldUnit")} rules={required}>
-            <Input maxLength={20} />
+            <Input maxLength={LIMITS.listing_unit} />
           </Form.Item>
         </Col>
       </Row>
@@ -79,7 +79,7 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="contact_name" label={t("fieldContactName")} rules={required}>
-            <Input maxLength={50} />
+            <Input maxLength={LIMITS.contact_name} />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -89,21 +89,14 @@ function Fields() {
         </Col>
       </Row>
       <Form.Item name="note" label={t("fieldNote")}>
-        <Input.TextArea rows={2} maxLength={500} />
+        <Input.TextArea rows={2} maxLength={LIMITS.listing_note} />
       </Form.Item>
     </>
   );
 }
 
-/** Correcting a listing the service refused: every field can change. */
-export const reviseListing: ReviseForm = {
-  Fields,
-  initialValues: (draft) => {
-    const l = draft as NewListing;
-    return { ...l, valid_until: dayjs(l.valid_until) };
-  },
-  send: async (enterprise, id, _draft, raw) => {
-    const v = raw as Values;
+function fromValues(raw: Record<string, unknown>): NewListing {
+  const v = raw as Values;
     const note = v.note?.trim() ? v.note.trim() : null;
     const listing: NewListing = {
       kind: v.kind ?? "supply",
@@ -117,6 +110,28 @@ export const reviseListing: ReviseForm = {
       contact_phone: (v.contact_phone ?? "").trim(),
       note,
     };
-    await unwrap(commands.reviseListing(enterprise, id, listing));
+  return listing;
+}
+
+const initialValues = (draft: unknown) => {
+  const l = draft as NewListing;
+  return { ...l, valid_until: dayjs(l.valid_until) };
+};
+
+/** Correcting a listing the service refused: every field can change. */
+export const reviseListing: ReviseForm = {
+  Fields,
+  initialValues,
+  send: async (enterprise, id, _draft, raw) => {
+    await unwrap(commands.reviseListing(enterprise, id, fromValues(raw)));
+  },
+};
+
+/** Correcting an edit of a listing the service refused. */
+export const reviseListingUpdate: ReviseForm = {
+  Fields,
+  initialValues,
+  send: async (enterprise, id, _draft, raw) => {
+    await unwrap(commands.reviseListingUpdate(enterprise, id, fromValues(raw)));
   },
 };

@@ -1,4 +1,4 @@
-import type { ListingCategory, ListingKind } from "../../bindings";
+import type { ListingCategory, ListingKind, OwnState } from "../../bindings";
 import type { messages } from "./messages";
 
 export const listingKindKey: Record<ListingKind, keyof typeof messages> = {
@@ -12,3 +12,22 @@ export const listingCategoryKey: Record<ListingCategory, keyof typeof messages> 
   logistics: "listingLogistics",
   staff: "listingStaff",
 };
+
+export const ownStateKey: Record<OwnState, keyof typeof messages> = {
+  unsent: "stateUnsent",
+  active: "stateActive",
+  withdrawn: "stateWithdrawn",
+  expired: "stateExpired",
+};
+
+export const ownStateColor: Record<OwnState, string> = {
+  unsent: "orange",
+  active: "green",
+  withdrawn: "default",
+  expired: "default",
+};
+
+/** Fills `{name}` placeholders of a message. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}

@@ -1,0 +1,97 @@
+//! The pages of appeals, listings and the inbox in the real app (WebKitGTK through
+//! tauri-driver, under Xvfb), in Chinese and English: with the demo data of 上海嘉程汽车零部件
+//! (an overdue appeal highlighted, a replied and rated one), and empty for 上海浦江精密机械;
+//! none scrolls sideways at the window's minimum width.
+
+use std::time::Duration;
+
+use fantoccini::Client;
+use yiqifu_tests::webdriver::{click, screenshot, session_within, wait_css, Driver, Result, Xvfb};
+
+#[path = "i12_steps.rs"]
+mod steps;
+use steps::{no_overflow, sign_in_as, sync_until};
+
+/// Each page: its menu entry, and what shows once it has loaded.
+const PAGES: [(&str, &str); 3] = [
+    ("appeals", "[data-testid=appeals-page]"),
+    ("listings", "[data-testid=listing-card]"),
+    ("inbox", "[data-testid=inbox-page]"),
+];
+
+/// Every page in both languages, at full and at minimum width; `tag` names the screenshots.
+async fn tour(c: &Client, tag: &str) -> Result {
+    for lang in ["zh", "en"] {
+        for (page, ready) in PAGES {
+            click(c, &format!("[data-testid=menu-{page}]")).await?;
+            wait_css(c, ready).await?;
+            screenshot(c, &format!("{page}-{tag}-{lang}")).await?;
+        }
+        click(c, "[data-testid=language-switch]").await?;
+    }
+    c.set_window_size(960, 640).await?;
+    for (page, ready) in PAGES {
+        click(c, &format!("[data-testid=menu-{page}]")).await?;
+        wait_css(c, ready).await?;
+        no_overflow(c, &format!("{page} ({tag}) at 960 px")).await?;
+        screenshot(c, &format!("{page}-{tag}-960-zh")).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_pages_with_data_and_empty() {
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    session_within(
+        &driver,
+        "pages-with-data",
+        Duration::from_secs(240),
+        async |c| {
+            sign_in_as(c, 1).await?;
+            click(c, "[data-testid=menu-appeals]").await?;
+            // The demo's financing appeal is past both promises: first, and marked.
+            sync_until(
+                c,
+                "[data-testid=appeal-row]",
+                "data-overdue",
+                "true",
+                Duration::from_secs(60),
+            )
+            .await?;
+            wait_css(c, "[data-testid=appeal-row][data-stage=replied]").await?;
+            click(c, "[data-testid=appeal-row][data-stage=replied]").await?;
+            wait_css(c, "[data-testid=appeal-rating][data-score='5']").await?;
+            wait_css(c, "[data-testid=appeal-timeline-step]").await?;
+            screenshot(c, "appeal-detail-demo-zh").await?;
+            click(c, "[data-testid=appeal-back]").await?;
+            tour(c, "data").await
+        },
+    )
+    .await;
+    drop(driver);
+
+    let empty = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", empty.path())]);
+    session_within(
+        &driver,
+        "pages-empty",
+        Duration::from_secs(240),
+        async |c| {
+            sign_in_as(c, 0).await?;
+            click(c, "[data-testid=menu-appeals]").await?;
+            wait_css(c, "[data-testid=appeals-empty]").await?;
+            click(c, "[data-testid=menu-inbox]").await?;
+            wait_css(c, "[data-testid=inbox-empty]").await?;
+            click(c, "[data-testid=menu-listings]").await?;
+            click(c, "[data-testid=tab-mine]").await?;
+            wait_css(c, "[data-testid=own-empty]").await?;
+            screenshot(c, "listings-mine-empty-zh").await?;
+            tour(c, "empty").await
+        },
+    )
+    .await;
+}
