@@ -9,7 +9,7 @@ import { errorText, toErrorInfo } from "../../shared/errors";
 import { pick, useI18n, useMessages } from "../../shared/i18n";
 import { appealCategoryKey, fill } from "./labels";
 import { messages } from "./messages";
-import { useFileDrop } from "./useFileDrop";
+import { useFileDrop } from "../../shared/useFileDrop";
 
 /** A file the core refused, kept in view with why until the officer moves on. */
 interface Refused {
@@ -123,20 +123,22 @@ export default function AppealComposer({
         setRefused([{ name: "", error: toErrorInfo(e) }]);
       });
   };
-  const over = useFileDrop(
-    draft !== null,
-    (dropId) => {
-      unwrap(commands.appealAttachmentAddDropped(enterprise, draftId, dropId))
-        .then((outcomes) => {
-          setRefused(outcomes.flatMap((o) => (o.error ? [{ name: o.name, error: o.error }] : [])));
-          afterAttach(draft);
-        })
-        .catch((e: unknown) => {
-          setError(toErrorInfo(e));
-        });
-    },
-    () => void message.info(t("droppedNowhere")),
-  );
+  const over =
+    useFileDrop(
+      "data-appeal-drop",
+      draft !== null,
+      (_area, dropId) => {
+        unwrap(commands.appealAttachmentAddDropped(enterprise, draftId, dropId))
+          .then((outcomes) => {
+            setRefused(outcomes.flatMap((o) => (o.error ? [{ name: o.name, error: o.error }] : [])));
+            afterAttach(draft);
+          })
+          .catch((e: unknown) => {
+            setError(toErrorInfo(e));
+          });
+      },
+      () => void message.info(t("droppedNowhere")),
+    ) !== null;
   const remove = (id: string) => {
     unwrap(commands.appealAttachmentRemove(enterprise, draftId, id))
       .then(() => {
@@ -237,7 +239,7 @@ export default function AppealComposer({
         </Space>
       </Form>
       <div
-        data-appeal-drop
+        data-appeal-drop="attachments"
         data-testid="appeal-drop"
         style={{
           border: `1px dashed ${over ? "#1677ff" : "#d9d9d9"}`,

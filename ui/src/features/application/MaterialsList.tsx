@@ -8,7 +8,7 @@ import MaterialRow from "./MaterialRow";
 import type { RowError } from "./MaterialRow";
 import { fill } from "./format";
 import { messages } from "./messages";
-import { useFileDrop } from "./useFileDrop";
+import { useFileDrop } from "../../shared/useFileDrop";
 
 /**
  * Every material of the application, each row taking files picked or dropped onto it. What
@@ -52,6 +52,7 @@ export default function MaterialsList({
   };
 
   const over = useFileDrop(
+    "data-material-type",
     active,
     (type, dropId) => {
       setBusy((b) => ({ ...b, [type]: true }));
