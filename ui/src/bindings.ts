@@ -1947,7 +1947,7 @@ export type RejectedRow = {
 export type RemovalPreview = {
 	/**  Requests and uploads not yet sent. */
 	unsent: number,
-	/**  Records the service never got. */
+	/**  Records the service never got, and appeals still being written. */
 	drafts: number,
 };
 
