@@ -387,6 +387,22 @@ pub async fn wait_text(c: &Client, css: &str, text: &str) -> Result {
     }
 }
 
+/// Waits until one of the elements at `css` shows `needle` in its text. Ant Design fades a
+/// field's error in, so a read right after it appears may find it still empty.
+pub async fn wait_any_text(c: &Client, css: &str, needle: &str) -> Result<Vec<String>> {
+    let start = Instant::now();
+    loop {
+        let shown = texts(c, css).await?;
+        if shown.iter().any(|t| t.contains(needle)) {
+            return Ok(shown);
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("no {css} ever showed {needle:?} (shows {shown:?})").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits until nothing matches `css`.
 pub async fn wait_gone(c: &Client, css: &str) -> Result {
     let start = Instant::now();
