@@ -225,7 +225,7 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
     let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
     session(&driver, "revise", async |c| {
         click(c, "[data-testid=status-parked]").await?;
-        wait_xpath(c, "//*[contains(text(),'有效期应为今天或之后的日期')]").await?;
+        wait_xpath(c, "//*[contains(text(),'有效期已过')]").await?;
         screenshot(c, "parked-list").await?;
         click(c, "[data-testid=parked-revise]").await?;
         wait_css(c, "[data-testid=revise-form]").await?;
