@@ -96,41 +96,43 @@ pub struct Xvfb {
 impl Xvfb {
     pub fn start() -> Self {
         let xvfb = require("Xvfb", "install the xvfb package (`cargo xtask test` does)");
-        for n in 90..140 {
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
-            }
-            let child = Command::new(&xvfb)
-                .args([
-                    &format!(":{n}"),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb");
-            let mut me = Self {
+        // Xvfb picks a free display itself and says which once it listens (-displayfd): two
+        // test processes choosing a number by lock file can pick the same one, and the loser
+        // would then drive the winner's display until it vanished.
+        let mut child = Command::new(&xvfb)
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let Some(stdout) = child.stdout.take() else {
+            terminate(&mut child);
+            panic!("Xvfb's output was not captured");
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+            let _ = tx.send(line);
+        });
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) if line.trim().parse::<u32>().is_ok() => Self {
                 child,
-                display: format!(":{n}"),
-            };
-            let socket = format!("/tmp/.X11-unix/X{n}");
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(10) {
-                if Path::new(&socket).exists() {
-                    return me;
-                }
-                if let Ok(Some(_)) = me.child.try_wait() {
-                    break; // lost a race for this display; try the next
-                }
-                std::thread::sleep(Duration::from_millis(50));
+                display: format!(":{}", line.trim()),
+            },
+            other => {
+                terminate(&mut child);
+                panic!("Xvfb did not say which display it took within 20 s: {other:?}");
             }
-            terminate(&mut me.child);
         }
-        panic!("no free X display between :90 and :139");
     }
 }
 
@@ -215,11 +217,15 @@ impl Driver {
             serde_json::json!({ "application": app_binary() }),
         );
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        let client = ClientBuilder::rustls()?
+        // WebKitWebDriver waits without end for an app that never opens its window (no
+        // display, a crash at start): give up loudly instead of hanging the suite.
+        let connect = ClientBuilder::rustls()?
             .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await?;
-        Ok(client)
+            .connect(&format!("http://127.0.0.1:{}", self.port));
+        match tokio::time::timeout(Duration::from_secs(90), connect).await {
+            Ok(client) => Ok(client?),
+            Err(_) => Err("the app's window did not open within 90 s".into()),
+        }
     }
 }
 
