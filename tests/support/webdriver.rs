@@ -219,10 +219,10 @@ impl Driver {
         caps.insert("browserName".into(), serde_json::json!("wry"));
         // WebKitWebDriver waits without end for an app that never opens its window (no
         // display, a crash at start): give up loudly instead of hanging the suite.
-        let connect = ClientBuilder::rustls()?
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port));
-        match tokio::time::timeout(Duration::from_secs(90), connect).await {
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let mut builder = ClientBuilder::rustls()?;
+        builder.capabilities(caps);
+        match tokio::time::timeout(Duration::from_secs(90), builder.connect(&url)).await {
             Ok(client) => Ok(client?),
             Err(_) => Err("the app's window did not open within 90 s".into()),
         }
