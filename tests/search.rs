@@ -3,9 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use yiqifu_core::catalog::search::{
-    self, Applicability, DocStatus, SearchOrder, SearchQuery, StatusFilter,
-};
+use yiqifu_core::catalog::search::{self, Applicability, SearchOrder, SearchQuery, StatusFilter};
+use yiqifu_core::catalog::status::DocStatus;
 use yiqifu_core::catalog::text::normalise;
 use yiqifu_core::App;
 use yiqifu_protocol::{Document, DocumentKind, PolicyLevel};
@@ -257,8 +256,16 @@ async fn filters_combine_with_the_words() {
             .map(|d| d.id.clone())
             .collect()
     };
+    // Superseded: a document of the catalog in effect replaces it.
+    let superseded = |d: &Document| {
+        catalog
+            .iter()
+            .any(|s| s.supersedes.as_deref() == Some(&d.id) && s.effective_on.as_str() <= TODAY)
+    };
     let in_force = |d: &Document| {
-        d.effective_on.as_str() <= TODAY && d.expires_on.as_deref().is_none_or(|e| e >= TODAY)
+        d.effective_on.as_str() <= TODAY
+            && d.expires_on.as_deref().is_none_or(|e| e >= TODAY)
+            && !superseded(d)
     };
 
     let pudong = ids(SearchQuery {
@@ -361,12 +368,14 @@ async fn filters_combine_with_the_words() {
     );
     for h in &all_pudong.hits {
         let d = catalog.iter().find(|d| d.id == h.id).unwrap();
-        let want = if d.effective_on.as_str() > TODAY {
-            DocStatus::NotYet
-        } else if in_force(d) {
-            DocStatus::InForce
-        } else {
+        let want = if superseded(d) {
+            DocStatus::Superseded
+        } else if d.expires_on.as_deref().is_some_and(|e| e < TODAY) {
             DocStatus::Expired
+        } else if d.effective_on.as_str() > TODAY {
+            DocStatus::NotYet
+        } else {
+            DocStatus::InForce
         };
         assert_eq!(h.status, want, "{}", d.id);
     }

@@ -96,6 +96,23 @@ export const commands = {
 	inboxMarkAllRead: (enterprise: string) => typedError<number, ErrorInfo>(__TAURI_INVOKE("inbox_mark_all_read", { enterprise })),
 	/**  Where an entry leads: its application, appeal or listing, or nowhere on this computer. */
 	inboxTarget: (enterprise: string, entryId: string) => typedError<InboxTarget_Serialize, ErrorInfo>(__TAURI_INVOKE("inbox_target", { enterprise, entryId })),
+	/**
+	 *  A document as the library opens it: status today, what replaced it or what it replaces,
+	 *  new or changed at the last sync, and the marks of `enterprise` (none without one).
+	 */
+	getDocumentView: (enterprise: string | null, id: string) => typedError<LibraryDocument_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document_view", { enterprise, id })),
+	/**  What the last sync that changed the library brought: new, changed and withdrawn. */
+	whatsNew: () => typedError<WhatsNew_Serialize, ErrorInfo>(__TAURI_INVOKE("whats_new")),
+	/**  Every document the service withdrew, latest first. */
+	withdrawnDocuments: () => typedError<WithdrawnDocument_Serialize[], ErrorInfo>(__TAURI_INVOKE("withdrawn_documents")),
+	/**  Bookmarks a document (`on`) or removes the bookmark. */
+	bookmark: (enterprise: string, id: string, on: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("bookmark", { enterprise, id, on })),
+	/**  Writes the enterprise's private note on a document; an empty text deletes it. */
+	setNote: (enterprise: string, id: string, text: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_note", { enterprise, id, text })),
+	/**  The documents the enterprise bookmarked or annotated, withdrawn ones included. */
+	bookmarks: (enterprise: string) => typedError<BookmarkedDocument_Serialize[], ErrorInfo>(__TAURI_INVOKE("bookmarks", { enterprise })),
+	/**  Which of `ids` the enterprise bookmarked or annotated, for a list's marks. */
+	libraryMarks: (enterprise: string, ids: string[]) => typedError<LibraryMark[], ErrorInfo>(__TAURI_INVOKE("library_marks", { enterprise, ids })),
 	/**  The market as last pulled (so offline too), filtered here. */
 	listingsBrowse: (enterprise: string, query: ListingQuery_Deserialize) => typedError<ListingCard_Serialize[], ErrorInfo>(__TAURI_INVOKE("listings_browse", { enterprise, query })),
 	/**  The enterprise's own listings with their state, what waits to be sent, and matches. */
@@ -187,7 +204,7 @@ export const INDUSTRY_DIVISIONS = [["01","农业"],["02","林业"],["03","畜牧
 
 export const INDUSTRY_SECTIONS = [["A","农、林、牧、渔业","Agriculture, forestry, animal husbandry and fishery",1,5],["B","采矿业","Mining",6,12],["C","制造业","Manufacturing",13,43],["D","电力、热力、燃气及水生产和供应业","Electricity, heat, gas and water supply",44,46],["E","建筑业","Construction",47,50],["F","批发和零售业","Wholesale and retail trade",51,52],["G","交通运输、仓储和邮政业","Transport, storage and postal services",53,60],["H","住宿和餐饮业","Accommodation and catering",61,62],["I","信息传输、软件和信息技术服务业","Information transmission, software and IT services",63,65],["J","金融业","Finance",66,69],["K","房地产业","Real estate",70,70],["L","租赁和商务服务业","Leasing and business services",71,72],["M","科学研究和技术服务业","Scientific research and technical services",73,75],["N","水利、环境和公共设施管理业","Water, environment and public facilities management",76,79],["O","居民服务、修理和其他服务业","Resident, repair and other services",80,82],["P","教育","Education",83,83],["Q","卫生和社会工作","Health and social work",84,85],["R","文化、体育和娱乐业","Culture, sports and entertainment",86,90],["S","公共管理、社会保障和社会组织","Public administration, social security and social organisations",91,96],["T","国际组织","International organisations",97,97]] as const;
 
-export const LIMITS = {"appeal_attachments":5,"appeal_description":5000,"appeal_title":100,"assignee":100,"contact_name":40,"listing_item":100,"listing_note":500,"listing_unit":20,"listing_valid_days":366,"message":5000,"rating_comment":500} as const;
+export const LIMITS = {"appeal_attachments":5,"appeal_description":5000,"appeal_title":100,"assignee":100,"contact_name":40,"library_note":5000,"listing_item":100,"listing_note":500,"listing_unit":20,"listing_valid_days":366,"message":5000,"rating_comment":500} as const;
 
 /* Types */
 export type Answer = {
@@ -609,7 +626,55 @@ export type AttachmentView = {
 	sha256: string,
 };
 
+/**  A document the enterprise bookmarked or wrote a note on. */
+export type BookmarkedDocument = BookmarkedDocument_Serialize | BookmarkedDocument_Deserialize;
+
+/**  A document the enterprise bookmarked or wrote a note on. */
+export type BookmarkedDocument_Deserialize = {
+	id: string,
+	/**
+	 *  `None` only if the catalog never had it on this computer (a mark restored from a
+	 *  backup into a fresh catalog, before the first sync).
+	 */
+	title?: string | null,
+	kind?: DocumentKind | null,
+	level?: PolicyLevel | null,
+	published_on?: string | null,
+	/**  Its status today; `None` when it is not in the catalog. */
+	status?: DocStatus | null,
+	/**  The service withdrew it: it is kept here, marked, never silently dropped. */
+	withdrawn: boolean,
+	bookmarked: boolean,
+	/**  Unix seconds of the bookmark (or of the note, for a note alone): the list's order. */
+	marked_at: number | null,
+	note?: Note | null,
+};
+
+/**  A document the enterprise bookmarked or wrote a note on. */
+export type BookmarkedDocument_Serialize = {
+	id: string,
+	/**
+	 *  `None` only if the catalog never had it on this computer (a mark restored from a
+	 *  backup into a fresh catalog, before the first sync).
+	 */
+	title: string | null,
+	kind: DocumentKind | null,
+	level: PolicyLevel | null,
+	published_on: string | null,
+	/**  Its status today; `None` when it is not in the catalog. */
+	status: DocStatus | null,
+	/**  The service withdrew it: it is kept here, marked, never silently dropped. */
+	withdrawn: boolean,
+	bookmarked: boolean,
+	/**  Unix seconds of the bookmark (or of the note, for a note alone): the list's order. */
+	marked_at: number | null,
+	note: Note | null,
+};
+
 export type Change = "same" | "added" | "removed" | "replaced";
+
+/**  How a delivered document differs from the copy on this computer. */
+export type ChangeKind = "new" | "changed";
 
 /**  Sent after a write: `enterprise` is the workspace it happened in, `None` for app-wide data. */
 export type Changed = Changed_Serialize | Changed_Deserialize;
@@ -882,6 +947,17 @@ export type DesktopSettings = {
 	language: string,
 };
 
+export type DocStatus = "in_force" | 
+/**  Published, but takes effect later. */
+"not_yet" | 
+/**  Past its expiry date. */
+"expired" | 
+/**
+ *  Replaced by another document that has taken effect (shown before expired: it says
+ *  where to look instead).
+ */
+"superseded";
+
 /**  A policy or guidance document of the catalog. */
 export type Document = Document_Serialize | Document_Deserialize;
 
@@ -905,6 +981,13 @@ export type DocumentQuery_Serialize = {
 	level: PolicyLevel | null,
 	/**  Words to find in the title, issuer, document number or summary. */
 	text: string | null,
+};
+
+/**  Another document of the catalog, by id and title. */
+export type DocumentRef = {
+	id: string,
+	title: string,
+	effective_on: string,
 };
 
 /**  A row of the library list. */
@@ -938,6 +1021,36 @@ export type DocumentSummary_Serialize = {
 	tags: string[],
 };
 
+export type DocumentView = DocumentView_Serialize | DocumentView_Deserialize;
+
+export type DocumentView_Deserialize = {
+	document: Document_Deserialize,
+	status: DocStatus,
+	/**
+	 *  The document that replaces this one (the earliest to take effect, if several do),
+	 *  when the catalog has it; it may not have taken effect yet (see `status`).
+	 */
+	superseded_by?: DocumentRef | null,
+	/**  The document `document.supersedes` names, when the catalog still has it. */
+	supersedes?: DocumentRef | null,
+	/**  New or changed at the last sync that changed the library. */
+	change?: ChangeKind | null,
+};
+
+export type DocumentView_Serialize = {
+	document: Document_Serialize,
+	status: DocStatus,
+	/**
+	 *  The document that replaces this one (the earliest to take effect, if several do),
+	 *  when the catalog has it; it may not have taken effect yet (see `status`).
+	 */
+	superseded_by: DocumentRef | null,
+	/**  The document `document.supersedes` names, when the catalog still has it. */
+	supersedes: DocumentRef | null,
+	/**  New or changed at the last sync that changed the library. */
+	change: ChangeKind | null,
+};
+
 /**  A policy or guidance document of the catalog. */
 export type Document_Deserialize = {
 	id: string,
@@ -958,6 +1071,11 @@ export type Document_Deserialize = {
 	summary: string,
 	body: string,
 	key_conditions: KeyCondition[],
+	/**
+	 *  The id of the document this one replaces (a guideline's second version names its
+	 *  first). Absent in payloads from before it existed, so they still read.
+	 */
+	supersedes?: string | null,
 };
 
 /**  A policy or guidance document of the catalog. */
@@ -980,6 +1098,11 @@ export type Document_Serialize = {
 	summary: string,
 	body: string,
 	key_conditions: KeyCondition[],
+	/**
+	 *  The id of the document this one replaces (a guideline's second version names its
+	 *  first). Absent in payloads from before it existed, so they still read.
+	 */
+	supersedes?: string,
 };
 
 /**  A file of the application being prepared. */
@@ -1397,6 +1520,30 @@ export type KeyCondition = {
 	text: string,
 };
 
+/**  A document opened from the library, with this enterprise's marks on it. */
+export type LibraryDocument = LibraryDocument_Serialize | LibraryDocument_Deserialize;
+
+/**  A document opened from the library, with this enterprise's marks on it. */
+export type LibraryDocument_Deserialize = {
+	view: DocumentView_Deserialize,
+	bookmarked: boolean,
+	note?: Note | null,
+};
+
+/**  A document opened from the library, with this enterprise's marks on it. */
+export type LibraryDocument_Serialize = {
+	view: DocumentView_Serialize,
+	bookmarked: boolean,
+	note: Note | null,
+};
+
+/**  Which of the documents asked about carry a mark. */
+export type LibraryMark = {
+	id: string,
+	bookmarked: boolean,
+	has_note: boolean,
+};
+
 export type Listing = Listing_Serialize | Listing_Deserialize;
 
 /**  A listing of the market. */
@@ -1662,6 +1809,13 @@ export type NewListing_Serialize = {
 	contact_name: string,
 	contact_phone: string,
 	note: string | null,
+};
+
+/**  A private note on a document. */
+export type Note = {
+	text: string,
+	/**  Unix seconds of the last edit. */
+	updated_at: number | null,
 };
 
 /**
@@ -2231,6 +2385,11 @@ export type Status_Deserialize = {
 	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at?: string | null,
 	document_count: number,
+	/**
+	 *  The library's badge: documents new, changed or withdrawn at the last sync that
+	 *  changed the catalog.
+	 */
+	library_new: number,
 	/**  Every enterprise on this computer for this service, for the switcher. */
 	enterprises: WorkspaceSummary_Deserialize[],
 	/**  Set when a local database was found damaged at start and set aside. */
@@ -2261,6 +2420,11 @@ export type Status_Serialize = {
 	/**  RFC 3339 time of the last successful sync of the enterprise on screen. */
 	last_sync_at: string | null,
 	document_count: number,
+	/**
+	 *  The library's badge: documents new, changed or withdrawn at the last sync that
+	 *  changed the catalog.
+	 */
+	library_new: number,
 	/**  Every enterprise on this computer for this service, for the switcher. */
 	enterprises: WorkspaceSummary_Serialize[],
 	/**  Set when a local database was found damaged at start and set aside. */
@@ -2396,7 +2560,9 @@ export type Topic =
 /**  Appeal drafts, the appeals filed and their threads. */
 "appeals" | 
 /**  The supply-and-demand listings, the enterprise's own and everyone's. */
-"listings";
+"listings" | 
+/**  The enterprise's bookmarks and private notes on catalog documents. */
+"library";
 
 export type Transition = Transition_Serialize | Transition_Deserialize;
 
@@ -2455,6 +2621,74 @@ export type ValueTest_Serialize = {
 export type VerdictView = {
 	passed: boolean,
 	failures: FailureView[],
+};
+
+/**  What the last sync that changed the library brought. */
+export type WhatsNew = WhatsNew_Serialize | WhatsNew_Deserialize;
+
+/**  What the last sync that changed the library brought. */
+export type WhatsNew_Deserialize = {
+	/**  Documents the library did not have, newest first. */
+	new: DocumentSummary_Deserialize[],
+	/**  Documents whose content changed. */
+	changed: DocumentSummary_Deserialize[],
+	/**  Documents the service withdrew. */
+	withdrawn: WithdrawnDocument_Deserialize[],
+	/**  RFC 3339 time of that sync; `None` before any. */
+	synced_at?: string | null,
+	/**
+	 *  RFC 3339 time of the sync before it, which these changes are relative to; `None`
+	 *  when there was none.
+	 */
+	since?: string | null,
+};
+
+/**  What the last sync that changed the library brought. */
+export type WhatsNew_Serialize = {
+	/**  Documents the library did not have, newest first. */
+	new: DocumentSummary_Serialize[],
+	/**  Documents whose content changed. */
+	changed: DocumentSummary_Serialize[],
+	/**  Documents the service withdrew. */
+	withdrawn: WithdrawnDocument_Serialize[],
+	/**  RFC 3339 time of that sync; `None` before any. */
+	synced_at: string | null,
+	/**
+	 *  RFC 3339 time of the sync before it, which these changes are relative to; `None`
+	 *  when there was none.
+	 */
+	since: string | null,
+};
+
+/**  A document the service withdrew, as it was last seen. */
+export type WithdrawnDocument = WithdrawnDocument_Serialize | WithdrawnDocument_Deserialize;
+
+/**  A document the service withdrew, as it was last seen. */
+export type WithdrawnDocument_Deserialize = {
+	id: string,
+	kind: DocumentKind,
+	title: string,
+	level: PolicyLevel,
+	district?: string | null,
+	issuer: string,
+	doc_number?: string | null,
+	published_on: string,
+	/**  RFC 3339 time of the sync that found it withdrawn. */
+	withdrawn_at: string,
+};
+
+/**  A document the service withdrew, as it was last seen. */
+export type WithdrawnDocument_Serialize = {
+	id: string,
+	kind: DocumentKind,
+	title: string,
+	level: PolicyLevel,
+	district: string | null,
+	issuer: string,
+	doc_number: string | null,
+	published_on: string,
+	/**  RFC 3339 time of the sync that found it withdrawn. */
+	withdrawn_at: string,
 };
 
 /**  An enterprise on this computer, as the switcher lists it. */

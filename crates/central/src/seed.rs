@@ -156,6 +156,7 @@ pub fn synthetic_documents(n: usize) -> Vec<Document> {
                     clause: "二、".into(),
                     text: format!("{topic}按月申报"),
                 }],
+                supersedes: None,
             }
         })
         .collect()
@@ -363,6 +364,27 @@ mod tests {
             );
         }
         assert_eq!(synthetic_documents(40).len(), 40);
+    }
+
+    #[test]
+    fn a_superseded_document_is_in_the_catalog_and_only_real_end_dates_remain() {
+        let docs = demo_catalog().unwrap();
+        let by_id = |id: &str| docs.iter().find(|d| d.id == id);
+        for d in &docs {
+            if let Some(old) = &d.supersedes {
+                let old = by_id(old).unwrap_or_else(|| panic!("{} supersedes {old}", d.id));
+                assert!(old.published_on < d.published_on, "{}", d.id);
+            }
+            // 2022-12-31 stood for "until further notice"; those documents now have no end
+            // date, or the library would show nothing in force.
+            assert_ne!(d.expires_on.as_deref(), Some("2022-12-31"), "{}", d.id);
+        }
+        let v2 = by_id("gd-002").unwrap();
+        assert_eq!(v2.supersedes.as_deref(), Some("gd-001"));
+        assert_eq!(
+            by_id("gd-001").unwrap().expires_on.as_deref(),
+            Some("2022-05-02")
+        );
     }
 
     #[test]

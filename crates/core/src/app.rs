@@ -82,6 +82,9 @@ pub struct Status {
     /// RFC 3339 time of the last successful sync of the enterprise on screen.
     pub last_sync_at: Option<String>,
     pub document_count: u32,
+    /// The library's badge: documents new, changed or withdrawn at the last sync that
+    /// changed the catalog.
+    pub library_new: u32,
     /// Every enterprise on this computer for this service, for the switcher.
     pub enterprises: Vec<WorkspaceSummary>,
     /// Set when a local database was found damaged at start and set aside.
@@ -102,6 +105,7 @@ pub struct App {
     open: Mutex<BTreeMap<String, Open>>,
     active: Mutex<Option<String>>,
     document_count: AtomicU32,
+    library_new: AtomicU32,
     /// Whether each open workspace runs its own background worker (the shell's app does;
     /// tests drain by hand).
     workers: AtomicBool,
@@ -129,6 +133,7 @@ impl App {
             open: Mutex::new(BTreeMap::new()),
             active: Mutex::new(None),
             document_count: AtomicU32::new(0),
+            library_new: AtomicU32::new(0),
             workers: AtomicBool::new(false),
             catalog_lock: tokio::sync::Mutex::new(()),
             open_lock: tokio::sync::Mutex::new(()),
@@ -334,6 +339,7 @@ impl App {
             inbox_unread: on_screen.as_ref().map_or(0, |e| e.unread),
             last_sync_at: on_screen.and_then(|e| e.last_sync_at),
             document_count: self.document_count.load(Ordering::Relaxed),
+            library_new: self.library_new.load(Ordering::Relaxed),
             enterprises,
             notice,
         }
@@ -362,7 +368,9 @@ impl App {
 
     async fn refresh_document_count(&self) -> Result<()> {
         let n = catalog::count(&self.store).await?;
-        if self.document_count.swap(n, Ordering::Relaxed) != n {
+        let new = catalog::new_count(&self.store).await?;
+        let was_new = self.library_new.swap(new, Ordering::Relaxed);
+        if self.document_count.swap(n, Ordering::Relaxed) != n || was_new != new {
             self.shared.touch();
         }
         Ok(())
@@ -659,6 +667,22 @@ impl App {
 
     pub async fn document(&self, id: &str) -> Result<Document> {
         catalog::get(&self.store, id).await
+    }
+
+    /// Document `id` as the library opens it today, with no enterprise's marks (see
+    /// `Workspace::library_document` for those).
+    pub async fn document_view(&self, id: &str) -> Result<catalog::DocumentView> {
+        catalog::view(&self.store, id, &crate::clock::today_in_china()).await
+    }
+
+    /// What the last sync that changed the library brought: new, changed, withdrawn.
+    pub async fn whats_new(&self) -> Result<catalog::WhatsNew> {
+        catalog::whats_new(&self.store).await
+    }
+
+    /// Every document the service withdrew while this computer followed the catalog.
+    pub async fn withdrawn_documents(&self) -> Result<Vec<catalog::WithdrawnDocument>> {
+        catalog::withdrawn(&self.store).await
     }
 }
 

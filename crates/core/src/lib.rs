@@ -13,6 +13,7 @@ pub mod appeals;
 pub mod application;
 pub mod catalog;
 pub mod inbox;
+pub mod library;
 pub mod listings;
 pub mod roster;
 pub mod selfcheck;

@@ -221,6 +221,10 @@ pub struct Document {
     pub summary: String,
     pub body: String,
     pub key_conditions: Vec<KeyCondition>,
+    /// The id of the document this one replaces (a guideline's second version names its
+    /// first). Absent in payloads from before it existed, so they still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ pub struct TextLimits {
     pub listing_valid_days: u32,
     /// The office or person an appeal is assigned to.
     pub assignee: u32,
+    /// An officer's private note on a policy or guidance document.
+    pub library_note: u32,
 }
 
 pub const LIMITS: TextLimits = TextLimits {
@@ -43,6 +45,7 @@ pub const LIMITS: TextLimits = TextLimits {
     listing_note: 500,
     listing_valid_days: 366,
     assignee: 100,
+    library_note: 5000,
 };
 
 /// A listing's quantity must be below this: larger numbers are typing slips, and lose
@@ -142,6 +145,13 @@ impl NewAppeal {
         }
         p.0
     }
+}
+
+/// What is wrong with a private note on a document (empty is fine: it deletes the note).
+pub fn note_problems(text: &str) -> Vec<FieldProblem> {
+    let mut p = Problems(Vec::new());
+    p.optional("text", Some(text), LIMITS.library_note, ("备注", "note"));
+    p.0
 }
 
 impl NewMessage {

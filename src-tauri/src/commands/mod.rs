@@ -7,6 +7,7 @@ pub mod appeals;
 pub mod application;
 pub mod catalog;
 pub mod inbox;
+pub mod library;
 pub mod listings;
 pub mod outbox;
 pub mod roster;

@@ -18,6 +18,7 @@ const base: Status = {
   outbox_parked: 0,
   last_sync_at: null,
   document_count: 0,
+  library_new: 0,
   notice: null,
   inbox_unread: 0,
 };

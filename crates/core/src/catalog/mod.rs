@@ -20,6 +20,16 @@ use crate::outbox::BoxFuture;
 use crate::pull::{Feed, FeedStore, Items};
 use crate::store::Store;
 
+pub mod changes;
+pub mod status;
+#[cfg(test)]
+mod tests;
+mod view;
+
+pub use changes::{new_count, whats_new, withdrawn, ChangeKind, WhatsNew, WithdrawnDocument};
+pub use status::{document_status, DocStatus};
+pub use view::{statuses, summaries_of, view, DocumentRef, DocumentView};
+
 pub const DOCUMENTS: &str = "documents";
 pub const TEMPLATES: &str = "templates";
 pub const MATERIAL_RULES: &str = "material_rules";
@@ -98,6 +108,10 @@ impl FeedStore for Documents {
         generation: i64,
     ) -> BoxFuture<'a, Result<u64>> {
         Box::pin(sweep_older_than(tx, generation))
+    }
+
+    fn finish<'a>(&'a self, tx: &'a mut Transaction<'static, Sqlite>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(changes::close_round(tx))
     }
 }
 
@@ -193,11 +207,16 @@ pub(crate) fn parse_level(s: &str) -> Result<PolicyLevel> {
 }
 
 pub async fn get(store: &Store, id: &str) -> Result<Document> {
-    let mut conn = store.pool().acquire().await?;
-    get_in(&mut conn, id).await
+    fetch(store.pool(), id)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_string()))
 }
 
-pub(crate) async fn get_in(conn: &mut SqliteConnection, id: &str) -> Result<Document> {
+/// The stored document `id`, through a pool or inside a transaction.
+pub(crate) async fn fetch<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    id: &str,
+) -> Result<Option<Document>> {
     type Row = (
         String,
         String,
@@ -214,18 +233,21 @@ pub(crate) async fn get_in(conn: &mut SqliteConnection, id: &str) -> Result<Docu
         String,
         String,
         String,
+        Option<String>,
     );
     let row: Option<Row> = sqlx::query_as(
         "SELECT id, kind, title, level, district, issuer, doc_number, published_on, effective_on,
-                expires_on, industries, tags, summary, body, key_conditions
+                expires_on, industries, tags, summary, body, key_conditions, supersedes
          FROM documents WHERE id = ?",
     )
     .bind(id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(ex)
     .await?;
-    let r = row.ok_or_else(|| Error::NotFound(id.to_string()))?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
     let key_conditions: Vec<KeyCondition> = serde_json::from_str(&r.14)?;
-    Ok(Document {
+    Ok(Some(Document {
         id: r.0,
         kind: parse_kind(&r.1)?,
         title: r.2,
@@ -241,7 +263,8 @@ pub(crate) async fn get_in(conn: &mut SqliteConnection, id: &str) -> Result<Docu
         summary: r.12,
         body: r.13,
         key_conditions,
-    })
+        supersedes: r.15,
+    }))
 }
 
 /// The titles of the documents among `ids` that the catalog has, by id (one query, no bodies).
@@ -270,17 +293,20 @@ async fn upsert(
     d: &Document,
     generation: i64,
 ) -> Result<()> {
+    // Library: new or changed since the last sync (before the row is overwritten).
+    let delivery = changes::before_upsert(tx, d).await?;
     sqlx::query(
         "INSERT INTO documents (id, kind, title, level, district, issuer, doc_number, published_on,
-             effective_on, expires_on, industries, tags, summary, body, key_conditions, pull_generation)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             effective_on, expires_on, industries, tags, summary, body, key_conditions, pull_generation,
+             supersedes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
              level = excluded.level, district = excluded.district, issuer = excluded.issuer,
              doc_number = excluded.doc_number, published_on = excluded.published_on,
              effective_on = excluded.effective_on, expires_on = excluded.expires_on,
              industries = excluded.industries, tags = excluded.tags, summary = excluded.summary,
              body = excluded.body, key_conditions = excluded.key_conditions,
-             pull_generation = excluded.pull_generation",
+             pull_generation = excluded.pull_generation, supersedes = excluded.supersedes",
     )
     .bind(&d.id)
     .bind(d.kind.as_str())
@@ -298,12 +324,21 @@ async fn upsert(
     .bind(&d.body)
     .bind(serde_json::to_string(&d.key_conditions)?)
     .bind(generation)
+    .bind(&d.supersedes)
     .execute(&mut **tx)
     .await?;
-    search::put(tx, d).await
+    // A document delivered again unchanged (a full resync) keeps its index entry.
+    let changed = delivery.kind.is_some();
+    changes::after_upsert(tx, &d.id, delivery).await?;
+    if changed {
+        search::put(tx, d).await?;
+    }
+    Ok(())
 }
 
 async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
+    // Library: listed as withdrawn, never silently gone.
+    changes::before_remove(tx, id).await?;
     sqlx::query("DELETE FROM documents WHERE id = ?")
         .bind(id)
         .execute(&mut **tx)
@@ -313,6 +348,8 @@ async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
 
 /// After a full resync: whatever the new pull did not deliver is gone from the service.
 async fn sweep_older_than(tx: &mut Transaction<'static, Sqlite>, generation: i64) -> Result<u64> {
+    // Library: listed as withdrawn, never silently gone.
+    changes::before_sweep(tx, generation).await?;
     search::drop_older_than(tx, generation).await?;
     let done = sqlx::query("DELETE FROM documents WHERE pull_generation < ?")
         .bind(generation)

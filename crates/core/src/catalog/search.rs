@@ -6,7 +6,9 @@ use specta::Type;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use yiqifu_protocol::{Document, DocumentKind, PolicyLevel};
 
+use super::changes::IS_NEW_SQL;
 use super::pinyin;
+use super::status::{in_force_sql, status_sql, DocStatus};
 use super::text::{self, Term};
 use crate::error::Result;
 use crate::store::Store;
@@ -71,18 +73,6 @@ pub struct SearchQuery {
     /// 0 means 20.
     #[serde(default)]
     pub limit: u32,
-}
-
-/// Where a document stands today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum DocStatus {
-    InForce,
-    /// Effective later.
-    NotYet,
-    Expired,
-    /// A later document of the catalog replaces it.
-    Superseded,
 }
 
 /// A piece of shown text; `hit` pieces are what the query matched.
@@ -221,8 +211,9 @@ pub async fn ensure_index(store: &Store) -> Result<bool> {
         .fetch_all(&mut *tx)
         .await?;
     for (id,) in ids {
-        let d = super::get_in(&mut tx, &id).await?;
-        put(&mut tx, &d).await?;
+        if let Some(d) = super::fetch(&mut *tx, &id).await? {
+            put(&mut tx, &d).await?;
+        }
     }
     crate::store::put_setting(&mut tx, INDEX_VERSION_KEY, &text::INDEX_VERSION).await?;
     sqlx::query("DELETE FROM settings WHERE key = ?")
@@ -309,7 +300,9 @@ async fn compile(store: &Store, query: &str) -> Result<Option<(String, Vec<Strin
 }
 
 /// SQL conditions over `documents d` and their values, all text.
-fn filters(q: &SearchQuery, today: &str) -> (Vec<String>, Vec<String>) {
+fn filters(q: &SearchQuery, today: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let in_force = in_force_sql(today)?;
+    let status = status_sql(today)?;
     let mut sql: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
     let mut eq = |sql: &mut Vec<String>, column: &str, v: &Option<String>| {
@@ -338,18 +331,13 @@ fn filters(q: &SearchQuery, today: &str) -> (Vec<String>, Vec<String>) {
         sql.push("d.published_on <= ?".into());
         binds.push(to.into());
     }
-    let in_force = |sql: &mut Vec<String>, binds: &mut Vec<String>| {
-        sql.push(IN_FORCE_SQL.into());
-        binds.push(today.into());
-        binds.push(today.into());
-    };
     match q.status {
-        Some(StatusFilter::InForce) => in_force(&mut sql, &mut binds),
-        Some(StatusFilter::Expired) => {
-            sql.push(format!("NOT {IN_FORCE_SQL} AND d.effective_on <= ?"));
-            binds.extend([today.into(), today.into(), today.into()]);
-        }
+        Some(StatusFilter::InForce) => sql.push(in_force.clone()),
+        Some(StatusFilter::Expired) => sql.push(format!("{status} IN ('expired', 'superseded')")),
         None => {}
+    }
+    if q.only_new {
+        sql.push(IS_NEW_SQL.into());
     }
     if let Some(a) = &q.applies_to {
         if let Some(district) = a.district.as_deref().filter(|v| !v.is_empty()) {
@@ -361,18 +349,15 @@ fn filters(q: &SearchQuery, today: &str) -> (Vec<String>, Vec<String>) {
             binds.push(i.into());
         }
         if q.status.is_none() {
-            in_force(&mut sql, &mut binds);
+            sql.push(in_force);
         }
     }
-    (sql, binds)
+    Ok((sql, binds))
 }
 
 /// A document's industries include the bound one, or every industry.
 const INDUSTRY_SQL: &str =
     "EXISTS (SELECT 1 FROM json_each(d.industries) j WHERE j.value IN ('全行业', ?))";
-/// In force on the bound day (bound twice): effective, not expired, not superseded.
-const IN_FORCE_SQL: &str = "(d.effective_on <= ? AND (d.expires_on IS NULL OR d.expires_on >= ?))";
-
 type HitRow = (
     String,
     String,
@@ -386,10 +371,17 @@ type HitRow = (
     Option<String>,
     String,
     i64,
+    String,
+    bool,
 );
 
-const HIT_COLUMNS: &str = "d.id, d.kind, d.title, d.level, d.district, d.issuer, d.doc_number,
-    d.published_on, d.effective_on, d.expires_on, d.summary, COUNT(*) OVER ()";
+/// The columns of a hit, after the status expression.
+fn hit_columns(status: &str) -> String {
+    format!(
+        "d.id, d.kind, d.title, d.level, d.district, d.issuer, d.doc_number, d.published_on,
+         d.effective_on, d.expires_on, d.summary, COUNT(*) OVER (), {status}, {IS_NEW_SQL}"
+    )
+}
 
 /// Searches the library: `today` (China time, `YYYY-MM-DD`) decides what is in force.
 pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<SearchPage> {
@@ -397,7 +389,8 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
         Some(t) => compile(store, t).await?,
         None => None,
     };
-    let (conds, binds) = filters(q, today);
+    let (conds, binds) = filters(q, today)?;
+    let cols = hit_columns(&status_sql(today)?);
     let limit = if q.limit == 0 { 20 } else { q.limit.min(200) };
     let where_filters = if conds.is_empty() {
         String::new()
@@ -417,7 +410,7 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
                 format!(
                     "WITH m AS MATERIALIZED (
                          SELECT rowid AS key, {BM25} AS score FROM doc_index WHERE doc_index MATCH ?)
-                     SELECT {HIT_COLUMNS} FROM m JOIN doc_keys k ON k.key = m.key
+                     SELECT {cols} FROM m JOIN doc_keys k ON k.key = m.key
                      JOIN documents d ON d.id = k.id
                      WHERE 1{where_filters}
                      ORDER BY {order} LIMIT {limit} OFFSET {}",
@@ -429,7 +422,7 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
         }
         None => (
             format!(
-                "SELECT {HIT_COLUMNS} FROM documents d WHERE 1{where_filters}
+                "SELECT {cols} FROM documents d WHERE 1{where_filters}
                  ORDER BY {by_date} LIMIT {limit} OFFSET {}",
                 q.offset
             ),
@@ -461,7 +454,7 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
             .find(|(id, _)| *id == r.0)
             .map(|(_, b)| b.as_str())
             .unwrap_or_default();
-        let status = status_of(&r.8, r.9.as_deref(), today);
+        let status = DocStatus::parse(&r.12).unwrap_or(DocStatus::InForce);
         hits.push(SearchHit {
             kind: super::parse_kind(&r.1)?,
             level: super::parse_level(&r.3)?,
@@ -474,7 +467,7 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
             doc_number: r.6,
             published_on: r.7,
             status,
-            is_new: false,
+            is_new: r.13,
         });
     }
     Ok(SearchPage { total, hits, words })
@@ -515,17 +508,6 @@ async fn bodies(store: &Store, ids: &[&str]) -> Result<Vec<(String, String)>> {
         q = q.bind(*id);
     }
     Ok(q.fetch_all(store.pool()).await?)
-}
-
-/// Where a document stands on `today`, by its dates.
-pub fn status_of(effective_on: &str, expires_on: Option<&str>, today: &str) -> DocStatus {
-    if effective_on > today {
-        DocStatus::NotYet
-    } else if expires_on.is_some_and(|e| e < today) {
-        DocStatus::Expired
-    } else {
-        DocStatus::InForce
-    }
 }
 
 /// `text` cut to `[from, to)` characters, with the occurrences of `marks` marked.
@@ -656,22 +638,6 @@ pub async fn facets(store: &Store) -> Result<Facets> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_follows_the_dates() {
-        assert_eq!(
-            status_of("2022-05-01", None, "2026-12-02"),
-            DocStatus::InForce
-        );
-        assert_eq!(
-            status_of("2022-05-01", Some("2022-05-31"), "2026-12-02"),
-            DocStatus::Expired
-        );
-        assert_eq!(
-            status_of("2027-01-01", None, "2026-12-02"),
-            DocStatus::NotYet
-        );
-    }
 
     #[test]
     fn marks_every_occurrence_as_printed() {

@@ -28,11 +28,13 @@ pub enum Topic {
     Appeals,
     /// The supply-and-demand listings, the enterprise's own and everyone's.
     Listings,
+    /// The enterprise's bookmarks and private notes on catalog documents.
+    Library,
 }
 
 impl Topic {
     /// Every topic: what a view reloads when it may have missed a change.
-    pub const ALL: [Topic; 10] = [
+    pub const ALL: [Topic; 11] = [
         Topic::Workspaces,
         Topic::Catalog,
         Topic::Outbox,
@@ -43,6 +45,7 @@ impl Topic {
         Topic::Application,
         Topic::Appeals,
         Topic::Listings,
+        Topic::Library,
     ];
 }
 

@@ -50,6 +50,11 @@ pub trait FeedStore: Sync {
     fn remove<'a>(&'a self, tx: &'a mut Tx, key: &'a str) -> BoxFuture<'a, Result<()>>;
     /// After a full pull: drops what it did not deliver; returns how many.
     fn sweep<'a>(&'a self, tx: &'a mut Tx, generation: i64) -> BoxFuture<'a, Result<u64>>;
+    /// When a pull reached the feed's head, in its last page's transaction (the library
+    /// closes its round of changes here).
+    fn finish<'a>(&'a self, _tx: &'a mut Tx) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// Entries kept as the service sent them, in a `(collection, key, body, pull_generation)`
@@ -269,6 +274,9 @@ pub async fn pull(
             stats.removed +=
                 u32::try_from(feed.store.sweep(&mut tx, generation).await?).unwrap_or(u32::MAX);
             sweep_pending = false;
+        }
+        if done {
+            feed.store.finish(&mut tx).await?;
         }
         sqlx::query(
             "INSERT INTO sync_cursors (collection, cursor, generation, sweep_pending, synced_at, etag)

@@ -17,6 +17,7 @@ const status: Status = {
   outbox_parked: 0,
   last_sync_at: "2026-11-27T08:00:00Z",
   document_count: 2,
+  library_new: 0,
   notice: null,
   inbox_unread: 0,
 };
