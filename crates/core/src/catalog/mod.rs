@@ -2,8 +2,10 @@
 //! offline policy and guidance library (政策查询 / 防疫指导), the self-check templates and
 //! the material rules. It lives in the app's database; only this module touches its tables.
 
+use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use specta::Type;
+use sqlx::{Sqlite, Transaction};
 use yiqifu_protocol::calendar::{CalendarYear, WorkCalendar};
 use yiqifu_protocol::{
     appeal_attachment_rule, Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel,
@@ -196,6 +198,21 @@ pub async fn attachment_rule(store: &Store, material_type: &str) -> Result<Mater
             ),
         }),
     }
+}
+
+/// A row of the library list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub title: String,
+    pub level: PolicyLevel,
+    pub district: Option<String>,
+    pub issuer: String,
+    pub doc_number: Option<String>,
+    pub published_on: String,
+    pub summary: String,
+    pub tags: Vec<String>,
 }
 
 pub(crate) fn parse_kind(s: &str) -> Result<DocumentKind> {
