@@ -3,7 +3,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
-use yiqifu_core::catalog::DocumentQuery;
+use yiqifu_core::catalog::search::{SearchPage, SearchQuery};
 use yiqifu_core::{App, ServerChoice};
 use yiqifu_protocol::{DocumentKind, PolicyLevel};
 use yiqifu_tests::{dead_address, demo_login, serve, serve_on, test_keychain};
@@ -49,8 +49,8 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     assert!(stats.full_resync);
     assert_eq!(app.collection("templates").await.unwrap().len(), templates);
     assert_eq!(app.collection("material_rules").await.unwrap().len(), rules);
-    let all = app.documents(&DocumentQuery::default()).await.unwrap();
-    assert_eq!(all.len(), expected.len());
+    let all = app.search_documents(&everything()).await.unwrap();
+    assert_eq!(all.total as usize, expected.len());
     assert!(app.status().last_sync_at.is_some());
 
     // Every document arrives whole, key conditions included.
@@ -60,10 +60,10 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     }
     // Filters work on the local copy.
     let policies = app
-        .documents(&DocumentQuery {
+        .search_documents(&SearchQuery {
             kind: Some(DocumentKind::Policy),
-            level: Some(PolicyLevel::Municipal),
-            text: None,
+            levels: vec![PolicyLevel::Municipal],
+            ..everything()
         })
         .await
         .unwrap();
@@ -71,16 +71,16 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
         .iter()
         .filter(|d| d.kind == DocumentKind::Policy && d.level == PolicyLevel::Municipal)
         .count();
-    assert_eq!(policies.len(), n);
+    assert_eq!(policies.total as usize, n);
     let first_title = &expected[0].title;
     let found = app
-        .documents(&DocumentQuery {
+        .search_documents(&SearchQuery {
             text: Some(first_title.chars().take(6).collect()),
-            ..Default::default()
+            ..everything()
         })
         .await
         .unwrap();
-    assert!(found.iter().any(|d| &d.title == first_title));
+    assert!(found.hits.iter().any(|d| &d.title == first_title));
 
     // A second sync has nothing new, and at the head every feed answers 304.
     let again = app.sync_now().await.unwrap();
@@ -99,10 +99,7 @@ async fn signs_in_pulls_the_catalog_and_keeps_it_offline() {
     assert_eq!(status.server, Some(url_choice(&url)));
     assert_eq!(status.document_count as usize, expected.len());
     assert_eq!(
-        app.documents(&DocumentQuery::default())
-            .await
-            .unwrap()
-            .len(),
+        app.search_documents(&everything()).await.unwrap().total as usize,
         expected.len()
     );
     let err = app.sync_now().await.unwrap_err();
@@ -278,7 +275,7 @@ async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in_app(dir.path(), "malformed", &url).await;
     app.sync_now().await.unwrap();
-    let before = app.documents(&DocumentQuery::default()).await.unwrap();
+    let before = ids(app.search_documents(&everything()).await.unwrap());
     central.stop().await;
 
     // The same address now answers garbage.
@@ -296,7 +293,7 @@ async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
     assert_eq!(err.code(), "MALFORMED_RESPONSE");
     assert!(err.message_zh().contains("格式有误"));
     assert_eq!(
-        app.documents(&DocumentQuery::default()).await.unwrap(),
+        ids(app.search_documents(&everything()).await.unwrap()),
         before
     );
 
@@ -304,7 +301,7 @@ async fn a_malformed_answer_is_an_error_and_the_cache_stays() {
     let err = app.sign_in(&code, pw).await.unwrap_err();
     assert_eq!(err.code(), "MALFORMED_RESPONSE");
     assert_eq!(
-        app.documents(&DocumentQuery::default()).await.unwrap(),
+        ids(app.search_documents(&everything()).await.unwrap()),
         before
     );
 }
@@ -367,4 +364,16 @@ async fn without_a_keychain_sign_in_says_what_to_install_and_keeps_nothing() {
     assert!(!app.status().signed_in);
     assert_eq!(app.status().account, None);
     assert_eq!(app.sync_now().await.unwrap_err().code(), "NOT_SIGNED_IN");
+}
+
+/// Every document, one page.
+fn everything() -> SearchQuery {
+    SearchQuery {
+        limit: 200,
+        ..Default::default()
+    }
+}
+
+fn ids(page: SearchPage) -> Vec<String> {
+    page.hits.into_iter().map(|h| h.id).collect()
 }

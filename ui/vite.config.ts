@@ -17,7 +17,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     // Ant Design forms render slowly in jsdom: on a cold 2-core machine one test took over
-    // vitest's default 5 s. A test that hangs still fails, just later.
-    testTimeout: 30_000,
+    // vitest's default 5 s, and with a Rust build beside it the revise dialog's tests took
+    // 32 s. A test that hangs still fails, just later.
+    testTimeout: 90_000,
   },
 });

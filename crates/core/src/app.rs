@@ -13,7 +13,8 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 use yiqifu_protocol::{CreditCode, Document, EnterpriseProfile, Health};
 
-use crate::catalog::{self, DocumentQuery, DocumentSummary};
+use crate::catalog;
+use crate::catalog::search::{SearchPage, SearchQuery};
 use crate::client::CentralClient;
 use crate::error::{Error, ErrorInfo, Result};
 use crate::infra::changes::{Changed, Topic};
@@ -118,6 +119,7 @@ impl App {
     pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         let store = Store::open(data_dir).await?;
         let moved = legacy::migrate(&store, data_dir).await?;
+        catalog::search::ensure_index(&store).await?;
         let server: Option<ServerChoice> = store.setting(SERVER_KEY).await?;
         let app = Self {
             shared: Arc::new(Shared::new(keychain, store.clone())),
@@ -599,6 +601,8 @@ impl App {
         if let Ok(s) = &result {
             if s.upserted + s.removed > 0 {
                 self.refresh_document_count().await?;
+                // Built now so the first pinyin query does not wait for it.
+                catalog::search::refresh_vocab(&self.store).await?;
                 self.shared.notify(None, &[Topic::Catalog]);
             }
         }
@@ -649,8 +653,8 @@ impl App {
         catalog::collection(&self.store, collection).await
     }
 
-    pub async fn documents(&self, q: &DocumentQuery) -> Result<Vec<DocumentSummary>> {
-        catalog::list(&self.store, q).await
+    pub async fn search_documents(&self, q: &SearchQuery) -> Result<SearchPage> {
+        catalog::search::search(&self.store, q, &crate::clock::today_in_china()).await
     }
 
     pub async fn document(&self, id: &str) -> Result<Document> {

@@ -2,15 +2,18 @@
 //! offline policy and guidance library (政策查询 / 防疫指导), the self-check templates and
 //! the material rules. It lives in the app's database; only this module touches its tables.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use specta::Type;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 use yiqifu_protocol::calendar::{CalendarYear, WorkCalendar};
 use yiqifu_protocol::{
     appeal_attachment_rule, Document, DocumentKind, KeyCondition, MaterialRule, PolicyLevel,
     APPEAL_ATTACHMENT,
 };
+
+pub mod citations;
+pub mod pinyin;
+pub mod search;
+pub mod text;
 
 use crate::error::{Error, Result};
 use crate::outbox::BoxFuture;
@@ -181,96 +184,20 @@ pub async fn attachment_rule(store: &Store, material_type: &str) -> Result<Mater
     }
 }
 
-/// A row of the library list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct DocumentSummary {
-    pub id: String,
-    pub kind: DocumentKind,
-    pub title: String,
-    pub level: PolicyLevel,
-    pub district: Option<String>,
-    pub issuer: String,
-    pub doc_number: Option<String>,
-    pub published_on: String,
-    pub summary: String,
-    pub tags: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Type)]
-pub struct DocumentQuery {
-    pub kind: Option<DocumentKind>,
-    pub level: Option<PolicyLevel>,
-    /// Words to find in the title, issuer, document number or summary.
-    pub text: Option<String>,
-}
-
-type SummaryRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-);
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-pub async fn list(store: &Store, q: &DocumentQuery) -> Result<Vec<DocumentSummary>> {
-    let pattern = q
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| format!("%{}%", escape_like(t)));
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT id, kind, title, level, district, issuer, doc_number, published_on, summary, tags
-         FROM documents
-         WHERE (?1 IS NULL OR kind = ?1)
-           AND (?2 IS NULL OR level = ?2)
-           AND (?3 IS NULL OR title LIKE ?3 ESCAPE '\\' OR issuer LIKE ?3 ESCAPE '\\'
-                OR IFNULL(doc_number, '') LIKE ?3 ESCAPE '\\' OR summary LIKE ?3 ESCAPE '\\')
-         ORDER BY published_on DESC, id",
-    )
-    .bind(q.kind.map(DocumentKind::as_str))
-    .bind(q.level.map(PolicyLevel::as_str))
-    .bind(pattern)
-    .fetch_all(store.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(DocumentSummary {
-                id: r.0,
-                kind: parse_kind(&r.1)?,
-                title: r.2,
-                level: parse_level(&r.3)?,
-                district: r.4,
-                issuer: r.5,
-                doc_number: r.6,
-                published_on: r.7,
-                summary: r.8,
-                tags: serde_json::from_str(&r.9)?,
-            })
-        })
-        .collect()
-}
-
-fn parse_kind(s: &str) -> Result<DocumentKind> {
+pub(crate) fn parse_kind(s: &str) -> Result<DocumentKind> {
     DocumentKind::parse(s).ok_or_else(|| Error::MalformedResponse(format!("kind {s}")))
 }
 
-fn parse_level(s: &str) -> Result<PolicyLevel> {
+pub(crate) fn parse_level(s: &str) -> Result<PolicyLevel> {
     PolicyLevel::parse(s).ok_or_else(|| Error::MalformedResponse(format!("level {s}")))
 }
 
 pub async fn get(store: &Store, id: &str) -> Result<Document> {
+    let mut conn = store.pool().acquire().await?;
+    get_in(&mut conn, id).await
+}
+
+pub(crate) async fn get_in(conn: &mut SqliteConnection, id: &str) -> Result<Document> {
     type Row = (
         String,
         String,
@@ -294,7 +221,7 @@ pub async fn get(store: &Store, id: &str) -> Result<Document> {
          FROM documents WHERE id = ?",
     )
     .bind(id)
-    .fetch_optional(store.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     let r = row.ok_or_else(|| Error::NotFound(id.to_string()))?;
     let key_conditions: Vec<KeyCondition> = serde_json::from_str(&r.14)?;
@@ -373,7 +300,7 @@ async fn upsert(
     .bind(generation)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    search::put(tx, d).await
 }
 
 async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
@@ -381,11 +308,12 @@ async fn remove(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    search::drop_entry(tx, id).await
 }
 
 /// After a full resync: whatever the new pull did not deliver is gone from the service.
 async fn sweep_older_than(tx: &mut Transaction<'static, Sqlite>, generation: i64) -> Result<u64> {
+    search::drop_older_than(tx, generation).await?;
     let done = sqlx::query("DELETE FROM documents WHERE pull_generation < ?")
         .bind(generation)
         .execute(&mut **tx)

@@ -1,0 +1,116 @@
+//! The policy library in the real app (WebKitGTK through tauri-driver, under Xvfb): search
+//! 复工, narrow to a district, open a result and see its key conditions with the word marked;
+//! pinyin finds the same word; the page in English, and at the window's minimum width.
+
+use std::time::Duration;
+
+use fantoccini::Client;
+use yiqifu_tests::webdriver::{
+    click, screenshot, session_within, texts, type_into, wait_css, Driver, Result, Xvfb,
+};
+
+#[path = "i12_steps.rs"]
+mod steps;
+use steps::{no_overflow, sign_in_as};
+
+/// Waits until every result row satisfies `ok` (and there is one), as the list follows the
+/// box and the filters.
+async fn rows_until(c: &Client, what: &str, ok: impl Fn(&[String]) -> bool) -> Result<Vec<String>> {
+    let start = std::time::Instant::now();
+    loop {
+        let rows = texts(c, "[data-testid=document-row]").await?;
+        if !rows.is_empty() && ok(&rows) {
+            return Ok(rows);
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("{what}: rows are {rows:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn marked(c: &Client, css: &str) -> Result<Vec<String>> {
+    texts(c, &format!("{css} mark.search-hit")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_filter_open_and_see_the_key_conditions_marked() {
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    session_within(&driver, "library", Duration::from_secs(240), async |c| {
+        sign_in_as(c, 0).await?;
+        click(c, "[data-testid=menu-policy]").await?;
+        wait_css(c, "[data-testid=document-row]").await?;
+        // 适用本企业 is the default, and says what it means.
+        let hint = wait_css(c, "[data-testid=scope-hint]")
+            .await?
+            .text()
+            .await?;
+        if !hint.contains("浦东新区") {
+            return Err(format!("scope hint: {hint}").into());
+        }
+        screenshot(c, "library-mine-zh").await?;
+
+        click(c, "[data-testid=scope] .ant-segmented-item:nth-child(2)").await?;
+        type_into(c, "input[data-testid=search]", "复工").await?;
+        rows_until(c, "every row matches 复工", |rows| {
+            rows.iter().all(|r| r.contains("复工"))
+        })
+        .await?;
+        let hits = marked(c, "[data-testid=document-table]").await?;
+        if hits.is_empty() || hits.iter().any(|h| h != "复工") {
+            return Err(format!("marked words: {hits:?}").into());
+        }
+
+        // Narrow to one district.
+        click(c, "[data-testid=filter-district]").await?;
+        click(c, ".ant-select-item-option[title='浦东新区']").await?;
+        let rows = rows_until(c, "only Pudong", |rows| {
+            rows.iter().all(|r| r.contains("浦东新区"))
+        })
+        .await?;
+        screenshot(c, "library-search-pudong-zh").await?;
+
+        // Open a result whose key condition says 复工: it is marked there.
+        let Some(i) = rows.iter().position(|r| r.contains("临港新片区")) else {
+            return Err(format!("no 临港新片区 document among {rows:?}").into());
+        };
+        click(
+            c,
+            &format!(
+                "[data-testid=document-row]:nth-child({}) [data-testid=document-title]",
+                i + 1
+            ),
+        )
+        .await?;
+        wait_css(c, "[data-testid=key-condition]").await?;
+        let in_conditions = marked(c, "[data-testid=key-conditions]").await?;
+        if !in_conditions.iter().any(|h| h == "复工") {
+            return Err(format!("key conditions marked: {in_conditions:?}").into());
+        }
+        // A clause tag jumps to its clause in the text.
+        click(c, "[data-testid=clause-tag]").await?;
+        wait_css(c, "[data-testid=cited-clause]").await?;
+        screenshot(c, "library-detail-zh").await?;
+        click(c, ".ant-drawer-close").await?;
+
+        // Pinyin, typed without switching the input method, finds 复工 too.
+        type_into(c, "input[data-testid=search]", "fugong").await?;
+        rows_until(c, "fugong finds 复工", |rows| {
+            rows.iter().all(|r| r.contains("复工"))
+        })
+        .await?;
+
+        // English, and the minimum width.
+        click(c, "[data-testid=language-switch]").await?;
+        wait_css(c, "[data-testid=document-row]").await?;
+        screenshot(c, "library-search-en").await?;
+        c.set_window_size(960, 640).await?;
+        no_overflow(c, "library at 960 px").await?;
+        screenshot(c, "library-960-en").await?;
+        Ok(())
+    })
+    .await;
+}
