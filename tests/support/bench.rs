@@ -6,6 +6,9 @@
 //!   not, so it is no yardstick);
 //! - a tus upload by the core (1 MiB chunks, each with its checksum, state saved before and
 //!   after every chunk) against `curl` sending the same file in one PATCH to the same service.
+//!
+//! `yiqifu-bench search <output.md>` measures the policy library's search instead
+//! (`bench_search.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,6 +16,8 @@ use std::time::{Duration, Instant};
 
 #[path = "bench_package.rs"]
 mod bench_package;
+#[path = "bench_search.rs"]
+mod bench_search;
 
 use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
 use yiqifu_core::{App, ServerChoice};
@@ -37,8 +42,10 @@ fn main() -> ExitCode {
             }
         };
     }
-    let Some(out) = args.get(1).cloned() else {
-        eprintln!("usage: yiqifu-bench <output.md>");
+    // `search` is a bench of its own: it needs a large catalog the others do not.
+    let search_mode = args.get(1).map(String::as_str) == Some("search");
+    let Some(out) = args.get(if search_mode { 2 } else { 1 }).cloned() else {
+        eprintln!("usage: yiqifu-bench [search] <output.md>");
         return ExitCode::from(2);
     };
     // Before the runtime starts threads: a keyring joined later is the joining thread's alone.
@@ -53,7 +60,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match rt.block_on(run()) {
+    let measured = rt.block_on(async {
+        if search_mode {
+            bench_search::run().await
+        } else {
+            run().await
+        }
+    });
+    match measured {
         Ok(table) => match std::fs::write(&out, &table) {
             Ok(()) => {
                 print!("{table}");

@@ -333,6 +333,15 @@ fn cmd_bench() -> Result {
     )?;
     let sync = std::fs::read_to_string(&table)
         .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
+    let table = target_dir().join("bench-search.md");
+    run(
+        "search bench (20,000 documents)",
+        Command::new(target_dir().join("release").join("yiqifu-bench"))
+            .arg("search")
+            .arg(&table),
+    )?;
+    let search = std::fs::read_to_string(&table)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
 
     println!("==> sync soak");
     let started = Instant::now();
@@ -384,7 +393,8 @@ fn cmd_bench() -> Result {
          through a proxy that faults 30% of connections, with the client killed (SIGKILL) 10 \
          times in the middle of its work (each kill after that run changed the service's \
          state, while a request was in flight) and restarted; everything arrived exactly \
-         once, in its own enterprise's account, and byte-identical (debug build): {soak}.\n"
+         once, in its own enterprise's account, and byte-identical (debug build): {soak}.\n\n\
+         ## Search\n\n{search}"
     );
     let path = root().join("docs").join("benchmarks.md");
     std::fs::create_dir_all(root().join("docs"))

@@ -3,6 +3,7 @@
 //! listings and appeals (`records`).
 
 mod records;
+pub mod synthetic;
 
 pub use records::{demo_appeals, demo_listings, DemoAppeal, DemoListing, DemoStep};
 
@@ -10,8 +11,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use yiqifu_protocol::calendar::official_years;
 use yiqifu_protocol::credit_code::check_character;
 use yiqifu_protocol::{
-    appeal_attachment_rule, CalendarYear, Document, DocumentKind, KeyCondition, MaterialRule,
-    PolicyLevel, SelfCheckTemplate,
+    appeal_attachment_rule, CalendarYear, Document, MaterialRule, SelfCheckTemplate,
 };
 
 use crate::auth::hash_password;
@@ -118,54 +118,16 @@ pub fn demo_material_rules() -> Result<Vec<MaterialRule>> {
     Ok(serde_json::from_str(MATERIAL_RULES_JSON)?)
 }
 
-/// `n` synthetic policies for benchmarks: varied districts, titles and bodies.
+/// `n` synthetic policies for benchmarks, shaped like real ones (see [`synthetic`]).
 pub fn synthetic_documents(n: usize) -> Vec<Document> {
-    const TOPICS: [&str; 8] = [
-        "稳岗补贴",
-        "租金减免",
-        "物流保通",
-        "防疫物资储备",
-        "核酸检测",
-        "闭环管理",
-        "融资支持",
-        "用工招聘",
-    ];
-    (0..n)
-        .map(|i| {
-            let district = DISTRICTS[i % DISTRICTS.len()];
-            let topic = TOPICS[i % TOPICS.len()];
-            Document {
-                id: format!("syn-{i:06}"),
-                kind: DocumentKind::Policy,
-                title: format!("{district}关于{topic}的补充通知（第{}号）", i + 1),
-                level: PolicyLevel::District,
-                district: Some(district.into()),
-                issuer: format!("{district}人民政府办公室"),
-                doc_number: Some(format!("合成〔2022〕{}号", i + 1)),
-                published_on: format!("2022-{:02}-{:02}", 4 + i % 4, 1 + i % 28),
-                effective_on: format!("2022-{:02}-{:02}", 4 + i % 4, 1 + i % 28),
-                expires_on: None,
-                industries: vec!["全行业".into()],
-                tags: vec!["复工复产".into(), topic.into()],
-                summary: format!("{district}就{topic}作出补充规定，供基准测试使用。"),
-                body: format!(
-                    "一、适用范围。本通知适用于{district}辖区内复工复产企业。\n\n二、主要措施。{topic}按月申报，材料齐全的五个工作日内办结。\n\n三、其他。本通知为合成数据，编号 {i}。"
-                ),
-                key_conditions: vec![KeyCondition {
-                    id: "c1".into(),
-                    clause: "二、".into(),
-                    text: format!("{topic}按月申报"),
-                }],
-                supersedes: None,
-            }
-        })
-        .collect()
+    synthetic::documents(n).collect()
 }
 
-/// Publishes `n` synthetic policies (`--scale N`).
+/// Publishes `n` synthetic policies (`--scale N`), made one at a time: 20,000 of them are
+/// a few hundred megabytes of text.
 pub async fn seed_scale(db: &SqlitePool, n: usize) -> Result<()> {
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    for d in synthetic_documents(n) {
+    for d in synthetic::documents(n) {
         publish_document(&mut tx, &d).await?;
     }
     tx.commit().await?;
@@ -285,7 +247,7 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yiqifu_protocol::CreditCode;
+    use yiqifu_protocol::{CreditCode, DocumentKind, PolicyLevel};
 
     #[test]
     fn an_unsound_demo_template_is_refused_with_what_is_wrong() {
