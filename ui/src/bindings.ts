@@ -86,8 +86,15 @@ export const commands = {
 	applicationSavePackage: (enterprise: string, recordId: string, round: number, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("application_save_package", { enterprise, recordId, round, title })),
 	/**  Sends a parked application again with the officer's corrections. */
 	reviseApplication: (enterprise: string, id: string, application: NewApplication_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_application", { enterprise, id, application })),
-	listDocuments: (query: DocumentQuery_Deserialize) => typedError<DocumentSummary_Serialize[], ErrorInfo>(__TAURI_INVOKE("list_documents", { query })),
+	/**  One page of the library for `query`, ranked or by date, with snippets. */
+	searchDocuments: (query: SearchQuery_Deserialize) => typedError<SearchPage_Serialize, ErrorInfo>(__TAURI_INVOKE("search_documents", { query })),
+	/**  The districts, issuers and industries the filters offer. */
+	documentFacets: () => typedError<Facets, ErrorInfo>(__TAURI_INVOKE("document_facets")),
+	/**  What 适用本企业 means for `enterprise`: its district and industry. */
+	libraryApplicability: (enterprise: string) => typedError<Applicability_Serialize, ErrorInfo>(__TAURI_INVOKE("library_applicability", { enterprise })),
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
+	/**  The self-check items that cite document `id`. */
+	documentCitations: (id: string) => typedError<CitingItem[], ErrorInfo>(__TAURI_INVOKE("document_citations", { id })),
 	/**  What the authorities sent the enterprise, newest first, as last synced. */
 	inboxEntries: (enterprise: string) => typedError<InboxEntry_Serialize[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
 	/**  Marks one entry read (here at once; on the service when the mark is sent). */
@@ -449,6 +456,23 @@ export type AppealView_Serialize = {
 	can_message: boolean,
 };
 
+/**  The enterprise the library is narrowed to (适用本企业). */
+export type Applicability = Applicability_Serialize | Applicability_Deserialize;
+
+/**  The enterprise the library is narrowed to (适用本企业). */
+export type Applicability_Deserialize = {
+	district?: string | null,
+	/**  The industry as documents name it (制造业). */
+	industry?: string | null,
+};
+
+/**  The enterprise the library is narrowed to (适用本企业). */
+export type Applicability_Serialize = {
+	district: string | null,
+	/**  The industry as documents name it (制造业). */
+	industry: string | null,
+};
+
 export type Application = Application_Serialize | Application_Deserialize;
 
 /**  The application being prepared (a new one, or the correction of a returned one). */
@@ -720,6 +744,16 @@ export type Citation = {
 	clause: string,
 };
 
+export type CitingItem = {
+	template_id: string,
+	template_title: string,
+	version: number,
+	item_id: string,
+	prompt: string,
+	/**  The clause of the document the item cites ("三、"). */
+	clause: string,
+};
+
 /**  The company profile. Name and credit code come from the account and are not repeated. */
 export type CompanyProfile = CompanyProfile_Serialize | CompanyProfile_Deserialize;
 
@@ -967,22 +1001,6 @@ export type DocumentKind =
 /**  防疫指导 */
 "guidance";
 
-export type DocumentQuery = DocumentQuery_Serialize | DocumentQuery_Deserialize;
-
-export type DocumentQuery_Deserialize = {
-	kind?: DocumentKind | null,
-	level?: PolicyLevel | null,
-	/**  Words to find in the title, issuer, document number or summary. */
-	text?: string | null,
-};
-
-export type DocumentQuery_Serialize = {
-	kind: DocumentKind | null,
-	level: PolicyLevel | null,
-	/**  Words to find in the title, issuer, document number or summary. */
-	text: string | null,
-};
-
 /**  Another document of the catalog, by id and title. */
 export type DocumentRef = {
 	id: string,
@@ -1198,6 +1216,13 @@ export type ErrorInfo = {
 };
 
 export type Expected = boolean | string;
+
+/**  The values the filters can take, from the documents the library has. */
+export type Facets = {
+	districts: string[],
+	issuers: string[],
+	industries: string[],
+};
 
 export type FailureView = {
 	item_id: string,
@@ -1957,6 +1982,12 @@ export type ParkedItem_Serialize = {
 	draft: unknown | null,
 };
 
+/**  A piece of shown text; `hit` pieces are what the query matched. */
+export type Part = {
+	text: string,
+	hit: boolean,
+};
+
 export type Party = "enterprise" | "authority";
 
 /**  The answer an item needs to pass; absent for items judged by a person (text, evidence). */
@@ -2239,6 +2270,130 @@ export type RunView_Serialize = {
 	sources: Source[],
 };
 
+export type SearchHit = SearchHit_Serialize | SearchHit_Deserialize;
+
+export type SearchHit_Deserialize = {
+	id: string,
+	kind: DocumentKind,
+	title: string,
+	level: PolicyLevel,
+	district?: string | null,
+	issuer: string,
+	doc_number?: string | null,
+	published_on: string,
+	status: DocStatus,
+	/**  New or changed in the last sync. */
+	is_new: boolean,
+	/**  The title, with the matched words marked. */
+	title_parts: Part[],
+	/**
+	 *  The body around the first match (or the summary when only the title or number
+	 *  matched), with the matched words marked.
+	 */
+	snippet: Part[],
+};
+
+export type SearchHit_Serialize = {
+	id: string,
+	kind: DocumentKind,
+	title: string,
+	level: PolicyLevel,
+	district: string | null,
+	issuer: string,
+	doc_number: string | null,
+	published_on: string,
+	status: DocStatus,
+	/**  New or changed in the last sync. */
+	is_new: boolean,
+	/**  The title, with the matched words marked. */
+	title_parts: Part[],
+	/**
+	 *  The body around the first match (or the summary when only the title or number
+	 *  matched), with the matched words marked.
+	 */
+	snippet: Part[],
+};
+
+export type SearchOrder = 
+/**  By relevance when there are words, else newest first. */
+"relevance" | "date";
+
+export type SearchPage = SearchPage_Serialize | SearchPage_Deserialize;
+
+export type SearchPage_Deserialize = {
+	/**  How many documents match in all. */
+	total: number,
+	hits: SearchHit_Deserialize[],
+	/**
+	 *  The normalised words to mark in a document opened from these results (the Chinese
+	 *  words a pinyin query stood for included).
+	 */
+	words: string[],
+};
+
+export type SearchPage_Serialize = {
+	/**  How many documents match in all. */
+	total: number,
+	hits: SearchHit_Serialize[],
+	/**
+	 *  The normalised words to mark in a document opened from these results (the Chinese
+	 *  words a pinyin query stood for included).
+	 */
+	words: string[],
+};
+
+export type SearchQuery = SearchQuery_Serialize | SearchQuery_Deserialize;
+
+export type SearchQuery_Deserialize = {
+	/**
+	 *  Words, a phrase, pinyin (`fugong`, `fg`) or a document number; words separated by
+	 *  spaces must all be found.
+	 */
+	text?: string | null,
+	/**  None: policies and guidance together. */
+	kind?: DocumentKind | null,
+	/**  Empty: every level. */
+	levels?: PolicyLevel[],
+	district?: string | null,
+	issuer?: string | null,
+	industry?: string | null,
+	status?: StatusFilter | null,
+	/**  `YYYY-MM-DD`, inclusive. */
+	published_from?: string | null,
+	published_to?: string | null,
+	applies_to?: Applicability_Deserialize | null,
+	only_new?: boolean,
+	order?: SearchOrder,
+	offset?: number,
+	/**  0 means 20. */
+	limit?: number,
+};
+
+export type SearchQuery_Serialize = {
+	/**
+	 *  Words, a phrase, pinyin (`fugong`, `fg`) or a document number; words separated by
+	 *  spaces must all be found.
+	 */
+	text: string | null,
+	/**  None: policies and guidance together. */
+	kind: DocumentKind | null,
+	/**  Empty: every level. */
+	levels: PolicyLevel[],
+	district: string | null,
+	issuer: string | null,
+	industry: string | null,
+	status: StatusFilter | null,
+	/**  `YYYY-MM-DD`, inclusive. */
+	published_from: string | null,
+	published_to: string | null,
+	applies_to: Applicability_Serialize | null,
+	only_new: boolean,
+	order: SearchOrder,
+	offset: number,
+	/**  0 means 20. */
+	limit: number,
+};
+
 export type SelfCheckSubmission = {
 	template_id: string,
 	template_version: number,
@@ -2349,6 +2504,8 @@ export type StatusChanged_Deserialize = Status_Deserialize;
 
 /**  Sent whenever the status area would change. */
 export type StatusChanged_Serialize = Status_Serialize;
+
+export type StatusFilter = "in_force" | "expired";
 
 /**  A change of an application's state the officer should hear of. */
 export type StatusNotice = {

@@ -50,6 +50,8 @@ export const pages: Page[] = [
     icon: <FileSearchOutlined />,
     label: documents.menuPolicies,
     render: (s) => <DocumentsPage key="policy" kind="policy" status={s} />,
+    // What the last sync brought that is new or changed.
+    badge: (s) => s.library_new,
   },
   {
     key: "guidance",

@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
-import type { DocumentSummary_Serialize as DocumentSummary, Status_Serialize as Status } from "../../bindings";
+import type { SearchHit, Status_Serialize as Status } from "../../bindings";
 
 const status: Status = {
   server: { kind: "demo" },
@@ -22,7 +22,16 @@ const status: Status = {
   inbox_unread: 0,
 };
 
-function doc(id: string, title: string): DocumentSummary {
+function hit(id: string, title: string, text: string | null): SearchHit {
+  const at = text ? title.indexOf(text) : -1;
+  const title_parts =
+    at < 0 || !text
+      ? [{ text: title, hit: false }]
+      : [
+          { text: title.slice(0, at), hit: false },
+          { text, hit: true },
+          { text: title.slice(at + text.length), hit: false },
+        ].filter((p) => p.text !== "");
   return {
     id,
     kind: "policy",
@@ -32,22 +41,41 @@ function doc(id: string, title: string): DocumentSummary {
     issuer: "上海市人民政府办公厅",
     doc_number: null,
     published_on: "2022-05-31",
-    summary: "",
-    tags: [],
+    status: "in_force",
+    is_new: false,
+    title_parts,
+    snippet: [{ text: "摘要", hit: false }],
   };
 }
 
-const library = [doc("a", "上海市全面推进复工复产加快经济恢复实施方案"), doc("b", "关于本市低风险地区餐饮服务单位有序恢复堂食的通知")];
+const library: [string, string][] = [
+  ["a", "上海市全面推进复工复产加快经济恢复实施方案"],
+  ["b", "关于本市低风险地区餐饮服务单位有序恢复堂食的通知"],
+];
 let queries: (string | null)[] = [];
+let failWith: string | null = null;
+
+function titles(): string[] {
+  return screen.queryAllByTestId("document-title").map((e) => e.textContent);
+}
 
 describe("DocumentsPage search", () => {
   beforeEach(() => {
     queries = [];
+    failWith = null;
     mockIPC((cmd, args) => {
-      if (cmd !== "list_documents") return null;
+      if (cmd === "withdrawn_documents") return [];
+      if (cmd === "document_facets") return { districts: ["浦东新区"], issuers: ["上海市人民政府办公厅"], industries: ["制造业"] };
+      if (cmd !== "search_documents") return null;
+      if (failWith) {
+        // Tauri rejects with the command's error value, as the core sends it.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw { code: failWith, message_zh: "读取失败", message_en: "Could not read" };
+      }
       const q = (args as { query: { text: string | null } }).query;
       queries.push(q.text);
-      return library.filter((d) => !q.text || d.title.includes(q.text));
+      const hits = library.filter(([, title]) => !q.text || title.includes(q.text)).map(([id, title]) => hit(id, title, q.text));
+      return { total: hits.length, hits, words: q.text ? [q.text] : [] };
     }, { shouldMockEvents: true });
   });
   afterEach(async () => {
@@ -63,8 +91,12 @@ describe("DocumentsPage search", () => {
         <DocumentsPage kind="policy" status={status} />
       </App>,
     );
-    expect(await screen.findByText("关于本市低风险地区餐饮服务单位有序恢复堂食的通知")).toBeTruthy();
-    const box = screen.getByPlaceholderText("搜索标题、发文机关、文号或摘要");
+    await waitFor(() => {
+      expect(titles()).toContain("关于本市低风险地区餐饮服务单位有序恢复堂食的通知");
+    });
+    const box = screen.getByTestId("search");
+    // One clear button: a plain text box, not the webview's search field with its own.
+    expect(box.getAttribute("type")).toBe("text");
 
     fireEvent.compositionStart(box);
     fireEvent.change(box, { target: { value: "can" } });
@@ -76,9 +108,10 @@ describe("DocumentsPage search", () => {
     fireEvent.change(box, { target: { value: "餐饮" } });
     fireEvent.compositionEnd(box);
     await waitFor(() => {
-      expect(screen.queryByText("上海市全面推进复工复产加快经济恢复实施方案")).toBeNull();
+      expect(titles()).toEqual(["关于本市低风险地区餐饮服务单位有序恢复堂食的通知"]);
     });
-    expect(screen.getByText("关于本市低风险地区餐饮服务单位有序恢复堂食的通知")).toBeTruthy();
+    // The matched word is marked in the title.
+    expect(screen.getAllByTestId("search-hit").map((e) => e.textContent)).toContain("餐饮");
     expect(queries[queries.length - 1]).toBe("餐饮");
     // Typing, not one query per keystroke.
     fireEvent.change(box, { target: { value: "复" } });
@@ -87,7 +120,9 @@ describe("DocumentsPage search", () => {
       expect(queries[queries.length - 1]).toBe("复工");
     });
     expect(queries).not.toContain("复");
-    expect(await screen.findByText("上海市全面推进复工复产加快经济恢复实施方案")).toBeTruthy();
+    await waitFor(() => {
+      expect(titles()).toContain("上海市全面推进复工复产加快经济恢复实施方案");
+    });
 
     // Letters typed through an input method: the box already holds the final text when
     // composing ends, and the pause passed while composing.
@@ -100,5 +135,22 @@ describe("DocumentsPage search", () => {
     await waitFor(() => {
       expect(queries[queries.length - 1]).toBe("通知");
     });
+  });
+
+  it("says when nothing matches, and shows the error when the library cannot be read", async () => {
+    render(
+      <App>
+        <DocumentsPage kind="policy" status={status} />
+      </App>,
+    );
+    await waitFor(() => {
+      expect(titles().length).toBe(2);
+    });
+    fireEvent.change(screen.getByTestId("search"), { target: { value: "不存在的词" } });
+    expect(await screen.findByText("没有符合条件的文件")).toBeTruthy();
+    failWith = "STORE";
+    fireEvent.change(screen.getByTestId("search"), { target: { value: "复工" } });
+    const alert = await screen.findByTestId("error-alert");
+    expect(alert.getAttribute("data-code")).toBe("STORE");
   });
 });

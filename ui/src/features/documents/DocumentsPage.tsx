@@ -1,25 +1,64 @@
 import { useEffect, useRef, useState } from "react";
-import { Card, Descriptions, Drawer, Empty, Input, List, Segmented, Space, Spin, Table, Tag, Typography } from "antd";
+import { SearchOutlined } from "@ant-design/icons";
+import {
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Empty,
+  Input,
+  List,
+  Modal,
+  Pagination,
+  Segmented,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from "antd";
+import type { Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type {
-  Document_Serialize as Document,
+  Applicability,
   DocumentKind,
-  DocumentSummary_Serialize as DocumentSummary,
   ErrorInfo,
+  Facets,
   PolicyLevel,
+  SearchOrder,
+  SearchPage,
   Status_Serialize as Status,
+  StatusFilter,
+  WithdrawnDocument,
 } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
-import { levelColor, levelKey, paragraphs } from "./labels";
+import { DocumentDrawer } from "./DocumentDrawer";
+import { Parts } from "./Highlight";
+import { levelColor, levelKey } from "./labels";
 import { messages } from "./messages";
-
-type LevelFilter = PolicyLevel | "all";
+import { statusColor, statusKey } from "./status";
 
 /** How long typing must pause before the list follows the search box. */
 const SEARCH_PAUSE_MS = 250;
+const PAGE_SIZE = 20;
+
+type Scope = "mine" | "all";
+type StatusChoice = StatusFilter | "any";
+
+interface Filters {
+  levels: PolicyLevel[];
+  district: string | null;
+  issuer: string | null;
+  industry: string | null;
+  status: StatusChoice;
+  published: [string, string] | null;
+}
+
+const noFilters: Filters = { levels: [], district: null, issuer: null, industry: null, status: "any", published: null };
 
 export default function DocumentsPage({ kind, status }: { kind: DocumentKind; status: Status }) {
   const t = useMessages(messages);
@@ -28,10 +67,21 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const [draft, setDraft] = useState("");
   // While an input method composes Chinese, the box holds pinyin: not worth a search.
   const composing = useRef(false);
-  const [level, setLevel] = useState<LevelFilter>("all");
-  const [rows, setRows] = useState<DocumentSummary[] | null>(null);
+  const enterprise = status.enterprise;
+  const [scope, setScope] = useState<Scope>(enterprise ? "mine" : "all");
+  const [both, setBoth] = useState(false);
+  const [onlyNew, setOnlyNew] = useState(false);
+  const [withdrawn, setWithdrawn] = useState<WithdrawnDocument[]>([]);
+  const [showWithdrawn, setShowWithdrawn] = useState(false);
+  const [filters, setFilters] = useState<Filters>(noFilters);
+  const [order, setOrder] = useState<SearchOrder>("relevance");
+  const [pageNo, setPageNo] = useState(1);
+  const [page, setPage] = useState<SearchPage | null>(null);
+  const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [facets, setFacets] = useState<Facets | null>(null);
+  const [mine, setMine] = useState<Applicability | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
 
   useEffect(() => {
     const h = setTimeout(() => {
@@ -42,201 +92,380 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
     };
   }, [draft]);
 
-  // Reload when the filters change or a sync changed the catalog.
+  // Reload when a sync changed the catalog.
   const [catalogVersion, setCatalogVersion] = useState(0);
-  useTopics(null, ["catalog"], () => {
+  useTopics(enterprise, ["catalog", "self_check"], () => {
     setCatalogVersion((v) => v + 1);
   });
+
   useEffect(() => {
     let live = true;
-    unwrap(commands.listDocuments({ kind, level: level === "all" ? null : level, text: text || null }))
+    unwrap(commands.documentFacets())
+      .then((f) => {
+        if (live) setFacets(f);
+      })
+      .catch(() => {
+        // The filters then offer no values; the search itself reports the error.
+      });
+    if (enterprise) {
+      unwrap(commands.libraryApplicability(enterprise))
+        .then((a) => {
+          if (live) setMine(a);
+        })
+        .catch(() => {
+          if (live) setMine(null);
+        });
+    } else {
+      setMine(null);
+      setScope("all");
+    }
+    return () => {
+      live = false;
+    };
+  }, [enterprise, catalogVersion, status.document_count]);
+
+  const mineActive = scope === "mine" && mine !== null;
+  useEffect(() => {
+    setPageNo(1);
+  }, [text, scope, both, filters, order, kind, onlyNew]);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    unwrap(
+      commands.searchDocuments({
+        text: text || null,
+        kind: both ? null : kind,
+        levels: filters.levels,
+        district: filters.district,
+        issuer: filters.issuer,
+        industry: filters.industry,
+        status: filters.status === "any" ? null : filters.status,
+        published_from: filters.published?.[0] ?? null,
+        published_to: filters.published?.[1] ?? null,
+        applies_to: mineActive ? mine : null,
+        only_new: onlyNew,
+        order,
+        offset: (pageNo - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+      }),
+    )
       .then((r) => {
-        if (live) {
-          setRows(r);
-          setError(null);
-        }
+        if (!live) return;
+        setPage(r);
+        setError(null);
+        setLoading(false);
       })
       .catch((e: unknown) => {
-        if (live) setError(toErrorInfo(e));
+        if (!live) return;
+        setError(toErrorInfo(e));
+        setLoading(false);
       });
     return () => {
       live = false;
     };
-  }, [kind, level, text, catalogVersion, status.document_count]);
+  }, [kind, both, text, filters, order, pageNo, mineActive, mine, onlyNew, catalogVersion, status.document_count]);
 
-  const filtering = text !== "" || level !== "all";
-  const empty = status.syncing ? (
-    <Spin tip={t("emptySyncing")}>
-      <div style={{ height: 80 }} />
-    </Spin>
-  ) : (
-    <Empty description={filtering ? t("emptyNoMatch") : t("emptyNoData")} />
-  );
+  useEffect(() => {
+    let live = true;
+    unwrap(commands.withdrawnDocuments())
+      .then((w) => {
+        if (live) setWithdrawn(w);
+      })
+      .catch(() => {
+        // Only the withdrawn list's link is missing then; the library reports its own errors.
+      });
+    return () => {
+      live = false;
+    };
+  }, [catalogVersion, status.document_count]);
+
+  const empty =
+    status.syncing && status.document_count === 0 ? (
+      <Spin tip={t("emptySyncing")}>
+        <div style={{ height: 80 }} />
+      </Spin>
+    ) : status.document_count === 0 ? (
+      <Empty description={t("emptyNoData")} data-testid="documents-empty" />
+    ) : (
+      <Empty description={mineActive ? t("emptyNoMatchMine") : t("emptyNoMatch")} data-testid="documents-empty" />
+    );
+  const set = (f: Partial<Filters>) => {
+    setFilters((old) => ({ ...old, ...f }));
+  };
 
   return (
     <Card
       title={kind === "policy" ? t("menuPolicies") : t("menuGuidance")}
-      extra={rows && <Typography.Text type="secondary">{`${rows.length} ${t("countSuffix")}`}</Typography.Text>}
+      extra={
+        page && (
+          <Typography.Text type="secondary" data-testid="document-count">{`${page.total} ${t("countSuffix")}`}</Typography.Text>
+        )
+      }
     >
-      <Space style={{ marginBottom: 16 }} wrap>
-        <Input.Search
-          allowClear
-          style={{ width: 360 }}
-          placeholder={t("searchPlaceholder")}
-          value={draft}
-          onChange={(e) => {
-            setDraft(e.target.value);
-          }}
-          onCompositionStart={() => {
-            composing.current = true;
-          }}
-          onCompositionEnd={(e) => {
-            composing.current = false;
-            // The end of composing is itself the pause: the pause timer may have passed
-            // while the pinyin was still in the box.
-            setDraft(e.currentTarget.value);
-            setText(e.currentTarget.value.trim());
-          }}
-          onSearch={(v) => {
-            setText(v.trim());
-          }}
-          data-testid="search"
-        />
-        <Segmented<LevelFilter>
-          value={level}
-          onChange={setLevel}
-          options={[
-            { label: t("levelAll"), value: "all" },
-            { label: t("levelNational"), value: "national" },
-            { label: t("levelMunicipal"), value: "municipal" },
-            { label: t("levelDistrict"), value: "district" },
-          ]}
-        />
+      <Space direction="vertical" style={{ width: "100%", marginBottom: 12 }} size="small">
+        <Space wrap>
+          {/* A plain text box: a search-type input would add the webview's own clear button
+              beside Ant Design's. */}
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            style={{ width: 420, maxWidth: "100%" }}
+            placeholder={t("searchPlaceholder")}
+            value={draft}
+            onChange={(e) => {
+              setDraft(e.target.value);
+            }}
+            onPressEnter={(e) => {
+              setText(e.currentTarget.value.trim());
+            }}
+            onCompositionStart={() => {
+              composing.current = true;
+            }}
+            onCompositionEnd={(e) => {
+              composing.current = false;
+              // The end of composing is itself the pause: the pause timer may have passed
+              // while the pinyin was still in the box.
+              setDraft(e.currentTarget.value);
+              setText(e.currentTarget.value.trim());
+            }}
+            data-testid="search"
+          />
+          <Checkbox
+            checked={onlyNew}
+            onChange={(e) => {
+              setOnlyNew(e.target.checked);
+            }}
+            data-testid="filter-new"
+          >
+            <Badge count={status.library_new} size="small" offset={[10, -2]} data-testid="new-count">
+              {t("filterNew")}
+            </Badge>
+          </Checkbox>
+          {withdrawn.length > 0 && (
+            <Button
+              type="link"
+              onClick={() => {
+                setShowWithdrawn(true);
+              }}
+              data-testid="withdrawn-open"
+            >
+              {t("withdrawnLink").replace("{n}", String(withdrawn.length))}
+            </Button>
+          )}
+          <Checkbox
+            checked={both}
+            onChange={(e) => {
+              setBoth(e.target.checked);
+            }}
+            data-testid="search-both"
+          >
+            {t("bothSections")}
+          </Checkbox>
+        </Space>
+        <Space wrap>
+          {enterprise && (
+            <Segmented<Scope>
+              value={scope}
+              onChange={setScope}
+              data-testid="scope"
+              options={[
+                { label: t("scopeMine"), value: "mine" },
+                { label: t("scopeAll"), value: "all" },
+              ]}
+            />
+          )}
+          {mineActive && (
+            <Typography.Text type="secondary" data-testid="scope-hint">
+              {t("scopeMineHint")
+                .replace("{district}", mine.district ?? "—")
+                .replace("{industry}", mine.industry ?? "—")}
+            </Typography.Text>
+          )}
+        </Space>
+        <Space wrap>
+          <Select<PolicyLevel[]>
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 160 }}
+            placeholder={t("filterLevel")}
+            value={filters.levels}
+            onChange={(v) => {
+              set({ levels: v });
+            }}
+            data-testid="filter-level"
+            options={(["national", "municipal", "district"] as PolicyLevel[]).map((l) => ({ value: l, label: t(levelKey[l]) }))}
+          />
+          <Select<string>
+            allowClear
+            showSearch
+            style={{ width: 130 }}
+            placeholder={t("filterDistrict")}
+            value={filters.district ?? undefined}
+            onChange={(v: string | undefined) => {
+              // Cleared, the select gives undefined whatever its type says.
+              set({ district: v ?? null });
+            }}
+            data-testid="filter-district"
+            options={(facets?.districts ?? []).map((d) => ({ value: d, label: d }))}
+          />
+          <Select<string>
+            allowClear
+            showSearch
+            style={{ width: 200 }}
+            placeholder={t("filterIssuer")}
+            value={filters.issuer ?? undefined}
+            onChange={(v: string | undefined) => {
+              // Cleared, the select gives undefined whatever its type says.
+              set({ issuer: v ?? null });
+            }}
+            data-testid="filter-issuer"
+            options={(facets?.issuers ?? []).map((d) => ({ value: d, label: d }))}
+          />
+          <Select<string>
+            allowClear
+            showSearch
+            style={{ width: 180 }}
+            placeholder={t("filterIndustry")}
+            value={filters.industry ?? undefined}
+            onChange={(v: string | undefined) => {
+              // Cleared, the select gives undefined whatever its type says.
+              set({ industry: v ?? null });
+            }}
+            data-testid="filter-industry"
+            options={(facets?.industries ?? []).map((d) => ({ value: d, label: d }))}
+          />
+          <Segmented<StatusChoice>
+            value={filters.status}
+            onChange={(v) => {
+              set({ status: v });
+            }}
+            data-testid="filter-status"
+            options={[
+              { label: t("statusAny"), value: "any" },
+              { label: t("statusInForce"), value: "in_force" },
+              { label: t("statusExpired"), value: "expired" },
+            ]}
+          />
+          <DatePicker.RangePicker
+            allowEmpty={[true, true]}
+            placeholder={[t("filterPublished"), t("filterPublished")]}
+            onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
+              const from = v?.[0]?.format("YYYY-MM-DD") ?? "";
+              const to = v?.[1]?.format("YYYY-MM-DD") ?? "";
+              set({ published: from || to ? [from, to] : null });
+            }}
+            data-testid="filter-published"
+          />
+          <Segmented<SearchOrder>
+            value={order}
+            onChange={setOrder}
+            data-testid="order"
+            options={[
+              { label: t("orderRelevance"), value: "relevance" },
+              { label: t("orderDate"), value: "date" },
+            ]}
+          />
+          {filters !== noFilters && (
+            <Button
+              onClick={() => {
+                setFilters(noFilters);
+              }}
+              data-testid="filter-reset"
+            >
+              {t("filterReset")}
+            </Button>
+          )}
+        </Space>
       </Space>
       <ErrorAlert error={error} />
-      <Table<DocumentSummary>
+      <List
         data-testid="document-table"
-        rowKey="id"
-        size="middle"
-        loading={rows === null && !error}
-        dataSource={rows ?? []}
-        locale={{ emptyText: empty }}
-        pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
-        onRow={(r) => ({
-          onClick: () => {
-            setOpenId(r.id);
-          },
-          style: { cursor: "pointer" },
-        })}
-        columns={[
-          {
-            title: t("colTitle"),
-            dataIndex: "title",
-            render: (v: string) => <span data-testid="document-title">{v}</span>,
-          },
-          {
-            title: t("colLevel"),
-            dataIndex: "level",
-            width: 150,
-            render: (_: unknown, r) => (
-              <Tag color={levelColor[r.level]}>{r.district ?? t(levelKey[r.level])}</Tag>
-            ),
-          },
-          { title: t("colIssuer"), dataIndex: "issuer", width: 240 },
-          { title: t("colDate"), dataIndex: "published_on", width: 120 },
-        ]}
-      />
-      <DocumentDrawer id={openId} onClose={() => { setOpenId(null); }} />
-    </Card>
-  );
-}
-
-/** One document, read offline. With `clause` (e.g. "三、"), the paragraphs of that clause
- *  are marked and scrolled to: a citation opens the policy where it says so. */
-export function DocumentDrawer({ id, clause, onClose }: { id: string | null; clause?: string; onClose: () => void }) {
-  const t = useMessages(messages);
-  const shared = useI18n().t;
-  const [doc, setDoc] = useState<Document | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-
-  useEffect(() => {
-    setDoc(null);
-    setError(null);
-    if (!id) return;
-    let live = true;
-    unwrap(commands.getDocument(id))
-      .then((d) => {
-        if (live) setDoc(d);
-      })
-      .catch((e: unknown) => {
-        if (live) setError(toErrorInfo(e));
-      });
-    return () => {
-      live = false;
-    };
-  }, [id]);
-
-  const marked = useRef<HTMLParagraphElement | null>(null);
-  useEffect(() => {
-    marked.current?.scrollIntoView({ block: "center" });
-  }, [doc, clause]);
-  const cited = (p: string) => clause !== undefined && clause !== "" && p.trimStart().startsWith(clause);
-  let firstCited = true;
-
-  return (
-    <Drawer open={id !== null} onClose={onClose} width="min(720px, 92vw)" title={doc?.title} data-testid="document-drawer">
-      <ErrorAlert error={error} />
-      {doc && (
-        <>
-          <Descriptions column={2} size="small" bordered>
-            <Descriptions.Item label={t("colIssuer")} span={2}>{doc.issuer}</Descriptions.Item>
-            <Descriptions.Item label={t("colDocNumber")}>{doc.doc_number ?? shared("none")}</Descriptions.Item>
-            <Descriptions.Item label={t("colLevel")}>
-              <Tag color={levelColor[doc.level]}>{doc.district ?? t(levelKey[doc.level])}</Tag>
-            </Descriptions.Item>
-            <Descriptions.Item label={t("colDate")}>{doc.published_on}</Descriptions.Item>
-            <Descriptions.Item label={t("effectiveOn")}>{doc.effective_on}</Descriptions.Item>
-            <Descriptions.Item label={t("expiresOn")}>{doc.expires_on ?? shared("none")}</Descriptions.Item>
-            <Descriptions.Item label={t("industries")}>{doc.industries.join("、")}</Descriptions.Item>
-          </Descriptions>
-          <Typography.Paragraph style={{ marginTop: 16 }}>
-            {doc.tags.map((tag) => (
-              <Tag key={tag}>{tag}</Tag>
-            ))}
-          </Typography.Paragraph>
-          <Typography.Paragraph type="secondary">{doc.summary}</Typography.Paragraph>
-          <Typography.Title level={5}>{t("keyConditions")}</Typography.Title>
-          <List
-            size="small"
-            bordered
-            dataSource={doc.key_conditions}
-            locale={{ emptyText: shared("none") }}
-            renderItem={(c) => (
-              <List.Item>
-                <Space align="start">
-                  <Tag color={clause !== undefined && c.clause.startsWith(clause) ? "red" : "orange"}>{c.clause}</Tag>
-                  <span>{c.text}</span>
+        loading={loading && page === null}
+        dataSource={page?.hits ?? []}
+        locale={{ emptyText: error ? " " : empty }}
+        renderItem={(h) => (
+          <List.Item
+            key={h.id}
+            data-testid="document-row"
+            data-id={h.id}
+            style={{ cursor: "pointer" }}
+            onClick={() => {
+              setOpen(h.id);
+            }}
+          >
+            <List.Item.Meta
+              title={
+                <Space wrap size={4}>
+                  <span data-testid="document-title">
+                    <Parts parts={h.title_parts} />
+                  </span>
+                  {both && <Tag>{h.kind === "policy" ? t("kindPolicy") : t("kindGuidance")}</Tag>}
+                  <Tag color={levelColor[h.level]}>{h.district ?? t(levelKey[h.level])}</Tag>
+                  <Tag color={statusColor[h.status]} data-testid="document-status" data-status={h.status}>
+                    {t(statusKey[h.status])}
+                  </Tag>
                 </Space>
-              </List.Item>
-            )}
-          />
-          <Typography.Title level={5} style={{ marginTop: 16 }}>
-            {t("fullText")}
-          </Typography.Title>
-          <div className="doc-body">
-            {paragraphs(doc.body).map((p, i) => {
-              if (!cited(p)) return <p key={i}>{p}</p>;
-              const first = firstCited;
-              firstCited = false;
-              return (
-                <p key={i} ref={first ? marked : undefined} className="doc-cited" data-testid="cited-clause">
-                  {p}
-                </p>
-              );
-            })}
-          </div>
-        </>
+              }
+              description={
+                <>
+                  <Typography.Text type="secondary">
+                    {[h.issuer, h.doc_number, h.published_on].filter(Boolean).join(" · ")}
+                  </Typography.Text>
+                  <div className="search-snippet" data-testid="document-snippet">
+                    <Parts parts={h.snippet} />
+                  </div>
+                </>
+              }
+            />
+          </List.Item>
+        )}
+      />
+      {page && page.total > PAGE_SIZE && (
+        <Pagination
+          style={{ marginTop: 12, textAlign: "right" }}
+          current={pageNo}
+          pageSize={PAGE_SIZE}
+          total={page.total}
+          showSizeChanger={false}
+          onChange={setPageNo}
+        />
       )}
-    </Drawer>
+      <Modal
+        open={showWithdrawn}
+        title={t("withdrawnTitle")}
+        footer={null}
+        onCancel={() => {
+          setShowWithdrawn(false);
+        }}
+      >
+        <List
+          size="small"
+          data-testid="withdrawn-list"
+          dataSource={withdrawn}
+          renderItem={(w) => (
+            <List.Item>
+              <List.Item.Meta
+                title={
+                  <Space size={4} wrap>
+                    <Typography.Text delete>{w.title}</Typography.Text>
+                    <Tag>{t("statusWithdrawn")}</Tag>
+                  </Space>
+                }
+                description={`${[w.issuer, w.doc_number].filter(Boolean).join(" · ")} · ${t("withdrawnAt")} ${w.withdrawn_at.slice(0, 10)}`}
+              />
+            </List.Item>
+          )}
+        />
+      </Modal>
+      <DocumentDrawer
+        id={open}
+        enterprise={enterprise}
+        words={page?.words ?? []}
+        onClose={() => {
+          setOpen(null);
+        }}
+      />
+    </Card>
   );
 }

@@ -1,2 +1,3 @@
-export { default as DocumentsPage, DocumentDrawer } from "./DocumentsPage";
+export { default as DocumentsPage } from "./DocumentsPage";
+export { DocumentDrawer } from "./DocumentDrawer";
 export { messages } from "./messages";

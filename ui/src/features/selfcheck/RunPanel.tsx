@@ -157,6 +157,7 @@ export default function RunPanel({ enterprise, runId, onBack }: { enterprise: st
       })}
       <DocumentDrawer
         id={cite?.id ?? null}
+        enterprise={enterprise}
         clause={cite?.clause}
         onClose={() => {
           setCite(null);

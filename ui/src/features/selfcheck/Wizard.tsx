@@ -343,6 +343,7 @@ export default function Wizard({
       )}
       <DocumentDrawer
         id={cite?.id ?? null}
+        enterprise={enterprise}
         clause={cite?.clause}
         onClose={() => {
           setCite(null);

@@ -1,0 +1,319 @@
+import { useEffect, useRef, useState } from "react";
+import { Button, Checkbox, Descriptions, Drawer, Input, List, Space, Spin, Tag, Typography } from "antd";
+import { StarFilled, StarOutlined } from "@ant-design/icons";
+import { commands, unwrap } from "../../shared/api";
+import type { CitingItem, ErrorInfo, LibraryDocument_Serialize as LibraryDocument } from "../../bindings";
+import ErrorAlert from "../../shared/ErrorAlert";
+import { toErrorInfo } from "../../shared/errors";
+import { useI18n, useMessages } from "../../shared/i18n";
+import { useNavigate } from "../../shared/navigation";
+import { Marked } from "./Highlight";
+import { levelColor, levelKey, paragraphs } from "./labels";
+import { messages } from "./messages";
+import { statusColor, statusKey } from "./status";
+
+/** Whether paragraph `p` is where clause `clause` ("三、", "第三条") starts. */
+function startsClause(p: string, clause: string): boolean {
+  return clause !== "" && p.trimStart().startsWith(clause);
+}
+
+/**
+ * One document, read offline: its metadata, its key conditions as a checklist whose clause
+ * tags jump to the clause in the text, the self-check items citing it, and the text with the
+ * search's words marked. With `clause` (a citation), that clause is marked and scrolled to.
+ */
+export function DocumentDrawer({
+  id,
+  enterprise = null,
+  clause,
+  words = [],
+  onClose,
+}: {
+  id: string | null;
+  /** The enterprise whose bookmark and note are shown; none: reading only. */
+  enterprise?: string | null;
+  clause?: string;
+  words?: string[];
+  onClose: () => void;
+}) {
+  const t = useMessages(messages);
+  const shared = useI18n().t;
+  const navigate = useNavigate();
+  // The document shown: the one opened, or one its supersession links led to.
+  const [shown, setShown] = useState<string | null>(id);
+  const [lib, setLib] = useState<LibraryDocument | null>(null);
+  const doc = lib?.view.document ?? null;
+  const [note, setNote] = useState("");
+  const [noteError, setNoteError] = useState<ErrorInfo | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [citing, setCiting] = useState<CitingItem[]>([]);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  // The clause to show: the citation's, then whichever tag the officer clicked.
+  const [target, setTarget] = useState<string | undefined>(clause);
+  // Which key conditions the officer ticked while reading (a reading aid, not a record).
+  const [ticked, setTicked] = useState<Set<string>>(new Set());
+
+  useEffect(() => {
+    setShown(id);
+    setTarget(clause);
+  }, [id, clause]);
+
+  useEffect(() => {
+    setError(null);
+    setNoteError(null);
+    if (!shown) {
+      setLib(null);
+      return;
+    }
+    let live = true;
+    Promise.all([unwrap(commands.getDocumentView(enterprise, shown)), unwrap(commands.documentCitations(shown))])
+      .then(([d, c]) => {
+        if (!live) return;
+        setLib((old) => {
+          if (old?.view.document.id !== d.view.document.id) {
+            setTicked(new Set());
+            setNote(d.note?.text ?? "");
+          }
+          return d;
+        });
+        setCiting(c);
+      })
+      .catch((e: unknown) => {
+        if (live) setError(toErrorInfo(e));
+      });
+    return () => {
+      live = false;
+    };
+  }, [shown, enterprise, reload]);
+
+  const saveNote = (text: string) => {
+    if (!enterprise || !shown) return;
+    setSaving(true);
+    unwrap(commands.setNote(enterprise, shown, text))
+      .then(() => {
+        setNoteError(null);
+        setReload((r) => r + 1);
+      })
+      .catch((e: unknown) => {
+        setNoteError(toErrorInfo(e));
+      })
+      .finally(() => {
+        setSaving(false);
+      });
+  };
+
+  const marked = useRef<HTMLParagraphElement | null>(null);
+  const [jumps, setJumps] = useState(0);
+  useEffect(() => {
+    marked.current?.scrollIntoView({ block: "center" });
+  }, [doc, target, jumps]);
+
+  let firstCited = true;
+
+  return (
+    <Drawer open={id !== null} onClose={onClose} width="min(760px, 94vw)" title={doc?.title} data-testid="document-drawer">
+      <ErrorAlert error={error} />
+      {!doc && !error && id !== null && <Spin data-testid="document-loading" />}
+      {doc && lib && (
+        <>
+          <Space wrap style={{ marginBottom: 12 }}>
+            <Tag color={statusColor[lib.view.status]} data-testid="document-status" data-status={lib.view.status}>
+              {t(statusKey[lib.view.status])}
+            </Tag>
+            {lib.view.change && <Tag color="magenta">{t("statusNew")}</Tag>}
+            {enterprise && (
+              <Button
+                size="small"
+                icon={lib.bookmarked ? <StarFilled style={{ color: "#faad14" }} /> : <StarOutlined />}
+                data-testid="bookmark"
+                data-on={lib.bookmarked ? "true" : "false"}
+                onClick={() => {
+                  unwrap(commands.bookmark(enterprise, doc.id, !lib.bookmarked))
+                    .then(() => {
+                      setReload((r) => r + 1);
+                    })
+                    .catch((e: unknown) => {
+                      setNoteError(toErrorInfo(e));
+                    });
+                }}
+              >
+                {lib.bookmarked ? t("bookmarked") : t("bookmark")}
+              </Button>
+            )}
+          </Space>
+          {lib.view.superseded_by && (
+            <Typography.Paragraph type="warning" data-testid="superseded-by">
+              {t("supersededBy")}
+              <Typography.Link
+                onClick={() => {
+                  setShown(lib.view.superseded_by?.id ?? null);
+                }}
+              >
+                {lib.view.superseded_by.title}
+              </Typography.Link>
+            </Typography.Paragraph>
+          )}
+          {lib.view.supersedes && (
+            <Typography.Paragraph type="secondary" data-testid="supersedes">
+              {t("supersedes")}
+              <Typography.Link
+                onClick={() => {
+                  setShown(lib.view.supersedes?.id ?? null);
+                }}
+              >
+                {lib.view.supersedes.title}
+              </Typography.Link>
+            </Typography.Paragraph>
+          )}
+          <Descriptions column={2} size="small" bordered>
+            <Descriptions.Item label={t("colIssuer")} span={2}>
+              {doc.issuer}
+            </Descriptions.Item>
+            <Descriptions.Item label={t("colDocNumber")}>{doc.doc_number ?? shared("none")}</Descriptions.Item>
+            <Descriptions.Item label={t("colLevel")}>
+              <Tag color={levelColor[doc.level]}>{doc.district ?? t(levelKey[doc.level])}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t("colDate")}>{doc.published_on}</Descriptions.Item>
+            <Descriptions.Item label={t("effectiveOn")}>{doc.effective_on}</Descriptions.Item>
+            <Descriptions.Item label={t("expiresOn")} span={2}>
+              <span data-testid="document-expires">{doc.expires_on ?? t("noEnd")}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t("industries")} span={2}>
+              {doc.industries.join("、")}
+            </Descriptions.Item>
+          </Descriptions>
+          <Typography.Paragraph style={{ marginTop: 16 }}>
+            {doc.tags.map((tag) => (
+              <Tag key={tag}>{tag}</Tag>
+            ))}
+          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{doc.summary}</Typography.Paragraph>
+          <Typography.Title level={5}>{t("keyConditions")}</Typography.Title>
+          <Typography.Paragraph type="secondary">{t("keyConditionsHint")}</Typography.Paragraph>
+          <List
+            size="small"
+            bordered
+            data-testid="key-conditions"
+            dataSource={doc.key_conditions}
+            locale={{ emptyText: shared("none") }}
+            renderItem={(c) => (
+              <List.Item data-testid="key-condition">
+                <Space align="start">
+                  <Checkbox
+                    checked={ticked.has(c.id)}
+                    onChange={(e) => {
+                      setTicked((s) => {
+                        const n = new Set(s);
+                        if (e.target.checked) n.add(c.id);
+                        else n.delete(c.id);
+                        return n;
+                      });
+                    }}
+                  />
+                  <Button
+                    size="small"
+                    type={target !== undefined && c.clause.startsWith(target) ? "primary" : "default"}
+                    data-testid="clause-tag"
+                    onClick={() => {
+                      setTarget(c.clause);
+                      setJumps((j) => j + 1);
+                    }}
+                  >
+                    {c.clause}
+                  </Button>
+                  <span>
+                    <Marked text={c.text} words={words} />
+                  </span>
+                </Space>
+              </List.Item>
+            )}
+          />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {t("citedBy")}
+          </Typography.Title>
+          <List
+            size="small"
+            data-testid="citing-items"
+            dataSource={citing}
+            locale={{ emptyText: t("citedByNone") }}
+            renderItem={(c) => (
+              <List.Item>
+                <Button
+                  type="link"
+                  data-testid="citing-item"
+                  onClick={() => {
+                    onClose();
+                    navigate("selfcheck");
+                  }}
+                >
+                  {c.prompt}
+                </Button>
+                <Typography.Text type="secondary">
+                  {c.template_title} · {c.clause}
+                </Typography.Text>
+              </List.Item>
+            )}
+          />
+          {enterprise && (
+            <>
+              <Typography.Title level={5} style={{ marginTop: 16 }}>
+                {t("note")}
+              </Typography.Title>
+              <ErrorAlert error={noteError} />
+              <Input.TextArea
+                rows={3}
+                value={note}
+                placeholder={t("notePlaceholder")}
+                onChange={(e) => {
+                  setNote(e.target.value);
+                }}
+                data-testid="note"
+              />
+              <Space style={{ marginTop: 8 }}>
+                <Button
+                  type="primary"
+                  size="small"
+                  loading={saving}
+                  disabled={note === (lib.note?.text ?? "")}
+                  onClick={() => {
+                    saveNote(note);
+                  }}
+                  data-testid="note-save"
+                >
+                  {t("noteSave")}
+                </Button>
+                {lib.note && (
+                  <Typography.Text type="secondary" data-testid="note-saved">
+                    {t("noteSaved")} {new Date((lib.note.updated_at ?? 0) * 1000).toLocaleString()}
+                  </Typography.Text>
+                )}
+              </Space>
+            </>
+          )}
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {t("fullText")}
+          </Typography.Title>
+          <div className="doc-body" data-testid="document-body">
+            {paragraphs(doc.body).map((p, i) => {
+              if (target === undefined || !startsClause(p, target)) {
+                return (
+                  <p key={i}>
+                    <Marked text={p} words={words} />
+                  </p>
+                );
+              }
+              const first = firstCited;
+              firstCited = false;
+              return (
+                <p key={i} ref={first ? marked : undefined} className="doc-cited" data-testid="cited-clause">
+                  <Marked text={p} words={words} />
+                </p>
+              );
+            })}
+          </div>
+        </>
+      )}
+    </Drawer>
+  );
+}

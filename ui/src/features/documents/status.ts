@@ -1,0 +1,16 @@
+import type { DocStatus } from "../../bindings";
+import type { messages } from "./messages";
+
+export const statusKey: Record<DocStatus, keyof typeof messages> = {
+  in_force: "statusInForce",
+  not_yet: "statusNotYet",
+  expired: "statusExpired",
+  superseded: "statusSuperseded",
+};
+
+export const statusColor: Record<DocStatus, string> = {
+  in_force: "green",
+  not_yet: "gold",
+  expired: "default",
+  superseded: "default",
+};
