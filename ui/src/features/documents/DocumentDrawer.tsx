@@ -12,9 +12,16 @@ import { levelColor, levelKey, paragraphs } from "./labels";
 import { messages } from "./messages";
 import { statusColor, statusKey } from "./status";
 
-/** Whether paragraph `p` is where clause `clause` ("三、", "第三条") starts. */
+/** Whether paragraph `p` holds clause `clause` ("三、", "第三条", "三、（一）"): a line of it
+ *  starts with the clause, or with its head ("三、") and then holds its item ("（一）"). */
 function startsClause(p: string, clause: string): boolean {
-  return clause !== "" && p.trimStart().startsWith(clause);
+  if (clause === "") return false;
+  const head = /^[^（(]+/.exec(clause)?.[0] ?? clause;
+  const item = clause.slice(head.length);
+  return p.split("\n").some((line) => {
+    const l = line.trimStart();
+    return l.startsWith(clause) || (item !== "" && l.startsWith(head) && l.includes(item));
+  });
 }
 
 /**
