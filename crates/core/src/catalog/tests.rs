@@ -130,8 +130,8 @@ async fn a_round_spans_an_interrupted_pull_and_unchanged_deliveries_count_for_no
     let a = doc("a", "2022-04-01", None, None);
     let b = doc("b", "2022-04-02", None, None);
     // The first sync into an empty library, over two pages: a baseline, nothing new.
-    page(&store, 1, &[a.clone()], &[], false).await;
-    page(&store, 1, &[b.clone()], &[], true).await;
+    page(&store, 1, std::slice::from_ref(&a), &[], false).await;
+    page(&store, 1, std::slice::from_ref(&b), &[], true).await;
     let first = whats_new(&store).await.unwrap();
     assert_eq!(first.count(), 0);
     assert!(first.synced_at.is_some());
@@ -144,7 +144,14 @@ async fn a_round_spans_an_interrupted_pull_and_unchanged_deliveries_count_for_no
     page(&store, 1, &[a.clone(), b2.clone()], &[], false).await;
     assert_eq!(whats_new(&store).await.unwrap(), first);
     // Resumed: one round with both pages.
-    page(&store, 1, &[c.clone()], &["a", "never-seen"], true).await;
+    page(
+        &store,
+        1,
+        std::slice::from_ref(&c),
+        &["a", "never-seen"],
+        true,
+    )
+    .await;
     let news = whats_new(&store).await.unwrap();
     let ids = |v: &[super::DocumentSummary]| v.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&news.new), ["c"]);

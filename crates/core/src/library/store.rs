@@ -79,9 +79,12 @@ pub(super) async fn note(store: &Store, id: &str) -> Result<Option<Note>> {
     Ok(row.map(|(text, updated_at)| Note { text, updated_at }))
 }
 
+/// A marked document's row: id, bookmarked, when marked, note text, note time.
+type MarkRow = (String, bool, i64, Option<String>, Option<i64>);
+
 /// Every marked document, most recently marked first.
 pub(super) async fn all(store: &Store) -> Result<Vec<Mark>> {
-    let rows: Vec<(String, bool, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<MarkRow> = sqlx::query_as(
         "SELECT m.id, b.document_id IS NOT NULL, COALESCE(b.created_at, n.updated_at),
                 n.text, n.updated_at
          FROM (SELECT document_id AS id FROM library_bookmarks
