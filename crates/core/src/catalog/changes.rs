@@ -269,18 +269,7 @@ pub async fn whats_new(store: &Store) -> Result<WhatsNew> {
     };
     for r in rows {
         let kind = r.10.as_deref().and_then(ChangeKind::parse);
-        let s = DocumentSummary {
-            id: r.0,
-            kind: parse_kind(&r.1)?,
-            title: r.2,
-            level: parse_level(&r.3)?,
-            district: r.4,
-            issuer: r.5,
-            doc_number: r.6,
-            published_on: r.7,
-            summary: r.8,
-            tags: serde_json::from_str(&r.9)?,
-        };
+        let s = DocumentSummary::from_columns((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9))?;
         match kind {
             Some(ChangeKind::Changed) => out.changed.push(s),
             _ => out.new.push(s),

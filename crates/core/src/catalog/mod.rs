@@ -215,6 +215,38 @@ pub struct DocumentSummary {
     pub tags: Vec<String>,
 }
 
+/// The summary columns of a `documents` row, in the order `id, kind, title, level, district,
+/// issuer, doc_number, published_on, summary, tags` (queries select these first).
+pub(crate) type SummaryColumns = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+impl DocumentSummary {
+    pub(crate) fn from_columns(c: SummaryColumns) -> Result<Self> {
+        Ok(Self {
+            id: c.0,
+            kind: parse_kind(&c.1)?,
+            title: c.2,
+            level: parse_level(&c.3)?,
+            district: c.4,
+            issuer: c.5,
+            doc_number: c.6,
+            published_on: c.7,
+            summary: c.8,
+            tags: serde_json::from_str(&c.9)?,
+        })
+    }
+}
+
 pub(crate) fn parse_kind(s: &str) -> Result<DocumentKind> {
     DocumentKind::parse(s).ok_or_else(|| Error::MalformedResponse(format!("kind {s}")))
 }

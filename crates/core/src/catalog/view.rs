@@ -7,7 +7,7 @@ use yiqifu_protocol::Document;
 
 use super::changes::{ChangeKind, IS_NEW_SQL};
 use super::status::{document_status, DocStatus};
-use super::{parse_kind, parse_level, DocumentSummary};
+use super::DocumentSummary;
 use crate::error::Result;
 use crate::store::Store;
 
@@ -137,18 +137,8 @@ pub async fn summaries_of(
         }
         for r in q.fetch_all(store.pool()).await? {
             let status = document_status(&r.10, r.11.as_deref(), r.12.as_deref(), today);
-            let summary = DocumentSummary {
-                id: r.0,
-                kind: parse_kind(&r.1)?,
-                title: r.2,
-                level: parse_level(&r.3)?,
-                district: r.4,
-                issuer: r.5,
-                doc_number: r.6,
-                published_on: r.7,
-                summary: r.8,
-                tags: serde_json::from_str(&r.9)?,
-            };
+            let summary =
+                DocumentSummary::from_columns((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9))?;
             out.push((summary, status));
         }
     }
