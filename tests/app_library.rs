@@ -95,7 +95,12 @@ async fn search_filter_open_and_see_the_key_conditions_marked() {
         click(c, "[data-testid=clause-tag]").await?;
         wait_css(c, "[data-testid=cited-clause]").await?;
         screenshot(c, "library-detail-zh").await?;
-        click(c, ".ant-drawer-close").await?;
+        // The self-check item citing this policy leads to the self-check (which, with no
+        // company profile yet, asks for it first; app_selfcheck follows a link to its item).
+        click(c, "[data-testid=citing-item]").await?;
+        wait_css(c, "[data-testid=selfcheck-page]").await?;
+        click(c, "[data-testid=menu-policy]").await?;
+        wait_css(c, "[data-testid=document-row]").await?;
 
         // Pinyin, typed without switching the input method, finds 复工 too.
         type_into(c, "input[data-testid=search]", "fugong").await?;

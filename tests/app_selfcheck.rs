@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use yiqifu_tests::app_steps::*;
 use yiqifu_tests::pdf_text;
 use yiqifu_tests::webdriver::{
-    click, kill_app, screenshot, session, texts, wait_css, wait_text, Driver, Result, Xvfb,
+    click, kill_app, screenshot, session, texts, type_into, wait_css, wait_text, Driver, Result,
+    Xvfb,
 };
 
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
@@ -174,6 +175,27 @@ async fn walk_to_a_fail_and_read_the_reasons() {
         .await?;
         click(c, "[data-testid=gate-to-selfcheck]").await?;
         wait_css(c, "[data-testid=selfcheck-page]").await?;
+        // From the policy an item cites, its "cited by" link opens the wizard at that item.
+        click(c, "[data-testid=menu-policy]").await?;
+        type_into(c, "input[data-testid=search]", "抗原自测管理").await?;
+        wait_text(
+            c,
+            "[data-testid=document-row]:first-child [data-testid=document-title]",
+            "关于复工复产企业核酸检测和抗原自测管理有关工作的通知",
+        )
+        .await?;
+        click(
+            c,
+            "[data-testid=document-row]:first-child [data-testid=document-title]",
+        )
+        .await?;
+        click(c, "[data-testid=citing-item]").await?;
+        let item = wait_css(c, "[data-highlighted=true]").await?;
+        let id = item.attr("data-testid").await?.unwrap_or_default();
+        if !id.starts_with("item-") {
+            return Err(format!("the marked element is {id}").into());
+        }
+        screenshot(c, "wizard-cited-item-zh").await?;
         Ok(())
     })
     .await;

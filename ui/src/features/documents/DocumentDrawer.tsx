@@ -251,7 +251,8 @@ export function DocumentDrawer({
                   data-testid="citing-item"
                   onClick={() => {
                     onClose();
-                    navigate("selfcheck");
+                    // Without an enterprise (reading only) the page opens, at no item.
+                    navigate("selfcheck", enterprise ? { enterprise, key: `${c.template_id}/${c.item_id}` } : undefined);
                   }}
                 >
                   {c.prompt}

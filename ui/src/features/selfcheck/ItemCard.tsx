@@ -16,6 +16,7 @@ export default function ItemCard({
   onPick,
   onCite,
   sourceTitle,
+  highlighted,
 }: {
   item: TemplateItem;
   /** The cited document's title, when this computer has it. */
@@ -24,6 +25,8 @@ export default function ItemCard({
   /** Why the last answer was refused (it broke the item's constraint). */
   error?: string | null;
   readOnly?: boolean;
+  /** Shown as the one a link led to (a policy's "cited by"). */
+  highlighted?: boolean;
   onAnswer: (value: AnswerValue | null) => void;
   onPick: () => void;
   onCite: (documentId: string, clause: string) => void;
@@ -35,8 +38,9 @@ export default function ItemCard({
   return (
     <Card
       size="small"
-      style={{ marginBottom: 12, borderColor: border }}
+      style={{ marginBottom: 12, borderColor: border, boxShadow: highlighted ? "0 0 0 2px #1677ff" : undefined }}
       data-testid={`item-${item.id}`}
+      data-highlighted={highlighted ? "true" : undefined}
       data-status={state.status}
     >
       <Space direction="vertical" style={{ width: "100%" }} size={6}>

@@ -6,14 +6,16 @@ import type { DraftView_Serialize as DraftView, ErrorInfo, Overview_Serialize as
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
-import { useNavigate } from "../../shared/navigation";
+import { useFocus, useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import RunPanel from "./RunPanel";
 import Wizard from "./Wizard";
 import { fill } from "./format";
 import { messages } from "./messages";
 
-type Mode = { kind: "overview" } | { kind: "wizard"; view: DraftView } | { kind: "run"; id: string };
+/** In the wizard, `focus` is an item to show (a policy's citation led here), with a count so
+ *  the same item asked for twice is shown twice. */
+type Mode = { kind: "overview" } | { kind: "wizard"; view: DraftView; focus?: { item: string; n: number } } | { kind: "run"; id: string };
 
 /** The wizard left open, per enterprise: after a restart (or a crash) it opens again. */
 const openKey = (enterprise: string) => `yiqifu.selfcheck.open.${enterprise}`;
@@ -64,15 +66,17 @@ export default function SelfCheckPage({ status }: { status: Status }) {
   useEffect(load, [load]);
   useTopics(enterprise, ["self_check", "catalog"], load);
 
+  const focusCount = useRef(0);
   const open = useCallback(
-    (templateId: string) => {
+    (templateId: string, item?: string) => {
       if (!enterprise) return;
       setOpening(templateId);
       unwrap(commands.openSelfcheck(enterprise, templateId))
         .then((view) => {
           if (showing.current !== enterprise) return;
           remember(enterprise, templateId);
-          setMode({ kind: "wizard", view });
+          focusCount.current += 1;
+          setMode({ kind: "wizard", view, focus: item === undefined ? undefined : { item, n: focusCount.current } });
         })
         .catch((e: unknown) => {
           remember(enterprise, null);
@@ -94,6 +98,13 @@ export default function SelfCheckPage({ status }: { status: Status }) {
     if (id && overview.templates.some((e) => e.template.id === id)) open(id);
   }, [enterprise, overview, open]);
 
+  // A policy's "cited by" link: "<template>/<item>" opens that item in its wizard.
+  useFocus("selfcheck", enterprise, (key) => {
+    const [templateId, item] = key.split("/");
+    resumed.current = true;
+    if (templateId) open(templateId, item);
+  });
+
   const backToOverview = () => {
     if (enterprise) remember(enterprise, null);
     setMode({ kind: "overview" });
@@ -107,6 +118,7 @@ export default function SelfCheckPage({ status }: { status: Status }) {
         key={mode.view.template.id}
         enterprise={enterprise}
         initial={mode.view}
+        focus={mode.focus}
         onBack={backToOverview}
         onFinished={(run) => {
           remember(enterprise, null);

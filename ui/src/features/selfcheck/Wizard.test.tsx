@@ -102,4 +102,33 @@ describe("Wizard", () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(saved).toHaveLength(1);
   });
+
+  it("opens the section of the item a policy's citation asks for, marks it, and says when it is not shown", async () => {
+    const steps: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "set_selfcheck_step") steps.push((args as { step: number }).step);
+      return null;
+    });
+    const { rerender } = render(
+      <App>
+        <Wizard enterprise="ent-a" initial={view(null)} focus={{ item: "plan", n: 1 }} onBack={() => undefined} onFinished={() => undefined} />
+      </App>,
+    );
+    // The draft was on the second section; the cited item is in the first.
+    await waitFor(() => {
+      expect(screen.getByTestId("item-plan").getAttribute("data-highlighted")).toBe("true");
+    });
+    expect(screen.queryByTestId("item-days")).toBeNull();
+    expect(steps).toEqual([0]);
+    // An item the current checklist no longer has: the officer is told, the wizard stays.
+    rerender(
+      <App>
+        <Wizard enterprise="ent-a" initial={view(null)} focus={{ item: "gone", n: 2 }} onBack={() => undefined} onFinished={() => undefined} />
+      </App>,
+    );
+    await waitFor(() => {
+      expect(screen.getByText("当前版本的自查表已不含该条目。")).toBeTruthy();
+    });
+    expect(steps).toEqual([0]);
+  });
 });

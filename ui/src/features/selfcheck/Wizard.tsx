@@ -14,11 +14,14 @@ import { messages } from "./messages";
 export default function Wizard({
   enterprise,
   initial,
+  focus,
   onBack,
   onFinished,
 }: {
   enterprise: string;
   initial: DraftView;
+  /** An item to show: its section opens and it is scrolled to and marked. */
+  focus?: { item: string; n: number };
   onBack: () => void;
   onFinished: (run: RunSummary) => void;
 }) {
@@ -99,6 +102,32 @@ export default function Wizard({
   useEffect(() => {
     top.current?.scrollIntoView({ block: "start" });
   }, []);
+
+  // The item a link asked for: its section, then the item itself once that section shows.
+  const [flash, setFlash] = useState<string | null>(null);
+  const focusItem = focus?.item;
+  const focusN = focus?.n;
+  useEffect(() => {
+    if (focusItem === undefined) return;
+    const index = sections.findIndex((s) => s.items.some((i) => i.id === focusItem));
+    if (index < 0) {
+      void message.info(t("focusMissing"));
+      return;
+    }
+    setStep(index);
+    unwrap(commands.setSelfcheckStep(enterprise, templateId, index)).catch(() => undefined);
+    if (view.items.find((i) => i.item_id === focusItem)?.status === "hidden") {
+      void message.info(t("focusHidden"));
+      return;
+    }
+    setFlash(focusItem);
+    // Only a new request moves the wizard: answers arriving later leave it where it is.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusItem, focusN]);
+  useEffect(() => {
+    if (flash === null) return;
+    document.querySelector(`[data-testid="item-${flash}"]`)?.scrollIntoView({ block: "center" });
+  }, [flash, step]);
 
   const finish = () => {
     setFinishing(true);
@@ -244,6 +273,7 @@ export default function Wizard({
                 item={item}
                 state={st}
                 sourceTitle={view.sources.find((x) => x.document_id === item.cites.document_id)?.title}
+                highlighted={flash === item.id}
                 error={errors[item.id]}
                 onAnswer={(v) => {
                   answer(item.id, v);

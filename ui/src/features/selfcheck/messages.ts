@@ -48,6 +48,11 @@ export const messages = defineMessages({
   waitingUpload: { zh: "待上传", en: "Waiting to upload" },
   cites: { zh: "依据：", en: "Source: " },
   openCitation: { zh: "（查看原文）", en: " (read it)" },
+  focusHidden: {
+    zh: "该条目按本企业目前的回答不适用，因此未显示；它所依据的问题改变后会出现。",
+    en: "That item does not apply to this company under the answers given so far, so it is not shown; it appears if the answers it depends on change.",
+  },
+  focusMissing: { zh: "当前版本的自查表已不含该条目。", en: "The current version of the checklist no longer has that item." },
   sectionEmpty: { zh: "本节没有适用于本企业的条目，可直接进入下一步。", en: "No item of this section applies to this company: go on to the next step." },
   saving: { zh: "正在保存…", en: "Saving…" },
   savedLocally: { zh: "已保存在本机", en: "Saved on this computer" },
