@@ -78,19 +78,31 @@ async fn search_filter_open_and_see_the_key_conditions_marked() {
         let Some(i) = rows.iter().position(|r| r.contains("临港新片区")) else {
             return Err(format!("no 临港新片区 document among {rows:?}").into());
         };
-        click(
-            c,
-            &format!(
-                "[data-testid=document-row]:nth-child({}) [data-testid=document-title]",
-                i + 1
-            ),
-        )
-        .await?;
+        let title = format!(
+            "[data-testid=document-row]:nth-child({}) [data-testid=document-title]",
+            i + 1
+        );
+        click(c, &title).await?;
         wait_css(c, "[data-testid=key-condition]").await?;
         let in_conditions = marked(c, "[data-testid=key-conditions]").await?;
         if !in_conditions.iter().any(|h| h == "复工") {
             return Err(format!("key conditions marked: {in_conditions:?}").into());
         }
+        // A ticked key condition is kept for the enterprise: closed and opened again, it is
+        // still ticked.
+        click(c, "[data-testid=condition-check]").await?;
+        wait_css(c, "[data-testid=key-condition][data-checked=true]").await?;
+        click(c, ".ant-drawer-close").await?;
+        click(c, &title).await?;
+        wait_css(c, "[data-testid=key-condition][data-checked=true]").await?;
+        let count = wait_css(c, "[data-testid=checked-count]")
+            .await?
+            .text()
+            .await?;
+        if !count.starts_with("已核对 1/") {
+            return Err(format!("checked count: {count}").into());
+        }
+        screenshot(c, "library-checklist-zh").await?;
         // A clause tag jumps to its clause in the text.
         click(c, "[data-testid=clause-tag]").await?;
         wait_css(c, "[data-testid=cited-clause]").await?;

@@ -1,6 +1,6 @@
 //! The library's state against the real central service: statuses (superseded, expired, in
-//! force), what the last sync changed, withdrawn documents, and each enterprise's bookmarks
-//! and notes, through a backup.
+//! force), what the last sync changed, withdrawn documents, and each enterprise's bookmarks,
+//! notes and ticked key conditions, through a backup.
 
 use std::time::Duration;
 
@@ -282,6 +282,66 @@ async fn bookmarks_and_notes_belong_to_their_enterprise() {
 }
 
 #[tokio::test]
+async fn ticked_key_conditions_stay_with_their_enterprise_and_a_rewording_asks_for_another_look() {
+    let central = yiqifu_tests::start_central().await;
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let app = synced_app(dir.path(), "lib-checks", &url).await;
+    let a = app.active().unwrap();
+    let doc = demo_doc("gd-002");
+    assert!(doc.key_conditions.len() >= 2);
+    let (c0, c1) = (&doc.key_conditions[0].id, &doc.key_conditions[1].id);
+    a.check_condition("gd-002", c0, true).await.unwrap();
+    a.check_condition("gd-002", c1, true).await.unwrap();
+    for (d, c) in [
+        ("gd-002", "no-such-condition"),
+        ("no-such-document", c0.as_str()),
+    ] {
+        assert_eq!(
+            a.check_condition(d, c, true).await.unwrap_err().code(),
+            "NOT_FOUND"
+        );
+    }
+    let ticked = |o: &yiqifu_core::library::LibraryDocument| {
+        o.checks
+            .iter()
+            .map(|c| (c.condition_id.clone(), c.reworded))
+            .collect::<Vec<_>>()
+    };
+    let mut both = vec![(c0.clone(), false), (c1.clone(), false)];
+    both.sort();
+    assert_eq!(ticked(&a.library_document("gd-002").await.unwrap()), both);
+
+    // Another enterprise on this computer has its own checklist.
+    let b = sign_in_as(&app, 1).await;
+    assert!(b
+        .library_document("gd-002")
+        .await
+        .unwrap()
+        .checks
+        .is_empty());
+
+    // The service rewords one condition: its tick stays, asking for another look.
+    let mut reworded = doc.clone();
+    reworded.key_conditions[1]
+        .text
+        .push_str("（修订：每日两次）");
+    publish(&central, &reworded).await;
+    app.sync_now().await.unwrap();
+    let opened = a.library_document("gd-002").await.unwrap();
+    let flags: Vec<(String, bool)> = ticked(&opened);
+    assert!(flags.contains(&(c0.clone(), false)), "{flags:?}");
+    assert!(flags.contains(&(c1.clone(), true)), "{flags:?}");
+    // Ticked again, it is done as now worded; cleared, it is gone.
+    a.check_condition("gd-002", c1, true).await.unwrap();
+    a.check_condition("gd-002", c0, false).await.unwrap();
+    assert_eq!(
+        ticked(&a.library_document("gd-002").await.unwrap()),
+        [(c1.clone(), false)]
+    );
+}
+
+#[tokio::test]
 async fn bookmarks_and_notes_come_back_from_the_backup() {
     let central = yiqifu_tests::start_central().await;
     let url = central.url();
@@ -294,6 +354,8 @@ async fn bookmarks_and_notes_come_back_from_the_backup() {
     a.set_note("pol-sh-011", "消杀支出补贴：六月底前申报")
         .await
         .unwrap();
+    let condition = demo_doc("gd-002").key_conditions[0].id.clone();
+    a.check_condition("gd-002", &condition, true).await.unwrap();
     a.store().backup().await.unwrap();
     let id = a.id().to_string();
     let db = a.store().dir().join(yiqifu_core::store::WORKSPACE_DB_FILE);
@@ -316,4 +378,7 @@ async fn bookmarks_and_notes_come_back_from_the_backup() {
         a.note("pol-sh-011").await.unwrap().unwrap().text,
         "消杀支出补贴：六月底前申报"
     );
+    let checks = a.library_document("gd-002").await.unwrap().checks;
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].condition_id, condition);
 }

@@ -116,6 +116,8 @@ export const commands = {
 	bookmark: (enterprise: string, id: string, on: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("bookmark", { enterprise, id, on })),
 	/**  Writes the enterprise's private note on a document; an empty text deletes it. */
 	setNote: (enterprise: string, id: string, text: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("set_note", { enterprise, id, text })),
+	/**  Ticks a key condition of a document off (`on`) or clears the tick. */
+	checkCondition: (enterprise: string, id: string, conditionId: string, on: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("check_condition", { enterprise, id, conditionId, on })),
 	/**  The documents the enterprise bookmarked or annotated, withdrawn ones included. */
 	bookmarks: (enterprise: string) => typedError<BookmarkedDocument_Serialize[], ErrorInfo>(__TAURI_INVOKE("bookmarks", { enterprise })),
 	/**  Which of `ids` the enterprise bookmarked or annotated, for a list's marks. */
@@ -801,6 +803,18 @@ export type CompanyProfile_Serialize = {
 
 /**  When an item is shown (XLSForm's `relevant`), as data. */
 export type Condition = Condition_Serialize | Condition_Deserialize;
+
+/**  A key condition (关键指引条件) the officer ticked off on a document. */
+export type ConditionCheck = {
+	condition_id: string,
+	/**  Unix seconds of the tick. */
+	checked_at: number | null,
+	/**
+	 *  The service reworded the condition after it was ticked: it needs another look and is
+	 *  not shown as done.
+	 */
+	reworded: boolean,
+};
 
 /**  When an item is shown (XLSForm's `relevant`), as data. */
 export type Condition_Deserialize = ({ all: Condition_Deserialize[] }) & { answer?: never; any?: never; not?: never; profile?: never } | ({ any: Condition_Deserialize[] }) & { all?: never; answer?: never; not?: never; profile?: never } | ({ not: Condition_Deserialize }) & { all?: never; answer?: never; any?: never; profile?: never } | ({ profile: ProfileCondition_Deserialize }) & { all?: never; answer?: never; any?: never; not?: never } | ({ answer: AnswerCondition_Deserialize }) & { all?: never; any?: never; not?: never; profile?: never };
@@ -1553,6 +1567,8 @@ export type LibraryDocument_Deserialize = {
 	view: DocumentView_Deserialize,
 	bookmarked: boolean,
 	note?: Note | null,
+	/**  The ticks on its key conditions, for conditions it still has. */
+	checks: ConditionCheck[],
 };
 
 /**  A document opened from the library, with this enterprise's marks on it. */
@@ -1560,6 +1576,8 @@ export type LibraryDocument_Serialize = {
 	view: DocumentView_Serialize,
 	bookmarked: boolean,
 	note: Note | null,
+	/**  The ticks on its key conditions, for conditions it still has. */
+	checks: ConditionCheck[],
 };
 
 /**  Which of the documents asked about carry a mark. */

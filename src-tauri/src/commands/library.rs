@@ -1,5 +1,5 @@
 //! The library's state: a document's status and what replaced it, what the last sync
-//! changed, and the enterprise's bookmarks and private notes.
+//! changed, and the enterprise's bookmarks, private notes and ticked key conditions.
 
 use yiqifu_core::catalog::{WhatsNew, WithdrawnDocument};
 use yiqifu_core::library::{BookmarkedDocument, LibraryDocument, LibraryMark};
@@ -21,6 +21,7 @@ pub async fn get_document_view(
             view: shell.app.document_view(&id).await?,
             bookmarked: false,
             note: None,
+            checks: Vec::new(),
         },
     })
 }
@@ -61,6 +62,22 @@ pub async fn set_note(
     text: String,
 ) -> CmdResult<()> {
     Ok(shell.ws(&enterprise)?.set_note(&id, &text).await?)
+}
+
+/// Ticks a key condition of a document off (`on`) or clears the tick.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_condition(
+    shell: Shared<'_>,
+    enterprise: String,
+    id: String,
+    condition_id: String,
+    on: bool,
+) -> CmdResult<()> {
+    Ok(shell
+        .ws(&enterprise)?
+        .check_condition(&id, &condition_id, on)
+        .await?)
 }
 
 /// The documents the enterprise bookmarked or annotated, withdrawn ones included.

@@ -1,5 +1,5 @@
-//! The enterprise's own marks on the library: bookmarks and private notes on policy and
-//! guidance documents. They live in the enterprise's database, so they are kept apart per
+//! The enterprise's own marks on the library: bookmarks, private notes and the key conditions
+//! ticked off on policy and guidance documents. They live in the enterprise's database, so they are kept apart per
 //! enterprise, work offline, are never sent, and are in its backup. The documents they mark
 //! are the shared catalog's; one the service later withdraws keeps its marks and is listed as
 //! withdrawn.
@@ -57,12 +57,26 @@ pub struct LibraryMark {
     pub has_note: bool,
 }
 
+/// A key condition (关键指引条件) the officer ticked off on a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ConditionCheck {
+    pub condition_id: String,
+    /// Unix seconds of the tick.
+    #[specta(type = f64)]
+    pub checked_at: i64,
+    /// The service reworded the condition after it was ticked: it needs another look and is
+    /// not shown as done.
+    pub reworded: bool,
+}
+
 /// A document opened from the library, with this enterprise's marks on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct LibraryDocument {
     pub view: catalog::DocumentView,
     pub bookmarked: bool,
     pub note: Option<Note>,
+    /// The ticks on its key conditions, for conditions it still has.
+    pub checks: Vec<ConditionCheck>,
 }
 
 /// Whether the catalog has (or had, before a withdrawal) document `id`.
@@ -176,13 +190,51 @@ impl Workspace {
         store::marks_of(self.store(), ids).await
     }
 
+    /// Ticks key condition `condition_id` of document `id` off (`on`) or clears the tick.
+    /// A tick keeps the condition's wording, so a later rewording by the service shows.
+    pub async fn check_condition(&self, id: &str, condition_id: &str, on: bool) -> Result<()> {
+        if on {
+            let document = catalog::get(self.library_catalog(), id).await?;
+            let Some(condition) = document
+                .key_conditions
+                .iter()
+                .find(|c| c.id == condition_id)
+            else {
+                return Err(Error::NotFound(format!("{id} / {condition_id}")));
+            };
+            store::put_check(self.store(), id, condition_id, &condition.text).await?;
+        } else {
+            store::delete_check(self.store(), id, condition_id).await?;
+        }
+        self.changed(&[Topic::Library]);
+        Ok(())
+    }
+
     /// Document `id` as the library opens it today, with this enterprise's marks.
     pub async fn library_document(&self, id: &str) -> Result<LibraryDocument> {
         let view = catalog::view(self.library_catalog(), id, &today_in_china()).await?;
+        let checks = store::checks(self.store(), id)
+            .await?
+            .into_iter()
+            .filter_map(|(condition_id, text, checked_at)| {
+                // A tick on a condition the document no longer has is kept, not shown.
+                let now = view
+                    .document
+                    .key_conditions
+                    .iter()
+                    .find(|c| c.id == condition_id)?;
+                Some(ConditionCheck {
+                    reworded: now.text != text,
+                    condition_id,
+                    checked_at,
+                })
+            })
+            .collect();
         Ok(LibraryDocument {
             view,
             bookmarked: store::is_bookmarked(self.store(), id).await?,
             note: store::note(self.store(), id).await?,
+            checks,
         })
     }
 }

@@ -138,3 +138,50 @@ pub(super) async fn marks_of(store: &Store, ids: &[String]) -> Result<Vec<Librar
     }
     Ok(out)
 }
+
+/// Ticks key condition `condition_id` of document `id` off, as worded now (`text`); ticking
+/// it again after a rewording takes the new wording and time.
+pub(super) async fn put_check(
+    store: &Store,
+    id: &str,
+    condition_id: &str,
+    text: &str,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO library_checks (document_id, condition_id, text, checked_at)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT (document_id, condition_id) DO UPDATE SET text = excluded.text,
+             checked_at = excluded.checked_at",
+    )
+    .bind(id)
+    .bind(condition_id)
+    .bind(text)
+    .bind(now_unix())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn delete_check(store: &Store, id: &str, condition_id: &str) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query("DELETE FROM library_checks WHERE document_id = ? AND condition_id = ?")
+        .bind(id)
+        .bind(condition_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The ticks on document `id`: condition id, its text when ticked, when.
+pub(super) async fn checks(store: &Store, id: &str) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT condition_id, text, checked_at FROM library_checks WHERE document_id = ?
+         ORDER BY condition_id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?)
+}

@@ -58,8 +58,10 @@ export function DocumentDrawer({
   const [error, setError] = useState<ErrorInfo | null>(null);
   // The clause to show: the citation's, then whichever tag the officer clicked.
   const [target, setTarget] = useState<string | undefined>(clause);
-  // Which key conditions the officer ticked while reading (a reading aid, not a record).
-  const [ticked, setTicked] = useState<Set<string>>(new Set());
+  // Ticks on key conditions: the enterprise's, kept in its database; without an enterprise
+  // (reading before signing in) only for as long as the document is open.
+  const [readingTicks, setReadingTicks] = useState<Set<string>>(new Set());
+  const [checkError, setCheckError] = useState<ErrorInfo | null>(null);
 
   useEffect(() => {
     setShown(id);
@@ -79,7 +81,8 @@ export function DocumentDrawer({
         if (!live) return;
         setLib((old) => {
           if (old?.view.document.id !== d.view.document.id) {
-            setTicked(new Set());
+            setReadingTicks(new Set());
+            setCheckError(null);
             setNote(d.note?.text ?? "");
           }
           return d;
@@ -107,6 +110,40 @@ export function DocumentDrawer({
       })
       .finally(() => {
         setSaving(false);
+      });
+  };
+
+  const checks = new Map((lib?.checks ?? []).map((c) => [c.condition_id, c]));
+  const isTicked = (conditionId: string) =>
+    enterprise ? checks.get(conditionId)?.reworded === false : readingTicks.has(conditionId);
+  const tick = (conditionId: string, on: boolean) => {
+    if (!enterprise || !shown) {
+      setReadingTicks((s) => {
+        const n = new Set(s);
+        if (on) n.add(conditionId);
+        else n.delete(conditionId);
+        return n;
+      });
+      return;
+    }
+    // Shown at once; the reload after the save (or its failure) shows what was kept.
+    setLib((old) => {
+      if (!old) return old;
+      const rest = old.checks.filter((c) => c.condition_id !== conditionId);
+      return {
+        ...old,
+        checks: on ? [...rest, { condition_id: conditionId, checked_at: Date.now() / 1000, reworded: false }] : rest,
+      };
+    });
+    unwrap(commands.checkCondition(enterprise, shown, conditionId, on))
+      .then(() => {
+        setCheckError(null);
+      })
+      .catch((e: unknown) => {
+        setCheckError(toErrorInfo(e));
+      })
+      .finally(() => {
+        setReload((r) => r + 1);
       });
   };
 
@@ -196,8 +233,19 @@ export function DocumentDrawer({
             ))}
           </Typography.Paragraph>
           <Typography.Paragraph type="secondary">{doc.summary}</Typography.Paragraph>
-          <Typography.Title level={5}>{t("keyConditions")}</Typography.Title>
-          <Typography.Paragraph type="secondary">{t("keyConditionsHint")}</Typography.Paragraph>
+          <Typography.Title level={5}>
+            {t("keyConditions")}
+            {doc.key_conditions.length > 0 && (
+              <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: "normal", marginLeft: 8 }} data-testid="checked-count">
+                {t("checkedCount")} {doc.key_conditions.filter((c) => isTicked(c.id)).length}/{doc.key_conditions.length}
+              </Typography.Text>
+            )}
+          </Typography.Title>
+          <Typography.Paragraph type="secondary">
+            {t("keyConditionsHint")}
+            {enterprise && ` ${t("keyConditionsKept")}`}
+          </Typography.Paragraph>
+          <ErrorAlert error={checkError} />
           <List
             size="small"
             bordered
@@ -205,17 +253,13 @@ export function DocumentDrawer({
             dataSource={doc.key_conditions}
             locale={{ emptyText: shared("none") }}
             renderItem={(c) => (
-              <List.Item data-testid="key-condition">
+              <List.Item data-testid="key-condition" data-checked={isTicked(c.id) ? "true" : "false"}>
                 <Space align="start">
                   <Checkbox
-                    checked={ticked.has(c.id)}
+                    checked={isTicked(c.id)}
+                    data-testid="condition-check"
                     onChange={(e) => {
-                      setTicked((s) => {
-                        const n = new Set(s);
-                        if (e.target.checked) n.add(c.id);
-                        else n.delete(c.id);
-                        return n;
-                      });
+                      tick(c.id, e.target.checked);
                     }}
                   />
                   <Button
@@ -231,6 +275,11 @@ export function DocumentDrawer({
                   </Button>
                   <span>
                     <Marked text={c.text} words={words} />
+                    {checks.get(c.id)?.reworded && (
+                      <Tag color="warning" style={{ marginLeft: 8 }} data-testid="condition-reworded">
+                        {t("reworded")}
+                      </Tag>
+                    )}
                   </span>
                 </Space>
               </List.Item>

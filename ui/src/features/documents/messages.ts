@@ -58,6 +58,12 @@ export const messages = defineMessages({
     zh: "逐条核对；点击条款标签可跳到正文中的该条。",
     en: "Check each one; click a clause tag to jump to it in the text.",
   },
+  keyConditionsKept: {
+    zh: "勾选记录保存在本企业名下（离线可用，随备份保存，不会上传）。",
+    en: "Ticks are kept for this company (offline, in its backup, never sent).",
+  },
+  checkedCount: { zh: "已核对", en: "Checked" },
+  reworded: { zh: "条文在勾选后已修改，请重新核对", en: "Reworded since you ticked it: check it again" },
   citedBy: { zh: "引用本文件的自查项", en: "Self-check items citing this document" },
   citedByNone: { zh: "没有自查项引用本文件", en: "No self-check item cites this document" },
   fullText: { zh: "正文", en: "Full text" },
