@@ -14,6 +14,11 @@ export function defineMessages<D extends Dict>(d: D): D {
   return d;
 }
 
+/** Fills the `{name}` slots of a message; a slot with no value is left as it is. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
+
 export function pick(locale: Locale, text: Text): string {
   return locale === "zh-CN" ? text.zh : text.en;
 }

@@ -36,7 +36,4 @@ export const deliveryKey: Record<Delivery, keyof typeof messages> = {
   delivered: "deliveryDelivered",
 };
 
-/** Fills `{name}` placeholders of a message. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+export { fill } from "../../shared/i18n";

@@ -4,10 +4,9 @@ import { messages } from "./messages";
 
 type Key = keyof typeof messages;
 
-/** Fills `{name}` slots of a message. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+import { fill } from "../../shared/i18n";
+
+export { fill };
 
 /** A size as the service's limits state it: megabytes with one decimal, or kilobytes. */
 export function formatSize(bytes: number | null): string {

@@ -27,7 +27,4 @@ export const ownStateColor: Record<OwnState, string> = {
   expired: "default",
 };
 
-/** Fills `{name}` placeholders of a message. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+export { fill } from "../../shared/i18n";

@@ -4,10 +4,7 @@ import dayjs from "dayjs";
 import type { RowProblem, StaffEntry_Serialize as StaffEntry } from "../../bindings";
 import type { Locale } from "../../shared/i18n";
 
-/** Fills `{name}` slots of a message. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+export { fill } from "../../shared/i18n";
 
 /** Fills `{name}` slots with elements, so a number can carry its own test id. */
 export function fillNodes(text: string, values: Record<string, ReactNode>): ReactNode {

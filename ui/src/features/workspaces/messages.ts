@@ -26,7 +26,4 @@ export const messages = defineMessages({
   signedOutDone: { zh: "已退出登录，本机数据保留", en: "Signed out; the data on this computer stays" },
 });
 
-/** Fills `{name}` placeholders. */
-export function fill(text: string, values: Record<string, number | string>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+export { fill } from "../../shared/i18n";
