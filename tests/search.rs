@@ -275,6 +275,24 @@ async fn filters_combine_with_the_words() {
     .await;
     assert!(!pudong.is_empty());
     assert_eq!(pudong, want(&|d| d.district.as_deref() == Some("浦东新区")));
+    // A full page counts the filtered matches apart from the page, newest first too.
+    assert!(pudong.len() > 1);
+    for order in [SearchOrder::Relevance, SearchOrder::Date] {
+        let one = search::search(
+            app.store(),
+            &SearchQuery {
+                district: Some("浦东新区".into()),
+                limit: 1,
+                order,
+                ..query("复工")
+            },
+            TODAY,
+        )
+        .await
+        .unwrap();
+        assert_eq!(one.hits.len(), 1);
+        assert_eq!(one.total as usize, pudong.len(), "{order:?}");
+    }
 
     let levels = ids(SearchQuery {
         levels: vec![PolicyLevel::National, PolicyLevel::District],

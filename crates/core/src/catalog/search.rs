@@ -370,7 +370,6 @@ type HitRow = (
     String,
     Option<String>,
     String,
-    i64,
     String,
     bool,
 );
@@ -379,11 +378,17 @@ type HitRow = (
 fn hit_columns(status: &str) -> String {
     format!(
         "d.id, d.kind, d.title, d.level, d.district, d.issuer, d.doc_number, d.published_on,
-         d.effective_on, d.expires_on, d.summary, COUNT(*) OVER (), {status}, {IS_NEW_SQL}"
+         d.effective_on, d.expires_on, d.summary, {status}, {IS_NEW_SQL}"
     )
 }
 
 /// Searches the library: `today` (China time, `YYYY-MM-DD`) decides what is in force.
+///
+/// The page and the total are two queries. A common word matches most of the catalog, and a
+/// window count, or an order on the documents' own columns, makes SQLite join and sort every
+/// match before it can stop at the page; ordered by the index's score alone (ties by the
+/// index's key, which is as stable) it reads documents only until the page is full. Measured
+/// on 20,000 documents: 60 ms for 复工 in one query, about 20 ms this way (docs/benchmarks.md).
 pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<SearchPage> {
     let compiled = match q.text.as_deref() {
         Some(t) => compile(store, t).await?,
@@ -400,25 +405,29 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
     let by_date = "d.published_on DESC, d.id";
     let (sql, expr, words) = match compiled {
         Some((expr, words)) => {
-            let order = match q.order {
-                SearchOrder::Relevance => format!("m.score, {by_date}"),
-                SearchOrder::Date => by_date.to_string(),
-            };
-            // bm25() works only where the index is queried alone: the matches are ranked
-            // first, then joined to their documents and filtered.
-            (
-                format!(
+            let sql = match q.order {
+                // bm25() works only where the index is queried alone: the matches are ranked
+                // first, then joined to their documents and filtered.
+                SearchOrder::Relevance => format!(
                     "WITH m AS MATERIALIZED (
                          SELECT rowid AS key, {BM25} AS score FROM doc_index WHERE doc_index MATCH ?)
                      SELECT {cols} FROM m JOIN doc_keys k ON k.key = m.key
                      JOIN documents d ON d.id = k.id
                      WHERE 1{where_filters}
-                     ORDER BY {order} LIMIT {limit} OFFSET {}",
+                     ORDER BY m.score, m.key LIMIT {limit} OFFSET {}",
                     q.offset
                 ),
-                Some(expr),
-                words,
-            )
+                // Newest first needs no score: the documents in date order that match.
+                SearchOrder::Date => format!(
+                    "SELECT {cols} FROM documents d
+                     WHERE d.id IN (SELECT k.id FROM doc_index
+                                    JOIN doc_keys k ON k.key = doc_index.rowid
+                                    WHERE doc_index MATCH ?){where_filters}
+                     ORDER BY {by_date} LIMIT {limit} OFFSET {}",
+                    q.offset
+                ),
+            };
+            (sql, Some(expr), words)
         }
         None => (
             format!(
@@ -438,11 +447,11 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
         query = query.bind(b);
     }
     let rows = query.fetch_all(store.pool()).await?;
-    let total = match rows.first() {
-        Some(r) => u32::try_from(r.11).unwrap_or(u32::MAX),
-        // Past the last page the window has no row to count on.
-        None if q.offset > 0 => count(store, expr.as_deref(), &where_filters, &binds).await?,
-        None => 0,
+    // A first page that is not full holds every match: no need to count them.
+    let total = if q.offset == 0 && rows.len() < limit as usize {
+        u32::try_from(rows.len()).unwrap_or(u32::MAX)
+    } else {
+        count(store, expr.as_deref(), &where_filters, &binds).await?
     };
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let bodies = bodies(store, &ids).await?;
@@ -454,7 +463,7 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
             .find(|(id, _)| *id == r.0)
             .map(|(_, b)| b.as_str())
             .unwrap_or_default();
-        let status = DocStatus::parse(&r.12).unwrap_or(DocStatus::InForce);
+        let status = DocStatus::parse(&r.11).unwrap_or(DocStatus::InForce);
         hits.push(SearchHit {
             kind: super::parse_kind(&r.1)?,
             level: super::parse_level(&r.3)?,
@@ -467,12 +476,14 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
             doc_number: r.6,
             published_on: r.7,
             status,
-            is_new: r.13,
+            is_new: r.12,
         });
     }
     Ok(SearchPage { total, hits, words })
 }
 
+/// How many documents match in all. Without filters the index alone says it; a filter needs
+/// each match's document.
 async fn count(
     store: &Store,
     expr: Option<&str>,
@@ -480,6 +491,9 @@ async fn count(
     binds: &[String],
 ) -> Result<u32> {
     let sql = match expr {
+        Some(_) if where_filters.is_empty() => "SELECT COUNT(*) FROM doc_index
+             JOIN doc_keys k ON k.key = doc_index.rowid WHERE doc_index MATCH ?"
+            .to_string(),
         Some(_) => format!(
             "SELECT COUNT(*) FROM doc_index JOIN doc_keys k ON k.key = doc_index.rowid
              JOIN documents d ON d.id = k.id WHERE doc_index MATCH ?{where_filters}"
