@@ -372,6 +372,8 @@ type HitRow = (
     String,
     String,
     bool,
+    // The total, when the query counted it on the way.
+    Option<i64>,
 );
 
 /// The columns of a hit, after the status expression.
@@ -384,11 +386,12 @@ fn hit_columns(status: &str) -> String {
 
 /// Searches the library: `today` (China time, `YYYY-MM-DD`) decides what is in force.
 ///
-/// The page and the total are two queries. A common word matches most of the catalog, and a
-/// window count, or an order on the documents' own columns, makes SQLite join and sort every
-/// match before it can stop at the page; ordered by the index's score alone (ties by the
-/// index's key, which is as stable) it reads documents only until the page is full. Measured
-/// on 20,000 documents: 60 ms for 复工 in one query, about 20 ms this way (docs/benchmarks.md).
+/// A common word matches most of the catalog, and a window count, or an order on the
+/// documents' own columns, makes SQLite join and sort every match before it can stop at the
+/// page. Without filters the page is ordered by the index's score alone (ties by the index's
+/// key, as stable), so only the page's documents are read, and the index counts the total;
+/// a filter has to read every match's document, once. Measured on 20,000 documents: 60 ms for
+/// 复工 in one query, about 20 ms this way (docs/benchmarks.md).
 pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<SearchPage> {
     let compiled = match q.text.as_deref() {
         Some(t) => compile(store, t).await?,
@@ -404,25 +407,48 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
     };
     let by_date = "d.published_on DESC, d.id";
     let (sql, expr, words) = match compiled {
+        // With filters, every match's document is read once to filter it, into `f`; the
+        // total is `f`'s size and the page the first rows of `f` in order, so only the page's
+        // documents are read again.
+        Some((expr, words)) if !conds.is_empty() => {
+            let order = match q.order {
+                SearchOrder::Relevance => "f.score, f.key",
+                SearchOrder::Date => "f.published_on DESC, f.id",
+            };
+            (
+                format!(
+                    "WITH m AS MATERIALIZED (
+                         SELECT rowid AS key, {BM25} AS score FROM doc_index WHERE doc_index MATCH ?),
+                     f AS MATERIALIZED (
+                         SELECT m.key, m.score, d.id, d.published_on FROM m
+                         JOIN doc_keys k ON k.key = m.key JOIN documents d ON d.id = k.id
+                         WHERE 1{where_filters})
+                     SELECT {cols}, (SELECT COUNT(*) FROM f) FROM f JOIN documents d ON d.id = f.id
+                     ORDER BY {order} LIMIT {limit} OFFSET {}",
+                    q.offset
+                ),
+                Some(expr),
+                words,
+            )
+        }
         Some((expr, words)) => {
             let sql = match q.order {
                 // bm25() works only where the index is queried alone: the matches are ranked
-                // first, then joined to their documents and filtered.
+                // first, then joined to their documents.
                 SearchOrder::Relevance => format!(
                     "WITH m AS MATERIALIZED (
                          SELECT rowid AS key, {BM25} AS score FROM doc_index WHERE doc_index MATCH ?)
-                     SELECT {cols} FROM m JOIN doc_keys k ON k.key = m.key
+                     SELECT {cols}, NULL FROM m JOIN doc_keys k ON k.key = m.key
                      JOIN documents d ON d.id = k.id
-                     WHERE 1{where_filters}
                      ORDER BY m.score, m.key LIMIT {limit} OFFSET {}",
                     q.offset
                 ),
                 // Newest first needs no score: the documents in date order that match.
                 SearchOrder::Date => format!(
-                    "SELECT {cols} FROM documents d
+                    "SELECT {cols}, NULL FROM documents d
                      WHERE d.id IN (SELECT k.id FROM doc_index
                                     JOIN doc_keys k ON k.key = doc_index.rowid
-                                    WHERE doc_index MATCH ?){where_filters}
+                                    WHERE doc_index MATCH ?)
                      ORDER BY {by_date} LIMIT {limit} OFFSET {}",
                     q.offset
                 ),
@@ -431,7 +457,7 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
         }
         None => (
             format!(
-                "SELECT {cols} FROM documents d WHERE 1{where_filters}
+                "SELECT {cols}, NULL FROM documents d WHERE 1{where_filters}
                  ORDER BY {by_date} LIMIT {limit} OFFSET {}",
                 q.offset
             ),
@@ -447,11 +473,13 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
         query = query.bind(b);
     }
     let rows = query.fetch_all(store.pool()).await?;
-    // A first page that is not full holds every match: no need to count them.
-    let total = if q.offset == 0 && rows.len() < limit as usize {
-        u32::try_from(rows.len()).unwrap_or(u32::MAX)
-    } else {
-        count(store, expr.as_deref(), &where_filters, &binds).await?
+    let total = match rows.first().and_then(|r| r.13) {
+        Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
+        // A first page that is not full holds every match: no need to count them.
+        None if q.offset == 0 && rows.len() < limit as usize => {
+            u32::try_from(rows.len()).unwrap_or(u32::MAX)
+        }
+        None => count(store, expr.as_deref(), &where_filters, &binds).await?,
     };
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let bodies = bodies(store, &ids).await?;
@@ -482,8 +510,8 @@ pub async fn search(store: &Store, q: &SearchQuery, today: &str) -> Result<Searc
     Ok(SearchPage { total, hits, words })
 }
 
-/// How many documents match in all. Without filters the index alone says it; a filter needs
-/// each match's document.
+/// How many documents match in all, for a page that did not count them: without filters the
+/// index alone says it; a filter needs each match's document.
 async fn count(
     store: &Store,
     expr: Option<&str>,
