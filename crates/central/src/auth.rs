@@ -242,25 +242,30 @@ pub async fn reviewer_login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new token pair", body = TokenPair),
-        (status = 401, description = "Unknown or expired refresh token", body = yiqifu_protocol::ApiError),
+        (status = 401, description = "Unknown or expired refresh token, or one already used (of concurrent refreshes with one token, exactly one succeeds)", body = yiqifu_protocol::ApiError),
     )
 )]
 pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>> {
-    let row: Option<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT role, subject, family, expires_at FROM sessions WHERE token_hash = ? AND kind = 'refresh'",
+    // Claimed in one statement: of two refreshes with one token, exactly one deletes the row
+    // and goes on; the other finds nothing and is refused, so no token family is issued twice.
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "DELETE FROM sessions WHERE token_hash = ? AND kind = 'refresh' AND expires_at > ?
+         RETURNING role, subject, family",
     )
     .bind(token_hash(&req.refresh_token))
+    .bind(now_unix())
     .fetch_optional(&state.db)
     .await?;
-    let Some((role, subject, family, _)) = row.filter(|r| r.3 > now_unix()) else {
+    let Some((role, subject, family)) = row else {
         return Err(Error::unauthorized(
             ErrorCode::Unauthorized,
-            "登录已失效，请重新登录 / the refresh token is unknown or expired: sign in again",
+            "登录已失效，请重新登录 / the refresh token is unknown, expired or already used: sign in again",
         ));
     };
+    // The rest of the family (its access token) ends with it.
     sqlx::query("DELETE FROM sessions WHERE family = ?")
         .bind(&family)
         .execute(&state.db)

@@ -837,3 +837,52 @@ async fn a_correction_carries_new_answers_judged_again_and_its_package_hash() {
         "materials stay as they were"
     );
 }
+
+/// Two refreshes with one token (the app's pull and its outbox drain both met a 401) must not
+/// both get a new 30-day token family: exactly one wins, over many tries. The tries start
+/// together on connections opened beforehand, so they reach the service at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
+    const TRIES: usize = 8;
+    let svc = Svc::start().await;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(TRIES)
+        .build()
+        .unwrap();
+    let url = format!("{}/api/v1/auth/refresh", svc.base);
+    for round in 0..30 {
+        let login = svc.login_body(0).await;
+        let refresh = login["refresh_token"].as_str().unwrap().to_string();
+        // Open the connections first: a try that still dials arrives late and cannot race.
+        let warm: Vec<_> = (0..TRIES)
+            .map(|_| {
+                let (http, url) = (http.clone(), format!("{}/api/v1/health", svc.base));
+                tokio::spawn(async move { http.get(url).send().await.unwrap().status() })
+            })
+            .collect();
+        for w in warm {
+            w.await.unwrap();
+        }
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(TRIES));
+        // Spawned all before any is awaited: the barrier needs every one of them.
+        let tries: Vec<_> = (0..TRIES)
+            .map(|_| {
+                let (http, url, start) = (http.clone(), url.clone(), start.clone());
+                let body = json!({ "refresh_token": refresh });
+                tokio::spawn(async move {
+                    start.wait().await;
+                    http.post(url).json(&body).send().await.unwrap().status()
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for t in tries {
+            statuses.push(t.await.unwrap());
+        }
+        let won = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        assert_eq!(won, 1, "round {round}: {statuses:?}");
+        assert!(statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::UNAUTHORIZED));
+    }
+}
