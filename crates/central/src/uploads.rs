@@ -130,19 +130,20 @@ fn metadata(headers: &HeaderMap) -> Result<std::collections::HashMap<String, Str
     Ok(out)
 }
 
-/// A file name safe to store and show: no path, no control characters, bounded length.
+/// The name of an upload, safe to store and to show a reviewer: its last path component,
+/// checked by the same rules as the client checks a picked file.
 pub fn clean_filename(name: &str) -> Result<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_end_matches('.').to_string();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." || cleaned.chars().count() > 255 {
-        return Err(Error::api(
+    // The client's own rule: a name a reviewer is shown must read as what it is, so text
+    // direction controls (U+202E shows "gpj.exe" as "exe.jpg"), invisible characters and
+    // control characters are refused, not stripped into another plausible name.
+    yiqifu_files::check_name(base).map_err(|e| {
+        Error::api(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidField,
-            "文件名无效 / the file name is empty, too long or only a path",
-        ));
-    }
-    Ok(cleaned)
+            format!("{} / {}", e.message_zh(), e.message_en()),
+        )
+    })
 }
 
 /// The rule of a material type, as published: the attachment rules (appeal attachments),
@@ -278,7 +279,7 @@ pub async fn options() -> Response {
     ),
     responses(
         (status = 201, description = "Created; Location names the upload"),
-        (status = 400, description = "Bad headers or metadata", body = yiqifu_protocol::ApiError),
+        (status = 400, description = "Bad headers or metadata; INVALID_FIELD for a file name the client would refuse too (empty, too long, a path part, control, text-direction or invisible characters, characters or names Windows forbids)", body = yiqifu_protocol::ApiError),
         (status = 413, description = "Larger than the material allows", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn create(

@@ -248,3 +248,32 @@ async fn appeal_attachments_follow_the_published_rule() {
         svc.feed(&me, "/api/v1/catalog/attachment-rules").await;
     assert_eq!(feed, [rule]);
 }
+
+/// A reviewer is shown the name of every upload: one that reads as something else (a text
+/// direction override showing "gpj.exe" as "exe.jpg", an invisible character) is refused
+/// with the client's own message, and a path keeps only its last part.
+#[tokio::test]
+async fn a_misleading_file_name_is_refused_and_a_path_keeps_its_last_part() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    for (name, says) in [
+        ("invoice\u{202E}fdp.exe", "direction"),
+        ("承诺\u{200B}书.pdf", "invisible"),
+        ("承诺书\u{7}.pdf", "control"),
+    ] {
+        let created = svc.tus_create(&me, "commitment_letter", name, 10).await;
+        let status = created.status();
+        let body: serde_json::Value = created.json().await.unwrap();
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{name:?}");
+        assert_eq!(body["code"], "INVALID_FIELD", "{name:?}");
+        let message = body["message"].as_str().unwrap_or_default().to_lowercase();
+        assert!(message.contains(says), "{name:?}: {message}");
+    }
+    let created = svc
+        .tus_create(&me, "commitment_letter", "C:\\Users\\hr\\承诺书.pdf", 10)
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = common::upload_id(&created);
+    let info: serde_json::Value = svc.get(&format!("/api/v1/uploads/{id}"), &me).await;
+    assert_eq!(info["filename"], "承诺书.pdf");
+}
