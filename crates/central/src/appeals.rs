@@ -142,13 +142,13 @@ pub async fn create_at(
 pub async fn submit(
     State(state): State<AppState>,
     who: Enterprise,
-    headers: HeaderMap,
+    request: idempotency::Request,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
         who.credit_code,
-        &headers,
+        &request,
         body,
         |state, owner, req: NewAppeal| async move { create(&state, &owner, req).await },
     )
@@ -215,13 +215,13 @@ pub async fn message(
     State(state): State<AppState>,
     who: Enterprise,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    request: idempotency::Request,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
         who.credit_code,
-        &headers,
+        &request,
         body,
         move |state, owner, req: NewMessage| async move {
             add_message(&state, &owner, &id, req, OffsetDateTime::now_utc()).await
@@ -277,13 +277,13 @@ pub async fn rate(
     State(state): State<AppState>,
     who: Enterprise,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    request: idempotency::Request,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
         who.credit_code,
-        &headers,
+        &request,
         body,
         move |state, owner, req: Rating| async move {
             refuse(req.problems())?;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
@@ -361,18 +361,18 @@ async fn create(
         (status = 201, description = "Submitted", body = Application),
         (status = 400, description = "Malformed, or no Idempotency-Key", body = yiqifu_protocol::ApiError),
         (status = 409, description = "The first request with this key still runs", body = yiqifu_protocol::ApiError),
-        (status = 422, description = "PROFILE_MISSING: no company profile sent yet; SELF_CHECK_OUTDATED: the answers are for an older template version; SELF_CHECK_FAILED: the self-check does not pass against the stored profile, each failing item explained; MATERIAL_INVALID, INVALID_FIELD; or IDEMPOTENCY_KEY_REUSED", body = yiqifu_protocol::ApiError),
+        (status = 422, description = "PROFILE_MISSING: no company profile sent yet; SELF_CHECK_OUTDATED: the answers are for an older template version; SELF_CHECK_FAILED: the self-check does not pass against the stored profile, each failing item explained; MATERIAL_INVALID, INVALID_FIELD; or IDEMPOTENCY_KEY_REUSED (the key was used with another body or on another route; a key is kept 30 days)", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
     who: Enterprise,
-    headers: HeaderMap,
+    request: idempotency::Request,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
         who.credit_code,
-        &headers,
+        &request,
         body,
         |state, owner, req: NewApplication| async move { create(&state, &owner, req).await },
     )
@@ -484,13 +484,13 @@ pub async fn resubmit(
     State(state): State<AppState>,
     who: Enterprise,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    request: idempotency::Request,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
         who.credit_code,
-        &headers,
+        &request,
         body,
         move |state, owner, req: Resubmission| async move {
             resubmit_inner(&state, &owner, &id, req).await

@@ -1,11 +1,14 @@
 //! Retry-safe creating requests (IETF httpapi Idempotency-Key draft): the same key with the
-//! same body answers the first response again; another body is 422; no key is 400; a retry
-//! while the first request still runs is 409.
+//! same request (method, path and body) answers the first response again; another request,
+//! on another route too, is 422; no key is 400; a retry while the first request still runs
+//! is 409.
 
 use std::future::Future;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -37,6 +40,43 @@ fn key_of(headers: &HeaderMap) -> Result<String> {
     }
 }
 
+/// A creating request as its Idempotency-Key covers it: the key is scoped to the caller and to
+/// this method and path, so the same key sent to another route is not the same request.
+pub struct Request {
+    method: Method,
+    path: String,
+    headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Request {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        // The router nests nothing, so this is the whole path.
+        Ok(Self {
+            method: parts.method.clone(),
+            path: parts.uri.path().to_string(),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Request {
+    /// What two requests with one key must share: method, path and body.
+    fn hash(&self, body: &[u8]) -> String {
+        let mut h = Sha256::new();
+        h.update(self.method.as_str().as_bytes());
+        h.update(b" ");
+        h.update(self.path.as_bytes());
+        h.update(b"\n");
+        h.update(body);
+        hex::encode(h.finalize())
+    }
+}
+
 /// Parses a JSON body the way the service's other routes do.
 pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
@@ -49,13 +89,18 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T> {
 /// A claim older than this whose request never finished (the process died) is abandoned.
 const ABANDONED_SECS: i64 = 120;
 
+/// How long a key's answer is kept for a retry: 30 days. A client whose answer was lost
+/// retries within minutes when online, but an officer's laptop may stay offline for weeks;
+/// past this the same key runs the request again.
+pub const KEPT_SECS: i64 = 30 * 24 * 3600;
+
 /// Runs `create` at most once per (owner, key); later calls replay its answer. The work
 /// runs on its own task, so a client that hangs up mid-request does not cancel it half-way:
 /// it finishes and records its answer for the retry.
 pub async fn once<T, F, Fut>(
     state: &AppState,
     owner: &str,
-    headers: &HeaderMap,
+    request: &Request,
     body: &Bytes,
     create: F,
 ) -> Result<Response>
@@ -64,8 +109,8 @@ where
     F: FnOnce(AppState, String, Bytes) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(StatusCode, T)>> + Send + 'static,
 {
-    let key = key_of(headers)?;
-    let hash = hex::encode(Sha256::digest(body));
+    let key = key_of(&request.headers)?;
+    let hash = request.hash(body);
     sqlx::query(
         "DELETE FROM idempotency WHERE owner = ? AND key = ? AND status IS NULL AND created_at < ?",
     )
@@ -74,6 +119,13 @@ where
     .bind(now_unix() - ABANDONED_SECS)
     .execute(&state.db)
     .await?;
+    // The caller's expired answers go as it makes new requests (its rows are together in the
+    // key's index), so the table holds at most what its callers sent in the last KEPT_SECS.
+    sqlx::query("DELETE FROM idempotency WHERE owner = ? AND created_at < ?")
+        .bind(owner)
+        .bind(now_unix() - KEPT_SECS)
+        .execute(&state.db)
+        .await?;
     let claimed = sqlx::query(
         "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (owner, key) DO NOTHING",
@@ -98,7 +150,7 @@ where
             return Err(Error::api(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::IdempotencyKeyReused,
-                "该 Idempotency-Key 已用于另一请求 / this Idempotency-Key was used with another body",
+                "该 Idempotency-Key 已用于另一请求 / this Idempotency-Key was used with another body or on another route",
             ));
         }
         return match (status, stored) {
@@ -206,7 +258,7 @@ fn replay(status: i64, body: String) -> Response {
 pub async fn create_once<Req, T, F, Fut>(
     state: &AppState,
     owner: String,
-    headers: &HeaderMap,
+    request: &Request,
     body: Bytes,
     create: F,
 ) -> Result<Response>
@@ -219,7 +271,7 @@ where
     once(
         state,
         &owner,
-        headers,
+        request,
         &body,
         move |state, owner, body| async move {
             let req: Req = parse(&body)?;

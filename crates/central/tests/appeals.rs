@@ -412,3 +412,56 @@ async fn every_limit_of_an_appeal_is_named() {
     let r = step(&svc, &rev, &a.id, json!({"action": "reply", "body": " "})).await;
     assert_eq!(invalid_fields(r).await, ["body"]);
 }
+
+/// An Idempotency-Key names one request on one route: the same key and body sent to another
+/// appeal's thread is refused, not answered with the first appeal's thread (with nothing
+/// added to the second). A key's answer is kept for `KEPT_SECS`; after that it runs again.
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_one_route_and_its_answer_expires() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let a = file(&svc, &me, "k-a", &appeal_body("原料通行证 A")).await;
+    let b = file(&svc, &me, "k-b", &appeal_body("原料通行证 B")).await;
+    let say = json!({"body": "补充：需 3 天内到货。"});
+    let to = |id: &str| format!("/api/v1/appeals/{id}/messages");
+    let first = svc.post_keyed(&to(&a.id), &me, "m-1", &say).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let elsewhere = svc.post_keyed(&to(&b.id), &me, "m-1", &say).await;
+    assert_eq!(
+        error_code(elsewhere).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IDEMPOTENCY_KEY_REUSED".into()
+        )
+    );
+    let b_now: Appeal = svc.get(&format!("/api/v1/appeals/{}", b.id), &me).await;
+    assert!(b_now.messages.is_empty(), "{:?}", b_now.messages);
+    // The same request again is the first one's answer, and adds nothing.
+    let again: Appeal = svc
+        .post_keyed(&to(&a.id), &me, "m-1", &say)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.messages.len(), 1);
+
+    // Past the kept time the answer is gone with its row, and the key runs the request anew.
+    sqlx::query("UPDATE idempotency SET created_at = created_at - ? - 1")
+        .bind(yiqifu_central::idempotency::KEPT_SECS)
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    let later: Appeal = svc
+        .post_keyed(&to(&a.id), &me, "m-1", &say)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(later.messages.len(), 2);
+    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM idempotency WHERE owner = ?")
+        .bind(DEMO_ENTERPRISES[0].credit_code())
+        .fetch_one(&svc.running.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "only the new answer is kept");
+}

@@ -90,13 +90,13 @@ async fn create(state: &AppState, owner: &str, req: NewListing) -> Result<(Statu
 pub async fn submit(
     State(state): State<AppState>,
     who: Enterprise,
-    headers: HeaderMap,
+    request: idempotency::Request,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response> {
     idempotency::create_once(
         &state,
         who.credit_code,
-        &headers,
+        &request,
         body,
         |state, owner, req: NewListing| async move { create(&state, &owner, req).await },
     )
