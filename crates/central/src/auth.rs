@@ -125,6 +125,12 @@ async fn issue(state: &AppState, role: Role, subject: &str) -> Result<TokenPair>
     let family = new_id("fam");
     let now = now_unix();
     let mut tx = state.db.begin().await?;
+    // Every sign-in and refresh sweeps the sessions that expired, so the table holds only
+    // live ones (and a leaked old token hash is not kept for ever).
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     for (token, kind, ttl) in [
         (&access, "access", ACCESS_TTL_SECS),
         (&refresh, "refresh", REFRESH_TTL_SECS),

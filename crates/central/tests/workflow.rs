@@ -886,3 +886,50 @@ async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
             .all(|s| *s == StatusCode::OK || *s == StatusCode::UNAUTHORIZED));
     }
 }
+
+/// Expired sessions do not pile up: issuing a session (a sign-in or a refresh) sweeps the ones
+/// that expired, and only those.
+#[tokio::test]
+async fn expired_sessions_are_purged_as_new_ones_are_issued() {
+    let svc = Svc::start().await;
+    let old = svc.login(0).await;
+    let live = svc.login(1).await;
+    let count = |sql: &'static str| {
+        let db = svc.running.db.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db).await.unwrap();
+            n
+        }
+    };
+    let before = count("SELECT COUNT(*) FROM sessions").await;
+    // The first sign-in's pair ran out (both its tokens).
+    let (family,): (String,) = sqlx::query_as("SELECT family FROM sessions WHERE token_hash = ?")
+        .bind(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            old.as_bytes(),
+        )))
+        .fetch_one(&svc.running.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = 1 WHERE family = ?")
+        .bind(&family)
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    let _third = svc.login(2).await;
+    assert_eq!(
+        count("SELECT COUNT(*) FROM sessions WHERE expires_at <= 1").await,
+        0,
+        "the expired pair is gone"
+    );
+    // Two rows went with the expired pair, two came with the new one.
+    assert_eq!(count("SELECT COUNT(*) FROM sessions").await, before);
+    assert_eq!(
+        svc.req(Method::GET, "/api/v1/inbox", &live)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK,
+        "a live session is untouched"
+    );
+}
