@@ -28,37 +28,115 @@ pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 60 * 60;
 /// Failed sign-ins allowed per account (and per reviewer name) within the window.
 const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Names tracked at most: a flood of distinct names evicts the oldest instead of growing the
+/// map without bound (each entry is a name of at most `MAX_NAME_CHARS` and a few instants).
+const MAX_TRACKED: usize = 10_000;
+/// The longest reviewer name the service reads; a longer one is refused before anything else.
+pub const MAX_NAME_CHARS: usize = 64;
+/// Password checks running at once: Argon2 takes about 19 MiB each, so a burst of sign-ins
+/// waits its turn here instead of exhausting memory on the blocking pool.
+const HASHING_AT_ONCE: usize = 4;
+/// How long a sign-in waits for a turn before it is told to come back.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
+
+fn too_many() -> Error {
+    Error::api(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        "登录失败次数过多，请 15 分钟后再试 / too many failed sign-ins: try again in 15 minutes",
+    )
+}
 
 /// Counts failed sign-ins per account name, in memory: a restart forgets them, which is
-/// acceptable for slowing down guessing.
-#[derive(Default)]
+/// acceptable for slowing down guessing. Bounded in names and in password checks at once.
 pub struct SignInLimiter {
     failures: Mutex<HashMap<String, Vec<Instant>>>,
+    hashing: tokio::sync::Semaphore,
+}
+
+impl Default for SignInLimiter {
+    fn default() -> Self {
+        Self {
+            failures: Mutex::default(),
+            hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),
+        }
+    }
 }
 
 impl SignInLimiter {
-    fn check(&self, who: &str) -> Result<()> {
+    /// Takes one of the account's attempts, counted as failed until it succeeds: the check and
+    /// the count are one step under the lock, so parallel guesses cannot all pass a check made
+    /// before any of them failed.
+    fn attempt(&self, who: &str) -> Result<()> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.entry(who.to_string()).or_default();
-        list.retain(|t| t.elapsed() < FAILURE_WINDOW);
-        if list.len() >= MAX_FAILURES {
-            return Err(Error::api(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                "登录失败次数过多，请 15 分钟后再试 / too many failed sign-ins: try again in 15 minutes",
-            ));
+        if let Some(list) = map.get_mut(who) {
+            list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+            if list.len() >= MAX_FAILURES {
+                return Err(too_many());
+            }
+            list.push(Instant::now());
+            return Ok(());
         }
+        if map.len() >= MAX_TRACKED {
+            map.retain(|_, list| {
+                list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+                !list.is_empty()
+            });
+        }
+        if map.len() >= MAX_TRACKED {
+            // Still full of live entries: the tenth whose last attempts are oldest go at once,
+            // so a flood pays this scan once per thousand names, not on every one.
+            let mut by_age: Vec<(Option<Instant>, String)> = map
+                .iter()
+                .map(|(k, list)| (list.last().copied(), k.clone()))
+                .collect();
+            let cut = MAX_TRACKED / 10;
+            by_age.select_nth_unstable(cut);
+            for (_, k) in &by_age[..cut] {
+                map.remove(k);
+            }
+        }
+        map.insert(who.to_string(), vec![Instant::now()]);
         Ok(())
     }
 
-    fn failed(&self, who: &str) {
+    /// Gives back an attempt that never got to check the password (the service was busy).
+    fn release(&self, who: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(who.to_string()).or_default().push(Instant::now());
+        if let Some(list) = map.get_mut(who) {
+            list.pop();
+        }
     }
 
     fn succeeded(&self, who: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(who);
+    }
+
+    /// How many names are tracked now.
+    pub fn tracked(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    /// Checks `password` against `stored` for `who` when a turn is free (see
+    /// [`HASHING_AT_ONCE`]); a sign-in that got no turn does not count against the account.
+    async fn verify(&self, who: &str, password: String, stored: String) -> Result<bool> {
+        let turn = tokio::time::timeout(HASHING_WAIT, self.hashing.acquire())
+            .await
+            .ok()
+            .and_then(|p| p.ok());
+        let Some(_turn) = turn else {
+            self.release(who);
+            return Err(Error::api(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::RateLimited,
+                "登录请求过多，请稍后再试 / too many sign-ins at once: try again in a moment",
+            ));
+        };
+        Ok(verify_blocking(password, stored).await)
     }
 }
 
@@ -163,7 +241,8 @@ async fn issue(state: &AppState, role: Role, subject: &str) -> Result<TokenPair>
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 400, description = "Malformed request or credit code", body = yiqifu_protocol::ApiError),
         (status = 401, description = "Wrong credit code or password", body = yiqifu_protocol::ApiError),
-        (status = 429, description = "Too many failed attempts", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "Too many failed attempts (counted as they start, so parallel guesses count too)", body = yiqifu_protocol::ApiError),
+        (status = 503, description = "Too many sign-ins at once: retry in a moment", body = yiqifu_protocol::ApiError),
     )
 )]
 pub async fn login(
@@ -178,7 +257,7 @@ pub async fn login(
         )
     })?;
     let who = format!("e:{code}");
-    state.limiter.check(&who)?;
+    state.limiter.attempt(&who)?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT name, district, industry, password_hash FROM enterprises WHERE credit_code = ?",
     )
@@ -190,9 +269,8 @@ pub async fn login(
         .as_ref()
         .map(|r| r.3.clone())
         .unwrap_or_else(|| state.dummy_hash.clone());
-    let ok = verify_blocking(req.password, stored).await && row.is_some();
+    let ok = state.limiter.verify(&who, req.password, stored).await? && row.is_some();
     let Some((name, district, industry, _)) = row.filter(|_| ok) else {
-        state.limiter.failed(&who);
         return Err(invalid_credentials());
     };
     state.limiter.succeeded(&who);
@@ -215,16 +293,24 @@ pub async fn login(
     request_body = ReviewerLoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "A user name over 64 characters", body = yiqifu_protocol::ApiError),
         (status = 401, description = "Wrong name or password", body = yiqifu_protocol::ApiError),
-        (status = 429, description = "Too many failed attempts", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "Too many failed attempts (counted as they start, so parallel guesses count too)", body = yiqifu_protocol::ApiError),
+        (status = 503, description = "Too many sign-ins at once: retry in a moment", body = yiqifu_protocol::ApiError),
     )
 )]
 pub async fn reviewer_login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ReviewerLoginRequest>,
 ) -> Result<Json<TokenPair>> {
+    // Before anything else: a long name neither reaches the limiter nor the database.
+    if req.username.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::bad_request(format!(
+            "用户名不能超过 {MAX_NAME_CHARS} 个字符 / the user name is longer than {MAX_NAME_CHARS} characters"
+        )));
+    }
     let who = format!("r:{}", req.username);
-    state.limiter.check(&who)?;
+    state.limiter.attempt(&who)?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT password_hash FROM reviewers WHERE username = ?")
             .bind(&req.username)
@@ -234,8 +320,7 @@ pub async fn reviewer_login(
         .as_ref()
         .map(|r| r.0.clone())
         .unwrap_or_else(|| state.dummy_hash.clone());
-    if !(verify_blocking(req.password, stored).await && row.is_some()) {
-        state.limiter.failed(&who);
+    if !(state.limiter.verify(&who, req.password, stored).await? && row.is_some()) {
         return Err(invalid_credentials());
     }
     state.limiter.succeeded(&who);
@@ -391,5 +476,31 @@ impl FromRequestParts<AppState> for Reviewer {
         Ok(Self {
             username: c.subject,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_distinct_names_keeps_the_limiter_bounded() {
+        let limiter = SignInLimiter::default();
+        for i in 0..MAX_TRACKED * 3 {
+            limiter.attempt(&format!("r:guess-{i}")).unwrap();
+        }
+        assert!(limiter.tracked() <= MAX_TRACKED, "{}", limiter.tracked());
+        // The newest names are the ones kept: the latest can still be counted and locked.
+        let last = format!("r:guess-{}", MAX_TRACKED * 3 - 1);
+        for _ in 1..MAX_FAILURES {
+            limiter.attempt(&last).unwrap();
+        }
+        assert_eq!(
+            limiter.attempt(&last).unwrap_err().code(),
+            ErrorCode::RateLimited
+        );
+        // A success forgets the name.
+        limiter.succeeded(&last);
+        assert!(limiter.attempt(&last).is_ok());
     }
 }

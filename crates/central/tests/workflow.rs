@@ -933,3 +933,41 @@ async fn expired_sessions_are_purged_as_new_ones_are_issued() {
         "a live session is untouched"
     );
 }
+
+/// Guesses sent in parallel are counted as they start: of many wrong passwords sent at once
+/// for one account, at most the allowed number are even checked, the rest are refused with 429.
+/// A reviewer name too long to be real is refused before anything else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_are_counted_and_a_huge_name_is_refused_first() {
+    let svc = Svc::start().await;
+    let code = yiqifu_central::seed::DEMO_ENTERPRISES[3].credit_code();
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let (http, url) = (svc.http.clone(), format!("{}/api/v1/auth/login", svc.base));
+            let body = json!({"credit_code": code, "password": format!("guess-{i}")});
+            tokio::spawn(async move { http.post(url).json(&body).send().await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(checked, 5, "{statuses:?}");
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS));
+
+    let huge = "名".repeat(1 << 18);
+    let r = svc
+        .http
+        .post(format!("{}/api/v1/auth/reviewer-login", svc.base))
+        .json(&json!({"username": huge, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
