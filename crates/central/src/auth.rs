@@ -32,7 +32,7 @@ const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// map without bound (each entry is a name of at most `MAX_NAME_CHARS` and a few instants).
 const MAX_TRACKED: usize = 10_000;
 /// The longest reviewer name the service reads; a longer one is refused before anything else.
-pub const MAX_NAME_CHARS: usize = 64;
+const MAX_NAME_CHARS: usize = 64;
 /// Password checks running at once: Argon2 takes about 19 MiB each, so a burst of sign-ins
 /// waits its turn here instead of exhausting memory on the blocking pool.
 const HASHING_AT_ONCE: usize = 4;
@@ -114,7 +114,8 @@ impl SignInLimiter {
     }
 
     /// How many names are tracked now.
-    pub fn tracked(&self) -> usize {
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
         self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())

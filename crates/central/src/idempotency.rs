@@ -8,7 +8,7 @@ use std::future::Future;
 use axum::body::Bytes;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,9 +21,8 @@ use crate::AppState;
 
 const MAX_KEY_LEN: usize = 255;
 
-fn key_of(headers: &HeaderMap) -> Result<String> {
-    let key = headers
-        .get(IDEMPOTENCY_KEY_HEADER)
+fn key_of(header: Option<&HeaderValue>) -> Result<String> {
+    let key = header
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().trim_matches('"').to_string())
         .filter(|s| !s.is_empty());
@@ -45,7 +44,7 @@ fn key_of(headers: &HeaderMap) -> Result<String> {
 pub struct Request {
     method: Method,
     path: String,
-    headers: HeaderMap,
+    key: Option<HeaderValue>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Request {
@@ -59,7 +58,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
         Ok(Self {
             method: parts.method.clone(),
             path: parts.uri.path().to_string(),
-            headers: parts.headers.clone(),
+            key: parts.headers.get(IDEMPOTENCY_KEY_HEADER).cloned(),
         })
     }
 }
@@ -109,23 +108,22 @@ where
     F: FnOnce(AppState, String, Bytes) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(StatusCode, T)>> + Send + 'static,
 {
-    let key = key_of(&request.headers)?;
+    let key = key_of(request.key.as_ref())?;
     let hash = request.hash(body);
+    // One sweep of the caller's rows (together in the key's index): this key's claim whose
+    // request never finished, and every answer past KEPT_SECS, so the table holds at most
+    // what its callers sent in the last KEPT_SECS.
+    let now = now_unix();
     sqlx::query(
-        "DELETE FROM idempotency WHERE owner = ? AND key = ? AND status IS NULL AND created_at < ?",
+        "DELETE FROM idempotency WHERE owner = ?
+         AND ((key = ? AND status IS NULL AND created_at < ?) OR created_at < ?)",
     )
     .bind(owner)
     .bind(&key)
-    .bind(now_unix() - ABANDONED_SECS)
+    .bind(now - ABANDONED_SECS)
+    .bind(now - KEPT_SECS)
     .execute(&state.db)
     .await?;
-    // The caller's expired answers go as it makes new requests (its rows are together in the
-    // key's index), so the table holds at most what its callers sent in the last KEPT_SECS.
-    sqlx::query("DELETE FROM idempotency WHERE owner = ? AND created_at < ?")
-        .bind(owner)
-        .bind(now_unix() - KEPT_SECS)
-        .execute(&state.db)
-        .await?;
     let claimed = sqlx::query(
         "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (owner, key) DO NOTHING",

@@ -18,6 +18,9 @@ Object.defineProperty(window, "matchMedia", {
 const ownStyle = window.getComputedStyle.bind(window);
 window.getComputedStyle = (elt: Element) => ownStyle(elt);
 
+// jsdom lays nothing out, so it has no scrolling; the pages scroll items into view.
+Element.prototype.scrollIntoView = () => undefined;
+
 import { afterEach } from "vitest";
 import { cleanup } from "@testing-library/react";
 

@@ -1,8 +1,8 @@
 //! The enterprise's own marks on the library: bookmarks, private notes and the key conditions
-//! ticked off on policy and guidance documents. They live in the enterprise's database, so they are kept apart per
-//! enterprise, work offline, are never sent, and are in its backup. The documents they mark
-//! are the shared catalog's; one the service later withdraws keeps its marks and is listed as
-//! withdrawn.
+//! ticked off on policy and guidance documents. They live in the enterprise's database, so
+//! they are kept apart per enterprise, work offline, are never sent, and are in its backup.
+//! The documents they mark are the shared catalog's; one the service later withdraws keeps
+//! its marks and is listed as withdrawn.
 
 mod store;
 

@@ -6,8 +6,8 @@ import { LIMITS } from "../../bindings";
 import type { AppealCategory, AppealDraftFields, AppealDraftView, AttachmentRule, ErrorInfo } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { pick, useI18n, useMessages } from "../../shared/i18n";
-import { appealCategoryKey, fill } from "./labels";
+import { fill, pick, useI18n, useMessages } from "../../shared/i18n";
+import { appealCategoryKey } from "./labels";
 import { messages } from "./messages";
 import { useFileDrop } from "../../shared/useFileDrop";
 

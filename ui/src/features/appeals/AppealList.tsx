@@ -5,10 +5,10 @@ import { commands, unwrap } from "../../shared/api";
 import type { AppealCategory, AppealState, AppealSummary, ErrorInfo } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useMessages } from "../../shared/i18n";
+import { fill, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import ResponseClock from "./ResponseClock";
-import { appealCategoryKey, appealStates, deliveryKey, fill, stageColor, stageKey } from "./labels";
+import { appealCategoryKey, appealStates, deliveryKey, stageColor, stageKey } from "./labels";
 import { messages } from "./messages";
 
 /** The enterprise's appeals, overdue first (the core orders them), with filters. */

@@ -1,8 +1,7 @@
 import { Space, Tag, Tooltip, Typography } from "antd";
 import dayjs from "dayjs";
 import type { Deadline, ResponseClock as Clock } from "../../bindings";
-import { useMessages } from "../../shared/i18n";
-import { fill } from "./labels";
+import { fill, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
 
 const TIME = "MM-DD HH:mm";

@@ -36,4 +36,3 @@ export const deliveryKey: Record<Delivery, keyof typeof messages> = {
   delivered: "deliveryDelivered",
 };
 
-export { fill } from "../../shared/i18n";

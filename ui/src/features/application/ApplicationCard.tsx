@@ -10,10 +10,10 @@ import type {
   RoundView_Serialize as RoundView,
 } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { dateOf } from "./CorrectionBanner";
 import type { Uploads } from "./TrackPanel";
-import { fill, formatSize, shortHash, stateColor, stateKey } from "./format";
+import { formatSize, shortHash, stateColor, stateKey } from "./format";
 import { messages } from "./messages";
 
 const mono = { fontFamily: "monospace" } as const;

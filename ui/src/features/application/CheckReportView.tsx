@@ -1,9 +1,8 @@
 import { Alert, Button, Card, Space, Typography } from "antd";
 import { CheckCircleFilled, CloseCircleFilled, ExclamationCircleFilled } from "@ant-design/icons";
 import type { CheckReport_Serialize as CheckReport, Finding_Serialize as Finding } from "../../bindings";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
-import { fill } from "./format";
 import { messages } from "./messages";
 
 /** Pages a finding can be about, by the sidebar key that opens them. */

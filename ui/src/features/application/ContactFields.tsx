@@ -3,9 +3,8 @@ import { Alert, Col, Form, Input, Row, Space, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import type { ErrorInfo } from "../../bindings";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
-import { fill } from "./format";
 import { messages } from "./messages";
 
 /** How long typing may pause before the fields are saved anyway. */

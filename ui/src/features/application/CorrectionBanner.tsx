@@ -4,9 +4,9 @@ import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type { Change, CorrectionDiff_Serialize as CorrectionDiff, ApplicationDraft_Serialize as Draft, RoundFile } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
-import { fill, shortHash } from "./format";
+import { shortHash } from "./format";
 import { messages } from "./messages";
 
 const changeKey = {

@@ -2,9 +2,9 @@ import { Alert, Button, Space, Tag, Tooltip, Typography } from "antd";
 import { DeleteOutlined, FilePdfOutlined, PaperClipOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import type { DraftFile, ErrorInfo, FormKind, FormState_Serialize as FormState, MaterialSlot } from "../../bindings";
 import { errorText } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
-import { fill, formatSize, limitsLine, shortHash } from "./format";
+import { formatSize, limitsLine, shortHash } from "./format";
 import { messages } from "./messages";
 
 /** Why a file was not taken, with its name when several came at once (a drop). */

@@ -3,10 +3,9 @@ import { App as AntApp, Alert, Button, List, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { ApplicationDraft_Serialize as Draft, DraftFile, FormKind } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import MaterialRow from "./MaterialRow";
 import type { RowError } from "./MaterialRow";
-import { fill } from "./format";
 import { messages } from "./messages";
 import { useFileDrop } from "../../shared/useFileDrop";
 

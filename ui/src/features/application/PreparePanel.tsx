@@ -1,12 +1,11 @@
 import { Alert, Button, Card, Result, Typography } from "antd";
 import type { ApplicationDraft_Serialize as Draft, SubmitOutcome } from "../../bindings";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
 import ContactFields from "./ContactFields";
 import CorrectionBanner from "./CorrectionBanner";
 import MaterialsList from "./MaterialsList";
 import SubmitArea from "./SubmitArea";
-import { fill } from "./format";
 import { messages } from "./messages";
 
 /** What was just sent: its round and the package's fingerprint, and the way to follow it. */

@@ -6,8 +6,6 @@ type Key = keyof typeof messages;
 
 import { fill } from "../../shared/i18n";
 
-export { fill };
-
 /** A size as the service's limits state it: megabytes with one decimal, or kilobytes. */
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return "";

@@ -5,9 +5,9 @@ import { DISTRICTS } from "../../bindings";
 import type { ErrorInfo, ListingCard, ListingCategory, ListingKind } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useMessages } from "../../shared/i18n";
+import { fill, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
-import { fill, listingCategoryKey, listingKindKey } from "./labels";
+import { listingCategoryKey, listingKindKey } from "./labels";
 import { messages } from "./messages";
 
 /** Every enterprise's listings as last synced (so offline too), filtered and searched here. */

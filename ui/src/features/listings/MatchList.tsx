@@ -1,7 +1,7 @@
 import { List, Space, Tag, Typography } from "antd";
 import type { ListingMatch, MatchReason } from "../../bindings";
-import { useMessages } from "../../shared/i18n";
-import { fill, listingCategoryKey } from "./labels";
+import { fill, useMessages } from "../../shared/i18n";
+import { listingCategoryKey } from "./labels";
 import { messages } from "./messages";
 
 function ReasonTag({ r }: { r: MatchReason }) {

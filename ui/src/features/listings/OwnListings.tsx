@@ -4,10 +4,10 @@ import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, OwnListingView } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import MatchList from "./MatchList";
-import { fill, listingCategoryKey, listingKindKey, ownStateColor, ownStateKey } from "./labels";
+import { listingCategoryKey, listingKindKey, ownStateColor, ownStateKey } from "./labels";
 import { messages } from "./messages";
 
 /** The enterprise's own listings, with what waits to be sent and the matches of each. */

@@ -27,4 +27,3 @@ export const ownStateColor: Record<OwnState, string> = {
   expired: "default",
 };
 
-export { fill } from "../../shared/i18n";

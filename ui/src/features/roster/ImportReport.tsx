@@ -1,7 +1,7 @@
 import { Button, Card, Descriptions, Table, Tag, Typography } from "antd";
 import type { ImportReport_Serialize as Report, RejectedRow } from "../../bindings";
-import { useI18n, useMessages } from "../../shared/i18n";
-import { fill, fillNodes } from "./format";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { fillNodes } from "./format";
 import { messages } from "./messages";
 
 /** What the last import took and, row by row, what it refused and why. */

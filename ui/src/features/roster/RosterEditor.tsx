@@ -5,9 +5,9 @@ import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, RowProblem, StaffEntry_Serialize as StaffEntry } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { requiredText } from "../../shared/rules";
-import { fill, problemsByField } from "./format";
+import { problemsByField } from "./format";
 import type { Field } from "./format";
 import { messages } from "./messages";
 

@@ -5,13 +5,13 @@ import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, RejectedRow, RosterView_Serialize as RosterView, StaffEntry_Serialize as StaffEntry, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import ImportReport from "./ImportReport";
 import RosterEditor from "./RosterEditor";
 import type { EditorTarget } from "./RosterEditor";
 import RosterTable from "./RosterTable";
-import { fill, fillNodes, guessEntry, matches, staleTest } from "./format";
+import { fillNodes, guessEntry, matches, staleTest } from "./format";
 import { messages } from "./messages";
 
 /** 返岗人员: the roster the application attaches, imported, edited and exported here. */

@@ -1,7 +1,6 @@
 import { Button, Empty, Popconfirm, Space, Table, Tag } from "antd";
 import type { StaffEntry_Serialize as StaffEntry } from "../../bindings";
-import { useMessages } from "../../shared/i18n";
-import { fill } from "./format";
+import { fill, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
 
 const nowrap = { whiteSpace: "nowrap" as const };

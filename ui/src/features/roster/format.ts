@@ -4,7 +4,6 @@ import dayjs from "dayjs";
 import type { RowProblem, StaffEntry_Serialize as StaffEntry } from "../../bindings";
 import type { Locale } from "../../shared/i18n";
 
-export { fill } from "../../shared/i18n";
 
 /** Fills `{name}` slots with elements, so a number can carry its own test id. */
 export function fillNodes(text: string, values: Record<string, ReactNode>): ReactNode {

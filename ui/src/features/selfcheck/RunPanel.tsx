@@ -5,11 +5,10 @@ import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, RunView_Serialize as RunView } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
 import { DocumentDrawer } from "../documents";
 import ItemCard from "./ItemCard";
-import { fill } from "./format";
 import { messages } from "./messages";
 
 /** A finished self-check, read-only, with its report. */

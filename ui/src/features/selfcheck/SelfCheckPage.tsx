@@ -5,12 +5,11 @@ import { commands, unwrap } from "../../shared/api";
 import type { DraftView_Serialize as DraftView, ErrorInfo, Overview_Serialize as Overview, RunSummary, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useFocus, useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import RunPanel from "./RunPanel";
 import Wizard from "./Wizard";
-import { fill } from "./format";
 import { messages } from "./messages";
 
 /** In the wizard, `focus` is an item to show (a policy's citation led here), with a count so

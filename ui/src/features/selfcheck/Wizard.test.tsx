@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
@@ -58,10 +58,6 @@ function view(days: AnswerValue | null): DraftView {
 }
 
 describe("Wizard", () => {
-  beforeAll(() => {
-    // jsdom lays nothing out, so it has no scrolling.
-    Element.prototype.scrollIntoView = () => undefined;
-  });
   afterEach(async () => {
     cleanup();
     await new Promise((r) => setTimeout(r, 0));

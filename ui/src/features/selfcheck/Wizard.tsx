@@ -3,11 +3,10 @@ import { App as AntApp, Alert, Button, Card, List, Progress, Result, Space, Step
 import { commands, unwrap } from "../../shared/api";
 import type { AnswerValue, DraftView_Serialize as DraftView, RunSummary } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "../documents";
 import ItemCard from "./ItemCard";
-import { fill } from "./format";
 import { messages } from "./messages";
 
 /** The wizard: one step per section, then the verdict. Every answer is saved as it is given. */

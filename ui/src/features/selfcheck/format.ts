@@ -1,6 +1,5 @@
 import type { Locale } from "../../shared/i18n";
 
-export { fill } from "../../shared/i18n";
 
 export function byLocale(locale: Locale, zh: string | null, en: string | null): string | null {
   return locale === "zh-CN" ? zh : (en ?? zh);

@@ -5,8 +5,8 @@ import { CheckOutlined, DownOutlined, PlusOutlined, SettingOutlined } from "@ant
 import { commands, unwrap } from "../../shared/api";
 import type { Status_Serialize as Status, WorkspaceSummary_Serialize as Summary } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
-import { fill, messages } from "./messages";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { messages } from "./messages";
 
 interface Props {
   status: Status;

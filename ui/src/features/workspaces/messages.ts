@@ -26,4 +26,3 @@ export const messages = defineMessages({
   signedOutDone: { zh: "已退出登录，本机数据保留", en: "Signed out; the data on this computer stays" },
 });
 
-export { fill } from "../../shared/i18n";
