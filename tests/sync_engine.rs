@@ -118,9 +118,17 @@ async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_o
     assert!(a.server_body.unwrap().contains("司机已完成核酸检测"));
     assert!(ws.record(&second).await.unwrap().server_id.is_some());
 
-    // Retrying as it is parks it again; discarding drops it and the withdrawal behind it.
+    // Retrying as it is asks the service again (under a new key: the old one holds the
+    // refusal) and parks it again; discarding drops it and the withdrawal behind it.
+    let asked = count(&central.db, "idempotency").await;
     ws.retry_item(&parked[0].id).await.unwrap();
+    assert_eq!(app.status().outbox_parked, 0, "retry puts it back in the queue");
     settle_parked(&app, &ws).await;
+    assert_eq!(
+        count(&central.db, "idempotency").await,
+        asked + 1,
+        "the retry reached the service as a new request, not a replay of the stored refusal"
+    );
     ws.discard_item(&ws.parked_items().await.unwrap()[0].id)
         .await
         .unwrap();

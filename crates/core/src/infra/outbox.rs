@@ -261,15 +261,32 @@ pub async fn retry_later(
 }
 
 /// Sets an item aside with its reason until the officer acts on it.
+///
+/// A request the service refused (a 4xx answer) created nothing, and the service keeps that
+/// answer under its idempotency key: a retry under the same key would only replay the refusal
+/// for ever, even once the cause is gone. So it gets a new key now. Any other reason (an
+/// answer the client could not read, say) keeps the key, since the service may have acted.
 pub async fn park(store: &Store, target: Target<'_>, attempts: u32, err: &Error) -> Result<()> {
+    let rotate = matches!(err, Error::Server { status: 400..=499, .. })
+        && matches!(target, Target::Outbox(_));
     let (table, which) = target.place();
-    let sql = format!(
-        "UPDATE {table} SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE {which}"
-    );
-    let q = sqlx::query(&sql)
+    let sql = if rotate {
+        format!(
+            "UPDATE {table} SET parked = 1, attempts = ?, last_error = ?, last_error_en = ?,
+                    idempotency_key = ? WHERE {which}"
+        )
+    } else {
+        format!(
+            "UPDATE {table} SET parked = 1, attempts = ?, last_error = ?, last_error_en = ? WHERE {which}"
+        )
+    };
+    let mut q = sqlx::query(&sql)
         .bind(i64::from(attempts))
         .bind(err.message_zh())
         .bind(err.message_en());
+    if rotate {
+        q = q.bind(new_local_id("idem"));
+    }
     target.bind(q).execute(store.pool()).await?;
     Ok(())
 }
