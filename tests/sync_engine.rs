@@ -1,6 +1,7 @@
 //! The sync engine against a real `yiqifu-central`: exactly once, in order, parking what can
 //! never succeed without blocking the rest, refreshing sessions, and the fault scenario.
 
+use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use yiqifu_tests::journey::fast;
@@ -122,7 +123,11 @@ async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_o
     // refusal) and parks it again; discarding drops it and the withdrawal behind it.
     let asked = count(&central.db, "idempotency").await;
     ws.retry_item(&parked[0].id).await.unwrap();
-    assert_eq!(app.status().outbox_parked, 0, "retry puts it back in the queue");
+    assert_eq!(
+        app.status().outbox_parked,
+        0,
+        "retry puts it back in the queue"
+    );
     settle_parked(&app, &ws).await;
     assert_eq!(
         count(&central.db, "idempotency").await,
@@ -185,6 +190,144 @@ async fn an_expired_session_refreshes_and_a_refused_refresh_waits_for_sign_in() 
     app.sign_in(&code, pw).await.unwrap();
     settle(&app, &ws).await;
     assert_eq!(count(&central.db, "appeals").await, 2);
+}
+
+/// What the gateway in front of the service does with `POST …/auth/refresh`.
+#[derive(Default)]
+struct RefreshGate {
+    /// Refreshes that reached the gateway.
+    asked: AtomicU32,
+    /// Non-zero: answered with this status by the gateway itself, in plain text.
+    answer: AtomicU16,
+    /// Held this long before going on to the service.
+    hold_ms: AtomicU64,
+}
+
+/// An HTTP gateway in front of `upstream` that passes everything on and does what `gate`
+/// says with session refreshes.
+async fn gateway(upstream: String, gate: Arc<RefreshGate>) -> String {
+    use axum::response::IntoResponse;
+    let forward = move |req: axum::extract::Request| {
+        let (upstream, gate) = (upstream.clone(), gate.clone());
+        async move {
+            let path = req.uri().path_and_query().map(|p| p.as_str().to_string());
+            let path = path.unwrap_or_default();
+            if path.ends_with("/auth/refresh") {
+                gate.asked.fetch_add(1, Ordering::SeqCst);
+                let answer = gate.answer.load(Ordering::SeqCst);
+                if answer != 0 {
+                    let status = axum::http::StatusCode::from_u16(answer).unwrap();
+                    return (status, "refused by the gateway").into_response();
+                }
+                let hold = gate.hold_ms.load(Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(hold)).await;
+            }
+            let (parts, body) = req.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            let mut out = reqwest::Client::new()
+                .request(parts.method, format!("{upstream}{path}"))
+                .body(body);
+            for (name, value) in &parts.headers {
+                if name != axum::http::header::HOST {
+                    out = out.header(name, value);
+                }
+            }
+            let resp = out.send().await.unwrap();
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let bytes = resp.bytes().await.unwrap();
+            let mut back = axum::response::Response::new(axum::body::Body::from(bytes));
+            *back.status_mut() = status;
+            for (name, value) in &headers {
+                if name != axum::http::header::TRANSFER_ENCODING {
+                    back.headers_mut().insert(name, value.clone());
+                }
+            }
+            back
+        }
+    };
+    let addr = yiqifu_tests::serve(axum::Router::new().fallback(forward)).await;
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn one_refresh_serves_every_task_and_only_a_refused_refresh_ends_the_session() {
+    let central = yiqifu_tests::start_central().await;
+    let gate = Arc::new(RefreshGate::default());
+    let url = gateway(central.url(), gate.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, ws) = signed_in(dir.path(), "refresh-race", &url).await;
+    let expire = || async {
+        sqlx::query("UPDATE sessions SET expires_at = 0 WHERE kind = 'access'")
+            .execute(&central.db)
+            .await
+            .unwrap();
+    };
+
+    // A gateway that refuses the refresh (403, in text) says nothing about the session: the
+    // officer stays signed in and the appeal waits in the queue, not parked.
+    expire().await;
+    gate.answer.store(403, Ordering::SeqCst);
+    ws.create_appeal(appeal("网关拒绝刷新")).await.unwrap();
+    ws.drain().await.unwrap();
+    assert!(
+        gate.asked.load(Ordering::SeqCst) >= 1,
+        "the refresh was tried"
+    );
+    let s = app.status();
+    assert!(s.signed_in, "a gateway's 403 ended the session: {s:?}");
+    assert_eq!((s.outbox_queued, s.outbox_parked), (1, 0), "{s:?}");
+    assert_eq!(count(&central.db, "appeals").await, 0);
+
+    // The service busy: the same.
+    gate.answer.store(503, Ordering::SeqCst);
+    ws.drain().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    ws.drain().await.unwrap();
+    assert!(app.status().signed_in, "a 503 ended the session");
+    gate.answer.store(0, Ordering::SeqCst);
+    settle(&app, &ws).await;
+    assert_eq!(count(&central.db, "appeals").await, 1);
+
+    // A pull and the queue meet the expired token together, while one refresh is on its
+    // way: it is the only one, and both go on with its pair.
+    expire().await;
+    gate.hold_ms.store(400, Ordering::SeqCst);
+    let before = gate.asked.load(Ordering::SeqCst);
+    let (pulled, ()) = tokio::join!(app.sync_now(), async {
+        for _ in 0..500 {
+            if gate.asked.load(Ordering::SeqCst) > before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(
+            gate.asked.load(Ordering::SeqCst) > before,
+            "no refresh started"
+        );
+        ws.create_appeal(appeal("与拉取同时发送")).await.unwrap();
+        ws.drain().await.unwrap();
+    });
+    settle(&app, &ws).await;
+    assert_eq!(
+        gate.asked.load(Ordering::SeqCst) - before,
+        1,
+        "one refresh for every task that met the expired token"
+    );
+    assert!(app.status().signed_in, "{:?}", app.status());
+    assert_eq!(count(&central.db, "appeals").await, 2);
+    assert!(pulled.is_ok());
+
+    // The service refuses the refresh token itself (401): now the officer signs in again.
+    expire().await;
+    sqlx::query("DELETE FROM sessions WHERE kind = 'refresh'")
+        .execute(&central.db)
+        .await
+        .unwrap();
+    gate.hold_ms.store(0, Ordering::SeqCst);
+    ws.create_appeal(appeal("重新登录后发送")).await.unwrap();
+    ws.drain().await.unwrap();
+    assert!(!app.status().signed_in);
 }
 
 /// Sends the first chunks of what is queued, then stops as a crash would.

@@ -343,8 +343,24 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T> {
         return serde_json::from_slice(&bytes)
             .map_err(|e| Error::MalformedResponse(format!("{status}: {e}")));
     }
-    let api: ApiError = serde_json::from_slice(&bytes)
-        .map_err(|_| Error::MalformedResponse(format!("{status} without an error body")))?;
+    let Ok(api) = serde_json::from_slice::<ApiError>(&bytes) else {
+        // A gateway, or a tus server answering an offset conflict, may answer in plain text:
+        // the status still says what happened, so the paths that branch on it still run.
+        return Err(match status {
+            StatusCode::UNAUTHORIZED => Error::SessionExpired,
+            _ => Error::Server {
+                status: status.as_u16(),
+                code: ErrorCode::Internal,
+                message: format!(
+                    "{status}: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                ),
+            },
+        });
+    };
     Err(match (status, api.code) {
         (_, ErrorCode::InvalidCredentials) => Error::InvalidCredentials,
         (StatusCode::UNAUTHORIZED, _) => Error::SessionExpired,
@@ -359,6 +375,37 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer(status: u16, body: &'static str) -> Response {
+        Response::from(
+            axum::http::Response::builder()
+                .status(status)
+                .body(body)
+                .unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_plain_text_error_is_read_by_its_status() {
+        let conflict = decode::<serde_json::Value>(answer(409, "Upload-Offset conflict"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(conflict, Error::Server { status: 409, ref message, .. } if message.contains("conflict")),
+            "{conflict:?}"
+        );
+        let expired = decode::<serde_json::Value>(answer(401, "Unauthorized"))
+            .await
+            .unwrap_err();
+        assert!(matches!(expired, Error::SessionExpired), "{expired:?}");
+        let api = decode::<serde_json::Value>(answer(
+            401,
+            r#"{"code":"INVALID_CREDENTIALS","message":"x"}"#,
+        ))
+        .await
+        .unwrap_err();
+        assert!(matches!(api, Error::InvalidCredentials), "{api:?}");
+    }
 
     #[test]
     fn accepts_https_and_loopback_http_only() {

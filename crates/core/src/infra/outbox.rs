@@ -267,8 +267,13 @@ pub async fn retry_later(
 /// for ever, even once the cause is gone. So it gets a new key now. Any other reason (an
 /// answer the client could not read, say) keeps the key, since the service may have acted.
 pub async fn park(store: &Store, target: Target<'_>, attempts: u32, err: &Error) -> Result<()> {
-    let rotate = matches!(err, Error::Server { status: 400..=499, .. })
-        && matches!(target, Target::Outbox(_));
+    let rotate = matches!(
+        err,
+        Error::Server {
+            status: 400..=499,
+            ..
+        }
+    ) && matches!(target, Target::Outbox(_));
     let (table, which) = target.place();
     let sql = if rotate {
         format!(

@@ -58,22 +58,33 @@ impl Workspace {
                     .await?;
                 Ok(true)
             }
+            // Only a refusal of the refresh token itself (401) ends the session.
             Err(Error::SessionExpired | Error::InvalidCredentials) => {
                 self.forget_locked().await?;
                 Ok(false)
             }
-            Err(Error::Server { status, .. }) if (400..500).contains(&status) && status != 429 => {
-                self.forget_locked().await?;
-                Ok(false)
-            }
+            // Another 4xx (a gateway's 403 or 404, say) says nothing about the session, and
+            // the request that needed it was never judged: try both again later, as when
+            // the service cannot be reached, instead of parking that request.
+            Err(Error::Server {
+                status, message, ..
+            }) if (400..500).contains(&status) => Err(Error::Unreachable {
+                url: client.base_url().to_string(),
+                detail: format!("session refresh answered {status}: {message}"),
+            }),
             Err(e) => Err(e),
         }
     }
 
-    /// Drops the tokens (not the enterprise or its work): the UI asks for a new sign-in.
-    pub(crate) async fn forget_session(&self) -> Result<()> {
+    /// Drops the tokens (not the enterprise or its work), so the UI asks for a new sign-in,
+    /// but only if they are still `used`: a pair refused after another task
+    /// refreshed it is not a reason to end that task's newer session.
+    pub(crate) async fn forget_session_if(&self, used: &Tokens) -> Result<()> {
         let _one = self.session.lock().await;
-        self.forget_locked().await
+        if self.tokens().await?.as_ref() == Some(used) {
+            self.forget_locked().await?;
+        }
+        Ok(())
     }
 
     async fn forget_locked(&self) -> Result<()> {

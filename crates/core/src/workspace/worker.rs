@@ -117,35 +117,38 @@ impl Workspace {
         outbox::backoff_ms(attempts, c.base_delay_ms, c.max_delay_ms)
     }
 
-    /// Runs `f` with a valid access token of this enterprise, refreshing once if the
-    /// service says it expired. `Ok(None)`: the officer must sign in again.
+    /// Runs `f` with a valid access token of this enterprise, refreshing if the service says
+    /// it expired. `Ok(None)`: the officer must sign in again.
+    ///
+    /// Pulls and the worker's drain run at once and may all meet an expired token: the
+    /// session lock lets one of them refresh and hands its pair to the others. A pair refused
+    /// again ends the session only if no other task has replaced it meanwhile.
     pub(crate) async fn with_session<T, F, Fut>(&self, mut f: F) -> Result<Option<T>>
     where
         F: FnMut(String) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        let Some(tokens) = self.tokens().await? else {
+        let Some(mut tokens) = self.tokens().await? else {
             return Ok(None);
         };
-        match f(tokens.access.clone()).await {
-            Err(Error::SessionExpired) => {
-                if !self.refresh_session(&tokens).await? {
-                    return Ok(None);
-                }
-                let Some(tokens) = self.tokens().await? else {
-                    return Ok(None);
-                };
-                match f(tokens.access).await {
-                    // Refreshed and still refused: the officer must sign in again.
-                    Err(Error::SessionExpired) => {
-                        self.forget_session().await?;
-                        Ok(None)
+        for attempt in 0..3 {
+            match f(tokens.access.clone()).await {
+                Err(Error::SessionExpired) if attempt == 2 => break,
+                Err(Error::SessionExpired) => {
+                    if !self.refresh_session(&tokens).await? {
+                        return Ok(None);
                     }
-                    other => other.map(Some),
+                    let Some(fresh) = self.tokens().await? else {
+                        return Ok(None);
+                    };
+                    tokens = fresh;
                 }
+                other => return other.map(Some),
             }
-            other => other.map(Some),
         }
+        // Fresh pairs refused again: the officer must sign in again.
+        self.forget_session_if(&tokens).await?;
+        Ok(None)
     }
 
     async fn run_item(&self, item: Item) -> Result<Step> {
@@ -316,10 +319,15 @@ impl Workspace {
                 }) if checksum_failures < 5 => {
                     checksum_failures += 1;
                 }
-                Err(Error::Server {
-                    code: ErrorCode::OffsetMismatch,
-                    ..
-                }) => {
+                // 409 is tus's offset conflict, in the service's JSON or a plain tus
+                // server's text.
+                Err(
+                    Error::Server { status: 409, .. }
+                    | Error::Server {
+                        code: ErrorCode::OffsetMismatch,
+                        ..
+                    },
+                ) => {
                     offset = client.tus_offset(&token, &location).await?.unwrap_or(0);
                 }
                 Err(e) => return Err(e),
