@@ -55,6 +55,25 @@ pub fn parse_base_url(input: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// Which redirects the client follows: within the service's own origin only (scheme, host
+/// and port), so a bearer token never goes in clear or to another host, and none of a
+/// sign-in or refresh, whose body holds a password or a refresh token. A redirect not
+/// followed comes back as the 3xx answer, which the caller reports.
+fn redirects(base: &Url) -> reqwest::redirect::Policy {
+    let origin = base.origin();
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let from_auth = attempt
+            .previous()
+            .first()
+            .is_some_and(|u| u.path().contains("/auth/"));
+        if from_auth || attempt.url().origin() != origin || attempt.previous().len() > 5 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 impl CentralClient {
     pub fn new(base: &str) -> Result<Self> {
         Self::with_keep_alive(base, true)
@@ -70,6 +89,7 @@ impl CentralClient {
             builder = builder.pool_max_idle_per_host(0);
         }
         let http = builder
+            .redirect(redirects(&base))
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("yiqifu-desktop/", env!("CARGO_PKG_VERSION")))
@@ -383,6 +403,99 @@ mod tests {
                 .body(body)
                 .unwrap(),
         )
+    }
+
+    /// Serves `router` on a loopback port; counts nothing itself.
+    async fn serve(router: axum::Router) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn redirects_stay_on_the_service_and_never_follow_a_sign_in() {
+        use axum::response::Redirect;
+        use axum::routing::{any, get};
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::Arc;
+
+        // Another origin (another port of the same host, as http beside https would be),
+        // counting what reaches it and whether a token came along.
+        let elsewhere = Arc::new(AtomicU32::new(0));
+        let seen = elsewhere.clone();
+        let other = serve(axum::Router::new().fallback(any(
+            move |headers: axum::http::HeaderMap| {
+                let seen = seen.clone();
+                async move {
+                    seen.fetch_add(
+                        1 + u32::from(headers.contains_key("authorization")),
+                        Ordering::SeqCst,
+                    );
+                    "{}"
+                }
+            },
+        )))
+        .await;
+        let moved_here = Arc::new(AtomicU32::new(0));
+        let here = moved_here.clone();
+        let target = other.clone();
+        let service = serve(
+            axum::Router::new()
+                .route(
+                    "/api/v1/away",
+                    get(move || {
+                        let to = format!("{target}/api/v1/away");
+                        async move { Redirect::temporary(&to) }
+                    }),
+                )
+                .route(
+                    "/api/v1/moved",
+                    get(|| async { Redirect::permanent("/api/v1/here") }),
+                )
+                .route(
+                    "/api/v1/auth/refresh",
+                    any(|| async { Redirect::permanent("/api/v1/here") }),
+                )
+                .route(
+                    "/api/v1/here",
+                    any(move || {
+                        let here = here.clone();
+                        async move {
+                            here.fetch_add(1, Ordering::SeqCst);
+                            "{}"
+                        }
+                    }),
+                ),
+        )
+        .await;
+        let client = CentralClient::new(&service).unwrap();
+
+        // Within the service: followed.
+        client
+            .call(Method::GET, "api/v1/moved", "token", None, None)
+            .await
+            .unwrap();
+        assert_eq!(moved_here.load(Ordering::SeqCst), 1);
+        // To another origin: not followed, and reported.
+        let err = client
+            .call(Method::GET, "api/v1/away", "token", None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Server { status: 307, .. }), "{err:?}");
+        assert_eq!(
+            elsewhere.load(Ordering::SeqCst),
+            0,
+            "the request left the service"
+        );
+        // A refresh is never sent on, not even within the service.
+        let err = client.refresh("refresh-token").await.unwrap_err();
+        assert!(matches!(err, Error::Server { status: 308, .. }), "{err:?}");
+        assert_eq!(
+            moved_here.load(Ordering::SeqCst),
+            1,
+            "the refresh body was sent on"
+        );
     }
 
     #[tokio::test]
