@@ -271,26 +271,36 @@ impl CentralClient {
             .base
             .join(location)
             .map_err(|_| Error::MalformedResponse(format!("bad Location {location}")))?;
-        Ok(url.to_string())
-    }
-
-    fn same_origin(&self, location: &str) -> Result<Url> {
-        let url = Url::parse(location)
-            .map_err(|_| Error::MalformedResponse(format!("bad upload URL {location}")))?;
-        // Never send the token anywhere but the service it belongs to.
         if url.origin() != self.base.origin() {
             return Err(Error::MalformedResponse(format!(
                 "upload URL {location} is on another origin"
             )));
         }
-        Ok(url)
+        // Kept relative to the service: the built-in demo service takes a new port at each
+        // start, and a service may move, yet an upload begun there must still finish.
+        Ok(self
+            .base
+            .make_relative(&url)
+            .unwrap_or_else(|| url.path().to_string()))
+    }
+
+    /// Where an upload saved by [`Self::tus_create`] is now, on the current service. An
+    /// absolute URL saved by an older version names a service that may have moved: only
+    /// its path is kept, so the token still goes nowhere but the current service.
+    pub fn upload_url(&self, location: &str) -> Result<Url> {
+        let bad = || Error::MalformedResponse(format!("bad upload URL {location}"));
+        match Url::parse(location) {
+            Ok(url) if url.origin() == self.base.origin() => Ok(url),
+            Ok(url) => self.base.join(url.path()).map_err(|_| bad()),
+            Err(_) => self.base.join(location).map_err(|_| bad()),
+        }
     }
 
     /// tus HEAD: how many bytes the service has. `Ok(None)` when the upload is gone (expired).
     pub async fn tus_offset(&self, token: &str, location: &str) -> Result<Option<u64>> {
         let req = self
             .http
-            .head(self.same_origin(location)?)
+            .head(self.upload_url(location)?)
             .bearer_auth(token)
             .header("Tus-Resumable", "1.0.0");
         let resp = self.send(req).await?;
@@ -317,7 +327,7 @@ impl CentralClient {
         let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&chunk));
         let req = self
             .http
-            .patch(self.same_origin(location)?)
+            .patch(self.upload_url(location)?)
             .bearer_auth(token)
             .header("Tus-Resumable", "1.0.0")
             .header("Content-Type", "application/offset+octet-stream")
@@ -495,6 +505,26 @@ mod tests {
             moved_here.load(Ordering::SeqCst),
             1,
             "the refresh body was sent on"
+        );
+    }
+
+    #[test]
+    fn an_upload_location_follows_the_service_and_its_path_prefix() {
+        let client = CentralClient::new("http://127.0.0.1:9/gw/").unwrap();
+        let want = "http://127.0.0.1:9/gw/api/v1/uploads/u1";
+        assert_eq!(
+            client.upload_url("api/v1/uploads/u1").unwrap().as_str(),
+            want
+        );
+        // Saved absolute by an older version, on the port the service had then.
+        let old = "http://127.0.0.1:4711/gw/api/v1/uploads/u1";
+        assert_eq!(client.upload_url(old).unwrap().as_str(), want);
+        // What the service's Location becomes when saved.
+        let base = Url::parse("http://127.0.0.1:9/gw/").unwrap();
+        let at = base.join("/gw/api/v1/uploads/u1").unwrap();
+        assert_eq!(
+            base.make_relative(&at).as_deref(),
+            Some("api/v1/uploads/u1")
         );
     }
 

@@ -24,8 +24,14 @@ enum Fate {
     Park,
 }
 
-fn fate(e: &Error) -> Fate {
+/// Answers the client cannot read are retried this many times, then parked: a cut-short
+/// answer passes, but a service that always answers so never will.
+const MALFORMED_TRIES: u32 = 10;
+
+/// The fate of a request that failed for the `attempts`-th time with `e`.
+fn fate(e: &Error, attempts: u32) -> Fate {
     match e {
+        Error::MalformedResponse(_) if attempts >= MALFORMED_TRIES => Fate::Park,
         Error::Server { status, code, .. } => match (status, code) {
             (_, ErrorCode::InvalidTransition | ErrorCode::IdempotencyKeyReused) => Fate::Park,
             (s, _) if *s >= 500 => Fate::Retry,
@@ -189,7 +195,7 @@ impl Workspace {
         e: Error,
     ) -> Result<Step> {
         let attempts = attempts.saturating_add(1);
-        match fate(&e) {
+        match fate(&e, attempts) {
             Fate::Retry => {
                 outbox::retry_later(&self.store, target, attempts, self.delay_ms(attempts), &e)
                     .await?
@@ -353,35 +359,51 @@ mod tests {
     #[test]
     fn what_parks_and_what_retries() {
         assert_eq!(
-            fate(&Error::UnknownRequest {
-                kind: "from_the_future".into(),
-                version: 9
-            }),
+            fate(
+                &Error::UnknownRequest {
+                    kind: "from_the_future".into(),
+                    version: 9
+                },
+                1
+            ),
             Fate::Park
         );
-        assert_eq!(fate(&Error::UnreadablePayload(String::new())), Fate::Park);
+        assert_eq!(
+            fate(&Error::UnreadablePayload(String::new()), 1),
+            Fate::Park
+        );
         let server = |status, code| Error::Server {
             status,
             code,
             message: String::new(),
         };
-        assert_eq!(fate(&server(500, ErrorCode::Internal)), Fate::Retry);
+        assert_eq!(fate(&server(500, ErrorCode::Internal), 1), Fate::Retry);
         assert_eq!(
-            fate(&server(409, ErrorCode::RequestInProgress)),
+            fate(&server(409, ErrorCode::RequestInProgress), 1),
             Fate::Retry
         );
-        assert_eq!(fate(&server(429, ErrorCode::RateLimited)), Fate::Retry);
-        assert_eq!(fate(&server(422, ErrorCode::InvalidField)), Fate::Park);
-        assert_eq!(fate(&server(409, ErrorCode::InvalidTransition)), Fate::Park);
-        assert_eq!(fate(&server(404, ErrorCode::NotFound)), Fate::Park);
+        assert_eq!(fate(&server(429, ErrorCode::RateLimited), 1), Fate::Retry);
+        assert_eq!(fate(&server(422, ErrorCode::InvalidField), 1), Fate::Park);
         assert_eq!(
-            fate(&Error::Unreachable {
-                url: String::new(),
-                detail: String::new()
-            }),
+            fate(&server(409, ErrorCode::InvalidTransition), 1),
+            Fate::Park
+        );
+        assert_eq!(fate(&server(404, ErrorCode::NotFound), 1), Fate::Park);
+        assert_eq!(
+            fate(
+                &Error::Unreachable {
+                    url: String::new(),
+                    detail: String::new()
+                },
+                50
+            ),
             Fate::Retry
         );
-        assert_eq!(fate(&Error::MalformedResponse(String::new())), Fate::Retry);
+        // An answer cut short passes; one that is always unreadable never will.
+        let unreadable = Error::MalformedResponse(String::new());
+        assert_eq!(fate(&unreadable, 1), Fate::Retry);
+        assert_eq!(fate(&unreadable, MALFORMED_TRIES - 1), Fate::Retry);
+        assert_eq!(fate(&unreadable, MALFORMED_TRIES), Fate::Park);
     }
 
     #[test]
