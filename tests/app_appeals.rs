@@ -326,6 +326,8 @@ async fn central(addr: std::net::SocketAddr, db: &Path) -> yiqifu_central::Runni
         db_path: db.to_path_buf(),
         demo: true,
         scale: 0,
+        durability: Default::default(),
+        body_idle: yiqifu_central::BODY_IDLE,
     })
     .await
     .expect("the service starts")

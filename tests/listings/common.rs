@@ -47,6 +47,8 @@ pub async fn central_at(dir: &Path, addr: SocketAddr) -> Running {
         db_path: dir.join("central.sqlite"),
         demo: true,
         scale: 0,
+        durability: Default::default(),
+        body_idle: yiqifu_central::BODY_IDLE,
     })
     .await
     .expect("the demo service")

@@ -8,12 +8,15 @@
 //!   after every chunk) against `curl` sending the same file in one PATCH to the same service.
 //!
 //! `yiqifu-bench search <output.md>` measures the policy library's search instead
-//! (`bench_search.rs`).
+//! (`bench_search.rs`); `yiqifu-bench durability <output.md>` what the service's
+//! `synchronous=FULL` costs (`bench_durability.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+#[path = "bench_durability.rs"]
+mod bench_durability;
 #[path = "bench_package.rs"]
 mod bench_package;
 #[path = "bench_search.rs"]
@@ -42,10 +45,14 @@ fn main() -> ExitCode {
             }
         };
     }
-    // `search` is a bench of its own: it needs a large catalog the others do not.
-    let search_mode = args.get(1).map(String::as_str) == Some("search");
-    let Some(out) = args.get(if search_mode { 2 } else { 1 }).cloned() else {
-        eprintln!("usage: yiqifu-bench [search] <output.md>");
+    // `search` and `durability` are benches of their own: the first needs a large catalog
+    // the others do not, the second services of its own.
+    let mode = args
+        .get(1)
+        .map(String::as_str)
+        .filter(|m| ["search", "durability"].contains(m));
+    let Some(out) = args.get(if mode.is_some() { 2 } else { 1 }).cloned() else {
+        eprintln!("usage: yiqifu-bench [search|durability] <output.md>");
         return ExitCode::from(2);
     };
     // Before the runtime starts threads: a keyring joined later is the joining thread's alone.
@@ -61,10 +68,10 @@ fn main() -> ExitCode {
         }
     };
     let measured = rt.block_on(async {
-        if search_mode {
-            bench_search::run().await
-        } else {
-            run().await
+        match mode {
+            Some("search") => bench_search::run().await,
+            Some(_) => bench_durability::run().await,
+            None => run().await,
         }
     });
     match measured {

@@ -400,6 +400,8 @@ pub async fn run() -> Res<String> {
         db_path: dir.path().join("central.sqlite"),
         demo: true,
         scale: DOCS,
+        durability: Default::default(),
+        body_idle: yiqifu_central::BODY_IDLE,
     })
     .await
     .map_err(err)?;

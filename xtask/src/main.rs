@@ -351,6 +351,15 @@ fn cmd_bench() -> Result {
     )?;
     let search = std::fs::read_to_string(&table)
         .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
+    let table = target_dir().join("bench-durability.md");
+    run(
+        "service durability bench (FULL against NORMAL)",
+        Command::new(target_dir().join("release").join("yiqifu-bench"))
+            .arg("durability")
+            .arg(&table),
+    )?;
+    let durability = std::fs::read_to_string(&table)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
 
     println!("==> sync soak");
     let started = Instant::now();
@@ -403,7 +412,12 @@ fn cmd_bench() -> Result {
          times in the middle of its work (each kill after that run changed the service's \
          state, while a request was in flight) and restarted; everything arrived exactly \
          once, in its own enterprise's account, and byte-identical (debug build): {soak}.\n\n\
-         ## Search\n\n{search}"
+         ## Search\n\n{search}\n\
+         ## Service durability\n\n\
+         The service's database runs with `synchronous=FULL`: a power cut cannot lose a \
+         submission it already answered, after which the client has deleted its copy. \
+         Appeal submissions over loopback (release build), against `NORMAL` in the same run, \
+         each mode twice in turn:\n\n{durability}"
     );
     let path = root().join("docs").join("benchmarks.md");
     std::fs::create_dir_all(root().join("docs"))

@@ -12,12 +12,34 @@ use time::OffsetDateTime;
 
 use crate::error::Result;
 
+/// How hard each commit is pressed to the disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: the WAL is synced at every commit, so an answered 201 survives a
+    /// power cut. The client deletes its outbox row on that answer, so a commit lost after
+    /// it would be an application lost for good. The cost is measured in
+    /// docs/benchmarks.md ("Service durability").
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: a power cut may lose the last commits. Only for measuring what
+    /// `Full` costs.
+    Normal,
+}
+
 pub async fn open(path: &Path) -> Result<SqlitePool> {
+    open_with(path, Durability::Full).await
+}
+
+pub async fn open_with(path: &Path, durability: Durability) -> Result<SqlitePool> {
+    let synchronous = match durability {
+        Durability::Full => SqliteSynchronous::Full,
+        Durability::Normal => SqliteSynchronous::Normal,
+    };
     let opts = SqliteConnectOptions::from_str("sqlite://")?
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
@@ -159,4 +181,30 @@ pub async fn all_records<T: DeserializeOwned>(
     );
     let rows: Vec<(String,)> = sqlx::query_as(&sql).bind(state).fetch_all(conn).await?;
     decode_all(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_connection_syncs_each_commit_to_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = open(&dir.path().join("central.sqlite")).await.unwrap();
+        // Several connections at once, so the check is not of one lucky connection.
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut c = pool.acquire().await.unwrap();
+            let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+            let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+            assert_eq!((sync, mode.as_str()), (2, "wal"), "2 is FULL");
+            held.push(c);
+        }
+    }
 }

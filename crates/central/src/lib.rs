@@ -46,7 +46,13 @@ pub struct AppState {
     pub busy: Arc<uploads::Busy>,
     /// Upload bytes live beside the database, one file per upload.
     pub upload_dir: PathBuf,
+    /// How long a request body may send nothing before the service gives up on it.
+    pub body_idle: std::time::Duration,
 }
+
+/// How long a request body may stall: a laptop that sleeps mid-chunk must not hold its
+/// upload's lock, so the next PATCH after waking succeeds within this time.
+pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta",
     responses((status = 200, description = "The service is up", body = Health)))]
@@ -196,6 +202,9 @@ pub struct Config {
     pub demo: bool,
     /// Synthetic policies to add, for benchmarks.
     pub scale: usize,
+    pub durability: db::Durability,
+    /// [`BODY_IDLE`] unless a test needs it shorter.
+    pub body_idle: std::time::Duration,
 }
 
 /// A service running on a tokio task; dropping it (or calling [`Running::stop`]) shuts it down.
@@ -245,7 +254,15 @@ pub fn upload_dir_for(db_path: &Path) -> PathBuf {
 }
 
 pub async fn open_state(db_path: &Path, demo: bool) -> Result<AppState> {
-    let db = db::open(db_path).await?;
+    open_state_with(db_path, demo, db::Durability::Full).await
+}
+
+async fn open_state_with(
+    db_path: &Path,
+    demo: bool,
+    durability: db::Durability,
+) -> Result<AppState> {
+    let db = db::open_with(db_path, durability).await?;
     if demo {
         seed::seed_demo(&db).await?;
     }
@@ -261,12 +278,14 @@ pub async fn open_state(db_path: &Path, demo: bool) -> Result<AppState> {
         limiter: Arc::default(),
         busy: Arc::default(),
         upload_dir,
+        body_idle: BODY_IDLE,
     })
 }
 
 /// Binds and serves on a background task; returns once the socket is listening.
 pub async fn start(config: Config) -> Result<Running> {
-    let state = open_state(&config.db_path, config.demo).await?;
+    let mut state = open_state_with(&config.db_path, config.demo, config.durability).await?;
+    state.body_idle = config.body_idle;
     if config.scale > 0 {
         seed::seed_scale(&state.db, config.scale).await?;
     }

@@ -87,6 +87,8 @@ fn main() -> ExitCode {
             db_path: cli.db.clone(),
             demo: cli.demo,
             scale: cli.scale,
+            durability: Default::default(),
+            body_idle: yiqifu_central::BODY_IDLE,
         })
         .await
         {

@@ -522,7 +522,17 @@ pub async fn patch(
     let mut body = body;
     let mut cut_short = false;
     let mut too_long = false;
-    while let Some(frame) = body.frame().await {
+    loop {
+        // A client that stops sending (a laptop gone to sleep mid-chunk) must not hold the
+        // upload's lock: after `body_idle` of silence this PATCH ends as if cut off, and the
+        // next one, after waking, finds the upload free.
+        let Ok(frame) = tokio::time::timeout(state.body_idle, body.frame()).await else {
+            cut_short = true;
+            break;
+        };
+        let Some(frame) = frame else {
+            break;
+        };
         let Ok(frame) = frame else {
             // The connection dropped: keep what arrived, so the client resumes from there.
             cut_short = true;

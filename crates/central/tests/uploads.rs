@@ -277,3 +277,62 @@ async fn a_misleading_file_name_is_refused_and_a_path_keeps_its_last_part() {
     let info: serde_json::Value = svc.get(&format!("/api/v1/uploads/{id}"), &me).await;
     assert_eq!(info["filename"], "承诺书.pdf");
 }
+
+#[tokio::test]
+async fn a_stalled_patch_lets_go_of_its_upload_and_the_next_one_succeeds() {
+    use tokio::io::AsyncWriteExt;
+    let idle = std::time::Duration::from_millis(800);
+    let svc = Svc::start_with_body_idle(idle).await;
+    let me = svc.login(0).await;
+    let data = samples::pdf_sized(200_000, 3);
+    let created = svc
+        .tus_create(&me, "commitment_letter", "承诺书.pdf", data.len())
+        .await;
+    let id = common::upload_id(&created);
+
+    // A chunk of 64 KiB announced, 1,000 bytes sent, then silence: a laptop gone to sleep.
+    let mut stalled = tokio::net::TcpStream::connect(svc.running.addr)
+        .await
+        .unwrap();
+    let head = format!(
+        "PATCH /api/v1/uploads/{id} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {me}\r\n\
+         Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n\
+         Upload-Offset: 0\r\nContent-Length: 65536\r\n\r\n",
+        svc.running.addr
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    stalled.write_all(&data[..1000]).await.unwrap();
+    stalled.flush().await.unwrap();
+
+    // Meanwhile the upload is held: a PATCH (at an offset that would be refused anyway, so
+    // it changes nothing) is told it is locked.
+    let mut held = false;
+    for _ in 0..50 {
+        let r = svc.patch(&me, &id, 999_999, b"x", false).await;
+        if r.status() == StatusCode::LOCKED {
+            held = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(held, "the stalled PATCH never held the upload");
+
+    // After the idle time the lock is free, with what arrived kept; the upload finishes
+    // while the stalled connection is still open.
+    tokio::time::sleep(idle + std::time::Duration::from_millis(400)).await;
+    let offset: usize = svc
+        .tus(Method::HEAD, &me, &id)
+        .send()
+        .await
+        .unwrap()
+        .headers()["upload-offset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(offset, 1000, "the bytes that arrived are kept");
+    let r = svc.patch(&me, &id, offset, &data[offset..], true).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT, "{:?}", r.text().await);
+    assert_eq!(head_status(&svc, &me, &id).await, StatusCode::OK);
+    drop(stalled);
+}

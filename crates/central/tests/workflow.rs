@@ -696,11 +696,7 @@ async fn the_reviewer_cli_plays_the_authority() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("central.sqlite");
     let running = yiqifu_central::start_demo(Some(db.clone())).await.unwrap();
-    let svc = Svc {
-        base: running.url(),
-        running,
-        http: reqwest::Client::new(),
-    };
+    let svc = Svc::on(running);
     let me = svc.login(1).await;
     let body = application_body(&svc, &me, 1).await;
     let app: Application = submit(&svc, &me, "c-1", &body).await.json().await.unwrap();

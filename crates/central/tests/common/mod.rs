@@ -20,16 +20,43 @@ pub struct Svc {
     pub running: yiqifu_central::Running,
     pub base: String,
     pub http: Client,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Svc {
     pub async fn start() -> Self {
-        let running = yiqifu_central::start_demo(None).await.unwrap();
+        Self::on(yiqifu_central::start_demo(None).await.unwrap())
+    }
+
+    /// A client of a service already running.
+    pub fn on(running: yiqifu_central::Running) -> Self {
+        Self {
+            base: running.url(),
+            running,
+            http: Client::new(),
+            _dir: None,
+        }
+    }
+
+    /// The demo service giving up on a silent request body after `body_idle`.
+    pub async fn start_with_body_idle(body_idle: std::time::Duration) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let running = yiqifu_central::start(yiqifu_central::Config {
+            addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
+            db_path: dir.path().join("central.sqlite"),
+            demo: true,
+            scale: 0,
+            durability: Default::default(),
+            body_idle,
+        })
+        .await
+        .unwrap();
         let base = running.url();
         Self {
             running,
             base,
             http: Client::new(),
+            _dir: Some(dir),
         }
     }
 
