@@ -25,8 +25,16 @@ use crate::AppState;
 pub const ACCESS_TTL_SECS: i64 = 60 * 60;
 pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 60 * 60;
 
-/// Failed sign-ins allowed per account (and per reviewer name) within the window.
+/// Failed sign-ins allowed per account (and per reviewer name) from one source within the
+/// window: another source, the officer's own, is not locked out by someone else's guesses.
 const MAX_FAILURES: usize = 5;
+/// Failed sign-ins allowed from one source (network address) within the window, across all
+/// accounts: one password sprayed over many credit codes stops here.
+const MAX_SOURCE_FAILURES: usize = 20;
+/// Failed sign-ins of one account within the window, from every source together, past which
+/// only sources with no failures at all may still try it: guesses spread over many sources
+/// stay bounded, and the officer's clean one still gets in.
+const MAX_ACCOUNT_FAILURES: usize = 100;
 const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Names tracked at most: a flood of distinct names evicts the oldest instead of growing the
 /// map without bound (each entry is a name of at most `MAX_NAME_CHARS` and a few instants).
@@ -38,6 +46,53 @@ const MAX_NAME_CHARS: usize = 64;
 const HASHING_AT_ONCE: usize = 4;
 /// How long a sign-in waits for a turn before it is told to come back.
 const HASHING_WAIT: Duration = Duration::from_secs(10);
+
+/// Adds an attempt under `key`, keeping the map within [`MAX_TRACKED`] names.
+fn count(map: &mut HashMap<String, Vec<Instant>>, key: &str) {
+    if let Some(list) = map.get_mut(key) {
+        list.push(Instant::now());
+        return;
+    }
+    if map.len() >= MAX_TRACKED {
+        map.retain(|_, list| {
+            list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+            !list.is_empty()
+        });
+    }
+    if map.len() >= MAX_TRACKED {
+        // Still full of live entries: the tenth whose last attempts are oldest go at once,
+        // so a flood pays this scan once per thousand names, not on every one.
+        let mut by_age: Vec<(Option<Instant>, String)> = map
+            .iter()
+            .map(|(k, list)| (list.last().copied(), k.clone()))
+            .collect();
+        let cut = MAX_TRACKED / 10;
+        by_age.select_nth_unstable(cut);
+        for (_, k) in &by_age[..cut] {
+            map.remove(k);
+        }
+    }
+    map.insert(key.to_string(), vec![Instant::now()]);
+}
+
+/// Where a sign-in comes from: the peer's network address. Behind a gateway every caller
+/// shares the gateway's address, so the per-source limit then applies to all of them.
+pub struct Source(String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        Ok(Self(peer))
+    }
+}
 
 fn too_many() -> Error {
     Error::api(
@@ -63,54 +118,69 @@ impl Default for SignInLimiter {
     }
 }
 
+/// The counters one sign-in attempt is counted in.
+#[derive(Debug)]
+struct Keys {
+    account: String,
+    source: String,
+    pair: String,
+}
+
+impl Keys {
+    fn new(who: &str, source: &Source) -> Self {
+        Self {
+            account: who.to_string(),
+            source: format!("s:{}", source.0),
+            pair: format!("{who}@{}", source.0),
+        }
+    }
+}
+
 impl SignInLimiter {
-    /// Takes one of the account's attempts, counted as failed until it succeeds: the check and
-    /// the count are one step under the lock, so parallel guesses cannot all pass a check made
-    /// before any of them failed.
-    fn attempt(&self, who: &str) -> Result<()> {
+    /// Takes one attempt of `who` from `source`, counted as failed until it succeeds: the
+    /// check and the count are one step under the lock, so parallel guesses cannot all pass a
+    /// check made before any of them failed.
+    fn attempt(&self, who: &str, source: &Source) -> Result<Keys> {
+        let keys = Keys::new(who, source);
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(list) = map.get_mut(who) {
-            list.retain(|t| t.elapsed() < FAILURE_WINDOW);
-            if list.len() >= MAX_FAILURES {
-                return Err(too_many());
-            }
-            list.push(Instant::now());
-            return Ok(());
-        }
-        if map.len() >= MAX_TRACKED {
-            map.retain(|_, list| {
+        let mut live = |key: &str| {
+            map.get_mut(key).map_or(0, |list| {
                 list.retain(|t| t.elapsed() < FAILURE_WINDOW);
-                !list.is_empty()
-            });
+                list.len()
+            })
+        };
+        let from_source = live(&keys.source);
+        if from_source >= MAX_SOURCE_FAILURES
+            || live(&keys.pair) >= MAX_FAILURES
+            || (from_source > 0 && live(&keys.account) >= MAX_ACCOUNT_FAILURES)
+        {
+            return Err(too_many());
         }
-        if map.len() >= MAX_TRACKED {
-            // Still full of live entries: the tenth whose last attempts are oldest go at once,
-            // so a flood pays this scan once per thousand names, not on every one.
-            let mut by_age: Vec<(Option<Instant>, String)> = map
-                .iter()
-                .map(|(k, list)| (list.last().copied(), k.clone()))
-                .collect();
-            let cut = MAX_TRACKED / 10;
-            by_age.select_nth_unstable(cut);
-            for (_, k) in &by_age[..cut] {
-                map.remove(k);
-            }
+        for key in [&keys.account, &keys.source, &keys.pair] {
+            count(&mut map, key);
         }
-        map.insert(who.to_string(), vec![Instant::now()]);
-        Ok(())
+        Ok(keys)
     }
 
     /// Gives back an attempt that never got to check the password (the service was busy).
-    fn release(&self, who: &str) {
+    fn release(&self, keys: &Keys) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(list) = map.get_mut(who) {
-            list.pop();
+        for key in [&keys.account, &keys.source, &keys.pair] {
+            if let Some(list) = map.get_mut(key) {
+                list.pop();
+            }
         }
     }
 
-    fn succeeded(&self, who: &str) {
+    /// The password was right: the account's failures are forgiven, and this attempt does
+    /// not count against its source.
+    fn succeeded(&self, keys: &Keys) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(who);
+        map.remove(&keys.account);
+        map.remove(&keys.pair);
+        if let Some(list) = map.get_mut(&keys.source) {
+            list.pop();
+        }
     }
 
     /// How many names are tracked now.
@@ -124,13 +194,13 @@ impl SignInLimiter {
 
     /// Checks `password` against `stored` for `who` when a turn is free (see
     /// [`HASHING_AT_ONCE`]); a sign-in that got no turn does not count against the account.
-    async fn verify(&self, who: &str, password: String, stored: String) -> Result<bool> {
+    async fn verify(&self, keys: &Keys, password: String, stored: String) -> Result<bool> {
         let turn = tokio::time::timeout(HASHING_WAIT, self.hashing.acquire())
             .await
             .ok()
             .and_then(|p| p.ok());
         let Some(_turn) = turn else {
-            self.release(who);
+            self.release(keys);
             return Err(Error::api(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::RateLimited,
@@ -242,12 +312,13 @@ async fn issue(state: &AppState, role: Role, subject: &str) -> Result<TokenPair>
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 400, description = "Malformed request or credit code", body = yiqifu_protocol::ApiError),
         (status = 401, description = "Wrong credit code or password", body = yiqifu_protocol::ApiError),
-        (status = 429, description = "Too many failed attempts (counted as they start, so parallel guesses count too)", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "Too many failed attempts of this account from this source, or from this source across accounts (counted as they start, so parallel guesses count too)", body = yiqifu_protocol::ApiError),
         (status = 503, description = "Too many sign-ins at once: retry in a moment", body = yiqifu_protocol::ApiError),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
+    source: Source,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
     let code = CreditCode::parse(&req.credit_code).map_err(|e| {
@@ -257,8 +328,7 @@ pub async fn login(
             e.to_string(),
         )
     })?;
-    let who = format!("e:{code}");
-    state.limiter.attempt(&who)?;
+    let keys = state.limiter.attempt(&format!("e:{code}"), &source)?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT name, district, industry, password_hash FROM enterprises WHERE credit_code = ?",
     )
@@ -270,11 +340,11 @@ pub async fn login(
         .as_ref()
         .map(|r| r.3.clone())
         .unwrap_or_else(|| state.dummy_hash.clone());
-    let ok = state.limiter.verify(&who, req.password, stored).await? && row.is_some();
+    let ok = state.limiter.verify(&keys, req.password, stored).await? && row.is_some();
     let Some((name, district, industry, _)) = row.filter(|_| ok) else {
         return Err(invalid_credentials());
     };
-    state.limiter.succeeded(&who);
+    state.limiter.succeeded(&keys);
     let pair = issue(&state, Role::Enterprise, code.as_str()).await?;
     Ok(Json(LoginResponse {
         access_token: pair.access_token,
@@ -296,12 +366,13 @@ pub async fn login(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 400, description = "A user name over 64 characters", body = yiqifu_protocol::ApiError),
         (status = 401, description = "Wrong name or password", body = yiqifu_protocol::ApiError),
-        (status = 429, description = "Too many failed attempts (counted as they start, so parallel guesses count too)", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "Too many failed attempts of this account from this source, or from this source across accounts (counted as they start, so parallel guesses count too)", body = yiqifu_protocol::ApiError),
         (status = 503, description = "Too many sign-ins at once: retry in a moment", body = yiqifu_protocol::ApiError),
     )
 )]
 pub async fn reviewer_login(
     State(state): State<AppState>,
+    source: Source,
     ApiJson(req): ApiJson<ReviewerLoginRequest>,
 ) -> Result<Json<TokenPair>> {
     // Before anything else: a long name neither reaches the limiter nor the database.
@@ -310,8 +381,9 @@ pub async fn reviewer_login(
             "用户名不能超过 {MAX_NAME_CHARS} 个字符 / the user name is longer than {MAX_NAME_CHARS} characters"
         )));
     }
-    let who = format!("r:{}", req.username);
-    state.limiter.attempt(&who)?;
+    let keys = state
+        .limiter
+        .attempt(&format!("r:{}", req.username), &source)?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT password_hash FROM reviewers WHERE username = ?")
             .bind(&req.username)
@@ -321,10 +393,10 @@ pub async fn reviewer_login(
         .as_ref()
         .map(|r| r.0.clone())
         .unwrap_or_else(|| state.dummy_hash.clone());
-    if !(state.limiter.verify(&who, req.password, stored).await? && row.is_some()) {
+    if !(state.limiter.verify(&keys, req.password, stored).await? && row.is_some()) {
         return Err(invalid_credentials());
     }
-    state.limiter.succeeded(&who);
+    state.limiter.succeeded(&keys);
     Ok(Json(issue(&state, Role::Reviewer, &req.username).await?))
 }
 
@@ -487,21 +559,48 @@ mod tests {
     #[test]
     fn a_flood_of_distinct_names_keeps_the_limiter_bounded() {
         let limiter = SignInLimiter::default();
+        let from = |i: usize| Source(format!("10.{}.{}.{}", i >> 16 & 255, i >> 8 & 255, i & 255));
         for i in 0..MAX_TRACKED * 3 {
-            limiter.attempt(&format!("r:guess-{i}")).unwrap();
+            limiter.attempt(&format!("r:guess-{i}"), &from(i)).unwrap();
         }
         assert!(limiter.tracked() <= MAX_TRACKED, "{}", limiter.tracked());
         // The newest names are the ones kept: the latest can still be counted and locked.
-        let last = format!("r:guess-{}", MAX_TRACKED * 3 - 1);
+        let n = MAX_TRACKED * 3 - 1;
+        let last = format!("r:guess-{n}");
         for _ in 1..MAX_FAILURES {
-            limiter.attempt(&last).unwrap();
+            limiter.attempt(&last, &from(n)).unwrap();
         }
         assert_eq!(
-            limiter.attempt(&last).unwrap_err().code(),
+            limiter.attempt(&last, &from(n)).unwrap_err().code(),
             ErrorCode::RateLimited
         );
-        // A success forgets the name.
-        limiter.succeeded(&last);
-        assert!(limiter.attempt(&last).is_ok());
+        // Locked for that source only: another one may still try.
+        let keys = limiter.attempt(&last, &from(n + 1)).unwrap();
+        // A success is not a failure of its source; the guessing source stays locked.
+        limiter.succeeded(&keys);
+        assert!(limiter.attempt(&last, &from(n + 1)).is_ok());
+        assert!(limiter.attempt(&last, &from(n)).is_err());
+    }
+
+    #[test]
+    fn a_source_spraying_many_accounts_is_stopped_and_a_busy_account_stays_open_to_clean_sources() {
+        let limiter = SignInLimiter::default();
+        let sprayer = Source("192.0.2.1".into());
+        for i in 0..MAX_SOURCE_FAILURES {
+            limiter.attempt(&format!("e:{i}"), &sprayer).unwrap();
+        }
+        assert!(limiter.attempt("e:fresh", &sprayer).is_err());
+        // Guesses at one account from many sources: past the account's bound, sources that
+        // have failed are refused, a clean one is not.
+        for i in 0..MAX_ACCOUNT_FAILURES {
+            let s = Source(format!("198.51.{}.{}", i / 250, i % 250));
+            limiter.attempt("e:target", &s).unwrap();
+        }
+        let failed_elsewhere = Source("203.0.113.9".into());
+        limiter.attempt("e:other", &failed_elsewhere).unwrap();
+        assert!(limiter.attempt("e:target", &failed_elsewhere).is_err());
+        assert!(limiter
+            .attempt("e:target", &Source("203.0.113.10".into()))
+            .is_ok());
     }
 }

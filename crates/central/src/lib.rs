@@ -319,6 +319,8 @@ fn spawn(
     let upload_dir = state.upload_dir.clone();
     let app = router(state);
     let task = tokio::spawn(async move {
+        // The peer's address: sign-in attempts are also limited per source.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = rx.await;

@@ -967,3 +967,35 @@ async fn parallel_guesses_are_counted_and_a_huge_name_is_refused_first() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn guesses_from_one_source_do_not_lock_the_officer_out_from_another() {
+    let svc = Svc::start().await;
+    let e = &yiqifu_central::seed::DEMO_ENTERPRISES[2];
+    let from = |last: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .build()
+            .unwrap()
+    };
+    let (guesser, officer) = (from(2), from(3));
+    let login = |http: &reqwest::Client, password: &str| {
+        http.post(format!("{}/api/v1/auth/login", svc.base))
+            .json(&json!({"credit_code": e.credit_code(), "password": password}))
+            .send()
+    };
+    for i in 0..5 {
+        let r = login(&guesser, &format!("guess-{i}")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The guessing source is locked out of the account, even with the right password…
+    let r = login(&guesser, yiqifu_central::seed::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // …the officer's own computer is not.
+    let r = login(&officer, yiqifu_central::seed::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
