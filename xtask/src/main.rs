@@ -416,7 +416,7 @@ fn cmd_bench() -> Result {
          ## Service durability\n\n\
          The service's database runs with `synchronous=FULL`: a power cut cannot lose a \
          submission it already answered, after which the client has deleted its copy. \
-         Appeal submissions over loopback (release build), against `NORMAL` in the same run, \
+         Appeal submissions over loopback (200 per client) (release build), against `NORMAL` in the same run, \
          each mode twice in turn:\n\n{durability}"
     );
     let path = root().join("docs").join("benchmarks.md");
