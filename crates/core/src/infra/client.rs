@@ -365,13 +365,25 @@ fn without_url(e: &reqwest::Error) -> String {
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T> {
     let status = resp.status();
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| Error::MalformedResponse(format!("body cut short: {}", without_url(&e))))?;
+    // A connection that drops mid-answer is the network's doing, not the service's: it is
+    // retried like any unreachable moment and never counts towards parking the request.
+    let origin = resp.url().origin().ascii_serialization();
+    let cut_short = |detail: String| Error::Unreachable {
+        url: origin.clone(),
+        detail: format!("answer cut short: {detail}"),
+    };
+    // Without a length the body ends where the connection ended, so an answer that stops
+    // mid-JSON may have been cut; with one, hyper has already checked that it came whole.
+    let delimited = resp.content_length().is_some();
+    let bytes = resp.bytes().await.map_err(|e| cut_short(without_url(&e)))?;
     if status.is_success() {
-        return serde_json::from_slice(&bytes)
-            .map_err(|e| Error::MalformedResponse(format!("{status}: {e}")));
+        return serde_json::from_slice(&bytes).map_err(|e| {
+            if e.is_eof() && !delimited {
+                cut_short(e.to_string())
+            } else {
+                Error::MalformedResponse(format!("{status}: {e}"))
+            }
+        });
     }
     let Ok(api) = serde_json::from_slice::<ApiError>(&bytes) else {
         // A gateway, or a tus server answering an offset conflict, may answer in plain text:
@@ -526,6 +538,45 @@ mod tests {
             base.make_relative(&at).as_deref(),
             Some("api/v1/uploads/u1")
         );
+    }
+
+    /// Serves one raw HTTP answer per connection, then closes it.
+    async fn answer_raw(raw: &'static str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf).await;
+                let _ = conn.write_all(raw.as_bytes()).await;
+                let _ = conn.shutdown().await;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn an_answer_cut_short_is_the_networks_fault_and_a_whole_bad_one_the_services() {
+        let get = |base: String| async move {
+            let resp = reqwest::get(format!("{base}/x")).await.unwrap();
+            decode::<serde_json::Value>(resp).await.unwrap_err()
+        };
+        // Shorter than its length.
+        let short = answer_raw("HTTP/1.1 201 Created\r\ncontent-length: 100\r\n\r\n{\"id\":").await;
+        let e = get(short).await;
+        assert!(e.is_offline(), "{e:?}");
+        // No length: ends with the connection, mid-JSON.
+        let open = answer_raw("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n{\"id\":").await;
+        let e = get(open).await;
+        assert!(e.is_offline(), "{e:?}");
+        // Whole, and still not what was asked for: the service's answer, which parks in time.
+        let whole = answer_raw("HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\n{\"id\":").await;
+        let e = get(whole).await;
+        assert!(matches!(e, Error::MalformedResponse(_)), "{e:?}");
+        let garbage = answer_raw("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n<html>").await;
+        let e = get(garbage).await;
+        assert!(matches!(e, Error::MalformedResponse(_)), "{e:?}");
     }
 
     #[tokio::test]

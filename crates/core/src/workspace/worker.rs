@@ -24,8 +24,9 @@ enum Fate {
     Park,
 }
 
-/// Answers the client cannot read are retried this many times, then parked: a cut-short
-/// answer passes, but a service that always answers so never will.
+/// Whole answers the client cannot read are retried this many times, then parked: a
+/// gateway's bad moment passes, a service that always answers so never will. (An answer cut
+/// short by the network is `Unreachable`, retried without limit.)
 const MALFORMED_TRIES: u32 = 10;
 
 /// The fate of a request that failed for the `attempts`-th time with `e`.
