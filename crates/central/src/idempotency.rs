@@ -93,9 +93,11 @@ const ABANDONED_SECS: i64 = 120;
 /// past this the same key runs the request again.
 pub const KEPT_SECS: i64 = 30 * 24 * 3600;
 
-/// Runs `create` at most once per (owner, key); later calls replay its answer. The work
-/// runs on its own task, so a client that hangs up mid-request does not cancel it half-way:
-/// it finishes and records its answer for the retry.
+/// Runs `create` at most once per (owner, key); later calls replay its answer. The claim
+/// and the work run together on their own task: a client that hangs up mid-request cancels
+/// neither, so no key is left claimed without the work that answers it (its retries would be
+/// 409 until the claim is abandoned), and the work finishes and records its answer for the
+/// retry.
 pub async fn once<T, F, Fut>(
     state: &AppState,
     owner: &str,
@@ -110,6 +112,31 @@ where
 {
     let key = key_of(request.key.as_ref())?;
     let hash = request.hash(body);
+    tokio::spawn(claim_and_finish(
+        state.clone(),
+        owner.to_string(),
+        key,
+        hash,
+        body.clone(),
+        create,
+    ))
+    .await
+    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+}
+
+async fn claim_and_finish<T, F, Fut>(
+    state: AppState,
+    owner: String,
+    key: String,
+    hash: String,
+    body: Bytes,
+    create: F,
+) -> Result<Response>
+where
+    T: Serialize,
+    F: FnOnce(AppState, String, Bytes) -> Fut,
+    Fut: Future<Output = Result<(StatusCode, T)>>,
+{
     // One sweep of the caller's rows (together in the key's index): this key's claim whose
     // request never finished, and every answer past KEPT_SECS, so the table holds at most
     // what its callers sent in the last KEPT_SECS.
@@ -118,7 +145,7 @@ where
         "DELETE FROM idempotency WHERE owner = ?
          AND ((key = ? AND status IS NULL AND created_at < ?) OR created_at < ?)",
     )
-    .bind(owner)
+    .bind(&owner)
     .bind(&key)
     .bind(now - ABANDONED_SECS)
     .bind(now - KEPT_SECS)
@@ -128,7 +155,7 @@ where
         "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (owner, key) DO NOTHING",
     )
-    .bind(owner)
+    .bind(&owner)
     .bind(&key)
     .bind(&hash)
     .bind(now_unix())
@@ -140,7 +167,7 @@ where
         let (first_hash, status, stored): (String, Option<i64>, Option<String>) = sqlx::query_as(
             "SELECT request_hash, status, body FROM idempotency WHERE owner = ? AND key = ?",
         )
-        .bind(owner)
+        .bind(&owner)
         .bind(&key)
         .fetch_one(&state.db)
         .await?;
@@ -160,15 +187,7 @@ where
             )),
         };
     }
-    let task = tokio::spawn(finish(
-        state.clone(),
-        owner.to_string(),
-        key,
-        body.clone(),
-        create,
-    ));
-    task.await
-        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+    finish(state, owner, key, body, create).await
 }
 
 async fn finish<T, F, Fut>(
@@ -277,4 +296,80 @@ where
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::task::Poll;
+    use std::time::{Duration, Instant};
+
+    /// The request is dropped (its client hung up) the moment its key is claimed, before
+    /// anything else of it runs: the work must still run and answer the retry.
+    #[tokio::test]
+    async fn a_request_dropped_once_its_key_is_claimed_still_answers_the_retry() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::open_state(&dir.path().join("c.sqlite"), false)
+            .await
+            .unwrap();
+        let request = Request {
+            method: Method::POST,
+            path: "/api/v1/appeals".into(),
+            key: Some(HeaderValue::from_static("k-1")),
+        };
+        let body = Bytes::from_static(b"{}");
+        let work = |_: AppState, _: String, _: Bytes| async {
+            Ok((StatusCode::CREATED, serde_json::json!({"id": "a-1"})))
+        };
+        let claimed = |db: sqlx::SqlitePool| async move {
+            sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM idempotency WHERE key = 'k-1'")
+                .fetch_one(&db)
+                .await
+                .unwrap()
+                .0
+                == 1
+        };
+        let mut first = Box::pin(once(&state, "e1", &request, &body, work));
+        let start = Instant::now();
+        loop {
+            let polled = std::future::poll_fn(|cx| Poll::Ready(first.as_mut().poll(cx))).await;
+            assert!(
+                polled.is_pending(),
+                "the request finished before its client left"
+            );
+            // Not polled again once the claim is seen: nothing after it has run.
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            if claimed(state.db.clone()).await {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the key was never claimed"
+            );
+        }
+        drop(first);
+
+        // The retry gets the first request's answer, not "still running".
+        let start = Instant::now();
+        loop {
+            let again = once(&state, "e1", &request, &body, work).await;
+            match again {
+                Ok(r) => {
+                    assert_eq!(r.status(), StatusCode::CREATED);
+                    break;
+                }
+                Err(e) => assert_eq!(e.code(), ErrorCode::RequestInProgress, "{e:?}"),
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the claim of a dropped request was left without its work"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM idempotency WHERE status = 201")
+            .fetch_one(&state.db)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
 }
