@@ -172,6 +172,29 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
     assert_eq!(documented, declared);
+    // Path parameters are exactly the template's placeholders; the rest are in the query.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let placeholders: BTreeSet<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        for (method, op) in ops.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let in_path: BTreeSet<&str> = params
+                .iter()
+                .filter(|p| p["in"] == "path")
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(in_path, placeholders, "{method} {path}: path parameters");
+            for p in &params {
+                if p["name"] == "limit" {
+                    assert_eq!(p["in"], "query", "{method} {path}");
+                    assert_eq!(p["schema"]["minimum"], 1, "{method} {path}: {p}");
+                    assert_eq!(p["schema"]["maximum"], 500, "{method} {path}: {p}");
+                }
+            }
+        }
+    }
     // And every declared route is really served (the fallback answers "no such endpoint").
     for (method, path) in ROUTES {
         let url = format!("{}{}", svc.base, path.replace("{id}", "probe"));
