@@ -328,6 +328,7 @@ async fn central(addr: std::net::SocketAddr, db: &Path) -> yiqifu_central::Runni
         scale: 0,
         durability: Default::default(),
         body_idle: yiqifu_central::BODY_IDLE,
+        header_read: yiqifu_central::HEADER_READ,
     })
     .await
     .expect("the service starts")

@@ -49,6 +49,7 @@ pub async fn central_at(dir: &Path, addr: SocketAddr) -> Running {
         scale: 0,
         durability: Default::default(),
         body_idle: yiqifu_central::BODY_IDLE,
+        header_read: yiqifu_central::HEADER_READ,
     })
     .await
     .expect("the demo service")

@@ -85,6 +85,7 @@ async fn one_run(durability: Durability, clients: usize) -> Res<Figures> {
         scale: 0,
         durability,
         body_idle: yiqifu_central::BODY_IDLE,
+        header_read: yiqifu_central::HEADER_READ,
     })
     .await
     .map_err(err)?;

@@ -402,6 +402,7 @@ pub async fn run() -> Res<String> {
         scale: DOCS,
         durability: Default::default(),
         body_idle: yiqifu_central::BODY_IDLE,
+        header_read: yiqifu_central::HEADER_READ,
     })
     .await
     .map_err(err)?;

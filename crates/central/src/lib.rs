@@ -15,6 +15,7 @@ pub mod listings;
 pub mod openapi;
 pub mod profiles;
 pub mod seed;
+mod serve;
 pub mod uploads;
 
 use std::net::SocketAddr;
@@ -53,6 +54,10 @@ pub struct AppState {
 /// How long a request body may stall: a laptop that sleeps mid-chunk must not hold its
 /// upload's lock, so the next PATCH after waking succeeds within this time.
 pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long a client may take to send a request's headers: a client that trickles them (or
+/// opens connections and says nothing) cannot hold the service's connections for ever.
+pub const HEADER_READ: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta",
     responses((status = 200, description = "The service is up", body = Health)))]
@@ -205,6 +210,8 @@ pub struct Config {
     pub durability: db::Durability,
     /// [`BODY_IDLE`] unless a test needs it shorter.
     pub body_idle: std::time::Duration,
+    /// [`HEADER_READ`] unless a test needs it shorter.
+    pub header_read: std::time::Duration,
 }
 
 /// A service running on a tokio task; dropping it (or calling [`Running::stop`]) shuts it down.
@@ -290,7 +297,7 @@ pub async fn start(config: Config) -> Result<Running> {
         seed::seed_scale(&state.db, config.scale).await?;
     }
     let listener = TcpListener::bind(config.addr).await?;
-    spawn(listener, state, None)
+    spawn(listener, state, config.header_read, None)
 }
 
 /// The built-in demo: seeded data on 127.0.0.1 with a port the OS picks. With `db_path`
@@ -305,12 +312,13 @@ pub async fn start_demo(db_path: Option<PathBuf>) -> Result<Running> {
     };
     let state = open_state(&path, true).await?;
     let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
-    spawn(listener, state, tempdir)
+    spawn(listener, state, HEADER_READ, tempdir)
 }
 
 fn spawn(
     listener: TcpListener,
     state: AppState,
+    header_read: std::time::Duration,
     tempdir: Option<tempfile::TempDir>,
 ) -> Result<Running> {
     let addr = listener.local_addr()?;
@@ -318,18 +326,9 @@ fn spawn(
     let db = state.db.clone();
     let upload_dir = state.upload_dir.clone();
     let app = router(state);
-    let task = tokio::spawn(async move {
-        // The peer's address: sign-in attempts are also limited per source.
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "central service stopped");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, app, header_read, async {
+        let _ = rx.await;
+    }));
     Ok(Running {
         addr,
         db,

@@ -89,6 +89,7 @@ fn main() -> ExitCode {
             scale: cli.scale,
             durability: Default::default(),
             body_idle: yiqifu_central::BODY_IDLE,
+            header_read: yiqifu_central::HEADER_READ,
         })
         .await
         {

@@ -282,7 +282,7 @@ async fn a_misleading_file_name_is_refused_and_a_path_keeps_its_last_part() {
 async fn a_stalled_patch_lets_go_of_its_upload_and_the_next_one_succeeds() {
     use tokio::io::AsyncWriteExt;
     let idle = std::time::Duration::from_millis(800);
-    let svc = Svc::start_with_body_idle(idle).await;
+    let svc = Svc::start_with_timeouts(idle, yiqifu_central::HEADER_READ).await;
     let me = svc.login(0).await;
     let data = samples::pdf_sized(200_000, 3);
     let created = svc
@@ -335,4 +335,40 @@ async fn a_stalled_patch_lets_go_of_its_upload_and_the_next_one_succeeds() {
     assert_eq!(r.status(), StatusCode::NO_CONTENT, "{:?}", r.text().await);
     assert_eq!(head_status(&svc, &me, &id).await, StatusCode::OK);
     drop(stalled);
+}
+
+/// A client that sends half a request's headers and then nothing (or opens a connection and
+/// says nothing) is cut off after the header timeout, and the service still answers others.
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let header_read = std::time::Duration::from_millis(500);
+    let svc = Svc::start_with_timeouts(yiqifu_central::BODY_IDLE, header_read).await;
+    let mut half = tokio::net::TcpStream::connect(svc.running.addr)
+        .await
+        .unwrap();
+    half.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut silent = tokio::net::TcpStream::connect(svc.running.addr)
+        .await
+        .unwrap();
+    // Well past the timeout, the service has hung up on both: reading ends, with at most an
+    // error answer, instead of waiting.
+    for conn in [&mut half, &mut silent] {
+        let mut got = Vec::new();
+        let read = tokio::time::timeout(header_read * 10, conn.read_to_end(&mut got)).await;
+        assert!(
+            read.is_ok(),
+            "the connection was still open after {:?}",
+            header_read * 10
+        );
+    }
+    let health = svc
+        .http
+        .get(format!("{}/api/v1/health", svc.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
 }

@@ -38,8 +38,12 @@ impl Svc {
         }
     }
 
-    /// The demo service giving up on a silent request body after `body_idle`.
-    pub async fn start_with_body_idle(body_idle: std::time::Duration) -> Self {
+    /// The demo service giving up on a silent request body after `body_idle`, and on a
+    /// request whose headers have not all come after `header_read`.
+    pub async fn start_with_timeouts(
+        body_idle: std::time::Duration,
+        header_read: std::time::Duration,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let running = yiqifu_central::start(yiqifu_central::Config {
             addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
@@ -48,6 +52,7 @@ impl Svc {
             scale: 0,
             durability: Default::default(),
             body_idle,
+            header_read,
         })
         .await
         .unwrap();
