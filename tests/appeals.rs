@@ -490,3 +490,125 @@ async fn a_second_click_files_or_rates_nothing_more_and_a_closed_appeal_takes_no
     assert_eq!(ws.summary().queued, 0, "nothing queued for a closed appeal");
     app.close().await;
 }
+
+/// An appeal whose attachment the service refused for good waits, named, for the officer to
+/// deal with the attachment: it is not asked for again every few seconds, it does not count
+/// as queued, and it goes out by itself once the attachment does.
+#[tokio::test]
+async fn an_appeal_waits_on_its_refused_attachment_and_goes_once_the_attachment_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let (app, central, ws) = signed_in(dir.path(), "appeal-held").await;
+    let draft = ws.new_appeal_draft().await.unwrap();
+    ws.save_appeal_draft(&draft.id, fields("冷链车辆通行"))
+        .await
+        .unwrap();
+    let p = write(files.path(), "通行证.pdf", &pdf(7));
+    ws.add_appeal_attachment(&draft.id, &p).await.unwrap();
+    let key = ws.send_appeal_draft(&draft.id).await.unwrap();
+    // Queued by a client whose material types the service no longer knows: it refuses the
+    // upload for good.
+    let pool = ws.store().pool().clone();
+    let (kind,): (String,) = sqlx::query_as("SELECT material_type FROM uploads")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE uploads SET material_type = 'retired_type'")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    settle(&ws).await;
+    let summary = ws.summary();
+    assert_eq!((summary.queued, summary.parked), (0, 1), "{summary:?}");
+    let parked = ws.parked_items().await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].kind, "upload");
+    assert_eq!(parked[0].holding, 1, "the appeal waits on it: {parked:?}");
+    let waits = || async {
+        sqlx::query_as::<_, (Option<String>, i64)>(
+            "SELECT waits_on, attempts FROM outbox WHERE kind = 'create_appeal'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(waits().await, (Some(parked[0].id.clone()), 0));
+    // Draining again leaves it be: it is not asked for until the upload changes.
+    let (due,): (i64,) =
+        sqlx::query_as("SELECT next_attempt_at FROM outbox WHERE kind = 'create_appeal'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    for _ in 0..3 {
+        ws.drain().await.unwrap();
+    }
+    let (due_after,): (i64,) =
+        sqlx::query_as("SELECT next_attempt_at FROM outbox WHERE kind = 'create_appeal'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(due_after, due, "a held request was scheduled again");
+    // Its list entry says it is stuck on something the officer must see to.
+    assert_eq!(
+        ws.appeals(&AppealQuery::default()).await.unwrap()[0].delivery,
+        Delivery::Parked
+    );
+
+    // The service knows the type again (or the officer had it corrected); Retry sends the
+    // upload, and the appeal follows by itself with its attachment.
+    sqlx::query("UPDATE uploads SET material_type = ?")
+        .bind(&kind)
+        .execute(&pool)
+        .await
+        .unwrap();
+    ws.retry_item(&parked[0].id).await.unwrap();
+    assert_eq!(
+        waits().await.0,
+        None,
+        "retrying the upload lets the appeal go"
+    );
+    settle(&ws).await;
+    assert!(ws.parked_items().await.unwrap().is_empty());
+    let server = ws.record(&key).await.unwrap().server_id.unwrap();
+    let (body,): (String,) = sqlx::query_as("SELECT body FROM appeals WHERE id = ?")
+        .bind(&server)
+        .fetch_one(&central.db)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["attachments"].as_array().unwrap().len(), 1);
+
+    // Discarding a refused attachment instead: the appeal cannot go without it, and says
+    // so, to be discarded and filed again.
+    let draft = ws.new_appeal_draft().await.unwrap();
+    ws.save_appeal_draft(&draft.id, fields("第二份诉求"))
+        .await
+        .unwrap();
+    let p = write(files.path(), "清单.pdf", &pdf(8));
+    ws.add_appeal_attachment(&draft.id, &p).await.unwrap();
+    ws.send_appeal_draft(&draft.id).await.unwrap();
+    sqlx::query("UPDATE uploads SET material_type = 'retired_type' WHERE done = 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    settle(&ws).await;
+    let upload = ws.parked_items().await.unwrap();
+    assert_eq!(
+        (upload.len(), upload[0].kind.as_str(), upload[0].holding),
+        (1, "upload", 1)
+    );
+    ws.discard_item(&upload[0].id).await.unwrap();
+    settle(&ws).await;
+    let parked = ws.parked_items().await.unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].kind, "create_appeal");
+    assert!(
+        parked[0].reason_zh.contains("材料已被放弃"),
+        "{}",
+        parked[0].reason_zh
+    );
+    ws.discard_item(&parked[0].id).await.unwrap();
+    assert_eq!(ws.summary().queued + ws.summary().parked, 0);
+    app.close().await;
+}

@@ -1978,6 +1978,11 @@ export type ParkedItem_Deserialize = {
 	 *  that owns the kind reads it (in TypeScript it is `unknown` until then).
 	 */
 	draft?: unknown | null,
+	/**
+	 *  Queued requests that wait for this one (later ones of its record, or ones that need
+	 *  it): they go out once it is retried or corrected and goes through.
+	 */
+	holding: number,
 };
 
 /**
@@ -1998,6 +2003,11 @@ export type ParkedItem_Serialize = {
 	 *  that owns the kind reads it (in TypeScript it is `unknown` until then).
 	 */
 	draft: unknown | null,
+	/**
+	 *  Queued requests that wait for this one (later ones of its record, or ones that need
+	 *  it): they go out once it is retried or corrected and goes through.
+	 */
+	holding: number,
 };
 
 /**  A piece of shown text; `hit` pieces are what the query matched. */

@@ -28,6 +28,7 @@ const listing: Revisable = {
   reason_en: "The server refused the request: valid_until must be a date from today on",
   attempts: 1,
   draft: stale,
+  holding: 0,
 };
 
 const message: Revisable = {
@@ -38,6 +39,7 @@ const message: Revisable = {
   reason_en: "The server refused the request: body must not be empty",
   attempts: 1,
   draft: "  ",
+  holding: 0,
 };
 
 let calls: { cmd: string; args: unknown }[] = [];

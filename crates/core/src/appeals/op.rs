@@ -10,7 +10,7 @@ use yiqifu_protocol::{NewAppeal, Rating};
 
 use crate::error::Result;
 use crate::materials;
-use crate::outbox::{self, BoxFuture, Item, OpKind, Request};
+use crate::outbox::{self, BoxFuture, Item, Need, OpKind, Prepared, Request};
 use crate::records;
 use crate::store::Store;
 
@@ -54,11 +54,11 @@ pub(crate) static RATE: OpKind = OpKind {
     draft: |_| None,
 };
 
-fn prepare_rate<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_rate<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let r: Rate = outbox::fields(item)?;
         let id = records::server_id_of_key(store, &r.appeal).await?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: format!("api/v1/appeals/{id}/rating"),
             body: Some(serde_json::to_value(&r.rating)?),
@@ -68,18 +68,18 @@ fn prepare_rate<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Op
     })
 }
 
-fn prepare_create<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_create<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let Create { mut appeal } = outbox::fields(item)?;
         let mut ids = Vec::new();
         for local in &appeal.attachments {
             match materials::server_id(store, local).await? {
                 Some(id) => ids.push(id),
-                None => return Ok(None),
+                None => return Ok(Prepared::Wait(Need::Upload(local.clone()))),
             }
         }
         appeal.attachments = ids;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: "api/v1/appeals".into(),
             body: Some(serde_json::to_value(appeal)?),
@@ -88,11 +88,11 @@ fn prepare_create<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<
     })
 }
 
-fn prepare_message<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_message<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let m: Message = outbox::fields(item)?;
         let id = records::server_id_of_key(store, &m.appeal).await?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: format!("api/v1/appeals/{id}/messages"),
             body: Some(serde_json::json!({ "body": m.body })),
@@ -230,7 +230,7 @@ mod tests {
         let req = prepare_rate(&store, &rate("srv:apl_1"))
             .await
             .unwrap()
-            .unwrap();
+            .request();
         assert_eq!(req.path, "api/v1/appeals/apl_1/rating");
         assert!(req.keyed);
         assert_eq!(req.body, Some(serde_json::to_value(&rating).unwrap()));

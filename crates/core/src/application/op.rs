@@ -8,7 +8,7 @@ use yiqifu_protocol::{AnswerValue, MaterialRef, NewApplication, Resubmission};
 
 use crate::error::Result;
 use crate::materials;
-use crate::outbox::{self, BoxFuture, Item, OpKind, Request};
+use crate::outbox::{self, BoxFuture, Item, Need, OpKind, Prepared, Request};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,47 +23,47 @@ pub(crate) static SUBMIT: OpKind = OpKind {
     draft: |p| p.get("application").cloned(),
 };
 
-/// Turns local upload ids into the service's; `false` while an upload is not finished.
+/// Turns local upload ids into the service's; names the first upload not finished.
 async fn to_server_ids(
     store: &Store,
     materials: &mut [MaterialRef],
     answers: &mut [yiqifu_protocol::Answer],
-) -> Result<bool> {
+) -> Result<Option<Need>> {
     for m in materials {
         match materials::server_id(store, &m.upload_id).await? {
             Some(id) => m.upload_id = id,
-            None => return Ok(false),
+            None => return Ok(Some(Need::Upload(m.upload_id.clone()))),
         }
     }
     for ans in answers {
         if let AnswerValue::Evidence(local) = &mut ans.value {
             match materials::server_id(store, local).await? {
                 Some(id) => *local = id,
-                None => return Ok(false),
+                None => return Ok(Some(Need::Upload(local.clone()))),
             }
         }
     }
-    Ok(true)
+    Ok(None)
 }
 
-fn prepare<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let Submit { mut application } = outbox::fields(item)?;
         // The service judges the self-check with the profile it has: one still queued (or
         // parked, until the officer saves it again) goes first.
-        if crate::selfcheck::profile_unsent(store).await? {
-            return Ok(None);
+        if let Some(need) = crate::selfcheck::profile_unsent(store).await? {
+            return Ok(Prepared::Wait(need));
         }
-        if !to_server_ids(
+        if let Some(need) = to_server_ids(
             store,
             &mut application.materials,
             &mut application.selfcheck.answers,
         )
         .await?
         {
-            return Ok(None);
+            return Ok(Prepared::Wait(need));
         }
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: "api/v1/applications".into(),
             body: Some(serde_json::to_value(application)?),
@@ -101,28 +101,25 @@ pub(crate) static RESUBMIT: OpKind = OpKind {
     draft: |_| None,
 };
 
-fn prepare_resubmit<'a>(
-    store: &'a Store,
-    item: &'a Item,
-) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_resubmit<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let Resubmit { mut resubmission } = outbox::fields(item)?;
-        if crate::selfcheck::profile_unsent(store).await? {
-            return Ok(None);
+        if let Some(need) = crate::selfcheck::profile_unsent(store).await? {
+            return Ok(Prepared::Wait(need));
         }
         let mut answers = resubmission
             .selfcheck
             .as_ref()
             .map(|s| s.answers.clone())
             .unwrap_or_default();
-        if !to_server_ids(store, &mut resubmission.materials, &mut answers).await? {
-            return Ok(None);
+        if let Some(need) = to_server_ids(store, &mut resubmission.materials, &mut answers).await? {
+            return Ok(Prepared::Wait(need));
         }
         if let Some(sc) = &mut resubmission.selfcheck {
             sc.answers = answers;
         }
         let server_id = crate::records::server_id(store, &item.record_id).await?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: format!("api/v1/applications/{server_id}/resubmit"),
             body: Some(serde_json::to_value(resubmission)?),

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::outbox::{self, BoxFuture, Item, OpKind, Request};
+use crate::outbox::{self, BoxFuture, Item, OpKind, Prepared, Request};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,10 +20,10 @@ pub(crate) static MARK_READ: OpKind = OpKind {
     draft: |_| None,
 };
 
-fn prepare<'a>(_: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare<'a>(_: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let m: MarkRead = outbox::fields(item)?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: format!("api/v1/inbox/{}/read", m.entry),
             body: None,

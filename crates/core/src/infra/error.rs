@@ -50,6 +50,8 @@ pub enum Error {
     UnknownRequest { kind: String, version: u32 },
     #[error("cannot read the file {0}")]
     InvalidFile(String),
+    #[error("the upload {0} it needs was discarded")]
+    UploadDiscarded(String),
     #[error("the local database was damaged and has been set aside: {0}")]
     DatabaseRecovered(String),
     #[error("the built-in demo server failed: {0}")]
@@ -150,6 +152,7 @@ impl Error {
             Self::UnreadablePayload(_) => "QUEUED_REQUEST_UNREADABLE",
             Self::UnknownRequest { .. } => "QUEUED_REQUEST_UNKNOWN",
             Self::InvalidFile(_) => "INVALID_FILE",
+            Self::UploadDiscarded(_) => "UPLOAD_DISCARDED",
             Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
             Self::InvalidProfile(_) => "INVALID_PROFILE",
@@ -195,6 +198,7 @@ impl Error {
             Self::Keychain(_) => "无法访问系统钥匙串，登录凭据无法安全保存。Windows 请检查凭据管理器；macOS 请检查钥匙串访问；Linux 请安装并解锁 gnome-keyring 或 KWallet。".into(),
             Self::Server { message, .. } => format!("服务器拒绝了请求：{}", message.split(" / ").next().unwrap_or(message)),
             Self::NotFound(id) => format!("找不到 {id}，可能已被撤回或删除。"),
+            Self::UploadDiscarded(_) => "它要用的材料已被放弃上传，无法发送：请放弃此项，重新添加材料后再提交。".into(),
             Self::NotEditable(_) => "这一项没有可修改的内容，只能重试或放弃。".into(),
             Self::NotReady => "等待附件上传完成（或企业信息同步）后发送。".into(),
             Self::NoSuchEnterprise(_) => "本机没有这家企业，请在切换企业菜单中重新选择或登录。".into(),
@@ -244,6 +248,7 @@ impl Error {
             Self::Keychain(_) => "The system keychain cannot be used, so the sign-in cannot be stored safely. On Windows check Credential Manager; on macOS Keychain Access; on Linux install and unlock gnome-keyring or KWallet.".into(),
             Self::Server { message, .. } => format!("The server refused the request: {}", message.split(" / ").nth(1).unwrap_or(message)),
             Self::NotFound(id) => format!("{id} was not found; it may have been withdrawn or deleted."),
+            Self::UploadDiscarded(_) => "A file it needs was discarded before it was uploaded, so it cannot be sent: discard it, add the file again and send anew.".into(),
             Self::NotEditable(_) => "This item has nothing to change: retry or discard it.".into(),
             Self::NotReady => "Waiting for its files to finish uploading (or the company profile to be sent).".into(),
             Self::NoSuchEnterprise(_) => "That enterprise is not on this computer: pick it again from the switcher, or sign in.".into(),

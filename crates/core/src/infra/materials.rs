@@ -223,7 +223,8 @@ pub async fn server_id(store: &Store, local_id: &str) -> Result<Option<String>> 
             .fetch_optional(store.pool())
             .await?;
     match row {
-        None => Err(Error::NotFound(local_id.into())),
+        // The officer discarded it when the service refused it.
+        None => Err(Error::UploadDiscarded(local_id.into())),
         Some((id,)) => Ok(id),
     }
 }

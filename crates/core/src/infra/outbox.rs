@@ -30,15 +30,42 @@ pub struct Request {
     pub keyed: bool,
 }
 
+/// What a feature made of a queued item.
+#[derive(Debug, Clone)]
+pub enum Prepared {
+    Send(Request),
+    /// Something it needs is not done yet.
+    Wait(Need),
+}
+
+impl Prepared {
+    /// The request, in tests that expect one.
+    #[cfg(test)]
+    pub fn request(self) -> Request {
+        match self {
+            Self::Send(r) => r,
+            Self::Wait(need) => panic!("waits for {need:?}"),
+        }
+    }
+}
+
+/// What a queued request waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// An upload (its local id) that has not finished.
+    Upload(String),
+    /// The requests of another record, which must reach the service first.
+    Record(String),
+}
+
 /// One kind of queued request, declared by the feature it belongs to.
 pub struct OpKind {
     /// Stored with each row, never renamed once released.
     pub kind: &'static str,
     /// The payload format this version writes; it reads every older one.
     pub version: u32,
-    /// Builds the request, turning local ids into the service's. `Ok(None)` while
-    /// something it needs (an upload) is not finished.
-    pub prepare: for<'a> fn(&'a Store, &'a Item) -> BoxFuture<'a, Result<Option<Request>>>,
+    /// Builds the request, turning local ids into the service's, or says what it waits for.
+    pub prepare: for<'a> fn(&'a Store, &'a Item) -> BoxFuture<'a, Result<Prepared>>,
     /// What of this request the officer may correct, as it stands (shown when it is parked).
     pub draft: fn(&Value) -> Option<Value>,
 }
@@ -76,14 +103,25 @@ pub struct ParkedItem {
     /// that owns the kind reads it (in TypeScript it is `unknown` until then).
     #[specta(type = Option<specta_typescript::Unknown>)]
     pub draft: Option<Value>,
+    /// Queued requests that wait for this one (later ones of its record, or ones that need
+    /// it): they go out once it is retried or corrected and goes through.
+    pub holding: u32,
 }
 
 /// Queued and parked items of a workspace (outbox and uploads together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// What will go out by itself.
     pub queued: u32,
     pub parked: u32,
+    /// Queued requests held by a parked item: they go out once the officer deals with it.
+    pub held: u32,
 }
+
+/// Whether the queued item `o` is held by a parked one: one it names, or an earlier one of
+/// its record (an item never overtakes an earlier one of the same record).
+const HELD: &str = "(o.waits_on IS NOT NULL
+      OR EXISTS (SELECT 1 FROM outbox e WHERE e.record_id = o.record_id AND e.id < o.id AND e.parked = 1))";
 
 pub fn new_local_id(prefix: &str) -> String {
     let mut b = [0u8; 16];
@@ -139,7 +177,7 @@ pub async fn next_due(store: &Store, now: i64) -> Result<Option<Item>> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT o.id, o.kind, o.version, o.record_id, o.idempotency_key, o.payload, o.attempts
          FROM outbox o
-         WHERE o.parked = 0 AND o.next_attempt_at <= ?
+         WHERE o.parked = 0 AND o.waits_on IS NULL AND o.next_attempt_at <= ?
            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.record_id = o.record_id AND e.id < o.id)
          ORDER BY o.next_attempt_at, o.id LIMIT 1",
     )
@@ -163,24 +201,28 @@ pub async fn next_due(store: &Store, now: i64) -> Result<Option<Item>> {
 
 /// Queued and parked items, outbox and uploads together.
 pub async fn counts(store: &Store) -> Result<Counts> {
-    let (queued, parked): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM outbox WHERE parked = 0)
+    let (queued, parked, held): (i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT (SELECT COUNT(*) FROM outbox o WHERE o.parked = 0 AND NOT {HELD})
               + (SELECT COUNT(*) FROM uploads WHERE done = 0 AND parked = 0),
                 (SELECT COUNT(*) FROM outbox WHERE parked = 1)
-              + (SELECT COUNT(*) FROM uploads WHERE parked = 1)",
-    )
+              + (SELECT COUNT(*) FROM uploads WHERE parked = 1),
+                (SELECT COUNT(*) FROM outbox o WHERE o.parked = 0 AND {HELD})"
+    ))
     .fetch_one(store.pool())
     .await?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     Ok(Counts {
-        queued: u32::try_from(queued).unwrap_or(u32::MAX),
-        parked: u32::try_from(parked).unwrap_or(u32::MAX),
+        queued: n(queued),
+        parked: n(parked),
+        held: n(held),
     })
 }
 
 /// When the next queued item becomes due, if any.
 pub async fn next_wakeup(store: &Store) -> Result<Option<i64>> {
     let (t,): (Option<i64>,) = sqlx::query_as(
-        "SELECT MIN(t) FROM (SELECT next_attempt_at AS t FROM outbox WHERE parked = 0
+        "SELECT MIN(t) FROM (SELECT next_attempt_at AS t FROM outbox
+                           WHERE parked = 0 AND waits_on IS NULL
                            UNION ALL
                            SELECT next_attempt_at FROM uploads WHERE done = 0 AND parked = 0)",
     )
@@ -260,6 +302,50 @@ pub async fn retry_later(
     Ok(())
 }
 
+/// Holds queued item `id` while what it needs is parked: it names that item and is not
+/// tried again until the officer deals with it. `false` when nothing it needs is parked (it
+/// is simply not ready yet).
+pub async fn hold(store: &Store, id: i64, need: &Need) -> Result<bool> {
+    let blocker: Option<(String,)> = match need {
+        Need::Upload(local) => {
+            sqlx::query_as(
+                "SELECT 'upload:' || local_id FROM uploads WHERE local_id = ? AND parked = 1",
+            )
+            .bind(local)
+            .fetch_optional(store.pool())
+            .await?
+        }
+        Need::Record(record) => {
+            sqlx::query_as(
+                "SELECT 'outbox:' || id FROM outbox WHERE record_id = ? AND parked = 1
+                 ORDER BY id LIMIT 1",
+            )
+            .bind(record)
+            .fetch_optional(store.pool())
+            .await?
+        }
+    };
+    let Some((blocker,)) = blocker else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE outbox SET waits_on = ? WHERE id = ?")
+        .bind(&blocker)
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(true)
+}
+
+/// Lets the items held by `id` go again, due now: the officer retried, corrected or
+/// discarded it (then they find out for themselves what is left of what they need).
+async fn release(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<()> {
+    sqlx::query("UPDATE outbox SET waits_on = NULL, next_attempt_at = 0 WHERE waits_on = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Sets an item aside with its reason until the officer acts on it.
 ///
 /// A request the service refused (a 4xx answer) created nothing, and the service keeps that
@@ -304,14 +390,20 @@ type ParkedTuple = (
     Option<String>,
     i64,
     Option<String>,
+    i64,
 );
 
 /// The parked items, each with what the officer may correct as `ops` describe it.
 pub async fn parked(store: &Store, ops: &[&OpKind]) -> Result<Vec<ParkedItem>> {
     let rows: Vec<ParkedTuple> = sqlx::query_as(
-        "SELECT 'outbox:' || id, kind, record_id, last_error, last_error_en, attempts, payload FROM outbox WHERE parked = 1
+        "SELECT 'outbox:' || p.id, p.kind, p.record_id, p.last_error, p.last_error_en, p.attempts, p.payload,
+                (SELECT COUNT(*) FROM outbox o WHERE o.parked = 0
+                   AND (o.waits_on = 'outbox:' || p.id OR (o.record_id = p.record_id AND o.id > p.id)))
+           FROM outbox p WHERE p.parked = 1
          UNION ALL
-         SELECT 'upload:' || local_id, 'upload', local_id, last_error, last_error_en, attempts, NULL FROM uploads WHERE parked = 1
+         SELECT 'upload:' || u.local_id, 'upload', u.local_id, u.last_error, u.last_error_en, u.attempts, NULL,
+                (SELECT COUNT(*) FROM outbox o WHERE o.parked = 0 AND o.waits_on = 'upload:' || u.local_id)
+           FROM uploads u WHERE u.parked = 1
          ORDER BY 1",
     )
     .fetch_all(store.pool())
@@ -334,6 +426,7 @@ pub async fn parked(store: &Store, ops: &[&OpKind]) -> Result<Vec<ParkedItem>> {
                         .find(|o| o.kind == r.1)
                         .and_then(|o| (o.draft)(&p))
                 }),
+            holding: u32::try_from(r.7).unwrap_or(u32::MAX),
         })
         .collect())
 }
@@ -403,6 +496,7 @@ pub async fn revise_superseding<T: Serialize>(
     for kind in superseded {
         supersede(&mut tx, &record, kind).await?;
     }
+    release(&mut tx, id).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -414,10 +508,13 @@ pub async fn retry(store: &Store, id: &str) -> Result<()> {
     let sql = format!(
         "UPDATE {table} SET parked = 0, attempts = 0, next_attempt_at = 0 WHERE parked = 1 AND {which}"
     );
-    let done = target.bind(sqlx::query(&sql)).execute(store.pool()).await?;
+    let mut tx = store.write().await?;
+    let done = target.bind(sqlx::query(&sql)).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(id.into()));
     }
+    release(&mut tx, id).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -452,6 +549,7 @@ pub async fn discard(store: &Store, id: &str) -> Result<()> {
             }
         }
     }
+    release(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }

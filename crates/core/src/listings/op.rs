@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use yiqifu_protocol::NewListing;
 
 use crate::error::Result;
-use crate::outbox::{self, BoxFuture, Item, OpKind, Request};
+use crate::outbox::{self, BoxFuture, Item, OpKind, Prepared, Request};
 use crate::records;
 use crate::store::Store;
 
@@ -53,10 +53,10 @@ pub(crate) static UPDATE: OpKind = OpKind {
     draft: |p| p.get("details").cloned(),
 };
 
-fn prepare_create<'a>(_: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_create<'a>(_: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let Create { listing } = outbox::fields(item)?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: "api/v1/listings".into(),
             body: Some(serde_json::to_value(listing)?),
@@ -65,14 +65,11 @@ fn prepare_create<'a>(_: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Opti
     })
 }
 
-fn prepare_withdraw<'a>(
-    store: &'a Store,
-    item: &'a Item,
-) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_withdraw<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let w: Withdraw = outbox::fields(item)?;
         let id = records::server_id_of_key(store, &w.listing).await?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::POST,
             path: format!("api/v1/listings/{id}/withdraw"),
             body: None,
@@ -81,13 +78,13 @@ fn prepare_withdraw<'a>(
     })
 }
 
-fn prepare_update<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare_update<'a>(store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let u: Update = outbox::fields(item)?;
         let id = records::server_id_of_key(store, &u.listing).await?;
         // A PUT states the whole listing: sending it twice leaves the same listing, so it
         // needs no idempotency key.
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::PUT,
             path: format!("api/v1/listings/{id}"),
             body: Some(serde_json::to_value(u.details)?),
@@ -140,7 +137,7 @@ mod tests {
         };
         let payload = outbox::payload(UPDATE.kind, &fields).unwrap();
         let it = item(UPDATE.kind, payload.clone());
-        let req = (UPDATE.prepare)(&store, &it).await.unwrap().unwrap();
+        let req = (UPDATE.prepare)(&store, &it).await.unwrap().request();
         assert_eq!(req.method, Method::PUT);
         assert_eq!(req.path, "api/v1/listings/lst_1");
         assert!(!req.keyed);
@@ -176,7 +173,7 @@ mod tests {
             WITHDRAW.kind,
             outbox::payload(WITHDRAW.kind, &fields).unwrap(),
         );
-        let req = (WITHDRAW.prepare)(&store, &it).await.unwrap().unwrap();
+        let req = (WITHDRAW.prepare)(&store, &it).await.unwrap().request();
         assert_eq!(req.path, "api/v1/listings/lst_9/withdraw");
     }
 }

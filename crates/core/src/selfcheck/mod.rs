@@ -66,7 +66,7 @@ impl Workspace {
             profile,
             suggested,
             saved_at,
-            unsent: profile_unsent(self.store()).await?,
+            unsent: profile_unsent(self.store()).await?.is_some(),
         })
     }
 
@@ -108,7 +108,9 @@ impl Workspace {
         client: &crate::client::CentralClient,
         token: &str,
     ) -> Result<()> {
-        if store::profile(self.store()).await?.is_some() || profile_unsent(self.store()).await? {
+        if store::profile(self.store()).await?.is_some()
+            || profile_unsent(self.store()).await?.is_some()
+        {
             return Ok(());
         }
         let body = match client
@@ -526,8 +528,9 @@ impl Workspace {
 }
 
 /// Whether a saved profile has yet to reach the service.
-pub(crate) async fn profile_unsent(store: &Store) -> Result<bool> {
-    Ok(outbox::pending_for(store, PROFILE_RECORD).await? > 0)
+pub(crate) async fn profile_unsent(store: &Store) -> Result<Option<outbox::Need>> {
+    Ok((outbox::pending_for(store, PROFILE_RECORD).await? > 0)
+        .then(|| outbox::Need::Record(PROFILE_RECORD.into())))
 }
 
 /// The problems of a profile, for the form to show as the officer types.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use yiqifu_protocol::CompanyProfile;
 
 use crate::error::Result;
-use crate::outbox::{self, BoxFuture, Item, OpKind, Request};
+use crate::outbox::{self, BoxFuture, Item, OpKind, Prepared, Request};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,10 +21,10 @@ pub(crate) static UPDATE_PROFILE: OpKind = OpKind {
     draft: |p| p.get("profile").cloned(),
 };
 
-fn prepare<'a>(_store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Option<Request>>> {
+fn prepare<'a>(_store: &'a Store, item: &'a Item) -> BoxFuture<'a, Result<Prepared>> {
     Box::pin(async move {
         let UpdateProfile { profile } = outbox::fields(item)?;
-        Ok(Some(Request {
+        Ok(Prepared::Send(Request {
             method: Method::PUT,
             path: "api/v1/profile".into(),
             body: Some(serde_json::to_value(profile)?),

@@ -40,6 +40,7 @@ fn fate(e: &Error, attempts: u32) -> Fate {
             _ => Fate::Park,
         },
         Error::NotFound(_)
+        | Error::UploadDiscarded(_)
         | Error::InvalidFile(_)
         | Error::InvalidCreditCode(_)
         | Error::UnreadablePayload(_)
@@ -162,8 +163,14 @@ impl Workspace {
         let outcome = self.with_session(|token| self.send_op(&item, token)).await;
         match outcome {
             Ok(None) => Ok(Step::Stop),
+            // What it needs was refused for good: it waits, named, for the officer to deal
+            // with that, instead of asking again every few seconds for ever.
+            Ok(Some(Err(need))) if outbox::hold(&self.store, item.id, &need).await? => {
+                self.changed(&with_feature(&[Topic::Outbox], &item.kind));
+                Ok(Step::Continue)
+            }
             // An upload it needs is not finished yet: wait without counting an attempt.
-            Ok(Some(None)) => {
+            Ok(Some(Err(_))) => {
                 outbox::retry_later(
                     &self.store,
                     Target::Outbox(item.id),
@@ -174,7 +181,7 @@ impl Workspace {
                 .await?;
                 Ok(Step::Continue)
             }
-            Ok(Some(Some(resp))) => {
+            Ok(Some(Ok(resp))) => {
                 self.apply_sent(&item, &resp).await?;
                 self.shared.set_online(true);
                 Ok(Step::Continue)
@@ -214,9 +221,13 @@ impl Workspace {
         Ok(Step::Continue)
     }
 
-    /// Makes the request of `item`, as the feature that owns its kind builds it.
-    /// `Ok(None)` means "not ready yet" (an upload is pending).
-    async fn send_op(&self, item: &Item, token: String) -> Result<Option<Value>> {
+    /// Makes the request of `item`, as the feature that owns its kind builds it, and
+    /// answers the service's answer, or what the request waits for.
+    async fn send_op(
+        &self,
+        item: &Item,
+        token: String,
+    ) -> Result<std::result::Result<Value, outbox::Need>> {
         let op = ops::find(&item.kind).ok_or_else(|| Error::UnknownRequest {
             kind: item.kind.clone(),
             version: item.version,
@@ -228,8 +239,9 @@ impl Workspace {
                 version: item.version,
             });
         }
-        let Some(req) = (op.prepare)(&self.store, item).await? else {
-            return Ok(None);
+        let req = match (op.prepare)(&self.store, item).await? {
+            outbox::Prepared::Send(req) => req,
+            outbox::Prepared::Wait(need) => return Ok(Err(need)),
         };
         let client = self.client()?;
         client
@@ -241,7 +253,7 @@ impl Workspace {
                 req.body.as_ref(),
             )
             .await
-            .map(Some)
+            .map(Ok)
     }
 
     async fn apply_sent(&self, item: &Item, resp: &Value) -> Result<()> {

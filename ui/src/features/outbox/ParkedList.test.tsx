@@ -15,6 +15,7 @@ const item = (n: number): ParkedItem => ({
   reason_en: `number ${String(n)} refused`,
   attempts: 1,
   draft: null,
+  holding: 0,
 });
 
 function list(version: string) {
@@ -80,5 +81,15 @@ describe("ParkedList", () => {
       await emit("data-changed", { enterprise: "ent-a", topics: ["outbox"] });
     });
     expect(await screen.findByText("第 3 条被拒绝")).toBeTruthy();
+  });
+
+  it("says how many queued actions wait for a refused one", async () => {
+    mockIPC((cmd) => (cmd === "parked_items" ? [{ ...item(1), holding: 2 }, item(2)] : null), {
+      shouldMockEvents: true,
+    });
+    render(list("2/0"));
+    expect(await screen.findByText("另有 2 项操作在等它：处理后会自动发送")).toBeTruthy();
+    // Only the one that holds something says so.
+    expect(screen.getAllByTestId("parked-holding")).toHaveLength(1);
   });
 });

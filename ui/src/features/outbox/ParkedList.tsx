@@ -3,7 +3,7 @@ import { App, Button, Empty, List, Popconfirm, Space, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { ParkedItem } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { pick, useI18n, useMessages } from "../../shared/i18n";
+import { fill, pick, useI18n, useMessages } from "../../shared/i18n";
 import type { OpInfo } from "../../shared/revise";
 import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
@@ -102,6 +102,11 @@ export default function ParkedList({
           <Space direction="vertical" size={0}>
             <Typography.Text strong>{label(p.kind)}</Typography.Text>
             <Typography.Text type="danger">{locale === "zh-CN" ? p.reason_zh : p.reason_en}</Typography.Text>
+            {p.holding > 0 && (
+              <Typography.Text type="secondary" data-testid="parked-holding">
+                {p.holding === 1 ? t("holdingOne") : fill(t("holding"), { n: p.holding })}
+              </Typography.Text>
+            )}
           </Space>
         </List.Item>
       )}

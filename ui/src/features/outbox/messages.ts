@@ -12,4 +12,12 @@ export const messages = defineMessages({
   revised: { zh: "已修改，等待发送", en: "Corrected; it will be sent shortly" },
   opUpload: { zh: "上传材料", en: "Upload a material" },
   opOther: { zh: "同步操作", en: "Sync item" },
+  holding: {
+    zh: "另有 {n} 项操作在等它：处理后会自动发送",
+    en: "{n} more queued actions wait for it and go out once it is dealt with",
+  },
+  holdingOne: {
+    zh: "另有 1 项操作在等它：处理后会自动发送",
+    en: "1 more queued action waits for it and goes out once it is dealt with",
+  },
 });
