@@ -65,24 +65,49 @@ fn options(path: &Path, create: bool) -> Result<SqliteConnectOptions> {
         .busy_timeout(Duration::from_secs(10)))
 }
 
-/// Whether the file at `path` is a readable SQLite database that passes `quick_check`.
-async fn healthy(path: &Path) -> bool {
-    let Ok(opts) = options(path, false) else {
-        return false;
+/// Whether the file at `path` is damaged: not a SQLite database, or failing `quick_check`.
+/// Anything else that stops the check (another program holding a lock past the busy
+/// timeout, a file this account may not read) is an error, never damage: a healthy
+/// database must not be set aside because it was busy.
+async fn damaged(path: &Path) -> Result<bool> {
+    let unavailable = |e: sqlx::Error| Error::DatabaseUnavailable {
+        path: path.display().to_string(),
+        detail: e.to_string(),
     };
-    let Ok(pool) = SqlitePoolOptions::new()
+    let verdict = |e: sqlx::Error| {
+        if is_damage(&e) {
+            Ok(true)
+        } else {
+            Err(unavailable(e))
+        }
+    };
+    let pool = match SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(opts)
+        .connect_with(options(path, false)?)
         .await
-    else {
+    {
+        Ok(p) => p,
+        Err(e) => return verdict(e),
+    };
+    let checked = sqlx::query_as::<_, (String,)>("PRAGMA quick_check")
+        .fetch_one(&pool)
+        .await;
+    pool.close().await;
+    match checked {
+        Ok((r,)) => Ok(r != "ok"),
+        Err(e) => verdict(e),
+    }
+}
+
+/// SQLite's own word that the file is not a (whole) database: SQLITE_CORRUPT (11) or
+/// SQLITE_NOTADB (26), in the primary byte of the extended code.
+fn is_damage(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(d) = e else {
         return false;
     };
-    let ok = matches!(
-        sqlx::query_as::<_, (String,)>("PRAGMA quick_check").fetch_one(&pool).await,
-        Ok((r,)) if r == "ok"
-    );
-    pool.close().await;
-    ok
+    d.code()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 11 | 26))
 }
 
 fn sidecars(path: &Path) -> [PathBuf; 2] {
@@ -183,7 +208,7 @@ async fn set_aside(dir: &Path, file: &str) -> Result<PathBuf> {
         }
     }
     let backup = dir.join(format!("{file}.bak"));
-    if backup.exists() && healthy(&backup).await {
+    if backup.exists() && matches!(damaged(&backup).await, Ok(false)) {
         std::fs::copy(&backup, &db)?;
     }
     Ok(aside)
@@ -203,7 +228,7 @@ impl Store {
         std::fs::create_dir_all(dir)?;
         let file = schema.file();
         let db = dir.join(file);
-        let recovered = if db.exists() && !healthy(&db).await {
+        let recovered = if db.exists() && damaged(&db).await? {
             let aside = set_aside(dir, file).await?;
             tracing::error!(aside = %aside.display(), "damaged database set aside");
             Some(aside)
@@ -344,6 +369,52 @@ mod tests {
         std::fs::copy(&db, copy.path().join(DB_FILE)).unwrap();
         let store = Store::open(copy.path()).await.unwrap();
         assert_eq!(store.setting::<i32>("k19").await.unwrap(), Some(19));
+        store.close().await;
+    }
+
+    /// A database another program holds (a second app instance, a backup tool) is busy, not
+    /// damaged: opening it fails with why, and it is left where it is, whole.
+    #[tokio::test]
+    async fn a_database_another_program_holds_is_refused_and_never_set_aside() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteLockingMode};
+        use sqlx::{ConnectOptions, Connection};
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).await.unwrap();
+            store.set_setting("k", &7).await.unwrap();
+            store.close().await;
+        }
+        let db = dir.path().join(DB_FILE);
+        let mut holder = SqliteConnectOptions::new()
+            .filename(&db)
+            .locking_mode(SqliteLockingMode::Exclusive)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("SELECT COUNT(*) FROM settings")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let err = Store::open(dir.path())
+            .await
+            .err()
+            .expect("a held database opened");
+        assert_eq!(err.code(), "DATABASE_UNAVAILABLE", "{err:?}");
+        let aside = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("damaged")
+            })
+            .count();
+        assert_eq!(aside, 0, "a healthy database was set aside");
+        holder.close().await.unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        assert!(store.recovered().is_none());
+        assert_eq!(store.setting::<i32>("k").await.unwrap(), Some(7));
         store.close().await;
     }
 
