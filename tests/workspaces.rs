@@ -442,3 +442,106 @@ async fn a_database_from_before_workspaces_moves_into_its_enterprise() {
         .unwrap();
     assert_eq!(uploads, 1);
 }
+
+/// Collects everything logged, at every level, while it is the thread's subscriber.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every file under `dir`, recursively: databases, their WAL and shared memory, backups.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Sessions live in the keychain only: after signing in, syncing, queuing and sending work
+/// and a refresh, no file of the app's data folder (databases, WAL, backups) and no log line,
+/// at any level, holds a token or the password.
+#[tokio::test(flavor = "current_thread")]
+async fn no_token_or_password_reaches_a_database_file_or_the_log() {
+    let log = LogBuffer::default();
+    let writer = log.clone();
+    // For the whole process: the keychain and SQLite work on threads of their own. (The
+    // other tests of this file log into it too, which only widens the net.)
+    {
+        use tracing_subscriber::util::SubscriberInitExt;
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+            .with_writer(move || writer.clone())
+            .finish()
+            .try_init()
+            .expect("the only subscriber of this test binary");
+    }
+    let central = yiqifu_tests::start_central().await;
+    let url = central.url();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = test_keychain("secrets");
+    let app = App::open(dir.path(), kc.clone()).await.unwrap();
+    app.set_sync_config(fast());
+    let ws = sign_in_demo(&app, &url).await;
+    let key = format!("{url}|{}", demo_login_of(0).0);
+    let first = kc.load(&key).unwrap().expect("tokens in the keychain");
+    app.sync_now().await.unwrap();
+    ws.create_appeal(appeal("日志不含令牌")).await.unwrap();
+    ws.drain().await.unwrap();
+    // The access token expires on the service: the next request refreshes the pair.
+    sqlx::query("UPDATE sessions SET expires_at = 0 WHERE kind = 'access'")
+        .execute(&central.db)
+        .await
+        .unwrap();
+    ws.create_appeal(appeal("刷新之后")).await.unwrap();
+    ws.drain().await.unwrap();
+    assert_eq!(titles_of(&central.db, 0).await.len(), 2, "both went out");
+    let second = kc.load(&key).unwrap().expect("tokens in the keychain");
+    assert_ne!(first.access, second.access, "the session was refreshed");
+    app.close().await;
+
+    let (_, password) = demo_login_of(0);
+    let secrets = [
+        ("the first access token", first.access.as_str()),
+        ("the first refresh token", first.refresh.as_str()),
+        ("the refreshed access token", second.access.as_str()),
+        ("the refreshed refresh token", second.refresh.as_str()),
+        ("the password", password),
+    ];
+    let files = files_under(dir.path());
+    assert!(
+        files.iter().any(|f| f.ends_with("workspace.sqlite")),
+        "no workspace database was written: {files:?}"
+    );
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for (what, secret) in secrets {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{what} is in {}",
+                file.display()
+            );
+        }
+    }
+    let logged = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("sqlx") || logged.len() > 1000,
+        "the log caught nothing: {logged}"
+    );
+    for (what, secret) in secrets {
+        assert!(!logged.contains(secret), "{what} is in the log");
+    }
+}
