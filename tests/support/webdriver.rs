@@ -27,7 +27,47 @@ pub fn app_binary() -> PathBuf {
         "{} is missing: build it first (`cargo build --workspace`, as `cargo xtask test` does)",
         bin.display()
     );
+    // A plain `cargo test` builds the test binaries, not the app: the tests would drive
+    // whatever app was built last, perhaps from other sources.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace");
+    if let Some(why) = stale(&bin, root) {
+        panic!(
+            "{} is not built from the current sources ({why}): build it first \
+             (`cargo build --workspace`, as `cargo xtask test` does)",
+            bin.display()
+        );
+    }
     bin
+}
+
+/// Why `bin` is not built from the sources under `root` as they are now, going by the
+/// dep-info file cargo writes beside it (every file it was built from, the embedded UI
+/// included); `None` when it is.
+pub fn stale(bin: &Path, root: &Path) -> Option<String> {
+    let info = bin.with_extension("d");
+    let Ok(text) = std::fs::read_to_string(&info) else {
+        return Some(format!("{} cannot be read", info.display()));
+    };
+    let built = std::fs::metadata(bin).and_then(|m| m.modified()).ok()?;
+    // "<binary>: <dep> <dep> ...", spaces inside a path escaped as "\ ".
+    let (_, deps) = text.split_once(": ")?;
+    let deps = deps.replace("\\ ", "\u{0}");
+    let root = root.to_string_lossy();
+    let mut ours = 0;
+    for dep in deps.split_whitespace().map(|d| d.replace('\u{0}', " ")) {
+        if !dep.starts_with(root.as_ref()) {
+            continue;
+        }
+        ours += 1;
+        match std::fs::metadata(&dep).and_then(|m| m.modified()) {
+            Err(_) => return Some(format!("{dep} is gone")),
+            Ok(t) if t > built => return Some(format!("{dep} changed since")),
+            Ok(_) => {}
+        }
+    }
+    (ours == 0).then(|| format!("it was built from another checkout than {root}"))
 }
 
 /// Where screenshots go: `target/e2e/`.
@@ -447,4 +487,48 @@ pub fn kill_app() -> usize {
     }
     assert!(killed > 0, "no running {} to kill", bin.display());
     killed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn touch(p: &Path, t: SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
+    #[test]
+    fn an_app_is_stale_once_a_file_it_was_built_from_changes_or_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("my checkout");
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        let src = root.join("src/main.rs");
+        std::fs::write(&src, "fn main() {}").unwrap();
+        let bin = dir.path().join("app");
+        std::fs::write(&bin, "").unwrap();
+        let esc = |p: &Path| p.display().to_string().replace(' ', "\\ ");
+        std::fs::write(
+            bin.with_extension("d"),
+            format!("{}: {} /elsewhere/lib.rs\n", esc(&bin), esc(&src)),
+        )
+        .unwrap();
+        let now = SystemTime::now();
+        touch(&src, now - Duration::from_secs(60));
+        touch(&bin, now);
+        assert_eq!(stale(&bin, &root), None);
+
+        touch(&src, now + Duration::from_secs(1));
+        assert!(stale(&bin, &root).unwrap().contains("changed"));
+        std::fs::remove_file(&src).unwrap();
+        assert!(stale(&bin, &root).unwrap().contains("gone"));
+        assert!(stale(&bin, &dir.path().join("another"))
+            .unwrap()
+            .contains("another checkout"));
+    }
 }
