@@ -280,8 +280,10 @@ async fn a_misleading_file_name_is_refused_and_a_path_keeps_its_last_part() {
 
 #[tokio::test]
 async fn a_stalled_patch_lets_go_of_its_upload_and_the_next_one_succeeds() {
-    use tokio::io::AsyncWriteExt;
-    let idle = std::time::Duration::from_millis(800);
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Wide enough that a machine busy with other tests (argon2 sign-ins, Wine) still sees the
+    // lock held before it times out; the release itself is waited for, not timed.
+    let idle = std::time::Duration::from_secs(2);
     let svc = Svc::start_with_timeouts(idle, yiqifu_central::HEADER_READ).await;
     let me = svc.login(0).await;
     let data = samples::pdf_sized(200_000, 3);
@@ -289,47 +291,76 @@ async fn a_stalled_patch_lets_go_of_its_upload_and_the_next_one_succeeds() {
         .tus_create(&me, "commitment_letter", "承诺书.pdf", data.len())
         .await;
     let id = common::upload_id(&created);
-
-    // A chunk of 64 KiB announced, 1,000 bytes sent, then silence: a laptop gone to sleep.
-    let mut stalled = tokio::net::TcpStream::connect(svc.running.addr)
-        .await
-        .unwrap();
     let head = format!(
         "PATCH /api/v1/uploads/{id} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {me}\r\n\
          Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n\
          Upload-Offset: 0\r\nContent-Length: 65536\r\n\r\n",
         svc.running.addr
     );
-    stalled.write_all(head.as_bytes()).await.unwrap();
-    stalled.write_all(&data[..1000]).await.unwrap();
-    stalled.flush().await.unwrap();
 
-    // Meanwhile the upload is held: a PATCH (at an offset that would be refused anyway, so
-    // it changes nothing) is told it is locked.
-    let mut held = false;
-    for _ in 0..50 {
-        let r = svc.patch(&me, &id, 999_999, b"x", false).await;
-        if r.status() == StatusCode::LOCKED {
-            held = true;
-            break;
+    // A chunk of 64 KiB announced, 1,000 bytes sent, then silence: a laptop gone to sleep.
+    // Meanwhile the upload is held: a probing PATCH (at an offset that would be refused
+    // anyway, so it changes nothing) is told it is locked. A probe holds the upload for a
+    // moment itself, so the stalled PATCH may arrive in that moment and be refused (423, on
+    // its socket): then it is sent again.
+    let mut seen = Vec::new();
+    let mut stalled = None;
+    'attempt: for _ in 0..5 {
+        let mut stream = tokio::net::TcpStream::connect(svc.running.addr)
+            .await
+            .unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&data[..1000]).await.unwrap();
+        stream.flush().await.unwrap();
+        let started = std::time::Instant::now();
+        while started.elapsed() < idle {
+            let status = svc.patch(&me, &id, 999_999, b"x", false).await.status();
+            seen.push(status.as_u16());
+            if status == StatusCode::LOCKED {
+                stalled = Some(stream);
+                break 'attempt;
+            }
+            let mut answer = [0u8; 64];
+            let wait = std::time::Duration::from_millis(10);
+            if let Ok(read) = tokio::time::timeout(wait, stream.read(&mut answer)).await {
+                let answer = String::from_utf8_lossy(&answer[..read.unwrap_or(0)]).to_string();
+                assert!(answer.contains(" 423 "), "the stalled PATCH got {answer:?}");
+                seen.push(0);
+                continue 'attempt;
+            }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        break;
     }
-    assert!(held, "the stalled PATCH never held the upload");
+    assert!(
+        stalled.is_some(),
+        "the stalled PATCH never held the upload (0 = it was refused and sent again): {seen:?}"
+    );
 
-    // After the idle time the lock is free, with what arrived kept; the upload finishes
-    // while the stalled connection is still open.
-    tokio::time::sleep(idle + std::time::Duration::from_millis(400)).await;
-    let offset: usize = svc
-        .tus(Method::HEAD, &me, &id)
-        .send()
-        .await
-        .unwrap()
-        .headers()["upload-offset"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    // After the idle time the lock is free, with what arrived kept (the offset moves only
+    // when the PATCH ends); the upload finishes while the stalled connection is still open.
+    let offset_now = || async {
+        svc.tus(Method::HEAD, &me, &id)
+            .send()
+            .await
+            .unwrap()
+            .headers()["upload-offset"]
+            .to_str()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let waiting = std::time::Instant::now();
+    let offset = loop {
+        let offset = offset_now().await;
+        if offset != 0 {
+            break offset;
+        }
+        assert!(
+            waiting.elapsed() < std::time::Duration::from_secs(30),
+            "the stalled PATCH still holds the upload 30 s on"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     assert_eq!(offset, 1000, "the bytes that arrived are kept");
     let r = svc.patch(&me, &id, offset, &data[offset..], true).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT, "{:?}", r.text().await);
