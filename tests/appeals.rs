@@ -612,3 +612,39 @@ async fn an_appeal_waits_on_its_refused_attachment_and_goes_once_the_attachment_
     assert_eq!(ws.summary().queued + ws.summary().parked, 0);
     app.close().await;
 }
+
+/// The core refuses the message past the thread's limit before queuing it (the service
+/// would refuse it, and it would only park), counting those not sent yet.
+#[tokio::test]
+async fn a_thread_takes_so_many_messages_counting_those_not_sent_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _central, ws) = signed_in(dir.path(), "appeal-thread-cap").await;
+    let key = ws
+        .create_appeal(yiqifu_protocol::NewAppeal {
+            category: AppealCategory::Logistics,
+            title: "长期协调".into(),
+            description: "运输车辆长期需要协调。".into(),
+            attachments: vec![],
+            contact: None,
+        })
+        .await
+        .unwrap();
+    let max = yiqifu_protocol::LIMITS.appeal_messages;
+    for n in 0..max {
+        ws.send_appeal_message(&key, &format!("第 {n} 条"))
+            .await
+            .unwrap();
+    }
+    let err = ws
+        .send_appeal_message(&key, "再补充一条")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_INPUT");
+    assert!(
+        err.message_zh().contains("新建一条诉求"),
+        "{}",
+        err.message_zh()
+    );
+    assert_eq!(ws.summary().queued, 1 + max);
+    app.close().await;
+}

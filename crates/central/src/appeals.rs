@@ -210,7 +210,7 @@ pub async fn get(
     request_body = NewMessage,
     responses((status = 200, description = "The appeal with the message added", body = Appeal),
               (status = 409, description = "The appeal is closed", body = yiqifu_protocol::ApiError),
-              (status = 422, description = "INVALID_FIELD `body`", body = yiqifu_protocol::ApiError)))]
+              (status = 422, description = "INVALID_FIELD `body`: empty, too long, or the appeal already has the 100 enterprise messages it takes", body = yiqifu_protocol::ApiError)))]
 pub async fn message(
     State(state): State<AppState>,
     who: Enterprise,
@@ -256,6 +256,12 @@ async fn enterprise_message(
     if a.state == AppealState::Closed {
         return Err(transition_error(a.state, a.state));
     }
+    let sent = a
+        .messages
+        .iter()
+        .filter(|m| m.from == Party::Enterprise)
+        .count();
+    refuse(yiqifu_protocol::limits::thread_problems(sent))?;
     let at = format_time(now);
     a.messages.push(AppealMessage {
         from: Party::Enterprise,

@@ -411,6 +411,35 @@ async fn every_limit_of_an_appeal_is_named() {
     assert_eq!(invalid_fields(r).await, ["to"]);
     let r = step(&svc, &rev, &a.id, json!({"action": "reply", "body": " "})).await;
     assert_eq!(invalid_fields(r).await, ["body"]);
+    // A thread takes so many of the enterprise's messages, and a reply does not count.
+    let max = yiqifu_protocol::LIMITS.appeal_messages;
+    let say = |n: u32| {
+        let path = format!("/api/v1/appeals/{}/messages", a.id);
+        let me = me.clone();
+        let svc = &svc;
+        async move {
+            svc.post_keyed(
+                &path,
+                &me,
+                &format!("say-{n}"),
+                &json!({"body": format!("第 {n} 条")}),
+            )
+            .await
+        }
+    };
+    for n in 1..=max {
+        assert_eq!(say(n).await.status(), StatusCode::OK, "message {n}");
+    }
+    let over = say(max + 1).await;
+    assert_eq!(invalid_fields(over).await, ["body"]);
+    let r = step(
+        &svc,
+        &rev,
+        &a.id,
+        json!({"action": "reply", "body": "已收到"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "the authority may still answer");
 }
 
 /// An Idempotency-Key names one request on one route: the same key and body sent to another

@@ -31,6 +31,9 @@ pub struct TextLimits {
     pub assignee: u32,
     /// An officer's private note on a policy or guidance document.
     pub library_note: u32,
+    /// Messages the enterprise may add to one appeal's thread; past it a new appeal is the
+    /// way (a thread that long is no longer one matter, and the record would grow unbounded).
+    pub appeal_messages: u32,
 }
 
 pub const LIMITS: TextLimits = TextLimits {
@@ -46,7 +49,22 @@ pub const LIMITS: TextLimits = TextLimits {
     listing_valid_days: 366,
     assignee: 100,
     library_note: 5000,
+    appeal_messages: 100,
 };
+
+/// What stops one more enterprise message on an appeal that has `sent` already.
+pub fn thread_problems(sent: usize) -> Vec<FieldProblem> {
+    let max = LIMITS.appeal_messages as usize;
+    let mut p = Problems(Vec::new());
+    if sent >= max {
+        p.add(
+            "body",
+            format!("此诉求已有 {max} 条企业留言，达到上限：如有新的情况，请新建一条诉求"),
+            format!("This appeal already has {max} messages from the enterprise, the most it takes: file a new appeal for anything further"),
+        );
+    }
+    p.0
+}
 
 /// A listing's quantity must be below this: larger numbers are typing slips, and lose
 /// precision in a JavaScript number long before they mean anything.

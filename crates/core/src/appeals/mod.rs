@@ -76,8 +76,19 @@ impl Workspace {
             return Err(Error::InvalidInput(problems));
         }
         let key = self.appeal_key(key).await?;
-        if !self.appeal(&key).await?.can_message {
+        let view = self.appeal(&key).await?;
+        if !view.can_message {
             return Err(Error::AppealClosed);
+        }
+        // Counting the ones not sent yet: each will be.
+        let sent = view
+            .thread
+            .iter()
+            .filter(|m| m.from == yiqifu_protocol::Party::Enterprise)
+            .count();
+        let problems = yiqifu_protocol::limits::thread_problems(sent);
+        if !problems.is_empty() {
+            return Err(Error::InvalidInput(problems));
         }
         let fields = op::Message {
             appeal: key.clone(),
