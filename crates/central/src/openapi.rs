@@ -1,4 +1,8 @@
+use std::collections::btree_map::Entry;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -20,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         crate::listings::withdraw, crate::listings::matches,
         crate::inbox::list, crate::inbox::mark_read,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers),
 )]
 pub struct ApiDoc;
 
@@ -33,5 +37,116 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers and headers every route of a kind has, added where the route does not say
+/// them itself: what the extractors answer before a handler runs.
+struct CommonAnswers;
+
+/// tus routes refuse a request without `Tus-Resumable: 1.0.0` (412).
+const TUS_ROUTES: [(&str, &str); 4] = [
+    ("post", "/api/v1/uploads"),
+    ("head", "/api/v1/uploads/{id}"),
+    ("patch", "/api/v1/uploads/{id}"),
+    ("delete", "/api/v1/uploads/{id}"),
+];
+
+/// Documents `status` on `op`; a status the route already documents for its own reason
+/// gets this one added to its description.
+fn answer(op: &mut Operation, status: &str, description: &str) {
+    match op.responses.responses.entry(status.to_string()) {
+        Entry::Vacant(e) => {
+            e.insert(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ApiError")))
+                            .build(),
+                    )
+                    .build()
+                    .into(),
+            );
+        }
+        Entry::Occupied(mut e) => {
+            if let RefOr::T(r) = e.get_mut() {
+                if !r.description.contains(description) {
+                    r.description = format!("{}; or {description}", r.description);
+                }
+            }
+        }
+    }
+}
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("options", &mut item.options),
+                ("head", &mut item.head),
+                ("patch", &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    answer(
+                        op,
+                        "401",
+                        "UNAUTHORIZED: no bearer token, or one that expired or was revoked",
+                    );
+                    answer(op, "403", "FORBIDDEN: the token's role (enterprise or reviewer) may not use this route");
+                }
+                if path.contains('{') {
+                    answer(
+                        op,
+                        "404",
+                        "NOT_FOUND: no such record, or not one of this caller's",
+                    );
+                }
+                if op.request_body.is_some() {
+                    answer(op, "400", "BAD_REQUEST: the body is not JSON of this shape");
+                    answer(op, "413", "PAYLOAD_TOO_LARGE: the body is over 1 MiB");
+                    answer(
+                        op,
+                        "415",
+                        "UNSUPPORTED_MEDIA_TYPE: the body is not sent as application/json",
+                    );
+                }
+                let keyed = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| p.name == "Idempotency-Key"));
+                if keyed {
+                    answer(
+                        op,
+                        "400",
+                        "IDEMPOTENCY_KEY_MISSING, or a key over 255 characters",
+                    );
+                    answer(
+                        op,
+                        "409",
+                        "REQUEST_IN_PROGRESS: the first request with this key is still running",
+                    );
+                    answer(op, "422", "IDEMPOTENCY_KEY_REUSED: the key was used with another body or on another route");
+                }
+                if TUS_ROUTES.contains(&(method, path.as_str())) {
+                    answer(op, "412", "Tus-Resumable is missing or not 1.0.0");
+                    op.parameters.get_or_insert_with(Vec::new).push(
+                        ParameterBuilder::new()
+                            .name("Tus-Resumable")
+                            .parameter_in(ParameterIn::Header)
+                            .required(Required::True)
+                            .description(Some("The tus protocol version: 1.0.0"))
+                            .build(),
+                    );
+                }
+            }
+        }
     }
 }
