@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use yiqifu_protocol::calendar::china_today;
 use yiqifu_protocol::{
     due_times, Appeal, AppealAction, AppealMessage, AppealState, AppealStep, ErrorCode, FeedPage,
-    FieldProblem, InboxKind, NewAppeal, NewMessage, Party, Rating, LIMITS,
+    FieldProblem, InboxKind, ListPage, NewAppeal, NewMessage, Party, Rating, LIMITS,
 };
 
 use crate::auth::{Enterprise, Reviewer};
@@ -421,13 +421,26 @@ pub async fn follow_up_at(
 }
 
 #[utoipa::path(get, path = "/api/v1/review/appeals", tag = "review", security(("bearer" = [])),
-    responses((status = 200, description = "All appeals, oldest first", body = Vec<Appeal>)))]
+    params(crate::pages::PageQuery),
+    responses((status = 200, description = "All appeals, the longest unchanged first, a page at a time", body = ListPage<Appeal>),
+              (status = 400, description = "CURSOR_INVALID, or a limit outside 1 to 500", body = yiqifu_protocol::ApiError)))]
 pub async fn review_list(
     State(state): State<AppState>,
     _who: Reviewer,
-) -> Result<Json<Vec<Appeal>>> {
+    ApiQuery(q): ApiQuery<crate::pages::PageQuery>,
+) -> Result<Json<ListPage<Appeal>>> {
+    let limit = check_limit(q.limit)?;
     let mut conn = state.db.acquire().await?;
-    Ok(Json(list_all(&mut conn).await?))
+    let list = crate::pages::Listed {
+        table: "appeals",
+        key: "updated_at",
+        owner: None,
+        state: None,
+        order: crate::pages::Order::OldestFirst,
+    };
+    Ok(Json(
+        crate::pages::read_as(&mut conn, &list, q.after.as_deref(), limit).await?,
+    ))
 }
 
 pub async fn list_all(conn: &mut SqliteConnection) -> Result<Vec<Appeal>> {

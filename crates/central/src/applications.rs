@@ -11,8 +11,8 @@ use sqlx::SqliteConnection;
 use yiqifu_protocol::selfcheck::explain;
 use yiqifu_protocol::{
     evaluate, AnswerValue, Application, ApplicationState, CompanyProfile, CorrectionNotice,
-    EnterpriseProfile, ErrorCode, InboxKind, ItemFailure, Lang, MaterialInfo, MaterialRef,
-    MaterialRule, NewApplication, Resubmission, ReviewAction, SelfCheckSubmission,
+    EnterpriseProfile, ErrorCode, InboxKind, ItemFailure, Lang, ListPage, MaterialInfo,
+    MaterialRef, MaterialRule, NewApplication, Resubmission, ReviewAction, SelfCheckSubmission,
     SelfCheckTemplate, Transition,
 };
 
@@ -380,13 +380,25 @@ pub async fn submit(
 }
 
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])),
-    responses((status = 200, description = "The enterprise's applications, newest first", body = Vec<Application>)))]
+    params(crate::pages::PageQuery),
+    responses((status = 200, description = "The enterprise's applications, the latest change first, a page at a time", body = ListPage<Application>),
+              (status = 400, description = "CURSOR_INVALID, or a limit outside 1 to 500", body = yiqifu_protocol::ApiError)))]
 pub async fn list(
     State(state): State<AppState>,
     who: Enterprise,
-) -> Result<Json<Vec<Application>>> {
+    ApiQuery(q): ApiQuery<crate::pages::PageQuery>,
+) -> Result<Json<ListPage<Application>>> {
+    let limit = crate::catalog::check_limit(q.limit)?;
+    let mut conn = state.db.acquire().await?;
+    let list = crate::pages::Listed {
+        table: "applications",
+        key: "updated_at",
+        owner: Some(&who.credit_code),
+        state: None,
+        order: crate::pages::Order::NewestFirst,
+    };
     Ok(Json(
-        crate::db::owned_records(&state.db, "applications", &who.credit_code).await?,
+        crate::pages::read_as(&mut conn, &list, q.after.as_deref(), limit).await?,
     ))
 }
 
@@ -618,19 +630,35 @@ pub async fn review(
 pub struct ReviewQuery {
     /// Only applications in this state.
     pub state: Option<ApplicationState>,
+    /// The `next` of the previous page; absent for the first page.
+    pub after: Option<String>,
+    /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/review/applications", tag = "review", security(("bearer" = [])),
     params(ReviewQuery),
-    responses((status = 200, description = "Applications to review, oldest first", body = Vec<Application>),
+    responses((status = 200, description = "Applications to review, the longest unchanged first, a page at a time", body = ListPage<Application>),
+              (status = 400, description = "CURSOR_INVALID, or a limit outside 1 to 500", body = yiqifu_protocol::ApiError),
               (status = 403, description = "Not a reviewer", body = yiqifu_protocol::ApiError)))]
 pub async fn review_list(
     State(state): State<AppState>,
     _who: Reviewer,
     ApiQuery(q): ApiQuery<ReviewQuery>,
-) -> Result<Json<Vec<Application>>> {
+) -> Result<Json<ListPage<Application>>> {
+    let limit = crate::catalog::check_limit(q.limit)?;
     let mut conn = state.db.acquire().await?;
-    Ok(Json(list_all(&mut conn, q.state).await?))
+    let list = crate::pages::Listed {
+        table: "applications",
+        key: "updated_at",
+        owner: None,
+        state: q.state.map(ApplicationState::as_str),
+        order: crate::pages::Order::OldestFirst,
+    };
+    Ok(Json(
+        crate::pages::read_as(&mut conn, &list, q.after.as_deref(), limit).await?,
+    ))
 }
 
 pub async fn list_all(

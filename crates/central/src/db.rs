@@ -158,17 +158,6 @@ pub async fn load_record<T: DeserializeOwned>(
     }
 }
 
-/// An enterprise's own records, the latest change first.
-pub async fn owned_records<T: DeserializeOwned>(
-    pool: &SqlitePool,
-    table: &'static str,
-    owner: &str,
-) -> Result<Vec<T>> {
-    let sql = format!("SELECT body FROM {table} WHERE owner = ? ORDER BY updated_at DESC, id");
-    let rows: Vec<(String,)> = sqlx::query_as(&sql).bind(owner).fetch_all(pool).await?;
-    decode_all(rows)
-}
-
 /// Every enterprise's records, in one state or all, the oldest change first: the reviewers'
 /// queue.
 pub async fn all_records<T: DeserializeOwned>(

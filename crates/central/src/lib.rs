@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod listings;
 pub mod openapi;
+pub mod pages;
 pub mod profiles;
 pub mod seed;
 mod serve;

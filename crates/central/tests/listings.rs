@@ -161,7 +161,7 @@ async fn withdrawn_and_expired_listings_arrive_as_tombstones() {
     assert!(items.is_empty(), "{items:?}");
     assert_eq!(removed, [gone.id.clone(), old.id.clone()]);
 
-    let own: Vec<Listing> = svc.get("/api/v1/listings/mine", &a).await;
+    let own: Vec<Listing> = svc.list("/api/v1/listings/mine", &a).await;
     let state = |id: &str| own.iter().find(|l| l.id == id).map(|l| l.state);
     assert_eq!(own.len(), 2, "every state, nothing of others");
     assert_eq!(state(&gone.id), Some(ListingState::Withdrawn));
@@ -287,4 +287,83 @@ async fn every_limit_of_a_listing_is_named() {
     );
     far["valid_until"] = json!(in_days(366));
     post(&svc, &a, "ok-1", &far).await;
+}
+
+/// An enterprise's own listings and a reviewer's queue come a page at a time: read in pages
+/// of one or two, they are the same records in the same order as in one page of 500, each
+/// once (rows of the same second included); a cursor not issued here, or a page size out of
+/// range, is refused saying so.
+#[tokio::test]
+async fn own_lists_and_review_queues_come_in_pages() {
+    let svc = Svc::start().await;
+    let me = svc.login(3).await;
+    let seeded: Vec<Listing> = svc.list("/api/v1/listings/mine", &me).await;
+    let mut posted = Vec::new();
+    for n in 0..5 {
+        let body = listing("supply", &format!("口罩 {n} 号"), 100.0, "闵行区");
+        posted.push(post(&svc, &me, &format!("paged-{n}"), &body).await.id);
+    }
+    let whole: Vec<Listing> = svc.list("/api/v1/listings/mine", &me).await;
+    let ids = |ls: &[Listing]| ls.iter().map(|l| l.id.clone()).collect::<Vec<_>>();
+    let mut sorted = ids(&whole);
+    sorted.sort();
+    let mut mine = [posted.clone(), ids(&seeded)].concat();
+    mine.sort();
+    assert_eq!(sorted, mine, "every own listing, each once");
+    assert!(
+        whole.windows(2).all(|w| w[0].created_at >= w[1].created_at),
+        "the newest first"
+    );
+    for size in [1, 2] {
+        let paged: Vec<Listing> = svc.list_by("/api/v1/listings/mine", &me, size).await;
+        assert_eq!(ids(&paged), ids(&whole), "in pages of {size}");
+    }
+    let first: Value = svc
+        .get_with("/api/v1/listings/mine", &me, &[("limit", "2")])
+        .await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    assert!(first["next"].is_string(), "{first}");
+    let all = whole.len().to_string();
+    let last: Value = svc
+        .get_with("/api/v1/listings/mine", &me, &[("limit", all.as_str())])
+        .await;
+    assert!(
+        last.get("next").is_none(),
+        "the last page has no next: {last}"
+    );
+
+    let rev = svc.reviewer().await;
+    let queue: Vec<yiqifu_protocol::Appeal> = svc.list("/api/v1/review/appeals", &rev).await;
+    assert!(queue.len() >= 2, "the demo seeds appeals: {}", queue.len());
+    let paged: Vec<yiqifu_protocol::Appeal> = svc.list_by("/api/v1/review/appeals", &rev, 1).await;
+    assert_eq!(
+        paged.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        queue.iter().map(|a| &a.id).collect::<Vec<_>>()
+    );
+
+    for (path, token) in [
+        ("/api/v1/listings/mine", &me),
+        ("/api/v1/applications", &me),
+        ("/api/v1/review/applications", &rev),
+        ("/api/v1/review/appeals", &rev),
+    ] {
+        for (query, says) in [
+            (("after", "c1.3"), "CURSOR_INVALID"),
+            (("after", "p1.x.lst_1"), "CURSOR_INVALID"),
+            (("limit", "0"), "BAD_REQUEST"),
+            (("limit", "501"), "BAD_REQUEST"),
+        ] {
+            let r = svc
+                .req(Method::GET, path, token)
+                .query(&[query])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                error_code(r).await,
+                (StatusCode::BAD_REQUEST, says.to_string()),
+                "{path} {query:?}"
+            );
+        }
+    }
 }

@@ -185,7 +185,7 @@ async fn no_profile_no_application_and_the_same_key_works_once_it_is_sent() {
         (StatusCode::UNPROCESSABLE_ENTITY, "PROFILE_MISSING")
     );
     assert!(message.contains("企业信息"), "{message}");
-    let none: Vec<Application> = svc.get("/api/v1/applications", &me).await;
+    let none: Vec<Application> = svc.list("/api/v1/applications", &me).await;
     assert!(none.is_empty());
 
     // The refusal is not pinned to the key: the retry after sending the profile goes through.
@@ -311,7 +311,7 @@ async fn the_application_carries_the_profile_it_was_judged_against() {
         .get(&format!("/api/v1/applications/{}", app.id), &me)
         .await;
     assert_eq!(mine.profile.as_ref(), Some(&p));
-    let queue: Vec<Application> = svc.get("/api/v1/review/applications", &rev).await;
+    let queue: Vec<Application> = svc.list("/api/v1/review/applications", &rev).await;
     let seen = queue.iter().find(|a| a.id == app.id).unwrap();
     assert_eq!(seen.profile.as_ref(), Some(&p));
     let accepted: Application = svc

@@ -87,12 +87,12 @@ async fn the_demo_market_is_valid_and_has_the_supply_the_match_journey_needs() {
     let page: Value = svc.get("/api/v1/listings", &me).await;
     assert_eq!(page["removed"].as_array().unwrap().len(), 2);
     let jiacheng = svc.login(1).await;
-    let own: Vec<Listing> = svc.get("/api/v1/listings/mine", &jiacheng).await;
+    let own: Vec<Listing> = svc.list("/api/v1/listings/mine", &jiacheng).await;
     assert!(own
         .iter()
         .any(|l| l.state == ListingState::Expired && l.details.item.starts_with("84 消毒液")));
     let songyun = svc.login(2).await;
-    let own: Vec<Listing> = svc.get("/api/v1/listings/mine", &songyun).await;
+    let own: Vec<Listing> = svc.list("/api/v1/listings/mine", &songyun).await;
     assert!(own
         .iter()
         .any(|l| l.state == ListingState::Withdrawn && l.details.item == "医用防护服"));
@@ -108,7 +108,7 @@ async fn demo_enterprise_0_starts_with_nothing() {
     let svc = Svc::start().await;
     let me = svc.login(0).await;
     let appeals: Vec<Appeal> = svc.feed(&me, "/api/v1/appeals").await;
-    let own: Vec<Listing> = svc.get("/api/v1/listings/mine", &me).await;
+    let own: Vec<Listing> = svc.list("/api/v1/listings/mine", &me).await;
     assert!(appeals.is_empty() && own.is_empty());
     assert!(svc.inbox(&me).await.is_empty());
 }

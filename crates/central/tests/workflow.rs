@@ -58,7 +58,7 @@ async fn an_application_goes_through_returned_resubmitted_and_approved() {
         error_code(no_key).await,
         (StatusCode::BAD_REQUEST, "IDEMPOTENCY_KEY_MISSING".into())
     );
-    let mine: Vec<Application> = svc.get("/api/v1/applications", &me).await;
+    let mine: Vec<Application> = svc.list("/api/v1/applications", &me).await;
     assert_eq!(mine.len(), 1, "a retried submission is stored once");
 
     // Another enterprise cannot see it, nor act as reviewer.
@@ -72,7 +72,7 @@ async fn an_application_goes_through_returned_resubmitted_and_approved() {
         .await
         .unwrap();
     assert_eq!(peek.status(), StatusCode::NOT_FOUND);
-    let theirs: Vec<Application> = svc.get("/api/v1/applications", &other).await;
+    let theirs: Vec<Application> = svc.list("/api/v1/applications", &other).await;
     assert!(theirs.is_empty());
     let forged = review(
         &svc,
@@ -301,7 +301,7 @@ async fn a_failing_self_check_or_bad_materials_are_refused() {
         error_code(submit(&svc, &me, "f-6", &stolen).await).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "MATERIAL_INVALID".into())
     );
-    let none: Vec<Application> = svc.get("/api/v1/applications", &me).await;
+    let none: Vec<Application> = svc.list("/api/v1/applications", &me).await;
     assert!(none.is_empty(), "nothing half-written");
 }
 

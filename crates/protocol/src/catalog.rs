@@ -230,6 +230,17 @@ pub fn appeal_attachment_rule() -> MaterialRule {
     }
 }
 
+/// One page of a list (an enterprise's own records, a reviewer's queue). Pages are taken
+/// by position, not by change: a record that changes while the pages are read may show on
+/// two of them, or move past the reader; read again from the start for a settled view.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Type)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    /// Pass this back as `after` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
 /// One page of a collection's change feed.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Type)]
 pub struct FeedPage<T> {

@@ -14,7 +14,9 @@ use axum::Json;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 use yiqifu_protocol::calendar::china_today;
-use yiqifu_protocol::{ErrorCode, FeedPage, Listing, ListingMatch, ListingState, NewListing};
+use yiqifu_protocol::{
+    ErrorCode, FeedPage, ListPage, Listing, ListingMatch, ListingState, NewListing,
+};
 
 use crate::auth::Enterprise;
 use crate::catalog::{
@@ -146,11 +148,32 @@ pub async fn browse(
 }
 
 #[utoipa::path(get, path = "/api/v1/listings/mine", tag = "listings", security(("bearer" = [])),
-    responses((status = 200, description = "The caller's own listings in every state (active, withdrawn, expired), the newest first", body = Vec<Listing>)))]
-pub async fn mine(State(state): State<AppState>, who: Enterprise) -> Result<Json<Vec<Listing>>> {
+    params(crate::pages::PageQuery),
+    responses((status = 200, description = "The caller's own listings in every state (active, withdrawn, expired), the newest first, a page at a time", body = ListPage<Listing>),
+              (status = 400, description = "CURSOR_INVALID, or a limit outside 1 to 500", body = yiqifu_protocol::ApiError)))]
+pub async fn mine(
+    State(state): State<AppState>,
+    who: Enterprise,
+    ApiQuery(q): ApiQuery<crate::pages::PageQuery>,
+) -> Result<Json<ListPage<Listing>>> {
+    let limit = check_limit(q.limit)?;
     expire_due(&state.db, OffsetDateTime::now_utc()).await?;
     let mut conn = state.db.acquire().await?;
-    Ok(Json(store::owned(&mut conn, &who.credit_code).await?))
+    let list = crate::pages::Listed {
+        table: "listings",
+        key: "created_at",
+        owner: Some(&who.credit_code),
+        state: None,
+        order: crate::pages::Order::NewestFirst,
+    };
+    let page = crate::pages::read(&mut conn, &list, q.after.as_deref(), limit).await?;
+    Ok(Json(ListPage {
+        items: store::decode(page.items)?
+            .into_iter()
+            .map(|s| store::view(s, &who.credit_code))
+            .collect(),
+        next: page.next,
+    }))
 }
 
 #[utoipa::path(put, path = "/api/v1/listings/{id}", tag = "listings", security(("bearer" = [])),

@@ -67,7 +67,7 @@ pub async fn save(conn: &mut SqliteConnection, owner: &str, l: &Listing, now: i6
     Ok(())
 }
 
-fn decode(rows: Vec<(String, String)>) -> Result<Vec<Stored>> {
+pub(crate) fn decode(rows: Vec<(String, String)>) -> Result<Vec<Stored>> {
     rows.into_iter()
         .map(|(owner, body)| {
             Ok(Stored {
@@ -85,17 +85,6 @@ pub async fn own(conn: &mut SqliteConnection, id: &str, owner: &str) -> Result<L
         .1;
     l.mine = true;
     Ok(l)
-}
-
-/// Every listing of `owner`, in every state, the newest first.
-pub async fn owned(conn: &mut SqliteConnection, owner: &str) -> Result<Vec<Listing>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT owner, body FROM listings WHERE owner = ? ORDER BY created_at DESC, id",
-    )
-    .bind(owner)
-    .fetch_all(conn)
-    .await?;
-    Ok(decode(rows)?.into_iter().map(|s| view(s, owner)).collect())
 }
 
 /// Others' live listings that could match `l`: the opposite kind, the same category,

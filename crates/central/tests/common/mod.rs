@@ -204,6 +204,36 @@ impl Svc {
         r.body(bytes.to_vec()).send().await.unwrap()
     }
 
+    /// Every item of a paged list (`ListPage`), page after page, `limit` at a time.
+    pub async fn list_by<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        limit: usize,
+    ) -> Vec<T> {
+        let limit = limit.to_string();
+        let mut items = Vec::new();
+        let mut after = String::new();
+        for _ in 0..1000 {
+            let mut query = vec![("limit", limit.as_str())];
+            if !after.is_empty() {
+                query.push(("after", after.as_str()));
+            }
+            let page: yiqifu_protocol::ListPage<T> = self.get_with(path, token, &query).await;
+            items.extend(page.items);
+            match page.next {
+                Some(next) => after = next,
+                None => return items,
+            }
+        }
+        panic!("{path}: still more after 1000 pages");
+    }
+
+    /// Every item of a paged list, in pages of the largest size.
+    pub async fn list<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> Vec<T> {
+        self.list_by(path, token, 500).await
+    }
+
     pub async fn feed<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> Vec<T> {
         let page: Value = self.get_with(path, token, &[("limit", "500")]).await;
         serde_json::from_value(page["items"].clone()).unwrap()

@@ -183,18 +183,7 @@ impl Workspace {
         if !local.iter().any(|r| r.server_id.is_some()) {
             return Ok(());
         }
-        let body = client
-            .call(
-                reqwest::Method::GET,
-                "api/v1/applications",
-                token,
-                None,
-                None,
-            )
-            .await?;
-        let serde_json::Value::Array(items) = body else {
-            return Err(Error::MalformedResponse("applications: not a list".into()));
-        };
+        let items = client.list_pages("api/v1/applications", token).await?;
         let mut changed = false;
         let mut notices = Vec::new();
         for item in items {

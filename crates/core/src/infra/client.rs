@@ -9,11 +9,16 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use url::Url;
 use yiqifu_protocol::{
-    ApiError, ErrorCode, FeedPage, Health, LoginRequest, LoginResponse, RefreshRequest, TokenPair,
-    API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
+    ApiError, ErrorCode, FeedPage, Health, ListPage, LoginRequest, LoginResponse, RefreshRequest,
+    TokenPair, API_VERSION, IDEMPOTENCY_KEY_HEADER, SERVICE_NAME,
 };
 
 use crate::error::{Error, Result};
+
+/// Page size of the lists the client reads whole: the service's largest.
+const LIST_PAGE: u32 = 500;
+/// 500 pages of 500: far past any enterprise's own records.
+const MAX_LIST_PAGES: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct CentralClient {
@@ -207,6 +212,43 @@ impl CentralClient {
     }
 
     /// A JSON request on the caller's behalf; creating requests carry their retry key.
+    /// Every item of a paged list (`ListPage`), reading page after page. A service that
+    /// keeps answering with more after [`MAX_LIST_PAGES`] pages is not believed: the answer
+    /// is malformed, instead of a read that never ends.
+    pub async fn list_pages(&self, path: &str, token: &str) -> Result<Vec<serde_json::Value>> {
+        let mut items = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_LIST_PAGES {
+            // Built before the request: the serializer is not `Send`.
+            let query = {
+                let mut q = url::form_urlencoded::Serializer::new(String::new());
+                q.append_pair("limit", &LIST_PAGE.to_string());
+                if let Some(a) = &after {
+                    q.append_pair("after", a);
+                }
+                q.finish()
+            };
+            let body = self
+                .call(Method::GET, &format!("{path}?{query}"), token, None, None)
+                .await?;
+            let page: ListPage<serde_json::Value> = serde_json::from_value(body)
+                .map_err(|e| Error::MalformedResponse(format!("{path}: {e}")))?;
+            items.extend(page.items);
+            match page.next {
+                Some(next) if after.as_ref() != Some(&next) => after = Some(next),
+                Some(_) => {
+                    return Err(Error::MalformedResponse(format!(
+                        "{path}: the next page is the same page again"
+                    )))
+                }
+                None => return Ok(items),
+            }
+        }
+        Err(Error::MalformedResponse(format!(
+            "{path}: more than {MAX_LIST_PAGES} pages"
+        )))
+    }
+
     pub async fn call(
         &self,
         method: Method,
@@ -433,6 +475,59 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, router).await });
         format!("http://{addr}")
+    }
+
+    /// A list is read page after page until a page has no `next`; a service that hands back
+    /// the same page again, or pages without end, is an unreadable answer, not a hang.
+    #[tokio::test]
+    async fn a_paged_list_is_read_whole_and_an_endless_one_is_refused() {
+        use axum::extract::Query;
+        use axum::routing::get;
+        use std::collections::HashMap;
+
+        let service = serve(
+            axum::Router::new()
+                .route(
+                    "/api/v1/three",
+                    get(|Query(q): Query<HashMap<String, String>>| async move {
+                        assert_eq!(q.get("limit").map(String::as_str), Some("500"));
+                        let page = match q.get("after").map(String::as_str) {
+                            None => r#"{"items":[1,2],"next":"p1.9.a b&c"}"#,
+                            Some("p1.9.a b&c") => r#"{"items":[3],"next":"p1.8.d"}"#,
+                            Some("p1.8.d") => r#"{"items":[4]}"#,
+                            Some(other) => panic!("asked after {other:?}"),
+                        };
+                        ([("content-type", "application/json")], page)
+                    }),
+                )
+                .route(
+                    "/api/v1/stuck",
+                    get(|| async {
+                        (
+                            [("content-type", "application/json")],
+                            r#"{"items":[1],"next":"p1.1.x"}"#,
+                        )
+                    }),
+                )
+                .route(
+                    "/api/v1/endless",
+                    get(|Query(q): Query<HashMap<String, String>>| async move {
+                        let n: u64 = q
+                            .get("after")
+                            .and_then(|a| a.parse().ok())
+                            .unwrap_or_default();
+                        axum::Json(serde_json::json!({"items": [], "next": (n + 1).to_string()}))
+                    }),
+                ),
+        )
+        .await;
+        let client = CentralClient::new(&service).unwrap();
+        let items = client.list_pages("api/v1/three", "token").await.unwrap();
+        assert_eq!(items, [1, 2, 3, 4].map(serde_json::Value::from));
+        for path in ["api/v1/stuck", "api/v1/endless"] {
+            let e = client.list_pages(path, "token").await.unwrap_err();
+            assert!(matches!(e, Error::MalformedResponse(_)), "{path}: {e:?}");
+        }
     }
 
     #[tokio::test]

@@ -187,16 +187,8 @@ impl Workspace {
         client: &CentralClient,
         token: &str,
     ) -> Result<()> {
-        let body = client
-            .call(
-                reqwest::Method::GET,
-                "api/v1/listings/mine",
-                token,
-                None,
-                None,
-            )
-            .await?;
-        let listings: Vec<Listing> = serde_json::from_value(body)
+        let items = client.list_pages("api/v1/listings/mine", token).await?;
+        let listings: Vec<Listing> = serde_json::from_value(serde_json::Value::Array(items))
             .map_err(|e| Error::MalformedResponse(format!("own listings: {e}")))?;
         if store::replace_own(self.store(), &listings).await? {
             self.changed(&[Topic::Listings]);
