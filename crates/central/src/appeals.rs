@@ -51,9 +51,9 @@ async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()
     .bind(owner)
     .bind(a.state.as_str())
     .bind(serde_json::to_string(a)?)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::uploads::mark_used(conn, owner, a.attachments.clone()).await
 }
 
 pub async fn load(

@@ -247,7 +247,19 @@ async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Re
         app.state.as_str(),
         app,
     )
-    .await
+    .await?;
+    // Its materials, and the evidence its self-check answers point at.
+    let evidence = app.selfcheck.answers.iter().filter_map(|a| match &a.value {
+        AnswerValue::Evidence(id) => Some(id.clone()),
+        _ => None,
+    });
+    let taken = app
+        .materials
+        .iter()
+        .map(|m| m.upload_id.clone())
+        .chain(evidence)
+        .collect();
+    crate::uploads::mark_used(conn, owner, taken).await
 }
 
 pub async fn load(

@@ -326,10 +326,15 @@ fn spawn(
     let (tx, rx) = oneshot::channel::<()>();
     let db = state.db.clone();
     let upload_dir = state.upload_dir.clone();
+    let sweeper = tokio::spawn(uploads::sweep_every(state.clone(), uploads::SWEEP_EVERY));
     let app = router(state);
-    let task = tokio::spawn(serve::serve(listener, app, header_read, async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(async move {
+        serve::serve(listener, app, header_read, async {
+            let _ = rx.await;
+        })
+        .await;
+        sweeper.abort();
+    });
     Ok(Running {
         addr,
         db,

@@ -31,6 +31,16 @@ pub const EXPIRE_SECS: i64 = 24 * 60 * 60;
 pub use yiqifu_protocol::APPEAL_ATTACHMENT;
 /// The largest upload of any kind.
 pub const MAX_SIZE: u64 = 100 * 1024 * 1024;
+/// Complete uploads that no record has taken are dropped this long after creation: long
+/// enough for an application the service refused to be corrected offline and sent again.
+pub const UNUSED_KEEP_SECS: i64 = 30 * 24 * 60 * 60;
+/// How many uploads no record has taken yet (unfinished, or complete and unused) one
+/// enterprise may hold: several applications' materials at once, not a disk's worth.
+pub const PENDING_UPLOADS: i64 = 200;
+/// The bytes those may come to (unfinished ones by their announced length).
+pub const PENDING_BYTES: i64 = 2 * 1024 * 1024 * 1024;
+/// How often the service sweeps expired and unused uploads without waiting for a create.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// Uploads with a PATCH in flight: a second concurrent PATCH would interleave bytes.
 #[derive(Default)]
@@ -237,17 +247,51 @@ async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
     Ok(row)
 }
 
-/// Deletes unfinished uploads past their expiry, rows and files.
+/// Deletes unfinished uploads past their expiry, and complete ones no record took within
+/// [`UNUSED_KEEP_SECS`], rows and files.
 pub async fn expire(state: &AppState) -> Result<u64> {
-    let ids: Vec<(String,)> =
-        sqlx::query_as("DELETE FROM uploads WHERE sha256 IS NULL AND expires_at <= ? RETURNING id")
-            .bind(now_unix())
-            .fetch_all(&state.db)
-            .await?;
+    let now = now_unix();
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "DELETE FROM uploads
+          WHERE (sha256 IS NULL AND expires_at <= ?1)
+             OR (sha256 IS NOT NULL AND used = 0 AND created_at <= ?2)
+         RETURNING id",
+    )
+    .bind(now)
+    .bind(now - UNUSED_KEEP_SECS)
+    .fetch_all(&state.db)
+    .await?;
     for (id,) in &ids {
         let _ = tokio::fs::remove_file(file_path(state, id)).await;
     }
     Ok(ids.len() as u64)
+}
+
+/// Sweeps every `every` for as long as the service runs: uploads left behind by an
+/// enterprise that stops creating new ones go too.
+pub async fn sweep_every(state: AppState, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match expire(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "swept expired and unused uploads"),
+            Err(e) => tracing::warn!(error = %e, "upload sweep failed"),
+        }
+    }
+}
+
+/// Marks `owner`'s uploads `ids` as taken by a record, in the record's transaction, so the
+/// sweep leaves them.
+pub async fn mark_used(conn: &mut SqliteConnection, owner: &str, ids: Vec<String>) -> Result<()> {
+    for id in ids {
+        sqlx::query("UPDATE uploads SET used = 1 WHERE id = ? AND owner = ? AND used = 0")
+            .bind(id)
+            .bind(owner)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 #[utoipa::path(options, path = "/api/v1/uploads", tag = "uploads",
@@ -281,6 +325,7 @@ pub async fn options() -> Response {
         (status = 201, description = "Created; Location names the upload"),
         (status = 400, description = "Bad headers or metadata; INVALID_FIELD for a file name the client would refuse too (empty, too long, a path part, control, text-direction or invisible characters, characters or names Windows forbids)", body = yiqifu_protocol::ApiError),
         (status = 413, description = "Larger than the material allows", body = yiqifu_protocol::ApiError),
+        (status = 429, description = "UPLOAD_QUOTA: the enterprise already holds 200 uploads (or 2 GiB) that no record has taken; they count until an application or appeal takes them, or they expire", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -320,9 +365,12 @@ pub async fn create(
     let id = new_id("up");
     let now = now_unix();
     tokio::fs::File::create(file_path(&state, &id)).await?;
-    sqlx::query(
+    // The quota is checked by the insert itself, so parallel creates cannot all pass it.
+    let inserted = sqlx::query(
         "INSERT INTO uploads (id, owner, material_type, filename, length, offset, sha256, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)",
+         SELECT ?1, ?2, ?3, ?4, ?5, 0, NULL, ?6, ?7
+          WHERE (SELECT COUNT(*) FROM uploads WHERE owner = ?2 AND used = 0) < ?8
+            AND (SELECT COALESCE(SUM(length), 0) FROM uploads WHERE owner = ?2 AND used = 0) + ?5 <= ?9",
     )
     .bind(&id)
     .bind(&who.credit_code)
@@ -331,8 +379,23 @@ pub async fn create(
     .bind(length as i64)
     .bind(now)
     .bind(now + EXPIRE_SECS)
+    .bind(PENDING_UPLOADS)
+    .bind(PENDING_BYTES)
     .execute(&state.db)
     .await?;
+    if inserted.rows_affected() == 0 {
+        let _ = tokio::fs::remove_file(file_path(&state, &id)).await;
+        return Err(Error::api(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::UploadQuota,
+            format!(
+                "尚未用于申请或诉求的上传已达上限（{PENDING_UPLOADS} 个或 {} GB），请先提交用到它们的申请，或稍后再试 / \
+                 you already hold {PENDING_UPLOADS} uploads (or {} GB) that no application or appeal has taken: send what uses them first, or try later",
+                PENDING_BYTES >> 30,
+                PENDING_BYTES >> 30
+            ),
+        ));
+    }
     if length == 0 {
         finish(&state, &id, 0).await?;
     }

@@ -403,3 +403,118 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+/// A complete upload no record takes is swept after `UNUSED_KEEP_SECS` (row and file), one an
+/// appeal took stays; and an enterprise holds at most `PENDING_UPLOADS` untaken uploads (or
+/// `PENDING_BYTES`), refused past that with UPLOAD_QUOTA until one goes.
+#[tokio::test]
+async fn untaken_uploads_are_swept_and_counted_against_a_quota() {
+    let svc = Svc::start().await;
+    let me = svc.login(2).await;
+    let pdf = samples::pdf_sized(2_000, 1);
+    let (unused, r) = send(&svc, &me, "appeal_attachment", "没用上.pdf", &pdf).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (taken, r) = send(&svc, &me, "appeal_attachment", "说明.pdf", &pdf).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let body = serde_json::json!({
+        "category": "supply_chain", "title": "原料通行证",
+        "description": "上游供应商位于封控区。", "attachments": [taken],
+    });
+    let filed = svc
+        .post_keyed("/api/v1/appeals", &me, "quota-1", &body)
+        .await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+
+    // A month and a day on: the next create sweeps.
+    let month = yiqifu_central::uploads::UNUSED_KEEP_SECS + 86_400;
+    sqlx::query("UPDATE uploads SET created_at = created_at - ?")
+        .bind(month)
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    let r = svc
+        .tus_create(&me, "appeal_attachment", "新的.pdf", 10)
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(head_status(&svc, &me, &unused).await, StatusCode::NOT_FOUND);
+    assert!(
+        !svc.running.upload_dir.join(&unused).exists(),
+        "its file is gone too"
+    );
+    assert_eq!(head_status(&svc, &me, &taken).await, StatusCode::OK);
+    assert!(svc.running.upload_dir.join(&taken).exists());
+
+    // The count: one untaken upload is held now (the one just created).
+    let quota = yiqifu_central::uploads::PENDING_UPLOADS as usize;
+    let mut last = String::new();
+    for n in 1..quota {
+        let r = svc
+            .tus_create(&me, "appeal_attachment", &format!("{n}.pdf"), 10)
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "upload {n}");
+        last = common::upload_id(&r);
+    }
+    let over = svc
+        .tus_create(&me, "appeal_attachment", "多一个.pdf", 10)
+        .await;
+    assert_eq!(
+        error_code(over).await,
+        (StatusCode::TOO_MANY_REQUESTS, "UPLOAD_QUOTA".into())
+    );
+    // Another enterprise is not held by it.
+    let other = svc.login(1).await;
+    let r = svc
+        .tus_create(&other, "appeal_attachment", "别家的.pdf", 10)
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // Terminating one frees a place.
+    let gone = svc.tus(Method::DELETE, &me, &last).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let r = svc
+        .tus_create(&me, "appeal_attachment", "再来.pdf", 10)
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let freed = common::upload_id(&r);
+
+    // The bytes: the untaken uploads' announced lengths count.
+    sqlx::query(
+        "DELETE FROM uploads WHERE owner = (SELECT owner FROM uploads WHERE id = ?) AND id <> ?",
+    )
+    .bind(&freed)
+    .bind(&freed)
+    .execute(&svc.running.db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE uploads SET length = ? WHERE id = ?")
+        .bind(yiqifu_central::uploads::PENDING_BYTES - 5)
+        .bind(&freed)
+        .execute(&svc.running.db)
+        .await
+        .unwrap();
+    let over = svc.tus_create(&me, "appeal_attachment", "大.pdf", 10).await;
+    assert_eq!(
+        error_code(over).await,
+        (StatusCode::TOO_MANY_REQUESTS, "UPLOAD_QUOTA".into())
+    );
+    let r = svc.tus_create(&me, "appeal_attachment", "小.pdf", 5).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "up to the byte");
+
+    // An application takes its materials as an appeal takes its attachments.
+    let applicant = svc.login(0).await;
+    let body = common::application_body(&svc, &applicant, 0).await;
+    let untaken = || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM uploads WHERE used = 0 AND owner =
+               (SELECT owner FROM uploads WHERE id = ?)",
+        )
+        .bind(body["materials"][0]["upload_id"].as_str().unwrap())
+        .fetch_one(&svc.running.db)
+        .await
+        .unwrap();
+        n
+    };
+    assert!(untaken().await > 0);
+    let r = common::submit(&svc, &applicant, "quota-app", &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(untaken().await, 0, "every material is taken");
+}

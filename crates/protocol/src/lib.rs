@@ -67,6 +67,9 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// Too many sign-in attempts.
     RateLimited,
+    /// The enterprise holds as many uploads no record has taken as it may; they count until
+    /// an application or appeal takes them, or they expire.
+    UploadQuota,
     /// The caller may not see or change this record.
     Forbidden,
     NotFound,
