@@ -2,8 +2,9 @@ use std::collections::btree_map::Entry;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
+use yiqifu_protocol::LIMITS;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,7 +25,7 @@ use utoipa::{Modify, OpenApi};
         crate::listings::withdraw, crate::listings::matches,
         crate::inbox::list, crate::inbox::mark_read,
     ),
-    modifiers(&BearerAuth, &CommonAnswers),
+    modifiers(&BearerAuth, &CommonAnswers, &TextLengths),
 )]
 pub struct ApiDoc;
 
@@ -146,6 +147,46 @@ impl Modify for CommonAnswers {
                             .build(),
                     );
                 }
+            }
+        }
+    }
+}
+
+/// The length limits the service enforces on request fields, as the document states them:
+/// (schema, field, required, most characters). The service counts characters of the trimmed
+/// text, so a value the document allows can still be refused as empty when it is all spaces.
+pub const TEXT_LIMITS: &[(&str, &str, bool, u32)] = &[
+    ("NewAppeal", "title", true, LIMITS.appeal_title),
+    ("NewAppeal", "description", true, LIMITS.appeal_description),
+    ("NewMessage", "body", true, LIMITS.message),
+    ("Rating", "comment", false, LIMITS.rating_comment),
+    ("NewListing", "item", true, LIMITS.listing_item),
+    ("NewListing", "unit", true, LIMITS.listing_unit),
+    ("NewListing", "contact_name", true, LIMITS.contact_name),
+    ("NewListing", "note", false, LIMITS.listing_note),
+];
+
+struct TextLengths;
+
+impl Modify for TextLengths {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for (schema, field, required, max) in TEXT_LIMITS {
+            let Some(RefOr::T(Schema::Object(obj))) = components.schemas.get_mut(*schema) else {
+                continue;
+            };
+            if let Some(RefOr::T(Schema::Object(prop))) = obj.properties.get_mut(*field) {
+                prop.max_length = Some(*max as usize);
+                if *required {
+                    prop.min_length = Some(1);
+                }
+            }
+        }
+        if let Some(RefOr::T(Schema::Object(obj))) = components.schemas.get_mut("NewAppeal") {
+            if let Some(RefOr::T(Schema::Array(list))) = obj.properties.get_mut("attachments") {
+                list.max_items = Some(LIMITS.appeal_attachments as usize);
             }
         }
     }

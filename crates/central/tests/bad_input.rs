@@ -368,3 +368,97 @@ async fn a_request_of_required_fields_only_gets_a_documented_answer() {
     }
     assert!(tried >= 10, "only {tried} routes take a body");
 }
+
+/// The value of each request field the document limits, checked the way the service checks
+/// it (the protocol's `problems`, which every creating route runs).
+fn problems_of(schema: &str, body: Value) -> Vec<yiqifu_protocol::FieldProblem> {
+    let today = yiqifu_protocol::calendar::china_today(time::OffsetDateTime::now_utc());
+    match schema {
+        "NewAppeal" => serde_json::from_value::<yiqifu_protocol::NewAppeal>(body)
+            .unwrap()
+            .problems(),
+        "NewMessage" => serde_json::from_value::<yiqifu_protocol::NewMessage>(body)
+            .unwrap()
+            .problems(),
+        "Rating" => serde_json::from_value::<yiqifu_protocol::Rating>(body)
+            .unwrap()
+            .problems(),
+        "NewListing" => serde_json::from_value::<yiqifu_protocol::NewListing>(body)
+            .unwrap()
+            .problems(today),
+        other => panic!("no check for {other}"),
+    }
+}
+
+/// A body of `schema` with no problem.
+fn valid(schema: &str) -> Value {
+    let in_two_weeks = (yiqifu_protocol::calendar::china_today(time::OffsetDateTime::now_utc())
+        + time::Duration::days(14))
+    .to_string();
+    match schema {
+        "NewAppeal" => serde_json::json!({
+            "category": "supply_chain", "title": "通行证", "description": "原料运不进来。",
+            "attachments": []
+        }),
+        "NewMessage" => serde_json::json!({"body": "补充一句"}),
+        "Rating" => serde_json::json!({"score": 5, "comment": null}),
+        "NewListing" => serde_json::json!({
+            "kind": "supply", "category": "supplies", "item": "口罩", "quantity": 10.0,
+            "unit": "只", "district": "闵行区", "valid_until": in_two_weeks,
+            "contact_name": "李强", "contact_phone": "13800000000", "note": null
+        }),
+        other => panic!("no body for {other}"),
+    }
+}
+
+/// Every length the document states is the one the service holds to: the most characters
+/// pass, one more is refused naming the field, and a required field may not be empty.
+#[tokio::test]
+async fn the_documented_lengths_are_the_ones_the_service_enforces() {
+    let svc = Svc::start().await;
+    let doc: Value = svc
+        .http
+        .get(format!("{}/api/v1/openapi.json", svc.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (schema, field, required, max) in yiqifu_central::openapi::TEXT_LIMITS {
+        let prop = &doc["components"]["schemas"][schema]["properties"][field];
+        assert_eq!(prop["maxLength"], *max, "{schema}.{field}: {prop}");
+        assert_eq!(
+            prop.get("minLength").is_some(),
+            *required,
+            "{schema}.{field}"
+        );
+        assert!(problems_of(schema, valid(schema)).is_empty(), "{schema}");
+        let mut cases = vec![(*max as usize, false), (*max as usize + 1, true)];
+        if *required {
+            cases.push((0, true));
+        }
+        for (n, refused) in cases {
+            let mut body = valid(schema);
+            body[field] = Value::String("字".repeat(n));
+            let problems = problems_of(schema, body);
+            assert_eq!(
+                problems.iter().any(|p| p.field == *field),
+                refused,
+                "{schema}.{field} of {n} characters: {problems:?}"
+            );
+        }
+    }
+    let attachments = &doc["components"]["schemas"]["NewAppeal"]["properties"]["attachments"];
+    let most = attachments["maxItems"].as_u64().unwrap() as usize;
+    for (n, refused) in [(most, false), (most + 1, true)] {
+        let mut body = valid("NewAppeal");
+        body["attachments"] = (0..n).map(|i| format!("up_{i}")).collect();
+        let problems = problems_of("NewAppeal", body);
+        assert_eq!(
+            problems.iter().any(|p| p.field == "attachments"),
+            refused,
+            "{n}"
+        );
+    }
+}
