@@ -3,8 +3,10 @@ use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
+use utoipa::Number;
 use utoipa::{Modify, OpenApi};
-use yiqifu_protocol::LIMITS;
+use yiqifu_protocol::limits::MAX_QUANTITY;
+use yiqifu_protocol::{DISTRICTS, LIMITS};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -184,10 +186,38 @@ impl Modify for TextLengths {
                 }
             }
         }
-        if let Some(RefOr::T(Schema::Object(obj))) = components.schemas.get_mut("NewAppeal") {
+        // The numbers and choices the service holds to, as they are checked.
+        let schemas = &mut components.schemas;
+        if let Some(score) = field(schemas, "Rating", "score") {
+            score.minimum = Some(Number::UInt(1));
+            score.maximum = Some(Number::UInt(5));
+        }
+        if let Some(quantity) = field(schemas, "NewListing", "quantity") {
+            quantity.exclusive_minimum = Some(Number::Float(0.0));
+            quantity.exclusive_maximum = Some(Number::Float(MAX_QUANTITY));
+        }
+        if let Some(district) = field(schemas, "NewListing", "district") {
+            district.enum_values = Some(DISTRICTS.iter().map(|d| (*d).into()).collect());
+        }
+        if let Some(RefOr::T(Schema::Object(obj))) = schemas.get_mut("NewAppeal") {
             if let Some(RefOr::T(Schema::Array(list))) = obj.properties.get_mut("attachments") {
                 list.max_items = Some(LIMITS.appeal_attachments as usize);
             }
         }
+    }
+}
+
+/// The property `name` of the object schema `schema`, when both are written out in place.
+fn field<'a>(
+    schemas: &'a mut std::collections::BTreeMap<String, RefOr<Schema>>,
+    schema: &str,
+    name: &str,
+) -> Option<&'a mut utoipa::openapi::schema::Object> {
+    match schemas.get_mut(schema) {
+        Some(RefOr::T(Schema::Object(obj))) => match obj.properties.get_mut(name) {
+            Some(RefOr::T(Schema::Object(prop))) => Some(prop),
+            _ => None,
+        },
+        _ => None,
     }
 }

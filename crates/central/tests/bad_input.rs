@@ -449,6 +449,61 @@ async fn the_documented_lengths_are_the_ones_the_service_enforces() {
             );
         }
     }
+    // The numbers and choices.
+    let props = |schema: &str, field: &str| {
+        doc["components"]["schemas"][schema]["properties"][field].clone()
+    };
+    let score = props("Rating", "score");
+    let (low, high) = (
+        score["minimum"].as_u64().unwrap(),
+        score["maximum"].as_u64().unwrap(),
+    );
+    for (n, refused) in [
+        (low - 1, true),
+        (low, false),
+        (high, false),
+        (high + 1, true),
+    ] {
+        let mut body = valid("Rating");
+        body["score"] = n.into();
+        let problems = problems_of("Rating", body);
+        assert_eq!(
+            problems.iter().any(|p| p.field == "score"),
+            refused,
+            "score {n}"
+        );
+    }
+    let quantity = props("NewListing", "quantity");
+    let above = quantity["exclusiveMinimum"].as_f64().unwrap();
+    let below = quantity["exclusiveMaximum"].as_f64().unwrap();
+    for (q, refused) in [
+        (above, true),
+        (above + 0.01, false),
+        (below - 1.0, false),
+        (below, true),
+    ] {
+        let mut body = valid("NewListing");
+        body["quantity"] = q.into();
+        let problems = problems_of("NewListing", body);
+        assert_eq!(
+            problems.iter().any(|p| p.field == "quantity"),
+            refused,
+            "quantity {q}"
+        );
+    }
+    let districts = props("NewListing", "district")["enum"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(districts.len() >= 16, "{districts:?}");
+    for d in districts.iter().chain([&Value::from("浦东")]) {
+        let mut body = valid("NewListing");
+        body["district"] = d.clone();
+        let problems = problems_of("NewListing", body);
+        let refused = problems.iter().any(|p| p.field == "district");
+        assert_eq!(refused, d == "浦东", "district {d}");
+    }
+
     let attachments = &doc["components"]["schemas"]["NewAppeal"]["properties"]["attachments"];
     let most = attachments["maxItems"].as_u64().unwrap() as usize;
     for (n, refused) in [(most, false), (most + 1, true)] {
