@@ -429,8 +429,6 @@ pub async fn review_list(
     _who: Reviewer,
     ApiQuery(q): ApiQuery<crate::pages::PageQuery>,
 ) -> Result<Json<ListPage<Appeal>>> {
-    let limit = check_limit(q.limit)?;
-    let mut conn = state.db.acquire().await?;
     let list = crate::pages::Listed {
         table: "appeals",
         key: "updated_at",
@@ -439,7 +437,7 @@ pub async fn review_list(
         order: crate::pages::Order::OldestFirst,
     };
     Ok(Json(
-        crate::pages::read_as(&mut conn, &list, q.after.as_deref(), limit).await?,
+        crate::pages::read_as(&state.db, &list, q.after.as_deref(), q.limit).await?,
     ))
 }
 

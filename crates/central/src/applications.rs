@@ -400,8 +400,6 @@ pub async fn list(
     who: Enterprise,
     ApiQuery(q): ApiQuery<crate::pages::PageQuery>,
 ) -> Result<Json<ListPage<Application>>> {
-    let limit = crate::catalog::check_limit(q.limit)?;
-    let mut conn = state.db.acquire().await?;
     let list = crate::pages::Listed {
         table: "applications",
         key: "updated_at",
@@ -410,7 +408,7 @@ pub async fn list(
         order: crate::pages::Order::NewestFirst,
     };
     Ok(Json(
-        crate::pages::read_as(&mut conn, &list, q.after.as_deref(), limit).await?,
+        crate::pages::read_as(&state.db, &list, q.after.as_deref(), q.limit).await?,
     ))
 }
 
@@ -659,8 +657,6 @@ pub async fn review_list(
     _who: Reviewer,
     ApiQuery(q): ApiQuery<ReviewQuery>,
 ) -> Result<Json<ListPage<Application>>> {
-    let limit = crate::catalog::check_limit(q.limit)?;
-    let mut conn = state.db.acquire().await?;
     let list = crate::pages::Listed {
         table: "applications",
         key: "updated_at",
@@ -669,7 +665,7 @@ pub async fn review_list(
         order: crate::pages::Order::OldestFirst,
     };
     Ok(Json(
-        crate::pages::read_as(&mut conn, &list, q.after.as_deref(), limit).await?,
+        crate::pages::read_as(&state.db, &list, q.after.as_deref(), q.limit).await?,
     ))
 }
 

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use sqlx::SqliteConnection;
+use sqlx::SqlitePool;
 use yiqifu_protocol::{ErrorCode, ListPage};
 
 use crate::error::{Error, Result};
@@ -64,13 +64,15 @@ fn parse(after: &str) -> Result<(i64, &str)> {
     Ok((key, id))
 }
 
-/// One page of `(owner, body)` rows: up to `limit`, after the row `after` names.
+/// One page of `(owner, body)` rows: up to `limit` (1 to 500, default 100), after the row
+/// `after` names.
 pub async fn read(
-    conn: &mut SqliteConnection,
+    db: &SqlitePool,
     list: &Listed<'_>,
     after: Option<&str>,
-    limit: u32,
+    limit: Option<u32>,
 ) -> Result<ListPage<(String, String)>> {
+    let limit = crate::catalog::check_limit(limit)?;
     let after = after.filter(|a| !a.is_empty()).map(parse).transpose()?;
     let (cmp, dir) = match list.order {
         Order::NewestFirst => ("<", "DESC"),
@@ -89,7 +91,7 @@ pub async fn read(
         .bind(after.map(|a| a.0))
         .bind(after.map(|a| a.1))
         .bind(i64::from(limit) + 1)
-        .fetch_all(conn)
+        .fetch_all(db)
         .await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
@@ -109,12 +111,12 @@ pub async fn read(
 
 /// [`read`], each body read as a `T`.
 pub async fn read_as<T: DeserializeOwned>(
-    conn: &mut SqliteConnection,
+    db: &SqlitePool,
     list: &Listed<'_>,
     after: Option<&str>,
-    limit: u32,
+    limit: Option<u32>,
 ) -> Result<ListPage<T>> {
-    let page = read(conn, list, after, limit).await?;
+    let page = read(db, list, after, limit).await?;
     Ok(ListPage {
         items: page
             .items

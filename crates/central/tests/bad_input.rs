@@ -145,18 +145,22 @@ async fn a_generated_mix_of_bad_requests_never_gets_a_5xx() {
     assert!(seen.iter().any(|(_, s)| *s == 422 || *s == 400));
 }
 
-#[tokio::test]
-async fn the_openapi_document_describes_exactly_the_routes_served() {
-    let svc = Svc::start().await;
-    let doc: Value = svc
-        .http
+/// The document the service serves.
+async fn openapi(svc: &Svc) -> Value {
+    svc.http
         .get(format!("{}/api/v1/openapi.json", svc.base))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_routes_served() {
+    let svc = Svc::start().await;
+    let doc = openapi(&svc).await;
     let mut documented = BTreeSet::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
@@ -317,15 +321,7 @@ fn json_one() -> Value {
 #[tokio::test]
 async fn a_request_of_required_fields_only_gets_a_documented_answer() {
     let svc = Svc::start().await;
-    let doc: Value = svc
-        .http
-        .get(format!("{}/api/v1/openapi.json", svc.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = openapi(&svc).await;
     let enterprise = svc.login(3).await;
     let reviewer = svc.reviewer().await;
     let mut tried = 0;
@@ -416,15 +412,7 @@ fn valid(schema: &str) -> Value {
 #[tokio::test]
 async fn the_documented_lengths_are_the_ones_the_service_enforces() {
     let svc = Svc::start().await;
-    let doc: Value = svc
-        .http
-        .get(format!("{}/api/v1/openapi.json", svc.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = openapi(&svc).await;
     for (schema, field, required, max) in yiqifu_central::openapi::TEXT_LIMITS {
         let prop = &doc["components"]["schemas"][schema]["properties"][field];
         assert_eq!(prop["maxLength"], *max, "{schema}.{field}: {prop}");

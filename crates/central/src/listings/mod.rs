@@ -156,9 +156,7 @@ pub async fn mine(
     who: Enterprise,
     ApiQuery(q): ApiQuery<crate::pages::PageQuery>,
 ) -> Result<Json<ListPage<Listing>>> {
-    let limit = check_limit(q.limit)?;
     expire_due(&state.db, OffsetDateTime::now_utc()).await?;
-    let mut conn = state.db.acquire().await?;
     let list = crate::pages::Listed {
         table: "listings",
         key: "created_at",
@@ -166,7 +164,7 @@ pub async fn mine(
         state: None,
         order: crate::pages::Order::NewestFirst,
     };
-    let page = crate::pages::read(&mut conn, &list, q.after.as_deref(), limit).await?;
+    let page = crate::pages::read(&state.db, &list, q.after.as_deref(), q.limit).await?;
     Ok(Json(ListPage {
         items: store::decode(page.items)?
             .into_iter()
