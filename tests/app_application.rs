@@ -16,8 +16,8 @@ use yiqifu_tests::app_steps::{fill_profile, open_wizard, scroll_click, sign_in, 
 use yiqifu_tests::pdf_text;
 use yiqifu_tests::people::{csv_lines, id_number, CSV_HEADER};
 use yiqifu_tests::webdriver::{
-    click, profile_dir, screenshot, session_within, texts, wait_css, wait_text, Driver, Result,
-    Xvfb,
+    click, profile_dir, screenshot, session_within, texts, wait_any_text, wait_css, wait_text,
+    Driver, Result, Xvfb,
 };
 
 /// The materials picked as files, by type (the roster and the two forms come another way).
@@ -348,10 +348,14 @@ async fn an_application_from_the_roster_to_the_whitelist() {
             scroll_click(c, "[data-testid=start-correction]").await?;
             wait_css(c, "[data-testid=correction-banner]").await?;
             pick_for(c, &j, "commitment_letter", &letter).await?;
-            let diff = text_of(c, "[data-testid=diff-commitment_letter]").await?;
-            if !diff.contains("承诺书（法定代表人已签字）.pdf") {
-                return Err(format!("the diff does not show the new letter: {diff}").into());
-            }
+            // The picked file is checked before the diff shows it: wait for it, not a render.
+            wait_any_text(
+                c,
+                "[data-testid=diff-commitment_letter]",
+                "承诺书（法定代表人已签字）.pdf",
+            )
+            .await
+            .map_err(|e| format!("the diff does not show the new letter: {e}"))?;
             screenshot(c, "correction-zh").await?;
             scroll_click(c, "[data-testid=submit-application]").await?;
             click(c, "[data-testid=submit-confirm]").await?;
