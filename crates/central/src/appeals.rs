@@ -449,7 +449,8 @@ pub async fn list_all(conn: &mut SqliteConnection) -> Result<Vec<Appeal>> {
     params(("id" = String, Path, description = "Appeal id")),
     request_body = AppealAction,
     responses((status = 200, description = "The appeal after the step", body = Appeal),
-              (status = 409, description = "Not allowed in the appeal's state", body = yiqifu_protocol::ApiError)))]
+              (status = 409, description = "Not allowed in the appeal's state", body = yiqifu_protocol::ApiError),
+              (status = 422, description = "INVALID_FIELD: a reply that is empty or too long, an assignee name too long", body = yiqifu_protocol::ApiError)))]
 pub async fn review_action(
     State(state): State<AppState>,
     who: Reviewer,

@@ -680,7 +680,8 @@ pub async fn list_all(
     params(("id" = String, Path, description = "Application id")),
     request_body = ReviewAction,
     responses((status = 200, description = "The application after the step", body = Application),
-              (status = 409, description = "The workflow does not allow this step now", body = yiqifu_protocol::ApiError)))]
+              (status = 409, description = "The workflow does not allow this step now", body = yiqifu_protocol::ApiError),
+              (status = 422, description = "INVALID_FIELD: a correction notice without items, a reason empty or too long", body = yiqifu_protocol::ApiError)))]
 pub async fn review_action(
     State(state): State<AppState>,
     who: Reviewer,

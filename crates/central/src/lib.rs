@@ -222,6 +222,8 @@ pub struct Running {
     pub db: SqlitePool,
     /// Where the uploaded bytes are kept.
     pub upload_dir: PathBuf,
+    /// The answers given so far, for tests that hold them to the OpenAPI document.
+    pub answered: Answered,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     // Kept alive for as long as the service runs on a temporary database.
@@ -327,7 +329,11 @@ fn spawn(
     let db = state.db.clone();
     let upload_dir = state.upload_dir.clone();
     let sweeper = tokio::spawn(uploads::sweep_every(state.clone(), uploads::SWEEP_EVERY));
-    let app = router(state);
+    let answered = Answered::default();
+    let app = router(state).layer(axum::middleware::from_fn_with_state(
+        answered.clone(),
+        record_answer,
+    ));
     let task = tokio::spawn(async move {
         serve::serve(listener, app, header_read, async {
             let _ = rx.await;
@@ -339,8 +345,47 @@ fn spawn(
         addr,
         db,
         upload_dir,
+        answered,
         shutdown: Some(tx),
         task: Some(task),
         _tempdir: tempdir,
     })
+}
+
+/// Which answers the service has given, as (method, route template, status): a small set,
+/// bounded by routes × statuses. The tests hold it to the OpenAPI document, so an answer a
+/// route gives but the document does not name is found by whichever test provoked it.
+#[derive(Clone, Default)]
+pub struct Answered(Arc<std::sync::Mutex<std::collections::BTreeSet<(String, String, u16)>>>);
+
+impl Answered {
+    pub fn seen(&self) -> Vec<(String, String, u16)> {
+        match self.0.lock() {
+            Ok(set) => set.iter().cloned().collect(),
+            Err(poisoned) => poisoned.into_inner().iter().cloned().collect(),
+        }
+    }
+}
+
+async fn record_answer(
+    axum::extract::State(answered): axum::extract::State<Answered>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().as_str().to_ascii_lowercase();
+    // Only answers of a route count; the fallback's 404 belongs to no route.
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    if let Some(route) = route {
+        let key = (method, route, response.status().as_u16());
+        if let Ok(mut set) = answered.0.lock() {
+            if !set.contains(&key) {
+                set.insert(key);
+            }
+        }
+    }
+    response
 }

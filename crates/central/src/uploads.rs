@@ -325,6 +325,7 @@ pub async fn options() -> Response {
         (status = 201, description = "Created; Location names the upload"),
         (status = 400, description = "Bad headers or metadata; INVALID_FIELD for a file name the client would refuse too (empty, too long, a path part, control, text-direction or invisible characters, characters or names Windows forbids)", body = yiqifu_protocol::ApiError),
         (status = 413, description = "Larger than the material allows", body = yiqifu_protocol::ApiError),
+        (status = 422, description = "MATERIAL_INVALID: an empty file, refused at once with why", body = yiqifu_protocol::ApiError),
         (status = 429, description = "UPLOAD_QUOTA: the enterprise already holds 200 uploads (or 2 GiB) that no record has taken; they count until an application or appeal takes them, or they expire", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn create(
@@ -473,7 +474,8 @@ async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
 
 #[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(("id" = String, Path, description = "Upload id")),
-    responses((status = 200, description = "Upload-Offset and Upload-Length"), (status = 404, description = "No such upload")))]
+    responses((status = 200, description = "Upload-Offset and Upload-Length"), (status = 404, description = "No such upload"),
+        (status = 410, description = "The unfinished upload expired: start it again")))]
 pub async fn head(
     State(state): State<AppState>,
     who: Enterprise,
@@ -505,6 +507,9 @@ pub async fn head(
     responses(
         (status = 204, description = "Stored; Upload-Offset is the new offset"),
         (status = 409, description = "Upload-Offset does not match", body = yiqifu_protocol::ApiError),
+        (status = 410, description = "The unfinished upload expired: start it again", body = yiqifu_protocol::ApiError),
+        (status = 422, description = "MATERIAL_INVALID: the last chunk completed a file that fails the material's checks (type, size, content); the upload is gone and the answer says why", body = yiqifu_protocol::ApiError),
+        (status = 423, description = "Another PATCH to this upload is running (a stalled one lets go after the body timeout)", body = yiqifu_protocol::ApiError),
         (status = 460, description = "Checksum mismatch: the chunk was discarded", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn patch(
@@ -668,7 +673,8 @@ pub async fn patch(
 
 #[utoipa::path(delete, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(("id" = String, Path, description = "Upload id")),
-    responses((status = 204, description = "Terminated"), (status = 409, description = "In use by an application", body = yiqifu_protocol::ApiError)))]
+    responses((status = 204, description = "Terminated"), (status = 409, description = "In use by an application", body = yiqifu_protocol::ApiError),
+        (status = 410, description = "The unfinished upload already expired", body = yiqifu_protocol::ApiError)))]
 pub async fn terminate(
     State(state): State<AppState>,
     who: Enterprise,
@@ -703,7 +709,8 @@ pub async fn terminate(
 
 #[utoipa::path(get, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(("id" = String, Path, description = "Upload id")),
-    responses((status = 200, description = "The upload", body = UploadInfo), (status = 404, description = "No such upload", body = yiqifu_protocol::ApiError)))]
+    responses((status = 200, description = "The upload", body = UploadInfo), (status = 404, description = "No such upload", body = yiqifu_protocol::ApiError),
+        (status = 410, description = "The unfinished upload expired", body = yiqifu_protocol::ApiError)))]
 pub async fn info(
     State(state): State<AppState>,
     who: Enterprise,

@@ -23,6 +23,36 @@ pub struct Svc {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// Every answer a route gave during the test must be one the OpenAPI document names for
+/// that route: the document is what other clients are generated from.
+impl Drop for Svc {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let undocumented = undocumented(&self.running.answered.seen());
+        assert!(
+            undocumented.is_empty(),
+            "answers the OpenAPI document does not name for their route \
+             (method, route, status): {undocumented:?}"
+        );
+    }
+}
+
+/// The answers in `seen` that the document does not name for their operation. A method the
+/// document has no operation for (405, or HEAD on a GET route) is not an operation's answer.
+pub fn undocumented(seen: &[(String, String, u16)]) -> Vec<(String, String, u16)> {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(yiqifu_central::openapi::ApiDoc::openapi()).unwrap();
+    seen.iter()
+        .filter(|(method, route, status)| {
+            let op = &doc["paths"][route][method];
+            !op.is_null() && op["responses"].get(status.to_string()).is_none()
+        })
+        .cloned()
+        .collect()
+}
+
 impl Svc {
     pub async fn start() -> Self {
         Self::on(yiqifu_central::start_demo(None).await.unwrap())
