@@ -2,6 +2,7 @@ use std::collections::btree_map::Entry;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::Number;
 use utoipa::{Modify, OpenApi};
@@ -146,6 +147,11 @@ impl Modify for CommonAnswers {
                             .parameter_in(ParameterIn::Header)
                             .required(Required::True)
                             .description(Some("The tus protocol version: 1.0.0"))
+                            .schema(Some(
+                                ObjectBuilder::new()
+                                    .schema_type(Type::String)
+                                    .enum_values(Some(["1.0.0"])),
+                            ))
                             .build(),
                     );
                 }

@@ -157,6 +157,27 @@ async fn openapi(svc: &Svc) -> Value {
         .unwrap()
 }
 
+/// docs/openapi.json is the document the service serves, committed so that other clients and
+/// reviewers read it without running anything; the UI's test run validates that file against
+/// the OpenAPI 3.1 meta-schema (ui/src/contract/openapi.test.ts). `UPDATE_OPENAPI=1 cargo test
+/// -p yiqifu-central --test bad_input published` rewrites it.
+#[tokio::test]
+async fn the_published_openapi_document_is_the_one_served() {
+    let svc = Svc::start().await;
+    let served = serde_json::to_string_pretty(&openapi(&svc).await).unwrap() + "\n";
+    let committed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&committed, &served).unwrap();
+        return;
+    }
+    let old = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        old == served,
+        "docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p yiqifu-central --test bad_input published` and commit it"
+    );
+}
+
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_routes_served() {
     let svc = Svc::start().await;
