@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use yiqifu_protocol::calendar::china_today;
 use yiqifu_protocol::{
     due_times, Appeal, AppealAction, AppealMessage, AppealState, AppealStep, ErrorCode, FeedPage,
-    FieldProblem, InboxKind, ListPage, NewAppeal, NewMessage, Party, Rating, LIMITS,
+    InboxKind, ListPage, NewAppeal, NewMessage, Party, Rating, LIMITS,
 };
 
 use crate::auth::{Enterprise, Reviewer};
@@ -29,14 +29,6 @@ use crate::{idempotency, AppState};
 
 /// The actor of the filing step.
 pub const ENTERPRISE_ACTOR: &str = "enterprise";
-
-fn refuse(problems: Vec<FieldProblem>) -> Result<()> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::invalid_fields(&problems))
-    }
-}
 
 /// Saves an appeal as the newest change of its owner's feed.
 async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()> {
@@ -78,7 +70,7 @@ fn transition_error(from: AppealState, to: AppealState) -> Error {
 }
 
 async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(StatusCode, Appeal)> {
-    refuse(req.problems())?;
+    Error::refuse(req.problems())?;
     for id in &req.attachments {
         if completed(state, owner, id).await?.material_type != APPEAL_ATTACHMENT {
             return Err(Error::invalid_field(
@@ -238,7 +230,7 @@ pub async fn add_message(
     req: NewMessage,
     now: OffsetDateTime,
 ) -> Result<(StatusCode, Appeal)> {
-    refuse(req.problems())?;
+    Error::refuse(req.problems())?;
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let a = enterprise_message(&mut tx, who, id, req, now).await?;
     tx.commit().await?;
@@ -261,7 +253,7 @@ async fn enterprise_message(
         .iter()
         .filter(|m| m.from == Party::Enterprise)
         .count();
-    refuse(yiqifu_protocol::limits::thread_problems(sent))?;
+    Error::refuse(yiqifu_protocol::limits::thread_problems(sent))?;
     let at = format_time(now);
     a.messages.push(AppealMessage {
         from: Party::Enterprise,
@@ -292,7 +284,7 @@ pub async fn rate(
         &request,
         body,
         move |state, owner, req: Rating| async move {
-            refuse(req.problems())?;
+            Error::refuse(req.problems())?;
             let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
             let a = rate_in(&mut tx, &owner, &id, req, OffsetDateTime::now_utc()).await?;
             tx.commit().await?;
@@ -378,7 +370,7 @@ pub async fn act_at(
             a.assigned_to = Some(to);
         }
         AppealAction::Reply { body } => {
-            refuse(NewMessage { body: body.clone() }.problems())?;
+            Error::refuse(NewMessage { body: body.clone() }.problems())?;
             a.messages.push(AppealMessage {
                 from: Party::Authority,
                 body: body.trim().into(),
@@ -416,7 +408,7 @@ pub async fn follow_up_at(
     now: OffsetDateTime,
 ) -> Result<Appeal> {
     let req = NewMessage { body: body.into() };
-    refuse(req.problems())?;
+    Error::refuse(req.problems())?;
     enterprise_message(conn, owner, id, req, now).await
 }
 

@@ -208,36 +208,6 @@ fn failed(tpl: &SelfCheckTemplate, failures: &[ItemFailure]) -> Error {
     )
 }
 
-fn check_contact(a: &NewApplication) -> Result<()> {
-    let name = a.contact_name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(Error::invalid_field(
-            "联系人姓名应为 1 到 50 个字 / contact_name must be 1 to 50 characters",
-        ));
-    }
-    let phone = a.contact_phone.trim();
-    if !(5..=20).contains(&phone.len())
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
-    {
-        return Err(Error::invalid_field(
-            "联系电话格式不正确 / contact_phone must be 5 to 20 digits",
-        ));
-    }
-    if !(1..=100_000).contains(&a.returning_staff) {
-        return Err(Error::invalid_field(
-            "返岗人数应在 1 到 100000 之间 / returning_staff must be 1 to 100000",
-        ));
-    }
-    if a.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(Error::invalid_field(
-            "备注不得超过 2000 字 / note is limited to 2000 characters",
-        ));
-    }
-    Ok(())
-}
-
 async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Result<()> {
     crate::db::save_record(
         conn,
@@ -325,7 +295,7 @@ async fn create(
     owner: &str,
     req: NewApplication,
 ) -> Result<(StatusCode, Application)> {
-    check_contact(&req)?;
+    Error::refuse(req.problems())?;
     check_package_hash(req.package_sha256.as_deref())?;
     let company = judge_selfcheck(state, owner, &req.selfcheck).await?;
     let mut conn = state.db.acquire().await?;
@@ -446,11 +416,7 @@ async fn resubmit_inner(
     req: Resubmission,
 ) -> Result<(StatusCode, Application)> {
     check_package_hash(req.package_sha256.as_deref())?;
-    if req.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(Error::invalid_field(
-            "补正说明不得超过 2000 字 / note is limited to 2000 characters",
-        ));
-    }
+    Error::refuse(req.problems())?;
     {
         // Refused before anything is judged: only a returned application may be corrected.
         let mut conn = state.db.acquire().await?;

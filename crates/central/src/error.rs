@@ -58,6 +58,15 @@ impl Error {
         Self::invalid_field(problems_message(problems))
     }
 
+    /// 422 naming every problem, or nothing when there is none.
+    pub fn refuse(problems: Vec<FieldProblem>) -> Result<()> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::invalid_fields(&problems))
+        }
+    }
+
     pub fn not_found() -> Self {
         Self::api(
             StatusCode::NOT_FOUND,

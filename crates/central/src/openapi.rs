@@ -172,7 +172,21 @@ pub const TEXT_LIMITS: &[(&str, &str, bool, u32)] = &[
     ("NewListing", "unit", true, LIMITS.listing_unit),
     ("NewListing", "contact_name", true, LIMITS.contact_name),
     ("NewListing", "note", false, LIMITS.listing_note),
+    ("AppealContact", "name", true, LIMITS.contact_name),
+    (
+        "NewApplication",
+        "contact_name",
+        true,
+        LIMITS.application_contact_name,
+    ),
+    ("NewApplication", "note", false, LIMITS.application_note),
+    ("Resubmission", "note", false, LIMITS.application_note),
 ];
+
+/// An application's contact phone as [`yiqifu_protocol::limits::is_contact_phone`] takes it:
+/// after any spaces around it, 5 to 20 of digits, `+`, `-` and spaces, starting and ending
+/// with no space.
+pub const CONTACT_PHONE_PATTERN: &str = "^ *[0-9+-][0-9+ -]{3,18}[0-9+-] *$";
 
 struct TextLengths;
 
@@ -201,6 +215,13 @@ impl Modify for TextLengths {
         if let Some(quantity) = field(schemas, "NewListing", "quantity") {
             quantity.exclusive_minimum = Some(Number::Float(0.0));
             quantity.exclusive_maximum = Some(Number::Float(MAX_QUANTITY));
+        }
+        if let Some(staff) = field(schemas, "NewApplication", "returning_staff") {
+            staff.minimum = Some(Number::UInt(1));
+            staff.maximum = Some(Number::UInt(LIMITS.returning_staff as usize));
+        }
+        if let Some(phone) = field(schemas, "NewApplication", "contact_phone") {
+            phone.pattern = Some(CONTACT_PHONE_PATTERN.into());
         }
         if let Some(district) = field(schemas, "NewListing", "district") {
             district.enum_values = Some(DISTRICTS.iter().map(|d| (*d).into()).collect());

@@ -403,7 +403,23 @@ fn problems_of(schema: &str, body: Value) -> Vec<yiqifu_protocol::FieldProblem> 
         "NewListing" => serde_json::from_value::<yiqifu_protocol::NewListing>(body)
             .unwrap()
             .problems(today),
+        "NewApplication" => serde_json::from_value::<yiqifu_protocol::NewApplication>(body)
+            .unwrap()
+            .problems(),
+        "Resubmission" => serde_json::from_value::<yiqifu_protocol::Resubmission>(body)
+            .unwrap()
+            .problems(),
         other => panic!("no check for {other}"),
+    }
+}
+
+/// The value `field` has in a valid body of `schema`.
+fn prop_default(schema: &str, field: &str) -> Value {
+    let (request, path) = carried_in(schema);
+    let body = valid(request);
+    match path {
+        Some(_) => Value::String("李强".into()),
+        None => body[field].clone(),
     }
 }
 
@@ -424,7 +440,49 @@ fn valid(schema: &str) -> Value {
             "unit": "只", "district": "闵行区", "valid_until": in_two_weeks,
             "contact_name": "李强", "contact_phone": "13800000000", "note": null
         }),
+        "NewApplication" => serde_json::json!({
+            "contact_name": "王磊", "contact_phone": "021-6234 5678", "returning_staff": 40,
+            "selfcheck": {"template_id": "tpl", "template_version": 1, "answers": []},
+            "materials": [], "note": null
+        }),
+        "Resubmission" => serde_json::json!({"materials": [], "note": null}),
         other => panic!("no body for {other}"),
+    }
+}
+
+/// Where a schema's fields sit in a request: a nested schema is checked inside the request
+/// that carries it, and its problems name the field with the path to it.
+fn carried_in(schema: &str) -> (&str, Option<&str>) {
+    match schema {
+        "AppealContact" => ("NewAppeal", Some("contact")),
+        other => (other, None),
+    }
+}
+
+/// A valid request carrying `schema`, with `field` set to `value`; and the name its problems
+/// give the field.
+fn with_field(schema: &str, field: &str, value: Value) -> (&'static str, Value, String) {
+    let (request, path) = carried_in(schema);
+    let request: &'static str = match request {
+        "NewAppeal" => "NewAppeal",
+        "NewMessage" => "NewMessage",
+        "Rating" => "Rating",
+        "NewListing" => "NewListing",
+        "NewApplication" => "NewApplication",
+        "Resubmission" => "Resubmission",
+        other => panic!("no request for {other}"),
+    };
+    let mut body = valid(request);
+    match path {
+        Some(key) => {
+            body[key] = serde_json::json!({"name": "李强", "phone": "13800000000"});
+            body[key][field] = value;
+            (request, body, format!("{key}.{field}"))
+        }
+        None => {
+            body[field] = value;
+            (request, body, field.to_string())
+        }
     }
 }
 
@@ -442,17 +500,17 @@ async fn the_documented_lengths_are_the_ones_the_service_enforces() {
             *required,
             "{schema}.{field}"
         );
-        assert!(problems_of(schema, valid(schema)).is_empty(), "{schema}");
+        let (request, body, _) = with_field(schema, field, prop_default(schema, field));
+        assert!(problems_of(request, body).is_empty(), "{schema}");
         let mut cases = vec![(*max as usize, false), (*max as usize + 1, true)];
         if *required {
             cases.push((0, true));
         }
         for (n, refused) in cases {
-            let mut body = valid(schema);
-            body[field] = Value::String("字".repeat(n));
-            let problems = problems_of(schema, body);
+            let (request, body, named) = with_field(schema, field, Value::String("字".repeat(n)));
+            let problems = problems_of(request, body);
             assert_eq!(
-                problems.iter().any(|p| p.field == *field),
+                problems.iter().any(|p| p.field == named),
                 refused,
                 "{schema}.{field} of {n} characters: {problems:?}"
             );
@@ -498,6 +556,57 @@ async fn the_documented_lengths_are_the_ones_the_service_enforces() {
             problems.iter().any(|p| p.field == "quantity"),
             refused,
             "quantity {q}"
+        );
+    }
+    let staff = props("NewApplication", "returning_staff");
+    let (low, high) = (
+        staff["minimum"].as_u64().unwrap(),
+        staff["maximum"].as_u64().unwrap(),
+    );
+    for (n, refused) in [
+        (low - 1, true),
+        (low, false),
+        (high, false),
+        (high + 1, true),
+    ] {
+        let mut body = valid("NewApplication");
+        body["returning_staff"] = n.into();
+        let problems = problems_of("NewApplication", body);
+        assert_eq!(
+            problems.iter().any(|p| p.field == "returning_staff"),
+            refused,
+            "returning_staff {n}"
+        );
+    }
+    let pattern = props("NewApplication", "contact_phone")["pattern"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pattern = regex::Regex::new(&pattern).unwrap();
+    for phone in [
+        "021-62345678",
+        "+86 138 0000 0000",
+        "12345",
+        "  12345  ",
+        "1234",
+        "  1234 ",
+        "12345678901234567890",
+        "123456789012345678901",
+        "   12345678901234567890 ",
+        "",
+        "     ",
+        "021-6234x",
+        "(021)62345678",
+        "1 2 3",
+        "1   5",
+    ] {
+        let mut body = valid("NewApplication");
+        body["contact_phone"] = phone.into();
+        let problems = problems_of("NewApplication", body);
+        assert_eq!(
+            pattern.is_match(phone),
+            !problems.iter().any(|p| p.field == "contact_phone"),
+            "phone {phone:?}: the document and the service disagree"
         );
     }
     let districts = props("NewListing", "district")["enum"]

@@ -11,7 +11,9 @@ use time::macros::format_description;
 use time::{Date, Duration};
 
 use crate::profile::{is_phone, FieldProblem};
-use crate::records::{NewAppeal, NewListing, NewMessage, Rating, DISTRICTS};
+use crate::records::{
+    NewAppeal, NewApplication, NewListing, NewMessage, Rating, Resubmission, DISTRICTS,
+};
 
 /// Every length and count limit, in one place; the UI gets them as the constant `LIMITS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
@@ -34,6 +36,9 @@ pub struct TextLimits {
     /// Messages the enterprise may add to one appeal's thread; past it a new appeal is the
     /// way (a thread that long is no longer one matter, and the record would grow unbounded).
     pub appeal_messages: u32,
+    pub application_contact_name: u32,
+    pub application_note: u32,
+    pub returning_staff: u32,
 }
 
 pub const LIMITS: TextLimits = TextLimits {
@@ -50,7 +55,19 @@ pub const LIMITS: TextLimits = TextLimits {
     assignee: 100,
     library_note: 5000,
     appeal_messages: 100,
+    application_contact_name: 50,
+    application_note: 2000,
+    returning_staff: 100_000,
 };
+
+/// An application's contact phone: 5 to 20 of digits, `+`, `-` and spaces (extensions and
+/// switchboards included, so looser than a profile's [`is_phone`]).
+pub fn is_contact_phone(phone: &str) -> bool {
+    let p = phone.trim();
+    (5..=20).contains(&p.len())
+        && p.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+}
 
 /// What stops one more enterprise message on an appeal that has `sent` already.
 pub fn thread_problems(sent: usize) -> Vec<FieldProblem> {
@@ -166,6 +183,55 @@ impl NewAppeal {
 }
 
 /// What is wrong with a private note on a document (empty is fine: it deletes the note).
+impl NewApplication {
+    /// What the service checks of an application's own fields before its self-check and
+    /// materials are judged.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut p = Problems(Vec::new());
+        p.text(
+            "contact_name",
+            &self.contact_name,
+            LIMITS.application_contact_name,
+            ("联系人姓名", "contact's name"),
+        );
+        if !is_contact_phone(&self.contact_phone) {
+            p.add(
+                "contact_phone",
+                "请填写正确的联系电话（5 到 20 位数字，可含 + - 和空格）".into(),
+                "Enter a valid contact phone (5 to 20 digits; + - and spaces allowed)".into(),
+            );
+        }
+        let max = LIMITS.returning_staff;
+        if !(1..=max).contains(&self.returning_staff) {
+            p.add(
+                "returning_staff",
+                format!("返岗人数应在 1 到 {max} 之间"),
+                format!("The returning staff must number 1 to {max}"),
+            );
+        }
+        p.optional(
+            "note",
+            self.note.as_deref(),
+            LIMITS.application_note,
+            ("备注", "note"),
+        );
+        p.0
+    }
+}
+
+impl Resubmission {
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut p = Problems(Vec::new());
+        p.optional(
+            "note",
+            self.note.as_deref(),
+            LIMITS.application_note,
+            ("补正说明", "note"),
+        );
+        p.0
+    }
+}
+
 pub fn note_problems(text: &str) -> Vec<FieldProblem> {
     let mut p = Problems(Vec::new());
     p.optional("text", Some(text), LIMITS.library_note, ("备注", "note"));

@@ -45,12 +45,7 @@ fn clean(l: NewListing) -> NewListing {
 }
 
 fn check(l: &NewListing, now: OffsetDateTime) -> Result<()> {
-    let problems = l.problems(china_today(now));
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::invalid_fields(&problems))
-    }
+    Error::refuse(l.problems(china_today(now)))
 }
 
 /// Posts a listing as of `now` inside the caller's transaction, and tells both sides of its

@@ -48,16 +48,17 @@ pub(super) fn contact_problems(name: &str, phone: &str) -> Vec<Finding> {
             Severity::Error,
             "CONTACT_NAME",
             Some("contact"),
-            "请填写联系人姓名（1 到 50 个字）。".into(),
-            "Enter the contact's name (1 to 50 characters).".into(),
+            format!(
+                "请填写联系人姓名（1 到 {} 个字）。",
+                super::CONTACT_NAME_MAX
+            ),
+            format!(
+                "Enter the contact's name (1 to {} characters).",
+                super::CONTACT_NAME_MAX
+            ),
         ));
     }
-    let phone = phone.trim();
-    if !(5..=20).contains(&phone.len())
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
-    {
+    if !yiqifu_protocol::limits::is_contact_phone(phone) {
         out.push(finding(
             Severity::Error,
             "CONTACT_PHONE",

@@ -27,8 +27,8 @@ use crate::workspace::Workspace;
 /// The material the roster is exported as.
 pub(crate) const STAFF_LIST: &str = "staff_list";
 /// The most a contact name or note may hold, as the service allows.
-const CONTACT_NAME_MAX: usize = 50;
-const NOTE_MAX: usize = 2000;
+const CONTACT_NAME_MAX: usize = yiqifu_protocol::LIMITS.application_contact_name as usize;
+const NOTE_MAX: usize = yiqifu_protocol::LIMITS.application_note as usize;
 
 pub(crate) fn rule_view(r: &MaterialRule) -> MaterialRuleView {
     MaterialRuleView {
