@@ -1,6 +1,7 @@
 //! HTTP client for the central service. Only https, except to this computer.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -24,6 +25,10 @@ const MAX_LIST_PAGES: usize = 500;
 pub struct CentralClient {
     base: Url,
     http: reqwest::Client,
+    /// Set once the service has said it checks each chunk's SHA-256; shared by the clones
+    /// of one client, so a service is asked once. A refusal is not kept: the service may
+    /// be upgraded, and a retry asks again.
+    verifies_chunks: Arc<tokio::sync::OnceCell<()>>,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -103,7 +108,11 @@ impl CentralClient {
                 url: base.to_string(),
                 detail: e.to_string(),
             })?;
-        Ok(Self { base, http })
+        Ok(Self {
+            base,
+            http,
+            verifies_chunks: Arc::default(),
+        })
     }
 
     pub fn base_url(&self) -> &str {
@@ -272,6 +281,47 @@ impl CentralClient {
             return Ok(serde_json::Value::Null);
         }
         decode(resp).await
+    }
+
+    /// Whether the service checks the SHA-256 of every chunk (tus's checksum extension with
+    /// sha256), asked once per service with tus's OPTIONS. Without it nothing would notice
+    /// bytes damaged on the way, and a reviewer would judge a broken file: such a service
+    /// is refused with [`Error::UploadsUnverified`] before any byte goes out.
+    pub async fn require_chunk_checksums(&self) -> Result<()> {
+        self.verifies_chunks
+            .get_or_try_init(|| async {
+                let req = self
+                    .http
+                    .request(Method::OPTIONS, self.url("api/v1/uploads")?)
+                    .header("Tus-Resumable", "1.0.0");
+                let resp = self.send(req).await?;
+                if !resp.status().is_success() {
+                    return Err(decode::<serde_json::Value>(resp)
+                        .await
+                        .err()
+                        .unwrap_or_else(|| {
+                            Error::MalformedResponse("tus OPTIONS without success".into())
+                        }));
+                }
+                let listed = |header: &str, want: &str| {
+                    resp.headers()
+                        .get_all(header)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .flat_map(|v| v.split(','))
+                        .any(|x| x.trim().eq_ignore_ascii_case(want))
+                };
+                if listed("tus-extension", "checksum") && listed("tus-checksum-algorithm", "sha256")
+                {
+                    Ok(())
+                } else {
+                    Err(Error::UploadsUnverified {
+                        url: self.base.to_string(),
+                    })
+                }
+            })
+            .await
+            .map(|_| ())
     }
 
     /// tus creation: returns the upload's URL.
@@ -672,6 +722,64 @@ mod tests {
         let garbage = answer_raw("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n<html>").await;
         let e = get(garbage).await;
         assert!(matches!(e, Error::MalformedResponse(_)), "{e:?}");
+    }
+
+    /// A tus service is asked once whether it checks each chunk's SHA-256; one that lists no
+    /// checksum extension (the official tus server's default), or no sha256, is refused and
+    /// asked again next time, and one that does is not asked again.
+    #[tokio::test]
+    async fn a_service_that_does_not_verify_chunks_is_refused_and_asked_once_when_it_does() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let asked = Arc::new(AtomicU32::new(0));
+        let answers = |extensions: &'static str, algorithms: &'static str| {
+            let asked = asked.clone();
+            axum::Router::new().route(
+                "/api/v1/uploads",
+                axum::routing::options(move || {
+                    asked.fetch_add(1, Ordering::SeqCst);
+                    async move {
+                        (
+                            axum::http::StatusCode::NO_CONTENT,
+                            [
+                                ("tus-resumable", "1.0.0"),
+                                ("tus-extension", extensions),
+                                ("tus-checksum-algorithm", algorithms),
+                            ],
+                        )
+                    }
+                }),
+            )
+        };
+        // What @tus/server answers out of the box: no checksum extension.
+        let plain = serve(answers(
+            "creation,creation-with-upload,termination,expiration",
+            "",
+        ))
+        .await;
+        let client = CentralClient::new(&plain).unwrap();
+        for _ in 0..2 {
+            let e = client.require_chunk_checksums().await.unwrap_err();
+            assert!(matches!(e, Error::UploadsUnverified { .. }), "{e:?}");
+        }
+        assert_eq!(
+            asked.swap(0, Ordering::SeqCst),
+            2,
+            "a refusal is asked again"
+        );
+        let md5_only = serve(answers("creation, checksum", "md5, sha1")).await;
+        let e = CentralClient::new(&md5_only)
+            .unwrap()
+            .require_chunk_checksums()
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::UploadsUnverified { .. }), "{e:?}");
+        asked.store(0, Ordering::SeqCst);
+        let verifying = serve(answers("creation,Checksum,termination", "md5, SHA256")).await;
+        let client = CentralClient::new(&verifying).unwrap();
+        let copy = client.clone();
+        client.require_chunk_checksums().await.unwrap();
+        copy.require_chunk_checksums().await.unwrap();
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "asked once per service");
     }
 
     #[tokio::test]

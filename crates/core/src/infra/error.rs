@@ -50,6 +50,8 @@ pub enum Error {
     UnknownRequest { kind: String, version: u32 },
     #[error("cannot read the file {0}")]
     InvalidFile(String),
+    #[error("{url} does not verify uploaded bytes (no tus checksum extension with sha256)")]
+    UploadsUnverified { url: String },
     #[error("the upload {0} it needs was discarded")]
     UploadDiscarded(String),
     #[error("the local database was damaged and has been set aside: {0}")]
@@ -155,6 +157,7 @@ impl Error {
             Self::UnknownRequest { .. } => "QUEUED_REQUEST_UNKNOWN",
             Self::InvalidFile(_) => "INVALID_FILE",
             Self::UploadDiscarded(_) => "UPLOAD_DISCARDED",
+            Self::UploadsUnverified { .. } => "UPLOADS_UNVERIFIED",
             Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
             Self::DatabaseUnavailable { .. } => "DATABASE_UNAVAILABLE",
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
@@ -201,6 +204,7 @@ impl Error {
             Self::Keychain(_) => "无法访问系统钥匙串，登录凭据无法安全保存。Windows 请检查凭据管理器；macOS 请检查钥匙串访问；Linux 请安装并解锁 gnome-keyring 或 KWallet。".into(),
             Self::Server { message, .. } => format!("服务器拒绝了请求：{}", message.split(" / ").next().unwrap_or(message)),
             Self::NotFound(id) => format!("找不到 {id}，可能已被撤回或删除。"),
+            Self::UploadsUnverified { url } => format!("中央服务 {url} 不校验上传文件的内容（不支持 tus 的 sha256 校验扩展），传输中损坏的材料无人发现，因此暂不上传：请联系服务方升级，或改用支持校验的服务地址；材料保留在本机，之后可点“重试”。"),
             Self::UploadDiscarded(_) => "它要用的材料已被放弃上传，无法发送：请放弃此项，重新添加材料后再提交。".into(),
             Self::NotEditable(_) => "这一项没有可修改的内容，只能重试或放弃。".into(),
             Self::NotReady => "等待附件上传完成（或企业信息同步）后发送。".into(),
@@ -252,6 +256,7 @@ impl Error {
             Self::Keychain(_) => "The system keychain cannot be used, so the sign-in cannot be stored safely. On Windows check Credential Manager; on macOS Keychain Access; on Linux install and unlock gnome-keyring or KWallet.".into(),
             Self::Server { message, .. } => format!("The server refused the request: {}", message.split(" / ").nth(1).unwrap_or(message)),
             Self::NotFound(id) => format!("{id} was not found; it may have been withdrawn or deleted."),
+            Self::UploadsUnverified { url } => format!("The central service {url} does not verify uploaded files (it lacks tus's checksum extension with sha256), so a file damaged on the way would go unnoticed; nothing is uploaded to it. Ask its operator to upgrade it, or use a service that verifies uploads; the files stay on this computer, and Retry tries again."),
             Self::UploadDiscarded(_) => "A file it needs was discarded before it was uploaded, so it cannot be sent: discard it, add the file again and send anew.".into(),
             Self::NotEditable(_) => "This item has nothing to change: retry or discard it.".into(),
             Self::NotReady => "Waiting for its files to finish uploading (or the company profile to be sent).".into(),

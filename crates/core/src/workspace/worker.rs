@@ -41,6 +41,7 @@ fn fate(e: &Error, attempts: u32) -> Fate {
         },
         Error::NotFound(_)
         | Error::UploadDiscarded(_)
+        | Error::UploadsUnverified { .. }
         | Error::InvalidFile(_)
         | Error::InvalidCreditCode(_)
         | Error::UnreadablePayload(_)
@@ -293,6 +294,7 @@ impl Workspace {
 
     async fn upload_steps(&self, u: &UploadRow, token: String) -> Result<()> {
         let client = self.client()?;
+        client.require_chunk_checksums().await?;
         let store = &self.store;
         let create = || async {
             let l = client
