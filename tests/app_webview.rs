@@ -10,8 +10,8 @@ use yiqifu_core::secrets::Keychain;
 use yiqifu_core::App;
 use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
 use yiqifu_tests::webdriver::{
-    click, screenshot, session, texts, type_into, wait_css, wait_gone, wait_text, wait_xpath,
-    Driver, Result, Xvfb,
+    app_command, click, screenshot, screenshot_dir, session, texts, type_into, wait_css, wait_gone,
+    wait_text, wait_xpath, window_titled, Driver, Result, Xvfb,
 };
 use yiqifu_tests::{dead_address, demo_login, serve};
 
@@ -85,6 +85,20 @@ async fn demo_server_sign_in_shows_the_policies() {
         let shot = screenshot(c, "demo-policies").await?;
         eprintln!("screenshot: {} ({} titles)", shot.display(), titles.len());
 
+        // Started again on the same data, the app hands over to this one and ends; this
+        // one goes on with its databases to itself.
+        let second = app_command(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())])
+            .spawn()?
+            .wait_with_output();
+        let second = tokio::time::timeout(Duration::from_secs(60), second)
+            .await
+            .map_err(|_| "a second launch did not end within 60 s")??;
+        let said = String::from_utf8_lossy(&second.stderr);
+        if !second.status.success() || !said.contains("already running") {
+            return Err(format!("a second launch: {} {said}", second.status).into());
+        }
+        wait_css(c, "[data-testid=status-online]").await?;
+
         // A policy opens with its key conditions.
         click(c, "[data-testid=document-title]").await?;
         wait_xpath(
@@ -99,6 +113,47 @@ async fn demo_server_sign_in_shows_the_policies() {
     // The demo server kept its database in the app-data folder.
     assert!(data.path().join("demo-central/central.sqlite").exists());
     assert!(data.path().join("yiqifu.sqlite").exists());
+}
+
+/// A start that cannot go on (here the data folder is a file) says why in a message box:
+/// a Windows release build has no console for the reason to go to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_that_fails_says_why_in_a_message_box() {
+    let _one = SERIAL.lock().await;
+    let xvfb = Xvfb::start();
+    let not_a_folder = tempfile::NamedTempFile::new().unwrap();
+    let mut app = app_command(&xvfb.display, &[("YIQIFU_DATA_DIR", not_a_folder.path())])
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !window_titled(&xvfb.display, "Yiqifu Desktop could not start").await {
+        if let Ok(Some(status)) = app.try_wait() {
+            panic!("the app ended ({status}) without a message box");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no message box within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let shot = screenshot_dir().join("start-failure.png");
+    let _ = tokio::process::Command::new("import")
+        .args(["-display", &xvfb.display, "-window", "root"])
+        .arg(&shot)
+        .status()
+        .await;
+    eprintln!("screenshot: {}", shot.display());
+    assert!(
+        app.try_wait().unwrap().is_none(),
+        "the box waits for the officer"
+    );
+    app.start_kill().unwrap();
+    let out = app.wait_with_output().await.unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("the data folder") && said.contains("cannot be used"),
+        "{said}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -237,6 +237,16 @@ pub async fn announce_inbox(handle: &tauri::AppHandle, shell: &Shell, notice: In
 }
 
 /// The desktop plugins of this platform.
+/// Shows the main window in front, as a second launch of the app asks.
+pub fn bring_forward(handle: &tauri::AppHandle) {
+    if let Some(w) = handle.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+    tracing::info!("a second launch asked for the window");
+}
+
 pub fn plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
     #[cfg(not(target_os = "macos"))]
     let builder = builder.plugin(tauri_plugin_notification::init());

@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 mod dialogs;
+mod instance;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,8 @@ pub struct Shell {
     /// The application a desktop notification was last shown for: the window coming to the
     /// front soon after (the officer clicked it) opens it.
     notified: std::sync::Mutex<Option<desktop::Notified>>,
+    /// This process's hold on the data folder: no second app opens its databases.
+    _instance: instance::First,
 }
 
 impl Shell {
@@ -268,19 +271,11 @@ pub fn run() -> ExitCode {
         .invoke_handler(builder.invoke_handler())
         .setup(move |tauri_app| {
             builder.mount_events(tauri_app);
-            let handle = tauri_app.handle().clone();
-            let dir = data_dir(&handle)?;
-            let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
-                .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
-            let shell = Arc::new(Shell {
-                app: Arc::new(app),
-                data_dir: dir,
-                demo: tokio::sync::Mutex::new(None),
-                drops: std::sync::Mutex::new(desktop::Drops::default()),
-                notified: std::sync::Mutex::new(None),
-            });
-            tauri_app.manage(shell.clone());
-            tauri::async_runtime::spawn(background(handle, shell));
+            if let Err(e) = open(tauri_app) {
+                // Returned, the error would end in tauri's panic, with no word to the
+                // officer; the app ends when the box is closed.
+                could_not_start(tauri_app.handle(), &e);
+            }
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));
@@ -291,6 +286,69 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Takes the data folder, opens the databases, and only then the window: a second launch
+/// and a start that fails show no empty window.
+fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
+    let handle = tauri_app.handle().clone();
+    let dir = data_dir(&handle)?;
+    let knocked = handle.clone();
+    let instance = match instance::claim(&dir, move || desktop::bring_forward(&knocked)) {
+        Ok(instance::Instance::First(first)) => first,
+        Ok(instance::Instance::Second) => {
+            eprintln!(
+                "益企服桌面端已在运行，已切换到它的窗口 / Yiqifu Desktop is already running on {}: its window was brought forward",
+                dir.display()
+            );
+            // Nothing is open yet, and the first instance has the officer's work.
+            std::process::exit(0);
+        }
+        Err(e) => {
+            return Err(format!(
+                "数据文件夹 {} 无法使用：{e} / the data folder {} cannot be used: {e}",
+                dir.display(),
+                dir.display()
+            ))
+        }
+    };
+    let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
+        .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
+    let shell = Arc::new(Shell {
+        app: Arc::new(app),
+        data_dir: dir,
+        demo: tokio::sync::Mutex::new(None),
+        drops: std::sync::Mutex::new(desktop::Drops::default()),
+        notified: std::sync::Mutex::new(None),
+        _instance: instance,
+    });
+    tauri_app.manage(shell.clone());
+    tauri::async_runtime::spawn(background(handle.clone(), shell));
+    for config in &tauri_app.config().app.windows {
+        tauri::WebviewWindowBuilder::from_config(&handle, config)
+            .and_then(|w| w.build())
+            .map_err(|e| {
+                format!("无法打开窗口：{e} / the window cannot be opened (on Windows, the WebView2 runtime may be missing): {e}")
+            })?;
+    }
+    Ok(())
+}
+
+/// Says why the app could not start, on stderr and in a message box, and ends the app when
+/// the box is closed: a Windows release build has no console, so without the box the
+/// officer would see nothing at all.
+fn could_not_start(handle: &tauri::AppHandle, why: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    eprintln!("益企服桌面端无法启动 / Yiqifu Desktop could not start: {why}");
+    handle
+        .dialog()
+        .message(format!(
+            "{why}\n\n请将此信息告知技术支持；已保存的工作不受影响。\nPlease pass this on to your IT support; saved work is not affected."
+        ))
+        .title("益企服桌面端无法启动 / Yiqifu Desktop could not start")
+        .kind(MessageDialogKind::Error)
+        .buttons(MessageDialogButtons::Ok)
+        .show(|_| std::process::exit(1));
 }
 
 #[cfg(test)]

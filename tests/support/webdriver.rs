@@ -42,6 +42,38 @@ pub fn app_binary() -> PathBuf {
     bin
 }
 
+/// The app binary started directly, not through tauri-driver: on `display`, with `envs`,
+/// its stderr captured, killed if the test drops it.
+pub fn app_command(display: &str, envs: &[(&str, &Path)]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(app_binary());
+    cmd.env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Whether a window whose title holds `title` is on `display`, as xwininfo lists them.
+pub async fn window_titled(display: &str, title: &str) -> bool {
+    let xwininfo = require(
+        "xwininfo",
+        "install the x11-utils package (`cargo xtask test` does)",
+    );
+    tokio::process::Command::new(xwininfo)
+        .args(["-root", "-tree", "-display", display])
+        .output()
+        .await
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(title))
+        .unwrap_or(false)
+}
+
 /// Why `bin` is not built from the sources under `root` as they are now, going by the
 /// dep-info file cargo writes beside it (every file it was built from, the embedded UI
 /// included); `None` when it is.

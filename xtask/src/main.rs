@@ -28,6 +28,8 @@ const APT_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "fonts-noto-cjk",
     "imagemagick",
+    // xwininfo: the end-to-end tests find the message box of a failed start by its title.
+    "x11-utils",
     // pdftotext and pdfinfo: yiqifu-report's tests read the rendered PDFs back with them.
     "poppler-utils",
     // The baselines of `cargo xtask bench`.
