@@ -676,3 +676,99 @@ async fn an_application_goes_once_is_returned_corrected_and_approved() {
     ws.export_package(&sent.record_id, 1, &out).await.unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), bytes);
 }
+
+/// An application parked long enough for the service to sweep its files (kept 30 days when
+/// no record takes them) is retried: the service finds none of its uploads, the files go
+/// again from the copies kept here, and the application goes through, once.
+#[tokio::test]
+async fn a_long_parked_application_sends_its_swept_files_again_on_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, central, ws) = ready_to_apply(dir.path(), "app-swept").await;
+    let owner = ws.profile().credit_code;
+    import_people(&ws, dir.path(), 3).await;
+    assemble(&ws, dir.path()).await;
+    settle(&ws).await;
+    // The service has no profile for the enterprise for now, so the application is refused
+    // and parks (its files are uploaded first).
+    let (body, at): (String, i64) =
+        sqlx::query_as("SELECT body, updated_at FROM profiles WHERE owner = ?")
+            .bind(&owner)
+            .fetch_one(&central.db)
+            .await
+            .unwrap();
+    sqlx::query("DELETE FROM profiles WHERE owner = ?")
+        .bind(&owner)
+        .execute(&central.db)
+        .await
+        .unwrap();
+    ws.send_application().await.unwrap();
+    let mut parked = Vec::new();
+    for _ in 0..500 {
+        ws.drain().await.unwrap();
+        parked = ws.parked_items().await.unwrap();
+        if !parked.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(parked.len(), 1, "the application parked: {parked:?}");
+    let uploads = || async {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE owner = ? AND sha256 IS NOT NULL")
+                .bind(&owner)
+                .fetch_one(&central.db)
+                .await
+                .unwrap();
+        n
+    };
+    let first = uploads().await;
+    assert!(first > 0);
+
+    // Weeks pass: the service sweeps the uploads no record took; the profile is back.
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM uploads WHERE owner = ?")
+        .bind(&owner)
+        .fetch_all(&central.db)
+        .await
+        .unwrap();
+    for (id,) in &ids {
+        let _ = std::fs::remove_file(central.upload_dir.join(id));
+    }
+    sqlx::query("DELETE FROM uploads WHERE owner = ?")
+        .bind(&owner)
+        .execute(&central.db)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO profiles (owner, body, updated_at) VALUES (?, ?, ?)")
+        .bind(&owner)
+        .bind(&body)
+        .bind(at)
+        .execute(&central.db)
+        .await
+        .unwrap();
+
+    ws.retry_item(&parked[0].id).await.unwrap();
+    settle(&ws).await;
+    assert!(ws.parked_items().await.unwrap().is_empty());
+    let views = ws.applications().await.unwrap();
+    assert_eq!(views[0].delivery, Delivery::Delivered, "{views:?}");
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications WHERE owner = ?")
+        .bind(&owner)
+        .fetch_one(&central.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "sent once");
+    assert!(uploads().await > 0, "the files went again");
+    // Every material the service holds for it is an upload it has, whole.
+    let server = views[0].server.clone().unwrap();
+    assert!(!server.materials.is_empty());
+    for m in &server.materials {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = ? AND sha256 = ?")
+                .bind(&m.upload_id)
+                .bind(&m.sha256)
+                .fetch_one(&central.db)
+                .await
+                .unwrap();
+        assert_eq!(n, 1, "{m:?}");
+    }
+}

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use specta::Type;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -212,6 +213,71 @@ pub async fn finish(store: &Store, local_id: &str, server_id: &str) -> Result<()
         .bind(local_id)
         .execute(store.pool())
         .await?;
+    Ok(())
+}
+
+/// A finished upload as a request names it.
+pub struct Sent {
+    pub local_id: String,
+    pub server_id: String,
+    pub location: Option<String>,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// The finished uploads whose service ids appear anywhere in `body`.
+pub async fn named_in(store: &Store, body: &Value) -> Result<Vec<Sent>> {
+    fn strings<'a>(v: &'a Value, out: &mut std::collections::HashSet<&'a str>) {
+        match v {
+            Value::String(s) => {
+                out.insert(s);
+            }
+            Value::Array(xs) => xs.iter().for_each(|x| strings(x, out)),
+            Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut named = std::collections::HashSet::new();
+    strings(body, &mut named);
+    let rows: Vec<(String, String, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT local_id, server_id, location, sha256, size FROM uploads
+         WHERE done = 1 AND server_id IS NOT NULL",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| named.contains(r.1.as_str()))
+        .map(|r| Sent {
+            local_id: r.0,
+            server_id: r.1,
+            location: r.2,
+            sha256: r.3,
+            size: u64::try_from(r.4).unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Uploads the service no longer has go again from the stored copies, as new uploads; the
+/// outbox item `waiting` that named them gets a new idempotency key, since the service kept
+/// its refusal under the old one.
+pub async fn send_again(store: &Store, local_ids: &[String], waiting: i64) -> Result<()> {
+    let mut tx = store.write().await?;
+    for id in local_ids {
+        sqlx::query(
+            "UPDATE uploads SET done = 0, server_id = NULL, location = NULL, sent = 0,
+                 attempts = 0, next_attempt_at = 0, last_error = NULL WHERE local_id = ?",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE outbox SET idempotency_key = ? WHERE id = ?")
+        .bind(new_local_id("idem"))
+        .bind(waiting)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 

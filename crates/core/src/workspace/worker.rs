@@ -245,7 +245,7 @@ impl Workspace {
             outbox::Prepared::Wait(need) => return Ok(Err(need)),
         };
         let client = self.client()?;
-        client
+        let answer = client
             .call(
                 req.method,
                 &req.path,
@@ -253,8 +253,58 @@ impl Workspace {
                 req.keyed.then_some(item.key.as_str()),
                 req.body.as_ref(),
             )
-            .await
-            .map(Ok)
+            .await;
+        match answer {
+            Err(
+                e @ Error::Server {
+                    code: ErrorCode::MaterialInvalid,
+                    ..
+                },
+            ) => {
+                // A request parked for weeks may name uploads the service has since swept
+                // (it keeps one no record took for 30 days): those go again from the copies
+                // kept here, and the request waits for them.
+                let gone = self
+                    .swept_uploads(&client, &token, req.body.as_ref())
+                    .await?;
+                match gone.first() {
+                    Some(first) => {
+                        materials::send_again(&self.store, &gone, item.id).await?;
+                        tracing::info!(uploads = ?gone, "uploads the service swept go again");
+                        self.changed(&with_feature(&[Topic::Outbox], &item.kind));
+                        Ok(Err(outbox::Need::Upload(first.clone())))
+                    }
+                    None => Err(e),
+                }
+            }
+            other => other.map(Ok),
+        }
+    }
+
+    /// The finished uploads `body` names by their service ids that the service no longer
+    /// has, and whose copies are still here.
+    async fn swept_uploads(
+        &self,
+        client: &crate::client::CentralClient,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Result<Vec<String>> {
+        let Some(body) = body else {
+            return Ok(Vec::new());
+        };
+        let mut gone = Vec::new();
+        for u in materials::named_in(&self.store, body).await? {
+            let location = u
+                .location
+                .clone()
+                .unwrap_or_else(|| format!("api/v1/uploads/{}", u.server_id));
+            if client.tus_offset(token, &location).await?.is_none()
+                && materials::stored_ok(&self.store, &u.sha256, u.size).await
+            {
+                gone.push(u.local_id);
+            }
+        }
+        Ok(gone)
     }
 
     async fn apply_sent(&self, item: &Item, resp: &Value) -> Result<()> {
