@@ -10,8 +10,8 @@ use yiqifu_core::secrets::Keychain;
 use yiqifu_core::App;
 use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
 use yiqifu_tests::webdriver::{
-    app_command, click, screenshot, screenshot_dir, session, texts, type_into, wait_css, wait_gone,
-    wait_text, wait_xpath, window_titled, Driver, Result, Xvfb,
+    app_command, click, screenshot, screenshot_dir, session, texts, type_into, value_of, wait_css,
+    wait_gone, wait_text, wait_xpath, window_titled, Driver, Result, Xvfb,
 };
 use yiqifu_tests::{dead_address, demo_login, serve};
 
@@ -284,7 +284,7 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         screenshot(c, "parked-list").await?;
         click(c, "[data-testid=parked-revise]").await?;
         wait_css(c, "[data-testid=revise-form]").await?;
-        let item = wait_css(c, "input#item").await?.prop("value").await?;
+        let item = value_of(c, "input#item").await?;
         if item.as_deref() != Some("医用外科口罩") {
             return Err(format!("the form shows {item:?}, not what was written").into());
         }

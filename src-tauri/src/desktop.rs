@@ -237,14 +237,16 @@ pub async fn announce_inbox(handle: &tauri::AppHandle, shell: &Shell, notice: In
 }
 
 /// The desktop plugins of this platform.
-/// Shows the main window in front, as a second launch of the app asks.
-pub fn bring_forward(handle: &tauri::AppHandle) {
-    if let Some(w) = handle.get_webview_window("main") {
-        let _ = w.unminimize();
-        let _ = w.show();
-        let _ = w.set_focus();
-    }
+/// Shows the main window in front, as a second launch of the app asks; `false` when there
+/// is no window (the app is ending).
+pub fn bring_forward(handle: &tauri::AppHandle) -> bool {
     tracing::info!("a second launch asked for the window");
+    let Some(w) = handle.get_webview_window("main") else {
+        return false;
+    };
+    let _ = w.unminimize();
+    let _ = w.show();
+    w.set_focus().is_ok()
 }
 
 pub fn plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {

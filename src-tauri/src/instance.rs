@@ -7,6 +7,8 @@
 //! tests running apps side by side, would each end the other. Here the key is the folder:
 //! an OS file lock (released by the OS however the process ends) says who is first, and the
 //! first listens on a loopback port it writes beside the lock, where a second launch knocks.
+//! The first answers once its window is in front; one that does not answer is on its way out
+//! (its window closed, or killed), and the second waits for the lock and goes on as first.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
@@ -18,6 +20,10 @@ const LOCK: &str = "instance.lock";
 const PORT: &str = "instance.port";
 /// What a second launch sends, so that a stray connection to the port does nothing.
 const KNOCK: &[u8] = b"yiqifu-desktop: show the window\n";
+/// The first instance's answer once its window is in front.
+const SHOWN: &[u8] = b"shown\n";
+/// How long a second launch waits for a first one that did not answer to let go.
+const LET_GO: Duration = Duration::from_secs(20);
 
 /// Held by the first instance for as long as it runs: dropping it lets the next one in.
 pub struct First {
@@ -31,8 +37,12 @@ pub enum Instance {
 }
 
 /// Takes the folder for this process, or, when another holds it, knocks there.
-/// `on_knock` runs on a thread of its own each time a later launch knocks.
-pub fn claim(dir: &Path, on_knock: impl Fn() + Send + 'static) -> std::io::Result<Instance> {
+/// `on_knock` runs on a thread of its own each time a later launch knocks, and says whether
+/// the window is now in front.
+pub fn claim(
+    dir: &Path,
+    on_knock: impl Fn() -> bool + Send + 'static,
+) -> std::io::Result<Instance> {
     std::fs::create_dir_all(dir)?;
     let lock = OpenOptions::new()
         .create(true)
@@ -42,8 +52,10 @@ pub fn claim(dir: &Path, on_knock: impl Fn() + Send + 'static) -> std::io::Resul
     match lock.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            knock(dir);
-            return Ok(Instance::Second);
+            if knock(dir) {
+                return Ok(Instance::Second);
+            }
+            wait_for(&lock)?;
         }
         Err(TryLockError::Error(e)) => return Err(e),
     }
@@ -52,34 +64,59 @@ pub fn claim(dir: &Path, on_knock: impl Fn() + Send + 'static) -> std::io::Resul
     std::thread::Builder::new()
         .name("instance-knocks".into())
         .spawn(move || {
-            for stream in listener.incoming().flatten() {
-                if heard_knock(stream) {
-                    on_knock();
+            for mut stream in listener.incoming().flatten() {
+                if heard_knock(&stream) && on_knock() {
+                    let _ = stream.write_all(SHOWN);
                 }
             }
         })?;
     Ok(Instance::First(First { _lock: lock }))
 }
 
-fn heard_knock(stream: TcpStream) -> bool {
+fn heard_knock(stream: &TcpStream) -> bool {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let mut got = Vec::new();
     let _ = stream.take(KNOCK.len() as u64).read_to_end(&mut got);
     got == KNOCK
 }
 
-/// Best effort: the first instance may be starting and not listen yet, in which case it
-/// shows its window anyway.
-fn knock(dir: &Path) {
+/// Whether the first instance answered that its window is in front.
+fn knock(dir: &Path) -> bool {
     let Some(port) = std::fs::read_to_string(dir.join(PORT))
         .ok()
         .and_then(|p| p.trim().parse::<u16>().ok())
     else {
-        return;
+        return false;
     };
     let addr = (Ipv4Addr::LOCALHOST, port).into();
-    if let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) {
-        let _ = s.write_all(KNOCK);
+    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+        return false;
+    };
+    if s.write_all(KNOCK).is_err() {
+        return false;
+    }
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut got = Vec::new();
+    let _ = (&mut s).take(SHOWN.len() as u64).read_to_end(&mut got);
+    got == SHOWN
+}
+
+/// Takes the lock once the instance holding it lets go (it is ending), or gives up.
+fn wait_for(lock: &File) -> std::io::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(TryLockError::WouldBlock) if started.elapsed() < LET_GO => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(std::io::Error::other(
+                    "另一个益企服桌面端正在使用此数据文件夹，但没有响应：请关闭它后再启动 / another Yiqifu Desktop holds this data folder and does not answer: close it, then start again",
+                ))
+            }
+            Err(TryLockError::Error(e)) => return Err(e),
+        }
     }
 }
 
@@ -92,7 +129,7 @@ mod tests {
     fn a_second_claim_on_a_folder_knocks_on_the_first_and_the_folder_frees_when_it_ends() {
         let dir = tempfile::tempdir().unwrap();
         let (tx, rx) = mpsc::channel();
-        let first = match claim(dir.path(), move || tx.send(()).unwrap()).unwrap() {
+        let first = match claim(dir.path(), move || tx.send(()).is_ok()).unwrap() {
             Instance::First(f) => f,
             Instance::Second => panic!("an empty folder has no first instance"),
         };
@@ -118,14 +155,36 @@ mod tests {
         // Another folder is another app.
         let other = tempfile::tempdir().unwrap();
         assert!(matches!(
-            claim(other.path(), || ()).unwrap(),
+            claim(other.path(), || true).unwrap(),
             Instance::First(_)
         ));
 
         drop(first);
         assert!(matches!(
-            claim(dir.path(), || ()).unwrap(),
+            claim(dir.path(), || true).unwrap(),
             Instance::First(_)
         ));
+    }
+
+    /// A first instance that does not answer (its window is gone: it is ending) is waited
+    /// for, and the second goes on as first once it lets go.
+    #[test]
+    fn a_first_instance_on_its_way_out_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let Instance::First(first) = claim(dir.path(), || false).unwrap() else {
+            panic!("an empty folder has no first instance");
+        };
+        let ends = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            drop(first);
+        });
+        let started = std::time::Instant::now();
+        let second = claim(dir.path(), || true).unwrap();
+        assert!(matches!(second, Instance::First(_)), "went on as first");
+        assert!(
+            started.elapsed() >= Duration::from_millis(600),
+            "after it let go"
+        );
+        ends.join().unwrap();
     }
 }

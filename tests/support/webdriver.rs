@@ -402,9 +402,52 @@ where
         }
     }
     let _ = tokio::time::timeout(Duration::from_secs(20), client.close()).await;
+    #[cfg(unix)]
+    app_ended().await;
     if let Err(e) = outcome {
         panic!("{name}: {e}");
     }
+}
+
+/// Waits for the app of a closed session to end, so that the next session starts an app of
+/// its own (one app per data folder: a second would hand over to the first). WebKitWebDriver
+/// closes the window but may leave the process going a while; one still there after 10 s is
+/// stopped, with SIGTERM and then SIGKILL, and the test fails if even that does not end it.
+#[cfg(unix)]
+pub async fn app_ended() {
+    for signal in [None, Some(libc::SIGTERM), Some(libc::SIGKILL)] {
+        if let Some(signal) = signal {
+            eprintln!("the app is still running 10 s after its session: signal {signal}");
+            for pid in app_pids() {
+                // SAFETY: a plain kill(2) of a process this test started.
+                unsafe { libc::kill(pid, signal) };
+            }
+        }
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if app_pids().is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    panic!("the app did not end after its session, even killed");
+}
+
+/// The running processes of the app binary.
+#[cfg(unix)]
+fn app_pids() -> Vec<i32> {
+    let bin = app_binary()
+        .canonicalize()
+        .expect("the app binary's real path");
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_str()?.parse::<i32>().ok()?;
+            (std::fs::read_link(entry.path().join("exe")).ok()? == bin).then_some(pid)
+        })
+        .collect()
 }
 
 pub async fn click(c: &Client, css: &str) -> Result {
@@ -440,12 +483,46 @@ pub async fn click(c: &Client, css: &str) -> Result {
 }
 
 pub async fn type_into(c: &Client, css: &str, text: &str) -> Result {
-    let input = wait_css(c, css).await?;
-    input.clear().await?;
-    // Select-all and delete as well: React must see the field emptied.
-    input.send_keys("\u{E009}a\u{E003}").await?;
-    input.send_keys(text).await?;
-    Ok(())
+    // A field React replaces while it is being typed into (a stale element) is found again
+    // and typed into from empty.
+    let mut tries = 0;
+    loop {
+        let input = wait_css(c, css).await?;
+        let typed = async {
+            input.clear().await?;
+            // Select-all and delete as well: React must see the field emptied.
+            input.send_keys("\u{E009}a\u{E003}").await?;
+            input.send_keys(text).await
+        }
+        .await;
+        match typed {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && tries < 5 =>
+            {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+/// The `value` of the field at `css`, read again if React replaces it meanwhile.
+pub async fn value_of(c: &Client, css: &str) -> Result<Option<String>> {
+    let mut tries = 0;
+    loop {
+        match wait_css(c, css).await?.prop("value").await {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && tries < 5 =>
+            {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// Waits until the element at `css` shows `text`.
@@ -498,26 +575,14 @@ pub async fn wait_gone(c: &Client, css: &str) -> Result {
 /// panics: a kill test that killed nothing proves nothing).
 #[cfg(unix)]
 pub fn kill_app() -> usize {
-    let bin = app_binary()
-        .canonicalize()
-        .expect("the app binary's real path");
     let mut killed = 0;
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        if std::fs::read_link(entry.path().join("exe")).ok().as_deref() == Some(bin.as_path()) {
-            // SAFETY: a plain kill(2) of a process this test started.
-            if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
-                killed += 1;
-            }
+    for pid in app_pids() {
+        // SAFETY: a plain kill(2) of a process this test started.
+        if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
+            killed += 1;
         }
     }
-    assert!(killed > 0, "no running {} to kill", bin.display());
+    assert!(killed > 0, "no running {} to kill", app_binary().display());
     killed
 }
 
