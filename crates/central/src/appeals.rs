@@ -31,7 +31,19 @@ use crate::{idempotency, AppState};
 pub const ENTERPRISE_ACTOR: &str = "enterprise";
 
 /// Saves an appeal as the newest change of its owner's feed.
+/// The body keeps everything but the thread, whose messages are rows of their own: a
+/// message appends its row (messages are never edited), so a long thread is not written
+/// again with each new one.
 async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()> {
+    let (stored,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM appeal_messages WHERE appeal_id = ?")
+            .bind(&a.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let header = Appeal {
+        messages: Vec::new(),
+        ..a.clone()
+    };
     sqlx::query(
         "INSERT INTO appeals (id, owner, state, body, updated_at, seq)
          VALUES (?1, ?2, ?3, ?4, unixepoch(),
@@ -42,10 +54,51 @@ async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()
     .bind(&a.id)
     .bind(owner)
     .bind(a.state.as_str())
-    .bind(serde_json::to_string(a)?)
+    .bind(serde_json::to_string(&header)?)
     .execute(&mut *conn)
     .await?;
+    let from = usize::try_from(stored).unwrap_or(0);
+    for (n, m) in a.messages.iter().enumerate().skip(from) {
+        sqlx::query(
+            "INSERT INTO appeal_messages (appeal_id, n, party, body, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&a.id)
+        .bind(i64::try_from(n).unwrap_or(i64::MAX))
+        .bind(match m.from {
+            Party::Enterprise => "enterprise",
+            Party::Authority => "authority",
+        })
+        .bind(&m.body)
+        .bind(&m.at)
+        .execute(&mut *conn)
+        .await?;
+    }
     crate::uploads::mark_used(conn, owner, a.attachments.clone()).await
+}
+
+/// Puts each appeal's thread back from its rows.
+async fn with_threads(conn: &mut SqliteConnection, appeals: &mut [Appeal]) -> Result<()> {
+    for a in appeals {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT party, body, at FROM appeal_messages WHERE appeal_id = ? ORDER BY n",
+        )
+        .bind(&a.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        a.messages = rows
+            .into_iter()
+            .map(|(party, body, at)| AppealMessage {
+                from: if party == "authority" {
+                    Party::Authority
+                } else {
+                    Party::Enterprise
+                },
+                body,
+                at,
+            })
+            .collect();
+    }
+    Ok(())
 }
 
 pub async fn load(
@@ -53,7 +106,9 @@ pub async fn load(
     id: &str,
     owner: Option<&str>,
 ) -> Result<(String, Appeal)> {
-    crate::db::load_record(conn, "appeals", id, owner).await
+    let (owner, mut a) = crate::db::load_record(conn, "appeals", id, owner).await?;
+    with_threads(conn, std::slice::from_mut(&mut a)).await?;
+    Ok((owner, a))
 }
 
 fn transition_error(from: AppealState, to: AppealState) -> Error {
@@ -175,10 +230,16 @@ pub async fn list(
     .bind(i64::from(limit) + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let rows = rows
-        .into_iter()
-        .map(|(seq, body)| Ok((seq, Ok(serde_json::from_str::<Appeal>(&body)?))))
+    let mut appeals = rows
+        .iter()
+        .map(|(_, body)| Ok(serde_json::from_str::<Appeal>(body)?))
         .collect::<Result<Vec<_>>>()?;
+    with_threads(&mut conn, &mut appeals).await?;
+    let rows = rows
+        .iter()
+        .zip(appeals)
+        .map(|((seq, _), a)| (*seq, Ok(a)))
+        .collect::<Vec<_>>();
     let page = assemble(rows, after, head, limit);
     let tag = etag(&owner_feed("appeals", owner), head);
     Ok(conditional(&headers, tag, page, head))
@@ -428,13 +489,17 @@ pub async fn review_list(
         state: None,
         order: crate::pages::Order::OldestFirst,
     };
-    Ok(Json(
-        crate::pages::read_as(&state.db, &list, q.after.as_deref(), q.limit).await?,
-    ))
+    let mut page: ListPage<Appeal> =
+        crate::pages::read_as(&state.db, &list, q.after.as_deref(), q.limit).await?;
+    let mut conn = state.db.acquire().await?;
+    with_threads(&mut conn, &mut page.items).await?;
+    Ok(Json(page))
 }
 
 pub async fn list_all(conn: &mut SqliteConnection) -> Result<Vec<Appeal>> {
-    crate::db::all_records(conn, "appeals", None).await
+    let mut all = crate::db::all_records(conn, "appeals", None).await?;
+    with_threads(conn, &mut all).await?;
+    Ok(all)
 }
 
 #[utoipa::path(post, path = "/api/v1/review/appeals/{id}/actions", tag = "review", security(("bearer" = [])),

@@ -427,9 +427,26 @@ async fn every_limit_of_an_appeal_is_named() {
             .await
         }
     };
+    let stored = || async {
+        let (len, rows): (i64, i64) = sqlx::query_as(
+            "SELECT length(body), (SELECT COUNT(*) FROM appeal_messages WHERE appeal_id = id)
+               FROM appeals WHERE id = ?",
+        )
+        .bind(&a.id)
+        .fetch_one(&svc.running.db)
+        .await
+        .unwrap();
+        (len, rows)
+    };
+    let mut first_len = 0;
     for n in 1..=max {
         assert_eq!(say(n).await.status(), StatusCode::OK, "message {n}");
+        if n == 1 {
+            first_len = stored().await.0;
+        }
     }
+    // Each message was a row of its own: the appeal's row did not grow with the thread.
+    assert_eq!(stored().await, (first_len, i64::from(max)));
     let over = say(max + 1).await;
     assert_eq!(invalid_fields(over).await, ["body"]);
     let r = step(
@@ -440,6 +457,14 @@ async fn every_limit_of_an_appeal_is_named() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK, "the authority may still answer");
+    let whole: Appeal = svc.get(&format!("/api/v1/appeals/{}", a.id), &me).await;
+    assert_eq!(whole.messages.len(), max as usize + 1);
+    assert_eq!(whole.messages[0].body, "第 1 条");
+    assert_eq!(
+        whole.messages[max as usize - 1].body,
+        format!("第 {max} 条")
+    );
+    assert_eq!(whole.messages[max as usize].body, "已收到");
 }
 
 /// An Idempotency-Key names one request on one route: the same key and body sent to another

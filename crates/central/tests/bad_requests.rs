@@ -322,7 +322,7 @@ async fn state_of(db: &sqlx::SqlitePool) -> Vec<(String, String)> {
             .join(" || ',' || ");
         let (rows,): (String,) = sqlx::query_as(&format!(
             "SELECT COALESCE(group_concat(r, char(10)), '') FROM
-             (SELECT {row} AS r FROM \"{table}\" ORDER BY rowid)"
+             (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
         ))
         .fetch_one(db)
         .await

@@ -88,3 +88,72 @@ async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
         .await;
     assert!(dup.is_err());
 }
+
+/// Threads stored inside appeals before 0008 move to rows of their own, in their order, and
+/// the bodies keep an empty list.
+#[tokio::test]
+async fn threads_stored_in_appeals_move_to_rows_of_their_own() {
+    let db = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    for sql in BEFORE.iter().chain([&FEEDS]).chain([
+        &include_str!("../migrations/0006_session_expiry.sql"),
+        &include_str!("../migrations/0007_upload_use.sql"),
+    ]) {
+        db.execute(*sql).await.unwrap();
+    }
+    let body = serde_json::json!({
+        "id": "apl_t", "title": "通行证",
+        "messages": [
+            {"from": "enterprise", "body": "第一条", "at": "2022-05-01T01:00:00Z"},
+            {"from": "authority", "body": "已收到", "at": "2022-05-01T02:00:00Z"},
+            {"from": "enterprise", "body": "第三条", "at": "2022-05-02T01:00:00Z"}
+        ]
+    });
+    sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at, seq) VALUES ('apl_t', 'A', 'replied', ?, 0, 1)")
+        .bind(body.to_string())
+        .execute(&db)
+        .await
+        .unwrap();
+    db.execute(include_str!("../migrations/0008_appeal_messages.sql"))
+        .await
+        .unwrap();
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT n, party, body, at FROM appeal_messages WHERE appeal_id = 'apl_t' ORDER BY n",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                0,
+                "enterprise".into(),
+                "第一条".into(),
+                "2022-05-01T01:00:00Z".into()
+            ),
+            (
+                1,
+                "authority".into(),
+                "已收到".into(),
+                "2022-05-01T02:00:00Z".into()
+            ),
+            (
+                2,
+                "enterprise".into(),
+                "第三条".into(),
+                "2022-05-02T01:00:00Z".into()
+            ),
+        ]
+    );
+    let (kept,): (String,) = sqlx::query_as("SELECT body FROM appeals WHERE id = 'apl_t'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let kept: serde_json::Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(kept["messages"], serde_json::json!([]));
+    assert_eq!(kept["title"], "通行证");
+}
