@@ -527,7 +527,13 @@ async fn no_token_or_password_reaches_a_database_file_or_the_log() {
         "no workspace database was written: {files:?}"
     );
     for file in &files {
-        let bytes = std::fs::read(file).unwrap();
+        // SQLite removes its journal files as it goes: one gone since the listing holds
+        // nothing any more.
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("{}: {e}", file.display()),
+        };
         for (what, secret) in secrets {
             assert!(
                 !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
