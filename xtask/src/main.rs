@@ -80,6 +80,25 @@ fn target_dir() -> PathBuf {
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+    // `cargo run` gave this process the xtask package's own variables. Passed on, they differ
+    // from a plain `cargo build` in the shell, and build scripts that watch them (ring's
+    // watches CARGO_MANIFEST_DIR) ran again, rebuilding ring, rustls and all above them each
+    // time one switched between the two.
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("CARGO_PKG_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&name)
+        {
+            c.env_remove(name);
+        }
+    }
     c
 }
 
@@ -190,7 +209,51 @@ fn npm_install() -> Result {
 
 fn ui_build() -> Result {
     npm_install()?;
+    if ui_built_from_current_sources() {
+        println!("==> UI build: ui/dist is newer than every UI source, kept");
+        return Ok(());
+    }
     run("UI build", npm().args(["run", "build"]))
+}
+
+/// Whether ui/dist was built after the last change to anything it is built from: a run of
+/// the app with nothing changed should not spend 10–16 s building the same UI again.
+fn ui_built_from_current_sources() -> bool {
+    let ui = root().join("ui");
+    let Ok(built) = std::fs::metadata(ui.join("dist/index.html")).and_then(|m| m.modified()) else {
+        return false;
+    };
+    let mut inputs: Vec<PathBuf> = [
+        "index.html",
+        "package.json",
+        "package-lock.json",
+        "vite.config.ts",
+        "tsconfig.json",
+    ]
+    .iter()
+    .map(|f| ui.join(f))
+    .collect();
+    let mut dirs = vec![ui.join("src"), ui.join("public")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                inputs.push(path);
+            }
+        }
+    }
+    inputs.iter().all(|f| {
+        std::fs::metadata(f)
+            .and_then(|m| m.modified())
+            .map(|m| m <= built)
+            // A file that cannot be read is treated as changed.
+            .unwrap_or(!f.exists())
+    })
 }
 
 #[cfg(target_os = "linux")]
