@@ -112,7 +112,9 @@ struct Queued {
 /// created, a message or withdrawal lands, or an upload's offset advances.
 async fn service_state(db: &sqlx::SqlitePool) -> (i64, i64, i64, i64) {
     sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM appeals), (SELECT COALESCE(SUM(LENGTH(body)), 0) FROM appeals),
+        "SELECT (SELECT COUNT(*) FROM appeals),
+                (SELECT COALESCE(SUM(LENGTH(body)), 0) FROM appeals)
+                  + (SELECT COUNT(*) FROM appeal_messages),
                 (SELECT COUNT(*) FROM listings) + (SELECT COUNT(*) FROM listings WHERE state = 'withdrawn'),
                 (SELECT COALESCE(SUM(offset), 0) FROM uploads)",
     )
@@ -385,11 +387,17 @@ async fn verify(
     let (code, _) = demo_login_of(enterprise);
     let db = &central.db;
     // Each appeal exactly once, in its own enterprise's account and no other.
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM appeals WHERE owner = ?")
-        .bind(&code)
-        .fetch_all(db)
-        .await
-        .unwrap();
+    // Each with its thread, which the service keeps in rows of its own.
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT json_set(a.body, '$.messages', (
+                  SELECT json_group_array(json_object('from', m.party, 'body', m.body, 'at', m.at))
+                    FROM (SELECT * FROM appeal_messages WHERE appeal_id = a.id ORDER BY n) m))
+           FROM appeals a WHERE a.owner = ?",
+    )
+    .bind(&code)
+    .fetch_all(db)
+    .await
+    .unwrap();
     let server_appeals: Vec<serde_json::Value> = rows
         .iter()
         .map(|(b,)| serde_json::from_str(b).unwrap())
