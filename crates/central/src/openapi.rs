@@ -2,7 +2,7 @@ use std::collections::btree_map::Entry;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::Number;
 use utoipa::{Modify, OpenApi};
@@ -28,7 +28,7 @@ use yiqifu_protocol::{DISTRICTS, LIMITS};
         crate::listings::withdraw, crate::listings::matches,
         crate::inbox::list, crate::inbox::mark_read,
     ),
-    modifiers(&BearerAuth, &CommonAnswers, &TextLengths),
+    modifiers(&BearerAuth, &CommonAnswers, &TextLengths, &NeverEmpty),
 )]
 pub struct ApiDoc;
 
@@ -246,5 +246,117 @@ fn field<'a>(
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Required text in a request that may be empty: an assignee left empty means the reviewer
+/// who assigns, a self-check answer's text is the template's to judge, and a contact's role
+/// is optional.
+pub const MAY_BE_EMPTY: &[(&str, &str)] = &[
+    ("AppealAction", "to"),
+    ("AnswerValue", "value"),
+    ("Contact", "role"),
+];
+
+/// Every other required text field of a request is refused empty (a name, a phone, an id, a
+/// date, a password): the document says so with `minLength: 1` where it says nothing
+/// stricter (a length, a pattern, a choice, a format).
+struct NeverEmpty;
+
+impl Modify for NeverEmpty {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let mut requests = std::collections::BTreeSet::new();
+        let mut todo: Vec<String> = serde_json::to_value(&openapi.paths)
+            .map(|paths| request_refs(&paths))
+            .unwrap_or_default();
+        while let Some(name) = todo.pop() {
+            if !requests.insert(name.clone()) {
+                continue;
+            }
+            if let Some(schema) = components.schemas.get(&name) {
+                todo.extend(
+                    serde_json::to_value(schema)
+                        .map(|s| refs(&s))
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        for name in requests {
+            if let Some(RefOr::T(schema)) = components.schemas.get_mut(&name) {
+                never_empty(&name, schema);
+            }
+        }
+    }
+}
+
+/// The component names request bodies refer to.
+fn request_refs(paths: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(paths) = paths
+        .get("paths")
+        .or(Some(paths))
+        .and_then(|p| p.as_object())
+    {
+        for ops in paths.values().filter_map(|o| o.as_object()) {
+            for op in ops.values() {
+                if let Some(body) = op.get("requestBody") {
+                    out.extend(refs(body));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn refs(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .flat_map(|(k, v)| match (k.as_str(), v.as_str()) {
+                ("$ref", Some(r)) => r.rsplit('/').next().map(String::from).into_iter().collect(),
+                _ => refs(v),
+            })
+            .collect(),
+        serde_json::Value::Array(xs) => xs.iter().flat_map(refs).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn never_empty(name: &str, schema: &mut Schema) {
+    match schema {
+        Schema::OneOf(one) => {
+            for item in &mut one.items {
+                if let RefOr::T(s) = item {
+                    never_empty(name, s);
+                }
+            }
+        }
+        Schema::Object(obj) => {
+            let required = obj.required.clone();
+            for (field, prop) in obj.properties.iter_mut() {
+                let RefOr::T(Schema::Object(p)) = prop else {
+                    continue;
+                };
+                let text = match &p.schema_type {
+                    SchemaType::Type(Type::String) => true,
+                    SchemaType::Array(types) => types.contains(&Type::String),
+                    _ => false,
+                };
+                if text
+                    && required.contains(field)
+                    && !MAY_BE_EMPTY.contains(&(name, field.as_str()))
+                    && p.min_length.is_none()
+                    && p.pattern.is_none()
+                    && p.enum_values.is_none()
+                    && p.format.is_none()
+                {
+                    p.min_length = Some(1);
+                }
+            }
+        }
+        _ => {}
     }
 }

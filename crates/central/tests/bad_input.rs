@@ -275,6 +275,9 @@ fn problems_of(schema: &str, body: Value) -> Vec<yiqifu_protocol::FieldProblem> 
         "Resubmission" => serde_json::from_value::<yiqifu_protocol::Resubmission>(body)
             .unwrap()
             .problems(),
+        "CompanyProfile" => serde_json::from_value::<yiqifu_protocol::CompanyProfile>(body)
+            .unwrap()
+            .problems(),
         other => panic!("no check for {other}"),
     }
 }
@@ -312,6 +315,7 @@ fn valid(schema: &str) -> Value {
             "materials": [], "note": null
         }),
         "Resubmission" => serde_json::json!({"materials": [], "note": null}),
+        "CompanyProfile" => serde_json::to_value(common::company_profile(0)).unwrap(),
         other => panic!("no body for {other}"),
     }
 }
@@ -321,6 +325,7 @@ fn valid(schema: &str) -> Value {
 fn carried_in(schema: &str) -> (&str, Option<&str>) {
     match schema {
         "AppealContact" => ("NewAppeal", Some("contact")),
+        "Contact" => ("CompanyProfile", Some("contacts.0")),
         other => (other, None),
     }
 }
@@ -336,10 +341,15 @@ fn with_field(schema: &str, field: &str, value: Value) -> (&'static str, Value, 
         "NewListing" => "NewListing",
         "NewApplication" => "NewApplication",
         "Resubmission" => "Resubmission",
+        "CompanyProfile" => "CompanyProfile",
         other => panic!("no request for {other}"),
     };
     let mut body = valid(request);
     match path {
+        Some("contacts.0") => {
+            body["contacts"][0][field] = value;
+            (request, body, format!("contacts.0.{field}"))
+        }
         Some(key) => {
             body[key] = serde_json::json!({"name": "李强", "phone": "13800000000"});
             body[key][field] = value;
@@ -498,6 +508,52 @@ async fn the_documented_lengths_are_the_ones_the_service_enforces() {
             problems.iter().any(|p| p.field == "attachments"),
             refused,
             "{n}"
+        );
+    }
+}
+
+/// Text the document says may not be empty (`minLength: 1`), the service's checks refuse
+/// empty, naming the field: for every request whose checks the protocol holds.
+#[tokio::test]
+async fn text_the_document_says_is_never_empty_is_refused_empty() {
+    let svc = Svc::start().await;
+    let doc = openapi(&svc).await;
+    let mut checked = Vec::new();
+    for schema in [
+        "NewAppeal",
+        "AppealContact",
+        "NewListing",
+        "NewApplication",
+        "NewMessage",
+        "CompanyProfile",
+        "Contact",
+    ] {
+        let props = doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap();
+        for (field, p) in props {
+            if p["minLength"] != 1 {
+                continue;
+            }
+            let (request, body, named) = with_field(schema, field, Value::String(String::new()));
+            let problems = problems_of(request, body);
+            assert!(
+                problems.iter().any(|p| p.field == named),
+                "{schema}.{field} empty: {problems:?}"
+            );
+            checked.push(format!("{schema}.{field}"));
+        }
+    }
+    for field in [
+        "NewListing.contact_phone",
+        "NewListing.valid_until",
+        "AppealContact.phone",
+        "CompanyProfile.address",
+        "Contact.phone",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == field),
+            "{field} not stated: {checked:?}"
         );
     }
 }
