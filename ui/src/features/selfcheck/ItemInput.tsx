@@ -7,7 +7,7 @@ import { useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
 
 /** How long typing may pause before the answer is saved anyway. */
-const SAVE_AFTER_MS = 600;
+export const SAVE_AFTER_MS = 600;
 
 /** The input of one item, by its kind. Choices save at once; typed answers when typing
  *  pauses or the field is left, so a crash loses at most the last keystrokes. */

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import Wizard from "./Wizard";
+import { SAVE_AFTER_MS } from "./ItemInput";
 import type { AnswerValue, DraftView_Serialize as DraftView, TemplateItem_Serialize as TemplateItem } from "../../bindings";
 
 const item = (id: string, kind: TemplateItem["kind"]): TemplateItem => ({
@@ -93,9 +94,17 @@ describe("Wizard", () => {
       expect(screen.getByTestId("problem-days").textContent).toContain("需不少于 14 天，当前为“9 天”");
     });
     expect(screen.getByTestId("item-days").getAttribute("data-status")).toBe("fail");
-    // Leaving the field saves nothing more: the answer did not change.
-    fireEvent.blur(input);
-    await new Promise((r) => setTimeout(r, 700));
+    // Leaving the field saves nothing more, however long one waits: the answer did not
+    // change. Fake time, past the save pause, instead of a real wait.
+    vi.useFakeTimers();
+    try {
+      fireEvent.blur(input);
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(SAVE_AFTER_MS * 4);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(saved).toHaveLength(1);
   });
 
