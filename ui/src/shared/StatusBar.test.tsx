@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { act, cleanup, render, screen } from "@testing-library/react";
+import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
@@ -67,10 +67,22 @@ describe("StatusBar", () => {
     expect(screen.getByTestId("sync-now").hasAttribute("disabled")).toBe(false);
   });
 
-  it("shows offline and disables sync now", () => {
+  it("shows offline and still lets the officer try to sync by hand", async () => {
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      return null;
+    }, { shouldMockEvents: true });
     show({ ...base, online: false });
     expect(screen.getByTestId("status-offline").textContent).toContain("离线");
-    expect(screen.getByTestId("sync-now").hasAttribute("disabled")).toBe(true);
+    const button = screen.getByTestId("sync-now");
+    expect(button.hasAttribute("disabled")).toBe(false);
+    act(() => {
+      button.click();
+    });
+    await waitFor(() => {
+      expect(asked).toContain("sync_now");
+    });
   });
 
   it("shows parked items only when there are some", () => {

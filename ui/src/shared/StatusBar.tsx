@@ -101,7 +101,8 @@ export default function StatusBar({
       <Button
         size="small"
         icon={<SyncOutlined spin={syncing} />}
-        disabled={syncing || !status.online}
+        // Offline too: trying again by hand is how the officer finds out the network is back.
+        disabled={syncing}
         onClick={() => void syncNow()}
         data-testid="sync-now"
       >

@@ -44,7 +44,7 @@ export default function SetupPage({ current, onDone, onCancel }: Props) {
         extra={<LanguageSwitch />}
         data-testid="setup-page"
       >
-        <Typography.Paragraph type="secondary">{t("setupIntro")}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t(current ? "changeIntro" : "setupIntro")}</Typography.Paragraph>
         <ErrorAlert error={error} />
         <Form layout="vertical" onFinish={() => void connect()}>
           <Form.Item>

@@ -7,6 +7,10 @@ export const messages = defineMessages({
     zh: "首次使用请选择要连接的中央服务。内置演示服务在本机运行，附带演示数据，无需网络。",
     en: "Choose the central service to work with. The built-in demo runs on this computer with demo data and needs no network.",
   },
+  changeIntro: {
+    zh: "选择要连接的中央服务。更换后需重新登录；本机已保存的工作按服务分别保留，换回原服务即可继续。",
+    en: "Choose the central service to work with. After a change you sign in again; the work saved on this computer is kept for each service, and is there again when you change back.",
+  },
   serverDemo: { zh: "内置演示服务（推荐试用）", en: "Built-in demo service (to try the app)" },
   serverUrl: { zh: "服务地址", en: "Service URL" },
   serverUrlPlaceholder: { zh: "例如 https://fuwu.example.gov.cn", en: "e.g. https://fuwu.example.gov.cn" },
