@@ -145,6 +145,18 @@ async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_o
     assert_eq!(count(&central.db, "listings").await, 1);
 }
 
+/// The service holds exactly one finished upload, and it is `bytes`.
+async fn assert_one_finished_upload_of(db: &sqlx::SqlitePool, bytes: &[u8]) {
+    let (count, sha): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MAX(sha256) FROM uploads WHERE sha256 IS NOT NULL")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert_eq!(count, 1);
+    use sha2::Digest;
+    assert_eq!(sha.unwrap(), hex::encode(sha2::Sha256::digest(bytes)));
+}
+
 async fn settle_parked(app: &App, ws: &Workspace) {
     for _ in 0..200 {
         ws.drain().await.unwrap();
@@ -503,14 +515,7 @@ async fn an_upload_that_expired_on_the_service_starts_again_by_itself() {
         .unwrap();
     settle(&app, &ws).await;
     assert!(ws.parked_items().await.unwrap().is_empty());
-    let (count, sha): (i64, Option<String>) =
-        sqlx::query_as("SELECT COUNT(*), MAX(sha256) FROM uploads WHERE sha256 IS NOT NULL")
-            .fetch_one(&central.db)
-            .await
-            .unwrap();
-    assert_eq!(count, 1);
-    use sha2::Digest;
-    assert_eq!(sha.unwrap(), hex::encode(sha2::Sha256::digest(&bytes)));
+    assert_one_finished_upload_of(&central.db, &bytes).await;
 }
 
 /// A service that would not notice damaged bytes gets none: the upload parks saying why,
@@ -543,12 +548,5 @@ async fn an_upload_waits_for_a_service_that_verifies_its_bytes() {
     ws.retry_item(&parked[0].id).await.unwrap();
     settle(&app, &ws).await;
     assert!(ws.parked_items().await.unwrap().is_empty());
-    let (done, sha): (i64, Option<String>) =
-        sqlx::query_as("SELECT COUNT(*), MAX(sha256) FROM uploads WHERE sha256 IS NOT NULL")
-            .fetch_one(&central.db)
-            .await
-            .unwrap();
-    assert_eq!(done, 1);
-    use sha2::Digest;
-    assert_eq!(sha.unwrap(), hex::encode(sha2::Sha256::digest(&bytes)));
+    assert_one_finished_upload_of(&central.db, &bytes).await;
 }

@@ -483,46 +483,48 @@ pub async fn click(c: &Client, css: &str) -> Result {
 }
 
 pub async fn type_into(c: &Client, css: &str, text: &str) -> Result {
-    // A field React replaces while it is being typed into (a stale element) is found again
-    // and typed into from empty.
-    let mut tries = 0;
-    loop {
+    // A field React replaces while it is being typed into is found again and typed into
+    // from empty.
+    on_stale(|| async {
         let input = wait_css(c, css).await?;
-        let typed = async {
-            input.clear().await?;
-            // Select-all and delete as well: React must see the field emptied.
-            input.send_keys("\u{E009}a\u{E003}").await?;
-            input.send_keys(text).await
-        }
-        .await;
-        match typed {
-            Err(fantoccini::error::CmdError::Standard(e))
-                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
-                    && tries < 5 =>
-            {
-                tries += 1;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            other => return Ok(other?),
-        }
-    }
+        input.clear().await?;
+        // Select-all and delete as well: React must see the field emptied.
+        input.send_keys("\u{E009}a\u{E003}").await?;
+        input.send_keys(text).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// The `value` of the field at `css`, read again if React replaces it meanwhile.
 pub async fn value_of(c: &Client, css: &str) -> Result<Option<String>> {
+    on_stale(|| async { Ok(wait_css(c, css).await?.prop("value").await?) }).await
+}
+
+/// Runs `step` again, a few times, while it meets an element React replaced (a stale one).
+async fn on_stale<T, F, Fut>(mut step: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
     let mut tries = 0;
     loop {
-        match wait_css(c, css).await?.prop("value").await {
-            Err(fantoccini::error::CmdError::Standard(e))
-                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
-                    && tries < 5 =>
-            {
+        match step().await {
+            Err(e) if tries < 5 && is_stale(&e) => {
                 tries += 1;
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            other => return Ok(other?),
+            other => return other,
         }
     }
+}
+
+fn is_stale(e: &Error) -> bool {
+    matches!(
+        e.downcast_ref::<fantoccini::error::CmdError>(),
+        Some(fantoccini::error::CmdError::Standard(w))
+            if w.error == fantoccini::error::ErrorStatus::StaleElementReference
+    )
 }
 
 /// Waits until the element at `css` shows `text`.

@@ -295,11 +295,7 @@ impl Modify for NeverEmpty {
 /// The component names request bodies refer to.
 fn request_refs(paths: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(paths) = paths
-        .get("paths")
-        .or(Some(paths))
-        .and_then(|p| p.as_object())
-    {
+    if let Some(paths) = paths.as_object() {
         for ops in paths.values().filter_map(|o| o.as_object()) {
             for op in ops.values() {
                 if let Some(body) = op.get("requestBody") {

@@ -282,8 +282,33 @@ fn problems_of(schema: &str, body: Value) -> Vec<yiqifu_protocol::FieldProblem> 
     }
 }
 
+/// A whole number's documented `minimum` and `maximum` are the ones its check holds: each
+/// bound passes, one past it is refused naming the field.
+fn whole_number_bounds(doc: &Value, schema: &'static str, field: &str) {
+    let prop = &doc["components"]["schemas"][schema]["properties"][field];
+    let (low, high) = (
+        prop["minimum"].as_u64().unwrap(),
+        prop["maximum"].as_u64().unwrap(),
+    );
+    for (n, refused) in [
+        (low - 1, true),
+        (low, false),
+        (high, false),
+        (high + 1, true),
+    ] {
+        let mut body = valid(schema);
+        body[field] = n.into();
+        let problems = problems_of(schema, body);
+        assert_eq!(
+            problems.iter().any(|p| p.field == field),
+            refused,
+            "{schema}.{field} {n}"
+        );
+    }
+}
+
 /// The value `field` has in a valid body of `schema`.
-fn prop_default(schema: &str, field: &str) -> Value {
+fn prop_default(schema: &'static str, field: &str) -> Value {
     let (request, path) = carried_in(schema);
     let body = valid(request);
     match path {
@@ -322,7 +347,7 @@ fn valid(schema: &str) -> Value {
 
 /// Where a schema's fields sit in a request: a nested schema is checked inside the request
 /// that carries it, and its problems name the field with the path to it.
-fn carried_in(schema: &str) -> (&str, Option<&str>) {
+fn carried_in(schema: &'static str) -> (&'static str, Option<&'static str>) {
     match schema {
         "AppealContact" => ("NewAppeal", Some("contact")),
         "Contact" => ("CompanyProfile", Some("contacts.0")),
@@ -332,18 +357,8 @@ fn carried_in(schema: &str) -> (&str, Option<&str>) {
 
 /// A valid request carrying `schema`, with `field` set to `value`; and the name its problems
 /// give the field.
-fn with_field(schema: &str, field: &str, value: Value) -> (&'static str, Value, String) {
+fn with_field(schema: &'static str, field: &str, value: Value) -> (&'static str, Value, String) {
     let (request, path) = carried_in(schema);
-    let request: &'static str = match request {
-        "NewAppeal" => "NewAppeal",
-        "NewMessage" => "NewMessage",
-        "Rating" => "Rating",
-        "NewListing" => "NewListing",
-        "NewApplication" => "NewApplication",
-        "Resubmission" => "Resubmission",
-        "CompanyProfile" => "CompanyProfile",
-        other => panic!("no request for {other}"),
-    };
     let mut body = valid(request);
     match path {
         Some("contacts.0") => {
@@ -396,26 +411,7 @@ async fn the_documented_lengths_are_the_ones_the_service_enforces() {
     let props = |schema: &str, field: &str| {
         doc["components"]["schemas"][schema]["properties"][field].clone()
     };
-    let score = props("Rating", "score");
-    let (low, high) = (
-        score["minimum"].as_u64().unwrap(),
-        score["maximum"].as_u64().unwrap(),
-    );
-    for (n, refused) in [
-        (low - 1, true),
-        (low, false),
-        (high, false),
-        (high + 1, true),
-    ] {
-        let mut body = valid("Rating");
-        body["score"] = n.into();
-        let problems = problems_of("Rating", body);
-        assert_eq!(
-            problems.iter().any(|p| p.field == "score"),
-            refused,
-            "score {n}"
-        );
-    }
+    whole_number_bounds(&doc, "Rating", "score");
     let quantity = props("NewListing", "quantity");
     let above = quantity["exclusiveMinimum"].as_f64().unwrap();
     let below = quantity["exclusiveMaximum"].as_f64().unwrap();
@@ -434,26 +430,7 @@ async fn the_documented_lengths_are_the_ones_the_service_enforces() {
             "quantity {q}"
         );
     }
-    let staff = props("NewApplication", "returning_staff");
-    let (low, high) = (
-        staff["minimum"].as_u64().unwrap(),
-        staff["maximum"].as_u64().unwrap(),
-    );
-    for (n, refused) in [
-        (low - 1, true),
-        (low, false),
-        (high, false),
-        (high + 1, true),
-    ] {
-        let mut body = valid("NewApplication");
-        body["returning_staff"] = n.into();
-        let problems = problems_of("NewApplication", body);
-        assert_eq!(
-            problems.iter().any(|p| p.field == "returning_staff"),
-            refused,
-            "returning_staff {n}"
-        );
-    }
+    whole_number_bounds(&doc, "NewApplication", "returning_staff");
     let pattern = props("NewApplication", "contact_phone")["pattern"]
         .as_str()
         .unwrap()

@@ -155,22 +155,18 @@ async fn a_generated_mix_of_bad_requests_never_gets_a_5xx() {
             }
             status
         };
-        assert!(status.as_u16() < 500, "{method} {path}?{query}: {status}");
-        let now = state_of(&svc.running.db).await;
-        if status.is_client_error() {
-            unchanged(
-                &state,
-                &now,
-                &format!("{method} {path}?{query} was refused ({status})"),
-            );
-        }
+        answered(
+            &svc.running.db,
+            &mut state,
+            status,
+            &format!("{method} {path}?{query}"),
+        )
+        .await;
         if path.ends_with("/auth/logout") && status.is_success() {
             // Signed out for real: the rest of the mix needs live sessions to get past
             // authentication.
             (ent, rev) = (svc.login(0).await, svc.reviewer().await);
             state = state_of(&svc.running.db).await;
-        } else {
-            state = now;
         }
         #[cfg(target_os = "linux")]
         {
@@ -210,16 +206,13 @@ async fn a_generated_mix_of_bad_requests_never_gets_a_5xx() {
                 .await
                 .unwrap();
             let status = resp.status();
-            assert!(status.as_u16() < 500, "{method} {path}: {status}");
-            let now = state_of(&svc.running.db).await;
-            if status.is_client_error() {
-                unchanged(
-                    &state,
-                    &now,
-                    &format!("{method} {path} was refused ({status})"),
-                );
-            }
-            state = now;
+            answered(
+                &svc.running.db,
+                &mut state,
+                status,
+                &format!("{method} {path}"),
+            )
+            .await;
             seen.insert((method, status.as_u16()));
         }
     }
@@ -330,6 +323,22 @@ async fn state_of(db: &sqlx::SqlitePool) -> Vec<(String, String)> {
         out.push((table, rows));
     }
     out
+}
+
+/// Holds the answer `status` to the request `what`: never a 5xx, and, when refused, no
+/// change to the data since `state`, which then becomes the data as it is now.
+async fn answered(
+    db: &sqlx::SqlitePool,
+    state: &mut Vec<(String, String)>,
+    status: StatusCode,
+    what: &str,
+) {
+    assert!(status.as_u16() < 500, "{what}: {status}");
+    let now = state_of(db).await;
+    if status.is_client_error() {
+        unchanged(state, &now, &format!("{what} was refused ({status})"));
+    }
+    *state = now;
 }
 
 /// Fails naming the tables `what` changed.

@@ -13,13 +13,18 @@ const BEFORE: [&str; 4] = [
 ];
 const FEEDS: &str = include_str!("../migrations/0005_feeds.sql");
 
-#[tokio::test]
-async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
-    let db = SqlitePoolOptions::new()
+/// A database in memory, on one connection so that every statement sees the same one.
+async fn memory_db() -> sqlx::SqlitePool {
+    SqlitePoolOptions::new()
         .max_connections(1)
         .connect("sqlite::memory:")
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
+    let db = memory_db().await;
     for sql in BEFORE {
         db.execute(sql).await.unwrap();
     }
@@ -93,11 +98,7 @@ async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
 /// the bodies keep an empty list.
 #[tokio::test]
 async fn threads_stored_in_appeals_move_to_rows_of_their_own() {
-    let db = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect("sqlite::memory:")
-        .await
-        .unwrap();
+    let db = memory_db().await;
     for sql in BEFORE.iter().chain([&FEEDS]).chain([
         &include_str!("../migrations/0006_session_expiry.sql"),
         &include_str!("../migrations/0007_upload_use.sql"),

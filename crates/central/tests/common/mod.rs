@@ -43,7 +43,10 @@ impl Drop for Svc {
 /// document has no operation for (405, or HEAD on a GET route) is not an operation's answer.
 pub fn undocumented(seen: &[(String, String, u16)]) -> Vec<(String, String, u16)> {
     use utoipa::OpenApi;
-    let doc = serde_json::to_value(yiqifu_central::openapi::ApiDoc::openapi()).unwrap();
+    // Built once per test binary, not at each of its services' ends.
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let doc = DOC
+        .get_or_init(|| serde_json::to_value(yiqifu_central::openapi::ApiDoc::openapi()).unwrap());
     seen.iter()
         .filter(|(method, route, status)| {
             let op = &doc["paths"][route][method];

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use specta::Type;
+use sqlx::{Sqlite, Transaction};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::error::{Error, Result};
@@ -258,26 +259,17 @@ pub async fn named_in(store: &Store, body: &Value) -> Result<Vec<Sent>> {
         .collect())
 }
 
-/// Uploads the service no longer has go again from the stored copies, as new uploads; the
-/// outbox item `waiting` that named them gets a new idempotency key, since the service kept
-/// its refusal under the old one.
-pub async fn send_again(store: &Store, local_ids: &[String], waiting: i64) -> Result<()> {
-    let mut tx = store.write().await?;
+/// Uploads the service no longer has go again from the stored copies, as new uploads.
+pub async fn send_again(tx: &mut Transaction<'static, Sqlite>, local_ids: &[String]) -> Result<()> {
     for id in local_ids {
         sqlx::query(
             "UPDATE uploads SET done = 0, server_id = NULL, location = NULL, sent = 0,
                  attempts = 0, next_attempt_at = 0, last_error = NULL WHERE local_id = ?",
         )
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("UPDATE outbox SET idempotency_key = ? WHERE id = ?")
-        .bind(new_local_id("idem"))
-        .bind(waiting)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -554,6 +554,17 @@ pub async fn discard(store: &Store, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A new idempotency key for item `id`: the service keeps its refusal under the old one, and
+/// the item is to be sent again as a new request.
+pub async fn rekey(tx: &mut Transaction<'static, Sqlite>, id: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET idempotency_key = ? WHERE id = ?")
+        .bind(new_local_id("idem"))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn remove_sent(tx: &mut Transaction<'static, Sqlite>, id: i64) -> Result<()> {
     sqlx::query("DELETE FROM outbox WHERE id = ?")
         .bind(id)

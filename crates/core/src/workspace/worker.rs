@@ -269,7 +269,10 @@ impl Workspace {
                     .await?;
                 match gone.first() {
                     Some(first) => {
-                        materials::send_again(&self.store, &gone, item.id).await?;
+                        let mut tx = self.store.write().await?;
+                        materials::send_again(&mut tx, &gone).await?;
+                        outbox::rekey(&mut tx, item.id).await?;
+                        tx.commit().await?;
                         tracing::info!(uploads = ?gone, "uploads the service swept go again");
                         self.changed(&with_feature(&[Topic::Outbox], &item.kind));
                         Ok(Err(outbox::Need::Upload(first.clone())))
