@@ -218,6 +218,8 @@ impl Drop for Xvfb {
 pub struct Driver {
     child: Child,
     port: u16,
+    /// The app's `YIQIFU_DATA_DIR`: what tells its processes from those of other tests.
+    data_dir: Option<PathBuf>,
     _xdg: tempfile::TempDir,
 }
 
@@ -265,6 +267,10 @@ impl Driver {
         let mut me = Self {
             child,
             port,
+            data_dir: envs
+                .iter()
+                .find(|(k, _)| *k == "YIQIFU_DATA_DIR")
+                .map(|(_, v)| v.to_path_buf()),
             _xdg: xdg,
         };
         // tauri-driver forwards to the WebKitWebDriver it starts: a session request before
@@ -403,35 +409,54 @@ where
     }
     let _ = tokio::time::timeout(Duration::from_secs(20), client.close()).await;
     #[cfg(unix)]
-    app_ended().await;
+    if let Some(dir) = &driver.data_dir {
+        app_ended(dir).await;
+    }
     if let Err(e) = outcome {
         panic!("{name}: {e}");
     }
 }
 
-/// Waits for the app of a closed session to end, so that the next session starts an app of
-/// its own (one app per data folder: a second would hand over to the first). WebKitWebDriver
-/// closes the window but may leave the process going a while; one still there after 10 s is
-/// stopped, with SIGTERM and then SIGKILL, and the test fails if even that does not end it.
+/// Waits for the app of a closed session (the one on `data_dir`) to end, so that the next
+/// session starts an app of its own (one app per data folder: a second would hand over to
+/// the first). WebKitWebDriver closes the window but may leave the process going a while;
+/// one still there after 10 s is stopped, with SIGTERM and then SIGKILL, and the test fails
+/// if even that does not end it. Apps of other tests running beside this one are left be.
 #[cfg(unix)]
-pub async fn app_ended() {
+async fn app_ended(data_dir: &Path) {
+    let mine = || {
+        app_pids()
+            .into_iter()
+            .filter(|pid| runs_on(*pid, data_dir))
+            .collect::<Vec<_>>()
+    };
     for signal in [None, Some(libc::SIGTERM), Some(libc::SIGKILL)] {
         if let Some(signal) = signal {
             eprintln!("the app is still running 10 s after its session: signal {signal}");
-            for pid in app_pids() {
+            for pid in mine() {
                 // SAFETY: a plain kill(2) of a process this test started.
                 unsafe { libc::kill(pid, signal) };
             }
         }
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(10) {
-            if app_pids().is_empty() {
+            if mine().is_empty() {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
     panic!("the app did not end after its session, even killed");
+}
+
+/// Whether process `pid` was started with `YIQIFU_DATA_DIR` set to `dir`.
+#[cfg(unix)]
+fn runs_on(pid: i32, dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let mut want = b"YIQIFU_DATA_DIR=".to_vec();
+    want.extend_from_slice(dir.as_os_str().as_bytes());
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == want.as_slice()))
 }
 
 /// The running processes of the app binary.
