@@ -1,6 +1,7 @@
 //! The resume-work application in the real app (WebKitGTK through tauri-driver, under Xvfb),
 //! the whole way: the roster imported, the forms generated and attached back as signed, every
 //! material picked (a program renamed .pdf refused in its row), the check, the submission; a
+//! file the service then refuses, the application taken back and the file replaced; a
 //! reviewer returns it with the CLI; the officer corrects only the letter, sees the change and
 //! resubmits; the reviewer approves it with the CLI, and the certificate number appears. The
 //! app is closed and started again between the stages, as an officer's day would have it.
@@ -104,6 +105,28 @@ impl Journey {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The authority tightens a material's size limit on the running demo service, as a
+    /// publisher would: the next upload of a bigger file is refused.
+    async fn tighten_rule(&self, material: &str, max_bytes: u64) {
+        use yiqifu_central::catalog::{entry, publish, MATERIAL_RULES};
+        let db = self.data.path().join("demo-central").join("central.sqlite");
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&db)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let mut rule: yiqifu_protocol::MaterialRule = entry(&mut tx, MATERIAL_RULES, material)
+            .await
+            .unwrap()
+            .unwrap();
+        rule.max_bytes = max_bytes;
+        publish(&mut tx, MATERIAL_RULES, material, &rule)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        pool.close().await;
     }
 
     /// A file the app saved (a form, a receipt) whose name contains `part`; waits for it.
@@ -289,6 +312,48 @@ async fn an_application_from_the_roster_to_the_whitelist() {
             scroll_click(c, "[data-testid=check-application]").await?;
             wait_css(c, "[data-testid=check-ok]").await?;
             screenshot(c, "application-checked-zh").await?;
+
+            // The service tightens the site plan's limit after the check: its upload is
+            // refused, and the application waits on it, shown as needing attention.
+            j.tighten_rule("site_zoning", 1024).await;
+            scroll_click(c, "[data-testid=submit-application]").await?;
+            click(c, "[data-testid=submit-confirm]").await?;
+            wait_css(c, "[data-testid=submit-done]").await?;
+            click(c, "[data-testid=to-track]").await?;
+            attr_becomes(
+                c,
+                "[data-testid=app-delivery]",
+                "data-delivery",
+                "parked",
+                Duration::from_secs(90),
+            )
+            .await?;
+            screenshot(c, "track-file-refused-zh").await?;
+            // Taken back to Prepare with its files; once the new rule is synced the check
+            // names the plan; a smaller one replaces it and the application goes.
+            scroll_click(c, "[data-testid=reopen-application]").await?;
+            click(c, "[data-testid=reopen-confirm]").await?;
+            wait_css(c, "[data-testid=prepare]").await?;
+            wait_css(c, "[data-testid=file-site_zoning]").await?;
+            let flagged = "[data-testid=check-error][data-code=FILE_NO_LONGER_ALLOWED]";
+            let start = Instant::now();
+            loop {
+                click(c, "[data-testid=sync-now]").await?;
+                scroll_click(c, "[data-testid=check-application]").await?;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                if !c.find_all(Locator::Css(flagged)).await?.is_empty() {
+                    break;
+                }
+                if start.elapsed() > Duration::from_secs(60) {
+                    return Err("the check never named the file the new rule refuses".into());
+                }
+            }
+            screenshot(c, "application-reopened-zh").await?;
+            scroll_click(c, "[data-testid=remove-file-site_zoning]").await?;
+            let plan = j.file("site_zoning-small.pdf", &samples::pdf_sized(900, 41));
+            pick_for(c, &j, "site_zoning", &plan).await?;
+            scroll_click(c, "[data-testid=check-application]").await?;
+            wait_css(c, "[data-testid=check-ok]").await?;
             scroll_click(c, "[data-testid=submit-application]").await?;
             click(c, "[data-testid=submit-confirm]").await?;
             wait_css(c, "[data-testid=submit-done]").await?;

@@ -85,6 +85,39 @@ async fn review(central: &yiqifu_central::Running, id: &str, action: ReviewActio
     tx.commit().await.unwrap();
 }
 
+/// Sends and drains until something parks; gives up loudly.
+async fn until_parked(ws: &Workspace) -> Vec<yiqifu_core::outbox::ParkedItem> {
+    for _ in 0..500 {
+        ws.drain().await.unwrap();
+        let parked = ws.parked_items().await.unwrap();
+        if !parked.is_empty() {
+            return parked;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("nothing parked: {:?}", ws.summary());
+}
+
+/// The authority lowers a material's size limit, as its publisher would.
+async fn tighten(
+    central: &yiqifu_central::Running,
+    material: &str,
+    max_bytes: u64,
+) -> yiqifu_protocol::MaterialRule {
+    use yiqifu_central::catalog::{entry, publish, MATERIAL_RULES};
+    let mut tx = central.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut rule: yiqifu_protocol::MaterialRule = entry(&mut tx, MATERIAL_RULES, material)
+        .await
+        .unwrap()
+        .unwrap();
+    rule.max_bytes = max_bytes;
+    publish(&mut tx, MATERIAL_RULES, material, &rule)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    rule
+}
+
 fn codes(findings: &[yiqifu_core::application::Finding]) -> Vec<&str> {
     findings.iter().map(|f| f.code.as_str()).collect()
 }
@@ -702,15 +735,7 @@ async fn a_long_parked_application_sends_its_swept_files_again_on_retry() {
         .await
         .unwrap();
     ws.send_application().await.unwrap();
-    let mut parked = Vec::new();
-    for _ in 0..500 {
-        ws.drain().await.unwrap();
-        parked = ws.parked_items().await.unwrap();
-        if !parked.is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let parked = until_parked(&ws).await;
     assert_eq!(parked.len(), 1, "the application parked: {parked:?}");
     let uploads = || async {
         let (n,): (i64,) =
@@ -771,4 +796,182 @@ async fn a_long_parked_application_sends_its_swept_files_again_on_retry() {
                 .unwrap();
         assert_eq!(n, 1, "{m:?}");
     }
+}
+
+#[tokio::test]
+async fn a_refused_file_is_swapped_after_the_application_is_taken_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, central, ws) = ready_to_apply(dir.path(), "app-reopen").await;
+    let owner = ws.profile().credit_code;
+    import_people(&ws, dir.path(), 3).await;
+    assemble(&ws, dir.path()).await;
+    settle(&ws).await;
+    // The authority tightens a rule after the officer checked the files: the site plan
+    // (a 4 KiB sample) may now be 1 KiB at most, so the service refuses its upload.
+    let rule = tighten(&central, "site_zoning", 1024).await;
+    let sent = ws.send_application().await.unwrap();
+
+    // The refused upload parks; the application waits on it and shows as parked.
+    let parked = until_parked(&ws).await;
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert!(parked[0].id.starts_with("upload:"), "{parked:?}");
+    let views = ws.applications().await.unwrap();
+    assert_eq!(views[0].delivery, Delivery::Parked, "{views:?}");
+
+    // A request the worker may be sending cannot be taken back: only this one, waiting on
+    // a refused file.
+    let other = ws.reopen_application("rec_nothing").await.unwrap_err();
+    assert_eq!(other.code(), "NOT_FOUND", "{other:?}");
+
+    let draft = ws.reopen_application(&sent.record_id).await.unwrap();
+    assert_eq!(draft.record_id, None, "a first submission is one again");
+    assert_eq!(draft.round, 1);
+    assert_eq!(draft.contact_name, "王芳");
+    let held: usize = draft.slots.iter().map(|s| s.files.len()).sum();
+    assert!(held >= 8, "every file it carried is back: {held}");
+    assert!(
+        ws.parked_items().await.unwrap().is_empty(),
+        "the refused upload went with it"
+    );
+    assert!(
+        ws.applications().await.unwrap().is_empty(),
+        "the unsent record is gone"
+    );
+    assert_eq!(ws.summary().queued, 0, "nothing of it is left queued");
+    // Once the new rule is synced, the check names the file it refuses, and stops the send.
+    app.sync_now().await.unwrap();
+    let report = ws.check_application().await.unwrap();
+    let refused: Vec<_> = report
+        .errors
+        .iter()
+        .filter(|f| f.code == "FILE_NO_LONGER_ALLOWED")
+        .collect();
+    assert_eq!(refused.len(), 1, "{report:?}");
+    assert_eq!(refused[0].target.as_deref(), Some("site_zoning"));
+    assert!(ws.send_application().await.is_err());
+
+    // The officer removes it and adds a smaller plan; the application goes, once, with it.
+    let old = draft
+        .slots
+        .iter()
+        .find(|s| s.rule.material_type == "site_zoning")
+        .unwrap()
+        .files[0]
+        .id
+        .clone();
+    ws.remove_application_file(&old).await.unwrap();
+    let small = samples::for_formats(&rule.formats, 900, 7).unwrap();
+    let path = write(dir.path(), &format!("分区图（压缩）.{}", small.1), &small.0);
+    let added = ws
+        .add_application_file("site_zoning", &path, FileOrigin::Picked)
+        .await
+        .unwrap();
+    assert!(ws.check_application().await.unwrap().errors.is_empty());
+    let again = ws.send_application().await.unwrap();
+    assert_eq!(again.round, 1);
+    settle(&ws).await;
+    let views = ws.applications().await.unwrap();
+    assert_eq!(views.len(), 1, "{views:?}");
+    assert_eq!(views[0].delivery, Delivery::Delivered, "{views:?}");
+    let server = views[0].server.clone().unwrap();
+    let plan: Vec<_> = server
+        .materials
+        .iter()
+        .filter(|m| m.material_type == "site_zoning")
+        .collect();
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].sha256, added.sha256);
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications WHERE owner = ?")
+        .bind(&owner)
+        .fetch_one(&central.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "sent once");
+    // Once sent, it cannot be taken back.
+    let late = ws
+        .reopen_application(&views[0].record_id)
+        .await
+        .unwrap_err();
+    assert_eq!(late.code(), "NOT_REOPENABLE", "{late:?}");
+}
+
+#[tokio::test]
+async fn a_correction_whose_new_file_is_refused_is_taken_back_as_a_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, central, ws) = ready_to_apply(dir.path(), "app-reopen-fix").await;
+    import_people(&ws, dir.path(), 3).await;
+    assemble(&ws, dir.path()).await;
+    let first = ws.send_application().await.unwrap();
+    settle(&ws).await;
+    app.sync_now().await.unwrap();
+    let server_id = ws.applications().await.unwrap()[0]
+        .server
+        .clone()
+        .unwrap()
+        .id;
+    review(&central, &server_id, ReviewAction::Accept { note: None }).await;
+    review(&central, &server_id, ReviewAction::StartReview).await;
+    review(
+        &central,
+        &server_id,
+        ReviewAction::Return {
+            items: vec![CorrectionItem {
+                material_type: Some("business_license".into()),
+                text: "营业执照模糊".into(),
+            }],
+        },
+    )
+    .await;
+    app.sync_now().await.unwrap();
+
+    // The officer answers with a new licence scan, which the service, meanwhile stricter,
+    // refuses: the resubmission waits on it.
+    let draft = ws.start_correction(&first.record_id).await.unwrap();
+    let licence = &draft
+        .slots
+        .iter()
+        .find(|s| s.rule.material_type == "business_license")
+        .unwrap()
+        .files[0];
+    ws.remove_application_file(&licence.id).await.unwrap();
+    let rule = &draft
+        .slots
+        .iter()
+        .find(|s| s.rule.material_type == "business_license")
+        .unwrap()
+        .rule;
+    let (bytes, ext) = samples::for_formats(&rule.formats, 6000, 77).unwrap();
+    let clear = write(dir.path(), &format!("营业执照（清晰）.{ext}"), &bytes);
+    let clear = ws
+        .add_application_file("business_license", &clear, FileOrigin::Picked)
+        .await
+        .unwrap();
+    tighten(&central, "business_license", 5000).await;
+    let second = ws.send_application().await.unwrap();
+    assert_eq!(second.round, 2);
+    let parked = until_parked(&ws).await;
+    assert!(parked[0].id.starts_with("upload:"), "{parked:?}");
+
+    // Taken back, it is the correction again: round 2, the notice, the new scan; the first
+    // round and the service's record stay.
+    let draft = ws.reopen_application(&first.record_id).await.unwrap();
+    assert_eq!(draft.record_id.as_deref(), Some(first.record_id.as_str()));
+    assert_eq!(draft.round, 2);
+    assert!(draft.correction.is_some(), "{draft:?}");
+    let held: Vec<_> = draft
+        .slots
+        .iter()
+        .flat_map(|s| s.files.iter().map(|f| f.sha256.clone()))
+        .collect();
+    assert!(held.contains(&clear.sha256));
+    assert!(ws.parked_items().await.unwrap().is_empty());
+    let views = ws.applications().await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].rounds.len(), 1, "the unsent round is forgotten");
+    assert_eq!(views[0].delivery, Delivery::Delivered);
+    assert!(views[0].correcting);
+    assert_eq!(
+        views[0].server.as_ref().unwrap().state,
+        ApplicationState::Returned
+    );
 }

@@ -78,6 +78,11 @@ export const commands = {
 	applicationSend: (enterprise: string) => typedError<SubmitOutcome, ErrorInfo>(__TAURI_INVOKE("application_send", { enterprise })),
 	applications: (enterprise: string) => typedError<ApplicationView_Serialize[], ErrorInfo>(__TAURI_INVOKE("applications", { enterprise })),
 	applicationStartCorrection: (enterprise: string, recordId: string) => typedError<ApplicationDraft_Serialize, ErrorInfo>(__TAURI_INVOKE("application_start_correction", { enterprise, recordId })),
+	/**
+	 *  Takes an application the service never accepted back to the application page, to
+	 *  change its files.
+	 */
+	applicationReopen: (enterprise: string, recordId: string) => typedError<ApplicationDraft_Serialize, ErrorInfo>(__TAURI_INVOKE("application_reopen", { enterprise, recordId })),
 	applicationCancelCorrection: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("application_cancel_correction", { enterprise })),
 	applicationCorrectionDiff: (enterprise: string) => typedError<CorrectionDiff_Serialize | null, ErrorInfo>(__TAURI_INVOKE("application_correction_diff", { enterprise })),
 	/**  Saves a round's receipt as PDF where the officer chooses. */

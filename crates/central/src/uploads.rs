@@ -354,11 +354,11 @@ pub async fn create(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
             format!(
-                "{}不得超过 {} MB / {} may be at most {} MB",
+                "{}不得超过 {} / {} may be at most {}",
                 rule.name,
-                rule.max_bytes / (1024 * 1024),
+                yiqifu_files::size_text(rule.max_bytes),
                 rule.material_type,
-                rule.max_bytes / (1024 * 1024)
+                yiqifu_files::size_text(rule.max_bytes)
             ),
         ));
     }

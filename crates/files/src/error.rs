@@ -76,9 +76,15 @@ pub enum Error {
     PackageUnreadable(io::Error),
 }
 
-/// Sizes in messages: MB with one decimal, as Windows Explorer shows them (1 MB = 1024 KiB).
-pub(crate) fn mb(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+/// Sizes in messages: MB with one decimal, as Windows Explorer shows them (1 MB = 1024 KiB);
+/// below 1 MB in whole KB, rounded up, so a small limit never reads "0.0 MB".
+pub fn size_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{:.1} MB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
 }
 
 /// Chinese text puts a space between Han characters and a Latin word ("这是 PDF 文件").
@@ -151,8 +157,8 @@ impl Error {
             Error::FileEmpty => "这个文件是空的（0 字节）。请确认选对了文件，或重新导出后再选择。".into(),
             Error::FileTooLarge { size, max } => format!(
                 "文件太大：{}，此项材料最大 {}。请压缩图片、分开扫描或降低扫描分辨率后重新选择。",
-                mb(*size),
-                mb(*max)
+                size_text(*size),
+                size_text(*max)
             ),
             Error::FileWrongType { found, allowed } => format!(
                 "这是{}，不是{}。请选择{}；其他格式可先用 WPS 或 Office 另存为（或打印为）PDF。",
@@ -222,8 +228,8 @@ impl Error {
             Error::FileEmpty => "This file is empty (0 bytes). Check that you chose the right file, or export it again.".into(),
             Error::FileTooLarge { size, max } => format!(
                 "The file is too large: {}; this material allows at most {}. Compress the images, scan in parts or at a lower resolution, and choose it again.",
-                mb(*size),
-                mb(*max)
+                size_text(*size),
+                size_text(*max)
             ),
             Error::FileWrongType { found, allowed } => format!(
                 "This is {}, not {}. Please choose {}; other formats can first be saved (or printed) as PDF in WPS or Office.",
@@ -420,8 +426,11 @@ mod tests {
 
     #[test]
     fn sizes_are_in_mb_with_one_decimal() {
-        assert_eq!(mb(1_572_864), "1.5 MB");
-        assert_eq!(mb(100 * 1024 * 1024), "100.0 MB");
+        assert_eq!(size_text(1_572_864), "1.5 MB");
+        assert_eq!(size_text(100 * 1024 * 1024), "100.0 MB");
+        assert_eq!(size_text(1024), "1 KB");
+        assert_eq!(size_text(1000), "1 KB");
+        assert_eq!(size_text(2049), "3 KB");
         let e = Error::FileTooLarge {
             size: 31_457_280 + 104_858,
             max: 20 * 1024 * 1024,

@@ -211,6 +211,21 @@ pub async fn application_start_correction(
     Ok(shell.ws(&enterprise)?.start_correction(&record_id).await?)
 }
 
+/// Takes an application the service never accepted back to the application page, to
+/// change its files.
+#[tauri::command]
+#[specta::specta]
+pub async fn application_reopen(
+    shell: Shared<'_>,
+    enterprise: String,
+    record_id: String,
+) -> CmdResult<ApplicationDraft> {
+    Ok(shell
+        .ws(&enterprise)?
+        .reopen_application(&record_id)
+        .await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn application_cancel_correction(shell: Shared<'_>, enterprise: String) -> CmdResult<()> {

@@ -353,6 +353,34 @@ fn check_materials(draft: &ApplicationDraft, out: &mut Vec<Finding>) {
             ));
         }
         for f in &slot.files {
+            // The rule may have changed since the file was checked and added (the service
+            // refuses it then, and a refused application comes back here).
+            let format = yiqifu_files::Format::parse(&f.format);
+            let allowed = rule
+                .formats
+                .iter()
+                .any(|x| format.is_some() && yiqifu_files::Format::parse(x) == format);
+            if f.size > rule.max_bytes || !allowed {
+                out.push(finding(
+                    Severity::Error,
+                    "FILE_NO_LONGER_ALLOWED",
+                    Some(&rule.material_type),
+                    format!(
+                        "“{}”不再符合{}的要求（格式 {}，不超过 {}）：请换一个文件。",
+                        f.filename,
+                        rule.name,
+                        rule.formats.join("/"),
+                        yiqifu_files::size_text(rule.max_bytes)
+                    ),
+                    format!(
+                        "\"{}\" no longer meets what {} takes ({}, at most {}): replace it.",
+                        f.filename,
+                        rule.name,
+                        rule.formats.join("/"),
+                        yiqifu_files::size_text(rule.max_bytes)
+                    ),
+                ));
+            }
             if !f.stored {
                 out.push(finding(
                     Severity::Error,

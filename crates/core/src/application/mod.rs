@@ -8,6 +8,7 @@ mod correct;
 mod files;
 mod forms;
 pub(crate) mod op;
+mod reopen;
 mod store;
 mod submit;
 mod track;

@@ -271,6 +271,21 @@ pub(super) async fn insert_round(tx: &mut Transaction<'static, Sqlite>, r: &Roun
     Ok(())
 }
 
+/// Forgets the rounds of `record_id` from `round` on: a round whose request was taken back
+/// before the service got it was never sent.
+pub(super) async fn delete_rounds_from(
+    tx: &mut Transaction<'static, Sqlite>,
+    record_id: &str,
+    round: u32,
+) -> Result<()> {
+    sqlx::query("DELETE FROM application_rounds WHERE record_id = ? AND round >= ?")
+        .bind(record_id)
+        .bind(i64::from(round))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub(super) struct Generated {
     pub kind: String,
     pub inputs: String,

@@ -353,3 +353,19 @@ pub async fn any_parked(store: &Store, ids: &[&str]) -> Result<bool> {
     }
     Ok(false)
 }
+
+/// Whether an upload among `ids` was refused for good (parked), read inside the caller's
+/// transaction.
+pub async fn refused_among(tx: &mut Transaction<'static, Sqlite>, ids: &[String]) -> Result<bool> {
+    for id in ids {
+        let row: Option<(bool,)> =
+            sqlx::query_as("SELECT parked FROM uploads WHERE local_id = ? AND done = 0")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if matches!(row, Some((true,))) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

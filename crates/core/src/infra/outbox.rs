@@ -676,3 +676,67 @@ pub async fn pending_of(store: &Store, record_id: &str, kind: &str) -> Result<Ve
         })
         .collect())
 }
+
+/// The newest request of `record` among `kinds`, read inside the caller's transaction, with
+/// whether it is parked.
+pub async fn newest_of(
+    tx: &mut Transaction<'static, Sqlite>,
+    record: &str,
+    kinds: &[&str],
+) -> Result<Option<(Item, bool)>> {
+    type Row = (i64, String, i64, String, String, i64, bool);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, kind, version, idempotency_key, payload, attempts, parked FROM outbox
+         WHERE record_id = ? ORDER BY id DESC",
+    )
+    .bind(record)
+    .fetch_all(&mut **tx)
+    .await?;
+    let Some((id, kind, version, key, payload, attempts, parked)) =
+        rows.into_iter().find(|r| kinds.contains(&r.1.as_str()))
+    else {
+        return Ok(None);
+    };
+    let item = Item {
+        id,
+        kind,
+        version: u32::try_from(version).unwrap_or(u32::MAX),
+        record_id: record.into(),
+        key,
+        payload: serde_json::from_str(&payload)?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+    };
+    Ok(Some((item, parked)))
+}
+
+/// Takes item `n` out of the queue inside the caller's transaction; whatever waited on it
+/// is due again (and finds it gone).
+pub async fn remove(tx: &mut Transaction<'static, Sqlite>, n: i64) -> Result<()> {
+    sqlx::query("DELETE FROM outbox WHERE id = ?")
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    release(tx, &format!("outbox:{n}")).await
+}
+
+/// Drops the unfinished uploads among `local_ids` that no queued request names any more
+/// (their request was taken back): left, they would go to the service for nothing, or sit
+/// refused in the officer's list.
+pub async fn drop_unused_uploads(
+    tx: &mut Transaction<'static, Sqlite>,
+    local_ids: &[String],
+) -> Result<()> {
+    for id in local_ids {
+        let done = sqlx::query(
+            "DELETE FROM uploads WHERE local_id = ?1 AND done = 0
+               AND NOT EXISTS (SELECT 1 FROM outbox WHERE instr(payload, ?1) > 0)",
+        )
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() > 0 {
+            release(tx, &format!("upload:{id}")).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { App as AntApp, Alert, Button, Card, Collapse, Progress, Space, Table, Tag, Timeline, Typography } from "antd";
+import { App as AntApp, Alert, Button, Card, Collapse, Popconfirm, Progress, Space, Table, Tag, Timeline, Typography } from "antd";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type {
@@ -123,6 +123,19 @@ export default function ApplicationCard({
       });
   };
 
+  // Only an application the service never got can be taken back (the core refuses the rest).
+  const reopen = () => {
+    setStarting(true);
+    unwrap(commands.applicationReopen(enterprise, app.record_id))
+      .then(onCorrect)
+      .catch((e: unknown) => {
+        void message.error(errorText(toErrorInfo(e), locale));
+      })
+      .finally(() => {
+        setStarting(false);
+      });
+  };
+
   const title = (
     <Space wrap size={[8, 4]}>
       <span>{t("appTitle")}</span>
@@ -147,7 +160,26 @@ export default function ApplicationCard({
   return (
     <Card size="small" title={title} style={{ marginBottom: 16 }} data-testid={`application-${app.record_id}`}>
       <Space direction="vertical" size={12} style={{ width: "100%" }}>
-        {app.delivery === "parked" && <Alert type="error" showIcon message={t("parkedHint")} data-testid="app-parked" />}
+        {app.delivery === "parked" && (
+          <Alert
+            type="error"
+            showIcon
+            message={t("parkedHint")}
+            data-testid="app-parked"
+            description={
+              !server || server.state === "returned" ? (
+                <Space direction="vertical" size={8}>
+                  <Typography.Text>{t("reopenHint")}</Typography.Text>
+                  <Popconfirm title={t("reopenConfirm")} onConfirm={reopen} okButtonProps={{ "data-testid": "reopen-confirm" }}>
+                    <Button size="small" loading={starting} data-testid="reopen-application">
+                      {t("reopen")}
+                    </Button>
+                  </Popconfirm>
+                </Space>
+              ) : undefined
+            }
+          />
+        )}
         {app.delivery === "queued" && app.uploads.length > 0 && (
           <Space direction="vertical" size={2} style={{ width: "100%" }} data-testid="app-uploads">
             {app.uploads.map((u) => {

@@ -125,3 +125,56 @@ describe("ApplicationPage, tracking", () => {
     expect(calls).toContain("application_start_correction");
   });
 });
+
+const parked: ApplicationView = {
+  record_id: "app-2",
+  delivery: "parked",
+  server: null,
+  rounds: [],
+  uploads: [{ local_id: "upl-1", filename: "分区图.pdf", sent: 0, total: 4096, parked: true }],
+  correcting: false,
+};
+
+describe("ApplicationPage, an application the service refused a file of", () => {
+  let reopened = false;
+  beforeEach(() => {
+    calls = [];
+    reopened = false;
+    mockIPC(
+      (cmd) => {
+        calls.push(cmd);
+        if (cmd === "application_draft") return reopened ? { ...draft, slots: [] } : draft;
+        if (cmd === "applications") return reopened ? [] : [parked];
+        if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+        if (cmd === "application_reopen") {
+          reopened = true;
+          return draft;
+        }
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+  });
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+    document.body.innerHTML = "";
+  });
+
+  it("is taken back to Prepare only after the officer confirms", async () => {
+    render(
+      <App>
+        <ApplicationPage status={status} />
+      </App>,
+    );
+    const card = await screen.findByTestId("application-app-2");
+    expect(within(card).getByTestId("app-delivery").getAttribute("data-delivery")).toBe("parked");
+    expect(screen.queryByTestId("prepare")).toBeNull();
+    fireEvent.click(within(card).getByTestId("reopen-application"));
+    expect(calls).not.toContain("application_reopen");
+    fireEvent.click(await screen.findByTestId("reopen-confirm"));
+    await screen.findByTestId("prepare");
+    expect(calls).toContain("application_reopen");
+  });
+});

@@ -19,8 +19,8 @@ export const messages = defineMessages({
   fieldReturningStaff: { zh: "返岗人数", en: "Staff returning" },
   fieldNote: { zh: "备注", en: "Note" },
   applicationPartsKept: {
-    zh: "自查答案和申请材料保持不变。",
-    en: "Self-check answers and materials are kept as they are.",
+    zh: "自查答案和申请材料保持不变；如需更换文件，请在“复工申请”页取回这份申请。",
+    en: "Self-check answers and materials are kept as they are; to replace a file, take the application back on the Application page.",
   },
   // Tabs.
   tabPrepare: { zh: "准备申请", en: "Prepare" },
@@ -142,6 +142,15 @@ export const messages = defineMessages({
   parkedHint: {
     zh: "中央服务拒收了其中的内容：请点状态栏中的“需处理”查看原因并处理。",
     en: "The service refused part of it: open Need attention in the status bar to see why and fix it.",
+  },
+  reopenHint: {
+    zh: "如需更换被拒收的文件，可取回这份申请：它回到“准备申请”，材料都在，换好后重新提交。",
+    en: "To replace a refused file, take the application back: it returns to Prepare with all its files; replace the file and submit again.",
+  },
+  reopen: { zh: "取回修改材料", en: "Take back to change files" },
+  reopenConfirm: {
+    zh: "取回后这份申请不再发送，直到您重新提交。确定取回？",
+    en: "Once taken back, it is not sent until you submit it again. Take it back?",
   },
   uploadWaiting: { zh: "等待上传", en: "Waiting to upload" },
   certificate: { zh: "白名单证书编号", en: "Whitelist certificate number" },
