@@ -104,7 +104,10 @@ export default function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <ConfigProvider locale={locale === "zh-CN" ? zhCN : enUS} theme={{ token: { colorPrimary: "#c0392b" } }}>
-        <AntApp style={{ height: "100%" }}>{page}</AntApp>
+        {/* Toasts open below the header, never over the status line and its buttons. */}
+        <AntApp style={{ height: "100%" }} message={{ top: 72 }}>
+          {page}
+        </AntApp>
       </ConfigProvider>
     </I18nContext.Provider>
   );

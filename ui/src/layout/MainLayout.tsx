@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Badge, Button, Layout, Menu, Space } from "antd";
+import { Alert, Badge, Button, Grid, Layout, Menu, Space } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
 import { App as AntApp } from "antd";
 import { commands, unwrap } from "../shared/api";
@@ -27,6 +27,8 @@ export default function MainLayout({
   onSignIn: (creditCode?: string) => void;
 }) {
   const { t, locale } = useI18n();
+  // Down to the window's 960 px minimum, sign-out keeps its icon and tooltip only.
+  const wide = Grid.useBreakpoint().xl ?? false;
   const { message } = AntApp.useApp();
   const [page, setPageState] = useState<string>(() => {
     const last = lastPage();
@@ -100,8 +102,15 @@ export default function MainLayout({
             <EnterpriseSwitcher status={status} onSignIn={onSignIn} />
             <LanguageSwitch />
             {status.signed_in && (
-              <Button size="small" icon={<LogoutOutlined />} onClick={signOut} data-testid="sign-out">
-                {t("signOut")}
+              <Button
+                size="small"
+                icon={<LogoutOutlined />}
+                onClick={signOut}
+                data-testid="sign-out"
+                title={t("signOut")}
+                aria-label={t("signOut")}
+              >
+                {wide ? t("signOut") : null}
               </Button>
             )}
           </Space>

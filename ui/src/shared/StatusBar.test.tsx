@@ -3,7 +3,8 @@ import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
-import StatusBar from "./StatusBar";
+import dayjs from "dayjs";
+import StatusBar, { compactTime } from "./StatusBar";
 import type { Status_Serialize as Status } from "../bindings";
 
 const base: Status = {
@@ -93,3 +94,12 @@ describe("StatusBar", () => {
   });
 });
 
+
+describe("compactTime", () => {
+  const now = dayjs("2026-12-04T15:30:00");
+  it("keeps the time today, the day this year and the date before", () => {
+    expect(compactTime(dayjs("2026-12-04T06:27:00"), now)).toBe("06:27");
+    expect(compactTime(dayjs("2026-11-30T22:05:00"), now)).toBe("11-30 22:05");
+    expect(compactTime(dayjs("2025-12-04T06:27:00"), now)).toBe("2025-12-04");
+  });
+});

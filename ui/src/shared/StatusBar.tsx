@@ -1,13 +1,21 @@
 import { useEffect, useState } from "react";
 import type { ReactNode } from "react";
-import { App, Badge, Button, Popover, Progress, Space, Tag, Tooltip, Typography } from "antd";
-import { CloudOutlined, DisconnectOutlined, SyncOutlined } from "@ant-design/icons";
+import { App, Badge, Button, Grid, Popover, Progress, Space, Tag, Tooltip, Typography } from "antd";
+import { CloudOutlined, DisconnectOutlined, HistoryOutlined, SyncOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
+import type { Dayjs } from "dayjs";
 import { commands, unwrap } from "./api";
 import { events } from "../bindings";
 import type { Status_Serialize as Status } from "../bindings";
 import { errorText, toErrorInfo } from "./errors";
 import { useI18n } from "./i18n";
+
+/** A sync time in few characters: the time today, the day this year, else the date. */
+export function compactTime(at: Dayjs, now: Dayjs = dayjs()): string {
+  if (at.isSame(now, "day")) return at.format("HH:mm");
+  if (at.isSame(now, "year")) return at.format("MM-DD HH:mm");
+  return at.format("YYYY-MM-DD");
+}
 
 /**
  * Online state, the queue of the enterprise on screen, last sync and "sync now": visible on
@@ -26,6 +34,9 @@ export default function StatusBar({
   const [parkedOpen, setParkedOpen] = useState(false);
   const [uploads, setUploads] = useState<Record<string, { sent: number; total: number }>>({});
   const syncing = busy || status.syncing;
+  // Below 1200 px (down to the window's 960 px minimum) the time drops its label and date.
+  const wide = Grid.useBreakpoint().xl ?? false;
+  const last = status.last_sync_at ? dayjs(status.last_sync_at) : null;
 
   useEffect(() => {
     const unlisten = events.uploadProgressed.listen((e) => {
@@ -108,11 +119,19 @@ export default function StatusBar({
       >
         {t("syncNow")}
       </Button>
-      <Typography.Text type="secondary" data-testid="status-last-sync">
-        {syncing
-          ? t("syncing")
-          : `${t("lastSync")}: ${status.last_sync_at ? dayjs(status.last_sync_at).format("YYYY-MM-DD HH:mm") : t("neverSynced")}`}
-      </Typography.Text>
+      <Tooltip title={last ? `${t("lastSync")}: ${last.format("YYYY-MM-DD HH:mm:ss")}` : undefined}>
+        <Typography.Text type="secondary" data-testid="status-last-sync">
+          {syncing ? (
+            t("syncing")
+          ) : wide ? (
+            `${t("lastSync")}: ${last ? last.format("YYYY-MM-DD HH:mm") : t("neverSynced")}`
+          ) : (
+            <>
+              <HistoryOutlined aria-label={t("lastSync")} /> {last ? compactTime(last) : t("neverSynced")}
+            </>
+          )}
+        </Typography.Text>
+      </Tooltip>
     </Space>
   );
 }

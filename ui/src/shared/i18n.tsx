@@ -19,6 +19,11 @@ export function fill(text: string, values: Record<string, string | number>): str
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
+/** "Label: value" with the colon each language writes (a full-width one in Chinese). */
+export function labelled(locale: Locale, label: string): string {
+  return locale === "zh-CN" ? `${label}：` : `${label}: `;
+}
+
 export function pick(locale: Locale, text: Text): string {
   return locale === "zh-CN" ? text.zh : text.en;
 }

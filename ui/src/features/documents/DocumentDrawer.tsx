@@ -6,6 +6,7 @@ import type { CitingItem, ErrorInfo, LibraryDocument_Serialize as LibraryDocumen
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel, industryLabel } from "../../shared/places";
 import { useNavigate } from "../../shared/navigation";
 import { Marked } from "./Highlight";
 import { levelColor, levelKey, paragraphs } from "./labels";
@@ -44,7 +45,7 @@ export function DocumentDrawer({
   onClose: () => void;
 }) {
   const t = useMessages(messages);
-  const shared = useI18n().t;
+  const { t: shared, locale } = useI18n();
   const navigate = useNavigate();
   // The document shown: the one opened, or one its supersession links led to.
   const [shown, setShown] = useState<string | null>(id);
@@ -216,7 +217,7 @@ export function DocumentDrawer({
             </Descriptions.Item>
             <Descriptions.Item label={t("colDocNumber")}>{doc.doc_number ?? shared("none")}</Descriptions.Item>
             <Descriptions.Item label={t("colLevel")}>
-              <Tag color={levelColor[doc.level]}>{doc.district ?? t(levelKey[doc.level])}</Tag>
+              <Tag color={levelColor[doc.level]}>{doc.district ? districtLabel(doc.district, locale) : t(levelKey[doc.level])}</Tag>
             </Descriptions.Item>
             <Descriptions.Item label={t("colDate")}>{doc.published_on}</Descriptions.Item>
             <Descriptions.Item label={t("effectiveOn")}>{doc.effective_on}</Descriptions.Item>
@@ -224,7 +225,7 @@ export function DocumentDrawer({
               <span data-testid="document-expires">{doc.expires_on ?? t("noEnd")}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t("industries")} span={2}>
-              {doc.industries.join("、")}
+              {doc.industries.map((i) => industryLabel(i, locale)).join(locale === "zh-CN" ? "、" : ", ")}
             </Descriptions.Item>
           </Descriptions>
           <Typography.Paragraph style={{ marginTop: 16 }}>

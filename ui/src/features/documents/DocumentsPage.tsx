@@ -34,7 +34,8 @@ import type {
 } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useMessages } from "../../shared/i18n";
+import { useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel, industryLabel } from "../../shared/places";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "./DocumentDrawer";
 import { Parts } from "./Highlight";
@@ -62,6 +63,7 @@ const noFilters: Filters = { levels: [], district: null, issuer: null, industry:
 
 export default function DocumentsPage({ kind, status }: { kind: DocumentKind; status: Status }) {
   const t = useMessages(messages);
+  const { locale } = useI18n();
   const [text, setText] = useState("");
   // What is in the box; it becomes the query once typing pauses.
   const [draft, setDraft] = useState("");
@@ -278,8 +280,8 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           {mineActive && (
             <Typography.Text type="secondary" data-testid="scope-hint">
               {t("scopeMineHint")
-                .replace("{district}", mine.district ?? "—")
-                .replace("{industry}", mine.industry ?? "—")}
+                .replace("{district}", mine.district ? districtLabel(mine.district, locale) : "—")
+                .replace("{industry}", mine.industry ? industryLabel(mine.industry, locale) : "—")}
             </Typography.Text>
           )}
         </Space>
@@ -307,7 +309,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
               set({ district: v ?? null });
             }}
             data-testid="filter-district"
-            options={(facets?.districts ?? []).map((d) => ({ value: d, label: d }))}
+            options={(facets?.districts ?? []).map((d) => ({ value: d, label: districtLabel(d, locale) }))}
           />
           <Select<string>
             allowClear
@@ -333,7 +335,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
               set({ industry: v ?? null });
             }}
             data-testid="filter-industry"
-            options={(facets?.industries ?? []).map((d) => ({ value: d, label: d }))}
+            options={(facets?.industries ?? []).map((d) => ({ value: d, label: industryLabel(d, locale) }))}
           />
           <Segmented<StatusChoice>
             value={filters.status}
@@ -401,7 +403,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
                     <Parts parts={h.title_parts} />
                   </span>
                   {both && <Tag>{h.kind === "policy" ? t("kindPolicy") : t("kindGuidance")}</Tag>}
-                  <Tag color={levelColor[h.level]}>{h.district ?? t(levelKey[h.level])}</Tag>
+                  <Tag color={levelColor[h.level]}>{h.district ? districtLabel(h.district, locale) : t(levelKey[h.level])}</Tag>
                   <Tag color={statusColor[h.status]} data-testid="document-status" data-status={h.status}>
                     {t(statusKey[h.status])}
                   </Tag>

@@ -5,7 +5,8 @@ import { DISTRICTS } from "../../bindings";
 import type { ErrorInfo, ListingCard, ListingCategory, ListingKind } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { fill, useMessages } from "../../shared/i18n";
+import { fill, labelled, useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel } from "../../shared/places";
 import { useTopics } from "../../shared/useTopics";
 import { listingCategoryKey, listingKindKey } from "./labels";
 import { messages } from "./messages";
@@ -13,6 +14,7 @@ import { messages } from "./messages";
 /** Every enterprise's listings as last synced (so offline too), filtered and searched here. */
 export default function BrowsePanel({ enterprise, focusKey }: { enterprise: string; focusKey: string | null }) {
   const t = useMessages(messages);
+  const { locale } = useI18n();
   const [kind, setKind] = useState<ListingKind | null>(null);
   const [category, setCategory] = useState<ListingCategory | null>(null);
   const [district, setDistrict] = useState<string | null>(null);
@@ -53,7 +55,7 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Select
           allowClear
           placeholder={t("filterKind")}
-          style={{ width: 130 }}
+          style={{ width: 170 }}
           value={kind}
           onChange={(v: ListingKind | undefined) => {
             setKind(v ?? null);
@@ -64,7 +66,7 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Select
           allowClear
           placeholder={t("filterCategory")}
-          style={{ width: 140 }}
+          style={{ width: 150 }}
           value={category}
           onChange={(v: ListingCategory | undefined) => {
             setCategory(v ?? null);
@@ -75,12 +77,12 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Select
           allowClear
           placeholder={t("filterDistrict")}
-          style={{ width: 130 }}
+          style={{ width: 170 }}
           value={district}
           onChange={(v: string | undefined) => {
             setDistrict(v ?? null);
           }}
-          options={DISTRICTS.map((d) => ({ value: d, label: d }))}
+          options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))}
           data-testid="listing-filter-district"
         />
         <Checkbox
@@ -95,7 +97,7 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Input.Search
           allowClear
           placeholder={t("search")}
-          style={{ width: 240 }}
+          style={{ width: 280 }}
           onSearch={setText}
           data-testid="listing-search"
         />
@@ -131,12 +133,13 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
                   <Space direction="vertical" size={2} style={{ width: "100%", minWidth: 0 }}>
                     <Typography.Text strong>{l.item}</Typography.Text>
                     <Typography.Text>
-                      {l.quantity} {l.unit} · {l.district}
+                      {l.quantity} {l.unit} · {districtLabel(l.district, locale)}
                     </Typography.Text>
                     <Typography.Text type="secondary">{l.enterprise_name}</Typography.Text>
                     <Typography.Text type="secondary">{fill(t("validUntil"), { date: l.valid_until })}</Typography.Text>
                     <Typography.Text type="secondary">
-                      {t("contact")}：{l.contact_name} {l.contact_phone}
+                      {labelled(locale, t("contact"))}
+                      {l.contact_name} {l.contact_phone}
                     </Typography.Text>
                     {l.note && <Typography.Text type="secondary">{l.note}</Typography.Text>}
                   </Space>

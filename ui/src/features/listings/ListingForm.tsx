@@ -7,6 +7,7 @@ import type { ErrorInfo, ListingCategory, ListingKind, NewListing_Serialize as N
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
 import { pick, useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel } from "../../shared/places";
 import { listingCategoryKey, listingKindKey } from "./labels";
 import { messages } from "./messages";
 
@@ -138,7 +139,7 @@ export default function ListingForm({
         <Col {...half}>
           <Form.Item name="district" label={t("fieldDistrict")} required>
             <Select
-              options={DISTRICTS.map((d) => ({ value: d, label: d }))}
+              options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))}
               data-testid="listing-district"
             />
           </Form.Item>

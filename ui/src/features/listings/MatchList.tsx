@@ -1,11 +1,13 @@
 import { List, Space, Tag, Typography } from "antd";
 import type { ListingMatch, MatchReason } from "../../bindings";
-import { fill, useMessages } from "../../shared/i18n";
+import { fill, labelled, useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel } from "../../shared/places";
 import { listingCategoryKey } from "./labels";
 import { messages } from "./messages";
 
 function ReasonTag({ r }: { r: MatchReason }) {
   const t = useMessages(messages);
+  const { locale } = useI18n();
   let text: string;
   switch (r.kind) {
     case "category":
@@ -15,7 +17,7 @@ function ReasonTag({ r }: { r: MatchReason }) {
       text = fill(t("reasonItem"), { shared: r.shared.join("、") });
       break;
     case "district":
-      text = fill(t("reasonDistrict"), { district: r.district });
+      text = fill(t("reasonDistrict"), { district: districtLabel(r.district, locale) });
       break;
     case "quantity":
       text = fill(t(r.covers ? "reasonQuantityCovers" : "reasonQuantityShort"), {
@@ -38,6 +40,7 @@ function ReasonTag({ r }: { r: MatchReason }) {
 /** The other side's listings that fit one of ours, best first, with why and whom to call. */
 export default function MatchList({ matches }: { matches: ListingMatch[] }) {
   const t = useMessages(messages);
+  const { locale } = useI18n();
   return (
     <List
       size="small"
@@ -54,7 +57,7 @@ export default function MatchList({ matches }: { matches: ListingMatch[] }) {
               <Tag color="purple">{fill(t("score"), { n: Math.round((m.score ?? 0) * 100) })}</Tag>
             </Space>
             <Typography.Text data-testid="match-item">
-              {m.listing.item} · {m.listing.quantity} {m.listing.unit} · {m.listing.district}
+              {m.listing.item} · {m.listing.quantity} {m.listing.unit} · {districtLabel(m.listing.district, locale)}
             </Typography.Text>
             <Space wrap size={4}>
               {(m.reasons ?? []).map((r, i) => (
@@ -62,7 +65,8 @@ export default function MatchList({ matches }: { matches: ListingMatch[] }) {
               ))}
             </Space>
             <Typography.Text type="secondary">
-              {t("contact")}：{m.listing.contact_name}{" "}
+              {labelled(locale, t("contact"))}
+              {m.listing.contact_name}{" "}
               <span data-testid="match-contact">{m.listing.contact_phone}</span>
             </Typography.Text>
           </Space>

@@ -4,6 +4,7 @@ import { commands, unwrap } from "../../shared/api";
 import { DISTRICTS, LIMITS } from "../../bindings";
 import type { ListingCategory, ListingKind, NewListing_Serialize as NewListing } from "../../bindings";
 import { useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel } from "../../shared/places";
 import type { ReviseForm } from "../../shared/revise";
 import { requiredText, requiredValue, phoneRules } from "../../shared/rules";
 import { listingCategoryKey, listingKindKey } from "./labels";
@@ -24,7 +25,7 @@ interface Values {
 
 function Fields() {
   const t = useMessages(messages);
-  const shared = useI18n().t;
+  const { t: shared, locale } = useI18n();
   const required = requiredText(shared);
   const phone = phoneRules(shared);
   const options = <K extends string>(keys: Record<K, keyof typeof messages>) =>
@@ -63,7 +64,7 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="district" label={t("fieldDistrict")} rules={required}>
-            <Select options={DISTRICTS.map((d) => ({ value: d, label: d }))} />
+            <Select options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))} />
           </Form.Item>
         </Col>
         <Col span={12}>

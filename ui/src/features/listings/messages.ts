@@ -33,7 +33,7 @@ export const messages = defineMessages({
   filterCategory: { zh: "类别", en: "Category" },
   filterDistrict: { zh: "区", en: "District" },
   filterValid: { zh: "只看有效", en: "Valid only" },
-  search: { zh: "搜索名称、备注或企业", en: "Search item, note or company" },
+  search: { zh: "搜索名称、备注或企业", en: "Search listings" },
   browseEmpty: { zh: "没有符合条件的供需信息。", en: "No listings match." },
   mineEmpty: { zh: "还没有发布供需信息。", en: "You have not posted any listing." },
   mine: { zh: "本企业", en: "Yours" },

@@ -8,6 +8,7 @@ import type { CompanyProfile_Deserialize as CompanyProfile, ErrorInfo, FieldProb
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel } from "../../shared/places";
 import { useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
@@ -175,7 +176,7 @@ export default function ProfilePage({ status }: { status: Status }) {
         <Row gutter={16}>
           <Col xs={24} md={8}>
             <Form.Item label={t("district")} name="district" required {...help("district")}>
-              <Select options={DISTRICTS.map((d) => ({ value: d, label: d }))} data-testid="profile-district" />
+              <Select options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))} data-testid="profile-district" />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>

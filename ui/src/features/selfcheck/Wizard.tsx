@@ -3,7 +3,7 @@ import { App as AntApp, Alert, Button, Card, List, Progress, Result, Space, Step
 import { commands, unwrap } from "../../shared/api";
 import type { AnswerValue, DraftView_Serialize as DraftView, RunSummary } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { fill, labelled, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "../documents";
 import ItemCard from "./ItemCard";
@@ -215,7 +215,8 @@ export default function Wizard({
                   list.length === 0 ? null : (
                     <details key={label} data-testid={`changes-${label}`}>
                       <summary>
-                        {t(label)}：{list.length}
+                        {labelled(locale, t(label))}
+                        {list.length}
                       </summary>
                       <ul style={{ margin: "4px 0" }}>
                         {list.map((i) => (

@@ -6,6 +6,7 @@ import ErrorAlert from "../../shared/ErrorAlert";
 import LanguageSwitch from "../../shared/LanguageSwitch";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
+import { districtLabel, industryLabel } from "../../shared/places";
 import { messages } from "./messages";
 
 interface Props {
@@ -25,7 +26,7 @@ interface Fields {
 
 export default function SignInPage({ status, onSignedIn, onChangeServer, onCancel, creditCode }: Props) {
   const t = useMessages(messages);
-  const shared = useI18n().t;
+  const { t: shared, locale } = useI18n();
   const [form] = Form.useForm<Fields>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -178,7 +179,7 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
                     form.setFieldsValue({ creditCode: a.credit_code, password: a.password });
                   }}
                 >
-                  <List.Item.Meta title={a.name} description={`${a.credit_code} · ${a.district} · ${a.industry}`} />
+                  <List.Item.Meta title={a.name} description={`${a.credit_code} · ${districtLabel(a.district, locale)} · ${industryLabel(a.industry, locale)}`} />
                 </List.Item>
               )}
             />
