@@ -2,6 +2,7 @@
 //! what an officer does on first start, and what they see when the service is gone.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
@@ -65,7 +66,15 @@ async fn demo_server_sign_in_shows_the_policies() {
     yiqifu_core::secrets::ensure_session_keyring().unwrap();
     let xvfb = Xvfb::start();
     let data = tempfile::tempdir().unwrap();
-    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    let opened = data.path().join("opened.txt");
+    let driver = Driver::start(
+        &xvfb.display,
+        &[
+            ("YIQIFU_DATA_DIR", data.path()),
+            ("YIQIFU_E2E_OPENED", &opened),
+        ],
+    );
+    let logs = data.path().join("logs");
 
     session(&driver, "demo", async |c| {
         wait_css(c, "[data-testid=setup-page]").await?;
@@ -99,6 +108,26 @@ async fn demo_server_sign_in_shows_the_policies() {
         }
         wait_css(c, "[data-testid=status-online]").await?;
 
+        // About: one version for the app and the service, and the log folder opens.
+        click(c, "[data-testid=menu-about]").await?;
+        let version = env!("CARGO_PKG_VERSION");
+        wait_text(c, "[data-testid=about-app-version]", version).await?;
+        wait_text(c, "[data-testid=about-service-version]", version).await?;
+        click(c, "[data-testid=open-logs-dir]").await?;
+        let start = Instant::now();
+        while !std::fs::read_to_string(&opened)
+            .unwrap_or_default()
+            .lines()
+            .any(|l| Path::new(l) == logs)
+        {
+            if start.elapsed() > Duration::from_secs(20) {
+                return Err(format!("the log folder {} was not opened", logs.display()).into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        screenshot(c, "about-zh").await?;
+        click(c, "[data-testid=menu-policy]").await?;
+
         // A policy opens with its key conditions.
         click(c, "[data-testid=document-title]").await?;
         wait_xpath(
@@ -113,6 +142,34 @@ async fn demo_server_sign_in_shows_the_policies() {
     // The demo server kept its database in the app-data folder.
     assert!(data.path().join("demo-central/central.sqlite").exists());
     assert!(data.path().join("yiqifu.sqlite").exists());
+    // The log files: the start and the sign-in are in it, never the password or
+    // anything shaped like a session token (32 random bytes, base64url: 43 characters).
+    let files: Vec<_> = std::fs::read_dir(&logs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("yiqifu-desktop.")
+        })
+        .collect();
+    // One a day: two when the run crossed midnight.
+    assert!(!files.is_empty() && files.len() <= 2, "{files:?}");
+    let log: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    assert!(log.contains("Yiqifu Desktop started"), "{log}");
+    assert!(!log.contains(yiqifu_central::seed::DEMO_PASSWORD));
+    let shaped: Vec<&str> = log
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
+        .filter(|w| w.len() == 43)
+        .collect();
+    assert!(
+        shaped.is_empty(),
+        "token-shaped strings in the log: {shaped:?}"
+    );
 }
 
 /// A start that cannot go on (here the data folder is a file) says why in a message box:

@@ -84,3 +84,20 @@ pub async fn save_file_as(
         });
     rx.await.ok().flatten().and_then(|p| p.into_path().ok())
 }
+
+/// Opens `dir` in the platform's file manager. An end-to-end run names a text file in
+/// `YIQIFU_E2E_OPENED` instead, and each folder opened is added to it as a line.
+pub fn open_in_file_manager(dir: &std::path::Path) -> yiqifu_core::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    if let Some(record) = e2e("YIQIFU_E2E_OPENED") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(record)?;
+        writeln!(f, "{}", dir.display())?;
+        return Ok(());
+    }
+    tauri_plugin_opener::open_path(dir, None::<&str>)
+        .map_err(|e| yiqifu_core::Error::Io(std::io::Error::other(e.to_string())))
+}

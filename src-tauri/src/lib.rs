@@ -5,6 +5,7 @@ mod commands;
 mod desktop;
 mod dialogs;
 mod instance;
+mod logs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +53,7 @@ pub struct InboxNoticed(pub yiqifu_core::changes::InboxNotice);
 pub struct Shell {
     pub app: Arc<App>,
     pub data_dir: PathBuf,
+    pub log_dir: PathBuf,
     demo: tokio::sync::Mutex<Option<yiqifu_central::Running>>,
     /// Files dropped on the window, by drop: the UI names a drop, never a path.
     drops: std::sync::Mutex<desktop::Drops>,
@@ -257,13 +259,6 @@ pub fn run() -> ExitCode {
     if let Err(e) = yiqifu_core::secrets::ensure_session_keyring() {
         eprintln!("no session keyring: {e}; signing in will report the keychain as unavailable");
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let builder = specta_builder();
     let result = desktop::plugins(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
@@ -312,11 +307,15 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
             ))
         }
     };
+    // Only the instance that keeps the data folder writes its log.
+    let log_dir = logs::folder(&handle, &dir);
+    logs::start(&log_dir);
     let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
         .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
     let shell = Arc::new(Shell {
         app: Arc::new(app),
         data_dir: dir,
+        log_dir,
         demo: tokio::sync::Mutex::new(None),
         drops: std::sync::Mutex::new(desktop::Drops::default()),
         notified: std::sync::Mutex::new(None),
@@ -375,6 +374,44 @@ mod tests {
             old == fresh_text,
             "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p yiqifu-desktop typescript_bindings` and commit it"
         );
+    }
+
+    /// One version everywhere: every crate takes the workspace's, and tauri.conf.json names
+    /// none, so the installers, About and the service's /health all carry that one.
+    #[test]
+    fn the_version_is_set_in_one_place() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let conf: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).unwrap())
+                .unwrap();
+        assert!(
+            conf.get("version").is_none(),
+            "tauri.conf.json sets its own version: drop it, the app takes the workspace's"
+        );
+        let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let members: Vec<std::path::PathBuf> = ["src-tauri", "tests", "xtask"]
+            .iter()
+            .map(|m| root.join(m))
+            .chain(
+                std::fs::read_dir(root.join("crates"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path()),
+            )
+            .collect();
+        for m in members {
+            let toml = std::fs::read_to_string(m.join("Cargo.toml")).unwrap();
+            assert!(
+                toml.contains("\nversion.workspace = true"),
+                "{} sets its own version",
+                m.display()
+            );
+        }
+        let declared = format!("\nversion = \"{}\"", env!("CARGO_PKG_VERSION"));
+        assert!(
+            workspace.contains(&declared),
+            "{declared} not in Cargo.toml"
+        );
+        assert_eq!(yiqifu_core::VERSION, env!("CARGO_PKG_VERSION"));
     }
 
     fn tempfile_dir() -> std::path::PathBuf {

@@ -5,6 +5,9 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
+	about: () => typedError<About_Serialize, ErrorInfo>(__TAURI_INVOKE("about")),
+	/**  Opens the data or the log folder in the file manager. */
+	openFolder: (folder: Folder) => typedError<null, ErrorInfo>(__TAURI_INVOKE("open_folder", { folder })),
 	appStatus: () => typedError<Status_Serialize, ErrorInfo>(__TAURI_INVOKE("app_status")),
 	chooseServer: (choice: ServerChoice) => typedError<ServerInfo, ErrorInfo>(__TAURI_INVOKE("choose_server", { choice })),
 	/**  The demo enterprises one can sign in as on the built-in demo service. */
@@ -221,6 +224,32 @@ export const INDUSTRY_SECTIONS = [["A","农、林、牧、渔业","Agriculture, 
 export const LIMITS = {"appeal_attachments":5,"appeal_description":5000,"appeal_messages":100,"appeal_title":100,"application_contact_name":50,"application_note":2000,"assignee":100,"contact_name":40,"library_note":5000,"listing_item":100,"listing_note":500,"listing_unit":20,"listing_valid_days":366,"message":5000,"rating_comment":500,"returning_staff":100000} as const;
 
 /* Types */
+export type About = About_Serialize | About_Deserialize;
+
+export type About_Deserialize = {
+	/**  The app's version, as the installers carry it. */
+	app_version: string,
+	core_version: string,
+	/**  What the service says of itself; `None` offline or before one is chosen. */
+	service?: ServiceAbout | null,
+	data_dir: string,
+	log_dir: string,
+	/**  "windows", "macos" or "linux", and the processor. */
+	platform: string,
+};
+
+export type About_Serialize = {
+	/**  The app's version, as the installers carry it. */
+	app_version: string,
+	core_version: string,
+	/**  What the service says of itself; `None` offline or before one is chosen. */
+	service: ServiceAbout | null,
+	data_dir: string,
+	log_dir: string,
+	/**  "windows", "macos" or "linux", and the processor. */
+	platform: string,
+};
+
 export type Answer = {
 	item_id: string,
 	value: AnswerValue,
@@ -1321,6 +1350,8 @@ export type Finding_Serialize = {
 	/**  What it is about: a material type, or profile, selfcheck, roster, contact. */
 	target: string | null,
 };
+
+export type Folder = "data" | "logs";
 
 export type FormKind = 
 /**  企业复工复产申请信息表. */
@@ -2466,6 +2497,11 @@ export type ServerChoice =
 { kind: "url"; url: string };
 
 export type ServerInfo = {
+	version: string,
+	demo: boolean,
+};
+
+export type ServiceAbout = {
 	version: string,
 	demo: boolean,
 };

@@ -419,6 +419,12 @@ impl App {
         self.probe().await
     }
 
+    /// What the service says of itself (its build, whether it is the demo), or `None` when
+    /// none is chosen or it does not answer now.
+    pub async fn service_health(&self) -> Option<Health> {
+        self.shared.client_opt()?.health().await.ok()
+    }
+
     /// Checks whether the service answers, and updates the online flag.
     pub async fn probe(&self) -> Result<bool> {
         let Some(client) = self.shared.client_opt() else {

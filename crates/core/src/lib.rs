@@ -21,6 +21,9 @@ pub mod selfcheck;
 pub use infra::{changes, client, clock, error, materials, outbox, pull, records, secrets, store};
 
 pub use app::{App, ServerChoice, Status};
+
+/// This build of the core, the version every crate of the workspace shares.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use changes::{Changed, Topic};
 pub use error::{Error, ErrorInfo, Result};
 pub use workspace::{RemovalPreview, SyncConfig, Workspace, WorkspaceSummary};

@@ -2,6 +2,7 @@
 //! core call, result out. Workspace commands name their enterprise (its workspace id).
 //! `build.rs` finds every `#[tauri::command]` here: registering one is writing it.
 
+pub mod about;
 pub mod app;
 pub mod appeals;
 pub mod application;

@@ -6,6 +6,7 @@ import {
   FormOutlined,
   IdcardOutlined,
   InboxOutlined,
+  InfoCircleOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
   TeamOutlined,
@@ -33,6 +34,8 @@ import { messages as application } from "../features/application/messages";
 import { messages as outbox } from "../features/outbox/messages";
 import { messages as session } from "../features/session/messages";
 import { messages as workspaces } from "../features/workspaces/messages";
+import { AboutPage } from "../features/about";
+import { messages as about } from "../features/about/messages";
 
 /** A page of the sidebar. A feature with a page adds one entry here. */
 export interface Page {
@@ -102,6 +105,12 @@ export const pages: Page[] = [
     render: (s) => <InboxPage status={s} />,
     badge: (s) => s.inbox_unread,
   },
+  {
+    key: "about",
+    icon: <InfoCircleOutlined />,
+    label: about.menuAbout,
+    render: () => <AboutPage />,
+  },
 ];
 
 /** Every kind of queued request, as its feature names and corrects it. */
@@ -116,6 +125,7 @@ export const ops: Partial<Record<string, OpInfo>> = {
 /** Every dictionary, for the test that each has both languages. */
 export const dictionaries: Record<string, Dict> = {
   shared: sharedMessages,
+  about,
   documents: documentMessages,
   inbox,
   appeals,

@@ -1,0 +1,62 @@
+//! About the app: the versions of the app, the core and the service, and the folders where
+//! the officer's data and the log are, each one click from the file manager.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::AppHandle;
+
+use super::{CmdResult, Shared};
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ServiceAbout {
+    pub version: String,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct About {
+    /// The app's version, as the installers carry it.
+    pub app_version: String,
+    pub core_version: String,
+    /// What the service says of itself; `None` offline or before one is chosen.
+    pub service: Option<ServiceAbout>,
+    pub data_dir: String,
+    pub log_dir: String,
+    /// "windows", "macos" or "linux", and the processor.
+    pub platform: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Folder {
+    Data,
+    Logs,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn about(shell: Shared<'_>, handle: AppHandle) -> CmdResult<About> {
+    let service = shell.app.service_health().await.map(|h| ServiceAbout {
+        version: h.version,
+        demo: h.demo,
+    });
+    Ok(About {
+        app_version: handle.package_info().version.to_string(),
+        core_version: yiqifu_core::VERSION.into(),
+        service,
+        data_dir: shell.data_dir.display().to_string(),
+        log_dir: shell.log_dir.display().to_string(),
+        platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+    })
+}
+
+/// Opens the data or the log folder in the file manager.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_folder(shell: Shared<'_>, folder: Folder) -> CmdResult<()> {
+    let path = match folder {
+        Folder::Data => shell.data_dir.clone(),
+        Folder::Logs => shell.log_dir.clone(),
+    };
+    Ok(crate::dialogs::open_in_file_manager(&path)?)
+}
