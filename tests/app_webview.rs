@@ -172,6 +172,43 @@ async fn demo_server_sign_in_shows_the_policies() {
     );
 }
 
+/// The window comes back at the size the officer left it, however the app ended (here its
+/// session is closed and the process stopped, with no clean exit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_comes_back_at_the_size_it_was_left() {
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    let saved = data.path().join("window-state.json");
+    session(&driver, "window-resize", async |c| {
+        wait_css(c, "[data-testid=setup-page]").await?;
+        let before = c.get_window_size().await?;
+        if before == (1100, 700) {
+            return Err("the window opened at the size this test sets".into());
+        }
+        c.set_window_size(1100, 700).await?;
+        let start = Instant::now();
+        while !std::fs::read_to_string(&saved).is_ok_and(|s| s.contains("1100")) {
+            if start.elapsed() > Duration::from_secs(20) {
+                return Err(format!("{} was not written", saved.display()).into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Ok(())
+    })
+    .await;
+    session(&driver, "window-restored", async |c| {
+        wait_css(c, "[data-testid=setup-page]").await?;
+        let size = c.get_window_size().await?;
+        if size != (1100, 700) {
+            return Err(format!("the window came back at {size:?}, not 1100×700").into());
+        }
+        Ok(())
+    })
+    .await;
+}
+
 /// A start that cannot go on (here the data folder is a file) says why in a message box:
 /// a Windows release build has no console for the reason to go to.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

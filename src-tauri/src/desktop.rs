@@ -114,6 +114,7 @@ impl Default for DesktopSettings {
 
 /// Drags and drops of files onto the window, and the window coming to the front.
 pub fn window_event(window: &Window, event: &WindowEvent) {
+    crate::window_state::window_event(window, event);
     let Some(shell) = window.try_state::<Arc<Shell>>() else {
         return;
     };
@@ -250,6 +251,7 @@ pub fn bring_forward(handle: &tauri::AppHandle) -> bool {
 }
 
 pub fn plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    let builder = builder.plugin(crate::window_state::plugin());
     #[cfg(not(target_os = "macos"))]
     let builder = builder.plugin(tauri_plugin_notification::init());
     builder

@@ -6,6 +6,7 @@ mod desktop;
 mod dialogs;
 mod instance;
 mod logs;
+mod window_state;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
