@@ -327,11 +327,24 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     for config in &tauri_app.config().app.windows {
         tauri::WebviewWindowBuilder::from_config(&handle, config)
             .and_then(|w| w.build())
-            .map_err(|e| {
-                format!("无法打开窗口：{e} / the window cannot be opened (on Windows, the WebView2 runtime may be missing): {e}")
-            })?;
+            .map_err(|e| window_failed(&e.to_string(), cfg!(windows)))?;
     }
     Ok(())
+}
+
+/// Where Microsoft's Evergreen WebView2 Bootstrapper is offered (the installer says the same).
+const WEBVIEW2_URL: &str = "https://go.microsoft.com/fwlink/p/?LinkId=2124703";
+
+/// Why the window did not open. On Windows the usual cause is a PC without the WebView2
+/// runtime (an LTSC build, an offline network): say what to install and where.
+fn window_failed(error: &str, windows: bool) -> String {
+    if windows {
+        format!(
+            "无法打开窗口：{error}\n这台电脑可能缺少 Microsoft Edge WebView2 运行时：请安装后再打开本应用（可请单位信息部门协助）：{WEBVIEW2_URL}\n\nThe window cannot be opened: {error}\nThis computer may lack the Microsoft Edge WebView2 Runtime: install it, then start the app again (your IT department can help): {WEBVIEW2_URL}"
+        )
+    } else {
+        format!("无法打开窗口：{error} / the window cannot be opened: {error}")
+    }
 }
 
 /// Says why the app could not start, on stderr and in a message box, and ends the app when
@@ -413,6 +426,14 @@ mod tests {
             "{declared} not in Cargo.toml"
         );
         assert_eq!(yiqifu_core::VERSION, env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn a_window_that_cannot_open_on_windows_names_webview2_and_where_to_get_it() {
+        let said = super::window_failed("WebView2 error 0x80070002", true);
+        assert!(said.contains("WebView2 运行时") && said.contains("WebView2 Runtime"));
+        assert_eq!(said.matches(super::WEBVIEW2_URL).count(), 2, "{said}");
+        assert!(!super::window_failed("no display", false).contains("WebView2"));
     }
 
     fn tempfile_dir() -> std::path::PathBuf {

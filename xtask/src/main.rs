@@ -39,6 +39,8 @@ const APT_PACKAGES: &[&str] = &[
     "mingw-w64",
     "wine",
     "wine64",
+    // The Windows installer, built and tried under Wine.
+    "nsis",
 ];
 
 /// The tauri-driver release line: the Tauri 2 family, never the 3.0 alphas.
@@ -355,6 +357,7 @@ fn cmd_test() -> Result {
         platforms::check_windows()?;
         platforms::check_macos()?;
         platforms::test_windows()?;
+        platforms::test_installer(&root())?;
     }
     println!(
         "all checks passed in {:.0}s",
@@ -496,7 +499,7 @@ fn cmd_bench() -> Result {
 fn cmd_bundle() -> Result {
     #[cfg(target_os = "linux")]
     {
-        system_packages(&["nsis"])?;
+        system_packages(&[])?;
         platforms::install_tools()?;
         ui_build()?;
         let setup = platforms::bundle_windows(&root())?;
@@ -509,16 +512,30 @@ fn cmd_bundle() -> Result {
     }
 }
 
+/// The Windows installer tried under Wine, on its own (`test` runs it last).
+fn cmd_installer() -> Result {
+    #[cfg(target_os = "linux")]
+    {
+        system_packages(&[])?;
+        platforms::test_installer(&root())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        fail("the installer is tried under Wine, on a Linux host")
+    }
+}
+
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "run" => cmd_run(),
         "test" => cmd_test(),
         "bundle" => cmd_bundle(),
+        "installer" => cmd_installer(),
         "soak" => cmd_soak(),
         "bench" => cmd_bench(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|bundle|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n  bundle  the Windows release build and its installer (NSIS), from a Linux host\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n  bundle  the Windows release build and its installer (NSIS), from a Linux host\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };

@@ -191,6 +191,168 @@ fn find_loader(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Builds the installer of `app` (a folder with the executable and the WebView2 loader).
+fn make_installer(root: &Path, app: &Path, setup: &Path) -> Result {
+    if !have("makensis") {
+        return fail("makensis is needed for the installer: apt-get install nsis");
+    }
+    let define = |k: &str, v: &Path| format!("-D{k}={}", v.display());
+    run(
+        "makensis",
+        Command::new("makensis")
+            .args(["-V2", "-INPUTCHARSET", "UTF8"])
+            .arg(format!("-DVERSION={}", env!("CARGO_PKG_VERSION")))
+            .arg(define("OUTFILE", setup))
+            .arg(define("SRCDIR", app))
+            .arg(define("ICON", &root.join("icons/icon.ico")))
+            .arg(assets().join("installer.nsi")),
+    )
+}
+
+/// A Windows program run under Wine in `prefix`, with its exit code.
+fn under_wine(prefix: &Path, args: &[&str]) -> Result<(i32, String)> {
+    let mut c = Command::new("wine");
+    c.args(args);
+    wine(&mut c, prefix);
+    let out = c
+        .output()
+        .map_err(|e| Failure(format!("cannot start wine {args:?}: {e}")))?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+/// A Windows folder (`%LOCALAPPDATA%`, say) as a path on this machine.
+fn windows_dir(prefix: &Path, var: &str) -> Result<PathBuf> {
+    let (_, shown) = under_wine(prefix, &["cmd", "/c", &format!("echo %{var}%")])?;
+    let mut c = Command::new("winepath");
+    c.args(["-u", shown.trim()]);
+    wine(&mut c, prefix);
+    let out = c
+        .output()
+        .map_err(|e| Failure(format!("cannot start winepath: {e}")))?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if path.as_os_str().is_empty() {
+        return fail(format!("%{var}% has no place under Wine ({shown:?})"));
+    }
+    Ok(path)
+}
+
+fn reg(prefix: &Path, args: &[&str]) -> Result<(i32, String)> {
+    let mut all = vec!["reg"];
+    all.extend_from_slice(args);
+    under_wine(prefix, &all)
+}
+
+/// The 64-bit installer under Wine, silently (`/S`), as IT would deploy it: refused with
+/// code 2 while WebView2 is missing (Wine has none); with the runtime registered, the files,
+/// both shortcuts and the uninstall entry are there; the uninstaller takes them all away
+/// and leaves the officer's data. The payload is two stand-in files, since what is tested
+/// is the installer script (`cargo xtask bundle` packs the real build with it).
+pub fn test_installer(root: &Path) -> Result {
+    let prefix = wine_ready()?;
+    let work = target_dir().join("installer-test");
+    let app = work.join("app");
+    std::fs::create_dir_all(&app)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", app.display())))?;
+    for name in ["yiqifu-desktop.exe", "WebView2Loader.dll"] {
+        std::fs::write(app.join(name), format!("stand-in for {name}"))
+            .map_err(|e| Failure(format!("cannot write the payload: {e}")))?;
+    }
+    let setup = work.join("yiqifu-desktop-installer-test.exe");
+    make_installer(root, &app, &setup)?;
+    let setup = setup.display().to_string();
+    let local = windows_dir(&prefix, "LOCALAPPDATA")?;
+    let roaming = windows_dir(&prefix, "APPDATA")?;
+    let desktop = windows_dir(&prefix, "USERPROFILE")?.join("Desktop");
+    let installed = local.join("Programs").join("Yiqifu Desktop");
+    let menu = roaming.join("Microsoft/Windows/Start Menu/Programs/益企服桌面端.lnk");
+    let shortcut = desktop.join("益企服桌面端.lnk");
+    let uninstall_key = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\YiqifuDesktop";
+    let webview_key =
+        r"HKCU\Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}";
+    // A run before this one may have left its traces.
+    let _ = std::fs::remove_dir_all(&installed);
+    let _ = reg(&prefix, &["delete", webview_key, "/f"]);
+    let _ = reg(&prefix, &["delete", uninstall_key, "/f"]);
+
+    println!("==> installer: refused without WebView2");
+    let (code, _) = under_wine(&prefix, &[&setup, "/S"])?;
+    if code != 2 || installed.exists() {
+        return fail(format!(
+            "without WebView2 the installer answered {code} (2 expected) and installed: {}",
+            installed.exists()
+        ));
+    }
+
+    println!("==> installer: installs with WebView2");
+    reg(
+        &prefix,
+        &[
+            "add",
+            webview_key,
+            "/v",
+            "pv",
+            "/t",
+            "REG_SZ",
+            "/d",
+            "120.0.2210.91",
+            "/f",
+        ],
+    )?;
+    let (code, _) = under_wine(&prefix, &[&setup, "/S"])?;
+    let mut missing: Vec<String> = ["yiqifu-desktop.exe", "WebView2Loader.dll", "uninstall.exe"]
+        .iter()
+        .map(|f| installed.join(f))
+        .chain([menu.clone(), shortcut.clone()])
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    let (_, entry) = reg(&prefix, &["query", uninstall_key, "/v", "DisplayVersion"])?;
+    if !entry.contains(env!("CARGO_PKG_VERSION")) {
+        missing.push(format!("the uninstall entry ({entry:?})"));
+    }
+    if code != 0 || !missing.is_empty() {
+        return fail(format!("the install answered {code}; missing: {missing:?}"));
+    }
+
+    println!("==> installer: the uninstaller keeps the officer's data");
+    let data = roaming.join("cn.yiqifu.desktop");
+    std::fs::create_dir_all(&data)
+        .and_then(|()| std::fs::write(data.join("yiqifu.sqlite"), "the officer's work"))
+        .map_err(|e| Failure(format!("cannot write the stand-in data: {e}")))?;
+    let uninstaller = installed.join("uninstall.exe").display().to_string();
+    under_wine(&prefix, &[&uninstaller, "/S"])?;
+    // NSIS's uninstaller copies itself away and returns at once: wait for it to finish.
+    let started = std::time::Instant::now();
+    while installed.exists() || menu.exists() || shortcut.exists() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            return fail(format!(
+                "60 s after the uninstaller: {} still there",
+                [&installed, &menu, &shortcut]
+                    .iter()
+                    .filter(|p| p.exists())
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let (left, _) = reg(&prefix, &["query", uninstall_key])?;
+    if left == 0 {
+        return fail("the uninstall entry is still in the registry");
+    }
+    if !data.join("yiqifu.sqlite").exists() {
+        return fail("the uninstaller deleted the officer's data");
+    }
+    let _ = std::fs::remove_dir_all(&data);
+    let _ = reg(&prefix, &["delete", webview_key, "/f"]);
+    println!("<== installer: refused without WebView2, installed, uninstalled, data kept");
+    Ok(())
+}
+
 /// The Windows release build and its installer: `target/bundle/windows/`.
 pub fn bundle_windows(root: &Path) -> Result<PathBuf> {
     if !have("makensis") {
@@ -228,16 +390,6 @@ pub fn bundle_windows(root: &Path) -> Result<PathBuf> {
     }
     let version = env!("CARGO_PKG_VERSION");
     let setup = out.join(format!("yiqifu-desktop-{version}-setup.exe"));
-    let define = |k: &str, v: &Path| format!("-D{k}={}", v.display());
-    run(
-        "makensis",
-        Command::new("makensis")
-            .args(["-V2", "-INPUTCHARSET", "UTF8"])
-            .arg(format!("-DVERSION={version}"))
-            .arg(define("OUTFILE", &setup))
-            .arg(define("SRCDIR", &app))
-            .arg(define("ICON", &root.join("icons/icon.ico")))
-            .arg(assets().join("installer.nsi")),
-    )?;
+    make_installer(root, &app, &setup)?;
     Ok(setup)
 }
