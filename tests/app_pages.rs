@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use fantoccini::Client;
-use yiqifu_tests::webdriver::{click, screenshot, session_within, wait_css, Driver, Result, Xvfb};
+use yiqifu_tests::webdriver::{
+    accessible, click, screenshot, session_within, wait_css, Driver, Result, Xvfb,
+};
 
 #[path = "i12_steps.rs"]
 mod steps;
@@ -91,6 +93,72 @@ async fn the_new_pages_with_data_and_empty() {
             wait_css(c, "[data-testid=own-empty]").await?;
             screenshot(c, "listings-mine-empty-zh").await?;
             tour(c, "empty").await
+        },
+    )
+    .await;
+}
+
+/// Every page of the sidebar, and what shows once it has loaded.
+const EVERY_PAGE: [(&str, &str); 10] = [
+    ("policy", "[data-testid=search]"),
+    ("guidance", "[data-testid=search]"),
+    ("profile", "[data-testid=profile-page]"),
+    ("selfcheck", "[data-testid=selfcheck-page]"),
+    ("roster", "[data-testid=roster-import]"),
+    (
+        "application",
+        "[data-testid=prepare], [data-testid=application-locked], [data-testid=tab-track]",
+    ),
+    ("appeals", "[data-testid=appeals-page]"),
+    ("listings", "[data-testid=listing-card]"),
+    ("inbox", "[data-testid=inbox-page]"),
+    ("about", "[data-testid=about-page]"),
+];
+
+/// axe-core, run in the real webview, finds no serious or critical problem on any page,
+/// in Chinese or English: the first start, signing in, and every page of the sidebar.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_has_a_serious_accessibility_problem() {
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    session_within(
+        &driver,
+        "accessibility",
+        Duration::from_secs(300),
+        async |c| {
+            let mut problems = Vec::new();
+            wait_css(c, "[data-testid=setup-page]").await?;
+            if let Err(e) = accessible(c, "setup").await {
+                problems.push(e.to_string());
+            }
+            click(c, "[data-testid=connect]").await?;
+            wait_css(c, "[data-testid=demo-account]").await?;
+            if let Err(e) = accessible(c, "sign-in").await {
+                problems.push(e.to_string());
+            }
+            let accounts = c
+                .find_all(fantoccini::Locator::Css("[data-testid=demo-account]"))
+                .await?;
+            accounts[1].click().await?;
+            click(c, "[data-testid=sign-in]").await?;
+            wait_css(c, "[data-testid=status-online]").await?;
+            for lang in ["zh", "en"] {
+                for (page, ready) in EVERY_PAGE {
+                    click(c, &format!("[data-testid=menu-{page}]")).await?;
+                    wait_css(c, ready).await?;
+                    if let Err(e) = accessible(c, &format!("{page} ({lang})")).await {
+                        problems.push(e.to_string());
+                    }
+                }
+                click(c, "[data-testid=language-switch]").await?;
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n").into())
+            }
         },
     )
     .await;

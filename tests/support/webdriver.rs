@@ -218,7 +218,9 @@ impl Drop for Xvfb {
 pub struct Driver {
     child: Child,
     port: u16,
-    /// The app's `YIQIFU_DATA_DIR`: what tells its processes from those of other tests.
+    /// The app's `YIQIFU_DATA_DIR`: what tells its processes from those of other tests
+    /// (read from /proc, so only on Unix).
+    #[cfg_attr(not(unix), allow(dead_code))]
     data_dir: Option<PathBuf>,
     _xdg: tempfile::TempDir,
 }
@@ -611,6 +613,51 @@ pub fn kill_app() -> usize {
     }
     assert!(killed > 0, "no running {} to kill", app_binary().display());
     killed
+}
+
+/// The page on screen checked by axe-core (the UI's dev dependency) in the real webview:
+/// fails naming every serious or critical violation of WCAG 2.1 A and AA, with the elements
+/// it found them on.
+pub async fn accessible(c: &Client, page: &str) -> Result {
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&script).map_err(|e| {
+        format!(
+            "{}: {e} (`npm ci` in ui/ installs axe-core)",
+            script.display()
+        )
+    })?;
+    let run = format!(
+        "{axe}\n;const done = arguments[arguments.length - 1];
+         // Colours mid-transition (a button just disabled, a tab just chosen) are not what
+         // the officer reads: end every transition first.
+         if (!document.getElementById('axe-still')) {{
+           const still = document.createElement('style');
+           still.id = 'axe-still';
+           still.textContent = '*, *::before, *::after {{ transition: none !important; animation: none !important; }}';
+           document.head.appendChild(still);
+         }}
+         requestAnimationFrame(() => axe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }},
+                              resultTypes: ['violations'] }})
+            .then((r) => done([String(r.passes.length) + ' rules passed'].concat(r.violations
+                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+                     + v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ')))))
+            .catch((e) => done(['axe failed: ' + e])));"
+    );
+    let found = c.execute_async(&run, vec![]).await?;
+    let mut found: Vec<String> = serde_json::from_value(found)?;
+    eprintln!("axe on {page}: {}", found.remove(0));
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{page}: {} accessibility problems:\n  {}",
+            found.len(),
+            found.join("\n  ")
+        )
+        .into())
+    }
 }
 
 #[cfg(test)]

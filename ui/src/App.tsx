@@ -12,6 +12,27 @@ import SetupPage from "./features/session/SetupPage";
 import SignInPage from "./features/session/SignInPage";
 import MainLayout from "./layout/MainLayout";
 
+/**
+ * The brand colour, and text colours dark enough for WCAG AA (4.5:1) on white and on the
+ * grey of the page: antd's secondary text (45% black), placeholders (25%), link blue and
+ * lightened hover colours fall short.
+ */
+const theme = {
+  token: {
+    colorPrimary: "#c0392b",
+    // Hovered, text and outlines darken rather than lighten, so they stay readable.
+    colorPrimaryHover: "#a5281c",
+    colorPrimaryTextHover: "#a5281c",
+    colorLink: "#0958d9",
+    colorLinkHover: "#003eb3",
+    colorTextDescription: "rgba(0, 0, 0, 0.62)",
+    colorTextTertiary: "rgba(0, 0, 0, 0.62)",
+    colorTextPlaceholder: "rgba(0, 0, 0, 0.58)",
+    colorSuccessText: "#237804",
+    colorWarningText: "#874d00",
+  },
+};
+
 export default function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [status, setStatus] = useState<Status | null>(null);
@@ -103,7 +124,7 @@ export default function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <ConfigProvider locale={locale === "zh-CN" ? zhCN : enUS} theme={{ token: { colorPrimary: "#c0392b" } }}>
+      <ConfigProvider locale={locale === "zh-CN" ? zhCN : enUS} theme={theme}>
         {/* Toasts open below the header, never over the status line and its buttons. */}
         <AntApp style={{ height: "100%" }} message={{ top: 72 }}>
           {page}

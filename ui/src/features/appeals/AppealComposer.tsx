@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Alert, App as AntApp, Button, Card, Form, Input, List, Select, Space, Spin, Typography } from "antd";
+import { Alert, App as AntApp, Button, Card, Form, Input, List, Space, Spin, Typography } from "antd";
 import { DeleteOutlined, PaperClipOutlined } from "@ant-design/icons";
 import { commands, unwrap } from "../../shared/api";
 import { LIMITS } from "../../bindings";
@@ -10,6 +10,7 @@ import { fill, pick, useI18n, useMessages } from "../../shared/i18n";
 import { appealCategoryKey } from "./labels";
 import { messages } from "./messages";
 import { useFileDrop } from "../../shared/useFileDrop";
+import { FormSelect } from "../../shared/a11y";
 
 /** A file the core refused, kept in view with why until the officer moves on. */
 interface Refused {
@@ -183,7 +184,7 @@ export default function AppealComposer({
     >
       <Form layout="vertical" onBlur={() => void flush()}>
         <Form.Item label={t("fieldAppealCategory")} required validateStatus={status("category")}>
-          <Select
+          <FormSelect
             value={fields.category ?? undefined}
             options={categories}
             onChange={(v: AppealCategory) => {

@@ -42,6 +42,7 @@ export default function AppealList({ enterprise, onOpen }: { enterprise: string;
           mode="multiple"
           allowClear
           placeholder={t("filterState")}
+          aria-label={t("filterState")}
           style={{ minWidth: 180 }}
           value={states}
           onChange={setStates}
@@ -52,6 +53,7 @@ export default function AppealList({ enterprise, onOpen }: { enterprise: string;
           mode="multiple"
           allowClear
           placeholder={t("filterCategory")}
+          aria-label={t("filterCategory")}
           style={{ minWidth: 180 }}
           value={categories}
           onChange={setCategories}

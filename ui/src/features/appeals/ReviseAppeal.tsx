@@ -1,4 +1,4 @@
-import { Form, Input, Select, Typography } from "antd";
+import { Form, Input, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import { LIMITS } from "../../bindings";
 import type { AppealCategory, NewAppeal } from "../../bindings";
@@ -7,6 +7,7 @@ import type { ReviseForm } from "../../shared/revise";
 import { requiredText } from "../../shared/rules";
 import { appealCategoryKey } from "./labels";
 import { messages } from "./messages";
+import { FormSelect } from "../../shared/a11y";
 
 function AppealFields({ draft }: { draft: unknown }) {
   const t = useMessages(messages);
@@ -20,7 +21,7 @@ function AppealFields({ draft }: { draft: unknown }) {
   return (
     <>
       <Form.Item name="category" label={t("fieldAppealCategory")} rules={required}>
-        <Select options={options} />
+        <FormSelect options={options} />
       </Form.Item>
       <Form.Item name="title" label={t("fieldTitle")} rules={required}>
         <Input maxLength={LIMITS.appeal_title} data-testid="revise-title" />

@@ -77,7 +77,7 @@ export default function TrackPanel({
   return (
     <div data-testid="track">
       <Space style={{ marginBottom: 16 }}>
-        <Switch checked={settings?.notifications ?? false} loading={settings === null} onChange={notify} data-testid="notify-switch" />
+        <Switch checked={settings?.notifications ?? false} loading={settings === null} onChange={notify} data-testid="notify-switch" aria-label={t("notifySwitch")} />
         <Typography.Text>{t("notifySwitch")}</Typography.Text>
       </Space>
       {apps.length === 0 ? (

@@ -291,6 +291,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
             allowClear
             style={{ minWidth: 160 }}
             placeholder={t("filterLevel")}
+            aria-label={t("filterLevel")}
             value={filters.levels}
             onChange={(v) => {
               set({ levels: v });
@@ -303,6 +304,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
             showSearch
             style={{ width: 130 }}
             placeholder={t("filterDistrict")}
+            aria-label={t("filterDistrict")}
             value={filters.district ?? undefined}
             onChange={(v: string | undefined) => {
               // Cleared, the select gives undefined whatever its type says.
@@ -316,6 +318,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
             showSearch
             style={{ width: 200 }}
             placeholder={t("filterIssuer")}
+            aria-label={t("filterIssuer")}
             value={filters.issuer ?? undefined}
             onChange={(v: string | undefined) => {
               // Cleared, the select gives undefined whatever its type says.
@@ -329,6 +332,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
             showSearch
             style={{ width: 180 }}
             placeholder={t("filterIndustry")}
+            aria-label={t("filterIndustry")}
             value={filters.industry ?? undefined}
             onChange={(v: string | undefined) => {
               // Cleared, the select gives undefined whatever its type says.

@@ -104,6 +104,7 @@ export default function InboxPage({ status }: { status: Status }) {
             loading={notify.on === null}
             onChange={notify.set}
             data-testid="inbox-notify-switch"
+            aria-label={t("notify")}
           />
           <Typography.Text title={t("notifyHint")}>{t("notify")}</Typography.Text>
         </Space>

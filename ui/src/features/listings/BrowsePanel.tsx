@@ -55,6 +55,7 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Select
           allowClear
           placeholder={t("filterKind")}
+          aria-label={t("filterKind")}
           style={{ width: 170 }}
           value={kind}
           onChange={(v: ListingKind | undefined) => {
@@ -66,6 +67,7 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Select
           allowClear
           placeholder={t("filterCategory")}
+          aria-label={t("filterCategory")}
           style={{ width: 150 }}
           value={category}
           onChange={(v: ListingCategory | undefined) => {
@@ -77,6 +79,7 @@ export default function BrowsePanel({ enterprise, focusKey }: { enterprise: stri
         <Select
           allowClear
           placeholder={t("filterDistrict")}
+          aria-label={t("filterDistrict")}
           style={{ width: 170 }}
           value={district}
           onChange={(v: string | undefined) => {

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Button, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space } from "antd";
+import { Button, Col, DatePicker, Form, Input, InputNumber, Row, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import { DISTRICTS, LIMITS } from "../../bindings";
@@ -10,6 +10,7 @@ import { pick, useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel } from "../../shared/places";
 import { listingCategoryKey, listingKindKey } from "./labels";
 import { messages } from "./messages";
+import { FormSelect } from "../../shared/a11y";
 
 interface Values {
   kind?: ListingKind;
@@ -111,12 +112,12 @@ export default function ListingForm({
       <Row gutter={16}>
         <Col {...half}>
           <Form.Item name="kind" label={t("fieldListingKind")} required>
-            <Select options={options(listingKindKey)} disabled={editing !== null} data-testid="listing-kind" />
+            <FormSelect options={options(listingKindKey)} disabled={editing !== null} data-testid="listing-kind" />
           </Form.Item>
         </Col>
         <Col {...half}>
           <Form.Item name="category" label={t("fieldListingCategory")} required>
-            <Select options={options(listingCategoryKey)} data-testid="listing-category" />
+            <FormSelect options={options(listingCategoryKey)} data-testid="listing-category" />
           </Form.Item>
         </Col>
       </Row>
@@ -138,7 +139,7 @@ export default function ListingForm({
       <Row gutter={16}>
         <Col {...half}>
           <Form.Item name="district" label={t("fieldDistrict")} required>
-            <Select
+            <FormSelect
               options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))}
               data-testid="listing-district"
             />

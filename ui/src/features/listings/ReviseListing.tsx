@@ -1,4 +1,4 @@
-import { Col, DatePicker, Form, Input, InputNumber, Row, Select } from "antd";
+import { Col, DatePicker, Form, Input, InputNumber, Row } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import { DISTRICTS, LIMITS } from "../../bindings";
@@ -9,6 +9,7 @@ import type { ReviseForm } from "../../shared/revise";
 import { requiredText, requiredValue, phoneRules } from "../../shared/rules";
 import { listingCategoryKey, listingKindKey } from "./labels";
 import { messages } from "./messages";
+import { FormSelect } from "../../shared/a11y";
 
 interface Values {
   kind?: ListingKind;
@@ -35,12 +36,12 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="kind" label={t("fieldListingKind")} rules={required}>
-            <Select options={options(listingKindKey)} />
+            <FormSelect options={options(listingKindKey)} />
           </Form.Item>
         </Col>
         <Col span={12}>
           <Form.Item name="category" label={t("fieldListingCategory")} rules={required}>
-            <Select options={options(listingCategoryKey)} />
+            <FormSelect options={options(listingCategoryKey)} />
           </Form.Item>
         </Col>
       </Row>
@@ -64,7 +65,7 @@ function Fields() {
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="district" label={t("fieldDistrict")} rules={required}>
-            <Select options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))} />
+            <FormSelect options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))} />
           </Form.Item>
         </Col>
         <Col span={12}>

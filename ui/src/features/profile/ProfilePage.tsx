@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { App as AntApp, Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Spin, Tag, Typography } from "antd";
+import { App as AntApp, Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Space, Spin, Tag, Typography } from "antd";
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
@@ -9,6 +9,7 @@ import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel } from "../../shared/places";
+import { FormRadioGroup, FormSelect } from "../../shared/a11y";
 import { useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
@@ -176,12 +177,12 @@ export default function ProfilePage({ status }: { status: Status }) {
         <Row gutter={16}>
           <Col xs={24} md={8}>
             <Form.Item label={t("district")} name="district" required {...help("district")}>
-              <Select options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))} data-testid="profile-district" />
+              <FormSelect options={DISTRICTS.map((d) => ({ value: d, label: districtLabel(d, locale) }))} data-testid="profile-district" />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
             <Form.Item label={t("industrySection")} name="industry_section" required tooltip={t("industryHint")} {...help("industry_section")}>
-              <Select
+              <FormSelect
                 showSearch
                 optionFilterProp="label"
                 options={INDUSTRY_SECTIONS.map(([code, zh, en]) => ({ value: code, label: `${code} ${locale === "zh-CN" ? zh : en}` }))}
@@ -194,7 +195,7 @@ export default function ProfilePage({ status }: { status: Status }) {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item label={t("industryDivision")} name="industry_division" required {...help("industry_division")}>
-              <Select showSearch optionFilterProp="label" options={divisions.map(([code, name]) => ({ value: code, label: `${code} ${name}` }))} data-testid="profile-division" />
+              <FormSelect showSearch optionFilterProp="label" options={divisions.map(([code, name]) => ({ value: code, label: `${code} ${name}` }))} data-testid="profile-division" />
             </Form.Item>
           </Col>
         </Row>
@@ -218,19 +219,19 @@ export default function ProfilePage({ status }: { status: Status }) {
         <Row gutter={16}>
           <Col xs={24} md={12}>
             <Form.Item label={t("riskArea")} name="risk_area" required>
-              <Radio.Group data-testid="profile-risk">
+              <FormRadioGroup data-testid="profile-risk" aria-label={t("riskArea")}>
                 <Radio value="precaution" data-testid="risk-precaution">{t("riskPrecaution")}</Radio>
                 <Radio value="controlled" data-testid="risk-controlled">{t("riskControlled")}</Radio>
                 <Radio value="sealed" data-testid="risk-sealed">{t("riskSealed")}</Radio>
-              </Radio.Group>
+              </FormRadioGroup>
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
             <Form.Item label={t("dormitories")} name="dormitories" required>
-              <Radio.Group data-testid="profile-dorms">
+              <FormRadioGroup data-testid="profile-dorms" aria-label={t("dormitories")}>
                 <Radio value={true} data-testid="dorms-yes">{t("yes")}</Radio>
                 <Radio value={false} data-testid="dorms-no">{t("no")}</Radio>
-              </Radio.Group>
+              </FormRadioGroup>
             </Form.Item>
           </Col>
         </Row>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { App as AntApp, Button, Col, DatePicker, Form, Input, Modal, Row, Select } from "antd";
+import { App as AntApp, Button, Col, DatePicker, Form, Input, Modal, Row } from "antd";
 import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, RowProblem, StaffEntry_Serialize as StaffEntry } from "../../bindings";
@@ -10,6 +10,7 @@ import { requiredText } from "../../shared/rules";
 import { problemsByField } from "./format";
 import type { Field } from "./format";
 import { messages } from "./messages";
+import { FormSelect } from "../../shared/a11y";
 
 /** What the editor opens on: a new person, someone on the roster, or a refused row. */
 export interface EditorTarget {
@@ -173,7 +174,7 @@ export default function RosterEditor({
           <Row gutter={12}>
             <Col xs={24} sm={12}>
               <Form.Item name="test_result" label={t("fieldTestResult")} {...help("test_result")}>
-                <Select
+                <FormSelect
                   data-testid="roster-field-test-result"
                   options={[
                     { value: "negative", label: t("negative") },
