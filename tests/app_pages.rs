@@ -163,3 +163,79 @@ async fn no_page_has_a_serious_accessibility_problem() {
     )
     .await;
 }
+
+/// Presses Tab until the focus is on `css`, checking that every element the focus lands on
+/// shows it (an outline or a ring); gives up after `max` presses.
+async fn tab_to(c: &Client, css: &str, max: usize) -> Result {
+    let probe = "const e = document.activeElement; if (!e || e === document.body) return null;
+        // A radio or checkbox hides its input and rings the box drawn beside it.
+        const ring = (el) => { if (!el) return false; const s = getComputedStyle(el);
+            return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                || (s.boxShadow && s.boxShadow !== 'none'); };
+        const shown = ring(e) || ring(e.nextElementSibling) || ring(e.parentElement);
+        return { matches: e.matches(arguments[0]), shown,
+                 what: e.tagName + (e.getAttribute('data-testid') ? '[' + e.getAttribute('data-testid') + ']' : '')
+                       + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') };";
+    for _ in 0..max {
+        type_keys(c, &fantoccini::key::Key::Tab.to_string()).await?;
+        let at = c.execute(probe, vec![serde_json::json!(css)]).await?;
+        if at.is_null() {
+            continue;
+        }
+        if at["shown"] != serde_json::json!(true) {
+            return Err(format!("the focus on {} is not visible", at["what"]).into());
+        }
+        if at["matches"] == serde_json::json!(true) {
+            return Ok(());
+        }
+    }
+    Err(format!("{max} presses of Tab never reached {css}").into())
+}
+
+/// Keys pressed as a keyboard would, into whatever has the focus (not sent to an element,
+/// which would focus it first).
+async fn type_keys(c: &Client, text: &str) -> Result {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut keys = KeyActions::new("keyboard".into());
+    for value in text.chars() {
+        keys = keys
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+    }
+    c.perform_actions(keys).await?;
+    Ok(())
+}
+
+/// The way in without a mouse: the service chosen, a company signed in and a page opened
+/// with the keyboard alone, the focus visible on everything it passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_start_and_sign_in_work_from_the_keyboard() {
+    use fantoccini::key::Key;
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", data.path())]);
+    session_within(&driver, "keyboard", Duration::from_secs(240), async |c| {
+        wait_css(c, "[data-testid=setup-page]").await?;
+        tab_to(c, "[data-testid=connect]", 15).await?;
+        type_keys(c, &Key::Enter.to_string()).await?;
+        wait_css(c, "[data-testid=sign-in-page]").await?;
+        tab_to(c, "[data-testid=credit-code]", 25).await?;
+        let demo = &yiqifu_central::seed::DEMO_ENTERPRISES[0];
+        type_keys(c, &demo.credit_code()).await?;
+        tab_to(c, "[data-testid=password]", 5).await?;
+        type_keys(c, yiqifu_central::seed::DEMO_PASSWORD).await?;
+        type_keys(c, &Key::Enter.to_string()).await?;
+        wait_css(c, "[data-testid=status-online]").await?;
+        // The sidebar: Tab into it, arrow down past 政策查询 and 防疫指导 to 企业信息, and
+        // Enter opens it.
+        tab_to(c, ".ant-menu", 10).await?;
+        for _ in 0..3 {
+            type_keys(c, &Key::Down.to_string()).await?;
+        }
+        type_keys(c, &Key::Enter.to_string()).await?;
+        wait_css(c, "[data-testid=profile-page]").await?;
+        Ok(())
+    })
+    .await;
+}
