@@ -126,6 +126,26 @@ async fn demo_server_sign_in_shows_the_policies() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         screenshot(c, "about-zh").await?;
+
+        // A proxy without its scheme is refused, saying why; a good one is kept (the demo,
+        // on this computer, is still reached directly, so the app stays online).
+        click(c, "[data-testid=proxy-manual]").await?;
+        type_into(c, "[data-testid=proxy-url]", "proxy.example.com:8080").await?;
+        click(c, "[data-testid=proxy-save]").await?;
+        error_with_code(c, "INVALID_PROXY").await?;
+        type_into(c, "[data-testid=proxy-url]", "http://127.0.0.1:9").await?;
+        click(c, "[data-testid=proxy-save]").await?;
+        wait_css(c, ".ant-message-success").await?;
+        click(c, "[data-testid=menu-policy]").await?;
+        click(c, "[data-testid=menu-about]").await?;
+        let kept = wait_css(c, "[data-testid=proxy-url]")
+            .await?
+            .prop("value")
+            .await?;
+        if kept.as_deref() != Some("http://127.0.0.1:9") {
+            return Err(format!("the proxy came back as {kept:?}").into());
+        }
+        wait_css(c, "[data-testid=status-online]").await?;
         click(c, "[data-testid=menu-policy]").await?;
 
         // A policy opens with its key conditions.

@@ -377,3 +377,104 @@ fn everything() -> SearchQuery {
 fn ids(page: SearchPage) -> Vec<String> {
     page.hits.into_iter().map(|h| h.id).collect()
 }
+
+/// A forward proxy on loopback that counts what goes through it and passes it on.
+async fn counting_proxy() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::atomic::AtomicU32>,
+) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+    let seen = Arc::new(AtomicU32::new(0));
+    let count = seen.clone();
+    let direct = reqwest::Client::builder().no_proxy().build().unwrap();
+    let forward = move |req: axum::extract::Request| {
+        let direct = direct.clone();
+        let count = count.clone();
+        async move {
+            count.fetch_add(1, Ordering::SeqCst);
+            // A request to a proxy names the whole URL.
+            let url = req.uri().to_string();
+            let method = req.method().clone();
+            let headers = req.headers().clone();
+            let body = axum::body::to_bytes(req.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let answer = direct
+                .request(method, url)
+                .headers(headers)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status();
+            let headers = answer.headers().clone();
+            let bytes = answer.bytes().await.unwrap();
+            let mut out = axum::response::Response::new(axum::body::Body::from(bytes));
+            *out.status_mut() = status;
+            *out.headers_mut() = headers;
+            out
+        }
+    };
+    let addr = serve(Router::new().fallback(forward)).await;
+    (addr, seen)
+}
+
+#[tokio::test]
+async fn the_service_is_reached_through_the_proxy_the_officer_names_and_directly_when_told() {
+    use std::sync::atomic::Ordering;
+    use yiqifu_core::client::Proxy;
+    let central = yiqifu_tests::start_central().await;
+    let (proxy, seen) = counting_proxy().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path(), test_keychain("proxy")).await.unwrap();
+    assert_eq!(
+        app.proxy().await.unwrap(),
+        Proxy::System,
+        "the system's by default"
+    );
+
+    // A proxy that cannot be used is refused, and nothing changes.
+    for bad in [
+        "proxy.example.com:8080",
+        "ftp://proxy.example.com",
+        "http://",
+    ] {
+        let e = app
+            .set_proxy(Proxy::Manual { url: bad.into() })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "INVALID_PROXY", "{bad}: {e:?}");
+    }
+    assert_eq!(app.proxy().await.unwrap(), Proxy::System);
+
+    let through = Proxy::Manual {
+        url: format!("http://{proxy}"),
+    };
+    app.set_proxy(through.clone()).await.unwrap();
+    app.choose_server(ServerChoice::Url { url: central.url() }, &central.url())
+        .await
+        .unwrap();
+    assert!(app.probe().await.unwrap());
+    let before = seen.load(Ordering::SeqCst);
+    assert!(
+        before >= 2,
+        "the service was reached through the proxy ({before})"
+    );
+
+    // Kept: a restart goes through it too.
+    drop(app);
+    let app = App::open(dir.path(), test_keychain("proxy")).await.unwrap();
+    assert_eq!(app.proxy().await.unwrap(), through);
+    assert!(app.resume(&central.url()).await.unwrap());
+    assert!(seen.load(Ordering::SeqCst) > before);
+
+    // Directly: the proxy sees nothing more.
+    assert!(
+        app.set_proxy(Proxy::Direct).await.unwrap(),
+        "online without it"
+    );
+    let direct = seen.load(Ordering::SeqCst);
+    assert!(app.probe().await.unwrap());
+    assert_eq!(seen.load(Ordering::SeqCst), direct);
+}

@@ -191,6 +191,9 @@ export const commands = {
 	 */
 	saveSelfcheckReport: (enterprise: string, id: string, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("save_selfcheck_report", { enterprise, id, title })),
 	selfcheckGate: (enterprise: string) => typedError<Gate_Serialize, ErrorInfo>(__TAURI_INVOKE("selfcheck_gate", { enterprise })),
+	proxySetting: () => typedError<Proxy, ErrorInfo>(__TAURI_INVOKE("proxy_setting")),
+	/**  Keeps how to reach the service and connects again through it; whether it answers. */
+	setProxy: (proxy: Proxy) => typedError<boolean, ErrorInfo>(__TAURI_INVOKE("set_proxy", { proxy })),
 	/**  Puts another enterprise on screen. */
 	switchEnterprise: (enterprise: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("switch_enterprise", { enterprise })),
 	/**  Signs an enterprise out; its work stays here, not sent, until it signs in again. */
@@ -2169,6 +2172,12 @@ export type ProfileView_Serialize = {
 	/**  Whether the last save still waits to reach the service. */
 	unsent: boolean,
 };
+
+/**
+ *  How the app reaches the service: through the system's proxy (the default), directly,
+ *  or through a proxy the officer names.
+ */
+export type Proxy = { kind: "system" } | { kind: "direct" } | { kind: "manual"; url: string };
 
 export type Rating = Rating_Serialize | Rating_Deserialize;
 

@@ -15,7 +15,7 @@ use yiqifu_protocol::{CreditCode, Document, EnterpriseProfile, Health};
 
 use crate::catalog;
 use crate::catalog::search::{SearchPage, SearchQuery};
-use crate::client::CentralClient;
+use crate::client::{CentralClient, Proxy};
 use crate::error::{Error, ErrorInfo, Result};
 use crate::infra::changes::{Changed, Topic};
 use crate::infra::shared::Shared;
@@ -28,6 +28,7 @@ use crate::workspace::{
 };
 
 pub(crate) const SERVER_KEY: &str = "server";
+const PROXY_KEY: &str = "proxy";
 /// Written by versions before workspaces: the one account of this computer.
 pub(crate) const ACCOUNT_KEY: &str = "account";
 pub(crate) const LAST_SYNC_KEY: &str = "last_sync_at";
@@ -380,7 +381,7 @@ impl App {
     /// `url` is where it answers (for the demo, the in-process server's address). The
     /// enterprises of another service stay on this computer, and come back with it.
     pub async fn choose_server(&self, choice: ServerChoice, url: &str) -> Result<Health> {
-        let client = CentralClient::with_keep_alive(url, self.sync_config().keep_alive)?;
+        let client = self.client_for(&choice, url).await?;
         let health = client.health().await?;
         let _one = self.open_lock.lock().await;
         let previous = self.server_now();
@@ -413,9 +414,39 @@ impl App {
     /// At start-up: reconnect to the saved service at `url`. Being offline is not an error:
     /// the cached data is there either way.
     pub async fn resume(&self, url: &str) -> Result<bool> {
-        let client = CentralClient::with_keep_alive(url, self.sync_config().keep_alive)?;
         let server = self.server_now().ok_or(Error::NotConfigured)?;
+        let client = self.client_for(&server, url).await?;
         self.shared.set_client(server.key(), client);
+        self.probe().await
+    }
+
+    /// How the app reaches the service: the system's proxy unless the officer chose.
+    pub async fn proxy(&self) -> Result<Proxy> {
+        Ok(self.store.setting(PROXY_KEY).await?.unwrap_or_default())
+    }
+
+    /// A connection to `choice` at `url`, through the proxy chosen. The built-in demo runs
+    /// in this process, where no proxy could reach it: it is always direct.
+    async fn client_for(&self, choice: &ServerChoice, url: &str) -> Result<CentralClient> {
+        let proxy = match choice {
+            ServerChoice::Demo => Proxy::Direct,
+            ServerChoice::Url { .. } => self.proxy().await?,
+        };
+        CentralClient::with_options(url, self.sync_config().keep_alive, &proxy)
+    }
+
+    /// Keeps how to reach the service and connects again through it; `Ok(online)`. A proxy
+    /// address that cannot be used is refused before anything changes.
+    pub async fn set_proxy(&self, proxy: Proxy) -> Result<bool> {
+        CentralClient::with_options("http://localhost/", true, &proxy)?;
+        let mut tx = self.store.write().await?;
+        crate::store::put_setting(&mut tx, PROXY_KEY, &proxy).await?;
+        tx.commit().await?;
+        let (Some(server), Some(client)) = (self.server_now(), self.shared.client_opt()) else {
+            return Ok(false);
+        };
+        let fresh = self.client_for(&server, client.base_url()).await?;
+        self.shared.set_client(server.key(), fresh);
         self.probe().await
     }
 

@@ -13,6 +13,7 @@ pub mod listings;
 pub mod outbox;
 pub mod roster;
 pub mod selfcheck;
+pub mod settings;
 pub mod workspaces;
 
 use std::sync::Arc;

@@ -65,6 +65,34 @@ pub fn parse_base_url(input: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// How the app reaches the service: through the system's proxy (the default), directly,
+/// or through a proxy the officer names.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type,
+)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Proxy {
+    #[default]
+    System,
+    Direct,
+    Manual {
+        url: String,
+    },
+}
+
+/// A proxy the officer typed: `http://` or `https://`, a host, and a port if it has one.
+fn proxy_url(url: &str) -> Result<reqwest::Proxy> {
+    let bad = |why: &str| Error::InvalidProxy(format!("{url}: {why}"));
+    let parsed = Url::parse(url.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("only http:// and https:// proxies"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    reqwest::Proxy::all(parsed.as_str()).map_err(|e| bad(&e.to_string()))
+}
+
 /// Which redirects the client follows: within the service's own origin only (scheme, host
 /// and port), so a bearer token never goes in clear or to another host, and none of a
 /// sign-in or refresh, whose body holds a password or a refresh token. A redirect not
@@ -93,11 +121,22 @@ impl CentralClient {
     /// proxies mishandle reused connections (and the fault tests need one fault roll per
     /// request).
     pub fn with_keep_alive(base: &str, keep_alive: bool) -> Result<Self> {
+        Self::with_options(base, keep_alive, &Proxy::System)
+    }
+
+    /// As [`Self::with_keep_alive`], through `proxy`.
+    pub fn with_options(base: &str, keep_alive: bool, proxy: &Proxy) -> Result<Self> {
         let base = parse_base_url(base)?;
         let mut builder = reqwest::Client::builder();
         if !keep_alive {
             builder = builder.pool_max_idle_per_host(0);
         }
+        builder = match proxy {
+            // reqwest reads the system's proxy (and HTTP(S)_PROXY) by default.
+            Proxy::System => builder,
+            Proxy::Direct => builder.no_proxy(),
+            Proxy::Manual { url } => builder.proxy(proxy_url(url)?),
+        };
         let http = builder
             .redirect(redirects(&base))
             .connect_timeout(Duration::from_secs(5))

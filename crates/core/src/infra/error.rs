@@ -120,6 +120,8 @@ pub enum Error {
     NotReturned(String),
     #[error("another application is being prepared")]
     DraftInProgress,
+    #[error("proxy address not usable: {0}")]
+    InvalidProxy(String),
     #[error(
         "the application {0} reached the service or is on its way, so it cannot be taken back"
     )]
@@ -186,6 +188,7 @@ impl Error {
             Self::ApplicationNotReady(_) => "APPLICATION_NOT_READY",
             Self::NotReturned(_) => "NOT_RETURNED",
             Self::DraftInProgress => "DRAFT_IN_PROGRESS",
+            Self::InvalidProxy(_) => "INVALID_PROXY",
             Self::NotReopenable(_) => "NOT_REOPENABLE",
             Self::Database(_) | Self::Migration(_) => "DATABASE_ERROR",
             Self::Io(_) => "IO_ERROR",
@@ -239,6 +242,7 @@ impl Error {
             Self::ApplicationNotReady(f) => format!("申请尚不能提交：{}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::NotReturned(_) => "该申请未被退回补正，不能修改后重新提交。".into(),
             Self::DraftInProgress => "另一份申请正在准备中：请先提交或移除其中的材料，再修改这一份。".into(),
+            Self::InvalidProxy(d) => format!("代理地址无法使用（{d}）：请填写如 http://proxy.example.com:8080 的地址，或选择系统代理。"),
             Self::NotReopenable(_) => "这份申请已送达中央服务或正在发送，不能再取回修改材料。".into(),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
             Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
@@ -292,6 +296,7 @@ impl Error {
             Self::ApplicationNotReady(f) => format!("The application cannot be submitted yet: {}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::NotReturned(_) => "This application was not returned for corrections, so it cannot be corrected and sent again.".into(),
             Self::DraftInProgress => "Another application is being prepared: submit it or remove its files before changing this one.".into(),
+            Self::InvalidProxy(d) => format!("The proxy address cannot be used ({d}): write one like http://proxy.example.com:8080, or choose the system proxy."),
             Self::NotReopenable(_) => "This application has reached the service or is being sent, so it can no longer be taken back to change its files.".into(),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
             Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),

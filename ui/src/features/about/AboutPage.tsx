@@ -7,10 +7,11 @@ import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
+import SettingsCard from "./SettingsCard";
 
 const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", overflowWrap: "anywhere" as const };
 
-/** The versions of the app, its core and the service, and the data and log folders. */
+/** Settings; then the versions of the app, its core and the service, and the data and log folders. */
 export default function AboutPage() {
   const t = useMessages(messages);
   const { locale } = useI18n();
@@ -53,6 +54,8 @@ export default function AboutPage() {
   );
 
   return (
+    <>
+    <SettingsCard />
     <Card title={t("title")} data-testid="about-page">
       <ErrorAlert error={error} />
       {about && (
@@ -79,5 +82,6 @@ export default function AboutPage() {
         </Descriptions>
       )}
     </Card>
+    </>
   );
 }

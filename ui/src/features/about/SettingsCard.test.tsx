@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "antd";
+import SettingsCard from "./SettingsCard";
+
+/** The input of the radio whose label carries the test id. */
+function radio(id: string): HTMLInputElement {
+  return screen.getByTestId(id).closest("label")?.querySelector("input") as HTMLInputElement;
+}
+
+describe("SettingsCard", () => {
+  afterEach(() => {
+    cleanup();
+    clearMocks();
+  });
+
+  it("saves a proxy the officer types, and shows why one is refused", async () => {
+    const sent: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+      if (cmd === "proxy_setting") return { kind: "system" };
+      if (cmd === "set_proxy") {
+        const proxy = (args as { proxy: { kind: string; url?: string } }).proxy;
+        sent.push(proxy);
+        if (proxy.url === "bad") {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          throw { code: "INVALID_PROXY", message_zh: "代理地址无法使用（bad）", message_en: "The proxy address cannot be used (bad)" };
+        }
+        return true;
+      }
+      return null;
+    });
+    render(
+      <App>
+        <SettingsCard />
+      </App>,
+    );
+    await waitFor(() => {
+      expect(radio("proxy-system").checked).toBe(true);
+    });
+    fireEvent.click(radio("proxy-manual"));
+    fireEvent.change(await screen.findByTestId("proxy-url"), { target: { value: " http://10.0.0.8:3128 " } });
+    fireEvent.click(screen.getByTestId("proxy-save"));
+    await waitFor(() => {
+      expect(sent).toEqual([{ kind: "manual", url: "http://10.0.0.8:3128" }]);
+    });
+    fireEvent.change(screen.getByTestId("proxy-url"), { target: { value: "bad" } });
+    fireEvent.click(screen.getByTestId("proxy-save"));
+    expect(await screen.findByText(/代理地址无法使用/)).toBeTruthy();
+  });
+});

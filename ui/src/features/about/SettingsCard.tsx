@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useState } from "react";
+import { App, Button, Card, Form, Input, Radio, Space, Switch, Typography } from "antd";
+import { commands, unwrap } from "../../shared/api";
+import type { DesktopSettings, ErrorInfo, Proxy } from "../../bindings";
+import ErrorAlert from "../../shared/ErrorAlert";
+import LanguageSwitch from "../../shared/LanguageSwitch";
+import { errorText, toErrorInfo } from "../../shared/errors";
+import { useI18n, useMessages } from "../../shared/i18n";
+import { messages } from "./messages";
+
+type Kind = Proxy["kind"];
+
+/** Language, desktop notifications, and how the app reaches the service (its proxy). */
+export default function SettingsCard() {
+  const t = useMessages(messages);
+  const { locale } = useI18n();
+  const { message } = App.useApp();
+  const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
+  const [kind, setKind] = useState<Kind | null>(null);
+  const [url, setUrl] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  const load = useCallback(() => {
+    unwrap(commands.desktopSettings()).then(setDesktop).catch((e: unknown) => {
+      setError(toErrorInfo(e));
+    });
+    unwrap(commands.proxySetting())
+      .then((p) => {
+        setKind(p.kind);
+        setUrl(p.kind === "manual" ? p.url : "");
+      })
+      .catch((e: unknown) => {
+        setError(toErrorInfo(e));
+      });
+  }, []);
+  useEffect(load, [load]);
+
+  const notify = (on: boolean) => {
+    if (!desktop) return;
+    const next = { ...desktop, notifications: on };
+    setDesktop(next);
+    unwrap(commands.setDesktopSettings(next)).catch((e: unknown) => {
+      setDesktop(desktop);
+      void message.error(errorText(toErrorInfo(e), locale));
+    });
+  };
+
+  const save = () => {
+    if (kind === null) return;
+    const proxy: Proxy = kind === "manual" ? { kind, url: url.trim() } : { kind };
+    setSaving(true);
+    setError(null);
+    unwrap(commands.setProxy(proxy))
+      .then((online) => {
+        if (online) void message.success(t("proxySavedOnline"));
+        else void message.warning(t("proxySavedOffline"));
+      })
+      .catch((e: unknown) => {
+        setError(toErrorInfo(e));
+      })
+      .finally(() => {
+        setSaving(false);
+      });
+  };
+
+  return (
+    <Card title={t("settingsTitle")} style={{ marginBottom: 16 }} data-testid="settings-card">
+      <Form layout="vertical">
+        <Form.Item label={t("language")}>
+          <LanguageSwitch />
+        </Form.Item>
+        <Form.Item label={t("notifications")} extra={t("notificationsHint")}>
+          <Switch
+            checked={desktop?.notifications ?? false}
+            loading={desktop === null}
+            onChange={notify}
+            aria-label={t("notifications")}
+            data-testid="settings-notify"
+          />
+        </Form.Item>
+        <Form.Item label={t("proxy")} extra={t("proxyHint")}>
+          <Space direction="vertical" style={{ width: "100%" }}>
+            <Radio.Group
+              value={kind}
+              onChange={(e) => {
+                setKind(e.target.value as Kind);
+              }}
+              aria-label={t("proxy")}
+              data-testid="proxy-kind"
+            >
+              <Space direction="vertical">
+                <Radio value="system">
+                  <span data-testid="proxy-system">{t("proxySystem")}</span>
+                </Radio>
+                <Radio value="direct">
+                  <span data-testid="proxy-direct">{t("proxyDirect")}</span>
+                </Radio>
+                <Radio value="manual">
+                  <span data-testid="proxy-manual">{t("proxyManual")}</span>
+                </Radio>
+              </Space>
+            </Radio.Group>
+            {kind === "manual" && (
+              <Input
+                value={url}
+                onChange={(e) => {
+                  setUrl(e.target.value);
+                }}
+                placeholder="http://proxy.example.com:8080"
+                aria-label={t("proxyUrl")}
+                maxLength={300}
+                data-testid="proxy-url"
+              />
+            )}
+            <ErrorAlert error={error} />
+            <Button type="primary" onClick={save} loading={saving} disabled={kind === null} data-testid="proxy-save">
+              {t("save")}
+            </Button>
+            <Typography.Text type="secondary">{t("proxyDemo")}</Typography.Text>
+          </Space>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
