@@ -110,22 +110,12 @@ impl Journey {
     /// The authority tightens a material's size limit on the running demo service, as a
     /// publisher would: the next upload of a bigger file is refused.
     async fn tighten_rule(&self, material: &str, max_bytes: u64) {
-        use yiqifu_central::catalog::{entry, publish, MATERIAL_RULES};
         let db = self.data.path().join("demo-central").join("central.sqlite");
         let options = sqlx::sqlite::SqliteConnectOptions::new()
             .filename(&db)
             .busy_timeout(Duration::from_secs(10));
         let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        let mut rule: yiqifu_protocol::MaterialRule = entry(&mut tx, MATERIAL_RULES, material)
-            .await
-            .unwrap()
-            .unwrap();
-        rule.max_bytes = max_bytes;
-        publish(&mut tx, MATERIAL_RULES, material, &rule)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        yiqifu_tests::tighten_rule(&pool, material, max_bytes).await;
         pool.close().await;
     }
 

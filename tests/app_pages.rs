@@ -12,7 +12,7 @@ use yiqifu_tests::webdriver::{
 
 #[path = "i12_steps.rs"]
 mod steps;
-use steps::{no_overflow, sign_in_as, sync_until};
+use steps::{no_overflow, sign_in_as, sign_in_demo_account, sync_until};
 
 /// Each page: its menu entry, and what shows once it has loaded.
 const PAGES: [(&str, &str); 3] = [
@@ -138,12 +138,7 @@ async fn no_page_has_a_serious_accessibility_problem() {
             if let Err(e) = accessible(c, "sign-in").await {
                 problems.push(e.to_string());
             }
-            let accounts = c
-                .find_all(fantoccini::Locator::Css("[data-testid=demo-account]"))
-                .await?;
-            accounts[1].click().await?;
-            click(c, "[data-testid=sign-in]").await?;
-            wait_css(c, "[data-testid=status-online]").await?;
+            sign_in_demo_account(c, 1).await?;
             for lang in ["zh", "en"] {
                 for (page, ready) in EVERY_PAGE {
                     click(c, &format!("[data-testid=menu-{page}]")).await?;

@@ -12,8 +12,8 @@ use yiqifu_core::{App, Workspace};
 use yiqifu_files::samples;
 use yiqifu_protocol::{ApplicationState, CorrectionItem, ReviewAction};
 use yiqifu_tests::journey::{pass_selfcheck, ready, settle};
-use yiqifu_tests::pdf_text;
 use yiqifu_tests::people::{csv_lines, id_number, CSV_HEADER};
+use yiqifu_tests::{pdf_text, tighten_rule};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
@@ -96,26 +96,6 @@ async fn until_parked(ws: &Workspace) -> Vec<yiqifu_core::outbox::ParkedItem> {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("nothing parked: {:?}", ws.summary());
-}
-
-/// The authority lowers a material's size limit, as its publisher would.
-async fn tighten(
-    central: &yiqifu_central::Running,
-    material: &str,
-    max_bytes: u64,
-) -> yiqifu_protocol::MaterialRule {
-    use yiqifu_central::catalog::{entry, publish, MATERIAL_RULES};
-    let mut tx = central.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let mut rule: yiqifu_protocol::MaterialRule = entry(&mut tx, MATERIAL_RULES, material)
-        .await
-        .unwrap()
-        .unwrap();
-    rule.max_bytes = max_bytes;
-    publish(&mut tx, MATERIAL_RULES, material, &rule)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    rule
 }
 
 fn codes(findings: &[yiqifu_core::application::Finding]) -> Vec<&str> {
@@ -808,7 +788,7 @@ async fn a_refused_file_is_swapped_after_the_application_is_taken_back() {
     settle(&ws).await;
     // The authority tightens a rule after the officer checked the files: the site plan
     // (a 4 KiB sample) may now be 1 KiB at most, so the service refuses its upload.
-    let rule = tighten(&central, "site_zoning", 1024).await;
+    let rule = tighten_rule(&central.db, "site_zoning", 1024).await;
     let sent = ws.send_application().await.unwrap();
 
     // The refused upload parks; the application waits on it and shows as parked.
@@ -946,7 +926,7 @@ async fn a_correction_whose_new_file_is_refused_is_taken_back_as_a_correction() 
         .add_application_file("business_license", &clear, FileOrigin::Picked)
         .await
         .unwrap();
-    tighten(&central, "business_license", 5000).await;
+    tighten_rule(&central.db, "business_license", 5000).await;
     let second = ws.send_application().await.unwrap();
     assert_eq!(second.round, 2);
     let parked = until_parked(&ws).await;

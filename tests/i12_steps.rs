@@ -61,6 +61,11 @@ pub async fn sign_in_as(c: &Client, n: usize) -> Result {
     wait_css(c, "[data-testid=setup-page]").await?;
     click(c, "[data-testid=connect]").await?;
     wait_css(c, "[data-testid=sign-in-page]").await?;
+    sign_in_demo_account(c, n).await
+}
+
+/// On the sign-in page: signs in as the `n`th demo enterprise.
+pub async fn sign_in_demo_account(c: &Client, n: usize) -> Result {
     wait_css(c, "[data-testid=demo-account]").await?;
     let accounts = c
         .find_all(Locator::Css("[data-testid=demo-account]"))

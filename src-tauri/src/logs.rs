@@ -51,29 +51,29 @@ pub fn start(dir: &Path) {
                 .build(dir)
                 .map_err(|e| e.to_string())
         });
-    match files {
-        Ok(appender) => {
-            let file = fmt::layer()
-                .with_writer(appender)
-                .with_ansi(false)
-                .with_timer(ChronoLocal::rfc_3339());
-            let _ = tracing_subscriber::registry()
-                .with(filter())
-                .with(stderr)
-                .with(file)
-                .try_init();
-            tracing::info!(
-                version = env!("CARGO_PKG_VERSION"),
-                folder = %dir.display(),
-                "Yiqifu Desktop started"
-            );
-        }
-        Err(e) => {
-            let _ = tracing_subscriber::registry()
-                .with(filter())
-                .with(stderr)
-                .try_init();
-            tracing::warn!(folder = %dir.display(), error = %e, "no log file: logging to stderr only");
+    let (appender, failed) = match files {
+        Ok(appender) => (Some(appender), None),
+        Err(e) => (None, Some(e)),
+    };
+    let file = appender.map(|appender| {
+        fmt::layer()
+            .with_writer(appender)
+            .with_ansi(false)
+            .with_timer(ChronoLocal::rfc_3339())
+    });
+    let _ = tracing_subscriber::registry()
+        .with(filter())
+        .with(stderr)
+        .with(file)
+        .try_init();
+    match failed {
+        None => tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            folder = %dir.display(),
+            "Yiqifu Desktop started"
+        ),
+        Some(e) => {
+            tracing::warn!(folder = %dir.display(), error = %e, "no log file: logging to stderr only")
         }
     }
 }

@@ -200,3 +200,24 @@ pub async fn age_queued_listing(ws: &Workspace, record: &str, path: &str, value:
         "the queued create_listing of {record}"
     );
 }
+
+/// The authority lowers a material's size limit on the service's database `db`, as its
+/// publisher would (the next upload of a bigger file is refused); returns the new rule.
+pub async fn tighten_rule(
+    db: &sqlx::SqlitePool,
+    material: &str,
+    max_bytes: u64,
+) -> yiqifu_protocol::MaterialRule {
+    use yiqifu_central::catalog::{entry, publish, MATERIAL_RULES};
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut rule: yiqifu_protocol::MaterialRule = entry(&mut tx, MATERIAL_RULES, material)
+        .await
+        .unwrap()
+        .unwrap();
+    rule.max_bytes = max_bytes;
+    publish(&mut tx, MATERIAL_RULES, material, &rule)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    rule
+}

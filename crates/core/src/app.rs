@@ -438,7 +438,7 @@ impl App {
     /// Keeps how to reach the service and connects again through it; `Ok(online)`. A proxy
     /// address that cannot be used is refused before anything changes.
     pub async fn set_proxy(&self, proxy: Proxy) -> Result<bool> {
-        CentralClient::with_options("http://localhost/", true, &proxy)?;
+        proxy.check()?;
         let mut tx = self.store.write().await?;
         crate::store::put_setting(&mut tx, PROXY_KEY, &proxy).await?;
         tx.commit().await?;

@@ -80,6 +80,16 @@ pub enum Proxy {
     },
 }
 
+impl Proxy {
+    /// Refuses an address that cannot be used, with why.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            Self::Manual { url } => proxy_url(url).map(|_| ()),
+            Self::System | Self::Direct => Ok(()),
+        }
+    }
+}
+
 /// A proxy the officer typed: `http://` or `https://`, a host, and a port if it has one.
 fn proxy_url(url: &str) -> Result<reqwest::Proxy> {
     let bad = |why: &str| Error::InvalidProxy(format!("{url}: {why}"));

@@ -685,15 +685,17 @@ pub async fn newest_of(
     kinds: &[&str],
 ) -> Result<Option<(Item, bool)>> {
     type Row = (i64, String, i64, String, String, i64, bool);
-    let rows: Vec<Row> = sqlx::query_as(
+    let marks = vec!["?"; kinds.len()].join(", ");
+    let sql = format!(
         "SELECT id, kind, version, idempotency_key, payload, attempts, parked FROM outbox
-         WHERE record_id = ? ORDER BY id DESC",
-    )
-    .bind(record)
-    .fetch_all(&mut **tx)
-    .await?;
+         WHERE record_id = ? AND kind IN ({marks}) ORDER BY id DESC LIMIT 1"
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql).bind(record);
+    for kind in kinds {
+        query = query.bind(*kind);
+    }
     let Some((id, kind, version, key, payload, attempts, parked)) =
-        rows.into_iter().find(|r| kinds.contains(&r.1.as_str()))
+        query.fetch_optional(&mut **tx).await?
     else {
         return Ok(None);
     };

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from "react";
 import { App, Button, Card, Form, Input, Radio, Space, Switch, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
-import type { DesktopSettings, ErrorInfo, Proxy } from "../../bindings";
+import type { ErrorInfo, Proxy } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import LanguageSwitch from "../../shared/LanguageSwitch";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { useNotifySetting } from "../../shared/useNotifySetting";
+import { useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
 
 type Kind = Proxy["kind"];
@@ -13,18 +14,14 @@ type Kind = Proxy["kind"];
 /** Language, desktop notifications, and how the app reaches the service (its proxy). */
 export default function SettingsCard() {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = App.useApp();
-  const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
+  const notify = useNotifySetting();
   const [kind, setKind] = useState<Kind | null>(null);
   const [url, setUrl] = useState("");
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
   const load = useCallback(() => {
-    unwrap(commands.desktopSettings()).then(setDesktop).catch((e: unknown) => {
-      setError(toErrorInfo(e));
-    });
     unwrap(commands.proxySetting())
       .then((p) => {
         setKind(p.kind);
@@ -35,16 +32,6 @@ export default function SettingsCard() {
       });
   }, []);
   useEffect(load, [load]);
-
-  const notify = (on: boolean) => {
-    if (!desktop) return;
-    const next = { ...desktop, notifications: on };
-    setDesktop(next);
-    unwrap(commands.setDesktopSettings(next)).catch((e: unknown) => {
-      setDesktop(desktop);
-      void message.error(errorText(toErrorInfo(e), locale));
-    });
-  };
 
   const save = () => {
     if (kind === null) return;
@@ -72,9 +59,9 @@ export default function SettingsCard() {
         </Form.Item>
         <Form.Item label={t("notifications")} extra={t("notificationsHint")}>
           <Switch
-            checked={desktop?.notifications ?? false}
-            loading={desktop === null}
-            onChange={notify}
+            checked={notify.on ?? false}
+            loading={notify.on === null}
+            onChange={notify.set}
             aria-label={t("notifications")}
             data-testid="settings-notify"
           />

@@ -111,9 +111,11 @@ export default function ApplicationCard({
   const server = app.server;
   const last = app.rounds[app.rounds.length - 1];
 
-  const startCorrection = () => {
+  // Both open the application in Prepare: a correction of a returned one, or one the
+  // service never got taken back (the core refuses the rest).
+  const toPrepare = (open: typeof commands.applicationReopen) => () => {
     setStarting(true);
-    unwrap(commands.applicationStartCorrection(enterprise, app.record_id))
+    unwrap(open(enterprise, app.record_id))
       .then(onCorrect)
       .catch((e: unknown) => {
         void message.error(errorText(toErrorInfo(e), locale));
@@ -122,19 +124,8 @@ export default function ApplicationCard({
         setStarting(false);
       });
   };
-
-  // Only an application the service never got can be taken back (the core refuses the rest).
-  const reopen = () => {
-    setStarting(true);
-    unwrap(commands.applicationReopen(enterprise, app.record_id))
-      .then(onCorrect)
-      .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
-      })
-      .finally(() => {
-        setStarting(false);
-      });
-  };
+  const startCorrection = toPrepare(commands.applicationStartCorrection);
+  const reopen = toPrepare(commands.applicationReopen);
 
   const title = (
     <Space wrap size={[8, 4]}>

@@ -10,7 +10,7 @@ import { useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
 import { openEntry } from "./openEntry";
-import { useNotifySetting } from "./useNotifySetting";
+import { useNotifySetting } from "../../shared/useNotifySetting";
 
 const kindKey: Record<InboxKind, keyof typeof messages> = {
   review_opinion: "kindReviewOpinion",

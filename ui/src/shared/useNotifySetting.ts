@@ -1,11 +1,11 @@
 import { useEffect, useState } from "react";
 import { App as AntApp } from "antd";
-import { commands, unwrap } from "../../shared/api";
-import type { DesktopSettings } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n } from "../../shared/i18n";
+import { commands, unwrap } from "./api";
+import type { DesktopSettings } from "../bindings";
+import { errorText, toErrorInfo } from "./errors";
+import { useI18n } from "./i18n";
 
-/** The DesktopSettings toggle for notifications (the same one the application's Track tab shows). */
+/** The DesktopSettings toggle for notifications, as the inbox and the settings show it. */
 export function useNotifySetting(): { on: boolean | null; set: (on: boolean) => void } {
   const { locale } = useI18n();
   const { message } = AntApp.useApp();
