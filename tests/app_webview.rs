@@ -11,10 +11,13 @@ use yiqifu_core::secrets::Keychain;
 use yiqifu_core::App;
 use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
 use yiqifu_tests::webdriver::{
-    app_command, click, screenshot, screenshot_dir, session, texts, type_into, value_of, wait_css,
-    wait_gone, wait_text, wait_xpath, window_titled, Driver, Result, Xvfb,
+    app_command, click, screenshot, screenshot_dir, session, terminate_app, texts, type_into,
+    value_of, wait_css, wait_gone, wait_text, wait_xpath, window_titled, Driver, Result, Xvfb,
 };
 use yiqifu_tests::{dead_address, demo_login, serve};
+
+#[path = "i12_steps.rs"]
+mod steps;
 
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -591,4 +594,173 @@ async fn two_enterprises_on_one_computer_each_show_their_own_name_queue_and_inbo
         Ok(())
     })
     .await;
+}
+
+/// The one file of `kind` (a prefix) in `dir`; waits for it a while, then gives up loudly.
+async fn file_in(dir: &Path, prefix: &str) -> std::path::PathBuf {
+    let start = Instant::now();
+    loop {
+        let found: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+                            && p.extension().is_some_and(|x| x == "yqfbak")
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [one] = found.as_slice() {
+            return one.clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no single {prefix}*.yqfbak in {}: {found:?}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// An officer moves to a new computer: on the old one a draft is written, a backup exported
+/// from 设置与关于 with its progress, and the app backs itself up as it quits; the new
+/// computer restores the file on its first start, connects, signs in again, and the draft
+/// is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enterprise_moves_to_another_computer_through_a_backup() {
+    let _one = SERIAL.lock().await;
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let (old, new, saved) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    const TITLE: &str = "换电脑前写的诉求草稿";
+    let driver = Driver::start(
+        &xvfb.display,
+        &[
+            ("YIQIFU_DATA_DIR", old.path()),
+            ("YIQIFU_E2E_SAVE_DIR", saved.path()),
+        ],
+    );
+    session(&driver, "backup-export", async |c| {
+        steps::sign_in_as(c, 0).await?;
+        click(c, "[data-testid=menu-appeals]").await?;
+        click(c, "[data-testid=new-appeal]").await?;
+        wait_css(c, "[data-testid=appeal-composer]").await?;
+        steps::choose(c, "appeal-category", "物流运输").await?;
+        type_into(c, &steps::input("appeal-title"), TITLE).await?;
+        wait_css(c, "[data-testid=appeal-draft-saved]").await?;
+        click(c, "[data-testid=appeal-save-draft]").await?;
+        wait_css(c, "[data-testid=appeal-draft]").await?;
+
+        click(c, "[data-testid=menu-about]").await?;
+        wait_css(c, "[data-testid=backup-card]").await?;
+        wait_xpath(
+            c,
+            "//*[@data-testid='automatic-backups']//*[contains(text(), '还没有自动备份')]",
+        )
+        .await?;
+        click(c, "[data-testid=backup-export]").await?;
+        wait_css(c, "[data-testid=backup-exported]").await?;
+        scroll_to(c, "[data-testid=backup-card]").await?;
+        screenshot(c, "backup-exported-zh").await?;
+        // The session ends (logout, shutdown): the app backs itself up on the way out.
+        // (WebDriver's own close cuts the process off, as a crash would.)
+        if terminate_app(old.path()) != 1 {
+            return Err("the app on the old data folder was not running".into());
+        }
+        file_in(&old.path().join("backups"), "quit-").await;
+        Ok(())
+    })
+    .await;
+    drop(driver);
+    let exported = file_in(saved.path(), "益企服备份-").await;
+
+    let driver = Driver::start(
+        &xvfb.display,
+        &[
+            ("YIQIFU_DATA_DIR", new.path()),
+            ("YIQIFU_E2E_PICK", &exported),
+        ],
+    );
+    session(&driver, "backup-restore", async |c| {
+        wait_css(c, "[data-testid=setup-page]").await?;
+        click(c, "[data-testid=setup-restore]").await?;
+        wait_css(c, "[data-testid=restore-dialog]").await?;
+        let (code, _) = demo_login();
+        wait_text(
+            c,
+            &format!("[data-testid=restore-state-{code}]"),
+            "本机没有",
+        )
+        .await?;
+        screenshot(c, "backup-restore-dialog-zh").await?;
+        click(c, "[data-testid=restore-confirm]").await?;
+        wait_css(c, "[data-testid=backup-restored]").await?;
+        screenshot(c, "backup-restored-setup-zh").await?;
+        click(c, "[data-testid=connect]").await?;
+        wait_css(c, "[data-testid=sign-in-page]").await?;
+        wait_xpath(
+            c,
+            &format!(
+                "//*[contains(text(), '{}')]",
+                yiqifu_central::seed::DEMO_ENTERPRISES[0].name
+            ),
+        )
+        .await?;
+        steps::sign_in_demo_account(c, 0).await?;
+        click(c, "[data-testid=menu-appeals]").await?;
+        click(c, "[data-testid=tab-appeal-drafts]").await?;
+        wait_xpath(c, &format!("//*[contains(text(), '{TITLE}')]")).await?;
+
+        // The settings page in English, with the backup just restored listed nowhere (it
+        // was not automatic) and the folder a click away.
+        click(c, "[data-testid=menu-about]").await?;
+        click(c, "[data-testid=language-switch]").await?;
+        wait_css(c, "[data-testid=backup-card]").await?;
+        scroll_to(c, "[data-testid=backup-card]").await?;
+        screenshot(c, "backup-card-en").await?;
+        c.set_window_size(960, 640).await?;
+        steps::no_overflow(c, "the settings page at 960 px").await?;
+        scroll_to(c, "[data-testid=backup-card]").await?;
+        screenshot(c, "backup-card-960-en").await?;
+        Ok(())
+    })
+    .await;
+    drop(driver);
+
+    // Back on the old computer: the backup taken at quit is listed, and opens as the same
+    // work as this computer's.
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", old.path())]);
+    session(&driver, "backup-automatic", async |c| {
+        wait_css(c, "[data-testid=status-online]").await?;
+        click(c, "[data-testid=menu-about]").await?;
+        wait_css(c, "[data-testid=automatic-restore-0]").await?;
+        scroll_to(c, "[data-testid=automatic-backups]").await?;
+        screenshot(c, "backup-automatic-zh").await?;
+        click(c, "[data-testid=automatic-restore-0]").await?;
+        let (code, _) = demo_login();
+        wait_text(
+            c,
+            &format!("[data-testid=restore-state-{code}]"),
+            "与本机相同",
+        )
+        .await?;
+        screenshot(c, "backup-automatic-dialog-zh").await?;
+        Ok(())
+    })
+    .await;
+}
+
+async fn scroll_to(c: &Client, css: &str) -> Result {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+        vec![serde_json::json!(css)],
+    )
+    .await?;
+    Ok(())
 }

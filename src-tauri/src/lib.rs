@@ -41,6 +41,10 @@ pub struct DataChanged(pub Changed);
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct PackageProgressed(pub yiqifu_core::changes::PackageProgress);
 
+/// Sent as a backup is written or restored, for its progress bar.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct BackupProgressed(pub yiqifu_core::backup::BackupProgress);
+
 /// Sent when an application's state changed on the service (the desktop notification comes
 /// with the inbox entry of the same step).
 #[derive(Debug, Clone, Serialize, Type, Event)]
@@ -99,6 +103,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             UploadProgressed,
             DataChanged,
             PackageProgressed,
+            BackupProgressed,
             ApplicationNotice,
             InboxNoticed,
             desktop::FilesDragged,
@@ -128,6 +133,23 @@ fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, String> {
         .path()
         .app_data_dir()
         .map_err(|e| format!("no app-data folder: {e}"))
+}
+
+/// Forwards a core channel to the UI as events; a view that lags behind a progress bar
+/// only misses steps.
+fn forward<T: Clone + Send + 'static>(
+    mut rx: tokio::sync::broadcast::Receiver<T>,
+    send: impl Fn(T) + Send + 'static,
+) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(v) => send(v),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
@@ -169,31 +191,17 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
             }
         }
     });
-    let mut progress = app.progress();
     let emitter = handle.clone();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match progress.recv().await {
-                Ok(p) => {
-                    let _ = UploadProgressed(p).emit(&emitter);
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
+    forward(app.progress(), move |p| {
+        let _ = UploadProgressed(p).emit(&emitter);
     });
-    let mut packing = app.package_progress();
     let emitter = handle.clone();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match packing.recv().await {
-                Ok(p) => {
-                    let _ = PackageProgressed(p).emit(&emitter);
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
+    forward(app.package_progress(), move |p| {
+        let _ = PackageProgressed(p).emit(&emitter);
+    });
+    let emitter = handle.clone();
+    forward(app.backup_progress(), move |p| {
+        let _ = BackupProgressed(p).emit(&emitter);
     });
     let mut notices = app.notices();
     let emitter = handle.clone();
@@ -274,14 +282,60 @@ pub fn run() -> ExitCode {
             }
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!("../tauri.conf.json"));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(app) => {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    at_quit(handle);
+                }
+            });
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("益企服桌面端无法启动 / Yiqifu Desktop could not start: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A session ending (logout, shutdown, `kill`) asks the app to end with SIGTERM: it ends as
+/// when its window is closed, backup included, rather than being cut off.
+#[cfg(unix)]
+fn end_when_asked(handle: &tauri::AppHandle) {
+    let handle = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        let signal = tokio::signal::unix::SignalKind::terminate();
+        match tokio::signal::unix::signal(signal) {
+            Ok(mut term) => {
+                if term.recv().await.is_some() {
+                    tracing::info!("asked to end (SIGTERM)");
+                    handle.exit(0);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGTERM"),
+        }
+    });
+}
+
+/// Windows ends a session through the window's messages, which the event loop handles.
+#[cfg(not(unix))]
+fn end_when_asked(_handle: &tauri::AppHandle) {}
+
+/// As the app ends: the automatic backup, then every database closed whole.
+fn at_quit(handle: &tauri::AppHandle) {
+    let Some(shell) = handle.try_state::<Arc<Shell>>() else {
+        return;
+    };
+    let app = shell.app.clone();
+    tauri::async_runtime::block_on(async move {
+        match app.backup_at_quit().await {
+            Ok(Some(path)) => tracing::info!(backup = %path.display(), "backed up at quit"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(code = e.code(), error = %e, "backup at quit failed"),
+        }
+        app.close().await;
+    });
 }
 
 /// Takes the data folder, opens the databases, and only then the window: a second launch
@@ -324,6 +378,7 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     });
     tauri_app.manage(shell.clone());
     tauri::async_runtime::spawn(background(handle.clone(), shell));
+    end_when_asked(&handle);
     for config in &tauri_app.config().app.windows {
         tauri::WebviewWindowBuilder::from_config(&handle, config)
             .and_then(|w| w.build())

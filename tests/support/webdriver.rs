@@ -451,6 +451,20 @@ async fn app_ended(data_dir: &Path) {
     panic!("the app did not end after its session, even killed");
 }
 
+/// Asks the app on `data_dir` to end as a session's end would (SIGTERM); how many were asked.
+#[cfg(unix)]
+pub fn terminate_app(data_dir: &Path) -> usize {
+    let pids: Vec<i32> = app_pids()
+        .into_iter()
+        .filter(|pid| runs_on(*pid, data_dir))
+        .collect();
+    for pid in &pids {
+        // SAFETY: a plain kill(2) of a process this test started.
+        unsafe { libc::kill(*pid, libc::SIGTERM) };
+    }
+    pids.len()
+}
+
 /// Whether process `pid` was started with `YIQIFU_DATA_DIR` set to `dir`.
 #[cfg(unix)]
 fn runs_on(pid: i32, dir: &Path) -> bool {

@@ -94,6 +94,19 @@ export const commands = {
 	applicationSavePackage: (enterprise: string, recordId: string, round: number, title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("application_save_package", { enterprise, recordId, round, title })),
 	/**  Sends a parked application again with the officer's corrections. */
 	reviseApplication: (enterprise: string, id: string, application: NewApplication_Deserialize) => typedError<null, ErrorInfo>(__TAURI_INVOKE("revise_application", { enterprise, id, application })),
+	/**
+	 *  Asks where to save, then writes the backup there; `None` when the officer cancelled.
+	 *  Progress comes as `BackupProgressed` events.
+	 */
+	backupExport: (scope: BackupScope, title: string, allLabel: string) => typedError<BackupFile | null, ErrorInfo>(__TAURI_INVOKE("backup_export", { scope, title, allLabel })),
+	/**  Asks for a backup file and says what it holds; `None` when the officer cancelled. */
+	backupPick: (title: string) => typedError<BackupInfo_Serialize | null, ErrorInfo>(__TAURI_INVOKE("backup_pick", { title })),
+	/**  What the backup at `path` (one of the automatic ones) holds. */
+	backupInfo: (path: string) => typedError<BackupInfo_Serialize, ErrorInfo>(__TAURI_INVOKE("backup_info", { path })),
+	/**  The automatic backups, newest first. */
+	automaticBackups: () => typedError<BackupFile[], ErrorInfo>(__TAURI_INVOKE("automatic_backups")),
+	/**  Puts the chosen enterprises of a backup back; newer work here only with `replace_newer`. */
+	backupRestore: (path: string, enterprises: string[], replaceNewer: boolean) => typedError<RestoreOutcome_Serialize, ErrorInfo>(__TAURI_INVOKE("backup_restore", { path, enterprises, replaceNewer })),
 	/**  One page of the library for `query`, ranked or by date, with snippets. */
 	searchDocuments: (query: SearchQuery_Deserialize) => typedError<SearchPage_Serialize, ErrorInfo>(__TAURI_INVOKE("search_documents", { query })),
 	/**  The districts, issuers and industries the filters offer. */
@@ -207,6 +220,7 @@ export const commands = {
 /** Events */
 export const events = {
 	applicationNotice: makeEvent<ApplicationNotice, ApplicationNotice>("application-notice"),
+	backupProgressed: makeEvent<BackupProgressed, BackupProgressed>("backup-progressed"),
 	dataChanged: makeEvent<DataChanged_Serialize, DataChanged_Deserialize>("data-changed"),
 	filesDragged: makeEvent<FilesDragged, FilesDragged>("files-dragged"),
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
@@ -688,6 +702,95 @@ export type AttachmentView = {
 	format: string,
 	sha256: string,
 };
+
+export type BackupEnterprise = BackupEnterprise_Serialize | BackupEnterprise_Deserialize;
+
+export type BackupEnterprise_Deserialize = {
+	id: string,
+	name: string,
+	credit_code: string,
+	service: ServerChoice,
+	/**  RFC 3339. */
+	backup_changed_at?: string | null,
+	local_changed_at?: string | null,
+	state: RestoreState,
+};
+
+export type BackupEnterprise_Serialize = {
+	id: string,
+	name: string,
+	credit_code: string,
+	service: ServerChoice,
+	/**  RFC 3339. */
+	backup_changed_at: string | null,
+	local_changed_at: string | null,
+	state: RestoreState,
+};
+
+/**  An export or automatic backup, as lists show it. */
+export type BackupFile = {
+	path: string,
+	kind: BackupKind,
+	created_at: string,
+	/**  Bytes (a float: TypeScript numbers). */
+	size: number | null,
+	files: boolean,
+	/**  The enterprises' names. */
+	enterprises: string[],
+};
+
+/**  What a backup holds, to ask before restoring it. */
+export type BackupInfo = BackupInfo_Serialize | BackupInfo_Deserialize;
+
+/**  What a backup holds, to ask before restoring it. */
+export type BackupInfo_Deserialize = {
+	file: BackupFile,
+	app_version: string,
+	enterprises: BackupEnterprise_Deserialize[],
+	/**
+	 *  The service this computer uses now; the backup's enterprises of another service
+	 *  appear when that one is chosen.
+	 */
+	current_service?: ServerChoice | null,
+};
+
+/**  What a backup holds, to ask before restoring it. */
+export type BackupInfo_Serialize = {
+	file: BackupFile,
+	app_version: string,
+	enterprises: BackupEnterprise_Serialize[],
+	/**
+	 *  The service this computer uses now; the backup's enterprises of another service
+	 *  appear when that one is chosen.
+	 */
+	current_service: ServerChoice | null,
+};
+
+/**  Why a backup was taken. */
+export type BackupKind = 
+/**  By the officer, with every file. */
+"export" | 
+/**  When the app quit. */
+"quit" | 
+/**  Before an update changed a database. */
+"before_update" | 
+/**  Before a restore replaced this computer's work. */
+"before_restore";
+
+/**  How far a backup or restore is, for its progress bar. */
+export type BackupProgress = {
+	restoring: boolean,
+	done: number | null,
+	total: number | null,
+};
+
+/**  Sent as a backup is written or restored, for its progress bar. */
+export type BackupProgressed = BackupProgress;
+
+/**  Which enterprises an export holds. */
+export type BackupScope = { kind: "enterprise"; id: string } | 
+/**  Every enterprise on this computer, of every service. */
+{ kind: "all" };
 
 /**  A document the enterprise bookmarked or wrote a note on. */
 export type BookmarkedDocument = BookmarkedDocument_Serialize | BookmarkedDocument_Deserialize;
@@ -1354,7 +1457,9 @@ export type Finding_Serialize = {
 	target: string | null,
 };
 
-export type Folder = "data" | "logs";
+export type Folder = "data" | "logs" | 
+/**  The automatic backups. */
+"backups";
 
 export type FormKind = 
 /**  企业复工复产申请信息表. */
@@ -2227,6 +2332,43 @@ export type ResponseClock_Serialize = {
 	/**  A year without a table was crossed, or a time of the record could not be read. */
 	estimated: boolean,
 };
+
+export type RestoreOutcome = RestoreOutcome_Serialize | RestoreOutcome_Deserialize;
+
+export type RestoreOutcome_Deserialize = {
+	/**  The names of the enterprises put back. */
+	restored: string[],
+	/**  Where this computer's replaced work was backed up first. */
+	safety_backup?: string | null,
+	/**
+	 *  Restored enterprises of a service other than the one chosen now (or none is): the
+	 *  officer chooses it to see them.
+	 */
+	other_service?: ServerChoice | null,
+};
+
+export type RestoreOutcome_Serialize = {
+	/**  The names of the enterprises put back. */
+	restored: string[],
+	/**  Where this computer's replaced work was backed up first. */
+	safety_backup: string | null,
+	/**
+	 *  Restored enterprises of a service other than the one chosen now (or none is): the
+	 *  officer chooses it to see them.
+	 */
+	other_service: ServerChoice | null,
+};
+
+/**  An enterprise in a backup, against this computer. */
+export type RestoreState = 
+/**  Not on this computer. */
+"new" | 
+/**  On this computer, last changed when the backup's copy was. */
+"same" | 
+/**  The backup's copy changed later than this computer's. */
+"backup_newer" | 
+/**  This computer's work changed after the backup's: replaced only when told to. */
+"local_newer";
 
 /**  The risk level of the area the site is in, as the district publishes it. */
 export type RiskArea = 

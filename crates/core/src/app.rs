@@ -28,7 +28,7 @@ use crate::workspace::{
 };
 
 pub(crate) const SERVER_KEY: &str = "server";
-const PROXY_KEY: &str = "proxy";
+pub(crate) const PROXY_KEY: &str = "proxy";
 /// Written by versions before workspaces: the one account of this computer.
 pub(crate) const ACCOUNT_KEY: &str = "account";
 pub(crate) const LAST_SYNC_KEY: &str = "last_sync_at";
@@ -50,10 +50,19 @@ impl ServerChoice {
             Self::Url { url } => url,
         }
     }
+
+    /// The choice a key names (the key of a workspace row or a backup's enterprise).
+    pub(crate) fn from_key(key: &str) -> Self {
+        if key == "demo" {
+            Self::Demo
+        } else {
+            Self::Url { url: key.into() }
+        }
+    }
 }
 
 /// Names an account's keychain entry: the same enterprise on two services is two sessions.
-fn account_key_of(server: &ServerChoice, credit_code: &str) -> String {
+pub(crate) fn account_key_of(server: &ServerChoice, credit_code: &str) -> String {
     format!("{}|{}", server.key(), credit_code)
 }
 
@@ -122,6 +131,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl App {
     pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
+        // Before anything is migrated: an update that goes wrong must leave a way back.
+        if let Err(e) = crate::backup::before_update(data_dir).await {
+            tracing::warn!(code = e.code(), error = %e, "backup before the update failed");
+        }
         let store = Store::open(data_dir).await?;
         let moved = legacy::migrate(&store, data_dir).await?;
         catalog::search::ensure_index(&store).await?;
@@ -190,7 +203,7 @@ impl App {
         Ok(())
     }
 
-    async fn open_workspace(
+    pub(crate) async fn open_workspace(
         &self,
         server: &ServerChoice,
         id: &str,
@@ -253,12 +266,41 @@ impl App {
         }
     }
 
+    /// Closes one workspace (its worker stopped, its database closed) while `open_lock` is
+    /// held; whether it was open.
+    pub(crate) async fn close_workspace(&self, id: &str) -> bool {
+        let open = lock(&self.open).remove(id);
+        match open {
+            Some(o) => {
+                if let Some(w) = o.worker {
+                    w.abort();
+                }
+                o.ws.store().close().await;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Held while workspaces are closed and opened again under the app's feet (a restore).
+    pub(crate) async fn workspaces_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.open_lock.lock().await
+    }
+
+    pub(crate) fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// The app's own database (settings and the catalog).
     pub fn store(&self) -> &Store {
         &self.store
     }
 
-    fn server_now(&self) -> Option<ServerChoice> {
+    pub(crate) fn server_now(&self) -> Option<ServerChoice> {
         lock(&self.server).clone()
     }
 

@@ -3,7 +3,7 @@
 //!
 //! `App` is app-wide; each enterprise's work is a [`Workspace`]. Features live in their own
 //! modules (catalog, selfcheck, appeals, listings, application, inbox), each owning its tables and its
-//! outbox requests; `infra` is the plumbing they share.
+//! outbox requests; `backup` writes and restores them all; `infra` is the plumbing they share.
 
 pub mod app;
 pub mod infra;
@@ -11,6 +11,7 @@ pub mod workspace;
 
 pub mod appeals;
 pub mod application;
+pub mod backup;
 pub mod catalog;
 pub mod inbox;
 pub mod library;

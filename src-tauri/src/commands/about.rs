@@ -31,6 +31,8 @@ pub struct About {
 pub enum Folder {
     Data,
     Logs,
+    /// The automatic backups.
+    Backups,
 }
 
 #[tauri::command]
@@ -57,6 +59,7 @@ pub async fn open_folder(shell: Shared<'_>, folder: Folder) -> CmdResult<()> {
     let path = match folder {
         Folder::Data => shell.data_dir.clone(),
         Folder::Logs => shell.log_dir.clone(),
+        Folder::Backups => shell.app.backups_dir(),
     };
     Ok(crate::dialogs::open_in_file_manager(&path)?)
 }

@@ -6,6 +6,7 @@ pub mod about;
 pub mod app;
 pub mod appeals;
 pub mod application;
+pub mod backup;
 pub mod catalog;
 pub mod inbox;
 pub mod library;

@@ -36,6 +36,7 @@ import { messages as session } from "../features/session/messages";
 import { messages as workspaces } from "../features/workspaces/messages";
 import { AboutPage } from "../features/about";
 import { messages as about } from "../features/about/messages";
+import { messages as backup } from "../features/backup/messages";
 
 /** A page of the sidebar. A feature with a page adds one entry here. */
 export interface Page {
@@ -109,7 +110,7 @@ export const pages: Page[] = [
     key: "about",
     icon: <InfoCircleOutlined />,
     label: about.menuAbout,
-    render: () => <AboutPage />,
+    render: (s) => <AboutPage status={s} />,
   },
 ];
 
@@ -126,6 +127,7 @@ export const ops: Partial<Record<string, OpInfo>> = {
 export const dictionaries: Record<string, Dict> = {
   shared: sharedMessages,
   about,
+  backup,
   documents: documentMessages,
   inbox,
   appeals,

@@ -126,6 +126,16 @@ pub enum Error {
         "the application {0} reached the service or is on its way, so it cannot be taken back"
     )]
     NotReopenable(String),
+    /// Not a backup this app wrote, or one damaged since: the reason says which.
+    #[error("{path} is not a usable backup: {reason}")]
+    BackupInvalid { path: String, reason: String },
+    /// Written by a newer version of the app, whose databases this one cannot read.
+    #[error("the backup was made by version {0}, newer than this app")]
+    BackupTooNew(String),
+    /// A restore would replace work newer on this computer than in the backup, and the
+    /// officer has not said to.
+    #[error("this computer has newer work for {0:?}")]
+    RestoreWouldOverwrite(Vec<String>),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -190,6 +200,9 @@ impl Error {
             Self::DraftInProgress => "DRAFT_IN_PROGRESS",
             Self::InvalidProxy(_) => "INVALID_PROXY",
             Self::NotReopenable(_) => "NOT_REOPENABLE",
+            Self::BackupInvalid { .. } => "BACKUP_INVALID",
+            Self::BackupTooNew(_) => "BACKUP_TOO_NEW",
+            Self::RestoreWouldOverwrite(_) => "RESTORE_WOULD_OVERWRITE",
             Self::Database(_) | Self::Migration(_) => "DATABASE_ERROR",
             Self::Io(_) => "IO_ERROR",
             Self::Json(_) => "STORED_DATA_INVALID",
@@ -244,6 +257,9 @@ impl Error {
             Self::DraftInProgress => "另一份申请正在准备中：请先提交或移除其中的材料，再修改这一份。".into(),
             Self::InvalidProxy(d) => format!("代理地址无法使用（{d}）：请填写如 http://proxy.example.com:8080 的地址，或选择系统代理。"),
             Self::NotReopenable(_) => "这份申请已送达中央服务或正在发送，不能再取回修改材料。".into(),
+            Self::BackupInvalid { path, reason } => format!("“{path}”不是可用的益企服备份（{reason}）：请选择本应用导出的 .yqfbak 文件；若文件是从别处拷来的，请重新拷贝一次。"),
+            Self::BackupTooNew(v) => format!("这份备份由较新的 {v} 版制作，本版本无法读取：请先把本应用更新到 {v} 或更高版本，再恢复。"),
+            Self::RestoreWouldOverwrite(names) => format!("本机上“{}”的工作比备份里的新，未恢复：如确要用备份替换，请勾选确认后再恢复（本机当前的工作会先自动备份）。", names.join("”“")),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
             Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
             Self::Json(_) => "本地保存的数据无法读取，请重新同步。".into(),
@@ -298,6 +314,9 @@ impl Error {
             Self::DraftInProgress => "Another application is being prepared: submit it or remove its files before changing this one.".into(),
             Self::InvalidProxy(d) => format!("The proxy address cannot be used ({d}): write one like http://proxy.example.com:8080, or choose the system proxy."),
             Self::NotReopenable(_) => "This application has reached the service or is being sent, so it can no longer be taken back to change its files.".into(),
+            Self::BackupInvalid { path, reason } => format!("\"{path}\" is not a usable Yiqifu backup ({reason}): choose a .yqfbak file this app exported; if it was copied from elsewhere, copy it again."),
+            Self::BackupTooNew(v) => format!("This backup was made by version {v}, newer than this app, which cannot read it: update the app to {v} or later first, then restore."),
+            Self::RestoreWouldOverwrite(names) => format!("This computer has newer work for {} than the backup, so nothing was restored: to replace it with the backup anyway, confirm and restore again (the work here is backed up first).", names.join(", ")),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
             Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),
             Self::Json(_) => "Locally stored data could not be read: sync again.".into(),

@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     pub notices: broadcast::Sender<StatusNotice>,
     /// New inbox entries of every workspace, each told once.
     pub inbox_notices: broadcast::Sender<InboxNotice>,
+    /// Backups and restores under way, for progress bars.
+    pub backup: broadcast::Sender<crate::backup::BackupProgress>,
     /// Bumped whenever anything the status line shows may have changed.
     pub bump: watch::Sender<u64>,
 }
@@ -69,6 +71,7 @@ impl Shared {
             package: broadcast::channel(64).0,
             notices: broadcast::channel(64).0,
             inbox_notices: broadcast::channel(64).0,
+            backup: broadcast::channel(64).0,
             bump: watch::channel(0).0,
         }
     }

@@ -32,7 +32,12 @@ pub enum Schema {
 }
 
 impl Schema {
-    fn file(self) -> &'static str {
+    /// The newest migration this version of the app knows.
+    pub(crate) fn latest_version(self) -> i64 {
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    pub(crate) fn file(self) -> &'static str {
         match self {
             Self::App => DB_FILE,
             Self::Workspace => WORKSPACE_DB_FILE,
@@ -188,6 +193,43 @@ pub(crate) async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// The database at `path` opened as it is, neither created nor migrated: for copying it
+/// before an update changes it, or reading a backup's copy.
+pub(crate) async fn open_unmigrated(path: &Path) -> Result<SqlitePool> {
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(path, false)?)
+        .await?)
+}
+
+/// The newest migration applied to a database; 0 for one that has none (or is not ours).
+pub(crate) async fn schema_version(pool: &SqlitePool) -> Result<i64> {
+    let applied: std::result::Result<(Option<i64>,), sqlx::Error> =
+        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(pool)
+            .await;
+    match applied {
+        Ok((v,)) => Ok(v.unwrap_or(0)),
+        Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A consistent copy of the database behind `pool` at `dest` (which must not exist), made
+/// while others keep reading and writing it.
+pub(crate) async fn snapshot(pool: &SqlitePool, dest: &Path) -> Result<()> {
+    sqlx::query("VACUUM INTO ?")
+        .bind(dest.to_string_lossy().to_string())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Whether the database file at `path` exists and is damaged (see [`Store::open_as`]).
+pub(crate) async fn is_damaged(path: &Path) -> Result<bool> {
+    damaged(path).await
 }
 
 /// Moves a damaged database (and its WAL) aside, never overwriting it, and puts the last

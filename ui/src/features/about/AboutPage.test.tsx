@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import AboutPage from "./AboutPage";
+import { signedInStatus } from "../../test/fixtures";
 
 const about = {
   app_version: "0.1.0",
@@ -16,17 +17,20 @@ const about = {
 function mock(service: typeof about.service | null, opened: unknown[]) {
   mockIPC((cmd, args) => {
     if (cmd === "about") return { ...about, service };
+    if (cmd === "automatic_backups") return [];
     if (cmd === "open_folder") {
       opened.push((args as { folder: string }).folder);
       return null;
     }
     return null;
-  });
+  }, { shouldMockEvents: true });
 }
 
 describe("AboutPage", () => {
-  afterEach(() => {
+  afterEach(async () => {
+    // Unmount while the mock is still there (unlistening finishes a tick later).
     cleanup();
+    await new Promise((r) => setTimeout(r, 0));
     clearMocks();
   });
 
@@ -35,7 +39,7 @@ describe("AboutPage", () => {
     mock(about.service, opened);
     render(
       <App>
-        <AboutPage />
+        <AboutPage status={signedInStatus} />
       </App>,
     );
     expect((await screen.findByTestId("about-app-version")).textContent).toBe("0.1.0");
@@ -51,7 +55,7 @@ describe("AboutPage", () => {
     mock(null, []);
     render(
       <App>
-        <AboutPage />
+        <AboutPage status={signedInStatus} />
       </App>,
     );
     expect((await screen.findByTestId("about-service-unreachable")).textContent).toContain("无法连接");

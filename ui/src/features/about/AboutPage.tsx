@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from "react";
 import { App, Button, Card, Descriptions, Space, Tag, Typography } from "antd";
 import { FolderOpenOutlined } from "@ant-design/icons";
 import { commands, unwrap } from "../../shared/api";
-import type { About_Serialize as About, ErrorInfo, Folder } from "../../bindings";
+import type { About_Serialize as About, ErrorInfo, Folder, Status_Serialize as Status } from "../../bindings";
+import { BackupCard } from "../backup";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
@@ -11,8 +12,11 @@ import SettingsCard from "./SettingsCard";
 
 const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", overflowWrap: "anywhere" as const };
 
-/** Settings; then the versions of the app, its core and the service, and the data and log folders. */
-export default function AboutPage() {
+/**
+ * Settings, backups; then the versions of the app, its core and the service, and the data and
+ * log folders.
+ */
+export default function AboutPage({ status }: { status: Status }) {
   const t = useMessages(messages);
   const { locale } = useI18n();
   const { message } = App.useApp();
@@ -56,6 +60,7 @@ export default function AboutPage() {
   return (
     <>
     <SettingsCard />
+    <BackupCard status={status} />
     <Card title={t("title")} data-testid="about-page">
       <ErrorAlert error={error} />
       {about && (

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Button, Card, Form, Input, Radio, Space, Typography } from "antd";
+import { Button, Card, Divider, Form, Input, Radio, Space, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, ServerChoice } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
@@ -7,6 +7,11 @@ import LanguageSwitch from "../../shared/LanguageSwitch";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
+import { RestoreDialog, RestoredNotice, messages as backupMessages } from "../backup";
+import type {
+  BackupInfo_Serialize as BackupInfo,
+  RestoreOutcome_Serialize as RestoreOutcome,
+} from "../../bindings";
 
 interface Props {
   current: ServerChoice | null;
@@ -21,6 +26,33 @@ export default function SetupPage({ current, onDone, onCancel }: Props) {
   const [url, setUrl] = useState(current?.kind === "url" ? current.url : "");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const b = useMessages(backupMessages);
+  const [backup, setBackup] = useState<BackupInfo | null>(null);
+  const [restored, setRestored] = useState<RestoreOutcome | null>(null);
+
+  const pickBackup = () => {
+    setError(null);
+    unwrap(commands.backupPick(b("restoreTitle")))
+      .then((i) => {
+        if (i) setBackup(i);
+      })
+      .catch((e: unknown) => {
+        setError(toErrorInfo(e));
+      });
+  };
+
+  /** The restored enterprises' service is the one to connect to next. */
+  const afterRestore = (o: RestoreOutcome) => {
+    setBackup(null);
+    setRestored(o);
+    const s = o.other_service;
+    if (s?.kind === "url") {
+      setMode("url");
+      setUrl(s.url);
+    } else if (s?.kind === "demo") {
+      setMode("demo");
+    }
+  };
 
   const connect = async () => {
     setBusy(true);
@@ -89,6 +121,34 @@ export default function SetupPage({ current, onDone, onCancel }: Props) {
             {onCancel && <Button onClick={onCancel}>{shared("back")}</Button>}
           </Space>
         </Form>
+        {!current && (
+          <>
+            <Divider />
+            <Space direction="vertical" size={8} style={{ width: "100%" }}>
+              <Typography.Text type="secondary">{b("setupRestoreHint")}</Typography.Text>
+              <Button onClick={pickBackup} data-testid="setup-restore">
+                {b("setupRestore")}
+              </Button>
+              {restored && (
+                <RestoredNotice
+                  outcome={restored}
+                  onClose={() => {
+                    setRestored(null);
+                  }}
+                />
+              )}
+            </Space>
+          </>
+        )}
+        {backup && (
+          <RestoreDialog
+            info={backup}
+            onClose={() => {
+              setBackup(null);
+            }}
+            onRestored={afterRestore}
+          />
+        )}
       </Card>
     </div>
   );

@@ -1,0 +1,170 @@
+//! The backup file: a zip holding `manifest.json` first, then each enterprise's folder as
+//! it lies on disk (`enterprises/<id>/…`), its database as a consistent snapshot. Blocking
+//! I/O: called from `spawn_blocking`.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::{Manifest, FORMAT, MANIFEST};
+use crate::error::{Error, Result};
+
+/// One file to put in the archive: where it is now, its name inside, its size.
+pub(super) struct Member {
+    pub name: String,
+    pub source: PathBuf,
+    pub size: u64,
+    /// Databases shrink well; material files (PDFs, photos) are compressed already.
+    pub deflate: bool,
+}
+
+/// Zip's classic entries end at 4 GiB; a package can pass it.
+const ZIP64_FROM: u64 = u32::MAX as u64;
+const CHUNK: usize = 1 << 20;
+
+/// Writes `manifest` and `members` to `dest`, whole or not at all (a temporary file beside
+/// it, synced, then renamed). `progress(done, total)` follows the bytes.
+pub(super) fn write(
+    dest: &Path,
+    manifest: &Manifest,
+    members: &[Member],
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
+    let total: u64 = members.iter().map(|m| m.size).sum();
+    let dir = dest.parent().unwrap_or_else(|| Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.part"));
+    let written = (|| -> std::io::Result<u64> {
+        let mut zip = ZipWriter::new(BufWriter::new(File::create(&tmp)?));
+        let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+        zip.start_file(MANIFEST, deflated)?;
+        zip.write_all(&serde_json::to_vec_pretty(manifest)?)?;
+        let mut done = 0u64;
+        progress(done, total);
+        let mut buf = vec![0u8; CHUNK];
+        for m in members {
+            let options = if m.deflate { deflated } else { stored };
+            zip.start_file(&m.name, options.large_file(m.size >= ZIP64_FROM))?;
+            let mut src = File::open(&m.source)?;
+            loop {
+                let n = src.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                zip.write_all(&buf[..n])?;
+                done += n as u64;
+                progress(done.min(total), total);
+            }
+        }
+        let file = zip.finish()?.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(file.metadata()?.len())
+    })();
+    match written {
+        Ok(size) => {
+            std::fs::rename(&tmp, dest).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+            Ok(size)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::SaveFailed {
+                path: dest.display().to_string(),
+                detail: e.to_string(),
+            })
+        }
+    }
+}
+
+/// An archive opened for reading, its manifest read and checked.
+pub(super) struct Reader {
+    zip: ZipArchive<BufReader<File>>,
+    pub manifest: Manifest,
+    path: PathBuf,
+}
+
+fn invalid(path: &Path, reason: &str) -> Error {
+    Error::BackupInvalid {
+        path: path.display().to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| invalid(path, &e.to_string()))?;
+        let mut zip = ZipArchive::new(BufReader::new(file))
+            .map_err(|_| invalid(path, "not a zip file, or cut short"))?;
+        let manifest: Manifest = {
+            let entry = zip
+                .by_name(MANIFEST)
+                .map_err(|_| invalid(path, "no manifest.json"))?;
+            serde_json::from_reader(entry).map_err(|e| invalid(path, &format!("manifest: {e}")))?
+        };
+        if manifest.format > FORMAT {
+            return Err(Error::BackupTooNew(manifest.app_version.clone()));
+        }
+        Ok(Self {
+            zip,
+            manifest,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The names of the archive's files under `prefix`, with their sizes.
+    pub fn members_under(&mut self, prefix: &str) -> Result<Vec<(String, u64)>> {
+        let mut out = Vec::new();
+        for i in 0..self.zip.len() {
+            let f = self
+                .zip
+                .by_index_raw(i)
+                .map_err(|e| invalid(&self.path, &e.to_string()))?;
+            let name = f
+                .name()
+                .map_err(|e| invalid(&self.path, &e.to_string()))?
+                .into_owned();
+            if f.is_file() && name.starts_with(prefix) {
+                out.push((name, f.size()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Copies the member `name` to `dest` (created or replaced), checking its CRC as zip
+    /// does; `on_bytes` is told of each chunk.
+    pub fn extract(
+        &mut self,
+        name: &str,
+        dest: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let mut entry = self
+            .zip
+            .by_name(name)
+            .map_err(|_| invalid(&path, &format!("{name} is missing")))?;
+        let mut out = BufWriter::new(File::create(dest)?);
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = entry
+                .read(&mut buf)
+                .map_err(|e| invalid(&path, &format!("{name}: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            out.write_all(&buf[..n])?;
+            on_bytes(n as u64);
+        }
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,576 @@
+//! Backups: one file holding enterprises' work — each one's database, material files and
+//! application packages, the service it belongs to and the proxy, never a token (those
+//! stay in the system keychain, so the officer signs in again after restoring elsewhere).
+//!
+//! The officer exports one by hand; the app takes its own at quit and before an update
+//! migrates a database (databases only: material files are never changed by either, and
+//! copying gigabytes at every quit would make quitting slow), and before a restore replaces
+//! work. A restore never replaces work that is newer on this computer without being told to.
+
+mod archive;
+mod restore;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::SqlitePool;
+use yiqifu_protocol::EnterpriseProfile;
+
+use crate::app::{App, ServerChoice, PROXY_KEY, SERVER_KEY};
+use crate::client::Proxy;
+use crate::error::{Error, Result};
+use crate::store::{self, Schema, WORKSPACE_DB_FILE};
+use crate::workspace::{workspace_dir, WORKSPACES_DIR};
+
+pub use restore::{BackupEnterprise, BackupInfo, RestoreOutcome, RestoreState};
+
+/// The folder of automatic backups, in the data folder.
+pub const BACKUPS_DIR: &str = "backups";
+/// A backup file's extension.
+pub const EXTENSION: &str = "yqfbak";
+const MANIFEST: &str = "manifest.json";
+/// The archive layout this version writes; a newer one is refused with why.
+const FORMAT: u32 = 1;
+/// Automatic backups kept of each kind.
+pub const KEEP: usize = 5;
+
+/// Why a backup was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// By the officer, with every file.
+    Export,
+    /// When the app quit.
+    Quit,
+    /// Before an update changed a database.
+    BeforeUpdate,
+    /// Before a restore replaced this computer's work.
+    BeforeRestore,
+}
+
+impl BackupKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Export => "export",
+            Self::Quit => "quit",
+            Self::BeforeUpdate => "before-update",
+            Self::BeforeRestore => "before-restore",
+        }
+    }
+}
+
+/// Which enterprises an export holds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BackupScope {
+    Enterprise {
+        id: String,
+    },
+    /// Every enterprise on this computer, of every service.
+    All,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    pub format: u32,
+    pub app_version: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub kind: BackupKind,
+    /// Whether material files and packages are inside, or the databases only.
+    pub files: bool,
+    /// The service chosen when it was taken.
+    pub server: Option<ServerChoice>,
+    pub proxy: Option<Proxy>,
+    pub enterprises: Vec<Entry>,
+}
+
+/// One enterprise in a backup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    pub id: String,
+    /// The key of its service (see [`ServerChoice::key`]).
+    pub server: String,
+    pub credit_code: String,
+    pub profile: EnterpriseProfile,
+    pub added_at: i64,
+    /// The newest migration its database has.
+    pub schema_version: i64,
+    /// The newest change in its database (Unix seconds), to tell which work is newer.
+    pub last_change_at: Option<i64>,
+}
+
+/// An export or automatic backup, as lists show it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BackupFile {
+    pub path: String,
+    pub kind: BackupKind,
+    pub created_at: String,
+    /// Bytes (a float: TypeScript numbers).
+    pub size: f64,
+    pub files: bool,
+    /// The enterprises' names.
+    pub enterprises: Vec<String>,
+}
+
+/// How far a backup or restore is, for its progress bar.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BackupProgress {
+    pub restoring: bool,
+    pub done: f64,
+    pub total: f64,
+}
+
+/// A workspace as the app's database lists it.
+struct Row {
+    id: String,
+    server: String,
+    credit_code: String,
+    profile: EnterpriseProfile,
+    added_at: i64,
+}
+
+async fn rows(app_db: &SqlitePool, only: Option<&[String]>) -> Result<Vec<Row>> {
+    let raw: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, server, credit_code, profile, added_at FROM workspaces ORDER BY added_at, id",
+    )
+    .fetch_all(app_db)
+    .await?;
+    let mut out = Vec::new();
+    for (id, server, credit_code, profile, added_at) in raw {
+        if only.is_some_and(|o| !o.contains(&id)) {
+            continue;
+        }
+        out.push(Row {
+            id,
+            server,
+            credit_code,
+            profile: serde_json::from_str(&profile)?,
+            added_at,
+        });
+    }
+    Ok(out)
+}
+
+async fn raw_setting<T: serde::de::DeserializeOwned>(pool: &SqlitePool, key: &str) -> Option<T> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .ok()?;
+    row.and_then(|(v,)| serde_json::from_str(&v).ok())
+}
+
+/// The newest change in a workspace database: the latest of every `…_at` time column its
+/// tables have (Unix seconds). Read from the schema, so a feature's new table counts
+/// without being listed here; `next_attempt_at` is when a retry is due, not a change.
+pub(crate) async fn last_change(pool: &SqlitePool) -> Result<Option<i64>> {
+    let cols: Vec<(String, String)> = sqlx::query_as(
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+         WHERE m.type = 'table' AND p.type = 'INTEGER' AND p.name LIKE '%\\_at' ESCAPE '\\'
+           AND p.name <> 'next_attempt_at'",
+    )
+    .fetch_all(pool)
+    .await?;
+    if cols.is_empty() {
+        return Ok(None);
+    }
+    let union = cols
+        .iter()
+        .map(|(t, c)| format!("SELECT MAX(\"{c}\") AS t FROM \"{t}\""))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let (t,): (Option<i64>,) = sqlx::query_as(&format!("SELECT MAX(t) FROM ({union})"))
+        .fetch_one(pool)
+        .await?;
+    Ok(t)
+}
+
+/// One enterprise to write: its row, and its database open.
+struct Source {
+    row: Row,
+    pool: SqlitePool,
+    /// Opened for the backup alone, closed after it.
+    own_pool: bool,
+}
+
+/// The time now, to the millisecond: RFC 3339 for manifests, and a form for file names.
+/// Both have a fixed width, so they sort as the times do.
+fn stamps() -> (String, String) {
+    let now = time::OffsetDateTime::now_utc();
+    let (y, mo, d) = (now.year(), u8::from(now.month()), now.day());
+    let (h, mi, s, ms) = (now.hour(), now.minute(), now.second(), now.millisecond());
+    (
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z"),
+        format!("{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}{ms:03}Z"),
+    )
+}
+
+/// Every regular file of an enterprise's folder that a backup carries: material files and
+/// packages, not the database (snapshotted instead) nor files being written (dot names).
+fn folder_files(dir: &Path) -> Result<Vec<(String, PathBuf, u64)>> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf, u64)>) -> Result<()> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for e in entries {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with(WORKSPACE_DB_FILE) {
+                continue;
+            }
+            let ty = e.file_type()?;
+            if ty.is_dir() {
+                walk(base, &e.path(), out)?;
+            } else if ty.is_file() {
+                let path = e.path();
+                let rel = path
+                    .strip_prefix(base)
+                    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((rel, path, e.metadata()?.len()));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// A folder for a backup's temporary copies, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(data_dir: &Path) -> Result<Self> {
+        let dir = data_dir
+            .join(BACKUPS_DIR)
+            .join(format!(".work-{}", crate::outbox::new_local_id("b")));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes the backup of `sources` to `dest`.
+#[allow(clippy::too_many_arguments)]
+async fn write_backup(
+    data_dir: &Path,
+    dest: &Path,
+    kind: BackupKind,
+    files: bool,
+    server: Option<ServerChoice>,
+    proxy: Option<Proxy>,
+    sources: &[Source],
+    progress: Option<tokio::sync::broadcast::Sender<BackupProgress>>,
+) -> Result<u64> {
+    let scratch = Scratch::new(data_dir)?;
+    let mut members = Vec::new();
+    let mut entries = Vec::new();
+    for s in sources {
+        let snap = scratch.0.join(format!("{}.sqlite", s.row.id));
+        store::snapshot(&s.pool, &snap).await?;
+        let prefix = format!("{WORKSPACES_DIR}/{}", s.row.id);
+        members.push(archive::Member {
+            name: format!("{prefix}/{WORKSPACE_DB_FILE}"),
+            size: std::fs::metadata(&snap)?.len(),
+            source: snap,
+            deflate: true,
+        });
+        if files {
+            for (rel, path, size) in folder_files(&workspace_dir(data_dir, &s.row.id))? {
+                members.push(archive::Member {
+                    name: format!("{prefix}/{rel}"),
+                    source: path,
+                    size,
+                    deflate: false,
+                });
+            }
+        }
+        entries.push(Entry {
+            id: s.row.id.clone(),
+            server: s.row.server.clone(),
+            credit_code: s.row.credit_code.clone(),
+            profile: s.row.profile.clone(),
+            added_at: s.row.added_at,
+            schema_version: store::schema_version(&s.pool).await?,
+            last_change_at: last_change(&s.pool).await?,
+        });
+    }
+    let manifest = Manifest {
+        format: FORMAT,
+        app_version: crate::VERSION.into(),
+        created_at: stamps().0,
+        kind,
+        files,
+        server,
+        proxy,
+        enterprises: entries,
+    };
+    let dest = dest.to_path_buf();
+    let size = tokio::task::spawn_blocking(move || {
+        archive::write(&dest, &manifest, &members, &mut |done, total| {
+            if let Some(p) = &progress {
+                let _ = p.send(BackupProgress {
+                    restoring: false,
+                    done: done as f64,
+                    total: total as f64,
+                });
+            }
+        })
+    })
+    .await
+    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
+    drop(scratch);
+    Ok(size)
+}
+
+/// Deletes all but the newest [`KEEP`] automatic backups of `kind`.
+fn prune(dir: &Path, kind: BackupKind) -> Result<()> {
+    let prefix = format!("{}-", kind.prefix());
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(&format!(".{EXTENSION}")))
+        .collect();
+    // The names carry the time, so they sort oldest first.
+    names.sort();
+    let excess = names.len().saturating_sub(KEEP);
+    for n in &names[..excess] {
+        std::fs::remove_file(dir.join(n))?;
+    }
+    Ok(())
+}
+
+/// Where an automatic backup of `kind` taken now goes. Two in one millisecond wait for
+/// the next, so the names stay in time order.
+async fn automatic_path(dir: &Path, kind: BackupKind) -> PathBuf {
+    loop {
+        let path = dir.join(format!("{}-{}.{EXTENSION}", kind.prefix(), stamps().1));
+        if !path.exists() {
+            return path;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}
+
+/// Takes a backup before an update migrates a database, while none is open yet: when the
+/// app's database or any enterprise's has a migration this version will apply. Databases
+/// only; nothing is written when nothing would change.
+pub(crate) async fn before_update(data_dir: &Path) -> Result<Option<PathBuf>> {
+    let app_db = data_dir.join(store::DB_FILE);
+    if !app_db.exists() || store::is_damaged(&app_db).await? {
+        return Ok(None);
+    }
+    let app = store::open_unmigrated(&app_db).await?;
+    let outcome = async {
+        let version = store::schema_version(&app).await?;
+        let mut pending = version > 0 && version < Schema::App.latest_version();
+        // A database from before enterprises had workspaces is moved by `legacy`, which
+        // keeps its own copy.
+        let listed = rows(&app, None).await.unwrap_or_default();
+        let mut sources = Vec::new();
+        for row in listed {
+            let db = workspace_dir(data_dir, &row.id).join(WORKSPACE_DB_FILE);
+            if !db.exists() || store::is_damaged(&db).await? {
+                continue;
+            }
+            let pool = store::open_unmigrated(&db).await?;
+            if store::schema_version(&pool).await? < Schema::Workspace.latest_version() {
+                pending = true;
+            }
+            sources.push(Source {
+                row,
+                pool,
+                own_pool: true,
+            });
+        }
+        let written = if pending && !sources.is_empty() {
+            let dir = data_dir.join(BACKUPS_DIR);
+            std::fs::create_dir_all(&dir)?;
+            let dest = automatic_path(&dir, BackupKind::BeforeUpdate).await;
+            write_backup(
+                data_dir,
+                &dest,
+                BackupKind::BeforeUpdate,
+                false,
+                raw_setting(&app, SERVER_KEY).await,
+                raw_setting(&app, PROXY_KEY).await,
+                &sources,
+                None,
+            )
+            .await?;
+            prune(&dir, BackupKind::BeforeUpdate)?;
+            tracing::info!(backup = %dest.display(), "backed up before the update");
+            Some(dest)
+        } else {
+            None
+        };
+        for s in &sources {
+            s.pool.close().await;
+        }
+        Ok(written)
+    }
+    .await;
+    app.close().await;
+    outcome
+}
+
+impl App {
+    /// The folder of automatic backups.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.data_dir().join(BACKUPS_DIR)
+    }
+
+    /// Backup and restore progress, for progress bars.
+    pub fn backup_progress(&self) -> tokio::sync::broadcast::Receiver<BackupProgress> {
+        self.shared().backup.subscribe()
+    }
+
+    /// The enterprises `only` names (every one without it), each with its database open.
+    async fn sources(&self, only: Option<&[String]>) -> Result<Vec<Source>> {
+        let mut out = Vec::new();
+        for row in rows(self.store().pool(), only).await? {
+            let (pool, own_pool) = match self.workspace(&row.id) {
+                Ok(ws) => (ws.store().pool().clone(), false),
+                Err(_) => {
+                    let db = workspace_dir(self.data_dir(), &row.id).join(WORKSPACE_DB_FILE);
+                    if !db.exists() {
+                        continue;
+                    }
+                    (store::open_unmigrated(&db).await?, true)
+                }
+            };
+            out.push(Source {
+                row,
+                pool,
+                own_pool,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn write_from(
+        &self,
+        dest: &Path,
+        kind: BackupKind,
+        files: bool,
+        only: Option<&[String]>,
+        progress: bool,
+    ) -> Result<u64> {
+        let sources = self.sources(only).await?;
+        let written = write_backup(
+            self.data_dir(),
+            dest,
+            kind,
+            files,
+            self.server_now(),
+            self.store().setting(PROXY_KEY).await?,
+            &sources,
+            progress.then(|| self.shared().backup.clone()),
+        )
+        .await;
+        for s in sources.iter().filter(|s| s.own_pool) {
+            s.pool.close().await;
+        }
+        written
+    }
+
+    /// Writes a backup of `scope` to `dest`, with every material file and package, for
+    /// another computer or for safe keeping. Progress goes to [`App::backup_progress`].
+    pub async fn export_backup(&self, scope: &BackupScope, dest: &Path) -> Result<BackupFile> {
+        let only = match scope {
+            BackupScope::Enterprise { id } => {
+                self.workspace(id)?;
+                Some(vec![id.clone()])
+            }
+            BackupScope::All => None,
+        };
+        let size = self
+            .write_from(dest, BackupKind::Export, true, only.as_deref(), true)
+            .await?;
+        let mut listed = self.backup_file(dest).await?;
+        listed.size = size as f64;
+        Ok(listed)
+    }
+
+    /// An automatic backup of `kind` (databases only) in [`App::backups_dir`], the oldest
+    /// beyond [`KEEP`] deleted; `None` when there is no enterprise to back up.
+    pub async fn automatic_backup(
+        &self,
+        kind: BackupKind,
+        only: Option<&[String]>,
+    ) -> Result<Option<PathBuf>> {
+        if rows(self.store().pool(), only).await?.is_empty() {
+            return Ok(None);
+        }
+        let dir = self.backups_dir();
+        std::fs::create_dir_all(&dir)?;
+        let dest = automatic_path(&dir, kind).await;
+        self.write_from(&dest, kind, false, only, false).await?;
+        prune(&dir, kind)?;
+        Ok(Some(dest))
+    }
+
+    /// The backup the app takes as it quits.
+    pub async fn backup_at_quit(&self) -> Result<Option<PathBuf>> {
+        self.automatic_backup(BackupKind::Quit, None).await
+    }
+
+    /// A backup file as lists show it.
+    pub async fn backup_file(&self, path: &Path) -> Result<BackupFile> {
+        let p = path.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let reader = archive::Reader::open(&p)?;
+            let m = &reader.manifest;
+            Ok(BackupFile {
+                path: p.display().to_string(),
+                kind: m.kind,
+                created_at: m.created_at.clone(),
+                size: std::fs::metadata(&p)?.len() as f64,
+                files: m.files,
+                enterprises: m
+                    .enterprises
+                    .iter()
+                    .map(|e| e.profile.name.clone())
+                    .collect(),
+            })
+        })
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+    }
+
+    /// The automatic backups, newest first. One that cannot be read is left out (and
+    /// logged): the others must still be offered.
+    pub async fn automatic_backups(&self) -> Result<Vec<BackupFile>> {
+        let dir = self.backups_dir();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || !name.ends_with(&format!(".{EXTENSION}")) {
+                continue;
+            }
+            match self.backup_file(&e.path()).await {
+                Ok(f) => out.push(f),
+                Err(err) => tracing::warn!(file = %name, error = %err, "unreadable backup"),
+            }
+        }
+        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        Ok(out)
+    }
+}

@@ -1,0 +1,401 @@
+//! Restoring a backup: what it holds against what this computer has, then the chosen
+//! enterprises put back in place, each one whole or not at all.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use specta::Type;
+
+use super::archive::Reader;
+use super::{last_change, BackupFile, BackupKind, BackupProgress, Entry, Manifest};
+use crate::app::{App, ServerChoice};
+use crate::changes::Topic;
+use crate::error::{Error, Result};
+use crate::store::{self, Schema, WORKSPACE_DB_FILE};
+use crate::workspace::{workspace_dir, WORKSPACES_DIR};
+
+/// An enterprise in a backup, against this computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreState {
+    /// Not on this computer.
+    New,
+    /// On this computer, last changed when the backup's copy was.
+    Same,
+    /// The backup's copy changed later than this computer's.
+    BackupNewer,
+    /// This computer's work changed after the backup's: replaced only when told to.
+    LocalNewer,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BackupEnterprise {
+    pub id: String,
+    pub name: String,
+    pub credit_code: String,
+    pub service: ServerChoice,
+    /// RFC 3339.
+    pub backup_changed_at: Option<String>,
+    pub local_changed_at: Option<String>,
+    pub state: RestoreState,
+}
+
+/// What a backup holds, to ask before restoring it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BackupInfo {
+    pub file: BackupFile,
+    pub app_version: String,
+    pub enterprises: Vec<BackupEnterprise>,
+    /// The service this computer uses now; the backup's enterprises of another service
+    /// appear when that one is chosen.
+    pub current_service: Option<ServerChoice>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RestoreOutcome {
+    /// The names of the enterprises put back.
+    pub restored: Vec<String>,
+    /// Where this computer's replaced work was backed up first.
+    pub safety_backup: Option<String>,
+    /// Restored enterprises of a service other than the one chosen now (or none is): the
+    /// officer chooses it to see them.
+    pub other_service: Option<ServerChoice>,
+}
+
+fn rfc3339(t: Option<i64>) -> Option<String> {
+    let t = time::OffsetDateTime::from_unix_timestamp(t?).ok()?;
+    t.format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
+fn blocking_err(e: tokio::task::JoinError) -> Error {
+    Error::Io(std::io::Error::other(e.to_string()))
+}
+
+impl App {
+    async fn read_manifest(&self, path: &Path) -> Result<Manifest> {
+        let p = path.to_path_buf();
+        let m = tokio::task::spawn_blocking(move || Reader::open(&p).map(|r| r.manifest))
+            .await
+            .map_err(blocking_err)??;
+        if let Some(newer) = m
+            .enterprises
+            .iter()
+            .find(|e| e.schema_version > Schema::Workspace.latest_version())
+        {
+            tracing::warn!(enterprise = %newer.id, "backup from a newer schema");
+            return Err(Error::BackupTooNew(m.app_version.clone()));
+        }
+        Ok(m)
+    }
+
+    /// When this computer's copy of an enterprise last changed, if it has one.
+    async fn local_change(&self, id: &str) -> Result<Option<Option<i64>>> {
+        let known: Option<(String,)> = sqlx::query_as("SELECT id FROM workspaces WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.store().pool())
+            .await?;
+        let db = workspace_dir(self.data_dir(), id).join(WORKSPACE_DB_FILE);
+        if known.is_none() && !db.exists() {
+            return Ok(None);
+        }
+        if let Ok(ws) = self.workspace(id) {
+            return Ok(Some(last_change(ws.store().pool()).await?));
+        }
+        if !db.exists() {
+            return Ok(Some(None));
+        }
+        let pool = store::open_unmigrated(&db).await?;
+        let t = last_change(&pool).await;
+        pool.close().await;
+        Ok(Some(t?))
+    }
+
+    async fn compare(&self, e: &Entry) -> Result<BackupEnterprise> {
+        let local = self.local_change(&e.id).await?;
+        let state = match local {
+            None => RestoreState::New,
+            Some(l) if l == e.last_change_at => RestoreState::Same,
+            Some(l) if l > e.last_change_at => RestoreState::LocalNewer,
+            Some(_) => RestoreState::BackupNewer,
+        };
+        Ok(BackupEnterprise {
+            id: e.id.clone(),
+            name: e.profile.name.clone(),
+            credit_code: e.credit_code.clone(),
+            service: ServerChoice::from_key(&e.server),
+            backup_changed_at: rfc3339(e.last_change_at),
+            local_changed_at: local.and_then(rfc3339),
+            state,
+        })
+    }
+
+    /// What the backup at `path` holds, each enterprise against this computer's copy.
+    pub async fn backup_info(&self, path: &Path) -> Result<BackupInfo> {
+        let manifest = self.read_manifest(path).await?;
+        let file = self.backup_file(path).await?;
+        let mut enterprises = Vec::new();
+        for e in &manifest.enterprises {
+            enterprises.push(self.compare(e).await?);
+        }
+        Ok(BackupInfo {
+            file,
+            app_version: manifest.app_version,
+            enterprises,
+            current_service: self.server_now(),
+        })
+    }
+
+    /// Puts the enterprises `ids` of the backup at `path` back on this computer. One whose
+    /// work here is newer is refused unless `replace_newer`; whatever is replaced is backed
+    /// up first. The restored enterprises keep no session: the officer signs in again
+    /// unless this computer's keychain still has one.
+    pub async fn restore_backup(
+        &self,
+        path: &Path,
+        ids: &[String],
+        replace_newer: bool,
+    ) -> Result<RestoreOutcome> {
+        let manifest = self.read_manifest(path).await?;
+        let mut chosen = Vec::new();
+        for e in manifest.enterprises.iter().filter(|e| ids.contains(&e.id)) {
+            chosen.push((e, self.compare(e).await?.state));
+        }
+        let newer: Vec<String> = chosen
+            .iter()
+            .filter(|(_, s)| *s == RestoreState::LocalNewer)
+            .map(|(e, _)| e.profile.name.clone())
+            .collect();
+        if !newer.is_empty() && !replace_newer {
+            return Err(Error::RestoreWouldOverwrite(newer));
+        }
+        let total: u64 = {
+            let p = path.to_path_buf();
+            let prefixes: Vec<String> = chosen
+                .iter()
+                .map(|(e, _)| format!("{WORKSPACES_DIR}/{}/", e.id))
+                .collect();
+            tokio::task::spawn_blocking(move || -> Result<u64> {
+                let mut r = Reader::open(&p)?;
+                let mut sum = 0;
+                for prefix in &prefixes {
+                    sum += r.members_under(prefix)?.iter().map(|(_, s)| s).sum::<u64>();
+                }
+                Ok(sum)
+            })
+            .await
+            .map_err(blocking_err)??
+        };
+        // Everything is unpacked and checked before anything here changes.
+        let mut staged = Vec::new();
+        let mut done = 0u64;
+        for (e, _) in &chosen {
+            match self.stage(path, e, &mut done, total).await {
+                Ok(dir) => staged.push(dir),
+                Err(err) => {
+                    remove_all(&staged);
+                    return Err(err);
+                }
+            }
+        }
+        let replacing: Vec<String> = chosen
+            .iter()
+            .filter(|(_, s)| *s != RestoreState::New)
+            .map(|(e, _)| e.id.clone())
+            .collect();
+        let safety_backup = if replacing.is_empty() {
+            None
+        } else {
+            match self
+                .automatic_backup(BackupKind::BeforeRestore, Some(&replacing))
+                .await
+            {
+                Ok(p) => p,
+                Err(err) => {
+                    remove_all(&staged);
+                    return Err(err);
+                }
+            }
+        };
+        let current = self.server_now();
+        let mut restored = Vec::new();
+        let mut other_service = None;
+        for ((e, _), dir) in chosen.iter().zip(&staged) {
+            let _one = self.workspaces_lock().await;
+            self.close_workspace(&e.id).await;
+            let placed = put_in_place(dir, &workspace_dir(self.data_dir(), &e.id)).await;
+            let _ = std::fs::remove_dir_all(dir);
+            if let Err(err) = placed {
+                // The enterprise stays closed rather than half restored; the safety backup
+                // has its work.
+                remove_all(&staged);
+                return Err(err);
+            }
+            sqlx::query(
+                "INSERT INTO workspaces (id, server, credit_code, profile, added_at) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET profile = excluded.profile",
+            )
+            .bind(&e.id)
+            .bind(&e.server)
+            .bind(&e.credit_code)
+            .bind(serde_json::to_string(&e.profile)?)
+            .bind(e.added_at)
+            .execute(self.store().pool())
+            .await?;
+            let service = ServerChoice::from_key(&e.server);
+            if current.as_ref() == Some(&service) {
+                self.open_workspace(&service, &e.id, &e.credit_code, e.profile.clone())
+                    .await?;
+            } else {
+                other_service = Some(service);
+            }
+            restored.push(e.profile.name.clone());
+            self.shared().notify(Some(&e.id), &Topic::ALL);
+        }
+        self.shared().notify(None, &[Topic::Workspaces]);
+        self.shared().touch();
+        tracing::info!(count = restored.len(), "restored from a backup");
+        Ok(RestoreOutcome {
+            restored,
+            safety_backup: safety_backup.map(|p| p.display().to_string()),
+            other_service,
+        })
+    }
+
+    /// Extracts one enterprise's files beside its folder (same disk, so they move in by
+    /// rename) and checks its database; the staging folder is returned.
+    async fn stage(&self, path: &Path, e: &Entry, done: &mut u64, total: u64) -> Result<PathBuf> {
+        let staging = self.data_dir().join(WORKSPACES_DIR).join(format!(
+            ".restoring-{}-{}",
+            e.id,
+            crate::outbox::new_local_id("r")
+        ));
+        std::fs::create_dir_all(&staging)?;
+        let (p, dir, prefix) = (
+            path.to_path_buf(),
+            staging.clone(),
+            format!("{WORKSPACES_DIR}/{}/", e.id),
+        );
+        let sender = self.shared().backup.clone();
+        let start = *done;
+        let extracted = tokio::task::spawn_blocking(move || -> Result<u64> {
+            let mut r = Reader::open(&p)?;
+            let mut n = start;
+            for (name, _) in r.members_under(&prefix)? {
+                let rel = &name[prefix.len()..];
+                // Names are ours, but a damaged or altered file must not write outside.
+                if rel
+                    .split('/')
+                    .any(|c| c.is_empty() || c == "." || c == "..")
+                {
+                    return Err(Error::BackupInvalid {
+                        path: p.display().to_string(),
+                        reason: format!("unexpected entry {name}"),
+                    });
+                }
+                let dest = dir.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                r.extract(&name, &dest, &mut |k| {
+                    n += k;
+                    let _ = sender.send(BackupProgress {
+                        restoring: true,
+                        done: n as f64,
+                        total: total as f64,
+                    });
+                })?;
+            }
+            Ok(n)
+        })
+        .await
+        .map_err(blocking_err)?;
+        let checked = match extracted {
+            Ok(n) => {
+                *done = n;
+                check_staged(path, &staging.join(WORKSPACE_DB_FILE)).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = checked {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        Ok(staging)
+    }
+}
+
+fn remove_all(dirs: &[PathBuf]) {
+    for d in dirs {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+/// The staged database must be whole and one this version can read.
+async fn check_staged(backup: &Path, db: &Path) -> Result<()> {
+    let invalid = |reason: &str| Error::BackupInvalid {
+        path: backup.display().to_string(),
+        reason: reason.into(),
+    };
+    if !db.exists() {
+        return Err(invalid("an enterprise without its database"));
+    }
+    if store::is_damaged(db).await? {
+        return Err(invalid("a database inside is damaged"));
+    }
+    Ok(())
+}
+
+/// Moves a staged enterprise into its folder: files first (material files and packages
+/// are named by their content, so one already there is the same and stays), the database
+/// last, replacing the old one and its journal.
+async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
+    std::fs::create_dir_all(dest)?;
+    let mut stack = vec![staged.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir)?.flatten() {
+            let from = e.path();
+            let rel = from
+                .strip_prefix(staged)
+                .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+            if e.file_type()?.is_dir() {
+                stack.push(from);
+                continue;
+            }
+            if rel == Path::new(WORKSPACE_DB_FILE) {
+                continue;
+            }
+            let to = dest.join(rel);
+            let same = std::fs::metadata(&to)
+                .is_ok_and(|m| Some(m.len()) == e.metadata().ok().map(|n| n.len()));
+            if !same {
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                store::rename_retrying(&from, &to).await?;
+            }
+        }
+    }
+    // The old journal must not be replayed into the restored database. Windows may still
+    // hold it for a moment after the pool closed (sqlx closes on its own threads).
+    for side in ["-wal", "-shm"] {
+        let f = dest.join(format!("{WORKSPACE_DB_FILE}{side}"));
+        let mut tries = 0;
+        loop {
+            match std::fs::remove_file(&f) {
+                Ok(()) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                Err(_) if tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    store::rename_retrying(
+        &staged.join(WORKSPACE_DB_FILE),
+        &dest.join(WORKSPACE_DB_FILE),
+    )
+    .await
+}

@@ -1,0 +1,80 @@
+//! Backups: exporting enterprises' work to one file, the automatic backups, and restoring.
+
+use std::path::PathBuf;
+
+use tauri::AppHandle;
+use yiqifu_core::backup::{BackupFile, BackupInfo, BackupScope, RestoreOutcome, EXTENSION};
+
+use super::{CmdResult, Shared};
+
+/// The file type as the save and open dialogs name it.
+const FILTER: &str = "益企服备份 / Yiqifu backup";
+
+/// Asks where to save, then writes the backup there; `None` when the officer cancelled.
+/// Progress comes as `BackupProgressed` events.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_export(
+    shell: Shared<'_>,
+    handle: AppHandle,
+    scope: BackupScope,
+    title: String,
+    all_label: String,
+) -> CmdResult<Option<BackupFile>> {
+    let who = match &scope {
+        BackupScope::Enterprise { id } => shell.ws(id)?.profile().name,
+        BackupScope::All => all_label,
+    };
+    let date = yiqifu_core::clock::today_in_china();
+    let name = format!("益企服备份-{who}-{date}.{EXTENSION}");
+    let Some(dest) =
+        crate::dialogs::save_file_as(&handle, &title, &name, (FILTER, &[EXTENSION])).await
+    else {
+        return Ok(None);
+    };
+    Ok(Some(shell.app.export_backup(&scope, &dest).await?))
+}
+
+/// Asks for a backup file and says what it holds; `None` when the officer cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_pick(
+    shell: Shared<'_>,
+    handle: AppHandle,
+    title: String,
+) -> CmdResult<Option<BackupInfo>> {
+    let Some(path) = crate::dialogs::pick_file(&handle, &title, Some((FILTER, &[EXTENSION]))).await
+    else {
+        return Ok(None);
+    };
+    Ok(Some(shell.app.backup_info(&path).await?))
+}
+
+/// What the backup at `path` (one of the automatic ones) holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_info(shell: Shared<'_>, path: String) -> CmdResult<BackupInfo> {
+    Ok(shell.app.backup_info(&PathBuf::from(path)).await?)
+}
+
+/// The automatic backups, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn automatic_backups(shell: Shared<'_>) -> CmdResult<Vec<BackupFile>> {
+    Ok(shell.app.automatic_backups().await?)
+}
+
+/// Puts the chosen enterprises of a backup back; newer work here only with `replace_newer`.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_restore(
+    shell: Shared<'_>,
+    path: String,
+    enterprises: Vec<String>,
+    replace_newer: bool,
+) -> CmdResult<RestoreOutcome> {
+    Ok(shell
+        .app
+        .restore_backup(&PathBuf::from(path), &enterprises, replace_newer)
+        .await?)
+}

@@ -1,0 +1,452 @@
+//! Backups against a real `yiqifu-central`: an enterprise's work moves to another computer
+//! in one file (never with a token) and goes out from there once; a restore never replaces
+//! newer work unasked and backs up what it replaces; the app keeps its own backups at quit
+//! and before an update migrates a database; a file that is not a usable backup changes
+//! nothing.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use yiqifu_core::application::FileOrigin;
+use yiqifu_core::backup::{BackupKind, BackupScope, RestoreState};
+use yiqifu_core::secrets::Keychain;
+use yiqifu_core::{App, ServerChoice, Workspace};
+use yiqifu_files::samples;
+use yiqifu_protocol::{AppealCategory, NewAppeal};
+use yiqifu_tests::journey::{fast, ready};
+use yiqifu_tests::{demo_login, test_keychain};
+
+fn appeal(title: &str) -> NewAppeal {
+    NewAppeal {
+        category: AppealCategory::PreventionSupplies,
+        title: title.into(),
+        description: "搬到新电脑之前写下、还没有发出的诉求。".into(),
+        attachments: vec![],
+        contact: None,
+    }
+}
+
+async fn appeals_titled(db: &sqlx::SqlitePool, title: &str) -> i64 {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM appeals WHERE json_extract(body, '$.title') = ?")
+            .bind(title)
+            .fetch_one(db)
+            .await
+            .unwrap();
+    n
+}
+
+/// Every member of the zip at `path`, decompressed.
+fn members(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+async fn queued(ws: &Workspace) -> u32 {
+    ws.publish().await.unwrap();
+    ws.summary().queued
+}
+
+/// Drains until nothing is queued; gives up loudly.
+async fn settle(ws: &Workspace) {
+    for _ in 0..300 {
+        ws.drain().await.unwrap();
+        if queued(ws).await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the queue of {} did not drain: {:?}", ws.id(), ws.summary());
+}
+
+/// Waits for the next whole second: the newest change is kept in seconds.
+async fn next_second() {
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+}
+
+#[tokio::test]
+async fn an_enterprise_moves_to_another_computer_in_one_file_and_its_queue_goes_out_once() {
+    let (a_dir, b_dir, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let (app, central, ws) = ready(a_dir.path(), "backup-move").await;
+    let plan = files.path().join("一企一案.pdf");
+    let plan_bytes = samples::pdf_sized(300_000, 7);
+    std::fs::write(&plan, &plan_bytes).unwrap();
+    let kept = ws
+        .add_application_file("prevention_plan", &plan, FileOrigin::Picked)
+        .await
+        .unwrap();
+    let title = "搬家前写的诉求";
+    ws.create_appeal(appeal(title)).await.unwrap();
+    assert_eq!(queued(&ws).await, 1, "queued on the old computer, not sent");
+
+    let mut progress = app.backup_progress();
+    let dest = files.path().join("益企服备份.yqfbak");
+    let file = app
+        .export_backup(
+            &BackupScope::Enterprise {
+                id: ws.id().to_string(),
+            },
+            &dest,
+        )
+        .await
+        .unwrap();
+    assert_eq!(file.kind, BackupKind::Export);
+    assert!(file.files);
+    assert_eq!(file.enterprises, vec![ws.profile().name.clone()]);
+    assert_eq!(file.size, std::fs::metadata(&dest).unwrap().len() as f64);
+    let mut last = None;
+    while let Ok(p) = progress.try_recv() {
+        assert!(!p.restoring && p.done <= p.total, "{p:?}");
+        last = Some(p);
+    }
+    let last = last.expect("the export reported its progress");
+    assert!(last.total > plan_bytes.len() as f64, "{last:?}");
+    assert_eq!(last.done, last.total, "the progress reached its end");
+
+    // Never a token: neither in the file as it lies nor in any member unpacked.
+    let (code, _) = demo_login();
+    let tokens = Keychain::new(&format!("yiqifu-test-backup-move-{}", std::process::id()))
+        .load(&format!("{}|{code}", central.url()))
+        .unwrap()
+        .expect("the session is in the keychain");
+    let raw = std::fs::read(&dest).unwrap();
+    let inside = members(&dest);
+    for secret in [&tokens.access, &tokens.refresh] {
+        assert!(!contains(&raw, secret.as_bytes()));
+        for (name, bytes) in &inside {
+            assert!(!contains(bytes, secret.as_bytes()), "a token in {name}");
+        }
+    }
+    assert!(
+        inside
+            .iter()
+            .any(|(n, b)| n.ends_with(&format!("materials/{}", kept.sha256)) && *b == plan_bytes),
+        "the material file travels byte for byte: {:?}",
+        inside.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+
+    // The other computer: its own data folder and keychain, the same service.
+    let b = App::open(b_dir.path(), test_keychain("backup-move-b"))
+        .await
+        .unwrap();
+    b.set_sync_config(fast());
+    b.choose_server(ServerChoice::Url { url: central.url() }, &central.url())
+        .await
+        .unwrap();
+    let info = b.backup_info(&dest).await.unwrap();
+    assert_eq!(info.enterprises.len(), 1);
+    assert_eq!(info.enterprises[0].state, RestoreState::New);
+    assert_eq!(info.enterprises[0].local_changed_at, None);
+    assert!(info.enterprises[0].backup_changed_at.is_some());
+
+    let mut progress = b.backup_progress();
+    let outcome = b
+        .restore_backup(&dest, &[ws.id().to_string()], false)
+        .await
+        .unwrap();
+    assert_eq!(outcome.restored, vec![ws.profile().name.clone()]);
+    assert_eq!(outcome.safety_backup, None, "nothing here was replaced");
+    assert_eq!(outcome.other_service, None);
+    let mut restoring = None;
+    while let Ok(p) = progress.try_recv() {
+        restoring = Some(p);
+    }
+    let restoring = restoring.expect("the restore reported its progress");
+    assert!(restoring.restoring && restoring.done == restoring.total);
+
+    let moved = b
+        .workspace(ws.id())
+        .expect("the enterprise is on this computer");
+    assert!(
+        !moved.summary().signed_in,
+        "no session travels with a backup"
+    );
+    assert_eq!(queued(&moved).await, 1);
+    let stored = yiqifu_core::materials::path_of(moved.store(), &kept.sha256);
+    assert_eq!(std::fs::read(stored).unwrap(), plan_bytes);
+
+    // The officer signs in again there (the catalog, not in the backup, comes with the
+    // first sync), the draft holds its file, and what was queued goes out, once.
+    let (code, pw) = demo_login();
+    b.sign_in(&code, pw).await.unwrap();
+    b.sync_now().await.unwrap();
+    let draft = moved.application_draft().await.unwrap();
+    let slot = draft
+        .slots
+        .iter()
+        .find(|s| s.rule.material_type == "prevention_plan")
+        .unwrap();
+    assert_eq!(slot.files.len(), 1);
+    assert_eq!(slot.files[0].sha256, kept.sha256);
+    settle(&moved).await;
+    assert_eq!(appeals_titled(&central.db, title).await, 1);
+    // The old computer's copy, sent later, is the same request: still one.
+    settle(&ws).await;
+    assert_eq!(appeals_titled(&central.db, title).await, 1);
+    app.close().await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replaces() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (app, _central, ws) = ready(dir.path(), "backup-newer").await;
+    let id = ws.id().to_string();
+    ws.create_appeal(appeal("备份之前的诉求")).await.unwrap();
+    let dest = files.path().join("备份.yqfbak");
+    app.export_backup(&BackupScope::All, &dest).await.unwrap();
+    let same = app.backup_info(&dest).await.unwrap();
+    assert_eq!(same.enterprises[0].state, RestoreState::Same);
+
+    next_second().await;
+    ws.create_appeal(appeal("备份之后的诉求")).await.unwrap();
+    assert_eq!(queued(&ws).await, 2);
+    let info = app.backup_info(&dest).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
+    assert!(info.enterprises[0].local_changed_at > info.enterprises[0].backup_changed_at);
+
+    let refused = app
+        .restore_backup(&dest, std::slice::from_ref(&id), false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
+    assert!(refused.message_zh().contains(&ws.profile().name));
+    assert_eq!(queued(&ws).await, 2, "nothing was replaced");
+    assert!(
+        app.automatic_backups().await.unwrap().is_empty(),
+        "a refused restore backs nothing up"
+    );
+
+    let outcome = app
+        .restore_backup(&dest, std::slice::from_ref(&id), true)
+        .await
+        .unwrap();
+    let restored = app.workspace(&id).unwrap();
+    assert_eq!(queued(&restored).await, 1, "the backup's work is back");
+    assert!(
+        restored.summary().signed_in,
+        "this computer's session stays"
+    );
+    let safety = PathBuf::from(outcome.safety_backup.expect("what was replaced is kept"));
+    let listed = app.automatic_backups().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].kind, BackupKind::BeforeRestore);
+    assert_eq!(Path::new(&listed[0].path), safety);
+
+    // And the work it replaced comes back from that safety copy.
+    let back = app.backup_info(&safety).await.unwrap();
+    assert_eq!(back.enterprises[0].state, RestoreState::BackupNewer);
+    app.restore_backup(&safety, std::slice::from_ref(&id), false)
+        .await
+        .unwrap();
+    assert_eq!(queued(&app.workspace(&id).unwrap()).await, 2);
+    app.close().await;
+}
+
+/// The schema the app's workspace databases had before migration 8, as an older version
+/// of the app left them.
+async fn downgrade_to_7(db: &Path) {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    for sql in [
+        "DROP INDEX outbox_waits_on",
+        "ALTER TABLE outbox DROP COLUMN waits_on",
+        "DELETE FROM _sqlx_migrations WHERE version >= 8",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+}
+
+async fn version_of(db: &Path) -> i64 {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let (v,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    v
+}
+
+#[tokio::test]
+async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _central, ws) = ready(dir.path(), "backup-auto").await;
+    let id = ws.id().to_string();
+    ws.create_appeal(appeal("更新之前的诉求")).await.unwrap();
+    for _ in 0..yiqifu_core::backup::KEEP + 2 {
+        app.backup_at_quit().await.unwrap().expect("taken");
+    }
+    let quits = app.automatic_backups().await.unwrap();
+    assert_eq!(
+        quits.len(),
+        yiqifu_core::backup::KEEP,
+        "the oldest are deleted"
+    );
+    assert!(quits.iter().all(|b| b.kind == BackupKind::Quit && !b.files));
+    assert!(quits.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+    let keychain = format!("yiqifu-test-backup-auto-{}", std::process::id());
+    app.close().await;
+    drop(app);
+
+    // An older version left the enterprise's database one migration behind.
+    let db = dir
+        .path()
+        .join(yiqifu_core::workspace::WORKSPACES_DIR)
+        .join(&id)
+        .join(yiqifu_core::store::WORKSPACE_DB_FILE);
+    downgrade_to_7(&db).await;
+    let app = App::open(dir.path(), Keychain::new(&keychain))
+        .await
+        .unwrap();
+    assert!(version_of(&db).await >= 8, "the update migrated it");
+    let before: Vec<_> = app
+        .automatic_backups()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.kind == BackupKind::BeforeUpdate)
+        .collect();
+    assert_eq!(before.len(), 1, "one backup before the update");
+    let inside = members(Path::new(&before[0].path));
+    let (_, old) = inside
+        .iter()
+        .find(|(n, _)| n.ends_with("workspace.sqlite"))
+        .expect("the database is inside");
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = scratch.path().join("old.sqlite");
+    std::fs::write(&copy, old).unwrap();
+    assert_eq!(version_of(&copy).await, 7, "taken before the migration ran");
+
+    // Restoring it puts the old work back, migrated again as it opens.
+    let info = app.backup_info(Path::new(&before[0].path)).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::Same);
+    app.restore_backup(Path::new(&before[0].path), std::slice::from_ref(&id), false)
+        .await
+        .unwrap();
+    assert_eq!(queued(&app.workspace(&id).unwrap()).await, 1);
+    assert!(version_of(&db).await >= 8);
+    app.close().await;
+    drop(app);
+
+    // Nothing to migrate: no new backup.
+    let app = App::open(dir.path(), Keychain::new(&keychain))
+        .await
+        .unwrap();
+    let count = app
+        .automatic_backups()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|b| b.kind == BackupKind::BeforeUpdate)
+        .count();
+    assert_eq!(count, 1);
+    app.close().await;
+}
+
+fn zip_of(path: &Path, members: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in members {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_nothing() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (app, _central, ws) = ready(dir.path(), "backup-bad").await;
+    let id = ws.id().to_string();
+    ws.create_appeal(appeal("不能丢的诉求")).await.unwrap();
+    let good = files.path().join("好的.yqfbak");
+    app.export_backup(&BackupScope::All, &good).await.unwrap();
+    let manifest = members(&good)
+        .into_iter()
+        .find(|(n, _)| n == "manifest.json")
+        .unwrap()
+        .1;
+    let mut newer: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    newer["format"] = 99.into();
+    newer["app_version"] = "9.0.0".into();
+    let mut escaping: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    escaping["kind"] = "export".into();
+
+    let f = files.path();
+    let not_zip = f.join("照片.yqfbak");
+    std::fs::write(&not_zip, samples::pdf()).unwrap();
+    let no_manifest = f.join("空.yqfbak");
+    zip_of(&no_manifest, &[("readme.txt", b"hello")]);
+    let too_new = f.join("新版.yqfbak");
+    zip_of(
+        &too_new,
+        &[("manifest.json", &serde_json::to_vec(&newer).unwrap())],
+    );
+    let escape = f.join("越界.yqfbak");
+    let evil = format!("enterprises/{id}/../../逃出去.txt");
+    zip_of(
+        &escape,
+        &[
+            ("manifest.json", &serde_json::to_vec(&escaping).unwrap()),
+            (&evil, b"x"),
+        ],
+    );
+    let cut = f.join("半截.yqfbak");
+    let whole = std::fs::read(&good).unwrap();
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+
+    for (path, code) in [
+        (&not_zip, "BACKUP_INVALID"),
+        (&no_manifest, "BACKUP_INVALID"),
+        (&too_new, "BACKUP_TOO_NEW"),
+        (&cut, "BACKUP_INVALID"),
+        (&escape, "BACKUP_INVALID"),
+        (&f.join("不存在.yqfbak"), "BACKUP_INVALID"),
+    ] {
+        let e = app
+            .restore_backup(path, std::slice::from_ref(&id), true)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), code, "{}: {e}", path.display());
+        assert!(!e.message_zh().is_empty() && !e.message_en().is_empty());
+        let ws = app.workspace(&id).expect("the enterprise is still open");
+        assert_eq!(queued(&ws).await, 1, "{}: nothing changed", path.display());
+    }
+    assert!(
+        !dir.path().join("逃出去.txt").exists()
+            && !dir
+                .path()
+                .join(yiqifu_core::workspace::WORKSPACES_DIR)
+                .join("逃出去.txt")
+                .exists(),
+        "nothing was written outside the enterprise's folder"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path().join(yiqifu_core::workspace::WORKSPACES_DIR))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "no staging folder left behind: {left:?}");
+    app.close().await;
+}

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "antd";
+import type { BackupInfo_Serialize as BackupInfo } from "../../bindings";
+import RestoreDialog from "./RestoreDialog";
+
+const info: BackupInfo = {
+  file: {
+    path: "/backups/quit-20261204-093012000Z.yqfbak",
+    kind: "quit",
+    created_at: "2026-12-04T09:30:12.000Z",
+    size: 204800,
+    files: false,
+    enterprises: ["上海浦江精密机械有限公司", "上海申城物流有限公司"],
+  },
+  app_version: "0.1.0",
+  current_service: { kind: "demo" },
+  enterprises: [
+    {
+      id: "a",
+      name: "上海浦江精密机械有限公司",
+      credit_code: "91310000AAAAAAAAAA",
+      service: { kind: "demo" },
+      backup_changed_at: "2026-12-04T09:30:00Z",
+      local_changed_at: null,
+      state: "new",
+    },
+    {
+      id: "b",
+      name: "上海申城物流有限公司",
+      credit_code: "91310000BBBBBBBBBB",
+      service: { kind: "demo" },
+      backup_changed_at: "2026-12-04T09:30:00Z",
+      local_changed_at: "2026-12-04T10:00:00Z",
+      state: "local_newer",
+    },
+  ],
+};
+
+/** The input of an antd Checkbox, whichever element its test id landed on. */
+function checkbox(testId: string): HTMLInputElement {
+  const el = screen.getByTestId(testId);
+  return (el instanceof HTMLInputElement ? el : el.querySelector("input")) as HTMLInputElement;
+}
+
+describe("RestoreDialog", () => {
+  afterEach(async () => {
+    // Unmount while the mock is still there (unlistening finishes a tick later).
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+  });
+
+  it("never picks newer work here at first, and replaces it only once confirmed", async () => {
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "backup_restore") {
+        calls.push(args);
+        return { restored: ["上海浦江精密机械有限公司", "上海申城物流有限公司"], safety_backup: "/backups/before-restore.yqfbak", other_service: null };
+      }
+      return null;
+    }, { shouldMockEvents: true });
+    const done: unknown[] = [];
+    render(
+      <App>
+        <RestoreDialog info={info} onClose={() => undefined} onRestored={(o) => done.push(o)} />
+      </App>,
+    );
+    expect(screen.getByTestId("restore-state-91310000BBBBBBBBBB").textContent).toBe("本机较新");
+    expect(screen.getByText(/只含数据库/)).toBeTruthy();
+    const newer = checkbox("restore-pick-91310000BBBBBBBBBB");
+    const fresh = checkbox("restore-pick-91310000AAAAAAAAAA");
+    expect(fresh.checked).toBe(true);
+    expect(newer.checked).toBe(false);
+    const ok = screen.getByTestId<HTMLButtonElement>("restore-confirm");
+    expect(ok.disabled).toBe(false);
+
+    fireEvent.click(newer);
+    expect((screen.getByTestId<HTMLButtonElement>("restore-confirm")).disabled).toBe(true);
+    fireEvent.click(checkbox("restore-confirm-newer"));
+    expect((screen.getByTestId<HTMLButtonElement>("restore-confirm")).disabled).toBe(false);
+    fireEvent.click(screen.getByTestId("restore-confirm"));
+    await waitFor(() => {
+      expect(done).toHaveLength(1);
+    });
+    expect(calls).toEqual([{ path: info.file.path, enterprises: ["a", "b"], replaceNewer: true }]);
+  });
+});

@@ -1,0 +1,175 @@
+import { useEffect, useState } from "react";
+import { Alert, Checkbox, Descriptions, List, Modal, Progress, Space, Tag, Typography } from "antd";
+import { commands, events, unwrap } from "../../shared/api";
+import type {
+  BackupEnterprise_Serialize as BackupEnterprise,
+  BackupInfo_Serialize as BackupInfo,
+  ErrorInfo,
+  RestoreOutcome_Serialize as RestoreOutcome,
+  RestoreState,
+  ServerChoice,
+} from "../../bindings";
+import ErrorAlert from "../../shared/ErrorAlert";
+import { toErrorInfo } from "../../shared/errors";
+import { labelled, useI18n, useMessages } from "../../shared/i18n";
+import { localTime, sizeText } from "./format";
+import { messages } from "./messages";
+
+const stateColor: Record<RestoreState, string> = {
+  new: "blue",
+  same: "default",
+  backup_newer: "green",
+  local_newer: "orange",
+};
+
+function sameService(a: ServerChoice | null, b: ServerChoice): boolean {
+  if (!a) return false;
+  return a.kind === b.kind && (a.kind === "demo" || (b.kind === "url" && a.url === b.url));
+}
+
+/** Chosen at first: what the backup adds or has newer; never what is newer here. */
+function chosenAtFirst(e: BackupEnterprise): boolean {
+  return e.state === "new" || e.state === "backup_newer";
+}
+
+interface Props {
+  info: BackupInfo | null;
+  onClose: () => void;
+  onRestored: (outcome: RestoreOutcome) => void;
+}
+
+/** What a backup holds against this computer, the enterprises to put back, then the restore. */
+export default function RestoreDialog({ info, onClose, onRestored }: Props) {
+  const t = useMessages(messages);
+  const { locale, t: shared } = useI18n();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [confirmed, setConfirmed] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  useEffect(() => {
+    setChosen(info ? info.enterprises.filter(chosenAtFirst).map((e) => e.id) : []);
+    setConfirmed(false);
+    setError(null);
+    setProgress(null);
+  }, [info]);
+
+  useEffect(() => {
+    const un = events.backupProgressed.listen((e) => {
+      if (e.payload.restoring) setProgress({ done: e.payload.done ?? 0, total: e.payload.total ?? 0 });
+    });
+    return () => {
+      void un.then((f) => {
+        f();
+      });
+    };
+  }, []);
+
+  if (!info) return null;
+  const newerChosen = info.enterprises.some((e) => e.state === "local_newer" && chosen.includes(e.id));
+
+  const restore = () => {
+    setBusy(true);
+    setError(null);
+    setProgress(null);
+    unwrap(commands.backupRestore(info.file.path, chosen, confirmed))
+      .then(onRestored)
+      .catch((e: unknown) => {
+        setError(toErrorInfo(e));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+
+  const when = (label: string, at: string | null) => `${labelled(locale, label)}${localTime(at) ?? t("never")}`;
+
+  return (
+    <Modal
+      open
+      title={t("dialogTitle")}
+      width={640}
+      okText={t("restoreNow")}
+      cancelText={shared("cancel")}
+      onOk={restore}
+      onCancel={busy ? undefined : onClose}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: chosen.length === 0 || (newerChosen && !confirmed), ...{ "data-testid": "restore-confirm" } }}
+      maskClosable={false}
+      data-testid="restore-dialog"
+    >
+      <Descriptions column={1} size="small" styles={{ label: { width: 120 } }}>
+        <Descriptions.Item label={t("takenAt")}>
+          <Space size={8} wrap>
+            {localTime(info.file.created_at)}
+            <Tag>{t(`kind_${info.file.kind}`)}</Tag>
+          </Space>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("size")}>{sizeText(info.file.size ?? 0)}</Descriptions.Item>
+        <Descriptions.Item label={t("madeBy")}>{info.app_version}</Descriptions.Item>
+      </Descriptions>
+      {!info.file.files && <Alert type="info" showIcon message={t("dbOnly")} style={{ marginBottom: 12 }} />}
+      <Typography.Text strong>{t("pick")}</Typography.Text>
+      <Checkbox.Group
+        value={chosen}
+        onChange={(v) => {
+          setChosen(v);
+        }}
+        style={{ display: "block" }}
+      >
+        <List
+          size="small"
+          dataSource={info.enterprises}
+          renderItem={(e) => (
+            <List.Item data-testid={`restore-item-${e.credit_code}`}>
+              <Space direction="vertical" size={2} style={{ width: "100%" }}>
+                <Space size={8} wrap>
+                  <Checkbox value={e.id} data-testid={`restore-pick-${e.credit_code}`}>
+                    {e.name}
+                  </Checkbox>
+                  <Tag color={stateColor[e.state]} data-testid={`restore-state-${e.credit_code}`}>
+                    {t(`state_${e.state}`)}
+                  </Tag>
+                  {!sameService(info.current_service, e.service) && info.current_service && <Tag>{t("otherService")}</Tag>}
+                </Space>
+                <Typography.Text type="secondary">
+                  {when(t("backupChanged"), e.backup_changed_at)}
+                  {e.state !== "new" && ` · ${when(t("localChanged"), e.local_changed_at)}`}
+                </Typography.Text>
+              </Space>
+            </List.Item>
+          )}
+        />
+      </Checkbox.Group>
+      {newerChosen && (
+        <Alert
+          type="warning"
+          showIcon
+          message={t("newerWarning")}
+          description={
+            <Checkbox
+              checked={confirmed}
+              onChange={(e) => {
+                setConfirmed(e.target.checked);
+              }}
+              data-testid="restore-confirm-newer"
+            >
+              {t("confirmNewer")}
+            </Checkbox>
+          }
+          style={{ marginTop: 12 }}
+        />
+      )}
+      {busy && progress && progress.total > 0 && (
+        <div style={{ marginTop: 12 }}>
+          <Typography.Text type="secondary">{t("restoring")}</Typography.Text>
+          <Progress percent={Math.floor((progress.done * 100) / progress.total)} status="active" data-testid="restore-progress" />
+        </div>
+      )}
+      <div style={{ marginTop: 12 }}>
+        <ErrorAlert error={error} />
+      </div>
+    </Modal>
+  );
+}
