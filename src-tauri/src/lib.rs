@@ -262,7 +262,15 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
     }
 }
 
+/// When this process started, as near as the shell can tell: start-up is measured from here.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+pub(crate) fn started() -> std::time::Instant {
+    *STARTED.get_or_init(std::time::Instant::now)
+}
+
 pub fn run() -> ExitCode {
+    started();
     // Before any thread starts: on Linux a session keyring joined later is the joining
     // thread's alone.
     if let Err(e) = yiqifu_core::secrets::ensure_session_keyring() {
@@ -296,6 +304,15 @@ pub fn run() -> ExitCode {
             eprintln!("益企服桌面端无法启动 / Yiqifu Desktop could not start: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The script that hands the UI the app's status before its first render. JSON is a JS
+/// expression; a status that cannot be written leaves the UI to ask, as before.
+fn initial_status_script(status: &Status) -> String {
+    match serde_json::to_string(status) {
+        Ok(json) => format!("window.__YIQIFU_STATUS__ = {json};"),
+        Err(_) => String::new(),
     }
 }
 
@@ -376,11 +393,15 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
         notified: std::sync::Mutex::new(None),
         _instance: instance,
     });
+    // The page's first state comes with the window, so the first page renders at once
+    // instead of waiting on its first status call (a spinner, then the page).
+    let first_status = initial_status_script(&shell.app.status());
     tauri_app.manage(shell.clone());
     tauri::async_runtime::spawn(background(handle.clone(), shell));
     end_when_asked(&handle);
     for config in &tauri_app.config().app.windows {
         tauri::WebviewWindowBuilder::from_config(&handle, config)
+            .map(|w| w.initialization_script(first_status.clone()))
             .and_then(|w| w.build())
             .map_err(|e| window_failed(&e.to_string(), cfg!(windows)))?;
     }

@@ -9,7 +9,9 @@
 //!
 //! `yiqifu-bench search <output.md>` measures the policy library's search instead
 //! (`bench_search.rs`); `yiqifu-bench durability <output.md>` what the service's
-//! `synchronous=FULL` costs (`bench_durability.rs`).
+//! `synchronous=FULL` costs (`bench_durability.rs`); `yiqifu-bench startup <output.md> <app>
+//! <hello> <deb> <installer>` the app's start-up, memory and size against a hello-world Tauri
+//! app (`bench_startup.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -21,6 +23,8 @@ mod bench_durability;
 mod bench_package;
 #[path = "bench_search.rs"]
 mod bench_search;
+#[path = "bench_startup.rs"]
+mod bench_startup;
 
 use yiqifu_core::secrets::{ensure_session_keyring, Keychain};
 use yiqifu_core::{App, ServerChoice};
@@ -50,9 +54,12 @@ fn main() -> ExitCode {
     let mode = args
         .get(1)
         .map(String::as_str)
-        .filter(|m| ["search", "durability"].contains(m));
+        .filter(|m| ["search", "durability", "startup"].contains(m));
     let Some(out) = args.get(if mode.is_some() { 2 } else { 1 }).cloned() else {
-        eprintln!("usage: yiqifu-bench [search|durability] <output.md>");
+        eprintln!(
+            "usage: yiqifu-bench [search|durability] <output.md>\n       \
+             yiqifu-bench startup <output.md> <app> <hello> <deb> <installer>"
+        );
         return ExitCode::from(2);
     };
     // Before the runtime starts threads: a keyring joined later is the joining thread's alone.
@@ -70,6 +77,12 @@ fn main() -> ExitCode {
     let measured = rt.block_on(async {
         match mode {
             Some("search") => bench_search::run().await,
+            Some("startup") => match bench_startup::paths(&args[3..]) {
+                Some((app, hello, deb, installer)) => {
+                    bench_startup::run(&app, &hello, &deb, &installer).await
+                }
+                None => Err("startup needs <app> <hello> <deb> <installer>".into()),
+            },
             Some(_) => bench_durability::run().await,
             None => run().await,
         }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { App as AntApp, ConfigProvider, Spin } from "antd";
 import zhCN from "antd/locale/zh_CN";
 import enUS from "antd/locale/en_US";
@@ -11,6 +11,8 @@ import type { I18n, Locale } from "./shared/i18n";
 import SetupPage from "./features/session/SetupPage";
 import SignInPage from "./features/session/SignInPage";
 import MainLayout from "./layout/MainLayout";
+import { ShellContext } from "./shared/shell";
+import type { ShellActions } from "./shared/shell";
 
 /**
  * The brand colour, and text colours dark enough for WCAG AA (4.5:1) on white and on the
@@ -33,9 +35,14 @@ const theme = {
   },
 };
 
+/** The status the shell put in the page before it loaded (see `initial_status_script`). */
+function statusAtLoad(): Status | null {
+  return (window as { __YIQIFU_STATUS__?: Status }).__YIQIFU_STATUS__ ?? null;
+}
+
 export default function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
-  const [status, setStatus] = useState<Status | null>(null);
+  const [status, setStatus] = useState<Status | null>(statusAtLoad);
   const [changingServer, setChangingServer] = useState(false);
   // The sign-in page over an enterprise on screen: adding another, or signing in again
   // (with its credit code).
@@ -71,6 +78,25 @@ export default function App() {
       });
     };
   }, [refresh]);
+
+  // Once, when the first page (not the spinner) is on screen: the start-up benchmark's mark.
+  const firstPage = !status ? null : !status.server ? "setup" : !status.account ? "sign_in" : "main";
+  const told = useRef(false);
+  useEffect(() => {
+    if (firstPage && !told.current) {
+      told.current = true;
+      void commands.firstRendered(firstPage);
+    }
+  }, [firstPage]);
+
+  const shell: ShellActions = useMemo(
+    () => ({
+      changeServer: () => {
+        setChangingServer(true);
+      },
+    }),
+    [],
+  );
 
   const i18n: I18n = useMemo(
     () => ({ locale, t: (k) => translate(locale, k), setLocale }),
@@ -127,7 +153,7 @@ export default function App() {
       <ConfigProvider locale={locale === "zh-CN" ? zhCN : enUS} theme={theme}>
         {/* Toasts open below the header, never over the status line and its buttons. */}
         <AntApp style={{ height: "100%" }} message={{ top: 72 }}>
-          {page}
+          <ShellContext.Provider value={shell}>{page}</ShellContext.Provider>
         </AntApp>
       </ConfigProvider>
     </I18nContext.Provider>

@@ -8,6 +8,11 @@ export const commands = {
 	about: () => typedError<About_Serialize, ErrorInfo>(__TAURI_INVOKE("about")),
 	/**  Opens the data or the log folder in the file manager. */
 	openFolder: (folder: Folder) => typedError<null, ErrorInfo>(__TAURI_INVOKE("open_folder", { folder })),
+	/**
+	 *  The UI's first page is on screen: logged with the time since the process started, and
+	 *  written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks.
+	 */
+	firstRendered: (page: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("first_rendered", { page })),
 	appStatus: () => typedError<Status_Serialize, ErrorInfo>(__TAURI_INVOKE("app_status")),
 	chooseServer: (choice: ServerChoice) => typedError<ServerInfo, ErrorInfo>(__TAURI_INVOKE("choose_server", { choice })),
 	/**  The demo enterprises one can sign in as on the built-in demo service. */

@@ -4,6 +4,8 @@
 
 // Cross-checking Windows and macOS is done from a Linux host (CI's), with Wine and zig.
 #[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
 mod platforms;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +34,8 @@ const APT_PACKAGES: &[&str] = &[
     "x11-utils",
     // pdftotext and pdfinfo: yiqifu-report's tests read the rendered PDFs back with them.
     "poppler-utils",
+    // The .deb's desktop entry is checked as desktops read it.
+    "desktop-file-utils",
     // The baselines of `cargo xtask bench`.
     "curl",
     "openssl",
@@ -336,6 +340,20 @@ fn cmd_test() -> Result {
     )?;
     // The end-to-end suite drives the built app binary, so build it before the tests run.
     run("cargo build", cargo().args(["build", "--workspace"]))?;
+    #[cfg(target_os = "linux")]
+    {
+        // The .deb as `bundle` makes it, from this debug binary (uncompressed: the release's
+        // xz would take minutes on it), checked as a machine would take it.
+        println!("==> the .deb");
+        let out = target_dir().join("bundle-test");
+        std::fs::create_dir_all(&out)
+            .map_err(|e| Failure(format!("cannot create {}: {e}", out.display())))?;
+        let binary = target_dir().join("debug").join("yiqifu-desktop");
+        let deb = linux::deb(&root(), &binary, &out, "none")?;
+        linux::check_deb(&deb)?;
+        let _ = std::fs::remove_file(&deb);
+        println!("<== the .deb");
+    }
     let mut test = if cfg!(target_os = "linux") {
         // A private bus for the run: nothing the app's WebKit starts outlives the tests.
         let mut c = Command::new("dbus-run-session");
@@ -388,6 +406,31 @@ fn cmd_soak() -> Result {
     run("sync soak", &mut soak_command())
 }
 
+/// When, on what, and how busy: the date, the CPU, its cores, and the load average now.
+fn machine() -> (String, String, usize, String) {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    // Ratios on a 2-core machine move a lot when something else runs: say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .map_or_else(String::new, |l| format!(", load average {l} when it ended"));
+    (date, cpu, cores, load)
+}
+
 /// Benchmarks against baselines measured in the same run; the figures go to
 /// docs/benchmarks.md. Not part of `test`: figures from a loaded CI machine mean little.
 fn cmd_bench() -> Result {
@@ -429,6 +472,8 @@ fn cmd_bench() -> Result {
     let durability = std::fs::read_to_string(&table)
         .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
 
+    let startup = startup_bench()?;
+
     println!("==> sync soak");
     let started = Instant::now();
     let out = soak_command()
@@ -448,26 +493,7 @@ fn cmd_bench() -> Result {
         .trim_start_matches("soak: ")
         .to_string();
 
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let date = Command::new("date")
-        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    // Ratios on a 2-core machine move a lot when something else runs: say how busy it was.
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .map_or_else(String::new, |l| format!(", load average {l} when it ended"));
+    let (date, cpu, cores, load) = machine();
     let doc = format!(
         "# Benchmarks\n\n\
          Written by `cargo xtask bench` on {date}: {cpu}, {cores} cores{load}. Every figure is \
@@ -485,7 +511,8 @@ fn cmd_bench() -> Result {
          The service's database runs with `synchronous=FULL`: a power cut cannot lose a \
          submission it already answered, after which the client has deleted its copy. \
          Appeal submissions over loopback (200 per client) (release build), against `NORMAL` in the same run, \
-         each mode twice in turn:\n\n{durability}"
+         each mode twice in turn:\n\n{durability}\n\
+         {STARTUP_HEADING}\n\n{startup}"
     );
     let path = root().join("docs").join("benchmarks.md");
     std::fs::create_dir_all(root().join("docs"))
@@ -495,21 +522,133 @@ fn cmd_bench() -> Result {
     Ok(())
 }
 
-/// The Windows release executable, its WebView2 loader, and an NSIS installer.
+const STARTUP_HEADING: &str = "## Start-up, memory and size";
+
+/// `cargo xtask bench startup`: only the start-up section, put in place in
+/// docs/benchmarks.md (the whole bench takes long; this part is what a UI change moves).
+fn cmd_bench_startup() -> Result {
+    system_packages(&[])?;
+    run(
+        "build the bench (release)",
+        cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "yiqifu-tests",
+            "--bin",
+            "yiqifu-bench",
+        ]),
+    )?;
+    let table = startup_bench()?;
+    let (date, cpu, cores, load) = machine();
+    let table = format!(
+        "Measured by `cargo xtask bench startup` on {date}: {cpu}, {cores} cores{load}; the \
+         sections above are from the last full run.\n\n{table}"
+    );
+    let path = root().join("docs").join("benchmarks.md");
+    let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
+    let section = format!("{STARTUP_HEADING}\n\n{table}");
+    let doc = match doc.find(STARTUP_HEADING) {
+        Some(at) => {
+            let rest = &doc[at + STARTUP_HEADING.len()..];
+            let end = rest
+                .find("\n## ")
+                .map_or(doc.len(), |i| at + STARTUP_HEADING.len() + i + 1);
+            format!("{}{section}{}", &doc[..at], &doc[end..])
+        }
+        None => format!(
+            "{}\n{section}",
+            doc.trim_end_matches('\n').to_string() + "\n"
+        ),
+    };
+    std::fs::write(&path, &doc)
+        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+    println!("{table}\nwritten to {}", path.display());
+    Ok(())
+}
+
+/// The app's start-up, idle memory and size against a hello-world Tauri app: both release
+/// builds, the .deb, and the Windows installer when `bundle` built it.
+fn startup_bench() -> Result<String> {
+    #[cfg(target_os = "linux")]
+    {
+        ui_build()?;
+        run(
+            "release builds: the app and hello world",
+            cargo().args([
+                "build",
+                "--release",
+                "-p",
+                "yiqifu-desktop",
+                "-p",
+                "yiqifu-hello",
+            ]),
+        )?;
+        let deb = bundle_deb()?;
+        let release = target_dir().join("release");
+        let installer = target_dir().join("bundle").join("windows").join(format!(
+            "yiqifu-desktop-{}-setup.exe",
+            env!("CARGO_PKG_VERSION")
+        ));
+        let table = target_dir().join("bench-startup.md");
+        // A private bus, as the tests have: the app's WebKit talks to one.
+        run(
+            "start-up and memory bench (against hello world)",
+            Command::new("dbus-run-session")
+                .arg("--")
+                .arg(release.join("yiqifu-bench"))
+                .arg("startup")
+                .arg(&table)
+                .arg(release.join("yiqifu-desktop"))
+                .arg(release.join("yiqifu-hello"))
+                .arg(&deb)
+                .arg(&installer),
+        )?;
+        std::fs::read_to_string(&table)
+            .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Ok("Measured on Linux only (Xvfb, /proc).\n".into())
+    }
+}
+
+/// The Linux .deb, and the Windows release executable with its WebView2 loader in an NSIS
+/// installer.
 fn cmd_bundle() -> Result {
     #[cfg(target_os = "linux")]
     {
         system_packages(&[])?;
         platforms::install_tools()?;
         ui_build()?;
+        let deb = bundle_deb()?;
+        linux::check_deb(&deb)?;
         let setup = platforms::bundle_windows(&root())?;
-        println!("installer: {}", setup.display());
+        println!("Linux package: {}", deb.display());
+        println!("Windows installer: {}", setup.display());
+        println!(
+            "no AppImage: its tools are fetched from GitHub, which this network does not reach"
+        );
         Ok(())
     }
     #[cfg(not(target_os = "linux"))]
     {
         fail("bundle runs on a Linux host (it cross-builds for Windows with mingw-w64 and NSIS)")
     }
+}
+
+/// The release build for this Linux, packaged: `target/bundle/linux/*.deb`.
+#[cfg(target_os = "linux")]
+fn bundle_deb() -> Result<PathBuf> {
+    run(
+        "cargo build --release",
+        cargo().args(["build", "--release", "-p", "yiqifu-desktop"]),
+    )?;
+    let out = target_dir().join("bundle").join("linux");
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", out.display())))?;
+    let binary = target_dir().join("release").join("yiqifu-desktop");
+    linux::deb(&root(), &binary, &out, "xz")
 }
 
 /// The Windows installer tried under Wine, on its own (`test` runs it last).
@@ -533,9 +672,10 @@ fn main() -> ExitCode {
         "bundle" => cmd_bundle(),
         "installer" => cmd_installer(),
         "soak" => cmd_soak(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("startup") => cmd_bench_startup(),
         "bench" => cmd_bench(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n  bundle  the Windows release build and its installer (NSIS), from a Linux host\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };

@@ -63,3 +63,16 @@ pub async fn open_folder(shell: Shared<'_>, folder: Folder) -> CmdResult<()> {
     };
     Ok(crate::dialogs::open_in_file_manager(&path)?)
 }
+
+/// The UI's first page is on screen: logged with the time since the process started, and
+/// written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks.
+#[tauri::command]
+#[specta::specta]
+pub async fn first_rendered(page: String) -> CmdResult<()> {
+    let ms = crate::started().elapsed().as_millis();
+    tracing::info!(page, ms, "first page on screen");
+    if let Some(file) = std::env::var_os("YIQIFU_BENCH_RENDERED") {
+        std::fs::write(file, format!("{page} {ms}")).map_err(yiqifu_core::Error::from)?;
+    }
+    Ok(())
+}
