@@ -149,6 +149,18 @@ async fn demo_server_sign_in_shows_the_policies() {
             return Err(format!("the proxy came back as {kept:?}").into());
         }
         wait_css(c, "[data-testid=status-online]").await?;
+
+        // The service is named in Settings, and another can be chosen from there; Back
+        // returns to the enterprise's work.
+        wait_text(c, "[data-testid=settings-service]", "内置演示服务").await?;
+        click(c, "[data-testid=change-server]").await?;
+        wait_css(c, "[data-testid=setup-page]").await?;
+        wait_xpath(c, "//*[contains(text(), '更换后需重新登录')]").await?;
+        wait_xpath(c, "//button[.//text()='返回' or .//text()='返 回']")
+            .await?
+            .click()
+            .await?;
+        wait_css(c, "[data-testid=enterprise-name]").await?;
         click(c, "[data-testid=menu-policy]").await?;
 
         // A policy opens with its key conditions.

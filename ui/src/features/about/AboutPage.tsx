@@ -59,7 +59,7 @@ export default function AboutPage({ status }: { status: Status }) {
 
   return (
     <>
-    <SettingsCard />
+    <SettingsCard server={status.server} />
     <BackupCard status={status} />
     <Card title={t("title")} data-testid="about-page">
       <ErrorAlert error={error} />

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import SettingsCard from "./SettingsCard";
+import { ShellContext } from "../../shared/shell";
 
 /** The input of the radio whose label carries the test id. */
 function radio(id: string): HTMLInputElement {
@@ -33,7 +34,7 @@ describe("SettingsCard", () => {
     });
     render(
       <App>
-        <SettingsCard />
+        <SettingsCard server={{ kind: "demo" }} />
       </App>,
     );
     await waitFor(() => {
@@ -48,5 +49,29 @@ describe("SettingsCard", () => {
     fireEvent.change(screen.getByTestId("proxy-url"), { target: { value: "bad" } });
     fireEvent.click(screen.getByTestId("proxy-save"));
     expect(await screen.findByText(/代理地址无法使用/)).toBeTruthy();
+  });
+
+  it("names the service in use and opens the choice of another", () => {
+    mockIPC((cmd) => {
+      if (cmd === "proxy_setting") return { kind: "system" };
+      return null;
+    });
+    let asked = 0;
+    render(
+      <App>
+        <ShellContext.Provider
+          value={{
+            changeServer: () => {
+              asked += 1;
+            },
+          }}
+        >
+          <SettingsCard server={{ kind: "url", url: "https://fuwu.example.gov.cn" }} />
+        </ShellContext.Provider>
+      </App>,
+    );
+    expect(screen.getByTestId("settings-service").textContent).toBe("https://fuwu.example.gov.cn");
+    fireEvent.click(screen.getByTestId("change-server"));
+    expect(asked).toBe(1);
   });
 });

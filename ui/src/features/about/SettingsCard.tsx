@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { App, Button, Card, Form, Input, Radio, Space, Switch, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
-import type { ErrorInfo, Proxy } from "../../bindings";
+import type { ErrorInfo, Proxy, ServerChoice } from "../../bindings";
+import { useShell } from "../../shared/shell";
 import ErrorAlert from "../../shared/ErrorAlert";
 import LanguageSwitch from "../../shared/LanguageSwitch";
 import { toErrorInfo } from "../../shared/errors";
@@ -11,9 +12,10 @@ import { messages } from "./messages";
 
 type Kind = Proxy["kind"];
 
-/** Language, desktop notifications, and how the app reaches the service (its proxy). */
-export default function SettingsCard() {
+/** Language, desktop notifications, the central service and how the app reaches it (its proxy). */
+export default function SettingsCard({ server }: { server: ServerChoice | null }) {
   const t = useMessages(messages);
+  const shell = useShell();
   const { message } = App.useApp();
   const notify = useNotifySetting();
   const [kind, setKind] = useState<Kind | null>(null);
@@ -65,6 +67,16 @@ export default function SettingsCard() {
             aria-label={t("notifications")}
             data-testid="settings-notify"
           />
+        </Form.Item>
+        <Form.Item label={t("service")} extra={t("serviceHint")}>
+          <Space wrap size={12}>
+            <Typography.Text data-testid="settings-service" style={{ overflowWrap: "anywhere" }}>
+              {server?.kind === "url" ? server.url : t("serviceDemoName")}
+            </Typography.Text>
+            <Button onClick={shell.changeServer} data-testid="change-server">
+              {t("changeService")}
+            </Button>
+          </Space>
         </Form.Item>
         <Form.Item label={t("proxy")} extra={t("proxyHint")}>
           <Space direction="vertical" style={{ width: "100%" }}>

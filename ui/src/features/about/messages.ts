@@ -9,6 +9,12 @@ export const messages = defineMessages({
     zh: "收到审核意见、诉求答复或供需匹配时，在桌面右下角提示。",
     en: "A notice on the desktop when a review opinion, an appeal reply or a match arrives.",
   },
+  serviceDemoName: { zh: "内置演示服务", en: "The built-in demo service" },
+  serviceHint: {
+    zh: "更换后需重新登录；本机已保存的工作按服务分别保留，换回原服务即可继续。",
+    en: "After a change you sign in again; the work on this computer is kept for each service, and is there again when you change back.",
+  },
+  changeService: { zh: "更换服务…", en: "Change service…" },
   proxy: { zh: "网络代理", en: "Network proxy" },
   proxyHint: {
     zh: "单位网络需要经代理上网时，可在这里设置；不清楚时保持“使用系统代理”。",
