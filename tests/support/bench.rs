@@ -23,6 +23,8 @@ mod bench_durability;
 mod bench_package;
 #[path = "bench_search.rs"]
 mod bench_search;
+// Xvfb, /proc and signals: measured on Linux (and compiled wherever those exist).
+#[cfg(unix)]
 #[path = "bench_startup.rs"]
 mod bench_startup;
 
@@ -77,12 +79,7 @@ fn main() -> ExitCode {
     let measured = rt.block_on(async {
         match mode {
             Some("search") => bench_search::run().await,
-            Some("startup") => match bench_startup::paths(&args[3..]) {
-                Some((app, hello, deb, installer)) => {
-                    bench_startup::run(&app, &hello, &deb, &installer).await
-                }
-                None => Err("startup needs <app> <hello> <deb> <installer>".into()),
-            },
+            Some("startup") => startup(&args[3..]).await,
             Some(_) => bench_durability::run().await,
             None => run().await,
         }
@@ -103,6 +100,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(unix)]
+async fn startup(args: &[String]) -> Res<String> {
+    match bench_startup::paths(args) {
+        Some((app, hello, deb, installer)) => {
+            bench_startup::run(&app, &hello, &deb, &installer).await
+        }
+        None => Err("startup needs <app> <hello> <deb> <installer>".into()),
+    }
+}
+
+#[cfg(not(unix))]
+async fn startup(_args: &[String]) -> Res<String> {
+    Err("the start-up bench runs on Linux (Xvfb, /proc)".into())
 }
 
 /// A real PDF (the service checks every upload by its content), different in every run so
