@@ -203,7 +203,9 @@ async fn deadlines_follow_the_calendar_the_service_publishes() {
     };
     // Friday 2022-04-29 16:30 in Shanghai: May Day runs to May 4, Saturday May 7 is worked.
     let filed = time_of("2022-04-29T08:30:00Z");
-    let mut tx = svc.running.db.begin().await.unwrap();
+    // Takes the write lock up front: a deferred transaction that must upgrade while the
+    // service writes fails at once with "database is locked" (busy_timeout cannot wait on it).
+    let mut tx = svc.running.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
     let a = yiqifu_central::appeals::create_at(&mut tx, &owner, req.clone(), filed)
         .await
         .unwrap();
@@ -229,7 +231,9 @@ async fn deadlines_follow_the_calendar_the_service_publishes() {
     // Publish a 2022 table without the make-up Saturday: the reply moves to Monday.
     let mut y2022 = official_years().unwrap().remove(0);
     y2022.workdays.retain(|d| d != "2022-05-07");
-    let mut tx = svc.running.db.begin().await.unwrap();
+    // Takes the write lock up front: a deferred transaction that must upgrade while the
+    // service writes fails at once with "database is locked" (busy_timeout cannot wait on it).
+    let mut tx = svc.running.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
     publish(&mut tx, CALENDAR, "2022", &y2022).await.unwrap();
     let b = yiqifu_central::appeals::create_at(&mut tx, &owner, req, filed)
         .await

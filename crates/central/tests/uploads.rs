@@ -214,7 +214,9 @@ async fn appeal_attachments_follow_the_published_rule() {
     let mut rule = yiqifu_protocol::appeal_attachment_rule();
     rule.formats = vec!["pdf".into()];
     rule.max_bytes = 1024 * 1024;
-    let mut tx = svc.running.db.begin().await.unwrap();
+    // Takes the write lock up front: a deferred transaction that must upgrade while the
+    // service writes fails at once with "database is locked" (busy_timeout cannot wait on it).
+    let mut tx = svc.running.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
     yiqifu_central::catalog::publish(
         &mut tx,
         yiqifu_central::catalog::ATTACHMENT_RULES,
