@@ -30,6 +30,9 @@ fn output(cmd: &mut Command, what: &str) -> Result<String> {
 }
 
 /// The packages that ship the shared libraries `binary` needs, sorted.
+/// The package whose fonts the report prints with on Linux.
+const FONTS_PACKAGE: &str = "fonts-noto-cjk";
+
 fn depends(binary: &Path) -> Result<Vec<String>> {
     let dynamic = output(Command::new("objdump").arg("-p").arg(binary), "objdump -p")?;
     let mut packages = std::collections::BTreeSet::new();
@@ -52,6 +55,9 @@ fn depends(binary: &Path) -> Result<Vec<String>> {
             .ok_or_else(|| Failure(format!("no package ships {lib}")))?;
         packages.insert(package);
     }
+    // Not a linked library: the report prints with the system's Noto Sans CJK collections
+    // (crates/report/src/world.rs) instead of carrying its own copy.
+    packages.insert(FONTS_PACKAGE.to_string());
     Ok(packages.into_iter().collect())
 }
 
@@ -161,8 +167,10 @@ pub fn check_deb(deb: &Path) -> Result {
             return fail(format!("the .deb has no `{field}`:\n{info}"));
         }
     }
-    if !info.contains("libwebkit2gtk-4.1-0") {
-        return fail(format!("the .deb does not depend on WebKitGTK:\n{info}"));
+    for needed in ["libwebkit2gtk-4.1-0", FONTS_PACKAGE] {
+        if !info.contains(needed) {
+            return fail(format!("the .deb does not depend on {needed}:\n{info}"));
+        }
     }
     let contents = output(
         Command::new("dpkg-deb").arg("--contents").arg(deb),

@@ -22,9 +22,11 @@
 //! annex (附件：返岗人员名单) repeats its header row on every page. The three forms share
 //! `src/form_common.typ`.
 //!
-//! Nothing is read from disk or the network: the layouts and the fonts (a subset of Noto Sans
-//! CJK SC, see `fonts/README.md`) are compiled in. The Bold face only has GB 2312, so only the
-//! layouts' own headings are bold, never user text.
+//! Nothing is read from the network, and from disk only the fonts on Linux: the layouts are
+//! compiled in, and so are the fonts on Windows and macOS (a subset of Noto Sans CJK SC, see
+//! `fonts/README.md`); on Linux they are the system's Noto Sans CJK collections, which the .deb
+//! depends on. The compiled-in Bold face only has GB 2312, so only the layouts' own headings are
+//! bold, never user text.
 //!
 //! User text never becomes typst markup: a document travels to its layout as a JSON file of
 //! the in-memory world, which the layout reads with `json(..)` and prints as plain strings, so

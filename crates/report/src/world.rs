@@ -32,9 +32,6 @@ pub(crate) trait Printable {
     fn layout_data(&self) -> Result<Bytes, Error>;
 }
 
-static FONT_REGULAR: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular.subset.otf");
-static FONT_BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Bold.subset.otf");
-
 /// The family name both faces carry; the layouts ask for it by name.
 const FONT_FAMILY: &str = "Noto Sans CJK SC";
 
@@ -47,24 +44,96 @@ struct Fonts {
     fonts: Vec<Font>,
 }
 
-/// Parsed once: parsing a CJK font's tables is not free. The error names the face.
-static FONTS: LazyLock<Result<Fonts, &'static str>> = LazyLock::new(|| {
-    let faces = [
-        ("Noto Sans CJK SC Regular", FONT_REGULAR),
-        ("Noto Sans CJK SC Bold", FONT_BOLD),
-    ];
+/// Parsed once: parsing a CJK font's tables is not free. The error names the face and, on
+/// Linux, the package that brings it.
+static FONTS: LazyLock<Result<Fonts, &'static str>> = LazyLock::new(|| parse(faces::load()?));
+
+fn parse(faces: [(&'static str, Bytes); 2]) -> Result<Fonts, &'static str> {
     let mut fonts = Vec::with_capacity(faces.len());
     for (name, data) in faces {
-        match Font::new(Bytes::new(data), 0) {
-            Some(font) if font.info().family == FONT_FAMILY => fonts.push(font),
-            _ => return Err(name),
+        // A collection holds the Japanese, Korean and Chinese faces: the SC one is wanted.
+        match Font::iter(data).find(|f| f.info().family == FONT_FAMILY) {
+            Some(font) => fonts.push(font),
+            None => return Err(name),
         }
     }
     Ok(Fonts {
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
     })
-});
+}
+
+/// Windows and macOS: the subsets in `fonts/`, compiled in, since neither system is sure to
+/// have a CJK face typst can embed.
+#[cfg(not(target_os = "linux"))]
+mod faces {
+    use typst::foundations::Bytes;
+
+    static REGULAR: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular.subset.otf");
+    static BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Bold.subset.otf");
+
+    pub(super) fn load() -> Result<[(&'static str, Bytes); 2], &'static str> {
+        Ok([
+            ("Noto Sans CJK SC Regular", Bytes::new(REGULAR)),
+            ("Noto Sans CJK SC Bold", Bytes::new(BOLD)),
+        ])
+    }
+}
+
+/// Linux: the system's Noto Sans CJK collections, the very files the subsets are cut from.
+/// The .deb depends on Debian's `fonts-noto-cjk` rather than carrying 11 MB of fonts the
+/// system has (the package was 30 MB with them).
+#[cfg(target_os = "linux")]
+mod faces {
+    use std::path::{Path, PathBuf};
+
+    use typst::foundations::Bytes;
+
+    /// Where distributions put the collections: Debian and Ubuntu, Arch, Fedora.
+    const DIRS: &[&str] = &[
+        "/usr/share/fonts/opentype/noto",
+        "/usr/share/fonts/noto-cjk",
+        "/usr/share/fonts/google-noto-cjk",
+    ];
+
+    const MISSING_REGULAR: &str = "Noto Sans CJK SC Regular (NotoSansCJK-Regular.ttc): \
+        install the package fonts-noto-cjk (sudo apt install fonts-noto-cjk)";
+    const MISSING_BOLD: &str = "Noto Sans CJK SC Bold (NotoSansCJK-Bold.ttc): \
+        install the package fonts-noto-cjk (sudo apt install fonts-noto-cjk)";
+
+    pub(super) fn load() -> Result<[(&'static str, Bytes); 2], &'static str> {
+        let dirs: Vec<PathBuf> = DIRS.iter().map(PathBuf::from).collect();
+        load_from(&dirs)
+    }
+
+    pub(super) fn load_from(dirs: &[PathBuf]) -> Result<[(&'static str, Bytes); 2], &'static str> {
+        Ok([
+            (
+                MISSING_REGULAR,
+                map(dirs, "NotoSansCJK-Regular.ttc").ok_or(MISSING_REGULAR)?,
+            ),
+            (
+                MISSING_BOLD,
+                map(dirs, "NotoSansCJK-Bold.ttc").ok_or(MISSING_BOLD)?,
+            ),
+        ])
+    }
+
+    /// The first readable copy, mapped rather than read: typst touches a few of a
+    /// collection's 20 MB, and mapped pages are the page cache's, shared and reclaimable.
+    fn map(dirs: &[PathBuf], file: &str) -> Option<Bytes> {
+        dirs.iter().find_map(|dir| map_file(&dir.join(file)))
+    }
+
+    fn map_file(path: &Path) -> Option<Bytes> {
+        let file = std::fs::File::open(path).ok()?;
+        // SAFETY: the mapping is read-only and the file belongs to a system package. Package
+        // managers replace a file by renaming a new one over it, so an upgrade while the app
+        // runs leaves this mapping on the old, unchanged inode; nothing truncates it in place.
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        Some(Bytes::new(map))
+    }
+}
 
 /// The standard library, built once: each document's data comes in as a file, not as inputs.
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
@@ -202,6 +271,53 @@ fn describe(diags: &[SourceDiagnostic]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_faces_load_as_the_family_the_layouts_ask_for() {
+        let fonts = FONTS.as_ref().map_err(|e| e.to_string()).unwrap();
+        let weights: Vec<u16> = fonts
+            .fonts
+            .iter()
+            .map(|f| {
+                assert_eq!(f.info().family, FONT_FAMILY);
+                f.info().variant.weight.to_number()
+            })
+            .collect();
+        assert_eq!(weights, [400, 700]);
+    }
+
+    #[test]
+    fn a_file_that_is_not_the_family_is_refused_by_name() {
+        let garbage = Bytes::new(b"not a font".to_vec());
+        let err = parse([("Regular face", garbage.clone()), ("Bold face", garbage)])
+            .err()
+            .unwrap();
+        assert_eq!(err, "Regular face");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn without_the_system_collections_the_error_says_which_package_to_install() {
+        let dir = std::env::temp_dir().join(format!("yiqifu-no-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = faces::load_from(std::slice::from_ref(&dir)).err().unwrap();
+        assert!(err.contains("NotoSansCJK-Regular.ttc"), "{err}");
+        assert!(err.contains("sudo apt install fonts-noto-cjk"), "{err}");
+        // One collection there, the other not: the missing one is named.
+        std::fs::copy(
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            dir.join("NotoSansCJK-Regular.ttc"),
+        )
+        .unwrap();
+        let err = faces::load_from(std::slice::from_ref(&dir)).err().unwrap();
+        assert!(err.contains("NotoSansCJK-Bold.ttc"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
 
 #[cfg(test)]
