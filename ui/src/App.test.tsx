@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/react";
+import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App";
 import { signedInStatus } from "./test/fixtures";
@@ -18,5 +18,32 @@ describe("App", () => {
     mockIPC(() => new Promise(() => undefined), { shouldMockEvents: true });
     render(<App />);
     expect(screen.getByTestId("setup-page")).toBeTruthy();
+  });
+
+  it("marks the first render once, and for the main page only when its chunk has loaded and it is on screen", async () => {
+    const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account };
+    localStorage.setItem("yiqifu.page", "inbox");
+    const marks: { page: string; onScreen: boolean }[] = [];
+    mockIPC(
+      (cmd, args) => {
+        if (cmd === "first_rendered") {
+          marks.push({ page: (args as { page: string }).page, onScreen: screen.queryByTestId("menu-inbox") !== null });
+        }
+        if (cmd === "app_status") return { ...signedInStatus, account };
+        if (cmd === "inbox_entries" || cmd === "parked_items") return [];
+        if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    // The main page's chunk is still loading: the spinner, no mark yet.
+    expect(screen.queryByTestId("menu-inbox")).toBeNull();
+    expect(marks).toEqual([]);
+    expect(await screen.findByTestId("menu-inbox", {}, { timeout: 30_000 })).toBeTruthy();
+    await waitFor(() => {
+      expect(marks).toEqual([{ page: "main", onScreen: true }]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { App as AntApp, ConfigProvider, Spin } from "antd";
 import zhCN from "antd/locale/zh_CN";
 import enUS from "antd/locale/en_US";
@@ -10,7 +10,6 @@ import { I18nContext, initialLocale, saveLocale, translate } from "./shared/i18n
 import type { I18n, Locale } from "./shared/i18n";
 import SetupPage from "./features/session/SetupPage";
 import SignInPage from "./features/session/SignInPage";
-import MainLayout from "./layout/MainLayout";
 import { ShellContext } from "./shared/shell";
 import type { ShellActions } from "./shared/shell";
 
@@ -34,6 +33,35 @@ const theme = {
     colorWarningText: "#874d00",
   },
 };
+
+// The main page and every feature behind it load as a chunk of their own, after the first
+// page is on screen: the sign-in and setup pages, which a start may open on, stay in the
+// first chunk, which the webview then parses in about half the time.
+const MainLayout = lazy(() => import("./layout/MainLayout"));
+
+/** Tells the shell, once, that the first page (not a spinner) is on screen: the start-up
+ *  benchmark's mark. Rendered inside the page's Suspense boundary, so a page still loading
+ *  its chunk has not rendered yet. */
+function FirstRendered({ page }: { page: "setup" | "sign_in" | "main" }) {
+  const told = useRef(false);
+  useEffect(() => {
+    if (!told.current) {
+      told.current = true;
+      void commands.firstRendered(page);
+    }
+  }, [page]);
+  return null;
+}
+
+const spinner = (
+  <div className="centered-page">
+    <Spin size="large" />
+  </div>
+);
+
+function pageOf(status: Status): "setup" | "sign_in" | "main" {
+  return !status.server ? "setup" : !status.account ? "sign_in" : "main";
+}
 
 /** The status the shell put in the page before it loaded (see `initial_status_script`). */
 function statusAtLoad(): Status | null {
@@ -79,15 +107,6 @@ export default function App() {
     };
   }, [refresh]);
 
-  // Once, when the first page (not the spinner) is on screen: the start-up benchmark's mark.
-  const firstPage = !status ? null : !status.server ? "setup" : !status.account ? "sign_in" : "main";
-  const told = useRef(false);
-  useEffect(() => {
-    if (firstPage && !told.current) {
-      told.current = true;
-      void commands.firstRendered(firstPage);
-    }
-  }, [firstPage]);
 
   const shell: ShellActions = useMemo(
     () => ({
@@ -105,11 +124,7 @@ export default function App() {
 
   let page;
   if (!status) {
-    page = (
-      <div className="centered-page">
-        <Spin size="large" />
-      </div>
-    );
+    page = spinner;
   } else if (!status.server || changingServer) {
     page = (
       <SetupPage
@@ -153,7 +168,12 @@ export default function App() {
       <ConfigProvider locale={locale === "zh-CN" ? zhCN : enUS} theme={theme}>
         {/* Toasts open below the header, never over the status line and its buttons. */}
         <AntApp style={{ height: "100%" }} message={{ top: 72 }}>
-          <ShellContext.Provider value={shell}>{page}</ShellContext.Provider>
+          <ShellContext.Provider value={shell}>
+            <Suspense fallback={spinner}>
+              {page}
+              {status && <FirstRendered page={pageOf(status)} />}
+            </Suspense>
+          </ShellContext.Provider>
         </AntApp>
       </ConfigProvider>
     </I18nContext.Provider>
