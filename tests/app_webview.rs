@@ -11,8 +11,9 @@ use yiqifu_core::secrets::Keychain;
 use yiqifu_core::App;
 use yiqifu_protocol::{ListingCategory, ListingKind, NewListing};
 use yiqifu_tests::webdriver::{
-    app_command, click, screenshot, screenshot_dir, session, terminate_app, texts, type_into,
-    value_of, wait_css, wait_gone, wait_text, wait_xpath, window_titled, Driver, Result, Xvfb,
+    app_command, app_ends_by_itself, click, screenshot, screenshot_dir, session, terminate_app,
+    texts, type_into, value_of, wait_any_text, wait_css, wait_gone, wait_text, wait_xpath,
+    window_titled, Driver, Result, Xvfb,
 };
 use yiqifu_tests::{dead_address, demo_login, serve};
 
@@ -766,6 +767,120 @@ async fn an_enterprise_moves_to_another_computer_through_a_backup() {
         Ok(())
     })
     .await;
+}
+
+/// The officer moves the data folder to another disk from 设置与关于: a folder with files in
+/// it is refused, the chosen one gets everything, the app starts again on it with the same
+/// work, and the old copy is gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_data_folder_moves_to_another_disk_and_the_app_opens_on_it() {
+    let _one = SERIAL.lock().await;
+    yiqifu_core::secrets::ensure_session_keyring().unwrap();
+    let xvfb = Xvfb::start();
+    let (base, disk) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let occupied = disk.path().join("其他文件");
+    std::fs::create_dir_all(&occupied).unwrap();
+    std::fs::write(occupied.join("合同.docx"), b"not ours").unwrap();
+    let target = disk.path().join("益企服数据");
+    let picks = base.path().with_extension("picks");
+    std::fs::write(
+        &picks,
+        format!("{}\n{}\n", occupied.display(), target.display()),
+    )
+    .unwrap();
+    const TITLE: &str = "搬到新硬盘前写的诉求草稿";
+    let driver = Driver::start(
+        &xvfb.display,
+        &[
+            ("YIQIFU_DATA_DIR", base.path()),
+            ("YIQIFU_E2E_PICKS", &picks),
+            ("YIQIFU_E2E_NO_RESTART", Path::new("1")),
+        ],
+    );
+    session(&driver, "data-move", async |c| {
+        steps::sign_in_as(c, 0).await?;
+        click(c, "[data-testid=menu-appeals]").await?;
+        click(c, "[data-testid=new-appeal]").await?;
+        wait_css(c, "[data-testid=appeal-composer]").await?;
+        steps::choose(c, "appeal-category", "物流运输").await?;
+        type_into(c, &steps::input("appeal-title"), TITLE).await?;
+        wait_css(c, "[data-testid=appeal-draft-saved]").await?;
+        click(c, "[data-testid=appeal-save-draft]").await?;
+        wait_css(c, "[data-testid=appeal-draft]").await?;
+
+        click(c, "[data-testid=menu-about]").await?;
+        wait_text(
+            c,
+            "[data-testid=about-data-dir]",
+            &base.path().display().to_string(),
+        )
+        .await?;
+        click(c, "[data-testid=move-data-dir]").await?;
+        wait_any_text(c, "[data-testid=move-refused]", "不是空的").await?;
+        scroll_to(c, "[data-testid=about-page]").await?;
+        screenshot(c, "data-move-refused-zh").await?;
+        click(c, "[data-testid=move-data-dir]").await?;
+        wait_text(
+            c,
+            "[data-testid=move-target]",
+            &target.display().to_string(),
+        )
+        .await?;
+        screenshot(c, "data-move-confirm-zh").await?;
+        // The copy, then the app ends to start again (here the test starts it): the click's
+        // own answer may never come, from a page that is gone.
+        let _ = click(c, "[data-testid=move-confirm]").await;
+        if !app_ends_by_itself(base.path(), Duration::from_secs(60)).await {
+            return Err("the app did not end after moving its data".into());
+        }
+        Ok(())
+    })
+    .await;
+    drop(driver);
+    assert!(target.join(yiqifu_core::store::DB_FILE).is_file());
+    assert_eq!(
+        std::fs::read(occupied.join("合同.docx")).unwrap(),
+        b"not ours",
+        "the refused folder is untouched"
+    );
+    // The old copy is still there until the app has opened the new one.
+    assert!(base.path().join(yiqifu_core::store::DB_FILE).is_file());
+
+    let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", base.path())]);
+    session(&driver, "data-moved", async |c| {
+        wait_css(c, "[data-testid=status-online]").await?;
+        click(c, "[data-testid=menu-appeals]").await?;
+        click(c, "[data-testid=tab-appeal-drafts]").await?;
+        wait_xpath(c, &format!("//*[contains(text(), '{TITLE}')]")).await?;
+        click(c, "[data-testid=menu-about]").await?;
+        wait_text(
+            c,
+            "[data-testid=about-data-dir]",
+            &target.display().to_string(),
+        )
+        .await?;
+        scroll_to(c, "[data-testid=about-page]").await?;
+        screenshot(c, "data-moved-zh").await?;
+        click(c, "[data-testid=language-switch]").await?;
+        wait_any_text(c, "[data-testid=move-data-dir]", "Move elsewhere").await?;
+        c.set_window_size(960, 640).await?;
+        steps::no_overflow(c, "the about page at 960 px").await?;
+        scroll_to(c, "[data-testid=about-page]").await?;
+        screenshot(c, "data-moved-960-en").await?;
+        Ok(())
+    })
+    .await;
+    drop(driver);
+    assert!(
+        !base.path().join(yiqifu_core::store::DB_FILE).exists()
+            && !base.path().join("enterprises").exists(),
+        "the old copy is removed once the new folder has opened"
+    );
+    assert!(base
+        .path()
+        .join(yiqifu_core::data_folder::POINTER)
+        .is_file());
+    let _ = std::fs::remove_file(&picks);
 }
 
 async fn scroll_to(c: &Client, css: &str) -> Result {

@@ -48,6 +48,34 @@ pub async fn pick_file(
     rx.await.ok().flatten().and_then(|p| p.into_path().ok())
 }
 
+/// The folder the officer picked, or `None` when they cancelled. An end-to-end run answers
+/// as for [`pick_file`].
+pub async fn pick_folder(app: &AppHandle, title: &str) -> Option<PathBuf> {
+    if let Some(queue) = e2e("YIQIFU_E2E_PICKS") {
+        return next_pick(&PathBuf::from(queue));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .pick_folder(move |picked| {
+            let _ = tx.send(picked);
+        });
+    rx.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
+
+/// Ends the app and starts it again. An end-to-end run only ends it, with
+/// `YIQIFU_E2E_NO_RESTART` set: its driver starts the next session itself, and a process
+/// started behind its back would hold the data folder.
+pub fn restart(app: &AppHandle) {
+    if e2e("YIQIFU_E2E_NO_RESTART").is_some() {
+        app.exit(0);
+    } else {
+        // Not `restart`: called off the main thread it parks the calling (runtime) thread.
+        app.request_restart();
+    }
+}
+
 /// The first line of the end-to-end pick queue, taken off it.
 fn next_pick(queue: &std::path::Path) -> Option<PathBuf> {
     let text = std::fs::read_to_string(queue).ok()?;

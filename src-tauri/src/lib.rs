@@ -45,6 +45,10 @@ pub struct PackageProgressed(pub yiqifu_core::changes::PackageProgress);
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct BackupProgressed(pub yiqifu_core::backup::BackupProgress);
 
+/// Sent as the data folder is copied to its new place, for its progress bar.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct DataMoveProgressed(pub yiqifu_core::data_folder::MoveProgress);
+
 /// Sent when an application's state changed on the service (the desktop notification comes
 /// with the inbox entry of the same step).
 #[derive(Debug, Clone, Serialize, Type, Event)]
@@ -57,6 +61,8 @@ pub struct InboxNoticed(pub yiqifu_core::changes::InboxNotice);
 
 pub struct Shell {
     pub app: Arc<App>,
+    /// The app's own folder, where the pointer to a moved data folder is kept.
+    pub base_dir: PathBuf,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     demo: tokio::sync::Mutex<Option<yiqifu_central::Running>>,
@@ -65,6 +71,9 @@ pub struct Shell {
     /// The application a desktop notification was last shown for: the window coming to the
     /// front soon after (the officer clicked it) opens it.
     notified: std::sync::Mutex<Option<desktop::Notified>>,
+    /// The data folder is being moved: its databases are closed, and the app ends (and
+    /// starts again) without its own backup and close.
+    moving: std::sync::atomic::AtomicBool,
     /// This process's hold on the data folder: no second app opens its databases.
     _instance: instance::First,
 }
@@ -87,6 +96,20 @@ impl Shell {
         Ok(url)
     }
 
+    pub fn moving(&self) -> bool {
+        self.moving.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Closes every database the app has open, the demo service's too, so that the data
+    /// folder can be copied whole. From here on the app only ends.
+    pub async fn close_for_move(&self) {
+        self.moving.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.app.close().await;
+        if let Some(demo) = self.demo.lock().await.take() {
+            demo.stop().await;
+        }
+    }
+
     pub async fn url_for(&self, choice: &ServerChoice) -> yiqifu_core::Result<String> {
         match choice {
             ServerChoice::Demo => self.demo_url().await,
@@ -104,6 +127,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             DataChanged,
             PackageProgressed,
             BackupProgressed,
+            DataMoveProgressed,
             ApplicationNotice,
             InboxNoticed,
             desktop::FilesDragged,
@@ -249,6 +273,9 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
     let mut since_sync = Duration::ZERO;
     loop {
         tokio::time::sleep(PROBE_EVERY).await;
+        if shell.moving() {
+            break;
+        }
         since_sync += PROBE_EVERY;
         let online = app.probe().await.unwrap_or(false);
         // Coming back online is the moment to catch up, for every enterprise; while online,
@@ -344,6 +371,10 @@ fn at_quit(handle: &tauri::AppHandle) {
     let Some(shell) = handle.try_state::<Arc<Shell>>() else {
         return;
     };
+    if shell.moving() {
+        // Backed up and closed before the copy.
+        return;
+    }
     let app = shell.app.clone();
     tauri::async_runtime::block_on(async move {
         match app.backup_at_quit().await {
@@ -359,7 +390,9 @@ fn at_quit(handle: &tauri::AppHandle) {
 /// and a start that fails show no empty window.
 fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     let handle = tauri_app.handle().clone();
-    let dir = data_dir(&handle)?;
+    let base = data_dir(&handle)?;
+    let dir = yiqifu_core::data_folder::resolve(&base)
+        .map_err(|e| format!("{}\n{}", e.message_zh(), e.message_en()))?;
     let knocked = handle.clone();
     let instance = match instance::claim(&dir, move || desktop::bring_forward(&knocked)) {
         Ok(instance::Instance::First(first)) => first,
@@ -384,13 +417,23 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     logs::start(&log_dir);
     let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
         .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
+    // The data opened where a move put it: only now does the old copy go.
+    match yiqifu_core::data_folder::tidy(&base, &dir) {
+        Ok(Some(old)) => {
+            tracing::info!(old = %old.display(), now = %dir.display(), "data folder moved")
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(code = e.code(), error = %e, "old data folder not tidied"),
+    }
     let shell = Arc::new(Shell {
         app: Arc::new(app),
+        base_dir: base,
         data_dir: dir,
         log_dir,
         demo: tokio::sync::Mutex::new(None),
         drops: std::sync::Mutex::new(desktop::Drops::default()),
         notified: std::sync::Mutex::new(None),
+        moving: std::sync::atomic::AtomicBool::new(false),
         _instance: instance,
     });
     // The page's first state comes with the window, so the first page renders at once

@@ -465,6 +465,19 @@ pub fn terminate_app(data_dir: &Path) -> usize {
     pids.len()
 }
 
+/// Waits up to `within` for the app on `data_dir` to end by itself; whether it did.
+#[cfg(unix)]
+pub async fn app_ends_by_itself(data_dir: &Path, within: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if !app_pids().into_iter().any(|pid| runs_on(pid, data_dir)) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// Whether process `pid` was started with `YIQIFU_DATA_DIR` set to `dir`.
 #[cfg(unix)]
 fn runs_on(pid: i32, dir: &Path) -> bool {

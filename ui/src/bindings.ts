@@ -121,6 +121,21 @@ export const commands = {
 	getDocument: (id: string) => typedError<Document_Serialize, ErrorInfo>(__TAURI_INVOKE("get_document", { id })),
 	/**  The self-check items that cite document `id`. */
 	documentCitations: (id: string) => typedError<CitingItem[], ErrorInfo>(__TAURI_INVOKE("document_citations", { id })),
+	/**
+	 *  Asks for the folder to move the data to, and checks that it can take it (empty,
+	 *  writable, not inside the data); `None` when the officer cancelled. Nothing moves yet.
+	 */
+	dataFolderPick: (title: string) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("data_folder_pick", { title })),
+	/**
+	 *  Moves the data to `to`: an automatic backup, every database closed, the copy (progress
+	 *  as `DataMoveProgressed` events), and the app starts again on the new folder.
+	 *  An error means the folder was refused and nothing changed: the app goes on as it was.
+	 *  `Some` means the copy failed after the databases were closed: the data is where it was,
+	 *  and the app must start again (`restart_app`), which the page offers with the reason.
+	 */
+	dataFolderMove: (to: string) => typedError<ErrorInfo | null, ErrorInfo>(__TAURI_INVOKE("data_folder_move", { to })),
+	/**  Starts the app again: after a move that failed, whose databases are closed. */
+	restartApp: () => typedError<null, ErrorInfo>(__TAURI_INVOKE("restart_app")),
 	/**  What the authorities sent the enterprise, newest first, as last synced. */
 	inboxEntries: (enterprise: string) => typedError<InboxEntry_Serialize[], ErrorInfo>(__TAURI_INVOKE("inbox_entries", { enterprise })),
 	/**  Marks one entry read (here at once; on the service when the mark is sent). */
@@ -227,6 +242,7 @@ export const events = {
 	applicationNotice: makeEvent<ApplicationNotice, ApplicationNotice>("application-notice"),
 	backupProgressed: makeEvent<BackupProgressed, BackupProgressed>("backup-progressed"),
 	dataChanged: makeEvent<DataChanged_Serialize, DataChanged_Deserialize>("data-changed"),
+	dataMoveProgressed: makeEvent<DataMoveProgressed, DataMoveProgressed>("data-move-progressed"),
 	filesDragged: makeEvent<FilesDragged, FilesDragged>("files-dragged"),
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
 	inboxNoticed: makeEvent<InboxNoticed, InboxNoticed>("inbox-noticed"),
@@ -1080,6 +1096,9 @@ export type DataChanged_Deserialize = Changed_Deserialize;
 /**  Sent after a write: the views reading these topics (of this enterprise) reload. */
 export type DataChanged_Serialize = Changed_Serialize;
 
+/**  Sent as the data folder is copied to its new place, for its progress bar. */
+export type DataMoveProgressed = MoveProgress;
+
 /**  One promise of the response clock. */
 export type Deadline = Deadline_Serialize | Deadline_Deserialize;
 
@@ -1911,6 +1930,14 @@ export type MaterialSlot = {
 	asked: string[],
 	/**  In a correction: whether its files differ from the last round's. */
 	changed: boolean,
+};
+
+/**  How far a move has got, for its progress bar. */
+export type MoveProgress = {
+	done_bytes: number | null,
+	total_bytes: number | null,
+	done_files: number,
+	total_files: number,
 };
 
 export type NewAppeal = NewAppeal_Serialize | NewAppeal_Deserialize;

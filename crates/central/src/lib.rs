@@ -237,6 +237,8 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
+    /// Stops serving and closes the database whole (its write-ahead log folded in), so
+    /// that the file can be copied or moved once this returns.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -244,6 +246,7 @@ impl Running {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        self.db.close().await;
     }
 }
 

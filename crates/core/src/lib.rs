@@ -19,7 +19,9 @@ pub mod listings;
 pub mod roster;
 pub mod selfcheck;
 
-pub use infra::{changes, client, clock, error, materials, outbox, pull, records, secrets, store};
+pub use infra::{
+    changes, client, clock, data_folder, error, materials, outbox, pull, records, secrets, store,
+};
 
 pub use app::{App, ServerChoice, Status};
 

@@ -8,6 +8,7 @@ pub mod appeals;
 pub mod application;
 pub mod backup;
 pub mod catalog;
+pub mod data_folder;
 pub mod inbox;
 pub mod library;
 pub mod listings;

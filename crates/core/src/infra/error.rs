@@ -136,6 +136,14 @@ pub enum Error {
     /// officer has not said to.
     #[error("this computer has newer work for {0:?}")]
     RestoreWouldOverwrite(Vec<String>),
+    /// Where the data lives: a folder it cannot move to, a copy that failed, a data folder
+    /// that is not there (codes DATA_FOLDER_*, see `data_folder`).
+    #[error("data folder ({code}): {en}")]
+    DataFolder {
+        code: &'static str,
+        zh: String,
+        en: String,
+    },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -192,7 +200,8 @@ impl Error {
             Self::SaveFailed { .. } => "SAVE_FAILED",
             Self::FileRefused { code, .. }
             | Self::RosterFile { code, .. }
-            | Self::PackageFailed { code, .. } => code,
+            | Self::PackageFailed { code, .. }
+            | Self::DataFolder { code, .. } => code,
             Self::InvalidRosterRow(_) => "INVALID_ROSTER_ROW",
             Self::RosterEmpty => "ROSTER_EMPTY",
             Self::ApplicationNotReady(_) => "APPLICATION_NOT_READY",
@@ -249,7 +258,7 @@ impl Error {
             Self::SelfCheckRequired(lock) => lock.message_zh().into(),
             Self::SaveFailed { path, .. } => format!("无法保存到“{path}”：请确认文件夹可写、文件未被其他程序打开，然后重新保存。"),
             Self::Report { .. } => "生成自查报告失败，自查结果不受影响；请重试，如仍失败请联系技术支持。".into(),
-            Self::FileRefused { zh, .. } | Self::RosterFile { zh, .. } | Self::PackageFailed { zh, .. } => zh.clone(),
+            Self::FileRefused { zh, .. } | Self::RosterFile { zh, .. } | Self::PackageFailed { zh, .. } | Self::DataFolder { zh, .. } => zh.clone(),
             Self::InvalidRosterRow(p) => format!("该行有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::RosterEmpty => "返岗人员名单为空：请先导入或录入返岗人员。".into(),
             Self::ApplicationNotReady(f) => format!("申请尚不能提交：{}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
@@ -306,7 +315,7 @@ impl Error {
             Self::SelfCheckRequired(lock) => lock.message_en().into(),
             Self::SaveFailed { path, .. } => format!("Cannot save to \"{path}\": check the folder is writable and no other program has the file open, then save again."),
             Self::Report { .. } => "The report could not be made; the self-check result is unaffected. Try again, and contact support if it persists.".into(),
-            Self::FileRefused { en, .. } | Self::RosterFile { en, .. } | Self::PackageFailed { en, .. } => en.clone(),
+            Self::FileRefused { en, .. } | Self::RosterFile { en, .. } | Self::PackageFailed { en, .. } | Self::DataFolder { en, .. } => en.clone(),
             Self::InvalidRosterRow(p) => format!("The row has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::RosterEmpty => "The roster is empty: import or enter the returning staff first.".into(),
             Self::ApplicationNotReady(f) => format!("The application cannot be submitted yet: {}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),

@@ -5,6 +5,7 @@ pub mod changes;
 pub(crate) mod checked;
 pub mod client;
 pub mod clock;
+pub mod data_folder;
 pub mod error;
 pub mod materials;
 pub mod outbox;

@@ -9,6 +9,7 @@ import { errorText, toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
 import SettingsCard from "./SettingsCard";
+import MoveDataFolder from "./MoveDataFolder";
 
 const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", overflowWrap: "anywhere" as const };
 
@@ -52,6 +53,7 @@ export default function AboutPage({ status }: { status: Status }) {
         }} data-testid={`open-${which}-dir`}>
           {t("open")}
         </Button>
+        {which === "data" && <MoveDataFolder current={path} />}
       </Space>
       <Typography.Text type="secondary">{hint}</Typography.Text>
     </Space>

@@ -52,5 +52,32 @@ export const messages = defineMessages({
     en: "One log file a day, the last 14 days kept; it never holds a password or a sign-in token. Attach it when asking for support.",
   },
   open: { zh: "打开", en: "Open" },
+  moveData: { zh: "移动到其他位置…", en: "Move elsewhere…" },
+  moveTitle: { zh: "选择一个空文件夹存放数据", en: "Choose an empty folder for the data" },
+  moveConfirmTitle: { zh: "将数据移动到新位置？", en: "Move the data to a new place?" },
+  moveConfirm: { zh: "移动并重新启动", en: "Move and restart" },
+  moveFrom: { zh: "当前位置：", en: "Now in:" },
+  moveTo: { zh: "移动到：", en: "Move to:" },
+  moveExplain: {
+    zh: "应用会先自动备份，然后关闭所有工作、把全部数据复制过去，完成后自动重新启动并从新位置打开；原位置的数据在新位置打开后才删除。复制中断不会丢失任何数据。登录凭证保存在系统钥匙串中，不受影响。",
+    en: "The app backs up first, then closes all work, copies all the data over, and starts again on the new folder; the old copy is removed only once the new one has opened. A copy cut off loses nothing. Sign-in tokens stay in the system keychain, unaffected.",
+  },
+  movingTitle: { zh: "正在移动数据…", en: "Moving the data…" },
+  moveClosing: { zh: "正在备份并关闭所有工作…", en: "Backing up and closing all work…" },
+  moveCounts: {
+    zh: "已复制 {done} / {total} 个文件（共 {size}）",
+    en: "{done} of {total} files copied ({size} in all)",
+  },
+  moveDontClose: {
+    zh: "完成后应用会自动重新启动，请勿关闭。",
+    en: "The app starts again by itself when it is done: please do not close it.",
+  },
+  moveFailedTitle: { zh: "数据未能移动", en: "The data was not moved" },
+  moveFailedHint: {
+    zh: "数据仍在原位置，没有任何改动。移动前应用已关闭所有工作，请重新启动后继续使用。",
+    en: "The data is still where it was, unchanged. The app closed all work for the move: start it again to go on.",
+  },
+  restart: { zh: "重新启动", en: "Start again" },
+  cancel: { zh: "取消", en: "Cancel" },
   copied: { zh: "已复制", en: "Copied" },
 });
