@@ -389,8 +389,10 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
     let mut newer: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     newer["format"] = 99.into();
     newer["app_version"] = "9.0.0".into();
-    let mut escaping: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
-    escaping["kind"] = "export".into();
+    let escaping: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    // An id is a folder name: one that climbs out must not become one.
+    let mut climbing: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    climbing["enterprises"][0]["id"] = "../../逃出去".into();
 
     let f = files.path();
     let not_zip = f.join("照片.yqfbak");
@@ -411,6 +413,30 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
             (&evil, b"x"),
         ],
     );
+    // Names Windows would read as a way out: a backslash, a drive.
+    let windows_ways: Vec<_> = [
+        format!("enterprises/{id}/materials\\..\\..\\逃出去.txt"),
+        format!("enterprises/{id}/C:逃出去.txt"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, evil)| {
+        let file = f.join(format!("越界{i}.yqfbak"));
+        zip_of(
+            &file,
+            &[
+                ("manifest.json", &serde_json::to_vec(&escaping).unwrap()),
+                (&evil, b"x"),
+            ],
+        );
+        file
+    })
+    .collect();
+    let bad_id = f.join("坏编号.yqfbak");
+    zip_of(
+        &bad_id,
+        &[("manifest.json", &serde_json::to_vec(&climbing).unwrap())],
+    );
     let cut = f.join("半截.yqfbak");
     let whole = std::fs::read(&good).unwrap();
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
@@ -421,6 +447,9 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
         (&too_new, "BACKUP_TOO_NEW"),
         (&cut, "BACKUP_INVALID"),
         (&escape, "BACKUP_INVALID"),
+        (&windows_ways[0], "BACKUP_INVALID"),
+        (&windows_ways[1], "BACKUP_INVALID"),
+        (&bad_id, "BACKUP_INVALID"),
         (&f.join("不存在.yqfbak"), "BACKUP_INVALID"),
     ] {
         let e = app

@@ -366,6 +366,9 @@ fn end_when_asked(handle: &tauri::AppHandle) {
 #[cfg(not(unix))]
 fn end_when_asked(_handle: &tauri::AppHandle) {}
 
+/// How long quitting waits for its backup.
+const QUIT_BACKUP_LIMIT: Duration = Duration::from_secs(20);
+
 /// As the app ends: the automatic backup, then every database closed whole.
 fn at_quit(handle: &tauri::AppHandle) {
     let Some(shell) = handle.try_state::<Arc<Shell>>() else {
@@ -377,10 +380,13 @@ fn at_quit(handle: &tauri::AppHandle) {
     }
     let app = shell.app.clone();
     tauri::async_runtime::block_on(async move {
-        match app.backup_at_quit().await {
-            Ok(Some(path)) => tracing::info!(backup = %path.display(), "backed up at quit"),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(code = e.code(), error = %e, "backup at quit failed"),
+        // Bounded: quitting must not hang on a slow disk. Cut off, the backup leaves only its
+        // `.part` file, which the next automatic backup removes.
+        match tokio::time::timeout(QUIT_BACKUP_LIMIT, app.backup_at_quit()).await {
+            Ok(Ok(Some(path))) => tracing::info!(backup = %path.display(), "backed up at quit"),
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!(code = e.code(), error = %e, "backup at quit failed"),
+            Err(_) => tracing::warn!("backup at quit cut off after {QUIT_BACKUP_LIMIT:?}"),
         }
         app.close().await;
     });

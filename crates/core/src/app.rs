@@ -175,7 +175,7 @@ impl App {
     }
 
     /// Opens the workspaces of the chosen service and the one that was on screen.
-    async fn open_workspaces(&self) -> Result<()> {
+    pub(crate) async fn open_workspaces(&self) -> Result<()> {
         let Some(server) = self.server_now() else {
             return Ok(());
         };

@@ -316,7 +316,7 @@ async fn write_backup(
         kind,
         files,
         server,
-        proxy,
+        proxy: proxy.map(without_credentials),
         enterprises: entries,
     };
     let dest = dest.to_path_buf();
@@ -366,36 +366,85 @@ async fn automatic_path(dir: &Path, kind: BackupKind) -> PathBuf {
     }
 }
 
+/// Removes what backups cut off (a quit that ran out of time, a killed app) left in `dir`:
+/// their `.part` files.
+fn sweep_partial(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".part") {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::warn!(file = %name, error = %e, "partial backup not removed");
+            }
+        }
+    }
+}
+
+/// A proxy as a backup may carry it: never a user name or password in its address (a
+/// backup file travels, and is never a place for secrets).
+fn without_credentials(proxy: Proxy) -> Proxy {
+    match proxy {
+        Proxy::Manual { url } => match reqwest::Url::parse(&url) {
+            Ok(mut u) => {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+                Proxy::Manual { url: u.to_string() }
+            }
+            Err(_) => Proxy::System,
+        },
+        other => other,
+    }
+}
+
 /// Takes a backup before an update migrates a database, while none is open yet: when the
 /// app's database or any enterprise's has a migration this version will apply. Databases
 /// only; nothing is written when nothing would change.
 pub(crate) async fn before_update(data_dir: &Path) -> Result<Option<PathBuf>> {
     let app_db = data_dir.join(store::DB_FILE);
-    if !app_db.exists() || store::is_damaged(&app_db).await? {
+    if !app_db.exists() {
         return Ok(None);
     }
-    let app = store::open_unmigrated(&app_db).await?;
+    // Versions first, read cheaply: every start comes here, and reading every page of every
+    // database (quick_check) is only worth it when one will migrate. A database that cannot
+    // even say its version is left to its own open, which sets a damaged one aside.
+    let Ok(app) = store::open_unmigrated(&app_db).await else {
+        return Ok(None);
+    };
     let outcome = async {
-        let version = store::schema_version(&app).await?;
+        let Ok(version) = store::schema_version(&app).await else {
+            return Ok(None);
+        };
         let mut pending = version > 0 && version < Schema::App.latest_version();
         // A database from before enterprises had workspaces is moved by `legacy`, which
         // keeps its own copy.
         let listed = rows(&app, None).await.unwrap_or_default();
-        let mut sources = Vec::new();
+        let mut candidates = Vec::new();
         for row in listed {
             let db = workspace_dir(data_dir, &row.id).join(WORKSPACE_DB_FILE);
-            if !db.exists() || store::is_damaged(&db).await? {
+            if !db.exists() {
                 continue;
             }
-            let pool = store::open_unmigrated(&db).await?;
-            if store::schema_version(&pool).await? < Schema::Workspace.latest_version() {
-                pending = true;
+            let Ok(pool) = store::open_unmigrated(&db).await else {
+                continue;
+            };
+            match store::schema_version(&pool).await {
+                Ok(v) => {
+                    pending |= v < Schema::Workspace.latest_version();
+                    candidates.push((db, row, pool));
+                }
+                Err(_) => pool.close().await,
             }
-            sources.push(Source {
-                row,
-                pool,
-                own_pool: true,
-            });
+        }
+        let mut sources = Vec::new();
+        for (db, row, pool) in candidates {
+            if pending && !store::is_damaged(&db).await.unwrap_or(true) {
+                sources.push(Source {
+                    row,
+                    pool,
+                    own_pool: true,
+                });
+            } else {
+                pool.close().await;
+            }
         }
         let written = if pending && !sources.is_empty() {
             let dir = data_dir.join(BACKUPS_DIR);
@@ -518,6 +567,7 @@ impl App {
         }
         let dir = self.backups_dir();
         std::fs::create_dir_all(&dir)?;
+        sweep_partial(&dir);
         let dest = automatic_path(&dir, kind).await;
         self.write_from(&dest, kind, false, only, false).await?;
         prune(&dir, kind)?;
@@ -572,5 +622,47 @@ impl App {
         }
         out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxy_travels_in_a_backup_without_its_user_or_password() {
+        let carried = without_credentials(Proxy::Manual {
+            url: "http://wang:S3cret!@proxy.corp.example:8080".into(),
+        });
+        assert_eq!(
+            carried,
+            Proxy::Manual {
+                url: "http://proxy.corp.example:8080/".into()
+            }
+        );
+        assert_eq!(without_credentials(Proxy::System), Proxy::System);
+        assert_eq!(without_credentials(Proxy::Direct), Proxy::Direct);
+    }
+
+    #[test]
+    fn a_backup_cut_off_leaves_nothing_once_the_next_one_runs() {
+        let dir = std::env::temp_dir().join(format!("yiqifu-sweep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in [
+            ".quit-20261204-1.yqfbak.part",
+            "quit-20261204-0.yqfbak",
+            ".hidden",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        sweep_partial(&dir);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".hidden", "quit-20261204-0.yqfbak"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

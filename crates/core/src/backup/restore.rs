@@ -12,7 +12,7 @@ use crate::app::{App, ServerChoice};
 use crate::changes::Topic;
 use crate::error::{Error, Result};
 use crate::store::{self, Schema, WORKSPACE_DB_FILE};
-use crate::workspace::{workspace_dir, WORKSPACES_DIR};
+use crate::workspace::{workspace_dir, workspace_id, WORKSPACES_DIR};
 
 /// An enterprise in a backup, against this computer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
@@ -68,6 +68,13 @@ fn rfc3339(t: Option<i64>) -> Option<String> {
         .ok()
 }
 
+/// Whether an archive member's path (below its enterprise) stays inside the folder it is
+/// unpacked into: plain names only, none that Windows reads as a separator or a drive.
+fn stays_inside(rel: &str) -> bool {
+    rel.split('/')
+        .all(|c| !(c.is_empty() || c == "." || c == ".." || c.contains(['\\', ':'])))
+}
+
 fn blocking_err(e: tokio::task::JoinError) -> Error {
     Error::Io(std::io::Error::other(e.to_string()))
 }
@@ -85,6 +92,17 @@ impl App {
         {
             tracing::warn!(enterprise = %newer.id, "backup from a newer schema");
             return Err(Error::BackupTooNew(m.app_version.clone()));
+        }
+        // The id becomes a folder name: it must be the one this app derives for the
+        // enterprise, never a path an altered manifest chose.
+        if let Some(odd) = m.enterprises.iter().find(|e| {
+            e.id != workspace_id(&ServerChoice::from_key(&e.server), &e.credit_code)
+                || !e.credit_code.chars().all(|c| c.is_ascii_alphanumeric())
+        }) {
+            return Err(Error::BackupInvalid {
+                path: path.display().to_string(),
+                reason: format!("unexpected enterprise {:?}", odd.id),
+            });
         }
         Ok(m)
     }
@@ -198,11 +216,37 @@ impl App {
                 }
             }
         }
+        // From here no workspace opens or closes under the restore's feet.
+        let _one = self.workspaces_lock().await;
+        // Compared again: the officer and the sync may have written while the backup was
+        // unpacked, and work newer here is never replaced unasked.
+        let mut newer = Vec::new();
+        for (e, state) in chosen.iter_mut() {
+            match self.compare(e).await {
+                Ok(c) => *state = c.state,
+                Err(err) => {
+                    remove_all(&staged);
+                    return Err(err);
+                }
+            }
+            if *state == RestoreState::LocalNewer {
+                newer.push(e.profile.name.clone());
+            }
+        }
+        if !newer.is_empty() && !replace_newer {
+            remove_all(&staged);
+            return Err(Error::RestoreWouldOverwrite(newer));
+        }
         let replacing: Vec<String> = chosen
             .iter()
             .filter(|(_, s)| *s != RestoreState::New)
             .map(|(e, _)| e.id.clone())
             .collect();
+        // Closed before the safety backup, so that it holds every last write: nothing can
+        // change them between that copy and their replacement.
+        for id in &replacing {
+            self.close_workspace(id).await;
+        }
         let safety_backup = if replacing.is_empty() {
             None
         } else {
@@ -213,6 +257,10 @@ impl App {
                 Ok(p) => p,
                 Err(err) => {
                     remove_all(&staged);
+                    // Nothing was replaced: the closed ones open again as they were.
+                    if let Err(e) = self.open_workspaces().await {
+                        tracing::warn!(code = e.code(), error = %e, "workspaces not reopened");
+                    }
                     return Err(err);
                 }
             }
@@ -221,7 +269,6 @@ impl App {
         let mut restored = Vec::new();
         let mut other_service = None;
         for ((e, _), dir) in chosen.iter().zip(&staged) {
-            let _one = self.workspaces_lock().await;
             self.close_workspace(&e.id).await;
             let placed = put_in_place(dir, &workspace_dir(self.data_dir(), &e.id)).await;
             let _ = std::fs::remove_dir_all(dir);
@@ -284,10 +331,7 @@ impl App {
             for (name, _) in r.members_under(&prefix)? {
                 let rel = &name[prefix.len()..];
                 // Names are ours, but a damaged or altered file must not write outside.
-                if rel
-                    .split('/')
-                    .any(|c| c.is_empty() || c == "." || c == "..")
-                {
+                if !stays_inside(rel) {
                     return Err(Error::BackupInvalid {
                         path: p.display().to_string(),
                         reason: format!("unexpected entry {name}"),
@@ -398,4 +442,29 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
         &dest.join(WORKSPACE_DB_FILE),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stays_inside;
+
+    #[test]
+    fn only_plain_names_are_unpacked() {
+        for ok in ["workspace.sqlite", "materials/3f9a", "packages/a/b.zip"] {
+            assert!(stays_inside(ok), "{ok}");
+        }
+        for bad in [
+            "../x",
+            "materials/../../x",
+            "materials//x",
+            "./x",
+            "/etc/passwd",
+            "materials\\..\\..\\x",
+            "C:x",
+            "materials/C:\\Windows\\x",
+            "",
+        ] {
+            assert!(!stays_inside(bad), "{bad}");
+        }
+    }
 }

@@ -37,6 +37,8 @@ export default function BackupCard({ status }: { status: Status }) {
     unwrap(commands.automaticBackups())
       .then(setAutomatic)
       .catch((e: unknown) => {
+        // The error says why; the list stops loading rather than spin on.
+        setAutomatic([]);
         setError(toErrorInfo(e));
       });
   }, []);
