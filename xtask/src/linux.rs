@@ -108,6 +108,10 @@ pub fn deb(root: &Path, binary: &Path, out: &Path, compress: &str) -> Result<Pat
         let from = root.join("icons").join(file);
         std::fs::copy(&from, dir.join(format!("{NAME}.png"))).map_err(io(&from))?;
     }
+    // Modes as a package needs them, whatever the umask this runs under (027 would make
+    // DEBIAN/ unacceptable to dpkg-deb and the files unreadable to users).
+    normalize_modes(&stage)?;
+    set_mode(&installed, 0o755)?;
     let size_kb = dir_size(&stage.join("usr"))?.div_ceil(1024);
     let control_dir = stage.join("DEBIAN");
     std::fs::create_dir_all(&control_dir).map_err(io(&control_dir))?;
@@ -126,16 +130,44 @@ pub fn deb(root: &Path, binary: &Path, out: &Path, compress: &str) -> Result<Pat
         depends(binary)?.join(", ")
     );
     std::fs::write(control_dir.join("control"), control).map_err(io(&control_dir))?;
+    set_mode(&control_dir, 0o755)?;
+    set_mode(&control_dir.join("control"), 0o644)?;
     let deb = out.join(format!("{NAME}_{version}_{arch}.deb"));
     run(
         "dpkg-deb --build",
         Command::new("dpkg-deb")
-            .args(["--root-owner-group", &format!("-Z{compress}"), "--build"])
+            .args(["--root-owner-group", &format!("-Z{compress}")])
+            // The smallest download: xz's highest level costs seconds, once per release.
+            .args(if compress == "xz" {
+                &["-z9", "-Sextreme"][..]
+            } else {
+                &[][..]
+            })
+            .arg("--build")
             .arg(&stage)
             .arg(&deb),
     )?;
     let _ = std::fs::remove_dir_all(&stage);
     Ok(deb)
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io(path))
+}
+
+/// Folders 0755, files 0644, under `dir` and `dir` itself.
+fn normalize_modes(dir: &Path) -> Result {
+    set_mode(dir, 0o755)?;
+    for e in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
+        let path = e.path();
+        if e.file_type().map_err(io(&path))?.is_dir() {
+            normalize_modes(&path)?;
+        } else {
+            set_mode(&path, 0o644)?;
+        }
+    }
+    Ok(())
 }
 
 fn dir_size(dir: &Path) -> Result<u64> {
@@ -192,6 +224,21 @@ pub fn check_deb(deb: &Path) -> Result {
         return fail(format!(
             "the binary is not an executable of root's:\n{contents}"
         ));
+    }
+    // Whatever the umask of the machine that packed it: readable by everyone, the binary
+    // runnable, nothing writable but by root.
+    for line in contents.lines() {
+        let mode = line.split_whitespace().next().unwrap_or("");
+        let want = if mode.starts_with('d') {
+            "drwxr-xr-x"
+        } else if line.ends_with(&format!("/usr/bin/{NAME}")) {
+            "-rwxr-xr-x"
+        } else {
+            "-rw-r--r--"
+        };
+        if mode != want {
+            return fail(format!("the .deb has {mode} where {want} belongs: {line}"));
+        }
     }
     let unpacked = deb.with_extension("unpacked");
     let _ = std::fs::remove_dir_all(&unpacked);

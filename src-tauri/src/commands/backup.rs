@@ -26,6 +26,8 @@ pub async fn backup_export(
         BackupScope::All => all_label,
     };
     let date = yiqifu_core::clock::today_in_china();
+    // A company name may hold a character no file name can (a slash, a colon).
+    let who = yiqifu_core::application::safe_name(&who);
     let name = format!("益企服备份-{who}-{date}.{EXTENSION}");
     let Some(dest) =
         crate::dialogs::save_file_as(&handle, &title, &name, (FILTER, &[EXTENSION])).await

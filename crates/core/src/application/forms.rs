@@ -198,7 +198,7 @@ impl Workspace {
 }
 
 /// A company name fit for a file name: no path or control characters, at most 150 bytes.
-pub(super) fn safe_name(name: &str) -> String {
+pub fn safe_name(name: &str) -> String {
     name.chars()
         .filter(|c| {
             !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')

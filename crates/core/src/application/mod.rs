@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use sqlx::{Sqlite, Transaction};
 use yiqifu_protocol::{MaterialRule, NewApplication};
 
+pub use forms::safe_name;
 pub use view::*;
 
 use crate::error::{Error, Result};
