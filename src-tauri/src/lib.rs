@@ -423,6 +423,7 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     logs::start(&log_dir);
     let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
         .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
+    tracing::info!(ms = started().elapsed().as_millis(), "databases open");
     // The data opened where a move put it: only now does the old copy go.
     match yiqifu_core::data_folder::tidy(&base, &dir) {
         Ok(Some(old)) => {
@@ -454,6 +455,8 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
             .and_then(|w| w.build())
             .map_err(|e| window_failed(&e.to_string(), cfg!(windows)))?;
     }
+    // With "databases open" and "first page on screen", where a start's time goes.
+    tracing::info!(ms = started().elapsed().as_millis(), "window created");
     Ok(())
 }
 

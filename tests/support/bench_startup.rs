@@ -221,7 +221,8 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
     let rss_ratio = rss(&apps) as f64 / rss(&hellos) as f64;
     let deb_mb = file_mib(deb);
     let mut table = format!(
-        "Release builds, {RUNS} runs alternating with a hello-world Tauri 2 app built the same way \
+        "The builds that ship (the `dist` profile: release, optimised for size), {RUNS} runs \
+         alternating with a hello-world Tauri 2 app built the same way \
          (`bench/hello`: one window, one static page), under Xvfb; medians.\n\n\
          | | the app (sign-in page) | hello world | ratio | target (≤ {TARGET_RATIO}×) |\n\
          |---|---|---|---|---|\n\
@@ -238,8 +239,8 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
         mib(rss(&hellos)),
     );
     let sizes = [
-        ("the app's binary (release)", file_mib(app), None),
-        ("hello world's binary (release)", file_mib(hello), None),
+        ("the app's binary (dist)", file_mib(app), None),
+        ("hello world's binary (dist)", file_mib(hello), None),
         (
             "the .deb (`cargo xtask bundle`)",
             deb_mb,

@@ -574,10 +574,11 @@ fn startup_bench() -> Result<String> {
     {
         ui_build()?;
         run(
-            "release builds: the app and hello world",
+            "the builds that ship (dist profile): the app and hello world",
             cargo().args([
                 "build",
-                "--release",
+                "--profile",
+                "dist",
                 "-p",
                 "yiqifu-desktop",
                 "-p",
@@ -586,6 +587,7 @@ fn startup_bench() -> Result<String> {
         )?;
         let deb = bundle_deb()?;
         let release = target_dir().join("release");
+        let dist = target_dir().join("dist");
         let installer = target_dir().join("bundle").join("windows").join(format!(
             "yiqifu-desktop-{}-setup.exe",
             env!("CARGO_PKG_VERSION")
@@ -599,8 +601,8 @@ fn startup_bench() -> Result<String> {
                 .arg(release.join("yiqifu-bench"))
                 .arg("startup")
                 .arg(&table)
-                .arg(release.join("yiqifu-desktop"))
-                .arg(release.join("yiqifu-hello"))
+                .arg(dist.join("yiqifu-desktop"))
+                .arg(dist.join("yiqifu-hello"))
                 .arg(&deb)
                 .arg(&installer),
         )?;
@@ -637,17 +639,17 @@ fn cmd_bundle() -> Result {
     }
 }
 
-/// The release build for this Linux, packaged: `target/bundle/linux/*.deb`.
+/// The build that ships (the `dist` profile: release, optimised for size) for this Linux, packaged: `target/bundle/linux/*.deb`.
 #[cfg(target_os = "linux")]
 fn bundle_deb() -> Result<PathBuf> {
     run(
-        "cargo build --release",
-        cargo().args(["build", "--release", "-p", "yiqifu-desktop"]),
+        "cargo build --profile dist",
+        cargo().args(["build", "--profile", "dist", "-p", "yiqifu-desktop"]),
     )?;
     let out = target_dir().join("bundle").join("linux");
     std::fs::create_dir_all(&out)
         .map_err(|e| Failure(format!("cannot create {}: {e}", out.display())))?;
-    let binary = target_dir().join("release").join("yiqifu-desktop");
+    let binary = target_dir().join("dist").join("yiqifu-desktop");
     linux::deb(&root(), &binary, &out, "xz")
 }
 

@@ -353,23 +353,25 @@ pub fn test_installer(root: &Path) -> Result {
     Ok(())
 }
 
-/// The Windows release build and its installer: `target/bundle/windows/`.
+/// The Windows build that ships (the `dist` profile) and its installer:
+/// `target/bundle/windows/`.
 pub fn bundle_windows(root: &Path) -> Result<PathBuf> {
     if !have("makensis") {
         return fail("makensis is needed for the installer: apt-get install nsis");
     }
     run(
-        "cargo build --release (Windows)",
+        "cargo build --profile dist (Windows)",
         cargo().args([
             "build",
-            "--release",
+            "--profile",
+            "dist",
             "--target",
             WINDOWS,
             "-p",
             "yiqifu-desktop",
         ]),
     )?;
-    let built = target_dir().join(WINDOWS).join("release");
+    let built = target_dir().join(WINDOWS).join("dist");
     let exe = built.join("yiqifu-desktop.exe");
     let loader = find_loader(&built).ok_or_else(|| {
         Failure(format!(
