@@ -58,6 +58,9 @@ fn read_pointer(base: &Path) -> Result<Option<Pointer>> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // A base that is not a folder has no pointer: what it is gets said where the app
+        // takes the folder.
+        Err(_) if !base.is_dir() => return Ok(None),
         Err(e) => return Err(e.into()),
     };
     serde_json::from_str(&text).map(Some).map_err(|e| {
@@ -589,6 +592,11 @@ mod tests {
             resolve(&base).unwrap_err().code(),
             "DATA_FOLDER_POINTER_INVALID"
         );
+
+        // A base that is a file is no folder with a pointer: taking it fails later, with why.
+        let file = d.path("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        assert_eq!(resolve(&file).unwrap(), file);
     }
 
     #[test]
