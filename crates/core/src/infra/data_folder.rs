@@ -284,7 +284,11 @@ pub fn copy(
                     ))
                 }
             };
-            std::fs::File::open(&dst)?.sync_all()?;
+            // Opened for writing: Windows flushes only a handle with write access.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&dst)?
+                .sync_all()?;
             // Against what was copied, not the size listed: a log kept in the data folder
             // (YIQIFU_DATA_DIR) grows while the copy runs; the databases are closed.
             let landed = std::fs::metadata(&dst)?.len();

@@ -164,7 +164,13 @@ pub async fn copy_file_atomically(src: &Path, dest: &Path) -> Result<()> {
     let tmp = dir.join(format!(".{name}.part"));
     let copied = async {
         tokio::fs::copy(src, &tmp).await?;
-        tokio::fs::File::open(&tmp).await?.sync_all().await
+        // Opened for writing: Windows flushes only a handle with write access.
+        tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(&tmp)
+            .await?
+            .sync_all()
+            .await
     }
     .await;
     if let Err(e) = copied {
