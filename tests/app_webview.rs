@@ -661,14 +661,7 @@ async fn an_enterprise_moves_to_another_computer_through_a_backup() {
     );
     session(&driver, "backup-export", async |c| {
         steps::sign_in_as(c, 0).await?;
-        click(c, "[data-testid=menu-appeals]").await?;
-        click(c, "[data-testid=new-appeal]").await?;
-        wait_css(c, "[data-testid=appeal-composer]").await?;
-        steps::choose(c, "appeal-category", "物流运输").await?;
-        type_into(c, &steps::input("appeal-title"), TITLE).await?;
-        wait_css(c, "[data-testid=appeal-draft-saved]").await?;
-        click(c, "[data-testid=appeal-save-draft]").await?;
-        wait_css(c, "[data-testid=appeal-draft]").await?;
+        steps::save_appeal_draft(c, TITLE).await?;
 
         click(c, "[data-testid=menu-about]").await?;
         wait_css(c, "[data-testid=backup-card]").await?;
@@ -726,9 +719,7 @@ async fn an_enterprise_moves_to_another_computer_through_a_backup() {
         )
         .await?;
         steps::sign_in_demo_account(c, 0).await?;
-        click(c, "[data-testid=menu-appeals]").await?;
-        click(c, "[data-testid=tab-appeal-drafts]").await?;
-        wait_xpath(c, &format!("//*[contains(text(), '{TITLE}')]")).await?;
+        steps::sees_appeal_draft(c, TITLE).await?;
 
         // The settings page in English, with the backup just restored listed nowhere (it
         // was not automatic) and the folder a click away.
@@ -799,14 +790,7 @@ async fn the_data_folder_moves_to_another_disk_and_the_app_opens_on_it() {
     );
     session(&driver, "data-move", async |c| {
         steps::sign_in_as(c, 0).await?;
-        click(c, "[data-testid=menu-appeals]").await?;
-        click(c, "[data-testid=new-appeal]").await?;
-        wait_css(c, "[data-testid=appeal-composer]").await?;
-        steps::choose(c, "appeal-category", "物流运输").await?;
-        type_into(c, &steps::input("appeal-title"), TITLE).await?;
-        wait_css(c, "[data-testid=appeal-draft-saved]").await?;
-        click(c, "[data-testid=appeal-save-draft]").await?;
-        wait_css(c, "[data-testid=appeal-draft]").await?;
+        steps::save_appeal_draft(c, TITLE).await?;
 
         click(c, "[data-testid=menu-about]").await?;
         wait_text(
@@ -849,9 +833,7 @@ async fn the_data_folder_moves_to_another_disk_and_the_app_opens_on_it() {
     let driver = Driver::start(&xvfb.display, &[("YIQIFU_DATA_DIR", base.path())]);
     session(&driver, "data-moved", async |c| {
         wait_css(c, "[data-testid=status-online]").await?;
-        click(c, "[data-testid=menu-appeals]").await?;
-        click(c, "[data-testid=tab-appeal-drafts]").await?;
-        wait_xpath(c, &format!("//*[contains(text(), '{TITLE}')]")).await?;
+        steps::sees_appeal_draft(c, TITLE).await?;
         click(c, "[data-testid=menu-about]").await?;
         wait_text(
             c,

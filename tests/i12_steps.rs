@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use yiqifu_tests::webdriver::{click, wait_css, Result};
+use yiqifu_tests::webdriver::{click, type_into, wait_css, wait_xpath, Result};
 
 /// An input by its test id, whether antd put the id on the input or on its wrapper.
 pub fn input(id: &str) -> String {
@@ -108,5 +108,27 @@ pub async fn dismiss_notices(c: &Client) -> Result {
     )
     .await?;
     tokio::time::sleep(Duration::from_millis(400)).await;
+    Ok(())
+}
+
+/// Writes an appeal draft titled `title` (category 物流运输) and saves it: work that must
+/// survive a journey (a backup, a move) on the other side.
+pub async fn save_appeal_draft(c: &Client, title: &str) -> Result {
+    click(c, "[data-testid=menu-appeals]").await?;
+    click(c, "[data-testid=new-appeal]").await?;
+    wait_css(c, "[data-testid=appeal-composer]").await?;
+    choose(c, "appeal-category", "物流运输").await?;
+    type_into(c, &input("appeal-title"), title).await?;
+    wait_css(c, "[data-testid=appeal-draft-saved]").await?;
+    click(c, "[data-testid=appeal-save-draft]").await?;
+    wait_css(c, "[data-testid=appeal-draft]").await?;
+    Ok(())
+}
+
+/// The appeal drafts list the draft titled `title`.
+pub async fn sees_appeal_draft(c: &Client, title: &str) -> Result {
+    click(c, "[data-testid=menu-appeals]").await?;
+    click(c, "[data-testid=tab-appeal-drafts]").await?;
+    wait_xpath(c, &format!("//*[contains(text(), '{title}')]")).await?;
     Ok(())
 }

@@ -440,12 +440,8 @@ async fn app_ended(data_dir: &Path) {
                 unsafe { libc::kill(pid, signal) };
             }
         }
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) {
-            if mine().is_empty() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if app_ends_by_itself(data_dir, Duration::from_secs(10)).await {
+            return;
         }
     }
     panic!("the app did not end after its session, even killed");

@@ -34,12 +34,7 @@ pub(super) fn write(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
     let total: u64 = members.iter().map(|m| m.size).sum();
-    let dir = dest.parent().unwrap_or_else(|| Path::new("."));
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.part"));
+    let tmp = crate::store::partial_path(dest);
     let written = (|| -> std::io::Result<u64> {
         let mut zip = ZipWriter::new(BufWriter::new(File::create(&tmp)?));
         let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);

@@ -371,7 +371,7 @@ async fn automatic_path(dir: &Path, kind: BackupKind) -> PathBuf {
 fn sweep_partial(dir: &Path) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".part") {
+        if store::is_partial(&name) {
             if let Err(e) = std::fs::remove_file(entry.path()) {
                 tracing::warn!(file = %name, error = %e, "partial backup not removed");
             }

@@ -267,15 +267,12 @@ pub fn copy(
                 std::fs::create_dir_all(parent)?;
             }
             let written = match std::fs::copy(&src, &dst) {
-                Ok(n) => n,
+                Ok(n) => Some(n),
                 // Gone since the listing: a write-ahead log SQLite folded in and removed as
                 // its last connection closed. Nothing of it is data any more.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !src.exists() => {
                     tracing::info!(file = %rel.display(), "gone before it was copied");
-                    state.done_bytes = (state.done_bytes + *size as f64).min(state.total_bytes);
-                    state.done_files += 1;
-                    progress(&state);
-                    continue;
+                    None
                 }
                 Err(e) => {
                     return Err(std::io::Error::new(
@@ -284,20 +281,22 @@ pub fn copy(
                     ))
                 }
             };
-            // Opened for writing: Windows flushes only a handle with write access.
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(&dst)?
-                .sync_all()?;
-            // At least the size listed: a log kept in the data folder (YIQIFU_DATA_DIR) may
-            // grow while the copy runs (the databases are closed). Not against `written`:
-            // Windows' copy may report 0 bytes for a whole file.
-            let landed = std::fs::metadata(&dst)?.len();
-            if landed < *size {
-                return Err(std::io::Error::other(format!(
-                    "{} was copied short ({landed} of {size} bytes, {written} reported)",
-                    rel.display()
-                )));
+            if let Some(written) = written {
+                // Opened for writing: Windows flushes only a handle with write access.
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&dst)?
+                    .sync_all()?;
+                // At least the size listed: a log kept in the data folder (YIQIFU_DATA_DIR) may
+                // grow while the copy runs (the databases are closed). Not against `written`:
+                // Windows' copy may report 0 bytes for a whole file.
+                let landed = std::fs::metadata(&dst)?.len();
+                if landed < *size {
+                    return Err(std::io::Error::other(format!(
+                        "{} was copied short ({landed} of {size} bytes, {written} reported)",
+                        rel.display()
+                    )));
+                }
             }
             state.done_bytes = (state.done_bytes + *size as f64).min(state.total_bytes);
             state.done_files += 1;

@@ -131,12 +131,7 @@ pub async fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.display().to_string(),
         detail: e.to_string(),
     };
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.part"));
+    let tmp = partial_path(path);
     {
         use tokio::io::AsyncWriteExt;
         let mut f = tokio::fs::File::create(&tmp).await.map_err(failed)?;
@@ -150,18 +145,29 @@ pub async fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Where a file bound for `dest` is written before it is renamed into place: beside it (same
+/// disk), hidden, and recognisable as unfinished by [`is_partial`].
+pub(crate) fn partial_path(dest: &Path) -> PathBuf {
+    let dir = dest.parent().unwrap_or_else(|| Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join(format!(".{name}.part"))
+}
+
+/// Whether a file name is one [`partial_path`] gave: a write cut off before its rename.
+pub(crate) fn is_partial(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".part")
+}
+
 /// Copies `src` to `dest` whole or not at all, streaming (a package may be large).
 pub async fn copy_file_atomically(src: &Path, dest: &Path) -> Result<()> {
     let failed = |e: std::io::Error| Error::SaveFailed {
         path: dest.display().to_string(),
         detail: e.to_string(),
     };
-    let dir = dest.parent().unwrap_or_else(|| Path::new("."));
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.part"));
+    let tmp = partial_path(dest);
     let copied = async {
         tokio::fs::copy(src, &tmp).await?;
         // Opened for writing: Windows flushes only a handle with write access.
