@@ -323,7 +323,8 @@ async fn sign_in_at(c: &fantoccini::Client, url: &str) -> Result {
 async fn central(addr: std::net::SocketAddr, db: &Path) -> yiqifu_central::Running {
     yiqifu_central::start(yiqifu_central::Config {
         addr,
-        db_path: db.to_path_buf(),
+        database: yiqifu_central::Database::Sqlite(db.to_path_buf()),
+        upload_dir: None,
         demo: true,
         scale: 0,
         durability: Default::default(),

@@ -111,10 +111,7 @@ impl Journey {
     /// publisher would: the next upload of a bigger file is refused.
     async fn tighten_rule(&self, material: &str, max_bytes: u64) {
         let db = self.data.path().join("demo-central").join("central.sqlite");
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&db)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let pool = yiqifu_central::db::open(&db).await.unwrap();
         yiqifu_tests::tighten_rule(&pool, material, max_bytes).await;
         pool.close().await;
     }

@@ -26,7 +26,7 @@ fn appeal(title: &str) -> NewAppeal {
     }
 }
 
-async fn appeals_titled(db: &sqlx::SqlitePool, title: &str) -> i64 {
+async fn appeals_titled(db: &yiqifu_central::db::Db, title: &str) -> i64 {
     let (n,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM appeals WHERE json_extract(body, '$.title') = ?")
             .bind(title)

@@ -44,7 +44,7 @@ fn listing(item: &str, district: &str) -> NewListing {
 
 /// Rows of `table` owned by the enterprise these tests sign in as (demo 0, which the demo
 /// seeds no appeals or listings for: the others' seeded rows are not the tests').
-async fn count(db: &sqlx::SqlitePool, table: &str) -> i64 {
+async fn count(db: &yiqifu_central::db::Db, table: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE owner = ?"))
         .bind(demo_login().0)
         .fetch_one(db)
@@ -146,7 +146,7 @@ async fn actions_are_instant_offline_and_go_out_once_in_order_with_the_refused_o
 }
 
 /// The service holds exactly one finished upload, and it is `bytes`.
-async fn assert_one_finished_upload_of(db: &sqlx::SqlitePool, bytes: &[u8]) {
+async fn assert_one_finished_upload_of(db: &yiqifu_central::db::Db, bytes: &[u8]) {
     let (count, sha): (i64, Option<String>) =
         sqlx::query_as("SELECT COUNT(*), MAX(sha256) FROM uploads WHERE sha256 IS NOT NULL")
             .fetch_one(db)

@@ -23,7 +23,7 @@ fn appeal(title: &str) -> NewAppeal {
 
 /// The titles of the appeals enterprise `i` filed in the last hour: the demo seeds some of its
 /// own, filed days ago, which these tests leave out.
-async fn titles_of(db: &sqlx::SqlitePool, i: usize) -> Vec<String> {
+async fn titles_of(db: &yiqifu_central::db::Db, i: usize) -> Vec<String> {
     let (code, _) = demo_login_of(i);
     let since = (time::OffsetDateTime::now_utc() - time::Duration::hours(1))
         .format(&time::format_description::well_known::Rfc3339)

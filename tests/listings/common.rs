@@ -44,7 +44,8 @@ pub async fn central_at(dir: &Path, addr: SocketAddr) -> Running {
     yiqifu_core::secrets::ensure_session_keyring().expect("a session keyring for the test");
     yiqifu_central::start(Config {
         addr,
-        db_path: dir.join("central.sqlite"),
+        database: yiqifu_central::Database::Sqlite(dir.join("central.sqlite")),
+        upload_dir: None,
         demo: true,
         scale: 0,
         durability: Default::default(),

@@ -80,7 +80,8 @@ async fn one_run(durability: Durability, clients: usize) -> Res<Figures> {
     let dir = tempfile::tempdir_in(&base).map_err(err)?;
     let central = yiqifu_central::start(yiqifu_central::Config {
         addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
-        db_path: dir.path().join("central.sqlite"),
+        database: yiqifu_central::Database::Sqlite(dir.path().join("central.sqlite")),
+        upload_dir: None,
         demo: true,
         scale: 0,
         durability,

@@ -397,7 +397,8 @@ pub async fn run() -> Res<String> {
     let started = Instant::now();
     let central = yiqifu_central::start(yiqifu_central::Config {
         addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
-        db_path: dir.path().join("central.sqlite"),
+        database: yiqifu_central::Database::Sqlite(dir.path().join("central.sqlite")),
+        upload_dir: None,
         demo: true,
         scale: DOCS,
         durability: Default::default(),

@@ -204,12 +204,12 @@ pub async fn age_queued_listing(ws: &Workspace, record: &str, path: &str, value:
 /// The authority lowers a material's size limit on the service's database `db`, as its
 /// publisher would (the next upload of a bigger file is refused); returns the new rule.
 pub async fn tighten_rule(
-    db: &sqlx::SqlitePool,
+    db: &yiqifu_central::db::Db,
     material: &str,
     max_bytes: u64,
 ) -> yiqifu_protocol::MaterialRule {
     use yiqifu_central::catalog::{entry, publish, MATERIAL_RULES};
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut tx = yiqifu_central::db::begin_write(db).await.unwrap();
     let mut rule: yiqifu_protocol::MaterialRule = entry(&mut tx, MATERIAL_RULES, material)
         .await
         .unwrap()

@@ -110,7 +110,7 @@ struct Queued {
 
 /// Everything the service holds of the scenario's work: it changes whenever a record is
 /// created, a message or withdrawal lands, or an upload's offset advances.
-async fn service_state(db: &sqlx::SqlitePool) -> (i64, i64, i64, i64) {
+async fn service_state(db: &yiqifu_central::db::Db) -> (i64, i64, i64, i64) {
     sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM appeals),
                 (SELECT COALESCE(SUM(LENGTH(body)), 0) FROM appeals)

@@ -4,11 +4,11 @@
 //! the next seq of its owner, so a client pulls the authority's steps and replies like any
 //! other feed. Deadlines come from the published working-day calendar.
 
+use crate::db::Conn;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 use yiqifu_protocol::calendar::china_today;
 use yiqifu_protocol::{
@@ -34,9 +34,9 @@ pub const ENTERPRISE_ACTOR: &str = "enterprise";
 /// The body keeps everything but the thread, whose messages are rows of their own: a
 /// message appends its row (messages are never edited), so a long thread is not written
 /// again with each new one.
-async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()> {
+async fn save(conn: &mut Conn, owner: &str, a: &Appeal) -> Result<()> {
     let (stored,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM appeal_messages WHERE appeal_id = ?")
+        sqlx::query_as("SELECT COUNT(*) FROM appeal_messages WHERE appeal_id = $1")
             .bind(&a.id)
             .fetch_one(&mut *conn)
             .await?;
@@ -46,8 +46,8 @@ async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()
     };
     sqlx::query(
         "INSERT INTO appeals (id, owner, state, body, updated_at, seq)
-         VALUES (?1, ?2, ?3, ?4, unixepoch(),
-                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM appeals WHERE owner = ?2))
+         VALUES ($1, $2, $3, $4, $5,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM appeals WHERE owner = $2))
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
              updated_at = excluded.updated_at, seq = excluded.seq",
     )
@@ -55,12 +55,13 @@ async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()
     .bind(owner)
     .bind(a.state.as_str())
     .bind(serde_json::to_string(&header)?)
+    .bind(crate::db::now_unix())
     .execute(&mut *conn)
     .await?;
     let from = usize::try_from(stored).unwrap_or(0);
     for (n, m) in a.messages.iter().enumerate().skip(from) {
         sqlx::query(
-            "INSERT INTO appeal_messages (appeal_id, n, party, body, at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO appeal_messages (appeal_id, n, party, body, at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&a.id)
         .bind(i64::try_from(n).unwrap_or(i64::MAX))
@@ -78,15 +79,19 @@ async fn save(conn: &mut SqliteConnection, owner: &str, a: &Appeal) -> Result<()
 
 /// Puts each appeal's thread back from its rows, with one query for all of them (a feed
 /// page holds up to 500 appeals).
-async fn with_threads(conn: &mut SqliteConnection, appeals: &mut [Appeal]) -> Result<()> {
+async fn with_threads(conn: &mut Conn, appeals: &mut [Appeal]) -> Result<()> {
     if appeals.is_empty() {
         return Ok(());
     }
     let ids = serde_json::to_string(&appeals.iter().map(|a| &a.id).collect::<Vec<_>>())?;
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+    let ids_of = match crate::db::Backend::of(conn) {
+        crate::db::Backend::Sqlite => "SELECT value FROM json_each($1)",
+        crate::db::Backend::Postgres => "SELECT jsonb_array_elements_text(CAST($1 AS jsonb))",
+    };
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(&format!(
         "SELECT appeal_id, party, body, at FROM appeal_messages
-          WHERE appeal_id IN (SELECT value FROM json_each(?)) ORDER BY appeal_id, n",
-    )
+          WHERE appeal_id IN ({ids_of}) ORDER BY appeal_id, n"
+    ))
     .bind(ids)
     .fetch_all(&mut *conn)
     .await?;
@@ -109,11 +114,7 @@ async fn with_threads(conn: &mut SqliteConnection, appeals: &mut [Appeal]) -> Re
     Ok(())
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
-    id: &str,
-    owner: Option<&str>,
-) -> Result<(String, Appeal)> {
+pub async fn load(conn: &mut Conn, id: &str, owner: Option<&str>) -> Result<(String, Appeal)> {
     let (owner, mut a) = crate::db::load_record(conn, "appeals", id, owner).await?;
     with_threads(conn, std::slice::from_mut(&mut a)).await?;
     Ok((owner, a))
@@ -141,7 +142,7 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
             ));
         }
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let appeal = create_at(&mut tx, owner, req, OffsetDateTime::now_utc()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, appeal))
@@ -151,7 +152,7 @@ async fn create(state: &AppState, owner: &str, req: NewAppeal) -> Result<(Status
 /// by the published calendar, the first step of its timeline. The caller has checked the
 /// request (the seed files appeals in the past through here).
 pub async fn create_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     req: NewAppeal,
     now: OffsetDateTime,
@@ -225,13 +226,13 @@ pub async fn list(
     let mut conn = state.db.acquire().await?;
     let owner = &who.credit_code;
     let (head,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM appeals WHERE owner = ?")
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM appeals WHERE owner = $1")
             .bind(owner)
             .fetch_one(&mut *conn)
             .await?;
     let after = after_cursor(&q, head)?;
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT seq, body FROM appeals WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, body FROM appeals WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(owner)
     .bind(after)
@@ -300,14 +301,14 @@ pub async fn add_message(
     now: OffsetDateTime,
 ) -> Result<(StatusCode, Appeal)> {
     Error::refuse(req.problems())?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let a = enterprise_message(&mut tx, who, id, req, now).await?;
     tx.commit().await?;
     Ok((StatusCode::OK, a))
 }
 
 async fn enterprise_message(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     who: &str,
     id: &str,
     req: NewMessage,
@@ -354,7 +355,7 @@ pub async fn rate(
         body,
         move |state, owner, req: Rating| async move {
             Error::refuse(req.problems())?;
-            let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = crate::db::begin_write(&state.db).await?;
             let a = rate_in(&mut tx, &owner, &id, req, OffsetDateTime::now_utc()).await?;
             tx.commit().await?;
             Ok((StatusCode::OK, a))
@@ -365,7 +366,7 @@ pub async fn rate(
 
 /// Rates an appeal once, after the authority's first reply.
 pub async fn rate_in(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     who: &str,
     id: &str,
     req: Rating,
@@ -393,19 +394,14 @@ pub async fn rate_in(
 }
 
 /// One authority step on an appeal, for the API and the CLI alike.
-pub async fn act(
-    conn: &mut SqliteConnection,
-    id: &str,
-    action: AppealAction,
-    actor: &str,
-) -> Result<Appeal> {
+pub async fn act(conn: &mut Conn, id: &str, action: AppealAction, actor: &str) -> Result<Appeal> {
     act_at(conn, id, action, actor, OffsetDateTime::now_utc()).await
 }
 
 /// [`act`] as of `now`: the step joins the timeline; a reply joins the thread and the
 /// enterprise's inbox.
 pub async fn act_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: &str,
     action: AppealAction,
     actor: &str,
@@ -470,7 +466,7 @@ pub async fn act_at(
 
 /// The enterprise's own follow-up, as the seed writes it into a thread.
 pub async fn follow_up_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     id: &str,
     body: &str,
@@ -504,7 +500,7 @@ pub async fn review_list(
     Ok(Json(page))
 }
 
-pub async fn list_all(conn: &mut SqliteConnection) -> Result<Vec<Appeal>> {
+pub async fn list_all(conn: &mut Conn) -> Result<Vec<Appeal>> {
     let mut all = crate::db::all_records(conn, "appeals", None).await?;
     with_threads(conn, &mut all).await?;
     Ok(all)
@@ -522,7 +518,7 @@ pub async fn review_action(
     Path(id): Path<String>,
     ApiJson(action): ApiJson<AppealAction>,
 ) -> Result<Json<Appeal>> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let actor = format!("reviewer:{}", who.username);
     let a = act(&mut tx, &id, action, &actor).await?;
     tx.commit().await?;

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 use yiqifu_protocol::selfcheck::explain;
 use yiqifu_protocol::{
     evaluate, AnswerValue, Application, ApplicationState, CompanyProfile, CorrectionNotice,
@@ -30,9 +30,9 @@ fn invalid(code: ErrorCode, message: String) -> Error {
     Error::api(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
-pub async fn profile(conn: &mut SqliteConnection, code: &str) -> Result<EnterpriseProfile> {
+pub async fn profile(conn: &mut Conn, code: &str) -> Result<EnterpriseProfile> {
     let (name, district, industry): (String, String, String) =
-        sqlx::query_as("SELECT name, district, industry FROM enterprises WHERE credit_code = ?")
+        sqlx::query_as("SELECT name, district, industry FROM enterprises WHERE credit_code = $1")
             .bind(code)
             .fetch_one(conn)
             .await?;
@@ -44,7 +44,7 @@ pub async fn profile(conn: &mut SqliteConnection, code: &str) -> Result<Enterpri
     })
 }
 
-async fn rules(conn: &mut SqliteConnection) -> Result<Vec<MaterialRule>> {
+async fn rules(conn: &mut Conn) -> Result<Vec<MaterialRule>> {
     crate::catalog::entries(conn, MATERIAL_RULES).await
 }
 
@@ -146,25 +146,29 @@ async fn check_materials(
 }
 
 /// The newest published version of template `id`, if any version of it is live.
-async fn newest_version(conn: &mut SqliteConnection, id: &str) -> Result<Option<u32>> {
-    let (v,): (Option<i64>,) = sqlx::query_as(
-        "SELECT MAX(json_extract(body, '$.version')) FROM catalog
-         WHERE collection = ? AND withdrawn = 0 AND json_extract(body, '$.id') = ?",
-    )
-    .bind(TEMPLATES)
-    .bind(id)
-    .fetch_one(conn)
-    .await?;
+async fn newest_version(conn: &mut Conn, id: &str) -> Result<Option<u32>> {
+    // The bodies are JSON text on both engines; each reads fields its own way.
+    let sql = match crate::db::Backend::of(conn) {
+        crate::db::Backend::Sqlite => {
+            "SELECT MAX(json_extract(body, '$.version')) FROM catalog
+              WHERE collection = $1 AND withdrawn = 0 AND json_extract(body, '$.id') = $2"
+        }
+        crate::db::Backend::Postgres => {
+            "SELECT MAX(CAST(CAST(body AS jsonb) ->> 'version' AS BIGINT)) FROM catalog
+              WHERE collection = $1 AND withdrawn = 0 AND CAST(body AS jsonb) ->> 'id' = $2"
+        }
+    };
+    let (v,): (Option<i64>,) = sqlx::query_as(sql)
+        .bind(TEMPLATES)
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
     Ok(v.and_then(|v| u32::try_from(v).ok()))
 }
 
 /// The template version the answers were given on, which must be the newest: answers to an
 /// older version were judged against rules that no longer apply.
-async fn template(
-    conn: &mut SqliteConnection,
-    id: &str,
-    version: u32,
-) -> Result<SelfCheckTemplate> {
+async fn template(conn: &mut Conn, id: &str, version: u32) -> Result<SelfCheckTemplate> {
     let absent = || {
         invalid(
             ErrorCode::SelfCheckFailed,
@@ -208,7 +212,7 @@ fn failed(tpl: &SelfCheckTemplate, failures: &[ItemFailure]) -> Error {
     )
 }
 
-async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Result<()> {
+async fn save(conn: &mut Conn, owner: &str, app: &Application) -> Result<()> {
     crate::db::save_record(
         conn,
         "applications",
@@ -232,11 +236,7 @@ async fn save(conn: &mut SqliteConnection, owner: &str, app: &Application) -> Re
     crate::uploads::mark_used(conn, owner, taken).await
 }
 
-pub async fn load(
-    conn: &mut SqliteConnection,
-    id: &str,
-    owner: Option<&str>,
-) -> Result<Application> {
+pub async fn load(conn: &mut Conn, id: &str, owner: Option<&str>) -> Result<Application> {
     Ok(crate::db::load_record(conn, "applications", id, owner)
         .await?
         .1)
@@ -302,7 +302,7 @@ async fn create(
     let me = profile(&mut conn, owner).await?;
     drop(conn);
     let materials = check_materials(state, owner, &req.materials, true).await?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let receipt = receipt_no(&mut tx, "SQ").await?;
     let now = now_rfc3339();
     let app = Application {
@@ -430,7 +430,7 @@ async fn resubmit_inner(
         Some(sc) => Some(judge_selfcheck(state, owner, sc).await?),
         None => None,
     };
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let mut app = load(&mut tx, id, Some(owner)).await?;
     if !app.state.can_become(ApplicationState::Resubmitted) {
         return Err(transition_error(app.state, ApplicationState::Resubmitted));
@@ -498,7 +498,7 @@ fn nonempty(list: &[String], what: &str) -> Result<()> {
 
 /// One step of the review workflow, for the API and the reviewer CLI alike.
 pub async fn review(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: &str,
     action: ReviewAction,
     actor: &str,
@@ -636,7 +636,7 @@ pub async fn review_list(
 }
 
 pub async fn list_all(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     filter: Option<ApplicationState>,
 ) -> Result<Vec<Application>> {
     crate::db::all_records(conn, "applications", filter.map(ApplicationState::as_str)).await
@@ -654,7 +654,7 @@ pub async fn review_action(
     Path(id): Path<String>,
     ApiJson(action): ApiJson<ReviewAction>,
 ) -> Result<Json<Application>> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let app = review(&mut tx, &id, action, &format!("reviewer:{}", who.username)).await?;
     tx.commit().await?;
     Ok(Json(app))

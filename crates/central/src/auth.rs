@@ -276,7 +276,7 @@ async fn issue(state: &AppState, role: Role, subject: &str) -> Result<TokenPair>
     let mut tx = state.db.begin().await?;
     // Every sign-in and refresh sweeps the sessions that expired, so the table holds only
     // live ones (and a leaked old token hash is not kept for ever).
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -286,7 +286,7 @@ async fn issue(state: &AppState, role: Role, subject: &str) -> Result<TokenPair>
     ] {
         sqlx::query(
             "INSERT INTO sessions (token_hash, kind, role, subject, family, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_hash(token))
         .bind(kind)
@@ -330,7 +330,7 @@ pub async fn login(
     })?;
     let keys = state.limiter.attempt(&format!("e:{code}"), &source)?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT name, district, industry, password_hash FROM enterprises WHERE credit_code = ?",
+        "SELECT name, district, industry, password_hash FROM enterprises WHERE credit_code = $1",
     )
     .bind(code.as_str())
     .fetch_optional(&state.db)
@@ -385,7 +385,7 @@ pub async fn reviewer_login(
         .limiter
         .attempt(&format!("r:{}", req.username), &source)?;
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT password_hash FROM reviewers WHERE username = ?")
+        sqlx::query_as("SELECT password_hash FROM reviewers WHERE username = $1")
             .bind(&req.username)
             .fetch_optional(&state.db)
             .await?;
@@ -416,7 +416,7 @@ pub async fn refresh(
     // Claimed in one statement: of two refreshes with one token, exactly one deletes the row
     // and goes on; the other finds nothing and is refused, so no token family is issued twice.
     let row: Option<(String, String, String)> = sqlx::query_as(
-        "DELETE FROM sessions WHERE token_hash = ? AND kind = 'refresh' AND expires_at > ?
+        "DELETE FROM sessions WHERE token_hash = $1 AND kind = 'refresh' AND expires_at > $2
          RETURNING role, subject, family",
     )
     .bind(token_hash(&req.refresh_token))
@@ -430,7 +430,7 @@ pub async fn refresh(
         ));
     };
     // The rest of the family (its access token) ends with it.
-    sqlx::query("DELETE FROM sessions WHERE family = ?")
+    sqlx::query("DELETE FROM sessions WHERE family = $1")
         .bind(&family)
         .execute(&state.db)
         .await?;
@@ -448,7 +448,7 @@ pub async fn refresh(
     responses((status = 204, description = "Signed out"))
 )]
 pub async fn logout(State(state): State<AppState>, who: Caller) -> Result<StatusCode> {
-    sqlx::query("DELETE FROM sessions WHERE family = ?")
+    sqlx::query("DELETE FROM sessions WHERE family = $1")
         .bind(&who.family)
         .execute(&state.db)
         .await?;
@@ -479,7 +479,7 @@ impl FromRequestParts<AppState> for Caller {
             })?;
         let row: Option<(String, String, String, i64)> = sqlx::query_as(
             "SELECT role, subject, family, expires_at FROM sessions
-             WHERE token_hash = ? AND kind = 'access'",
+             WHERE token_hash = $1 AND kind = 'access'",
         )
         .bind(token_hash(token))
         .fetch_optional(&state.db)

@@ -1,12 +1,12 @@
 //! The catalog's change feeds: documents, self-check templates, material rules, the
 //! working-day calendar and the attachment rules; and the paging every feed shares.
 
+use crate::db::Conn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use yiqifu_protocol::calendar::official_years;
 use yiqifu_protocol::{
     CalendarYear, Document, ErrorCode, FeedPage, MaterialRule, SelfCheckTemplate, WorkCalendar,
@@ -76,16 +76,16 @@ pub fn check_limit(limit: Option<u32>) -> Result<u32> {
     Ok(limit)
 }
 
-pub async fn head_seq(conn: &mut SqliteConnection, collection: &str) -> Result<i64> {
+pub async fn head_seq(conn: &mut Conn, collection: &str) -> Result<i64> {
     let (last, horizon) = bounds(conn, collection).await?;
     Ok(last.max(horizon))
 }
 
 /// A feed's last seq and its compaction horizon, in one query.
-async fn bounds(conn: &mut SqliteConnection, collection: &str) -> Result<(i64, i64)> {
+async fn bounds(conn: &mut Conn, collection: &str) -> Result<(i64, i64)> {
     Ok(sqlx::query_as(
-        "SELECT COALESCE((SELECT MAX(seq) FROM catalog WHERE collection = ?1), 0),
-                COALESCE((SELECT seq FROM feed_horizon WHERE collection = ?1), 0)",
+        "SELECT COALESCE((SELECT MAX(seq) FROM catalog WHERE collection = $1), 0),
+                COALESCE((SELECT seq FROM feed_horizon WHERE collection = $1), 0)",
     )
     .bind(collection)
     .fetch_one(conn)
@@ -166,7 +166,7 @@ pub fn conditional<T: Serialize>(
 
 /// One page of a feed, and the feed's head it was read against (which names its ETag).
 pub async fn page<T: DeserializeOwned>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     collection: &str,
     q: &FeedQuery,
 ) -> Result<(FeedPage<T>, i64)> {
@@ -187,7 +187,7 @@ pub async fn page<T: DeserializeOwned>(
     }
     let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
         "SELECT key, seq, withdrawn, body FROM catalog
-         WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
+         WHERE collection = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(collection)
     .bind(after)
@@ -270,7 +270,7 @@ feed_route!(
 
 /// The working-day calendar as published. A service that publishes none uses the tables
 /// this build carries, so its deadlines are right before anyone seeds a catalog.
-pub async fn work_calendar(conn: &mut SqliteConnection) -> Result<WorkCalendar> {
+pub async fn work_calendar(conn: &mut Conn) -> Result<WorkCalendar> {
     let mut years: Vec<CalendarYear> = entries(conn, CALENDAR).await?;
     if years.is_empty() {
         years = official_years()?;
@@ -280,12 +280,12 @@ pub async fn work_calendar(conn: &mut SqliteConnection) -> Result<WorkCalendar> 
 
 /// The live entry `key` of a collection, if there is one.
 pub async fn entry<T: DeserializeOwned>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     collection: &str,
     key: &str,
 ) -> Result<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as(
-        "SELECT body FROM catalog WHERE collection = ? AND key = ? AND withdrawn = 0",
+        "SELECT body FROM catalog WHERE collection = $1 AND key = $2 AND withdrawn = 0",
     )
     .bind(collection)
     .bind(key)
@@ -298,12 +298,9 @@ pub async fn entry<T: DeserializeOwned>(
 }
 
 /// Every live entry of a collection.
-pub async fn entries<T: DeserializeOwned>(
-    conn: &mut SqliteConnection,
-    collection: &str,
-) -> Result<Vec<T>> {
+pub async fn entries<T: DeserializeOwned>(conn: &mut Conn, collection: &str) -> Result<Vec<T>> {
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT body FROM catalog WHERE collection = ? AND withdrawn = 0")
+        sqlx::query_as("SELECT body FROM catalog WHERE collection = $1 AND withdrawn = 0")
             .bind(collection)
             .fetch_all(conn)
             .await?;
@@ -313,14 +310,14 @@ pub async fn entries<T: DeserializeOwned>(
 /// Publishes (or replaces) an entry as the newest change of its feed. Callers hold a write
 /// transaction, so two publishers never take the same seq.
 pub async fn publish<T: Serialize>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     collection: &str,
     key: &str,
     value: &T,
 ) -> Result<()> {
     let seq = head_seq(conn, collection).await? + 1;
     sqlx::query(
-        "INSERT INTO catalog (collection, key, seq, withdrawn, body) VALUES (?, ?, ?, 0, ?)
+        "INSERT INTO catalog (collection, key, seq, withdrawn, body) VALUES ($1, $2, $3, 0, $4)
          ON CONFLICT (collection, key) DO UPDATE SET seq = excluded.seq, withdrawn = 0,
              body = excluded.body",
     )
@@ -333,16 +330,16 @@ pub async fn publish<T: Serialize>(
     Ok(())
 }
 
-pub async fn publish_document(conn: &mut SqliteConnection, doc: &Document) -> Result<()> {
+pub async fn publish_document(conn: &mut Conn, doc: &Document) -> Result<()> {
     publish(conn, DOCUMENTS, &doc.id, doc).await
 }
 
 /// Withdraws an entry: it stays as a tombstone so clients that saw it delete their copy.
-pub async fn withdraw(conn: &mut SqliteConnection, collection: &str, key: &str) -> Result<bool> {
+pub async fn withdraw(conn: &mut Conn, collection: &str, key: &str) -> Result<bool> {
     let seq = head_seq(conn, collection).await? + 1;
     let done = sqlx::query(
-        "UPDATE catalog SET seq = ?, withdrawn = 1, body = '{}'
-         WHERE collection = ? AND key = ? AND withdrawn = 0",
+        "UPDATE catalog SET seq = $1, withdrawn = 1, body = '{}'
+         WHERE collection = $2 AND key = $3 AND withdrawn = 0",
     )
     .bind(seq)
     .bind(collection)
@@ -354,14 +351,14 @@ pub async fn withdraw(conn: &mut SqliteConnection, collection: &str, key: &str) 
 
 /// Drops the tombstones of a feed up to its head. Cursors from before now get
 /// CURSOR_EXPIRED and resync; the feed's seq keeps growing from where it was.
-pub async fn compact(conn: &mut SqliteConnection, collection: &str) -> Result<u64> {
+pub async fn compact(conn: &mut Conn, collection: &str) -> Result<u64> {
     let head = head_seq(conn, collection).await?;
-    let done = sqlx::query("DELETE FROM catalog WHERE collection = ? AND withdrawn = 1")
+    let done = sqlx::query("DELETE FROM catalog WHERE collection = $1 AND withdrawn = 1")
         .bind(collection)
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO feed_horizon (collection, seq) VALUES (?, ?)
+        "INSERT INTO feed_horizon (collection, seq) VALUES ($1, $2)
          ON CONFLICT (collection) DO UPDATE SET seq = excluded.seq",
     )
     .bind(collection)

@@ -1,7 +1,5 @@
 //! The reviewer CLI: play the authority on a service's database, as a person or a test.
 
-use std::path::Path;
-
 use clap::Subcommand;
 use yiqifu_protocol::{AppealAction, ApplicationState, CorrectionItem, ReviewAction};
 
@@ -91,10 +89,10 @@ fn correction(item: &str) -> CorrectionItem {
     }
 }
 
-/// Runs a review command against the database at `db_path`; returns what to print.
-pub async fn review(db_path: &Path, actor: &str, cmd: ReviewCmd) -> Result<String> {
-    let pool = db::open(db_path).await?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+/// Runs a review command against `database`; returns what to print.
+pub async fn review(database: &crate::Database, actor: &str, cmd: ReviewCmd) -> Result<String> {
+    let pool = db::connect(database, db::Durability::Full).await?;
+    let mut tx = crate::db::begin_write(&pool).await?;
     let action = match cmd {
         ReviewCmd::List { state } => {
             let filter = match state.as_deref() {
@@ -147,9 +145,9 @@ pub async fn review(db_path: &Path, actor: &str, cmd: ReviewCmd) -> Result<Strin
     })
 }
 
-pub async fn appeal(db_path: &Path, actor: &str, cmd: AppealCmd) -> Result<String> {
-    let pool = db::open(db_path).await?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn appeal(database: &crate::Database, actor: &str, cmd: AppealCmd) -> Result<String> {
+    let pool = db::connect(database, db::Durability::Full).await?;
+    let mut tx = crate::db::begin_write(&pool).await?;
     let (id, action) = match cmd {
         AppealCmd::List => {
             let list = appeals::list_all(&mut tx).await?;

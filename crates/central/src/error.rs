@@ -14,7 +14,7 @@ pub enum Error {
         message: String,
     },
     #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("io: {0}")]
@@ -23,12 +23,34 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("password hashing: {0}")]
     Hash(String),
+    /// How the service was started cannot work (a database it cannot use, a missing
+    /// folder): the message says what to change.
+    #[error("{0}")]
+    Config(String),
     /// Seed data that would publish something the engine cannot judge: a bug in this build.
     #[error("demo data: {0}")]
     DemoData(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        // PostgreSQL stores no NUL character in text (SQLite does): a request that carries
+        // one, in a path, a query or a field, is the caller's to fix, not a failure here.
+        let nul = e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|code| code == "22021");
+        if nul {
+            return Self::bad_request(
+                "请求中含有空字符（U+0000），无法保存 / the request contains a NUL character \
+                 (U+0000), which cannot be stored: remove it",
+            );
+        }
+        Self::Db(e)
+    }
+}
 
 impl Error {
     pub fn api(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {

@@ -142,8 +142,8 @@ where
     // what its callers sent in the last KEPT_SECS.
     let now = now_unix();
     sqlx::query(
-        "DELETE FROM idempotency WHERE owner = ?
-         AND ((key = ? AND status IS NULL AND created_at < ?) OR created_at < ?)",
+        "DELETE FROM idempotency WHERE owner = $1
+         AND ((key = $2 AND status IS NULL AND created_at < $3) OR created_at < $4)",
     )
     .bind(&owner)
     .bind(&key)
@@ -152,7 +152,7 @@ where
     .execute(&state.db)
     .await?;
     let claimed = sqlx::query(
-        "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO idempotency (owner, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (owner, key) DO NOTHING",
     )
     .bind(&owner)
@@ -165,7 +165,7 @@ where
         == 1;
     if !claimed {
         let (first_hash, status, stored): (String, Option<i64>, Option<String>) = sqlx::query_as(
-            "SELECT request_hash, status, body FROM idempotency WHERE owner = ? AND key = ?",
+            "SELECT request_hash, status, body FROM idempotency WHERE owner = $1 AND key = $2",
         )
         .bind(&owner)
         .bind(&key)
@@ -208,7 +208,7 @@ where
         Ok((s, v)) => (*s, serde_json::to_string(v)?),
         Err(e) if fixed_elsewhere(e) => {
             // Not an answer to pin to the key: the same request runs again once fixed.
-            sqlx::query("DELETE FROM idempotency WHERE owner = ? AND key = ?")
+            sqlx::query("DELETE FROM idempotency WHERE owner = $1 AND key = $2")
                 .bind(owner)
                 .bind(&key)
                 .execute(&state.db)
@@ -228,7 +228,7 @@ where
         ),
         Err(_) => {
             // A failure on our side is not an answer: free the key so a retry runs again.
-            sqlx::query("DELETE FROM idempotency WHERE owner = ? AND key = ?")
+            sqlx::query("DELETE FROM idempotency WHERE owner = $1 AND key = $2")
                 .bind(owner)
                 .bind(&key)
                 .execute(&state.db)
@@ -236,7 +236,7 @@ where
             return outcome.map(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
-    sqlx::query("UPDATE idempotency SET status = ?, body = ? WHERE owner = ? AND key = ?")
+    sqlx::query("UPDATE idempotency SET status = $1, body = $2 WHERE owner = $3 AND key = $4")
         .bind(i64::from(status.as_u16()))
         .bind(&body_json)
         .bind(owner)
@@ -321,7 +321,7 @@ mod tests {
         let work = |_: AppState, _: String, _: Bytes| async {
             Ok((StatusCode::CREATED, serde_json::json!({"id": "a-1"})))
         };
-        let claimed = |db: sqlx::SqlitePool| async move {
+        let claimed = |db: crate::db::Db| async move {
             sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM idempotency WHERE key = 'k-1'")
                 .fetch_one(&db)
                 .await

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 use yiqifu_protocol::{FeedPage, InboxEntry, InboxKind};
 
 use crate::auth::Enterprise;
@@ -13,9 +13,9 @@ use crate::error::{Error, Result};
 use crate::extract::ApiQuery;
 use crate::AppState;
 
-async fn next_seq(conn: &mut SqliteConnection, owner: &str) -> Result<i64> {
+async fn next_seq(conn: &mut Conn, owner: &str) -> Result<i64> {
     let (s,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox WHERE owner = ?")
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox WHERE owner = $1")
             .bind(owner)
             .fetch_one(conn)
             .await?;
@@ -28,7 +28,7 @@ fn inbox_feed(owner: &str) -> String {
 
 /// Adds an entry to an enterprise's inbox, inside the caller's transaction.
 pub async fn push(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     kind: InboxKind,
     title: String,
@@ -64,7 +64,7 @@ pub struct Notice<'a> {
 }
 
 /// Adds an entry to an enterprise's inbox, inside the caller's transaction.
-pub async fn send(conn: &mut SqliteConnection, owner: &str, n: Notice<'_>) -> Result<()> {
+pub async fn send(conn: &mut Conn, owner: &str, n: Notice<'_>) -> Result<()> {
     let entry = InboxEntry {
         id: new_id("msg"),
         kind: n.kind,
@@ -77,7 +77,7 @@ pub async fn send(conn: &mut SqliteConnection, owner: &str, n: Notice<'_>) -> Re
         related_id: n.related_id,
     };
     let seq = next_seq(conn, owner).await?;
-    sqlx::query("INSERT INTO inbox (id, owner, seq, read, body) VALUES (?, ?, ?, 0, ?)")
+    sqlx::query("INSERT INTO inbox (id, owner, seq, read, body) VALUES ($1, $2, $3, 0, $4)")
         .bind(&entry.id)
         .bind(owner)
         .bind(seq)
@@ -106,7 +106,7 @@ pub async fn list(
         Some(c) => decode_cursor(c, head)?,
     };
     let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT seq, read, body FROM inbox WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, read, body FROM inbox WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(&who.credit_code)
     .bind(after)
@@ -145,18 +145,19 @@ pub async fn mark_read(
     who: Enterprise,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let seq = next_seq(&mut tx, &who.credit_code).await?;
-    let done =
-        sqlx::query("UPDATE inbox SET read = 1, seq = ? WHERE id = ? AND owner = ? AND read = 0")
-            .bind(seq)
-            .bind(&id)
-            .bind(&who.credit_code)
-            .execute(&mut *tx)
-            .await?;
+    let done = sqlx::query(
+        "UPDATE inbox SET read = 1, seq = $1 WHERE id = $2 AND owner = $3 AND read = 0",
+    )
+    .bind(seq)
+    .bind(&id)
+    .bind(&who.credit_code)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         let (exists,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM inbox WHERE id = ? AND owner = ?")
+            sqlx::query_as("SELECT COUNT(*) FROM inbox WHERE id = $1 AND owner = $2")
                 .bind(&id)
                 .bind(&who.credit_code)
                 .fetch_one(&mut *tx)

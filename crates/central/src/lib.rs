@@ -24,15 +24,16 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
+use crate::db::Db;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, head, post, put};
 use axum::{Json, Router};
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use utoipa::OpenApi;
 use yiqifu_protocol::{Health, API_VERSION, SERVICE_NAME};
 
+pub use db::Database;
 pub use error::{Error, Result};
 
 /// JSON bodies are small; uploads go through tus, not here.
@@ -40,7 +41,7 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: Db,
     pub demo: bool,
     /// A real argon2 hash to verify against when the account does not exist (constant timing).
     pub dummy_hash: String,
@@ -200,13 +201,30 @@ pub fn router(state: AppState) -> Router {
             post(appeals::review_action),
         )
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(nul_in_path))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)
 }
 
+/// No record's id holds a NUL character, and PostgreSQL cannot even look one up (its text
+/// holds none): a path with one names nothing, and is answered so on either engine.
+async fn nul_in_path(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if percent_encoding::percent_decode_str(request.uri().path()).any(|b| b == 0) {
+        return Error::not_found().into_response();
+    }
+    next.run(request).await
+}
+
 pub struct Config {
     pub addr: SocketAddr,
-    pub db_path: PathBuf,
+    pub database: Database,
+    /// Where uploaded bytes are kept. Beside a SQLite file when `None`; a PostgreSQL
+    /// database must be given one, shared by every service process against it.
+    pub upload_dir: Option<PathBuf>,
     pub demo: bool,
     /// Synthetic policies to add, for benchmarks.
     pub scale: usize,
@@ -221,7 +239,7 @@ pub struct Config {
 pub struct Running {
     pub addr: SocketAddr,
     /// The service's database, for tests and tools that act as the authority.
-    pub db: SqlitePool,
+    pub db: Db,
     /// Where the uploaded bytes are kept.
     pub upload_dir: PathBuf,
     /// The answers given so far, for tests that hold them to the OpenAPI document.
@@ -269,19 +287,34 @@ pub fn upload_dir_for(db_path: &Path) -> PathBuf {
 }
 
 pub async fn open_state(db_path: &Path, demo: bool) -> Result<AppState> {
-    open_state_with(db_path, demo, db::Durability::Full).await
+    open_state_with(
+        &Database::Sqlite(db_path.to_path_buf()),
+        None,
+        demo,
+        db::Durability::Full,
+    )
+    .await
 }
 
 async fn open_state_with(
-    db_path: &Path,
+    database: &Database,
+    upload_dir: Option<&Path>,
     demo: bool,
     durability: db::Durability,
 ) -> Result<AppState> {
-    let db = db::open_with(db_path, durability).await?;
+    let upload_dir = match (upload_dir, database) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Database::Sqlite(path)) => upload_dir_for(path),
+        (None, Database::Postgres(_)) => return Err(Error::Config(
+            "PostgreSQL 数据库须指定上传文件夹 / a PostgreSQL database needs an upload folder: \
+                 give --uploads <folder>, the same for every service process"
+                .into(),
+        )),
+    };
+    let db = db::connect(database, durability).await?;
     if demo {
         seed::seed_demo(&db).await?;
     }
-    let upload_dir = upload_dir_for(db_path);
     std::fs::create_dir_all(&upload_dir)?;
     let dummy_hash = tokio::task::spawn_blocking(|| auth::hash_password("not-a-password"))
         .await
@@ -299,7 +332,13 @@ async fn open_state_with(
 
 /// Binds and serves on a background task; returns once the socket is listening.
 pub async fn start(config: Config) -> Result<Running> {
-    let mut state = open_state_with(&config.db_path, config.demo, config.durability).await?;
+    let mut state = open_state_with(
+        &config.database,
+        config.upload_dir.as_deref(),
+        config.demo,
+        config.durability,
+    )
+    .await?;
     state.body_idle = config.body_idle;
     if config.scale > 0 {
         seed::seed_scale(&state.db, config.scale).await?;

@@ -13,9 +13,14 @@ use yiqifu_central::{start, Config};
 #[derive(Debug, Parser)]
 #[command(name = "yiqifu-central", version)]
 struct Cli {
-    /// The database file; created when missing.
+    /// The database: a SQLite file, created when missing, or a PostgreSQL server's URL
+    /// (`postgres://user:password@host:5432/yiqifu`).
     #[arg(long, global = true, default_value = "yiqifu-central.sqlite")]
     db: PathBuf,
+    /// Where uploaded files are kept: beside a SQLite file unless given; required with
+    /// PostgreSQL, and the same folder for every service process against one database.
+    #[arg(long)]
+    uploads: Option<PathBuf>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8650")]
     addr: SocketAddr,
@@ -57,14 +62,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let database = yiqifu_central::Database::from_arg(&cli.db);
     runtime.block_on(async {
         let actor = format!("reviewer:{}", cli.actor);
         let outcome = match cli.command {
             Some(Command::Review(cmd)) => {
-                Some(yiqifu_central::cli::review(&cli.db, &actor, cmd).await)
+                Some(yiqifu_central::cli::review(&database, &actor, cmd).await)
             }
             Some(Command::Appeal(cmd)) => {
-                Some(yiqifu_central::cli::appeal(&cli.db, &actor, cmd).await)
+                Some(yiqifu_central::cli::appeal(&database, &actor, cmd).await)
             }
             None => None,
         };
@@ -84,7 +90,8 @@ fn main() -> ExitCode {
         }
         let running = match start(Config {
             addr: cli.addr,
-            db_path: cli.db.clone(),
+            database: database.clone(),
+            upload_dir: cli.uploads.clone(),
             demo: cli.demo,
             scale: cli.scale,
             durability: Default::default(),
@@ -98,7 +105,7 @@ fn main() -> ExitCode {
                 eprintln!(
                     "yiqifu-central: cannot serve on {} with database {}: {e}",
                     cli.addr,
-                    cli.db.display()
+                    database.describe()
                 );
                 return ExitCode::FAILURE;
             }

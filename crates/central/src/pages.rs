@@ -3,10 +3,10 @@
 //! (its sort key and id, so rows with the same time neither repeat nor go missing), and no
 //! answer holds more than [`MAX_PAGE`](crate::catalog::MAX_PAGE) records however many there are.
 
+use crate::db::Db;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use sqlx::SqlitePool;
 use yiqifu_protocol::{ErrorCode, ListPage};
 
 use crate::error::{Error, Result};
@@ -67,7 +67,7 @@ fn parse(after: &str) -> Result<(i64, &str)> {
 /// One page of `(owner, body)` rows: up to `limit` (1 to 500, default 100), after the row
 /// `after` names.
 pub async fn read(
-    db: &SqlitePool,
+    db: &Db,
     list: &Listed<'_>,
     after: Option<&str>,
     limit: Option<u32>,
@@ -81,9 +81,9 @@ pub async fn read(
     let (table, key) = (list.table, list.key);
     let sql = format!(
         "SELECT id, owner, {key}, body FROM {table}
-          WHERE (?1 IS NULL OR owner = ?1) AND (?2 IS NULL OR state = ?2)
-            AND (?3 IS NULL OR {key} {cmp} ?3 OR ({key} = ?3 AND id > ?4))
-          ORDER BY {key} {dir}, id LIMIT ?5"
+          WHERE ($1 IS NULL OR owner = $1) AND ($2 IS NULL OR state = $2)
+            AND ($3 IS NULL OR {key} {cmp} $3 OR ({key} = $3 AND id > $4))
+          ORDER BY {key} {dir}, id LIMIT $5"
     );
     let mut rows: Vec<(String, String, i64, String)> = sqlx::query_as(&sql)
         .bind(list.owner)
@@ -111,7 +111,7 @@ pub async fn read(
 
 /// [`read`], each body read as a `T`.
 pub async fn read_as<T: DeserializeOwned>(
-    db: &SqlitePool,
+    db: &Db,
     list: &Listed<'_>,
     after: Option<&str>,
     limit: Option<u32>,

@@ -1,10 +1,10 @@
 //! 企业信息: the company profile each enterprise sends, which the self-check's conditions
 //! read and which reviewers see with every application.
 
+use crate::db::Conn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use sqlx::SqliteConnection;
 use yiqifu_protocol::{CompanyProfile, ErrorCode, StoredProfile};
 
 use crate::auth::Enterprise;
@@ -14,9 +14,9 @@ use crate::extract::ApiJson;
 use crate::AppState;
 
 /// The enterprise's stored profile, if it has sent one.
-pub async fn load(conn: &mut SqliteConnection, owner: &str) -> Result<Option<StoredProfile>> {
+pub async fn load(conn: &mut Conn, owner: &str) -> Result<Option<StoredProfile>> {
     let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT body, updated_at FROM profiles WHERE owner = ?")
+        sqlx::query_as("SELECT body, updated_at FROM profiles WHERE owner = $1")
             .bind(owner)
             .fetch_optional(conn)
             .await?;
@@ -31,13 +31,13 @@ pub async fn load(conn: &mut SqliteConnection, owner: &str) -> Result<Option<Sto
 
 /// Replaces the enterprise's profile; the caller has validated it.
 pub async fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     profile: &CompanyProfile,
 ) -> Result<StoredProfile> {
     let at = now_unix();
     sqlx::query(
-        "INSERT INTO profiles (owner, body, updated_at) VALUES (?, ?, ?)
+        "INSERT INTO profiles (owner, body, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (owner) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
     )
     .bind(owner)

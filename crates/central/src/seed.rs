@@ -7,7 +7,7 @@ pub mod synthetic;
 
 pub use records::{demo_appeals, demo_listings, DemoAppeal, DemoListing, DemoStep};
 
-use sqlx::{SqliteConnection, SqlitePool};
+use crate::db::{Conn, Db};
 use yiqifu_protocol::calendar::official_years;
 use yiqifu_protocol::credit_code::check_character;
 use yiqifu_protocol::{
@@ -125,8 +125,8 @@ pub fn synthetic_documents(n: usize) -> Vec<Document> {
 
 /// Publishes `n` synthetic policies (`--scale N`), made one at a time: 20,000 of them are
 /// a few hundred megabytes of text.
-pub async fn seed_scale(db: &SqlitePool, n: usize) -> Result<()> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn seed_scale(db: &Db, n: usize) -> Result<()> {
+    let mut tx = crate::db::begin_write(db).await?;
     for d in synthetic::documents(n) {
         publish_document(&mut tx, &d).await?;
     }
@@ -158,7 +158,7 @@ pub fn demo_calendar() -> Result<Vec<CalendarYear>> {
 
 /// Publishes the calendar years and the attachment rule a database does not have yet, so a
 /// demo database seeded by an earlier build gains them too (and nothing else changes).
-async fn seed_reference(tx: &mut SqliteConnection) -> Result<()> {
+async fn seed_reference(tx: &mut Conn) -> Result<()> {
     for y in demo_calendar()? {
         if entry::<CalendarYear>(tx, CALENDAR, &y.key())
             .await?
@@ -177,7 +177,7 @@ async fn seed_reference(tx: &mut SqliteConnection) -> Result<()> {
     Ok(())
 }
 
-async fn seed_catalog(tx: &mut SqliteConnection) -> Result<()> {
+async fn seed_catalog(tx: &mut Conn) -> Result<()> {
     for d in &demo_catalog()? {
         publish_document(tx, d).await?;
     }
@@ -192,12 +192,12 @@ async fn seed_catalog(tx: &mut SqliteConnection) -> Result<()> {
 
 /// Seeds the demo data into an empty database; a database that already has data is left as
 /// it is, so a restarted demo keeps what was done in it.
-pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
+pub async fn seed_demo(db: &Db) -> Result<bool> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enterprises")
         .fetch_one(db)
         .await?;
     if n > 0 {
-        let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::db::begin_write(db).await?;
         seed_reference(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
@@ -209,11 +209,21 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
             .map_err(|e| Error::Hash(e.to_string()))??;
         hashes.push((e, h));
     }
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    // Asked again under the write lock: another service process on the same PostgreSQL
+    // database may have seeded it while the passwords were hashed.
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enterprises")
+        .fetch_one(&mut *tx)
+        .await?;
+    if n > 0 {
+        seed_reference(&mut tx).await?;
+        tx.commit().await?;
+        return Ok(false);
+    }
     for (e, hash) in hashes {
         sqlx::query(
             "INSERT INTO enterprises (credit_code, name, district, industry, password_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(e.credit_code())
         .bind(e.name)
@@ -228,7 +238,7 @@ pub async fn seed_demo(db: &SqlitePool) -> Result<bool> {
         .await
         .map_err(|e| Error::Hash(e.to_string()))??;
     sqlx::query(
-        "INSERT INTO reviewers (username, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO reviewers (username, name, password_hash, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(DEMO_REVIEWER)
     .bind("区复工复产服务专窗审核员")

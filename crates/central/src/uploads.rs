@@ -6,6 +6,7 @@ use std::io::SeekFrom;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use crate::db::Conn;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -14,7 +15,6 @@ use axum::Json;
 use base64::Engine;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use yiqifu_files::{Format, Limits};
 use yiqifu_protocol::{ErrorCode, MaterialRule, UploadInfo};
@@ -159,10 +159,7 @@ pub fn clean_filename(name: &str) -> Result<String> {
 /// The rule of a material type, as published: the attachment rules (appeal attachments),
 /// then the application's material rules. Appeal attachments keep the protocol's rule when a
 /// service publishes none, the same rule a client assumes before its first sync.
-pub async fn rule_for(
-    conn: &mut SqliteConnection,
-    material_type: &str,
-) -> Result<Option<MaterialRule>> {
+pub async fn rule_for(conn: &mut Conn, material_type: &str) -> Result<Option<MaterialRule>> {
     if let Some(rule) = crate::catalog::entry(conn, ATTACHMENT_RULES, material_type).await? {
         return Ok(Some(rule));
     }
@@ -221,8 +218,8 @@ struct Row {
 
 async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
     let row: Option<(String, String, i64, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT material_type, filename, length, offset, sha256, expires_at FROM uploads
-         WHERE id = ? AND owner = ?",
+        "SELECT material_type, filename, length, \"offset\", sha256, expires_at FROM uploads
+         WHERE id = $1 AND owner = $2",
     )
     .bind(id)
     .bind(owner)
@@ -253,8 +250,8 @@ pub async fn expire(state: &AppState) -> Result<u64> {
     let now = now_unix();
     let ids: Vec<(String,)> = sqlx::query_as(
         "DELETE FROM uploads
-          WHERE (sha256 IS NULL AND expires_at <= ?1)
-             OR (sha256 IS NOT NULL AND used = 0 AND created_at <= ?2)
+          WHERE (sha256 IS NULL AND expires_at <= $1)
+             OR (sha256 IS NOT NULL AND used = 0 AND created_at <= $2)
          RETURNING id",
     )
     .bind(now)
@@ -283,9 +280,9 @@ pub async fn sweep_every(state: AppState, every: std::time::Duration) {
 
 /// Marks `owner`'s uploads `ids` as taken by a record, in the record's transaction, so the
 /// sweep leaves them.
-pub async fn mark_used(conn: &mut SqliteConnection, owner: &str, ids: Vec<String>) -> Result<()> {
+pub async fn mark_used(conn: &mut Conn, owner: &str, ids: Vec<String>) -> Result<()> {
     for id in ids {
-        sqlx::query("UPDATE uploads SET used = 1 WHERE id = ? AND owner = ? AND used = 0")
+        sqlx::query("UPDATE uploads SET used = 1 WHERE id = $1 AND owner = $2 AND used = 0")
             .bind(id)
             .bind(owner)
             .execute(&mut *conn)
@@ -366,12 +363,14 @@ pub async fn create(
     let id = new_id("up");
     let now = now_unix();
     tokio::fs::File::create(file_path(&state, &id)).await?;
-    // The quota is checked by the insert itself, so parallel creates cannot all pass it.
+    // The quota is checked by the insert itself, under the write lock, so parallel creates
+    // (in one service process or several on one PostgreSQL) cannot all pass it.
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let inserted = sqlx::query(
-        "INSERT INTO uploads (id, owner, material_type, filename, length, offset, sha256, created_at, expires_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, 0, NULL, ?6, ?7
-          WHERE (SELECT COUNT(*) FROM uploads WHERE owner = ?2 AND used = 0) < ?8
-            AND (SELECT COALESCE(SUM(length), 0) FROM uploads WHERE owner = ?2 AND used = 0) + ?5 <= ?9",
+        "INSERT INTO uploads (id, owner, material_type, filename, length, \"offset\", sha256, created_at, expires_at)
+         SELECT $1, $2, $3, $4, $5, 0, NULL, $6, $7
+          WHERE (SELECT COUNT(*) FROM uploads WHERE owner = $2 AND used = 0) < $8
+            AND (SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE owner = $2 AND used = 0) + $5 <= $9",
     )
     .bind(&id)
     .bind(&who.credit_code)
@@ -382,8 +381,9 @@ pub async fn create(
     .bind(now + EXPIRE_SECS)
     .bind(PENDING_UPLOADS)
     .bind(PENDING_BYTES)
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     if inserted.rows_affected() == 0 {
         let _ = tokio::fs::remove_file(file_path(&state, &id)).await;
         return Err(Error::api(
@@ -431,7 +431,7 @@ async fn hash_file(state: &AppState, id: &str) -> Result<String> {
 /// afresh and meets the same answer, and the refusal says what is wrong.
 async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
     let (material_type, filename): (String, String) =
-        sqlx::query_as("SELECT material_type, filename FROM uploads WHERE id = ?")
+        sqlx::query_as("SELECT material_type, filename FROM uploads WHERE id = $1")
             .bind(id)
             .fetch_one(&state.db)
             .await?;
@@ -447,13 +447,15 @@ async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
     };
     match checked {
         Ok(format) => {
-            sqlx::query("UPDATE uploads SET offset = ?, sha256 = ?, format = ? WHERE id = ?")
-                .bind(i64::try_from(length).unwrap_or(i64::MAX))
-                .bind(hash_file(state, id).await?)
-                .bind(format.as_str())
-                .bind(id)
-                .execute(&state.db)
-                .await?;
+            sqlx::query(
+                "UPDATE uploads SET \"offset\" = $1, sha256 = $2, format = $3 WHERE id = $4",
+            )
+            .bind(i64::try_from(length).unwrap_or(i64::MAX))
+            .bind(hash_file(state, id).await?)
+            .bind(format.as_str())
+            .bind(id)
+            .execute(&state.db)
+            .await?;
             Ok(())
         }
         Err(problem) => {
@@ -462,7 +464,7 @@ async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
                 code = problem.code(),
                 "upload refused by the material checks"
             );
-            sqlx::query("DELETE FROM uploads WHERE id = ?")
+            sqlx::query("DELETE FROM uploads WHERE id = $1")
                 .bind(id)
                 .execute(&state.db)
                 .await?;
@@ -651,7 +653,7 @@ pub async fn patch(
             // The last byte is in: the file is checked as a whole before it counts.
             return finish(&st, &upload, new_offset).await;
         }
-        sqlx::query("UPDATE uploads SET offset = ? WHERE id = ?")
+        sqlx::query("UPDATE uploads SET \"offset\" = $1 WHERE id = $2")
             .bind(new_offset as i64)
             .bind(&upload)
             .execute(&st.db)
@@ -685,8 +687,8 @@ pub async fn terminate(
     load(&state, &who.credit_code, &id).await?;
     let pattern = format!("%\"{id}\"%");
     let (used,): (i64,) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM applications WHERE owner = ?1 AND body LIKE ?2)
-              + (SELECT COUNT(*) FROM appeals WHERE owner = ?1 AND body LIKE ?2)",
+        "SELECT (SELECT COUNT(*) FROM applications WHERE owner = $1 AND body LIKE $2)
+              + (SELECT COUNT(*) FROM appeals WHERE owner = $1 AND body LIKE $2)",
     )
     .bind(&who.credit_code)
     .bind(&pattern)
@@ -699,7 +701,7 @@ pub async fn terminate(
             "该文件已用于申请或诉求，不能删除 / this upload is part of an application or appeal",
         ));
     }
-    sqlx::query("DELETE FROM uploads WHERE id = ?")
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
         .bind(&id)
         .execute(&state.db)
         .await?;
@@ -742,7 +744,7 @@ pub struct Completed {
 pub async fn completed(state: &AppState, owner: &str, id: &str) -> Result<Completed> {
     type Row = (String, String, i64, Option<String>, Option<String>);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT material_type, filename, length, sha256, format FROM uploads WHERE id = ? AND owner = ?",
+        "SELECT material_type, filename, length, sha256, format FROM uploads WHERE id = $1 AND owner = $2",
     )
     .bind(id)
     .bind(owner)
@@ -782,7 +784,7 @@ pub async fn checked_format(
     let format = check_content(state, id, rule)
         .await
         .map_err(|p| refused(&done.filename, &p))?;
-    sqlx::query("UPDATE uploads SET format = ? WHERE id = ?")
+    sqlx::query("UPDATE uploads SET format = $1 WHERE id = $2")
         .bind(format.as_str())
         .bind(id)
         .execute(&state.db)

@@ -205,7 +205,9 @@ async fn deadlines_follow_the_calendar_the_service_publishes() {
     let filed = time_of("2022-04-29T08:30:00Z");
     // Takes the write lock up front: a deferred transaction that must upgrade while the
     // service writes fails at once with "database is locked" (busy_timeout cannot wait on it).
-    let mut tx = svc.running.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut tx = yiqifu_central::db::begin_write(&svc.running.db)
+        .await
+        .unwrap();
     let a = yiqifu_central::appeals::create_at(&mut tx, &owner, req.clone(), filed)
         .await
         .unwrap();
@@ -233,7 +235,9 @@ async fn deadlines_follow_the_calendar_the_service_publishes() {
     y2022.workdays.retain(|d| d != "2022-05-07");
     // Takes the write lock up front: a deferred transaction that must upgrade while the
     // service writes fails at once with "database is locked" (busy_timeout cannot wait on it).
-    let mut tx = svc.running.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut tx = yiqifu_central::db::begin_write(&svc.running.db)
+        .await
+        .unwrap();
     publish(&mut tx, CALENDAR, "2022", &y2022).await.unwrap();
     let b = yiqifu_central::appeals::create_at(&mut tx, &owner, req, filed)
         .await
@@ -434,7 +438,7 @@ async fn every_limit_of_an_appeal_is_named() {
     let stored = || async {
         let (len, rows): (i64, i64) = sqlx::query_as(
             "SELECT length(body), (SELECT COUNT(*) FROM appeal_messages WHERE appeal_id = id)
-               FROM appeals WHERE id = ?",
+               FROM appeals WHERE id = $1",
         )
         .bind(&a.id)
         .fetch_one(&svc.running.db)
@@ -504,7 +508,7 @@ async fn an_idempotency_key_belongs_to_one_route_and_its_answer_expires() {
     assert_eq!(again.messages.len(), 1);
 
     // Past the kept time the answer is gone with its row, and the key runs the request anew.
-    sqlx::query("UPDATE idempotency SET created_at = created_at - ? - 1")
+    sqlx::query("UPDATE idempotency SET created_at = created_at - $1 - 1")
         .bind(yiqifu_central::idempotency::KEPT_SECS)
         .execute(&svc.running.db)
         .await
@@ -516,7 +520,7 @@ async fn an_idempotency_key_belongs_to_one_route_and_its_answer_expires() {
         .await
         .unwrap();
     assert_eq!(later.messages.len(), 2);
-    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM idempotency WHERE owner = ?")
+    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM idempotency WHERE owner = $1")
         .bind(DEMO_ENTERPRISES[0].credit_code())
         .fetch_one(&svc.running.db)
         .await

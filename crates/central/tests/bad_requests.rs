@@ -293,33 +293,42 @@ fn big_bodies() -> Vec<Vec<u8>> {
 
 /// Every table's rows as text, but the idempotency records: a refused request's answer is
 /// kept there on purpose, so that its retry gets the same answer.
-async fn state_of(db: &sqlx::SqlitePool) -> Vec<(String, String)> {
-    let tables: Vec<(String,)> = sqlx::query_as(
+async fn state_of(db: &yiqifu_central::db::Db) -> Vec<(String, String)> {
+    let postgres = common::on_postgres();
+    let tables_sql = if postgres {
+        "SELECT table_name::text FROM information_schema.tables
+          WHERE table_schema = 'public' AND table_name NOT IN ('idempotency', '_sqlx_migrations')
+          ORDER BY 1"
+    } else {
         "SELECT name FROM sqlite_master WHERE type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name NOT IN ('idempotency') ORDER BY name",
-    )
-    .fetch_all(db)
-    .await
-    .unwrap();
+         AND name NOT LIKE 'sqlite_%' AND name NOT IN ('idempotency') ORDER BY name"
+    };
+    let tables: Vec<(String,)> = sqlx::query_as(tables_sql).fetch_all(db).await.unwrap();
     let mut out = Vec::new();
     for (table,) in tables {
-        let cols: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info(?)")
-            .bind(&table)
-            .fetch_all(db)
-            .await
-            .unwrap();
-        let row = cols
-            .iter()
-            .map(|(c,)| format!("quote(\"{c}\")"))
-            .collect::<Vec<_>>()
-            .join(" || ',' || ");
-        let (rows,): (String,) = sqlx::query_as(&format!(
-            "SELECT COALESCE(group_concat(r, char(10)), '') FROM
-             (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
-        ))
-        .fetch_one(db)
-        .await
-        .unwrap();
+        let rows_sql = if postgres {
+            // A row as text, in the engine's own literal form, one row per line.
+            format!(
+                "SELECT COALESCE(string_agg(r, chr(10) ORDER BY r), '') FROM
+                 (SELECT CAST(t AS TEXT) AS r FROM \"{table}\" AS t) AS rows"
+            )
+        } else {
+            let cols: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info($1)")
+                .bind(&table)
+                .fetch_all(db)
+                .await
+                .unwrap();
+            let row = cols
+                .iter()
+                .map(|(c,)| format!("quote(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(" || ',' || ");
+            format!(
+                "SELECT COALESCE(group_concat(r, char(10)), '') FROM
+                 (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
+            )
+        };
+        let (rows,): (String,) = sqlx::query_as(&rows_sql).fetch_one(db).await.unwrap();
         out.push((table, rows));
     }
     out
@@ -328,7 +337,7 @@ async fn state_of(db: &sqlx::SqlitePool) -> Vec<(String, String)> {
 /// Holds the answer `status` to the request `what`: never a 5xx, and, when refused, no
 /// change to the data since `state`, which then becomes the data as it is now.
 async fn answered(
-    db: &sqlx::SqlitePool,
+    db: &yiqifu_central::db::Db,
     state: &mut Vec<(String, String)>,
     status: StatusCode,
     what: &str,

@@ -150,7 +150,14 @@ async fn withdrawn_and_expired_listings_arrive_as_tombstones() {
     assert_eq!(withdraw(&svc, &a, &gone.id).await, StatusCode::OK);
     // Past its date (as if days went by): the next read expires it.
     let yesterday = in_days(-1);
-    sqlx::query("UPDATE listings SET valid_until = ?, body = json_set(body, '$.valid_until', ?) WHERE id = ?")
+    let set_until = if common::on_postgres() {
+        "UPDATE listings SET valid_until = $1,
+             body = CAST(jsonb_set(CAST(body AS jsonb), '{valid_until}', to_jsonb(CAST($2 AS TEXT))) AS TEXT)
+          WHERE id = $3"
+    } else {
+        "UPDATE listings SET valid_until = $1, body = json_set(body, '$.valid_until', $2) WHERE id = $3"
+    };
+    sqlx::query(set_until)
         .bind(&yesterday)
         .bind(&yesterday)
         .bind(&old.id)

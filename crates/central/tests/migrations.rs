@@ -6,12 +6,12 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::Executor;
 
 const BEFORE: [&str; 4] = [
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_records.sql"),
-    include_str!("../migrations/0003_profiles.sql"),
-    include_str!("../migrations/0004_upload_format.sql"),
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/sqlite/0002_records.sql"),
+    include_str!("../migrations/sqlite/0003_profiles.sql"),
+    include_str!("../migrations/sqlite/0004_upload_format.sql"),
 ];
-const FEEDS: &str = include_str!("../migrations/0005_feeds.sql");
+const FEEDS: &str = include_str!("../migrations/sqlite/0005_feeds.sql");
 
 /// A database in memory, on one connection so that every statement sees the same one.
 async fn memory_db() -> sqlx::SqlitePool {
@@ -29,7 +29,7 @@ async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
         db.execute(sql).await.unwrap();
     }
     for (id, owner) in [("apl_a1", "A"), ("apl_b1", "B"), ("apl_a2", "A")] {
-        sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at) VALUES (?, ?, 'submitted', '{}', 0)")
+        sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at) VALUES ($1, $2, 'submitted', '{}', 0)")
             .bind(id)
             .bind(owner)
             .execute(&db)
@@ -41,7 +41,7 @@ async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
         ("lst_2", "2022-06-01", "嘉定区"),
     ] {
         let body = serde_json::json!({"valid_until": until, "district": district}).to_string();
-        sqlx::query("INSERT INTO listings (id, owner, kind, category, state, body, created_at) VALUES (?, 'A', 'supply', 'supplies', 'active', ?, 1651370400)")
+        sqlx::query("INSERT INTO listings (id, owner, kind, category, state, body, created_at) VALUES ($1, 'A', 'supply', 'supplies', 'active', $2, 1651370400)")
             .bind(id)
             .bind(body)
             .execute(&db)
@@ -100,8 +100,8 @@ async fn rows_from_before_the_feeds_are_numbered_and_filled_in() {
 async fn threads_stored_in_appeals_move_to_rows_of_their_own() {
     let db = memory_db().await;
     for sql in BEFORE.iter().chain([&FEEDS]).chain([
-        &include_str!("../migrations/0006_session_expiry.sql"),
-        &include_str!("../migrations/0007_upload_use.sql"),
+        &include_str!("../migrations/sqlite/0006_session_expiry.sql"),
+        &include_str!("../migrations/sqlite/0007_upload_use.sql"),
     ]) {
         db.execute(*sql).await.unwrap();
     }
@@ -113,14 +113,16 @@ async fn threads_stored_in_appeals_move_to_rows_of_their_own() {
             {"from": "enterprise", "body": "第三条", "at": "2022-05-02T01:00:00Z"}
         ]
     });
-    sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at, seq) VALUES ('apl_t', 'A', 'replied', ?, 0, 1)")
+    sqlx::query("INSERT INTO appeals (id, owner, state, body, updated_at, seq) VALUES ('apl_t', 'A', 'replied', $1, 0, 1)")
         .bind(body.to_string())
         .execute(&db)
         .await
         .unwrap();
-    db.execute(include_str!("../migrations/0008_appeal_messages.sql"))
-        .await
-        .unwrap();
+    db.execute(include_str!(
+        "../migrations/sqlite/0008_appeal_messages.sql"
+    ))
+    .await
+    .unwrap();
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT n, party, body, at FROM appeal_messages WHERE appeal_id = 'apl_t' ORDER BY n",
     )

@@ -332,7 +332,7 @@ async fn the_application_carries_the_profile_it_was_judged_against() {
     // A record stored before profiles existed still loads, without one.
     let mut old: Value = serde_json::to_value(&accepted).unwrap();
     old.as_object_mut().unwrap().remove("profile");
-    sqlx::query("UPDATE applications SET body = ? WHERE id = ?")
+    sqlx::query("UPDATE applications SET body = $1 WHERE id = $2")
         .bind(old.to_string())
         .bind(&app.id)
         .execute(&svc.running.db)

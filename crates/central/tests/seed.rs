@@ -176,10 +176,8 @@ async fn the_demo_appeals_are_stepped_with_real_times() {
 #[tokio::test]
 async fn an_older_demo_database_gains_the_calendar_and_keeps_its_records() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("central.sqlite");
-    let first = yiqifu_central::start_demo(Some(path.clone()))
-        .await
-        .unwrap();
+    let (database, uploads) = common::a_database(dir.path()).await;
+    let first = common::start_on(&database, &uploads).await;
     let count = |sql: &'static str| {
         let db = first.db.clone();
         async move {
@@ -196,7 +194,7 @@ async fn an_older_demo_database_gains_the_calendar_and_keeps_its_records() {
         .unwrap();
     first.stop().await;
 
-    let again = yiqifu_central::start_demo(Some(path)).await.unwrap();
+    let again = common::start_on(&database, &uploads).await;
     let n = |sql: &'static str| {
         let db = again.db.clone();
         async move {

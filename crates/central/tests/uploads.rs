@@ -131,7 +131,7 @@ async fn a_good_file_completes_with_its_format() {
             .unwrap();
         assert_eq!(info["complete"], true, "{info}");
         let (stored,): (Option<String>,) =
-            sqlx::query_as("SELECT format FROM uploads WHERE id = ?")
+            sqlx::query_as("SELECT format FROM uploads WHERE id = $1")
                 .bind(&id)
                 .fetch_one(&svc.running.db)
                 .await
@@ -167,7 +167,7 @@ async fn an_old_unchecked_upload_is_checked_when_attached() {
     .await;
     assert_eq!(last.status(), StatusCode::NO_CONTENT);
     // As an older service would have left it: complete, unchecked, and not a PDF at all.
-    sqlx::query("UPDATE uploads SET format = NULL WHERE id = ?")
+    sqlx::query("UPDATE uploads SET format = NULL WHERE id = $1")
         .bind(&id)
         .execute(&svc.running.db)
         .await
@@ -216,7 +216,9 @@ async fn appeal_attachments_follow_the_published_rule() {
     rule.max_bytes = 1024 * 1024;
     // Takes the write lock up front: a deferred transaction that must upgrade while the
     // service writes fails at once with "database is locked" (busy_timeout cannot wait on it).
-    let mut tx = svc.running.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut tx = yiqifu_central::db::begin_write(&svc.running.db)
+        .await
+        .unwrap();
     yiqifu_central::catalog::publish(
         &mut tx,
         yiqifu_central::catalog::ATTACHMENT_RULES,
@@ -429,7 +431,7 @@ async fn untaken_uploads_are_swept_and_counted_against_a_quota() {
 
     // A month and a day on: the next create sweeps.
     let month = yiqifu_central::uploads::UNUSED_KEEP_SECS + 86_400;
-    sqlx::query("UPDATE uploads SET created_at = created_at - ?")
+    sqlx::query("UPDATE uploads SET created_at = created_at - $1")
         .bind(month)
         .execute(&svc.running.db)
         .await
@@ -480,14 +482,14 @@ async fn untaken_uploads_are_swept_and_counted_against_a_quota() {
 
     // The bytes: the untaken uploads' announced lengths count.
     sqlx::query(
-        "DELETE FROM uploads WHERE owner = (SELECT owner FROM uploads WHERE id = ?) AND id <> ?",
+        "DELETE FROM uploads WHERE owner = (SELECT owner FROM uploads WHERE id = $1) AND id <> $2",
     )
     .bind(&freed)
     .bind(&freed)
     .execute(&svc.running.db)
     .await
     .unwrap();
-    sqlx::query("UPDATE uploads SET length = ? WHERE id = ?")
+    sqlx::query("UPDATE uploads SET length = $1 WHERE id = $2")
         .bind(yiqifu_central::uploads::PENDING_BYTES - 5)
         .bind(&freed)
         .execute(&svc.running.db)
@@ -507,7 +509,7 @@ async fn untaken_uploads_are_swept_and_counted_against_a_quota() {
     let untaken = || async {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM uploads WHERE used = 0 AND owner =
-               (SELECT owner FROM uploads WHERE id = ?)",
+               (SELECT owner FROM uploads WHERE id = $1)",
         )
         .bind(body["materials"][0]["upload_id"].as_str().unwrap())
         .fetch_one(&svc.running.db)

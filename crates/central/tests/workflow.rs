@@ -413,14 +413,14 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
         .tus_create(&me, "application_form", "stale.pdf", 10)
         .await;
     let stale_id = common::upload_id(&stale);
-    sqlx::query("UPDATE uploads SET expires_at = 0 WHERE id = ?")
+    sqlx::query("UPDATE uploads SET expires_at = 0 WHERE id = $1")
         .bind(&stale_id)
         .execute(&svc.running.db)
         .await
         .unwrap();
     let head = svc.tus(Method::HEAD, &me, &stale_id).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::GONE);
-    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = ?")
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = $1")
         .bind(&stale_id)
         .fetch_one(&svc.running.db)
         .await
@@ -428,7 +428,7 @@ async fn tus_uploads_check_offsets_and_checksums_and_expire() {
     assert_eq!(left, 1);
     svc.tus_create(&me, "application_form", "next.pdf", 10)
         .await; // creating sweeps expired ones
-    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = ?")
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads WHERE id = $1")
         .bind(&stale_id)
         .fetch_one(&svc.running.db)
         .await
@@ -694,9 +694,12 @@ async fn a_compacted_feed_answers_old_cursors_with_cursor_expired() {
 #[tokio::test]
 async fn the_reviewer_cli_plays_the_authority() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("central.sqlite");
-    let running = yiqifu_central::start_demo(Some(db.clone())).await.unwrap();
-    let svc = Svc::on(running);
+    let (database, uploads) = common::a_database(dir.path()).await;
+    let db = match &database {
+        yiqifu_central::Database::Sqlite(path) => path.as_os_str().to_owned(),
+        yiqifu_central::Database::Postgres(url) => url.into(),
+    };
+    let svc = Svc::on(common::start_on(&database, &uploads).await);
     let me = svc.login(1).await;
     let body = application_body(&svc, &me, 1).await;
     let app: Application = submit(&svc, &me, "c-1", &body).await.json().await.unwrap();
@@ -899,14 +902,14 @@ async fn expired_sessions_are_purged_as_new_ones_are_issued() {
     };
     let before = count("SELECT COUNT(*) FROM sessions").await;
     // The first sign-in's pair ran out (both its tokens).
-    let (family,): (String,) = sqlx::query_as("SELECT family FROM sessions WHERE token_hash = ?")
+    let (family,): (String,) = sqlx::query_as("SELECT family FROM sessions WHERE token_hash = $1")
         .bind(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
             old.as_bytes(),
         )))
         .fetch_one(&svc.running.db)
         .await
         .unwrap();
-    sqlx::query("UPDATE sessions SET expires_at = 1 WHERE family = ?")
+    sqlx::query("UPDATE sessions SET expires_at = 1 WHERE family = $1")
         .bind(&family)
         .execute(&svc.running.db)
         .await

@@ -7,11 +7,11 @@
 
 mod store;
 
+use crate::db::Conn;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 use yiqifu_protocol::calendar::china_today;
 use yiqifu_protocol::{
@@ -51,7 +51,7 @@ fn check(l: &NewListing, now: OffsetDateTime) -> Result<()> {
 /// Posts a listing as of `now` inside the caller's transaction, and tells both sides of its
 /// best matches. The caller has checked it (the seed posts listings in the past).
 pub async fn post_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     req: NewListing,
     now: OffsetDateTime,
@@ -73,7 +73,7 @@ pub async fn post_at(
 async fn create(state: &AppState, owner: &str, req: NewListing) -> Result<(StatusCode, Listing)> {
     let now = OffsetDateTime::now_utc();
     check(&req, now)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let listing = post_at(&mut tx, owner, req, now).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, listing))
@@ -119,7 +119,7 @@ pub async fn browse(
         .await?;
     let after = after_cursor(&q, head)?;
     let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT seq, id, owner, state, body FROM listings WHERE seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, id, owner, state, body FROM listings WHERE seq > $1 ORDER BY seq LIMIT $2",
     )
     .bind(after)
     .bind(i64::from(limit) + 1)
@@ -183,7 +183,7 @@ pub async fn update(
     ApiJson(req): ApiJson<NewListing>,
 ) -> Result<Json<Listing>> {
     let now = OffsetDateTime::now_utc();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     // Expire first: a listing past its date is over, not revived by a later date.
     expire_in(&mut tx, now).await?;
     let owner = &who.credit_code;
@@ -224,7 +224,7 @@ pub async fn update(
 
 /// Withdraws one of `owner`'s listings as of `now`; a listing already over is left as it is.
 pub async fn withdraw_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     id: &str,
     now: OffsetDateTime,
@@ -247,7 +247,7 @@ pub async fn withdraw(
     who: Enterprise,
     Path(id): Path<String>,
 ) -> Result<Json<Listing>> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let l = withdraw_at(&mut tx, &who.credit_code, &id, OffsetDateTime::now_utc()).await?;
     tx.commit().await?;
     Ok(Json(l))

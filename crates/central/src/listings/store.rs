@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::{SqliteConnection, SqlitePool};
+use crate::db::{Conn, Db};
 use time::OffsetDateTime;
 use yiqifu_protocol::calendar::china_today;
 use yiqifu_protocol::listings::matches;
@@ -32,7 +32,7 @@ pub fn view(s: Stored, me: &str) -> Listing {
 /// Saves a listing as the newest change of the market's feed (a withdrawal or an expiry
 /// too: the feed carries it as a tombstone). The body is stored with `mine` unset; each
 /// reader gets its own view.
-pub async fn save(conn: &mut SqliteConnection, owner: &str, l: &Listing, now: i64) -> Result<()> {
+pub async fn save(conn: &mut Conn, owner: &str, l: &Listing, now: i64) -> Result<()> {
     let created = time::OffsetDateTime::parse(
         &l.created_at,
         &time::format_description::well_known::Rfc3339,
@@ -45,8 +45,8 @@ pub async fn save(conn: &mut SqliteConnection, owner: &str, l: &Listing, now: i6
     sqlx::query(
         "INSERT INTO listings (id, owner, kind, category, state, body, created_at, seq,
                                valid_until, district, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM listings),
-                 ?8, ?9, ?10)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM listings),
+                 $8, $9, $10)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, category = excluded.category,
              state = excluded.state, body = excluded.body, seq = excluded.seq,
              valid_until = excluded.valid_until, district = excluded.district,
@@ -79,7 +79,7 @@ pub(crate) fn decode(rows: Vec<(String, String)>) -> Result<Vec<Stored>> {
 }
 
 /// One of `owner`'s listings; another's answers exactly like a missing one.
-pub async fn own(conn: &mut SqliteConnection, id: &str, owner: &str) -> Result<Listing> {
+pub async fn own(conn: &mut Conn, id: &str, owner: &str) -> Result<Listing> {
     let mut l: Listing = crate::db::load_record(conn, "listings", id, Some(owner))
         .await?
         .1;
@@ -90,14 +90,14 @@ pub async fn own(conn: &mut SqliteConnection, id: &str, owner: &str) -> Result<L
 /// Others' live listings that could match `l`: the opposite kind, the same category,
 /// active and valid today.
 pub async fn candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     l: &Listing,
     now: OffsetDateTime,
 ) -> Result<Vec<Stored>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT owner, body FROM listings
-         WHERE state = 'active' AND valid_until >= ? AND kind = ? AND category = ? AND owner <> ?
+         WHERE state = 'active' AND valid_until >= $1 AND kind = $2 AND category = $3 AND owner <> $4
          ORDER BY seq",
     )
     .bind(china_today(now).to_string())
@@ -112,7 +112,7 @@ pub async fn candidates(
 /// `owner`'s listing `l` against the market: its matches, best first, each with the
 /// owner of the other side.
 pub async fn matches_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     l: &Listing,
     now: OffsetDateTime,
@@ -138,10 +138,10 @@ pub async fn matches_of(
 
 /// Marks active listings past their date (China time) expired, each with a new seq so the
 /// feed carries the tombstone. Inside the caller's write transaction.
-pub async fn expire_in(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<u64> {
+pub async fn expire_in(conn: &mut Conn, now: OffsetDateTime) -> Result<u64> {
     let today = china_today(now).to_string();
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT owner, body FROM listings WHERE state = 'active' AND valid_until < ? ORDER BY seq",
+        "SELECT owner, body FROM listings WHERE state = 'active' AND valid_until < $1 ORDER BY seq",
     )
     .bind(&today)
     .fetch_all(&mut *conn)
@@ -158,9 +158,9 @@ pub async fn expire_in(conn: &mut SqliteConnection, now: OffsetDateTime) -> Resu
 
 /// [`expire_in`] when anything is due: a cheap indexed look first, so a read takes the
 /// write lock only on the day something expires.
-pub async fn expire_due(db: &SqlitePool, now: OffsetDateTime) -> Result<u64> {
+pub async fn expire_due(db: &Db, now: OffsetDateTime) -> Result<u64> {
     let any: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM listings WHERE state = 'active' AND valid_until < ? LIMIT 1",
+        "SELECT id FROM listings WHERE state = 'active' AND valid_until < $1 LIMIT 1",
     )
     .bind(china_today(now).to_string())
     .fetch_optional(db)
@@ -168,7 +168,7 @@ pub async fn expire_due(db: &SqlitePool, now: OffsetDateTime) -> Result<u64> {
     if any.is_none() {
         return Ok(0);
     }
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let n = expire_in(&mut tx, now).await?;
     tx.commit().await?;
     Ok(n)
@@ -177,7 +177,7 @@ pub async fn expire_due(db: &SqlitePool, now: OffsetDateTime) -> Result<u64> {
 /// Tells both sides of `l`'s best matches, each pair once ever: an edit that matches the
 /// same counterpart again says nothing new.
 pub async fn tell_matches(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner: &str,
     l: &Listing,
     now: OffsetDateTime,
@@ -194,12 +194,14 @@ pub async fn tell_matches(
         } else {
             (&other.id, &l.id)
         };
-        let first = sqlx::query("INSERT OR IGNORE INTO listing_match_notices (a, b) VALUES (?, ?)")
-            .bind(a)
-            .bind(b)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
+        let first = sqlx::query(
+            "INSERT INTO listing_match_notices (a, b) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(a)
+        .bind(b)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
             == 1;
         if !first {
             continue;
@@ -231,9 +233,9 @@ pub async fn tell_matches(
 }
 
 /// The enterprise's name, as listings show it.
-pub async fn enterprise_name(conn: &mut SqliteConnection, owner: &str) -> Result<String> {
+pub async fn enterprise_name(conn: &mut Conn, owner: &str) -> Result<String> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM enterprises WHERE credit_code = ?")
+        sqlx::query_as("SELECT name FROM enterprises WHERE credit_code = $1")
             .bind(owner)
             .fetch_optional(conn)
             .await?;

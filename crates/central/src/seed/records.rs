@@ -3,8 +3,8 @@
 //! entries and match notices are the real ones, and the listings stay valid whenever the
 //! demo starts. Demo enterprise 0 gets nothing: the end-to-end journeys start from it.
 
+use crate::db::Conn;
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 use time::macros::format_description;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 use yiqifu_protocol::calendar::{china_today, CHINA};
@@ -130,7 +130,7 @@ impl DemoListing {
 }
 
 /// Posts the demo listings in the order they were posted, each checked as of its day.
-pub async fn seed_listings(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
+pub async fn seed_listings(conn: &mut Conn, now: OffsetDateTime) -> Result<()> {
     let today = china_today(now);
     let mut demo = demo_listings()?;
     demo.sort_by_key(|l| std::cmp::Reverse(l.posted_days_ago));
@@ -158,7 +158,7 @@ pub async fn seed_listings(conn: &mut SqliteConnection, now: OffsetDateTime) -> 
 }
 
 /// Files the demo appeals and steps them through the workflow at their times.
-pub async fn seed_appeals(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
+pub async fn seed_appeals(conn: &mut Conn, now: OffsetDateTime) -> Result<()> {
     let cal = catalog::work_calendar(conn).await?;
     let today = china_today(now);
     for d in demo_appeals()? {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use base64::Engine;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
@@ -56,9 +58,45 @@ pub fn undocumented(seen: &[(String, String, u16)]) -> Vec<(String, String, u16)
         .collect()
 }
 
+/// Whether this run's services keep their data in PostgreSQL: `cargo xtask test` runs the
+/// service's tests once on SQLite and once more with `YIQIFU_CENTRAL_DB=postgres`.
+pub fn on_postgres() -> bool {
+    std::env::var("YIQIFU_CENTRAL_DB").is_ok_and(|v| v == "postgres")
+}
+
+/// A new database for a test's service, and the folder for its uploads: a SQLite file in
+/// `dir`, or a new database on the test binary's PostgreSQL server.
+pub async fn a_database(dir: &std::path::Path) -> (yiqifu_central::Database, std::path::PathBuf) {
+    let database = if on_postgres() {
+        yiqifu_central::Database::Postgres(postgres::fresh_database().await)
+    } else {
+        yiqifu_central::Database::Sqlite(dir.join("central.sqlite"))
+    };
+    (database, dir.join("uploads"))
+}
+
+/// The demo service on `database`, as the binary serves it.
+pub async fn start_on(
+    database: &yiqifu_central::Database,
+    uploads: &std::path::Path,
+) -> yiqifu_central::Running {
+    yiqifu_central::start(yiqifu_central::Config {
+        addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
+        database: database.clone(),
+        upload_dir: Some(uploads.to_path_buf()),
+        demo: true,
+        scale: 0,
+        durability: Default::default(),
+        body_idle: yiqifu_central::BODY_IDLE,
+        header_read: yiqifu_central::HEADER_READ,
+    })
+    .await
+    .unwrap()
+}
+
 impl Svc {
     pub async fn start() -> Self {
-        Self::on(yiqifu_central::start_demo(None).await.unwrap())
+        Self::start_with_timeouts(yiqifu_central::BODY_IDLE, yiqifu_central::HEADER_READ).await
     }
 
     /// A client of a service already running.
@@ -78,9 +116,11 @@ impl Svc {
         header_read: std::time::Duration,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let (database, uploads) = a_database(dir.path()).await;
         let running = yiqifu_central::start(yiqifu_central::Config {
             addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
-            db_path: dir.path().join("central.sqlite"),
+            database,
+            upload_dir: Some(uploads),
             demo: true,
             scale: 0,
             durability: Default::default(),

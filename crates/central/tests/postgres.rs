@@ -1,0 +1,287 @@
+//! The service on PostgreSQL where one process cannot show it: two service processes on one
+//! database, the two schemas held to each other, and a start that cannot work saying why.
+//! (Every other test of the service runs on PostgreSQL too, in `cargo xtask test`'s second
+//! run of them.)
+//!
+//! Unix only: the harness starts Debian's server with its shell tools. The Windows run of
+//! the service's tests (under Wine) is for the SQLite path's Windows semantics.
+#![cfg(unix)]
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
+use yiqifu_central::Database;
+use yiqifu_protocol::{Appeal, Listing};
+
+/// A `yiqifu-central` process serving the demo on `url`, killed when dropped.
+struct Process {
+    base: String,
+    _child: tokio::process::Child,
+}
+
+async fn serve(url: &str, uploads: &std::path::Path) -> Process {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"))
+        .args(["--addr", "127.0.0.1:0", "--demo", "--db", url, "--uploads"])
+        .arg(uploads)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("yiqifu-central listening on ") {
+                return url.to_string();
+            }
+        }
+        panic!("yiqifu-central ended without serving");
+    })
+    .await
+    .expect("yiqifu-central did not start serving within 60 s");
+    // The rest of what it prints (the demo accounts) is not needed; keep the pipe drained.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Process {
+        base,
+        _child: child,
+    }
+}
+
+fn appeal_body(title: &str) -> Value {
+    json!({
+        "category": "supply_chain", "title": title,
+        "description": "上游供应商位于封控区，需协调原料通行证。",
+        "attachments": [],
+        "contact": {"name": "周凯", "phone": "021-57761208"}
+    })
+}
+
+async fn post_appeal(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    key: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
+    let r = http
+        .post(format!("{base}/api/v1/appeals"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+/// One Idempotency-Key sent to two service processes at once gives one appeal: the claim is
+/// the database's primary key, not a lock inside either process. Writes without a shared key
+/// (each appeal takes the next number of its enterprise's feed) interleave from both
+/// processes without a clash.
+#[tokio::test]
+async fn two_service_processes_on_one_database_keep_one_record_per_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::postgres::fresh_database().await;
+    let uploads = dir.path().join("uploads");
+    // One after the other, so that the demo is seeded once.
+    let a = serve(&url, &uploads).await;
+    let b = serve(&url, &uploads).await;
+    let http = reqwest::Client::new();
+    let signed_in: Value = http
+        .post(format!("{}/api/v1/auth/login", a.base))
+        .json(&json!({"credit_code": DEMO_ENTERPRISES[2].credit_code(), "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed_in["access_token"].as_str().unwrap().to_string();
+
+    const ROUNDS: usize = 30;
+    let mut overlapped = 0;
+    for round in 0..ROUNDS {
+        let key = format!("both-{round}");
+        let body = appeal_body(&format!("两处同时提交 {round}"));
+        let (first, second) = tokio::join!(
+            post_appeal(&http, &a.base, &token, &key, &body),
+            post_appeal(&http, &b.base, &token, &key, &body),
+        );
+        let mut ids = Vec::new();
+        for (status, answer) in [first, second] {
+            match status {
+                StatusCode::CREATED => ids.push(answer["id"].as_str().unwrap().to_string()),
+                // The other process held the key's claim while its request ran.
+                StatusCode::CONFLICT => {
+                    assert_eq!(answer["code"], "REQUEST_IN_PROGRESS", "{answer}");
+                    overlapped += 1;
+                }
+                other => panic!("round {round}: {other} {answer}"),
+            }
+        }
+        // Whatever each got at first, a retry on either process gets the one appeal.
+        let (status, answer) = post_appeal(&http, &b.base, &token, &key, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        ids.push(answer["id"].as_str().unwrap().to_string());
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            1,
+            "round {round}: two appeals for one key: {ids:?}"
+        );
+    }
+    println!("one key sent to both processes at once: {overlapped} of {ROUNDS} rounds overlapped");
+    assert!(
+        overlapped > 0,
+        "no round's two requests overlapped, so the test proved nothing about concurrency"
+    );
+
+    // Distinct listings at once, half to each process: every one stored, none refused. Each
+    // takes the next number of the market's feed, and nothing else orders them (appeals are
+    // ordered by their receipt counter's row lock), so without one write lock across the
+    // processes two would take the same number and one would fail.
+    const EACH: usize = 60;
+    let until = (time::OffsetDateTime::now_utc().date() + time::Duration::days(14)).to_string();
+    let sent: Vec<_> = (0..EACH)
+        .map(|i| {
+            let base = if i % 2 == 0 { &a.base } else { &b.base };
+            let (http, token, until) = (&http, &token, &until);
+            async move {
+                let r = http
+                    .post(format!("{base}/api/v1/listings"))
+                    .bearer_auth(token)
+                    .header("Idempotency-Key", format!("each-{i}"))
+                    .json(&json!({
+                        "kind": "supply", "category": "supplies", "item": format!("口罩 {i}"),
+                        "quantity": 100.0, "unit": "只", "district": "嘉定区",
+                        "valid_until": until, "contact_name": "李强",
+                        "contact_phone": "13800000000", "note": null
+                    }))
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        })
+        .collect();
+    for (status, answer) in futures::future::join_all(sent).await {
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    let market: Value = http
+        .get(format!("{}/api/v1/listings", b.base))
+        .bearer_auth(&token)
+        .query(&[("limit", "500")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listings: Vec<Listing> = serde_json::from_value(market["items"].clone()).unwrap();
+    for i in 0..EACH {
+        let item = format!("口罩 {i}");
+        assert_eq!(
+            listings.iter().filter(|l| l.details.item == item).count(),
+            1,
+            "{item}"
+        );
+    }
+
+    let feed: Value = http
+        .get(format!("{}/api/v1/appeals", a.base))
+        .bearer_auth(&token)
+        .query(&[("limit", "500")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let appeals: Vec<Appeal> = serde_json::from_value(feed["items"].clone()).unwrap();
+    for round in 0..ROUNDS {
+        let title = format!("两处同时提交 {round}");
+        assert_eq!(
+            appeals.iter().filter(|x| x.title == title).count(),
+            1,
+            "{title}"
+        );
+    }
+}
+
+/// The PostgreSQL schema, written as one migration, has every table and column the SQLite
+/// migrations end with: a column added to one and not the other fails here.
+#[tokio::test]
+async fn both_schemas_have_the_same_tables_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = yiqifu_central::db::open(&dir.path().join("c.sqlite"))
+        .await
+        .unwrap();
+    let postgres = yiqifu_central::db::connect(
+        &Database::Postgres(common::postgres::fresh_database().await),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let on_sqlite: Vec<(String, String)> = sqlx::query_as(
+        "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p
+          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'
+          ORDER BY 1, 2",
+    )
+    .fetch_all(&sqlite)
+    .await
+    .unwrap();
+    let on_postgres: Vec<(String, String)> = sqlx::query_as(
+        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT)
+           FROM information_schema.columns
+          WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'
+          ORDER BY 1, 2",
+    )
+    .fetch_all(&postgres)
+    .await
+    .unwrap();
+    // Sorted here: the two engines' orders of text may differ.
+    let (mut on_sqlite, mut on_postgres) = (on_sqlite, on_postgres);
+    on_sqlite.sort();
+    on_postgres.sort();
+    assert!(on_sqlite.len() > 50, "{on_sqlite:?}");
+    assert_eq!(on_sqlite, on_postgres);
+}
+
+/// A PostgreSQL URL without an upload folder, and a server that is not there: the service
+/// does not start, and says what to change, without printing the password.
+#[tokio::test]
+async fn a_postgres_start_that_cannot_work_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"))
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, err) = run(&["--db", "postgres://officer:s3cret@127.0.0.1:9/yiqifu"]);
+    assert!(!ok);
+    assert!(err.contains("--uploads"), "{err}");
+    // Port 1: nothing listens there.
+    let uploads = dir.path().join("up");
+    let (ok, err) = run(&[
+        "--db",
+        "postgres://officer:s3cret@127.0.0.1:1/yiqifu",
+        "--uploads",
+        uploads.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("127.0.0.1:1/yiqifu"), "{err}");
+    assert!(!err.contains("s3cret"), "the password was printed: {err}");
+}
