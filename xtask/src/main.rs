@@ -38,6 +38,8 @@ const APT_PACKAGES: &[&str] = &[
     "desktop-file-utils",
     // The baselines of `cargo xtask bench`.
     "curl",
+    // The central service's tests run on a real PostgreSQL server too, started by the tests.
+    "postgresql",
     "openssl",
     // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.
     "mingw-w64",
@@ -367,6 +369,17 @@ fn cmd_test() -> Result {
     run(
         "cargo test",
         test.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]),
+    )?;
+    // The same service tests once more with every service on PostgreSQL: no feature may
+    // exist on one database only. The tests start the server themselves.
+    run(
+        "the central service's tests on PostgreSQL",
+        cargo().env("YIQIFU_CENTRAL_DB", "postgres").args([
+            "test",
+            "-p",
+            "yiqifu-central",
+            "--no-fail-fast",
+        ]),
     )?;
     #[cfg(target_os = "linux")]
     {
