@@ -528,6 +528,22 @@ fn cmd_bench() -> Result {
          {STARTUP_HEADING}\n\n{startup}"
     );
     let path = root().join("docs").join("benchmarks.md");
+    // The load section is `cargo xtask load`'s, which this run does not measure: kept.
+    let load_section = std::fs::read_to_string(&path).ok().and_then(|old| {
+        let at = old.find(LOAD_HEADING)?;
+        let rest = &old[at + LOAD_HEADING.len()..];
+        let end = rest
+            .find("\n## ")
+            .map_or(old.len(), |i| at + LOAD_HEADING.len() + i + 1);
+        Some(old[at..end].to_string())
+    });
+    let doc = match load_section {
+        Some(section) => format!(
+            "{}\n{section}",
+            doc.trim_end_matches('\n').to_string() + "\n"
+        ),
+        None => doc,
+    };
     std::fs::create_dir_all(root().join("docs"))
         .and_then(|()| std::fs::write(&path, &doc))
         .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
@@ -558,15 +574,21 @@ fn cmd_bench_startup() -> Result {
         "Measured by `cargo xtask bench startup` on {date}: {cpu}, {cores} cores{load}; the \
          sections above are from the last full run.\n\n{table}"
     );
+    put_section(STARTUP_HEADING, &table)
+}
+
+/// Puts `body` under `heading` in docs/benchmarks.md, in place of what was there (or at the
+/// end): the parts of the bench that run on their own keep the rest of the page.
+fn put_section(heading: &str, body: &str) -> Result {
     let path = root().join("docs").join("benchmarks.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
-    let section = format!("{STARTUP_HEADING}\n\n{table}");
-    let doc = match doc.find(STARTUP_HEADING) {
+    let section = format!("{heading}\n\n{body}");
+    let doc = match doc.find(heading) {
         Some(at) => {
-            let rest = &doc[at + STARTUP_HEADING.len()..];
+            let rest = &doc[at + heading.len()..];
             let end = rest
                 .find("\n## ")
-                .map_or(doc.len(), |i| at + STARTUP_HEADING.len() + i + 1);
+                .map_or(doc.len(), |i| at + heading.len() + i + 1);
             format!("{}{section}{}", &doc[..at], &doc[end..])
         }
         None => format!(
@@ -576,8 +598,47 @@ fn cmd_bench_startup() -> Result {
     };
     std::fs::write(&path, &doc)
         .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
-    println!("{table}\nwritten to {}", path.display());
+    println!("{body}\nwritten to {}", path.display());
     Ok(())
+}
+
+const LOAD_HEADING: &str = "## The central service under load";
+
+/// `cargo xtask load`: the service under 1,000 syncing clients and more, on SQLite and on
+/// PostgreSQL; its section of docs/benchmarks.md.
+fn cmd_load() -> Result {
+    system_packages(&[])?;
+    run(
+        "build the service and the load generator (release)",
+        cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "yiqifu-central",
+            "-p",
+            "yiqifu-tests",
+            "--bin",
+            "yiqifu-central",
+            "--bin",
+            "yiqifu-load",
+        ]),
+    )?;
+    let table = target_dir().join("bench-load.md");
+    run(
+        "load: SQLite, then PostgreSQL",
+        Command::new(target_dir().join("release").join("yiqifu-load")).arg(&table),
+    )?;
+    let body = std::fs::read_to_string(&table)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
+    let (date, cpu, cores, load) = machine();
+    put_section(
+        LOAD_HEADING,
+        &format!(
+            "Measured by `cargo xtask load` on {date}: {cpu}, {cores} cores{load}. The load \
+             generator runs on the same machine as the service (and the database server), so \
+             they share its cores.\n\n{body}"
+        ),
+    )
 }
 
 /// The app's start-up, idle memory and size against a hello-world Tauri app: both release
@@ -689,8 +750,9 @@ fn main() -> ExitCode {
         "soak" => cmd_soak(),
         "bench" if std::env::args().nth(2).as_deref() == Some("startup") => cmd_bench_startup(),
         "bench" => cmd_bench(),
+        "load" => cmd_load(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };
