@@ -151,6 +151,37 @@ pub async fn connect(database: &Database, durability: Durability) -> Result<Db> 
                 Ok(())
             })
         })
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                // A request cut off while its transaction began (the client hung up) can leave
+                // the connection inside a transaction that no `Transaction` owns: sqlx counts
+                // it once BEGIN has answered, and the answer may go unread. Back in the pool it
+                // would hold the write lock for ever, and every write would time out. The ping
+                // first runs any rollback a dropped `Transaction` queued.
+                conn.ping().await?;
+                if conn.is_in_transaction() {
+                    return Ok(false);
+                }
+                if Backend::of(conn) == Backend::Postgres {
+                    // sqlx-postgres counts a transaction only once BEGIN has answered: one it
+                    // never counted shows as the write lock still held, and the connection
+                    // is closed, which ends it.
+                    let (held,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM pg_locks
+                          WHERE locktype = 'advisory' AND pid = pg_backend_pid()",
+                    )
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    return Ok(held == 0);
+                }
+                // Nor does SQLite keep one that sqlx did not count: BEGIN is refused inside it.
+                if conn.execute("BEGIN").await.is_err() {
+                    return Ok(false);
+                }
+                conn.execute("ROLLBACK").await?;
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await?;
     migrator.run(&pool).await?;
@@ -323,6 +354,44 @@ pub async fn all_records<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A connection handed back inside a transaction nobody owns (a request cut off as its
+    /// transaction began) is closed, not pooled: the next write is not locked out.
+    #[tokio::test]
+    async fn a_connection_left_inside_a_transaction_does_not_lock_out_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir.path().join("c.sqlite")).await.unwrap();
+        {
+            let mut conn = db.acquire().await.unwrap();
+            // Taken as sqlx cannot count it, holding the write lock.
+            conn.execute("BEGIN IMMEDIATE").await.unwrap();
+            conn.execute("INSERT INTO counters (name, value) VALUES ('left', 1)")
+                .await
+                .unwrap();
+        }
+        let write = async {
+            let mut tx = begin_write(&db).await?;
+            sqlx::query("INSERT INTO counters (name, value) VALUES ('next', 1)")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, Error>(())
+        };
+        // Within the 5 s the busy timeout would wait on a lock that is never let go.
+        tokio::time::timeout(std::time::Duration::from_secs(4), write)
+            .await
+            .expect("the next write waited on the abandoned transaction")
+            .unwrap();
+        let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM counters ORDER BY name")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            names,
+            [("next".to_string(),)],
+            "the abandoned write was kept"
+        );
+    }
 
     /// A folder name with what a URL would read as a query, a fragment, an escape, a port
     /// or a drive: the database lands at exactly that path, and opens again there.

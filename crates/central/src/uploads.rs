@@ -364,26 +364,38 @@ pub async fn create(
     let now = now_unix();
     tokio::fs::File::create(file_path(&state, &id)).await?;
     // The quota is checked by the insert itself, under the write lock, so parallel creates
-    // (in one service process or several on one PostgreSQL) cannot all pass it.
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let inserted = sqlx::query(
-        "INSERT INTO uploads (id, owner, material_type, filename, length, \"offset\", sha256, created_at, expires_at)
-         SELECT $1, $2, $3, $4, $5, 0, NULL, $6, $7
-          WHERE (SELECT COUNT(*) FROM uploads WHERE owner = $2 AND used = 0) < $8
-            AND (SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE owner = $2 AND used = 0) + $5 <= $9",
-    )
-    .bind(&id)
-    .bind(&who.credit_code)
-    .bind(&rule.material_type)
-    .bind(&filename)
-    .bind(length as i64)
-    .bind(now)
-    .bind(now + EXPIRE_SECS)
-    .bind(PENDING_UPLOADS)
-    .bind(PENDING_BYTES)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    // (in one service process or several on one PostgreSQL) cannot all pass it. The
+    // transaction runs on a task of its own: a client that hangs up mid-request does not cut
+    // it off half begun.
+    let insert = {
+        let (db, id, owner) = (state.db.clone(), id.clone(), who.credit_code.clone());
+        let (material_type, filename) = (rule.material_type.clone(), filename.clone());
+        tokio::spawn(async move {
+            let mut tx = crate::db::begin_write(&db).await?;
+            let inserted = sqlx::query(
+                "INSERT INTO uploads (id, owner, material_type, filename, length, \"offset\", sha256, created_at, expires_at)
+                 SELECT $1, $2, $3, $4, $5, 0, NULL, $6, $7
+                  WHERE (SELECT COUNT(*) FROM uploads WHERE owner = $2 AND used = 0) < $8
+                    AND (SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE owner = $2 AND used = 0) + $5 <= $9",
+            )
+            .bind(&id)
+            .bind(&owner)
+            .bind(&material_type)
+            .bind(&filename)
+            .bind(length as i64)
+            .bind(now)
+            .bind(now + EXPIRE_SECS)
+            .bind(PENDING_UPLOADS)
+            .bind(PENDING_BYTES)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, Error>(inserted)
+        })
+    };
+    let inserted = insert
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
     if inserted.rows_affected() == 0 {
         let _ = tokio::fs::remove_file(file_path(&state, &id)).await;
         return Err(Error::api(
