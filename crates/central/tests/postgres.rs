@@ -54,6 +54,26 @@ async fn serve(url: &str, uploads: &std::path::Path) -> Process {
     }
 }
 
+/// The first page (up to 500 items) of one of a caller's feeds.
+async fn feed<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+) -> Vec<T> {
+    let page: Value = http
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .query(&[("limit", "500")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    serde_json::from_value(page["items"].clone()).unwrap()
+}
+
 fn appeal_body(title: &str) -> Value {
     json!({
         "category": "supply_chain", "title": title,
@@ -174,17 +194,7 @@ async fn two_service_processes_on_one_database_keep_one_record_per_key() {
     for (status, answer) in futures::future::join_all(sent).await {
         assert_eq!(status, StatusCode::CREATED, "{answer}");
     }
-    let market: Value = http
-        .get(format!("{}/api/v1/listings", b.base))
-        .bearer_auth(&token)
-        .query(&[("limit", "500")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let listings: Vec<Listing> = serde_json::from_value(market["items"].clone()).unwrap();
+    let listings: Vec<Listing> = feed(&http, &b.base, &token, "/api/v1/listings").await;
     for i in 0..EACH {
         let item = format!("口罩 {i}");
         assert_eq!(
@@ -194,17 +204,7 @@ async fn two_service_processes_on_one_database_keep_one_record_per_key() {
         );
     }
 
-    let feed: Value = http
-        .get(format!("{}/api/v1/appeals", a.base))
-        .bearer_auth(&token)
-        .query(&[("limit", "500")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let appeals: Vec<Appeal> = serde_json::from_value(feed["items"].clone()).unwrap();
+    let appeals: Vec<Appeal> = feed(&http, &a.base, &token, "/api/v1/appeals").await;
     for round in 0..ROUNDS {
         let title = format!("两处同时提交 {round}");
         assert_eq!(

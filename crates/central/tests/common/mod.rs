@@ -80,6 +80,21 @@ pub async fn start_on(
     database: &yiqifu_central::Database,
     uploads: &std::path::Path,
 ) -> yiqifu_central::Running {
+    start_with(
+        database,
+        uploads,
+        yiqifu_central::BODY_IDLE,
+        yiqifu_central::HEADER_READ,
+    )
+    .await
+}
+
+async fn start_with(
+    database: &yiqifu_central::Database,
+    uploads: &std::path::Path,
+    body_idle: std::time::Duration,
+    header_read: std::time::Duration,
+) -> yiqifu_central::Running {
     yiqifu_central::start(yiqifu_central::Config {
         addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
         database: database.clone(),
@@ -87,8 +102,8 @@ pub async fn start_on(
         demo: true,
         scale: 0,
         durability: Default::default(),
-        body_idle: yiqifu_central::BODY_IDLE,
-        header_read: yiqifu_central::HEADER_READ,
+        body_idle,
+        header_read,
     })
     .await
     .unwrap()
@@ -117,18 +132,7 @@ impl Svc {
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (database, uploads) = a_database(dir.path()).await;
-        let running = yiqifu_central::start(yiqifu_central::Config {
-            addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
-            database,
-            upload_dir: Some(uploads),
-            demo: true,
-            scale: 0,
-            durability: Default::default(),
-            body_idle,
-            header_read,
-        })
-        .await
-        .unwrap();
+        let running = start_with(&database, &uploads, body_idle, header_read).await;
         let base = running.url();
         Self {
             running,
