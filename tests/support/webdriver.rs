@@ -339,6 +339,9 @@ async fn wait_for(c: &Client, locator: Locator<'_>) -> Result<fantoccini::elemen
             {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
+            Err(fantoccini::error::CmdError::WaitTimeout) => {
+                return Err(format!("nothing matched {locator:?} in {} s", WAIT.as_secs()).into())
+            }
             Err(e) => return Err(e.into()),
         }
     }
