@@ -324,7 +324,7 @@ async fn central(addr: std::net::SocketAddr, db: &Path) -> yiqifu_central::Runni
     yiqifu_central::start(yiqifu_central::Config {
         addr,
         database: yiqifu_central::Database::Sqlite(db.to_path_buf()),
-        upload_dir: None,
+        uploads: None,
         demo: true,
         scale: 0,
         durability: Default::default(),

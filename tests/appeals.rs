@@ -233,7 +233,9 @@ async fn an_appeal_goes_out_whole_and_its_thread_comes_back_by_the_feed() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|id| std::fs::read(central.upload_dir.join(id.as_str().unwrap())).unwrap())
+        .map(|id| {
+            std::fs::read(central.store.folder().unwrap().join(id.as_str().unwrap())).unwrap()
+        })
         .collect();
     assert_eq!(held, bytes.to_vec());
 

@@ -736,7 +736,7 @@ async fn a_long_parked_application_sends_its_swept_files_again_on_retry() {
         .await
         .unwrap();
     for (id,) in &ids {
-        let _ = std::fs::remove_file(central.upload_dir.join(id));
+        let _ = std::fs::remove_file(central.store.folder().unwrap().join(id));
     }
     sqlx::query("DELETE FROM uploads WHERE owner = ?")
         .bind(&owner)

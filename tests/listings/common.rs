@@ -45,7 +45,7 @@ pub async fn central_at(dir: &Path, addr: SocketAddr) -> Running {
     yiqifu_central::start(Config {
         addr,
         database: yiqifu_central::Database::Sqlite(dir.join("central.sqlite")),
-        upload_dir: None,
+        uploads: None,
         demo: true,
         scale: 0,
         durability: Default::default(),

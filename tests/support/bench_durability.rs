@@ -81,7 +81,7 @@ async fn one_run(durability: Durability, clients: usize) -> Res<Figures> {
     let central = yiqifu_central::start(yiqifu_central::Config {
         addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
         database: yiqifu_central::Database::Sqlite(dir.path().join("central.sqlite")),
-        upload_dir: None,
+        uploads: None,
         demo: true,
         scale: 0,
         durability,

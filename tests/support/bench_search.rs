@@ -398,7 +398,7 @@ pub async fn run() -> Res<String> {
     let central = yiqifu_central::start(yiqifu_central::Config {
         addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
         database: yiqifu_central::Database::Sqlite(dir.path().join("central.sqlite")),
-        upload_dir: None,
+        uploads: None,
         demo: true,
         scale: DOCS,
         durability: Default::default(),

@@ -40,6 +40,8 @@ const APT_PACKAGES: &[&str] = &[
     "curl",
     // The central service's tests run on a real PostgreSQL server too, started by the tests.
     "postgresql",
+    // ...with uploads in S3, served by moto in a virtual environment of its own.
+    "python3-venv",
     "openssl",
     // Windows checks and tests from Linux: a cross C compiler, windres, and Wine to run them.
     "mingw-w64",
@@ -48,6 +50,10 @@ const APT_PACKAGES: &[&str] = &[
     // The Windows installer, built and tried under Wine.
     "nsis",
 ];
+
+/// The S3-compatible server the service's upload store is tested against (PyPI's moto).
+#[cfg(unix)]
+const MOTO: &str = "moto[server]==5.2.5";
 
 /// The tauri-driver release line: the Tauri 2 family, never the 3.0 alphas.
 #[cfg(target_os = "linux")]
@@ -281,6 +287,33 @@ fn tauri_driver() -> Result {
     )
 }
 
+/// moto's server in `~/.cache/yiqifu/moto`, where the service's tests look for it.
+#[cfg(unix)]
+fn moto() -> Result {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let venv = home.join(".cache/yiqifu/moto");
+    let pip = venv.join("bin/pip");
+    let version = Command::new(&pip)
+        .args(["show", "moto"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    let wanted = MOTO.rsplit("==").next().unwrap_or_default();
+    if version.contains(&format!("Version: {wanted}\n")) && venv.join("bin/moto_server").exists() {
+        return Ok(());
+    }
+    run(
+        "python3 -m venv (for moto)",
+        Command::new("python3").args(["-m", "venv"]).arg(&venv),
+    )?;
+    run(
+        &format!("pip install {MOTO}"),
+        Command::new(&pip).args(["install", "--quiet", "--disable-pip-version-check", MOTO]),
+    )
+}
+
 /// Runs the app on the built-in demo central service (or the one chosen before).
 fn cmd_run() -> Result {
     if cfg!(target_os = "linux")
@@ -320,6 +353,8 @@ fn cmd_test() -> Result {
         tauri_driver()?;
         platforms::install_tools()?;
     }
+    #[cfg(unix)]
+    moto()?;
     run(
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),

@@ -19,6 +19,9 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// The upload store (a folder or a bucket) failed a read or a write.
+    #[error("upload store: {0}")]
+    Store(#[from] object_store::Error),
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
     #[error("password hashing: {0}")]

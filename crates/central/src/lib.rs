@@ -17,6 +17,7 @@ pub mod pages;
 pub mod profiles;
 pub mod seed;
 mod serve;
+pub mod store;
 pub mod uploads;
 
 use std::net::SocketAddr;
@@ -35,6 +36,7 @@ use yiqifu_protocol::{Health, API_VERSION, SERVICE_NAME};
 
 pub use db::Database;
 pub use error::{Error, Result};
+pub use store::Uploads;
 
 /// JSON bodies are small; uploads go through tus, not here.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -47,8 +49,8 @@ pub struct AppState {
     pub dummy_hash: String,
     pub limiter: Arc<auth::SignInLimiter>,
     pub busy: Arc<uploads::Busy>,
-    /// Upload bytes live beside the database, one file per upload.
-    pub upload_dir: PathBuf,
+    /// Where upload bytes live: a folder, or an S3-compatible bucket.
+    pub store: store::Store,
     /// How long a request body may send nothing before the service gives up on it.
     pub body_idle: std::time::Duration,
 }
@@ -223,8 +225,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub database: Database,
     /// Where uploaded bytes are kept. Beside a SQLite file when `None`; a PostgreSQL
-    /// database must be given one, shared by every service process against it.
-    pub upload_dir: Option<PathBuf>,
+    /// database must be given a store, shared by every service process against it.
+    pub uploads: Option<store::Uploads>,
     pub demo: bool,
     /// Synthetic policies to add, for benchmarks.
     pub scale: usize,
@@ -241,7 +243,7 @@ pub struct Running {
     /// The service's database, for tests and tools that act as the authority.
     pub db: Db,
     /// Where the uploaded bytes are kept.
-    pub upload_dir: PathBuf,
+    pub store: store::Store,
     /// The answers given so far, for tests that hold them to the OpenAPI document.
     pub answered: Answered,
     shutdown: Option<oneshot::Sender<()>>,
@@ -298,24 +300,25 @@ pub async fn open_state(db_path: &Path, demo: bool) -> Result<AppState> {
 
 async fn open_state_with(
     database: &Database,
-    upload_dir: Option<&Path>,
+    uploads: Option<&store::Uploads>,
     demo: bool,
     durability: db::Durability,
 ) -> Result<AppState> {
-    let upload_dir = match (upload_dir, database) {
-        (Some(dir), _) => dir.to_path_buf(),
-        (None, Database::Sqlite(path)) => upload_dir_for(path),
-        (None, Database::Postgres(_)) => return Err(Error::Config(
-            "PostgreSQL 数据库须指定上传文件夹 / a PostgreSQL database needs an upload folder: \
-                 give --uploads <folder>, the same for every service process"
-                .into(),
-        )),
-    };
+    let uploads =
+        match (uploads, database) {
+            (Some(uploads), _) => uploads.clone(),
+            (None, Database::Sqlite(path)) => store::Uploads::Disk(upload_dir_for(path)),
+            (None, Database::Postgres(_)) => return Err(Error::Config(
+                "PostgreSQL 数据库须指定上传存储 / a PostgreSQL database needs an upload store: \
+                 give --uploads <folder or s3://bucket>, the same for every service process"
+                    .into(),
+            )),
+        };
+    let store = store::Store::open(&uploads).await?;
     let db = db::connect(database, durability).await?;
     if demo {
         seed::seed_demo(&db).await?;
     }
-    std::fs::create_dir_all(&upload_dir)?;
     let dummy_hash = tokio::task::spawn_blocking(|| auth::hash_password("not-a-password"))
         .await
         .map_err(|e| Error::Hash(e.to_string()))??;
@@ -325,7 +328,7 @@ async fn open_state_with(
         dummy_hash,
         limiter: Arc::default(),
         busy: Arc::default(),
-        upload_dir,
+        store,
         body_idle: BODY_IDLE,
     })
 }
@@ -334,7 +337,7 @@ async fn open_state_with(
 pub async fn start(config: Config) -> Result<Running> {
     let mut state = open_state_with(
         &config.database,
-        config.upload_dir.as_deref(),
+        config.uploads.as_ref(),
         config.demo,
         config.durability,
     )
@@ -371,7 +374,7 @@ fn spawn(
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let db = state.db.clone();
-    let upload_dir = state.upload_dir.clone();
+    let store = state.store.clone();
     let sweeper = tokio::spawn(uploads::sweep_every(state.clone(), uploads::SWEEP_EVERY));
     let answered = Answered::default();
     let app = router(state).layer(axum::middleware::from_fn_with_state(
@@ -388,7 +391,7 @@ fn spawn(
     Ok(Running {
         addr,
         db,
-        upload_dir,
+        store,
         answered,
         shutdown: Some(tx),
         task: Some(task),

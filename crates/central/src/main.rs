@@ -17,10 +17,12 @@ struct Cli {
     /// (`postgres://user:password@host:5432/yiqifu`).
     #[arg(long, global = true, default_value = "yiqifu-central.sqlite")]
     db: PathBuf,
-    /// Where uploaded files are kept: beside a SQLite file unless given; required with
-    /// PostgreSQL, and the same folder for every service process against one database.
+    /// Where uploaded files are kept: a folder, or an S3-compatible bucket
+    /// (`s3://bucket/prefix`, with its endpoint, region and keys in the AWS_* environment
+    /// variables). Beside a SQLite file unless given; required with PostgreSQL, and the same
+    /// for every service process against one database.
     #[arg(long)]
-    uploads: Option<PathBuf>,
+    uploads: Option<String>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8650")]
     addr: SocketAddr,
@@ -91,7 +93,10 @@ fn main() -> ExitCode {
         let running = match start(Config {
             addr: cli.addr,
             database: database.clone(),
-            upload_dir: cli.uploads.clone(),
+            uploads: cli
+                .uploads
+                .as_deref()
+                .map(yiqifu_central::Uploads::from_arg),
             demo: cli.demo,
             scale: cli.scale,
             durability: Default::default(),

@@ -2,8 +2,6 @@
 //! any conforming tus client can send materials, and an interrupted upload resumes.
 
 use std::collections::HashSet;
-use std::io::SeekFrom;
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::db::Conn;
@@ -15,7 +13,7 @@ use axum::Json;
 use base64::Engine;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use yiqifu_files::{Format, Limits};
 use yiqifu_protocol::{ErrorCode, MaterialRule, UploadInfo};
 
@@ -23,6 +21,7 @@ use crate::auth::Enterprise;
 use crate::catalog::{ATTACHMENT_RULES, MATERIAL_RULES};
 use crate::db::{new_id, now_unix, rfc3339};
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::AppState;
 
 pub const TUS_VERSION: &str = "1.0.0";
@@ -39,10 +38,16 @@ pub const UNUSED_KEEP_SECS: i64 = 30 * 24 * 60 * 60;
 pub const PENDING_UPLOADS: i64 = 200;
 /// The bytes those may come to (unfinished ones by their announced length).
 pub const PENDING_BYTES: i64 = 2 * 1024 * 1024 * 1024;
+/// How long a PATCH may take to join and check an upload's last part before another may
+/// take it over: far longer than a 100 MB file takes, short enough that an upload whose
+/// service process died mid-join is retried the same day.
+pub const JOIN_STALE_SECS: i64 = 5 * 60;
 /// How often the service sweeps expired and unused uploads without waiting for a create.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
-/// Uploads with a PATCH in flight: a second concurrent PATCH would interleave bytes.
+/// Uploads with a PATCH in flight in this process, refused at once as busy. Correctness
+/// across processes does not rest on it: a PATCH is recorded only if the upload's offset is
+/// still where it started (see [`record_part`]).
 #[derive(Default)]
 pub struct Busy(Mutex<HashSet<String>>);
 
@@ -175,14 +180,13 @@ pub fn limits(rule: &MaterialRule) -> Limits {
     Limits::from_names(&rule.formats, rule.max_bytes.min(MAX_SIZE))
 }
 
-/// Runs every check of the desktop client on a stored upload (type by content, size, the
-/// file opens), off the async threads: a PDF is parsed whole.
-pub async fn check_content(
-    state: &AppState,
-    id: &str,
+/// Runs every check of the desktop client on a file (type by content, size, the file
+/// opens), off the async threads: a PDF is parsed whole.
+async fn check_path(
+    path: &std::path::Path,
     rule: &MaterialRule,
 ) -> std::result::Result<Format, yiqifu_files::Error> {
-    let path = file_path(state, id);
+    let path = path.to_path_buf();
     let limits = limits(rule);
     tokio::task::spawn_blocking(move || yiqifu_files::check_file(&path, &limits))
         .await
@@ -203,10 +207,6 @@ pub fn refused(filename: &str, problem: &yiqifu_files::Error) -> Error {
     )
 }
 
-pub fn file_path(state: &AppState, id: &str) -> PathBuf {
-    state.upload_dir.join(id)
-}
-
 struct Row {
     material_type: String,
     filename: String,
@@ -214,12 +214,29 @@ struct Row {
     offset: i64,
     sha256: Option<String>,
     expires_at: i64,
+    joining_at: Option<i64>,
+}
+
+impl Row {
+    /// Whether a PATCH is joining and checking the last part now.
+    fn joining(&self, now: i64) -> bool {
+        self.joining_at.is_some_and(|at| at > now - JOIN_STALE_SECS)
+    }
+}
+
+fn joining_error() -> Error {
+    tus_error(
+        StatusCode::LOCKED,
+        ErrorCode::Conflict,
+        "该上传的最后一段正在合并检查，请稍后再查询 / this upload's last chunk is being joined and checked: ask for its offset again shortly",
+    )
 }
 
 async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
-    let row: Option<(String, String, i64, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT material_type, filename, length, \"offset\", sha256, expires_at FROM uploads
-         WHERE id = $1 AND owner = $2",
+    type Found = (String, String, i64, i64, Option<String>, i64, Option<i64>);
+    let row: Option<Found> = sqlx::query_as(
+        "SELECT material_type, filename, length, \"offset\", sha256, expires_at, joining_at
+           FROM uploads WHERE id = $1 AND owner = $2",
     )
     .bind(id)
     .bind(owner)
@@ -233,6 +250,7 @@ async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
         offset: r.3,
         sha256: r.4,
         expires_at: r.5,
+        joining_at: r.6,
     };
     if row.sha256.is_none() && row.expires_at <= now_unix() {
         return Err(tus_error(
@@ -248,20 +266,36 @@ async fn load(state: &AppState, owner: &str, id: &str) -> Result<Row> {
 /// [`UNUSED_KEEP_SECS`], rows and files.
 pub async fn expire(state: &AppState) -> Result<u64> {
     let now = now_unix();
-    let ids: Vec<(String,)> = sqlx::query_as(
+    let ids: Vec<(String, String)> = sqlx::query_as(
         "DELETE FROM uploads
           WHERE (sha256 IS NULL AND expires_at <= $1)
              OR (sha256 IS NOT NULL AND used = 0 AND created_at <= $2)
-         RETURNING id",
+         RETURNING id, owner",
     )
     .bind(now)
     .bind(now - UNUSED_KEEP_SECS)
     .fetch_all(&state.db)
     .await?;
-    for (id,) in &ids {
-        let _ = tokio::fs::remove_file(file_path(state, id)).await;
+    for (id, owner) in &ids {
+        forget(state, owner, id).await?;
     }
     Ok(ids.len() as u64)
+}
+
+/// Removes what is left of an upload whose row is gone: its parts' rows, its object and
+/// every part object.
+async fn forget(state: &AppState, owner: &str, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1 AND owner = $2")
+        .bind(id)
+        .bind(owner)
+        .execute(&state.db)
+        .await?;
+    if let Err(e) = state.store.remove_upload(id).await {
+        // The row is gone, so nothing will reach these bytes again; they are logged for an
+        // operator rather than failing the request that swept them.
+        tracing::warn!(upload = id, error = %e, "upload bytes left in the store");
+    }
+    Ok(())
 }
 
 /// Sweeps every `every` for as long as the service runs: uploads left behind by an
@@ -362,7 +396,6 @@ pub async fn create(
     expire(&state).await?;
     let id = new_id("up");
     let now = now_unix();
-    tokio::fs::File::create(file_path(&state, &id)).await?;
     // The quota is checked by the insert itself, under the write lock, so parallel creates
     // (in one service process or several on one PostgreSQL) cannot all pass it. The
     // transaction runs on a task of its own: a client that hangs up mid-request does not cut
@@ -397,7 +430,6 @@ pub async fn create(
         .await
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
     if inserted.rows_affected() == 0 {
-        let _ = tokio::fs::remove_file(file_path(&state, &id)).await;
         return Err(Error::api(
             StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::UploadQuota,
@@ -410,7 +442,7 @@ pub async fn create(
         ));
     }
     if length == 0 {
-        finish(&state, &id, 0).await?;
+        finish(&state, &who.credit_code, &id, 0).await?;
     }
     let location = format!("/api/v1/uploads/{id}");
     Ok((
@@ -424,34 +456,87 @@ pub async fn create(
         .into_response())
 }
 
-async fn hash_file(state: &AppState, id: &str) -> Result<String> {
-    let mut f = tokio::fs::File::open(file_path(state, id)).await?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = f.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex::encode(hasher.finalize()))
+/// The parts' rows of an upload, in order: (offset, length, object).
+async fn parts(state: &AppState, owner: &str, id: &str) -> Result<Vec<(i64, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT \"offset\", length, key FROM upload_parts
+          WHERE upload_id = $1 AND owner = $2 ORDER BY \"offset\"",
+    )
+    .bind(id)
+    .bind(owner)
+    .fetch_all(&state.db)
+    .await?)
 }
 
-/// Records a complete upload, once every check of its material passed: its offset, hash and
-/// format together. A file that fails them is deleted, row and bytes, so a retry starts
-/// afresh and meets the same answer, and the refusal says what is wrong.
-async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
+/// The parts joined into one local file, with its SHA-256; `None` when they do not join
+/// up to `length` bytes from the start.
+async fn join_parts(
+    state: &AppState,
+    owner: &str,
+    id: &str,
+    length: u64,
+) -> Result<Option<(tempfile::TempPath, String)>> {
+    let temp = tempfile::NamedTempFile::new()?.into_temp_path();
+    let mut out = tokio::fs::File::create(&temp).await?;
+    let mut hasher = Sha256::new();
+    let mut at = 0u64;
+    for (offset, len, key) in parts(state, owner, id).await? {
+        if offset as u64 != at {
+            return Ok(None);
+        }
+        let key = object_store::path::Path::from(key);
+        let n = state.store.append_to(&key, &mut out, &mut hasher).await?;
+        if n != len as u64 {
+            return Ok(None);
+        }
+        at += n;
+    }
+    out.flush().await?;
+    out.sync_all().await?;
+    Ok((at == length).then(|| (temp, hex::encode(hasher.finalize()))))
+}
+
+/// Records a complete upload, once every check of its material passed: its parts joined
+/// into one object, then its offset, hash and format together. A file that fails them is
+/// deleted, row and bytes, so a retry starts afresh and meets the same answer, and the
+/// refusal says what is wrong.
+async fn finish(state: &AppState, owner: &str, id: &str, length: u64) -> Result<()> {
     let (material_type, filename): (String, String) =
-        sqlx::query_as("SELECT material_type, filename FROM uploads WHERE id = $1")
+        sqlx::query_as("SELECT material_type, filename FROM uploads WHERE id = $1 AND owner = $2")
             .bind(id)
+            .bind(owner)
             .fetch_one(&state.db)
             .await?;
+    let Some((file, sha256)) = join_parts(state, owner, id, length).await? else {
+        // Parts that do not join up (a store that lost one): the upload starts again from
+        // nothing rather than be stored with a hole.
+        tracing::warn!(upload = id, "upload parts do not join up: reset to 0");
+        let mut tx = crate::db::begin_write(&state.db).await?;
+        sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1 AND owner = $2")
+            .bind(id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE uploads SET \"offset\" = 0, joining_at = NULL WHERE id = $1 AND owner = $2",
+        )
+        .bind(id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let _ = state.store.remove_upload(id).await;
+        return Err(tus_error(
+            StatusCode::CONFLICT,
+            ErrorCode::OffsetMismatch,
+            "上传的数据不完整，请从头重传 / the upload's bytes do not join up: send it again from the start",
+        ));
+    };
     let mut conn = state.db.acquire().await?;
     let rule = rule_for(&mut conn, &material_type).await?;
     drop(conn);
     let checked = match &rule {
-        Some(rule) => check_content(state, id, rule).await,
+        Some(rule) => check_path(&file, rule).await,
         None => Err(yiqifu_files::Error::FileWrongType {
             found: yiqifu_files::Found::Unknown,
             allowed: vec![],
@@ -459,15 +544,30 @@ async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
     };
     match checked {
         Ok(format) => {
+            state.store.put_file(&file, Store::file(id)).await?;
+            let mut tx = crate::db::begin_write(&state.db).await?;
             sqlx::query(
-                "UPDATE uploads SET \"offset\" = $1, sha256 = $2, format = $3 WHERE id = $4",
+                "UPDATE uploads SET \"offset\" = $1, sha256 = $2, format = $3, joining_at = NULL
+                  WHERE id = $4 AND owner = $5",
             )
             .bind(i64::try_from(length).unwrap_or(i64::MAX))
-            .bind(hash_file(state, id).await?)
+            .bind(sha256)
             .bind(format.as_str())
             .bind(id)
-            .execute(&state.db)
+            .bind(owner)
+            .execute(&mut *tx)
             .await?;
+            let keys: Vec<(String,)> = sqlx::query_as(
+                "DELETE FROM upload_parts WHERE upload_id = $1 AND owner = $2 RETURNING key",
+            )
+            .bind(id)
+            .bind(owner)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            for (key,) in keys {
+                let _ = state.store.remove(&key.into()).await;
+            }
             Ok(())
         }
         Err(problem) => {
@@ -476,14 +576,96 @@ async fn finish(state: &AppState, id: &str, length: u64) -> Result<()> {
                 code = problem.code(),
                 "upload refused by the material checks"
             );
-            sqlx::query("DELETE FROM uploads WHERE id = $1")
+            sqlx::query("DELETE FROM uploads WHERE id = $1 AND owner = $2")
                 .bind(id)
+                .bind(owner)
                 .execute(&state.db)
                 .await?;
-            let _ = tokio::fs::remove_file(file_path(state, id)).await;
+            forget(state, owner, id).await?;
             Err(refused(&filename, &problem))
         }
     }
+}
+
+/// Records a PATCH's part, if the upload is still at the offset the PATCH started from
+/// (another process may have taken that offset meanwhile: then the part is dropped and the
+/// client told the offset moved). Parts recorded at or past that offset are left-overs of a
+/// last chunk whose joining was cut off; they give way to this one.
+async fn record_part(
+    state: &AppState,
+    owner: &str,
+    id: &str,
+    offset: u64,
+    length: u64,
+    part: &object_store::path::Path,
+    complete: bool,
+) -> Result<()> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let found: Option<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT \"offset\", sha256, joining_at FROM uploads WHERE id = $1 AND owner = $2",
+    )
+    .bind(id)
+    .bind(owner)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let now = now_unix();
+    let joining = |at: Option<i64>| at.is_some_and(|at| at > now - JOIN_STALE_SECS);
+    if let Some((_, None, at)) = found {
+        if joining(at) {
+            drop(tx);
+            let _ = state.store.remove(part).await;
+            return Err(joining_error());
+        }
+    }
+    if !matches!(found, Some((o, None, _)) if o == offset as i64) {
+        drop(tx);
+        let _ = state.store.remove(part).await;
+        return Err(tus_error(
+            StatusCode::CONFLICT,
+            ErrorCode::OffsetMismatch,
+            "上传已在别处继续，请查询偏移量 / this upload moved on elsewhere: ask for its offset (HEAD)",
+        ));
+    }
+    let stale: Vec<(String,)> = sqlx::query_as(
+        "DELETE FROM upload_parts WHERE upload_id = $1 AND owner = $2 AND \"offset\" >= $3 RETURNING key",
+    )
+    .bind(id)
+    .bind(owner)
+    .bind(offset as i64)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO upload_parts (upload_id, owner, \"offset\", length, key) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(owner)
+    .bind(offset as i64)
+    .bind(length as i64)
+    .bind(part.to_string())
+    .execute(&mut *tx)
+    .await?;
+    // The last part does not move the offset: it reaches the length only once the joined
+    // file passed its checks, with its hash. Until then the upload is marked as joining.
+    if complete {
+        sqlx::query("UPDATE uploads SET joining_at = $1 WHERE id = $2 AND owner = $3")
+            .bind(now)
+            .bind(id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query("UPDATE uploads SET \"offset\" = $1 WHERE id = $2 AND owner = $3")
+            .bind((offset + length) as i64)
+            .bind(id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    for (key,) in stale {
+        let _ = state.store.remove(&key.into()).await;
+    }
+    Ok(())
 }
 
 #[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
@@ -575,6 +757,9 @@ pub async fn patch(
         )
     })?;
     let row = load(&state, &who.credit_code, &id).await?;
+    if row.sha256.is_none() && row.joining(now_unix()) {
+        return Err(joining_error());
+    }
     if row.offset as u64 != offset {
         return Err(tus_error(
             StatusCode::CONFLICT,
@@ -592,12 +777,8 @@ pub async fn patch(
             "上传已完成 / this upload is already complete",
         ));
     }
-    let path = file_path(&state, &id);
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .await?;
-    file.seek(SeekFrom::Start(offset)).await?;
+    let part = Store::part(&id, offset);
+    let mut writer = state.store.writer(part.clone());
     let remaining = (row.length - row.offset) as u64;
     let mut written: u64 = 0;
     let mut hasher = Sha256::new();
@@ -627,18 +808,32 @@ pub async fn patch(
             too_long = true;
             break;
         }
-        file.write_all(&data).await?;
         hasher.update(&data);
         written += data.len() as u64;
+        if let Err(e) = writer.put(data).await {
+            let _ = writer.abort().await;
+            return Err(e.into());
+        }
     }
-    file.flush().await?;
     let mismatch = checksum
         .as_ref()
         .is_some_and(|want| cut_short || hasher.finalize()[..] != want[..]);
-    if too_long || mismatch {
+    if too_long || mismatch || written == 0 {
         // Discard the whole chunk: the offset stays where it was.
-        file.set_len(offset).await?;
-        file.sync_all().await?;
+        let _ = writer.abort().await;
+    }
+    if written == 0 && !too_long && !mismatch {
+        return Ok((
+            StatusCode::NO_CONTENT,
+            tus_headers(),
+            [
+                (h("upload-offset"), offset.to_string()),
+                (h("upload-expires"), http_date(row.expires_at)),
+            ],
+        )
+            .into_response());
+    }
+    if too_long || mismatch {
         return Err(if too_long {
             tus_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -658,18 +853,27 @@ pub async fn patch(
     // while the last chunk is hashed must not leave the bytes unrecorded (it would resend
     // them for ever). The offset and the hash are written together.
     let complete = new_offset == row.length as u64;
-    let (st, upload) = (state.clone(), id.clone());
+    let (st, upload, owner) = (state.clone(), id.clone(), who.credit_code.clone());
     tokio::spawn(async move {
-        file.sync_data().await?;
+        // A failed shutdown aborts its multipart upload itself.
+        writer.shutdown().await?;
+        record_part(&st, &owner, &upload, offset, written, &part, complete).await?;
         if complete {
             // The last byte is in: the file is checked as a whole before it counts.
-            return finish(&st, &upload, new_offset).await;
+            let finished = finish(&st, &owner, &upload, new_offset).await;
+            if let Err(Error::Db(_) | Error::Io(_) | Error::Store(_)) = &finished {
+                // A store or database that failed mid-join: the client's retry may take the
+                // last part again at once, not after JOIN_STALE_SECS.
+                let _ = sqlx::query(
+                    "UPDATE uploads SET joining_at = NULL WHERE id = $1 AND owner = $2 AND sha256 IS NULL",
+                )
+                .bind(&upload)
+                .bind(&owner)
+                .execute(&st.db)
+                .await;
+            }
+            return finished;
         }
-        sqlx::query("UPDATE uploads SET \"offset\" = $1 WHERE id = $2")
-            .bind(new_offset as i64)
-            .bind(&upload)
-            .execute(&st.db)
-            .await?;
         Ok::<_, Error>(())
     })
     .await
@@ -713,11 +917,12 @@ pub async fn terminate(
             "该文件已用于申请或诉求，不能删除 / this upload is part of an application or appeal",
         ));
     }
-    sqlx::query("DELETE FROM uploads WHERE id = $1")
+    sqlx::query("DELETE FROM uploads WHERE id = $1 AND owner = $2")
         .bind(&id)
+        .bind(&who.credit_code)
         .execute(&state.db)
         .await?;
-    let _ = tokio::fs::remove_file(file_path(&state, &id)).await;
+    forget(&state, &who.credit_code, &id).await?;
     Ok((StatusCode::NO_CONTENT, tus_headers()).into_response())
 }
 
@@ -793,7 +998,8 @@ pub async fn checked_format(
     if let Some(f) = done.format.as_deref().and_then(Format::parse) {
         return Ok(f);
     }
-    let format = check_content(state, id, rule)
+    let file = state.store.download(&Store::file(id)).await?;
+    let format = check_path(&file, rule)
         .await
         .map_err(|p| refused(&done.filename, &p))?;
     sqlx::query("UPDATE uploads SET format = $1 WHERE id = $2")

@@ -160,3 +160,52 @@ async fn threads_stored_in_appeals_move_to_rows_of_their_own() {
     assert_eq!(kept["messages"], serde_json::json!([]));
     assert_eq!(kept["title"], "通行证");
 }
+
+/// Uploads written before the object store: a complete one keeps its row (its bytes stay at
+/// the object named by its id, where the folder held them); an unfinished one, whose bytes
+/// no part describes, expires, so its client starts it again.
+#[tokio::test]
+async fn unfinished_uploads_from_before_the_parts_expire_and_complete_ones_stay() {
+    let db = memory_db().await;
+    let mut before: Vec<&str> = BEFORE.to_vec();
+    before.extend([
+        FEEDS,
+        include_str!("../migrations/sqlite/0006_session_expiry.sql"),
+        include_str!("../migrations/sqlite/0007_upload_use.sql"),
+        include_str!("../migrations/sqlite/0008_appeal_messages.sql"),
+    ]);
+    for sql in before {
+        db.execute(sql).await.unwrap();
+    }
+    for (id, offset, sha) in [
+        ("up_done", 10, Some("ab")),
+        ("up_half", 4, None),
+        ("up_new", 0, None),
+    ] {
+        sqlx::query(
+            "INSERT INTO uploads (id, owner, material_type, filename, length, \"offset\", sha256, created_at, expires_at)
+             VALUES ($1, 'A', 'commitment_letter', 'a.pdf', 10, $2, $3, 1, 99999999999)",
+        )
+        .bind(id)
+        .bind(offset)
+        .bind(sha)
+        .execute(&db)
+        .await
+        .unwrap();
+    }
+    db.execute(include_str!("../migrations/sqlite/0009_upload_parts.sql"))
+        .await
+        .unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT id, expires_at FROM uploads ORDER BY id")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("up_done".into(), 99999999999),
+            ("up_half".into(), 0),
+            ("up_new".into(), 99999999999)
+        ]
+    );
+}

@@ -10,6 +10,8 @@
 mod common;
 
 use std::process::Stdio;
+
+use base64::Engine;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -25,10 +27,22 @@ struct Process {
     _child: tokio::process::Child,
 }
 
-async fn serve(url: &str, uploads: &std::path::Path) -> Process {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"))
-        .args(["--addr", "127.0.0.1:0", "--demo", "--db", url, "--uploads"])
-        .arg(uploads)
+async fn serve(url: &str, uploads: &yiqifu_central::Uploads) -> Process {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"));
+    cmd.args(["--addr", "127.0.0.1:0", "--demo", "--db", url, "--uploads"]);
+    match uploads {
+        yiqifu_central::Uploads::Disk(dir) => {
+            cmd.arg(dir);
+        }
+        // As an operator runs it: the bucket on the command line, the rest in AWS_*.
+        yiqifu_central::Uploads::S3 { url, options } => {
+            cmd.arg(url);
+            for (key, value) in options {
+                cmd.env(key.to_uppercase(), value);
+            }
+        }
+    }
+    let mut child = cmd
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -107,9 +121,8 @@ async fn post_appeal(
 /// processes without a clash.
 #[tokio::test]
 async fn two_service_processes_on_one_database_keep_one_record_per_key() {
-    let dir = tempfile::tempdir().unwrap();
     let url = common::postgres::fresh_database().await;
-    let uploads = dir.path().join("uploads");
+    let uploads = common::s3::fresh_bucket().await;
     // One after the other, so that the demo is seeded once.
     let a = serve(&url, &uploads).await;
     let b = serve(&url, &uploads).await;
@@ -203,6 +216,90 @@ async fn two_service_processes_on_one_database_keep_one_record_per_key() {
             "{item}"
         );
     }
+
+    // One upload, its bucket shared: every chunk is sent to both processes at once (a
+    // client's retry racing its first attempt). One of each pair is taken and the other told
+    // the offset moved on; the file comes out whole, as the one object both processes see.
+    let data = yiqifu_files::samples::pdf_sized(6 * 1024 * 1024 + 99, 5);
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let created = http
+        .post(format!("{}/api/v1/uploads", a.base))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", data.len())
+        .header(
+            "Upload-Metadata",
+            format!(
+                "material_type {},filename {}",
+                b64("prevention_plan"),
+                b64("方案.pdf")
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created.headers()["location"].to_str().unwrap().to_string();
+    let patch = |base: &str, offset: usize, chunk: &[u8]| {
+        use sha2::Digest;
+        let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(chunk));
+        http.patch(format!("{base}{location}"))
+            .bearer_auth(&token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", offset)
+            .header("Upload-Checksum", format!("sha256 {digest}"))
+            .body(chunk.to_vec())
+            .send()
+    };
+    let chunk = 1024 * 1024;
+    let mut joined_while_asked = 0;
+    for (i, part) in data.chunks(chunk).enumerate() {
+        let (x, y) = tokio::join!(
+            patch(&a.base, i * chunk, part),
+            patch(&b.base, i * chunk, part)
+        );
+        let mut statuses = [x.unwrap().status(), y.unwrap().status()];
+        statuses.sort();
+        // The other is told the offset moved on (409), or, for the last chunk, that the one
+        // taken is being joined (423).
+        assert!(
+            statuses[0] == StatusCode::NO_CONTENT
+                && [StatusCode::CONFLICT, StatusCode::LOCKED].contains(&statuses[1]),
+            "chunk {i}: one taken and one turned away, not {statuses:?}"
+        );
+        if statuses[1] == StatusCode::LOCKED {
+            joined_while_asked += 1;
+        }
+    }
+    println!("the last chunk's second PATCH found it being joined: {joined_while_asked} time(s)");
+    let info: Value = http
+        .get(format!("{}{location}", b.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    use sha2::Digest;
+    assert_eq!(info["complete"], true, "{info}");
+    assert_eq!(
+        info["sha256"],
+        hex::encode(sha2::Sha256::digest(&data)),
+        "{info}"
+    );
+    let store = yiqifu_central::store::Store::open(&uploads).await.unwrap();
+    let id = info["id"].as_str().unwrap();
+    let stored = store
+        .read(&yiqifu_central::store::Store::file(id))
+        .await
+        .unwrap();
+    assert!(
+        stored.as_deref() == Some(&data[..]),
+        "the object is the file"
+    );
+    assert!(store.names("parts").await.unwrap().is_empty());
 
     let appeals: Vec<Appeal> = feed(&http, &a.base, &token, "/api/v1/appeals").await;
     for round in 0..ROUNDS {

@@ -16,6 +16,7 @@ const OWNED: &[(&str, &str)] = &[
     ("appeal_messages", "owner"),
     ("inbox", "owner"),
     ("uploads", "owner"),
+    ("upload_parts", "owner"),
     ("idempotency", "owner"),
     ("listings", "owner"),
     ("{table}", "owner"),
@@ -41,21 +42,6 @@ const CROSSES: &[(&str, &str, &str)] = &[
     ),
     ("appeals.rs", "INSERT INTO appeal_messages", "appeal-thread"),
     ("appeals.rs", "FROM appeal_messages\n", "appeal-thread"),
-    (
-        "uploads.rs",
-        "SELECT material_type, filename FROM uploads WHERE id = $1",
-        "upload-by-id",
-    ),
-    (
-        "uploads.rs",
-        "UPDATE uploads SET \"offset\" = $1",
-        "upload-by-id",
-    ),
-    (
-        "uploads.rs",
-        "DELETE FROM uploads WHERE id = $1",
-        "upload-by-id",
-    ),
     (
         "uploads.rs",
         "UPDATE uploads SET format = $1 WHERE id = $2",

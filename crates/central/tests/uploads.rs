@@ -6,6 +6,7 @@ mod common;
 
 use common::{error_code, Svc};
 use reqwest::{Method, StatusCode};
+use yiqifu_central::store::Store;
 use yiqifu_files::samples;
 
 /// Uploads `data` whole in chunks; returns the id and the last PATCH's answer.
@@ -172,7 +173,11 @@ async fn an_old_unchecked_upload_is_checked_when_attached() {
         .execute(&svc.running.db)
         .await
         .unwrap();
-    std::fs::write(svc.running.upload_dir.join(&id), samples::exe()).unwrap();
+    svc.running
+        .store
+        .write(&Store::file(&id), samples::exe().into())
+        .await
+        .unwrap();
     let mut body = common::application_body(&svc, &me, 0).await;
     let good = body.clone();
     for m in body["materials"].as_array_mut().unwrap() {
@@ -441,12 +446,11 @@ async fn untaken_uploads_are_swept_and_counted_against_a_quota() {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(head_status(&svc, &me, &unused).await, StatusCode::NOT_FOUND);
-    assert!(
-        !svc.running.upload_dir.join(&unused).exists(),
-        "its file is gone too"
-    );
+    let store = &svc.running.store;
+    let gone = store.read(&Store::file(&unused)).await.unwrap();
+    assert!(gone.is_none(), "its file is gone too");
     assert_eq!(head_status(&svc, &me, &taken).await, StatusCode::OK);
-    assert!(svc.running.upload_dir.join(&taken).exists());
+    assert!(store.read(&Store::file(&taken)).await.unwrap().is_some());
 
     // The count: one untaken upload is held now (the one just created).
     let quota = yiqifu_central::uploads::PENDING_UPLOADS as usize;
@@ -521,4 +525,76 @@ async fn untaken_uploads_are_swept_and_counted_against_a_quota() {
     let r = common::submit(&svc, &applicant, "quota-app", &body).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(untaken().await, 0, "every material is taken");
+}
+
+/// A file larger than the store's one-request buffer goes up in chunks of the client's
+/// size. While it is unfinished each chunk is a part of its own; a chunk sent again for an
+/// offset already passed is refused and leaves nothing. Complete, it is one object holding
+/// exactly the bytes sent and no part is left; an upload terminated half way leaves nothing.
+/// Runs on a folder, and on S3 in the PostgreSQL run.
+#[tokio::test]
+async fn a_complete_upload_is_one_object_and_leaves_no_part() {
+    let svc = Svc::start().await;
+    let me = svc.login(0).await;
+    let store = &svc.running.store;
+    let data = samples::pdf_sized(9 * 1024 * 1024 + 4321, 11);
+    let created = svc
+        .tus_create(&me, "prevention_plan", "防控方案.pdf", data.len())
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = common::upload_id(&created);
+    let chunk = 1024 * 1024;
+    let chunks: Vec<&[u8]> = data.chunks(chunk).collect();
+    for (i, part) in chunks.iter().enumerate().take(chunks.len() - 1) {
+        let r = svc.patch(&me, &id, i * chunk, part, true).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "chunk {i}");
+    }
+    let parts = store.names(&format!("parts/{id}")).await.unwrap();
+    assert_eq!(
+        parts.len(),
+        chunks.len() - 1,
+        "one part per chunk: {parts:?}"
+    );
+    let again = svc.patch(&me, &id, 0, chunks[0], true).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        store.names(&format!("parts/{id}")).await.unwrap(),
+        parts,
+        "the refused chunk left nothing"
+    );
+    let last = chunks.len() - 1;
+    let r = svc.patch(&me, &id, last * chunk, chunks[last], true).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let stored = store.read(&Store::file(&id)).await.unwrap();
+    assert!(
+        stored.as_deref() == Some(&data[..]),
+        "the object is the file"
+    );
+    assert!(store.names("parts").await.unwrap().is_empty());
+    let info: serde_json::Value = svc
+        .req(Method::GET, &format!("/api/v1/uploads/{id}"), &me)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    use sha2::Digest;
+    assert_eq!(info["sha256"], hex::encode(sha2::Sha256::digest(&data)));
+
+    let created = svc
+        .tus_create(&me, "prevention_plan", "半途.pdf", data.len())
+        .await;
+    let half = common::upload_id(&created);
+    let r = svc.patch(&me, &half, 0, chunks[0], true).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = svc
+        .req(Method::DELETE, &format!("/api/v1/uploads/{half}"), &me)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(store.names("parts").await.unwrap().is_empty());
+    assert!(store.read(&Store::file(&half)).await.unwrap().is_none());
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod s3;
 
 use base64::Engine;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
@@ -59,26 +60,35 @@ pub fn undocumented(seen: &[(String, String, u16)]) -> Vec<(String, String, u16)
 }
 
 /// Whether this run's services keep their data in PostgreSQL: `cargo xtask test` runs the
-/// service's tests once on SQLite and once more with `YIQIFU_CENTRAL_DB=postgres`.
+/// service's tests once on SQLite and once more with `YIQIFU_CENTRAL_DB=postgres`. A city
+/// runs PostgreSQL with its uploads in object storage, so that run keeps them in S3 (moto).
 pub fn on_postgres() -> bool {
     std::env::var("YIQIFU_CENTRAL_DB").is_ok_and(|v| v == "postgres")
 }
 
-/// A new database for a test's service, and the folder for its uploads: a SQLite file in
-/// `dir`, or a new database on the test binary's PostgreSQL server.
-pub async fn a_database(dir: &std::path::Path) -> (yiqifu_central::Database, std::path::PathBuf) {
-    let database = if on_postgres() {
-        yiqifu_central::Database::Postgres(postgres::fresh_database().await)
+/// A new database for a test's service, and the store for its uploads: a SQLite file and a
+/// folder in `dir`, or a new database on the test binary's PostgreSQL server and a new
+/// bucket on its S3 server.
+pub async fn a_database(
+    dir: &std::path::Path,
+) -> (yiqifu_central::Database, yiqifu_central::Uploads) {
+    if on_postgres() {
+        (
+            yiqifu_central::Database::Postgres(postgres::fresh_database().await),
+            s3::fresh_bucket().await,
+        )
     } else {
-        yiqifu_central::Database::Sqlite(dir.join("central.sqlite"))
-    };
-    (database, dir.join("uploads"))
+        (
+            yiqifu_central::Database::Sqlite(dir.join("central.sqlite")),
+            yiqifu_central::Uploads::Disk(dir.join("uploads")),
+        )
+    }
 }
 
 /// The demo service on `database`, as the binary serves it.
 pub async fn start_on(
     database: &yiqifu_central::Database,
-    uploads: &std::path::Path,
+    uploads: &yiqifu_central::Uploads,
 ) -> yiqifu_central::Running {
     start_with(
         database,
@@ -91,14 +101,14 @@ pub async fn start_on(
 
 async fn start_with(
     database: &yiqifu_central::Database,
-    uploads: &std::path::Path,
+    uploads: &yiqifu_central::Uploads,
     body_idle: std::time::Duration,
     header_read: std::time::Duration,
 ) -> yiqifu_central::Running {
     yiqifu_central::start(yiqifu_central::Config {
         addr: (std::net::Ipv4Addr::LOCALHOST, 0).into(),
         database: database.clone(),
-        upload_dir: Some(uploads.to_path_buf()),
+        uploads: Some(uploads.clone()),
         demo: true,
         scale: 0,
         durability: Default::default(),
