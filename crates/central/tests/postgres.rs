@@ -382,3 +382,26 @@ async fn a_postgres_start_that_cannot_work_says_why() {
     assert!(err.contains("127.0.0.1:1/yiqifu"), "{err}");
     assert!(!err.contains("s3cret"), "the password was printed: {err}");
 }
+
+/// An S3 store the service cannot write (a bucket that is not there) stops the start with a
+/// message naming the store, and never the secret key.
+#[tokio::test]
+async fn an_upload_store_that_cannot_be_written_stops_the_start_saying_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"));
+    cmd.args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("c.sqlite"))
+        .args(["--uploads", "s3://no-such-bucket/uploads"]);
+    for (key, value) in common::s3::options().await {
+        cmd.env(key.to_uppercase(), value);
+    }
+    let out = cmd
+        .env("AWS_SECRET_ACCESS_KEY", "s3cret-key")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("s3://no-such-bucket/uploads"), "{err}");
+    assert!(err.contains("cannot be written"), "{err}");
+    assert!(!err.contains("s3cret-key"), "the key was printed: {err}");
+}
