@@ -55,9 +55,12 @@ impl Uploads {
     }
 }
 
-/// Bytes buffered before a write becomes a multipart upload: one client chunk (1 MB) goes
-/// up in one request, and S3's smallest part (5 MB) is met.
-const BUFFER: usize = 8 * 1024 * 1024;
+/// Bytes buffered before a write becomes a multipart upload, and the size of its parts: one
+/// client chunk (1 MiB) goes up in one request, and S3's smallest part (5 MiB) is met.
+const BUFFER: usize = 5 * 1024 * 1024;
+/// Parts in flight at once: with [`BUFFER`], what one write holds in memory is bounded
+/// (about 15 MiB) however large the PATCH body a client sends.
+const PARTS_IN_FLIGHT: usize = 2;
 
 /// The upload store of a running service.
 #[derive(Clone, Debug)]
@@ -138,6 +141,7 @@ impl Store {
     /// A writer that sends small objects in one request and large ones in parts.
     pub fn writer(&self, path: Path) -> BufWriter {
         BufWriter::with_capacity(self.inner.clone(), path, BUFFER)
+            .with_max_concurrency(PARTS_IN_FLIGHT)
     }
 
     /// Appends the object `path` to `out`, feeding `hasher`; returns its length.
