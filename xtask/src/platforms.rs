@@ -156,13 +156,33 @@ fn wine_ready() -> Result<PathBuf> {
 
 pub fn test_windows() -> Result {
     let prefix = wine_ready()?;
+    // One wineserver for the whole run: started and stopped by each test binary in turn,
+    // a binary starting while the last one's server shut down once lost its connection
+    // ("recvmsg: Connection reset by peer") and failed the run.
+    let mut server = Command::new("wineserver");
+    // It outlives this command: it must not hold the run's output open.
+    server
+        .arg("--persistent")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    wine(&mut server, &prefix);
+    run("wineserver --persistent", &mut server)?;
+    let tested = run_windows_tests(&prefix);
+    let mut stop = Command::new("wineserver");
+    stop.arg("--kill");
+    wine(&mut stop, &prefix);
+    let _ = stop.status();
+    tested
+}
+
+fn run_windows_tests(prefix: &Path) -> Result {
     let mut c = cargo();
     c.args(["test", "--target", WINDOWS, "--no-fail-fast"]);
     for p in WINDOWS_TESTED {
         c.args(["-p", p]);
     }
     c.env("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER", "wine");
-    wine(&mut c, &prefix);
+    wine(&mut c, prefix);
     run("cargo test (Windows, under Wine)", &mut c)
 }
 
