@@ -49,6 +49,8 @@ pub struct AppState {
     pub dummy_hash: String,
     pub limiter: Arc<auth::SignInLimiter>,
     pub busy: Arc<uploads::Busy>,
+    /// Turns for the content checks of completed uploads, one per core.
+    pub checks: Arc<tokio::sync::Semaphore>,
     /// Where upload bytes live: a folder, or an S3-compatible bucket.
     pub store: store::Store,
     /// How long a request body may send nothing before the service gives up on it.
@@ -328,6 +330,9 @@ async fn open_state_with(
         dummy_hash,
         limiter: Arc::default(),
         busy: Arc::default(),
+        checks: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
         store,
         body_idle: BODY_IDLE,
     })

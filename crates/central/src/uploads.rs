@@ -181,11 +181,18 @@ pub fn limits(rule: &MaterialRule) -> Limits {
 }
 
 /// Runs every check of the desktop client on a file (type by content, size, the file
-/// opens), off the async threads: a PDF is parsed whole.
+/// opens), off the async threads: a PDF is parsed whole. At most one check per core runs at
+/// once (`state.checks`): a batch of applications completing together waits its turn
+/// rather than hold every file parsed in memory at the same time.
 async fn check_path(
+    state: &AppState,
     path: &std::path::Path,
     rule: &MaterialRule,
 ) -> std::result::Result<Format, yiqifu_files::Error> {
+    let _turn =
+        state.checks.acquire().await.map_err(|e| {
+            yiqifu_files::Error::FileUnreadable(std::io::Error::other(e.to_string()))
+        })?;
     let path = path.to_path_buf();
     let limits = limits(rule);
     tokio::task::spawn_blocking(move || yiqifu_files::check_file(&path, &limits))
@@ -536,7 +543,7 @@ async fn finish(state: &AppState, owner: &str, id: &str, length: u64) -> Result<
     let rule = rule_for(&mut conn, &material_type).await?;
     drop(conn);
     let checked = match &rule {
-        Some(rule) => check_path(&file, rule).await,
+        Some(rule) => check_path(state, &file, rule).await,
         None => Err(yiqifu_files::Error::FileWrongType {
             found: yiqifu_files::Found::Unknown,
             allowed: vec![],
@@ -999,7 +1006,7 @@ pub async fn checked_format(
         return Ok(f);
     }
     let file = state.store.download(&Store::file(id)).await?;
-    let format = check_path(&file, rule)
+    let format = check_path(state, &file, rule)
         .await
         .map_err(|p| refused(&done.filename, &p))?;
     sqlx::query("UPDATE uploads SET format = $1 WHERE id = $2")
