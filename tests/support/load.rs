@@ -17,6 +17,12 @@
 //! latency (p50, p99, max) and errors; the ladder stops at the first step whose p99 passes
 //! 200 ms or that has an error. The load stays on loopback, bounded in clients, requests and
 //! time.
+//!
+//! `yiqifu-load burst` is a whitelist batch opening (2022's batches drew thousands of firms
+//! within hours): on PostgreSQL, beside the 1,000 clients syncing at the app's 30 s, an
+//! enterprise applies every 1.8 s (2,000 an hour) for 5 minutes, each signing in, sending
+//! its profile, answering the self-check (its evidence uploaded), uploading 50 MB of
+//! materials in 1 MiB tus chunks and submitting. About 28 MB/s, 8 GB, deleted afterwards.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +42,9 @@ use yiqifu_central::Database;
 #[allow(dead_code)]
 #[path = "../../crates/central/tests/common/postgres.rs"]
 mod postgres;
+
+#[path = "../../crates/central/tests/common/answers.rs"]
+mod answers;
 
 const ENTERPRISES: usize = 10_000;
 const DOCUMENTS: usize = 20_000;
@@ -67,14 +76,28 @@ const LISTS: [&str; 3] = [
     "/api/v1/listings/mine?limit=50",
 ];
 
-const CLASSES: [&str; 6] = [
+const CLASSES: [&str; 8] = [
     "sign-in",
     "catalog feeds",
     "own feeds",
     "profile and lists",
     "creates (appeal, listing)",
     "uploads (tus)",
+    "burst: an application's uploads",
+    "burst: submissions",
 ];
+
+/// The batch's pace: 2,000 applications an hour.
+const BURST_PER_HOUR: f64 = 2000.0;
+/// Each application's materials, in MiB.
+const BURST_MIB: usize = 50;
+/// How long applications keep coming: 5 minutes, or `YIQIFU_BURST_SECS`.
+fn burst_secs() -> Duration {
+    std::env::var("YIQIFU_BURST_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(Duration::from_secs(300), Duration::from_secs)
+}
 
 type Res<T> = std::result::Result<T, String>;
 
@@ -125,8 +148,8 @@ struct Ctx {
 }
 
 fn main() -> ExitCode {
-    let Some(out) = std::env::args().nth(1) else {
-        eprintln!("usage: yiqifu-load <output.md>");
+    let (Some(part), Some(out)) = (std::env::args().nth(1), std::env::args().nth(2)) else {
+        eprintln!("usage: yiqifu-load <ladder|burst> <output.md>");
         return ExitCode::from(2);
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -139,7 +162,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run()) {
+    let done = match part.as_str() {
+        "ladder" => runtime.block_on(run()),
+        "burst" => runtime.block_on(burst_run()),
+        other => Err(format!("no part {other:?}: ladder or burst")),
+    };
+    match done {
         Ok(doc) => match std::fs::write(&out, doc) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -676,9 +704,10 @@ async fn sync(
     } else if roll < 0.035 {
         let (bytes, ext) = &ctx.attachments[(i + n as usize) % ctx.attachments.len()];
         let started = Instant::now();
-        let outcome = upload(ctx, http, token, bytes, ext).await;
+        let name = format!("附件.{ext}");
+        let outcome = upload(&ctx.base, http, token, "appeal_attachment", &name, bytes).await;
         ctx.stats
-            .record("uploads (tus)", started.elapsed(), outcome);
+            .record("uploads (tus)", started.elapsed(), outcome.map(|_| ()));
     }
 }
 
@@ -700,11 +729,19 @@ async fn create(ctx: &Ctx, http: &Client, token: &str, path: &str, key: &str, bo
         .record("creates (appeal, listing)", started.elapsed(), outcome);
 }
 
-/// A tus upload in 1 MiB chunks, each with its checksum, as the client sends one.
-async fn upload(ctx: &Ctx, http: &Client, token: &str, bytes: &[u8], ext: &str) -> Res<()> {
+/// A tus upload in 1 MiB chunks, each with its checksum, as the client sends one; the
+/// upload's id.
+async fn upload(
+    base: &str,
+    http: &Client,
+    token: &str,
+    material_type: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Res<String> {
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let r = http
-        .post(format!("{}/api/v1/uploads", ctx.base))
+        .post(format!("{base}/api/v1/uploads"))
         .bearer_auth(token)
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", bytes.len().to_string())
@@ -712,8 +749,8 @@ async fn upload(ctx: &Ctx, http: &Client, token: &str, bytes: &[u8], ext: &str) 
             "Upload-Metadata",
             format!(
                 "material_type {},filename {}",
-                b64("appeal_attachment"),
-                b64(&format!("附件.{ext}"))
+                b64(material_type),
+                b64(name)
             ),
         )
         .send()
@@ -738,7 +775,7 @@ async fn upload(ctx: &Ctx, http: &Client, token: &str, bytes: &[u8], ext: &str) 
             base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(chunk))
         };
         let r = http
-            .request(Method::PATCH, format!("{}/api/v1/uploads/{id}", ctx.base))
+            .request(Method::PATCH, format!("{base}/api/v1/uploads/{id}"))
             .bearer_auth(token)
             .header("Tus-Resumable", "1.0.0")
             .header("Content-Type", "application/offset+octet-stream")
@@ -749,9 +786,356 @@ async fn upload(ctx: &Ctx, http: &Client, token: &str, bytes: &[u8], ext: &str) 
             .await
             .map_err(|e| e.to_string())?;
         if r.status() != StatusCode::NO_CONTENT {
-            return Err(format!("tus patch {}", r.status()));
+            let status = r.status();
+            let text = r.text().await.unwrap_or_default();
+            return Err(format!("tus patch {status} {text}"));
         }
         offset = end;
     }
-    Ok(())
+    Ok(id)
+}
+
+/// What every application of the batch sends, made once: the self-check template and the
+/// material rules as published, the materials (about [`BURST_MIB`] MiB over the required
+/// rules) and a small file for each evidence item.
+struct Batch {
+    template: yiqifu_protocol::SelfCheckTemplate,
+    materials: Vec<(String, String, Vec<u8>)>,
+    evidence: HashMap<String, (String, Vec<u8>)>,
+    bytes: u64,
+}
+
+/// The first page (up to 500) of a catalog feed's items.
+async fn feed_items(http: &Client, base: &str, token: &str, path: &str) -> Res<Value> {
+    let page: Value = http
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .query(&[("limit", "500")])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(page["items"].clone())
+}
+
+async fn batch(http: &Client, base: &str, token: &str) -> Res<Batch> {
+    let mut templates: Vec<yiqifu_protocol::SelfCheckTemplate> =
+        serde_json::from_value(feed_items(http, base, token, "/api/v1/catalog/templates").await?)
+            .map_err(|e| format!("templates: {e}"))?;
+    templates.sort_by_key(|t| t.version);
+    let template = templates.pop().ok_or("no self-check template")?;
+    let rules: Vec<yiqifu_protocol::MaterialRule> = serde_json::from_value(
+        feed_items(http, base, token, "/api/v1/catalog/material-rules").await?,
+    )
+    .map_err(|e| format!("material rules: {e}"))?;
+    let required: Vec<_> = rules.iter().filter(|r| r.required).collect();
+    // The materials share the total, each under its rule's largest size.
+    let mut left = (BURST_MIB * 1024 * 1024) as u64;
+    let mut materials = Vec::new();
+    for (k, rule) in required.iter().enumerate() {
+        let share = left / (required.len() - k) as u64;
+        let size = share.min(rule.max_bytes.saturating_sub(64 * 1024));
+        let (bytes, ext) =
+            yiqifu_files::samples::for_formats(&rule.formats, size as usize, k as u64 + 7)
+                .ok_or_else(|| format!("no sample of {}", rule.material_type))?;
+        left = left.saturating_sub(bytes.len() as u64);
+        materials.push((
+            rule.material_type.clone(),
+            format!("{}.{ext}", rule.name),
+            bytes,
+        ));
+    }
+    let mut evidence = HashMap::new();
+    for rule in &rules {
+        if let Some((bytes, ext)) = yiqifu_files::samples::for_formats(&rule.formats, 2048, 3) {
+            evidence.insert(
+                rule.material_type.clone(),
+                (format!("{}.{ext}", rule.name), bytes),
+            );
+        }
+    }
+    let bytes = materials.iter().map(|m| m.2.len() as u64).sum();
+    Ok(Batch {
+        template,
+        materials,
+        evidence,
+        bytes,
+    })
+}
+
+/// One enterprise of the batch applies, as its officer's app would send it.
+async fn apply(ctx: &Ctx, batch: &Batch, sent: &AtomicU64, j: usize) -> Res<()> {
+    let http = &ctx.http[j % ctx.http.len()];
+    let base = &ctx.base;
+    let token = sign_in(http, base, j).await?;
+    let districts = ["浦东新区", "闵行区", "嘉定区", "松江区", "静安区", "徐汇区"];
+    let profile = answers::profile(districts[j % districts.len()], "制造业", j);
+    let r = http
+        .put(format!("{base}/api/v1/profile"))
+        .bearer_auth(&token)
+        .json(&profile)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("profile {}", r.status()));
+    }
+    let mut answers = answers::passing(&batch.template, &profile);
+    for a in &mut answers {
+        if let yiqifu_protocol::AnswerValue::Evidence(material_type) = &a.value {
+            let (name, bytes) = batch
+                .evidence
+                .get(material_type)
+                .ok_or_else(|| format!("no sample for evidence {material_type}"))?;
+            let id = upload(base, http, &token, material_type, name, bytes).await?;
+            a.value = yiqifu_protocol::AnswerValue::Evidence(id);
+        }
+    }
+    let started = Instant::now();
+    let mut materials = Vec::new();
+    for (material_type, name, bytes) in &batch.materials {
+        let id = upload(base, http, &token, material_type, name, bytes).await;
+        let id = match id {
+            Ok(id) => id,
+            Err(e) => {
+                ctx.stats.record(
+                    "burst: an application's uploads",
+                    started.elapsed(),
+                    Err(e.clone()),
+                );
+                return Err(e);
+            }
+        };
+        sent.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        materials.push(json!({"material_type": material_type, "upload_id": id}));
+    }
+    ctx.stats
+        .record("burst: an application's uploads", started.elapsed(), Ok(()));
+    let body = json!({
+        "contact_name": "王敏",
+        "contact_phone": "021-5888 1234",
+        "returning_staff": 100,
+        "selfcheck": {
+            "template_id": batch.template.id,
+            "template_version": batch.template.version,
+            "answers": answers
+        },
+        "materials": materials,
+        "note": "白名单批次申报。"
+    });
+    let started = Instant::now();
+    let r = http
+        .post(format!("{base}/api/v1/applications"))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", format!("burst-{j}"))
+        .json(&body)
+        .send()
+        .await;
+    let outcome = match r {
+        Ok(r) if r.status() == StatusCode::CREATED => Ok(()),
+        Ok(r) => {
+            let status = r.status();
+            Err(format!(
+                "submit {status} {}",
+                r.text().await.unwrap_or_default()
+            ))
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    ctx.stats
+        .record("burst: submissions", started.elapsed(), outcome.clone());
+    outcome
+}
+
+/// Bytes in the files under `dir`.
+fn disk_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match e.metadata() {
+                Ok(m) if m.is_dir() => stack.push(e.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
+
+async fn burst_run() -> Res<String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let url = postgres::fresh_database().await;
+    let database = Database::Postgres(url.clone());
+    let started = Instant::now();
+    seed(&database).await?;
+    println!(
+        "    seeded {} enterprises and {} documents in {:.0} s",
+        thousands(ENTERPRISES),
+        thousands(DOCUMENTS),
+        started.elapsed().as_secs_f64()
+    );
+    let uploads = dir.path().join("uploads");
+    let (mut service, base) = serve(&database, &uploads).await?;
+    let pid = service.id().ok_or("the service has no pid")?;
+    let http: Vec<Client> = (0..HTTP_CLIENTS)
+        .map(|_| {
+            Client::builder()
+                .timeout(Duration::from_secs(120))
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Res<_>>()?;
+    let heads = catalog_heads(&http[0], &base).await?;
+    let attachments = (1..=5)
+        .map(|mb| {
+            yiqifu_files::samples::for_formats(&["pdf"], mb * 1024 * 1024, mb as u64)
+                .ok_or_else(|| "no PDF sample".to_string())
+        })
+        .collect::<Res<Vec<_>>>()?;
+    let token = sign_in(&http[0], &base, CLIENTS).await?;
+    let batch = Arc::new(batch(&http[0], &base, &token).await?);
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let ctx = Arc::new(Ctx {
+        base,
+        http,
+        stats: Stats::default(),
+        interval_ms: AtomicU64::new((INTERVALS[0] * 1000.0) as u64),
+        heads,
+        attachments,
+        stop,
+    });
+    let mut clients = Vec::new();
+    for i in 0..CLIENTS {
+        clients.push(tokio::spawn(client(ctx.clone(), i)));
+    }
+    // Signed in and syncing at the app's pace, then a minute without the batch to compare.
+    tokio::time::sleep(Duration::from_secs_f64(INTERVALS[0])).await;
+    let _ = ctx.stats.take();
+    tokio::time::sleep(step()).await;
+    let before = ctx.stats.take();
+
+    println!(
+        "    the batch opens: one application every {:.1} s for {} s, {:.1} MiB each",
+        3600.0 / BURST_PER_HOUR,
+        burst_secs().as_secs(),
+        batch.bytes as f64 / 1048576.0
+    );
+    let sent = Arc::new(AtomicU64::new(0));
+    let cpu_before = cpu_seconds(pid);
+    let machine_before = machine_busy();
+    let opened = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(3600.0 / BURST_PER_HOUR));
+    let mut applying = Vec::new();
+    let mut offered = 0usize;
+    while opened.elapsed() < burst_secs() && CLIENTS + 1 + offered < ENTERPRISES {
+        tick.tick().await;
+        let (ctx, batch, sent) = (ctx.clone(), batch.clone(), sent.clone());
+        let j = CLIENTS + 1 + offered;
+        applying.push(tokio::spawn(
+            async move { apply(&ctx, &batch, &sent, j).await },
+        ));
+        offered += 1;
+    }
+    let window = opened.elapsed();
+    let sent_in_window = sent.load(Ordering::Relaxed);
+    let peak_disk = disk_bytes(&uploads);
+    // The applications still sending finish (or not) within 5 more minutes.
+    let mut done = 0;
+    let mut failed = Vec::new();
+    for a in applying {
+        match tokio::time::timeout(Duration::from_secs(300), a).await {
+            Ok(Ok(Ok(()))) => done += 1,
+            Ok(Ok(Err(e))) => failed.push(e),
+            Ok(Err(e)) => failed.push(e.to_string()),
+            Err(_) => failed.push("still sending 5 minutes after the batch closed".into()),
+        }
+    }
+    let all = opened.elapsed();
+    let cpu = cpu_seconds(pid) - cpu_before;
+    let machine = machine_busy();
+    let during = ctx.stats.take();
+    let disk_end = disk_bytes(&uploads);
+    let db_size: Res<(i64,)> = async {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query_as("SELECT CAST(pg_database_size(current_database()) AS BIGINT)")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    let _ = stop_tx.send(true);
+    for c in clients {
+        let _ = tokio::time::timeout(Duration::from_secs(70), c).await;
+    }
+    let peak = peak_rss_mib(pid);
+    let _ = service.kill().await;
+    drop(dir);
+
+    let machine_pct = match (machine_before, machine) {
+        (Some((b0, t0)), Some((b1, t1))) if t1 > t0 => 100.0 * (b1 - b0) / (t1 - t0),
+        _ => f64::NAN,
+    };
+    let gib = |b: u64| b as f64 / 1073741824.0;
+    let mut out = format!(
+        "On PostgreSQL, uploads in a folder (moto, the tests' S3, keeps objects in memory: \
+         8 GB would measure moto). 1,000 clients sync at the app's 30 s throughout; the batch \
+         opens after a minute of them alone: {offered} applications offered, one every \
+         {:.1} s for {:.0} s, each {:.1} MiB of materials in {} files (1 MiB tus chunks, \
+         each checked whole when complete) plus its self-check's evidence, then submitted \
+         with an idempotency key.\n\n\
+         | clients (at 30 s) | route class | requests/s | p50 | p99 | max | errors |\n\
+         |---:|---|---:|---:|---:|---:|---:|\n",
+        3600.0 / BURST_PER_HOUR,
+        window.as_secs_f64(),
+        batch.bytes as f64 / 1048576.0,
+        batch.materials.len(),
+    );
+    out.push_str(&rows(
+        "1,000 before the batch",
+        &before,
+        step().as_secs_f64(),
+    ));
+    out.push_str(&rows("1,000 and the batch", &during, all.as_secs_f64()));
+    let worst_sync = during
+        .iter()
+        .filter(|(class, _)| !class.starts_with("burst"))
+        .filter_map(|(_, c)| c.latencies.as_ref())
+        .map(|h| h.value_at_quantile(0.99) as f64 / 1000.0)
+        .fold(0.0, f64::max);
+    out.push_str(&format!(
+        "\nUploads while the batch was open: {:.2} GiB in {:.0} s, {:.1} MiB/s (offered: \
+         {:.1} MiB/s). Applications: {done} of {offered} submitted{}. The syncing clients' \
+         worst p99 with the batch: {worst_sync:.0} ms. Upload folder at the batch's close \
+         {:.2} GiB, at the end {:.2} GiB (deleted afterwards); database {}. Service: peak \
+         memory {peak:.0} MiB (VmHWM), CPU {:.0}% of one core over the batch; machine {:.0}% \
+         busy.\n",
+        gib(sent_in_window),
+        window.as_secs_f64(),
+        sent_in_window as f64 / 1048576.0 / window.as_secs_f64(),
+        batch.bytes as f64 / 1048576.0 * BURST_PER_HOUR / 3600.0,
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} failed; first: {})",
+                failed.len(),
+                failed[0].replace('|', "/")
+            )
+        },
+        gib(peak_disk),
+        gib(disk_end),
+        match db_size {
+            Ok((b,)) => format!("{:.0} MiB", b as f64 / 1048576.0),
+            Err(e) => format!("size unknown ({e})"),
+        },
+        100.0 * cpu / all.as_secs_f64(),
+        machine_pct,
+    ));
+    println!("{out}");
+    Ok(out)
 }

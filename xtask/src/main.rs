@@ -563,14 +563,11 @@ fn cmd_bench() -> Result {
          {STARTUP_HEADING}\n\n{startup}"
     );
     let path = root().join("docs").join("benchmarks.md");
-    // The load section is `cargo xtask load`'s, which this run does not measure: kept.
+    // The load sections (the page's last) are `cargo xtask load`'s, which this run does not
+    // measure: kept.
     let load_section = std::fs::read_to_string(&path).ok().and_then(|old| {
         let at = old.find(LOAD_HEADING)?;
-        let rest = &old[at + LOAD_HEADING.len()..];
-        let end = rest
-            .find("\n## ")
-            .map_or(old.len(), |i| at + LOAD_HEADING.len() + i + 1);
-        Some(old[at..end].to_string())
+        Some(old[at..].to_string())
     });
     let doc = match load_section {
         Some(section) => format!(
@@ -639,9 +636,12 @@ fn put_section(heading: &str, body: &str) -> Result {
 
 const LOAD_HEADING: &str = "## The central service under load";
 
-/// `cargo xtask load`: the service under 1,000 syncing clients and more, on SQLite and on
-/// PostgreSQL; its section of docs/benchmarks.md.
-fn cmd_load() -> Result {
+const BURST_HEADING: &str = "## A whitelist batch opens";
+
+/// `cargo xtask load [burst]`: the service under 1,000 syncing clients and more, on SQLite
+/// and on PostgreSQL, then a whitelist batch's burst of large applications on PostgreSQL (or
+/// the burst alone); each its section of docs/benchmarks.md.
+fn cmd_load(burst_only: bool) -> Result {
     system_packages(&[])?;
     run(
         "build the service and the load generator (release)",
@@ -658,22 +658,43 @@ fn cmd_load() -> Result {
             "yiqifu-load",
         ]),
     )?;
-    let table = target_dir().join("bench-load.md");
-    run(
-        "load: SQLite, then PostgreSQL",
-        Command::new(target_dir().join("release").join("yiqifu-load")).arg(&table),
-    )?;
-    let body = std::fs::read_to_string(&table)
-        .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
-    let (date, cpu, cores, load) = machine();
-    put_section(
-        LOAD_HEADING,
-        &format!(
-            "Measured by `cargo xtask load` on {date}: {cpu}, {cores} cores{load}. The load \
-             generator runs on the same machine as the service (and the database server), so \
-             they share its cores.\n\n{body}"
-        ),
-    )
+    let parts: &[(&str, &str, &str)] = if burst_only {
+        &[(
+            "burst",
+            "load: the batch burst on PostgreSQL",
+            BURST_HEADING,
+        )]
+    } else {
+        &[
+            ("ladder", "load: SQLite, then PostgreSQL", LOAD_HEADING),
+            (
+                "burst",
+                "load: the batch burst on PostgreSQL",
+                BURST_HEADING,
+            ),
+        ]
+    };
+    for (part, title, heading) in parts {
+        let table = target_dir().join(format!("bench-load-{part}.md"));
+        run(
+            title,
+            Command::new(target_dir().join("release").join("yiqifu-load"))
+                .arg(part)
+                .arg(&table),
+        )?;
+        let body = std::fs::read_to_string(&table)
+            .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))?;
+        let (date, cpu, cores, load) = machine();
+        put_section(
+            heading,
+            &format!(
+                "Measured by `cargo xtask load` on {date}: {cpu}, {cores} cores{load}. The \
+                 load generator runs on the same machine as the service (and the database \
+                 server), so they share its cores.\n\n{body}"
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// The app's start-up, idle memory and size against a hello-world Tauri app: both release
@@ -785,9 +806,9 @@ fn main() -> ExitCode {
         "soak" => cmd_soak(),
         "bench" if std::env::args().nth(2).as_deref() == Some("startup") => cmd_bench_startup(),
         "bench" => cmd_bench(),
-        "load" => cmd_load(),
+        "load" => cmd_load(std::env::args().nth(2).as_deref() == Some("burst")),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };
