@@ -14,7 +14,7 @@ pub enum Error {
         message: String,
     },
     #[error("database: {0}")]
-    Db(sqlx::Error),
+    Db(#[source] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("io: {0}")]
@@ -108,10 +108,49 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Api { code, .. } => *code,
+            _ if self.storage_full() => ErrorCode::StorageFull,
             _ => ErrorCode::Internal,
         }
     }
+
+    /// Whether this failure is a full disk or bucket, the upload store's or the database's:
+    /// the caller may retry later, and the operator has to make room.
+    pub fn storage_full(&self) -> bool {
+        if let Some(code) = match self {
+            Self::Db(e) => e.as_database_error().and_then(|d| d.code()),
+            _ => None,
+        } {
+            // SQLite's SQLITE_FULL; PostgreSQL's disk_full.
+            return code == "13" || code == "53100";
+        }
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = next {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::StorageFull
+                        | std::io::ErrorKind::QuotaExceeded
+                        | std::io::ErrorKind::FileTooLarge
+                ) {
+                    return true;
+                }
+                // An io::Error carrying another error (a store's, through a writer) skips
+                // it in `source()`: look inside.
+                if let Some(inner) = io.get_ref() {
+                    next = Some(inner);
+                    continue;
+                }
+            }
+            next = e.source();
+        }
+        false
+    }
 }
+
+/// How long a caller should wait before retrying when the storage is full: long enough for
+/// an operator's alert to be seen, short enough that the client's queue moves once there is
+/// room again.
+const STORAGE_FULL_RETRY_SECS: u32 = 60;
 
 /// One message naming every bad field, in both languages.
 pub fn problems_message(problems: &[FieldProblem]) -> String {
@@ -130,6 +169,28 @@ impl IntoResponse for Error {
                 code,
                 message,
             } => (status, code, message),
+            other if other.storage_full() => {
+                tracing::error!(
+                    error = %other,
+                    "storage full: make room on the upload store or the database's disk; \
+                     callers are told to retry"
+                );
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(
+                        axum::http::header::RETRY_AFTER,
+                        STORAGE_FULL_RETRY_SECS.to_string(),
+                    )],
+                    Json(ApiError {
+                        code: ErrorCode::StorageFull,
+                        message: "服务的存储空间已满，请稍后重试；已收到的数据不会丢失 / the \
+                                  service's storage is full: retry later; what it already \
+                                  received is kept"
+                            .to_string(),
+                    }),
+                )
+                    .into_response();
+            }
             other => {
                 tracing::error!(error = %other, "internal error");
                 (
@@ -140,5 +201,51 @@ impl IntoResponse for Error {
             }
         };
         (status, Json(ApiError { code, message })).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer(e: Error) -> (StatusCode, Option<String>, ApiError) {
+        let resp = e.into_response();
+        let status = resp.status();
+        let retry = resp
+            .headers()
+            .get(axum::http::header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, retry, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_full_disk_is_a_503_to_retry_later_wherever_it_is_wrapped() {
+        let full = || std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let in_store = object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(full()),
+        };
+        let through_writer = std::io::Error::other(object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(full()),
+        });
+        for e in [
+            Error::Io(full()),
+            Error::Store(in_store),
+            Error::Io(through_writer),
+        ] {
+            let (status, retry, body) = answer(e).await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(retry.as_deref(), Some("60"));
+            assert_eq!(body.code, ErrorCode::StorageFull);
+            assert!(body.message.contains("存储空间已满"), "{}", body.message);
+        }
+        let (status, retry, body) = answer(Error::Io(std::io::Error::other("boom"))).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(retry, None);
+        assert_eq!(body.code, ErrorCode::Internal);
     }
 }

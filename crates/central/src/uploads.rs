@@ -365,6 +365,7 @@ pub async fn options() -> Response {
         (status = 413, description = "Larger than the material allows", body = yiqifu_protocol::ApiError),
         (status = 422, description = "MATERIAL_INVALID: an empty file, refused at once with why", body = yiqifu_protocol::ApiError),
         (status = 429, description = "UPLOAD_QUOTA: the enterprise already holds 200 uploads (or 2 GiB) that no record has taken; they count until an application or appeal takes them, or they expire", body = yiqifu_protocol::ApiError),
+        (status = 503, description = "STORAGE_FULL: the service's storage is full; retry after Retry-After seconds", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -714,6 +715,7 @@ pub async fn head(
         (status = 422, description = "MATERIAL_INVALID: the last chunk completed a file that fails the material's checks (type, size, content); the upload is gone and the answer says why", body = yiqifu_protocol::ApiError),
         (status = 423, description = "Another PATCH to this upload is running (a stalled one lets go after the body timeout)", body = yiqifu_protocol::ApiError),
         (status = 460, description = "Checksum mismatch: the chunk was discarded", body = yiqifu_protocol::ApiError),
+        (status = 503, description = "STORAGE_FULL: the upload store or the database's disk is full; the chunk was not recorded (the offset stays), retry after Retry-After seconds", body = yiqifu_protocol::ApiError),
     ))]
 pub async fn patch(
     State(state): State<AppState>,

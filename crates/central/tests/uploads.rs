@@ -598,3 +598,160 @@ async fn a_complete_upload_is_one_object_and_leaves_no_part() {
     assert!(store.names("parts").await.unwrap().is_empty());
     assert!(store.read(&Store::file(&half)).await.unwrap().is_none());
 }
+
+/// A full disk under the upload store (a 4 MiB tmpfs, mounted for the service alone in a
+/// mount namespace of its own, so no root is needed): the chunk that does not fit is answered
+/// 503 STORAGE_FULL with Retry-After, which the client retries and never parks; the offset
+/// stays at the last chunk stored; the service goes on serving; and once there is room again
+/// (here: the upload deleted) a new upload goes through.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_full_upload_disk_is_answered_503_and_the_service_goes_on() {
+    use base64::Engine;
+    use sha2::Digest;
+    use std::time::Duration;
+    use tokio::io::AsyncBufReadExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (database, _) = common::a_database(dir.path()).await;
+    let folder = dir.path().join("full");
+    std::fs::create_dir(&folder).unwrap();
+    let mut cmd = tokio::process::Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
+        .arg(r#"d=$1; shift; mount -t tmpfs -o size=4m yiqifu-full "$d" && exec "$@""#)
+        .arg("sh")
+        .arg(&folder)
+        .arg(env!("CARGO_BIN_EXE_yiqifu-central"))
+        .args(["--addr", "127.0.0.1:0", "--demo", "--db"]);
+    match &database {
+        yiqifu_central::Database::Sqlite(path) => cmd.arg(path),
+        yiqifu_central::Database::Postgres(url) => cmd.arg(url),
+    };
+    let mut child = cmd
+        .arg("--uploads")
+        .arg(&folder)
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("unshare (util-linux) runs");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("yiqifu-central listening on ") {
+                return url.to_string();
+            }
+        }
+        panic!("yiqifu-central under unshare ended without serving (is a tmpfs mount allowed?)");
+    })
+    .await
+    .expect("yiqifu-central did not start serving within 60 s");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "credit_code": yiqifu_central::seed::DEMO_ENTERPRISES[0].credit_code(),
+            "password": yiqifu_central::seed::DEMO_PASSWORD,
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_string();
+    let create = |len: usize| {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        http.post(format!("{base}/api/v1/uploads"))
+            .bearer_auth(&token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", len.to_string())
+            .header(
+                "Upload-Metadata",
+                format!(
+                    "material_type {},filename {}",
+                    b64("application_form"),
+                    b64("申请表.pdf")
+                ),
+            )
+            .send()
+    };
+    let patch = |id: &str, offset: usize, bytes: &[u8]| {
+        let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(bytes));
+        http.patch(format!("{base}/api/v1/uploads/{id}"))
+            .bearer_auth(&token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", offset.to_string())
+            .header("Upload-Checksum", format!("sha256 {digest}"))
+            .body(bytes.to_vec())
+            .send()
+    };
+
+    // 6 MiB does not fit in 4: some 1 MiB chunks are stored, then one is refused.
+    let big = samples::pdf_sized(6 << 20, 5);
+    let created = create(big.len()).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = common::upload_id(&created);
+    let chunk = 1 << 20;
+    let mut offset = 0;
+    let refused = loop {
+        assert!(offset < big.len(), "6 MiB went into a 4 MiB disk");
+        let end = (offset + chunk).min(big.len());
+        let r = patch(&id, offset, &big[offset..end]).await.unwrap();
+        if r.status() != StatusCode::NO_CONTENT {
+            break r;
+        }
+        offset = end;
+    };
+    println!("the disk filled after {} MiB stored", offset >> 20);
+    assert!(
+        offset >= 1 << 20,
+        "no chunk was stored before the disk was full"
+    );
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.headers()["retry-after"], "60");
+    let body: yiqifu_protocol::ApiError = refused.json().await.unwrap();
+    assert_eq!(body.code, yiqifu_protocol::ErrorCode::StorageFull);
+    assert!(body.message.contains("retry later"), "{}", body.message);
+
+    // Nothing stored is lost: the upload resumes from the last chunk the service kept.
+    let head = http
+        .head(format!("{base}/api/v1/uploads/{id}"))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["upload-offset"], offset.to_string().as_str());
+    let health = http
+        .get(format!("{base}/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+
+    // Room again: the big upload deleted, a 1 MiB one completes and is checked.
+    let gone = http
+        .delete(format!("{base}/api/v1/uploads/{id}"))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let small = samples::pdf_sized(1 << 20, 6);
+    let created = create(small.len()).await.unwrap();
+    let id = common::upload_id(&created);
+    let done = patch(&id, 0, &small).await.unwrap();
+    assert_eq!(
+        done.status(),
+        StatusCode::NO_CONTENT,
+        "{:?}",
+        done.text().await
+    );
+    child.kill().await.unwrap();
+}

@@ -103,6 +103,9 @@ pub enum ErrorCode {
     ChecksumMismatch,
     /// The caller's role may not do this.
     ReviewerOnly,
+    /// The service's storage (its upload store or its database's disk) is full: retry
+    /// later; nothing already stored is lost.
+    StorageFull,
     /// Something failed on the service side; the request may be retried.
     Internal,
 }
