@@ -116,6 +116,11 @@ pub async fn connect(database: &Database, durability: Durability) -> Result<Db> 
                         .into(),
                 ));
             }
+            // With the s3 feature this binary carries both of rustls's crypto providers
+            // (sqlx's ring, object_store's aws-lc-rs), so rustls cannot pick one by itself,
+            // and sqlx's `sslmode=verify-ca` path asks it to: choose sqlx's, once.
+            #[cfg(feature = "postgres")]
+            let _ = rustls::crypto::ring::default_provider().install_default();
             (url.clone(), &POSTGRES_MIGRATIONS)
         }
     };

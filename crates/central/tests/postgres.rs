@@ -383,6 +383,57 @@ async fn a_postgres_start_that_cannot_work_says_why() {
     assert!(!err.contains("s3cret"), "the password was printed: {err}");
 }
 
+/// A city's database is reached over TLS with its certificate checked: the service starts on
+/// `sslmode=verify-ca` and `verify-full` with the server's CA, and a CA that did not sign the
+/// server's certificate stops the start saying so. (rustls cannot pick its crypto by itself
+/// in this binary, which carries both ring and aws-lc-rs: without a provider chosen at start,
+/// verify-ca panicked.)
+#[tokio::test]
+async fn the_service_checks_the_database_servers_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::postgres::fresh_database().await;
+    let ca = common::postgres::certificate().await;
+    let uploads = yiqifu_central::Uploads::Disk(dir.path().join("up"));
+    for mode in ["verify-ca", "verify-full"] {
+        let svc = serve(
+            &format!("{url}?sslmode={mode}&sslrootcert={}", ca.display()),
+            &uploads,
+        )
+        .await;
+        let health = reqwest::get(format!("{}/api/v1/health", svc.base))
+            .await
+            .unwrap();
+        assert_eq!(health.status(), StatusCode::OK, "{mode}");
+    }
+    // Another CA: a certificate the server's was not signed by.
+    let other = dir.path().join("other.crt");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=another", "-keyout"])
+        .arg(dir.path().join("other.key"))
+        .arg("-out")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"))
+        .args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(format!(
+            "{url}?sslmode=verify-full&sslrootcert={}",
+            other.display()
+        ))
+        .arg("--uploads")
+        .arg(dir.path().join("up"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+}
+
 /// An S3 store the service cannot write (a bucket that is not there) stops the start with a
 /// message naming the store, and never the secret key.
 #[tokio::test]

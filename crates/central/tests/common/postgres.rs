@@ -16,6 +16,8 @@ use sqlx::{Connection, Executor};
 
 struct Server {
     port: u16,
+    /// The CA that signed the server's TLS certificate (for 127.0.0.1), readable by the tests.
+    certificate: PathBuf,
     // Never read: holding it keeps the keeper's standard input open.
     _keeper: Mutex<Child>,
 }
@@ -70,13 +72,32 @@ if ! "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-s
     >"$dir/initdb.log" 2>&1; then
   cat "$dir/initdb.log" >&2; exit 1
 fi
+# TLS as a city's server has it: a certificate for 127.0.0.1 signed by a CA of the test's,
+# which the tests can read to check the server as `sslmode=verify-full` does.
+mkdir "$dir/tls"
+chmod 755 "$dir" "$dir/tls"
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+  >"$dir/tls/ext"
+if ! { openssl req -x509 $ec -days 2 -subj "/CN=yiqifu test CA" \
+         -keyout "$dir/tls/ca.key" -out "$dir/tls/ca.crt" &&
+       openssl req $ec -subj /CN=127.0.0.1 -keyout "$dir/tls/server.key" \
+         -out "$dir/tls/server.csr" &&
+       openssl x509 -req -in "$dir/tls/server.csr" -CA "$dir/tls/ca.crt" \
+         -CAkey "$dir/tls/ca.key" -CAcreateserial -days 2 -extfile "$dir/tls/ext" \
+         -out "$dir/tls/server.crt"; } >"$dir/openssl.log" 2>&1; then
+  cat "$dir/openssl.log" >&2; exit 1
+fi
+chmod 600 "$dir/tls/server.key" "$dir/tls/ca.key"
+chmod 644 "$dir/tls/ca.crt"
 # fsync off: a test server's data need not outlive a power cut, and this makes it fast.
 if ! "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 -o "-p $port -k $dir \
     -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
-    -c max_connections=300" start >/dev/null; then
+    -c max_connections=300 -c ssl=on -c ssl_cert_file=$dir/tls/server.crt \
+    -c ssl_key_file=$dir/tls/server.key" start >/dev/null; then
   cat "$dir/log" >&2; exit 1
 fi
-echo ready
+echo "ready $dir/tls/ca.crt"
 cat >/dev/null || true
 "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
 "#;
@@ -105,14 +126,15 @@ fn start() -> Server {
     let stdout = keeper.stdout.take().expect("piped");
     let mut line = String::new();
     let _ = BufReader::new(stdout).read_line(&mut line);
-    assert_eq!(
-        line.trim(),
-        "ready",
-        "PostgreSQL did not start (from {}; its log is above)",
-        bin.display()
-    );
+    let Some(certificate) = line.trim().strip_prefix("ready ") else {
+        panic!(
+            "PostgreSQL did not start (from {}; its log is above; it needs openssl too)",
+            bin.display()
+        );
+    };
     Server {
         port,
+        certificate: PathBuf::from(certificate),
         _keeper: Mutex::new(keeper),
     }
 }
@@ -122,7 +144,15 @@ fn server() -> &'static Server {
     SERVER.get_or_init(start)
 }
 
-/// The URL of a new, empty database on this binary's server.
+/// The CA that signed the server's TLS certificate, which a client checks it against.
+pub async fn certificate() -> PathBuf {
+    tokio::task::spawn_blocking(|| server().certificate.clone())
+        .await
+        .expect("the PostgreSQL start panicked")
+}
+
+/// The URL of a new, empty database on this binary's server (its connections take TLS, as
+/// `sslmode=prefer`, the default, does).
 pub async fn fresh_database() -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     let port = tokio::task::spawn_blocking(|| server().port)
