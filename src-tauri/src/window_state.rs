@@ -54,10 +54,21 @@ pub fn window_event(window: &Window, event: &WindowEvent) {
     let handle = window.app_handle().clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(SETTLE).await;
-        if CHANGES.load(Ordering::SeqCst) == n {
-            if let Err(e) = handle.save_window_state(flags()) {
+        if CHANGES.load(Ordering::SeqCst) != n {
+            return;
+        }
+        // On the main thread: the plugin holds its cache's lock while it asks the window for
+        // its size, which from another thread is a round trip to the main thread, and the
+        // main thread takes that lock on every move or resize. Saved from a worker thread, a
+        // resize at that moment would leave each waiting on the other: the app frozen.
+        let saver = handle.clone();
+        let queued = handle.run_on_main_thread(move || {
+            if let Err(e) = saver.save_window_state(flags()) {
                 tracing::warn!(error = %e, "the window's size was not saved");
             }
+        });
+        if let Err(e) = queued {
+            tracing::warn!(error = %e, "the window's size was not saved");
         }
     });
 }
