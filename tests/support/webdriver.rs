@@ -408,6 +408,24 @@ where
         Err(_) => Err(format!("{name}: the session took over {} s", limit.as_secs()).into()),
     };
     if outcome.is_err() {
+        // First, while it is still in whatever state failed: where every thread of the app is.
+        #[cfg(unix)]
+        if let Some(dir) = &driver.data_dir {
+            thread_dump(dir, name).await;
+        }
+        // The page on screen and what its header said: a wait for `status-online` that timed
+        // out says which state the app was in instead.
+        let status = client.execute(
+            "return Array.from(document.querySelectorAll(\
+             '[data-testid$=-page], [data-testid^=status-]'))\
+             .map(e => e.dataset.testid + ': ' + e.textContent.slice(0, 60)).join(' | ')",
+            vec![],
+        );
+        match tokio::time::timeout(Duration::from_secs(10), status).await {
+            Ok(Ok(v)) => eprintln!("the page and its status items at the failure: {v}"),
+            Ok(Err(e)) => eprintln!("the page's status items not read: {e}"),
+            Err(_) => eprintln!("the page's status items not read: no answer in 10 s"),
+        }
         if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
             eprintln!("failure screenshot: {}", p.display());
         }
@@ -448,6 +466,50 @@ async fn app_ended(data_dir: &Path) {
         }
     }
     panic!("the app did not end after its session, even killed");
+}
+
+/// Every thread's stack of the app on `data_dir` (gdb, attached for a moment), saved under
+/// target/e2e and its main thread's printed: a session that stopped answering (seen twice in
+/// CI, WebKitWebDriver silent) says where the app was. Evidence, not an assertion: without
+/// gdb, or allowed no ptrace, it says so and goes on.
+#[cfg(unix)]
+async fn thread_dump(data_dir: &Path, name: &str) {
+    for pid in app_pids().into_iter().filter(|pid| runs_on(*pid, data_dir)) {
+        let run = tokio::process::Command::new("gdb")
+            .args([
+                "-p",
+                &pid.to_string(),
+                "-batch",
+                "-nx",
+                "-ex",
+                "thread apply all bt 30",
+            ])
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let out = match tokio::time::timeout(Duration::from_secs(60), run).await {
+            Ok(Ok(out)) => String::from_utf8_lossy(&out.stdout).into_owned(),
+            Ok(Err(e)) => {
+                eprintln!("no thread dump of the app ({pid}): gdb: {e}");
+                continue;
+            }
+            Err(_) => {
+                eprintln!("no thread dump of the app ({pid}): gdb took over 60 s");
+                continue;
+            }
+        };
+        let path = screenshot_dir().join(format!("{name}-threads-{pid}.txt"));
+        let _ = std::fs::write(&path, &out);
+        // gdb lists the main thread (Thread 1) last.
+        let main = out
+            .rfind("\nThread 1 ")
+            .map_or("(no main thread in gdb's answer)", |at| &out[at + 1..]);
+        eprintln!(
+            "the app's threads: {}; its main thread:\n{}",
+            path.display(),
+            main.lines().take(30).collect::<Vec<_>>().join("\n")
+        );
+    }
 }
 
 /// Asks the app on `data_dir` to end as a session's end would (SIGTERM); how many were asked.

@@ -23,6 +23,8 @@ const APT_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "xvfb",
     "xauth",
+    // An end-to-end session that stops answering saves where the app's threads were.
+    "gdb",
     "dbus",
     "keyutils",
     // The Secret Service for the keychain: libdbus to talk to it, GNOME Keyring to test it.
