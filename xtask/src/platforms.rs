@@ -159,6 +159,12 @@ pub fn test_windows() -> Result {
     // One wineserver for the whole run: started and stopped by each test binary in turn,
     // a binary starting while the last one's server shut down once lost its connection
     // ("recvmsg: Connection reset by peer") and failed the run.
+    // A server still lingering from the prefix's set-up (wineboot's) would refuse a second
+    // one (exit status 2): wait for it to end first.
+    let mut lingering = Command::new("wineserver");
+    lingering.arg("--wait");
+    wine(&mut lingering, &prefix);
+    run("wineserver --wait", &mut lingering)?;
     let mut server = Command::new("wineserver");
     // It outlives this command: it must not hold the run's output open.
     server
