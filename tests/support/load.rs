@@ -205,6 +205,81 @@ async fn run() -> Res<String> {
     Ok(doc)
 }
 
+/// A seeded service with [`CLIENTS`] clients syncing against it, until [`Load::stop`].
+struct Load {
+    service: tokio::process::Child,
+    pid: u32,
+    ctx: Arc<Ctx>,
+    stop: tokio::sync::watch::Sender<bool>,
+    clients: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Load {
+    /// Seeds `database`, serves it with its uploads in `uploads`, and starts every client
+    /// (each signs in within the first interval); requests give up after `timeout`.
+    async fn start(database: &Database, uploads: &Path, timeout: Duration) -> Res<Self> {
+        let started = Instant::now();
+        seed(database).await?;
+        println!(
+            "    seeded {} enterprises and {} documents in {:.0} s",
+            thousands(ENTERPRISES),
+            thousands(DOCUMENTS),
+            started.elapsed().as_secs_f64()
+        );
+        let (service, base) = serve(database, uploads).await?;
+        let pid = service.id().ok_or("the service has no pid")?;
+
+        let http: Vec<Client> = (0..HTTP_CLIENTS)
+            .map(|_| {
+                Client::builder()
+                    .timeout(timeout)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Res<_>>()?;
+        let heads = catalog_heads(&http[0], &base).await?;
+        let attachments = (1..=5)
+            .map(|mb| {
+                yiqifu_files::samples::for_formats(&["pdf"], mb * 1024 * 1024, mb as u64)
+                    .ok_or_else(|| "no PDF sample".to_string())
+            })
+            .collect::<Res<Vec<_>>>()?;
+        let (stop_tx, stop) = tokio::sync::watch::channel(false);
+        let ctx = Arc::new(Ctx {
+            base,
+            http,
+            stats: Stats::default(),
+            interval_ms: AtomicU64::new((INTERVALS[0] * 1000.0) as u64),
+            heads,
+            attachments,
+            stop,
+        });
+
+        let clients = (0..CLIENTS)
+            .map(|i| tokio::spawn(client(ctx.clone(), i)))
+            .collect();
+        Ok(Self {
+            service,
+            pid,
+            ctx,
+            stop: stop_tx,
+            clients,
+        })
+    }
+
+    /// Stops the clients (each ends within its 70 s) and the service; the service's peak
+    /// memory in MiB.
+    async fn stop(mut self) -> f64 {
+        let _ = self.stop.send(true);
+        for c in self.clients {
+            let _ = tokio::time::timeout(Duration::from_secs(70), c).await;
+        }
+        let peak = peak_rss_mib(self.pid);
+        let _ = self.service.kill().await;
+        peak
+    }
+}
+
 async fn backend_run(backend: &str) -> Res<String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let database = if backend == "SQLite" {
@@ -212,49 +287,14 @@ async fn backend_run(backend: &str) -> Res<String> {
     } else {
         Database::Postgres(postgres::fresh_database().await)
     };
-    let started = Instant::now();
-    seed(&database).await?;
-    println!(
-        "    seeded {} enterprises and {} documents in {:.0} s",
-        thousands(ENTERPRISES),
-        thousands(DOCUMENTS),
-        started.elapsed().as_secs_f64()
-    );
-    let uploads = dir.path().join("uploads");
-    let (mut service, base) = serve(&database, &uploads).await?;
-    let pid = service.id().ok_or("the service has no pid")?;
-
-    let http: Vec<Client> = (0..HTTP_CLIENTS)
-        .map(|_| {
-            Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .collect::<Res<_>>()?;
-    let heads = catalog_heads(&http[0], &base).await?;
-    let attachments = (1..=5)
-        .map(|mb| {
-            yiqifu_files::samples::for_formats(&["pdf"], mb * 1024 * 1024, mb as u64)
-                .ok_or_else(|| "no PDF sample".to_string())
-        })
-        .collect::<Res<Vec<_>>>()?;
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let ctx = Arc::new(Ctx {
-        base,
-        http,
-        stats: Stats::default(),
-        interval_ms: AtomicU64::new((INTERVALS[0] * 1000.0) as u64),
-        heads,
-        attachments,
-        stop,
-    });
-
     // Sign-in: every client, spread over the first interval, as a morning's laptops.
-    let mut clients = Vec::new();
-    for i in 0..CLIENTS {
-        clients.push(tokio::spawn(client(ctx.clone(), i)));
-    }
+    let load = Load::start(
+        &database,
+        &dir.path().join("uploads"),
+        Duration::from_secs(60),
+    )
+    .await?;
+    let (ctx, pid) = (load.ctx.clone(), load.pid);
     tokio::time::sleep(Duration::from_secs_f64(INTERVALS[0])).await;
     let signin = ctx.stats.take();
 
@@ -304,12 +344,7 @@ async fn backend_run(backend: &str) -> Res<String> {
         }
         held = Some(equivalent);
     }
-    let _ = stop_tx.send(true);
-    for c in clients {
-        let _ = tokio::time::timeout(Duration::from_secs(70), c).await;
-    }
-    let peak = peak_rss_mib(pid);
-    let _ = service.kill().await;
+    let peak = load.stop().await;
 
     out.push('\n');
     out.push_str(&format!(
@@ -969,48 +1004,11 @@ async fn burst_run() -> Res<String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let url = postgres::fresh_database().await;
     let database = Database::Postgres(url.clone());
-    let started = Instant::now();
-    seed(&database).await?;
-    println!(
-        "    seeded {} enterprises and {} documents in {:.0} s",
-        thousands(ENTERPRISES),
-        thousands(DOCUMENTS),
-        started.elapsed().as_secs_f64()
-    );
     let uploads = dir.path().join("uploads");
-    let (mut service, base) = serve(&database, &uploads).await?;
-    let pid = service.id().ok_or("the service has no pid")?;
-    let http: Vec<Client> = (0..HTTP_CLIENTS)
-        .map(|_| {
-            Client::builder()
-                .timeout(Duration::from_secs(120))
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .collect::<Res<_>>()?;
-    let heads = catalog_heads(&http[0], &base).await?;
-    let attachments = (1..=5)
-        .map(|mb| {
-            yiqifu_files::samples::for_formats(&["pdf"], mb * 1024 * 1024, mb as u64)
-                .ok_or_else(|| "no PDF sample".to_string())
-        })
-        .collect::<Res<Vec<_>>>()?;
-    let token = sign_in(&http[0], &base, CLIENTS).await?;
-    let batch = Arc::new(batch(&http[0], &base, &token).await?);
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let ctx = Arc::new(Ctx {
-        base,
-        http,
-        stats: Stats::default(),
-        interval_ms: AtomicU64::new((INTERVALS[0] * 1000.0) as u64),
-        heads,
-        attachments,
-        stop,
-    });
-    let mut clients = Vec::new();
-    for i in 0..CLIENTS {
-        clients.push(tokio::spawn(client(ctx.clone(), i)));
-    }
+    let load = Load::start(&database, &uploads, Duration::from_secs(120)).await?;
+    let (ctx, pid) = (load.ctx.clone(), load.pid);
+    let token = sign_in(&ctx.http[0], &ctx.base, CLIENTS).await?;
+    let batch = Arc::new(batch(&ctx.http[0], &ctx.base, &token).await?);
     // Signed in and syncing at the app's pace, then a minute without the batch to compare.
     tokio::time::sleep(Duration::from_secs_f64(INTERVALS[0])).await;
     let _ = ctx.stats.take();
@@ -1068,12 +1066,7 @@ async fn burst_run() -> Res<String> {
             .map_err(|e| e.to_string())
     }
     .await;
-    let _ = stop_tx.send(true);
-    for c in clients {
-        let _ = tokio::time::timeout(Duration::from_secs(70), c).await;
-    }
-    let peak = peak_rss_mib(pid);
-    let _ = service.kill().await;
+    let peak = load.stop().await;
     drop(dir);
 
     let machine_pct = match (machine_before, machine) {

@@ -12,21 +12,14 @@ mod common;
 use std::process::Stdio;
 
 use base64::Engine;
-use std::time::Duration;
 
+use common::process::Process;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use yiqifu_central::seed::{DEMO_ENTERPRISES, DEMO_PASSWORD};
 use yiqifu_central::Database;
 use yiqifu_protocol::{Appeal, Listing};
 
 /// A `yiqifu-central` process serving the demo on `url`, killed when dropped.
-struct Process {
-    base: String,
-    _child: tokio::process::Child,
-}
-
 async fn serve(url: &str, uploads: &yiqifu_central::Uploads) -> Process {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_yiqifu-central"));
     cmd.args(["--addr", "127.0.0.1:0", "--demo", "--db", url, "--uploads"]);
@@ -42,30 +35,8 @@ async fn serve(url: &str, uploads: &yiqifu_central::Uploads) -> Process {
             }
         }
     }
-    let mut child = cmd
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(url) = line.strip_prefix("yiqifu-central listening on ") {
-                return url.to_string();
-            }
-        }
-        panic!("yiqifu-central ended without serving");
-    })
-    .await
-    .expect("yiqifu-central did not start serving within 60 s");
-    // The rest of what it prints (the demo accounts) is not needed; keep the pipe drained.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Process {
-        base,
-        _child: child,
-    }
+    cmd.env("RUST_LOG", "warn").stderr(Stdio::inherit());
+    common::process::serve(cmd).await
 }
 
 /// The first page (up to 500 items) of one of a caller's feeds.
@@ -127,16 +98,7 @@ async fn two_service_processes_on_one_database_keep_one_record_per_key() {
     let a = serve(&url, &uploads).await;
     let b = serve(&url, &uploads).await;
     let http = reqwest::Client::new();
-    let signed_in: Value = http
-        .post(format!("{}/api/v1/auth/login", a.base))
-        .json(&json!({"credit_code": DEMO_ENTERPRISES[2].credit_code(), "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = signed_in["access_token"].as_str().unwrap().to_string();
+    let token = a.login(&http, 2).await;
 
     const ROUNDS: usize = 30;
     let mut overlapped = 0;

@@ -609,8 +609,6 @@ async fn a_complete_upload_is_one_object_and_leaves_no_part() {
 async fn a_full_upload_disk_is_answered_503_and_the_service_goes_on() {
     use base64::Engine;
     use sha2::Digest;
-    use std::time::Duration;
-    use tokio::io::AsyncBufReadExt;
 
     let dir = tempfile::tempdir().unwrap();
     let (database, _) = common::a_database(dir.path()).await;
@@ -627,41 +625,12 @@ async fn a_full_upload_disk_is_answered_503_and_the_service_goes_on() {
         yiqifu_central::Database::Sqlite(path) => cmd.arg(path),
         yiqifu_central::Database::Postgres(url) => cmd.arg(url),
     };
-    let mut child = cmd
-        .arg("--uploads")
-        .arg(&folder)
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("unshare (util-linux) runs");
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(url) = line.strip_prefix("yiqifu-central listening on ") {
-                return url.to_string();
-            }
-        }
-        panic!("yiqifu-central under unshare ended without serving (is a tmpfs mount allowed?)");
-    })
-    .await
-    .expect("yiqifu-central did not start serving within 60 s");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-
+    cmd.arg("--uploads").arg(&folder).env("RUST_LOG", "error");
+    // `unshare` (util-linux) runs the service once the tmpfs is mounted.
+    let service = common::process::serve(cmd).await;
+    let base = service.base.clone();
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({
-            "credit_code": yiqifu_central::seed::DEMO_ENTERPRISES[0].credit_code(),
-            "password": yiqifu_central::seed::DEMO_PASSWORD,
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_string();
+    let token = service.login(&http, 0).await;
     let create = |len: usize| {
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
         http.post(format!("{base}/api/v1/uploads"))
@@ -753,5 +722,4 @@ async fn a_full_upload_disk_is_answered_503_and_the_service_goes_on() {
         "{:?}",
         done.text().await
     );
-    child.kill().await.unwrap();
 }

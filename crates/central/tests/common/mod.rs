@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod postgres;
+pub mod process;
 pub mod s3;
 
 use base64::Engine;
