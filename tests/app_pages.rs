@@ -188,15 +188,33 @@ async fn tab_to(c: &Client, css: &str, max: usize) -> Result {
 }
 
 /// Presses Down in the focused menu until the item highlighted for the keyboard is the page
-/// `key`, at most `max` times; fails naming where the highlight stopped.
+/// `key`, at most `max` times; fails naming where the highlight stopped. The menu marks the
+/// item at once and moves the focus onto it on the next frame, so each press waits, as an
+/// officer watches the ring, until the focus is on the marked item: an Enter before that
+/// goes to the item the focus was still on.
 async fn arrow_to(c: &Client, key: &str, max: usize) -> Result {
-    let probe = "const a = document.querySelector('.ant-menu-item-active [data-testid^=menu-]');
-        return a ? a.getAttribute('data-testid') : null;";
+    let probe = "const a = document.querySelector('.ant-menu-item-active');
+        const f = document.activeElement;
+        const id = a && a.querySelector('[data-testid^=menu-]');
+        return { at: id ? id.getAttribute('data-testid') : null, focused: !!a && a === f };";
     let want = format!("menu-{key}");
     let mut at = serde_json::Value::Null;
     for _ in 0..max {
         type_keys(c, &fantoccini::key::Key::Down.to_string()).await?;
-        at = c.execute(probe, vec![]).await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let read = c.execute(probe, vec![]).await?;
+            at = read["at"].clone();
+            if read["focused"] == serde_json::json!(true) {
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(
+                    format!("the focus never moved onto the highlighted menu item {at}").into(),
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         if at == serde_json::json!(want) {
             return Ok(());
         }

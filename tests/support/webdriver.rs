@@ -377,11 +377,21 @@ pub async fn texts(c: &Client, css: &str) -> Result<Vec<String>> {
 /// too long is given up (and said so) rather than left to hang the suite.
 pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     let path = screenshot_dir().join(format!("{name}.png"));
-    match tokio::time::timeout(Duration::from_secs(20), c.screenshot()).await {
-        Ok(png) => std::fs::write(&path, png?)?,
-        Err(_) => eprintln!("screenshot {name} not taken: WebKitWebDriver did not answer in 20 s"),
+    if !take_screenshot(c, &path).await? {
+        eprintln!("screenshot {name} not taken: WebKitWebDriver did not answer in 20 s");
     }
     Ok(path)
+}
+
+/// Whether the screenshot was taken (written to `path`) within 20 s.
+async fn take_screenshot(c: &Client, path: &Path) -> Result<bool> {
+    match tokio::time::timeout(Duration::from_secs(20), c.screenshot()).await {
+        Ok(png) => {
+            std::fs::write(path, png?)?;
+            Ok(true)
+        }
+        Err(_) => Ok(false),
+    }
 }
 
 /// Runs one WebDriver session; on failure saves a screenshot next to the others.
@@ -426,8 +436,34 @@ where
             Ok(Err(e)) => eprintln!("the page's status items not read: {e}"),
             Err(_) => eprintln!("the page's status items not read: no answer in 10 s"),
         }
-        if let Ok(p) = screenshot(&client, &format!("{name}-failure")).await {
-            eprintln!("failure screenshot: {}", p.display());
+        // Whether the webview still draws: keyboard focus in a menu moves on the next frame.
+        let frames = client.execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const t = setTimeout(() => done('no frame in 2 s'), 2000);\
+             requestAnimationFrame(() => { clearTimeout(t); done('a frame came'); });\
+             return;",
+            vec![],
+        );
+        match tokio::time::timeout(Duration::from_secs(10), frames).await {
+            Ok(Ok(v)) => eprintln!("the webview's frames at the failure: {v}"),
+            Ok(Err(e)) => eprintln!("the webview's frames not read: {e}"),
+            Err(_) => eprintln!("the webview's frames not read: no answer in 10 s"),
+        }
+        let state = client.execute(
+            "const e = document.activeElement; return 'visibility ' + document.visibilityState\
+             + ', focus ' + document.hasFocus() + ', on ' + (e ? e.tagName + '.' + e.className : 'none')",
+            vec![],
+        );
+        match tokio::time::timeout(Duration::from_secs(10), state).await {
+            Ok(Ok(v)) => eprintln!("the document at the failure: {v}"),
+            Ok(Err(e)) => eprintln!("the document not read: {e}"),
+            Err(_) => eprintln!("the document not read: no answer in 10 s"),
+        }
+        let path = screenshot_dir().join(format!("{name}-failure.png"));
+        match take_screenshot(&client, &path).await {
+            Ok(true) => eprintln!("failure screenshot: {}", path.display()),
+            Ok(false) => eprintln!("no failure screenshot: WebKitWebDriver did not answer in 20 s"),
+            Err(e) => eprintln!("no failure screenshot: {e}"),
         }
     }
     let _ = tokio::time::timeout(Duration::from_secs(20), client.close()).await;
