@@ -176,6 +176,20 @@ fn forward<T: Clone + Send + 'static>(
     });
 }
 
+/// Whether `now` need not be sent: it says what the last status sent said, and no command
+/// has asked for a status since (the numbers follow on), so the window holds nothing newer.
+/// A command's answer in between may have been older news the window now shows.
+fn already_shown(last: Option<&Status>, now: &Status) -> bool {
+    last.is_some_and(|l| {
+        l.seq.wrapping_add(1) == now.seq
+            && *l
+                == Status {
+                    seq: l.seq,
+                    ..now.clone()
+                }
+    })
+}
+
 async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
     let app = shell.app.clone();
     let mut rx = app.subscribe();
@@ -186,10 +200,11 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
         while rx.changed().await.is_ok() {
             rx.borrow_and_update();
             let status = status_app.status();
-            if last.as_ref() == Some(&status) {
+            let unchanged = already_shown(last.as_ref(), &status);
+            last = Some(status.clone());
+            if unchanged {
                 continue;
             }
-            last = Some(status.clone());
             if let Err(e) = StatusChanged(status).emit(&emitter) {
                 tracing::warn!(error = %e, "status event not delivered");
             }
@@ -495,6 +510,31 @@ fn could_not_start(handle: &tauri::AppHandle, why: &str) {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+
+    use super::{already_shown, Status};
+
+    #[test]
+    fn a_status_is_sent_again_when_a_command_answered_in_between() {
+        let sent = Status {
+            seq: 4,
+            online: true,
+            ..Status::default()
+        };
+        let same = |seq| Status {
+            seq,
+            ..sent.clone()
+        };
+        assert!(!already_shown(None, &same(5)), "the first is always sent");
+        assert!(already_shown(Some(&sent), &same(5)));
+        // Status 5 went to a command's answer (perhaps older news, arriving later): the
+        // window must hear 6 even though it says what 4 said.
+        assert!(!already_shown(Some(&sent), &same(6)));
+        let offline = Status {
+            online: false,
+            ..same(5)
+        };
+        assert!(!already_shown(Some(&sent), &offline));
+    }
 
     /// The UI's bindings are generated from these Rust types; a stale committed file fails
     /// here. `UPDATE_BINDINGS=1 cargo test -p yiqifu-desktop` rewrites it.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import App from "./App";
 import { signedInStatus } from "./test/fixtures";
 
@@ -45,5 +46,29 @@ describe("App", () => {
     await waitFor(() => {
       expect(marks).toEqual([{ page: "main", onScreen: true }]);
     });
+  });
+  it("keeps the newer status when a command's answer arrives after a newer event", async () => {
+    const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account, online: false, seq: 1 };
+    let answer: (s: unknown) => void = () => undefined;
+    mockIPC(
+      (cmd) => {
+        // The answer to the window's first status call, computed while still offline, is
+        // held back until after the shell said it went online.
+        if (cmd === "app_status") return new Promise((r) => { answer = r; });
+        if (cmd === "inbox_entries" || cmd === "parked_items") return [];
+        if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    expect(await screen.findByTestId("status-offline", {}, { timeout: 30_000 })).toBeTruthy();
+    await emit("status-changed", { ...signedInStatus, account, online: true, seq: 3 });
+    expect(await screen.findByTestId("status-online")).toBeTruthy();
+    answer({ ...signedInStatus, account, online: false, seq: 2 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId("status-offline")).toBeNull();
+    expect(screen.getByTestId("status-online")).toBeTruthy();
   });
 });

@@ -90,14 +90,21 @@ export default function App() {
     });
   }, [locale]);
 
+  // A command's answer and an event travel apart and may arrive in either order: the
+  // status computed last (the larger `seq`) wins, so an answer that was on its way while
+  // the shell went online cannot leave the window showing it offline.
+  const receive = useCallback((next: Status) => {
+    setStatus((now) => (now && now.seq > next.seq ? now : next));
+  }, []);
+
   const refresh = useCallback(async () => {
     const r = await commands.appStatus();
-    if (r.status === "ok") setStatus(r.data);
-  }, []);
+    if (r.status === "ok") receive(r.data);
+  }, [receive]);
 
   useEffect(() => {
     const unlisten = events.statusChanged.listen((e) => {
-      setStatus(e.payload);
+      receive(e.payload);
     });
     void refresh();
     return () => {
@@ -105,7 +112,7 @@ export default function App() {
         f();
       });
     };
-  }, [refresh]);
+  }, [refresh, receive]);
 
 
   const shell: ShellActions = useMemo(

@@ -2775,6 +2775,13 @@ export type StatusNotice = {
  *  fields are those of the enterprise on screen.
  */
 export type Status_Deserialize = {
+	/**
+	 *  A status computed later has a larger number. A command's answer and an event travel
+	 *  apart and can arrive in either order: the window keeps the one with the larger
+	 *  number, never an older status over a newer one. (Typed for TypeScript as a plain
+	 *  number: a count of statuses stays far below 2^53.)
+	 */
+	seq: number,
 	server?: ServerChoice | null,
 	online: boolean,
 	/**
@@ -2810,6 +2817,13 @@ export type Status_Deserialize = {
  *  fields are those of the enterprise on screen.
  */
 export type Status_Serialize = {
+	/**
+	 *  A status computed later has a larger number. A command's answer and an event travel
+	 *  apart and can arrive in either order: the window keeps the one with the larger
+	 *  number, never an older status over a newer one. (Typed for TypeScript as a plain
+	 *  number: a count of statuses stays far below 2^53.)
+	 */
+	seq: number,
 	server: ServerChoice | null,
 	online: boolean,
 	/**

@@ -75,6 +75,12 @@ fn active_key(server: &ServerChoice) -> String {
 /// fields are those of the enterprise on screen.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Type)]
 pub struct Status {
+    /// A status computed later has a larger number. A command's answer and an event travel
+    /// apart and can arrive in either order: the window keeps the one with the larger
+    /// number, never an older status over a newer one. (Typed for TypeScript as a plain
+    /// number: a count of statuses stays far below 2^53.)
+    #[specta(type = u32)]
+    pub seq: u64,
     pub server: Option<ServerChoice>,
     pub online: bool,
     /// The enterprise on screen. Its cached work stays readable even when its session is
@@ -371,6 +377,7 @@ impl App {
             .map(|p| ErrorInfo::from(&Error::DatabaseRecovered(p.display().to_string())))
             .or_else(|| open.iter().find_map(|w| w.notice()));
         Status {
+            seq: self.shared.next_status_seq(),
             server: self.server_now(),
             online: self.shared.online(),
             account: on_screen.as_ref().map(|e| e.profile.clone()),

@@ -8,6 +8,7 @@ import StatusBar, { compactTime } from "./StatusBar";
 import type { Status_Serialize as Status } from "../bindings";
 
 const base: Status = {
+  seq: 1,
   server: { kind: "demo" },
   online: true,
   account: null,

@@ -2,6 +2,7 @@ import type { Status_Serialize as Status } from "../bindings";
 
 /** The status of an app signed in to the demo service, with enterprise `ent-a` on screen. */
 export const signedInStatus: Status = {
+  seq: 1,
   server: { kind: "demo" },
   online: true,
   account: null,

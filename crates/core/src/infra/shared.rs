@@ -50,6 +50,8 @@ pub(crate) struct Shared {
     pub backup: broadcast::Sender<crate::backup::BackupProgress>,
     /// Bumped whenever anything the status line shows may have changed.
     pub bump: watch::Sender<u64>,
+    /// Numbers every status computed, in order (see `Status::seq`).
+    status_seq: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -65,6 +67,7 @@ impl Shared {
             tokens: Mutex::new(HashMap::new()),
             live: Mutex::new(Live::default()),
             keychain_lock: tokio::sync::Mutex::new(()),
+            status_seq: std::sync::atomic::AtomicU64::new(0),
             config: Mutex::new(SyncConfig::default()),
             progress: broadcast::channel(256).0,
             changes: broadcast::channel(256).0,
@@ -124,6 +127,13 @@ impl Shared {
     }
 
     /// The status line may have changed.
+    /// The next status's number: larger than every one before it.
+    pub fn next_status_seq(&self) -> u64 {
+        self.status_seq
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            .wrapping_add(1)
+    }
+
     pub fn touch(&self) {
         self.bump.send_modify(|n| *n = n.wrapping_add(1));
     }

@@ -6,6 +6,7 @@ import DocumentsPage from "./DocumentsPage";
 import type { SearchHit, Status_Serialize as Status } from "../../bindings";
 
 const status: Status = {
+  seq: 1,
   server: { kind: "demo" },
   online: true,
   account: null,
