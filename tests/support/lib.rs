@@ -14,9 +14,8 @@ pub mod people;
 pub mod scenario;
 pub mod webdriver;
 
-/// Starts the demo service. On Linux the test thread first joins a session keyring, before
-/// the runtime starts threads of its own: a keyring joined later is the joining thread's
-/// alone, and the app reaches the keychain from tokio's blocking threads.
+/// Starts the demo service. On Linux the test thread first joins the process's session
+/// keyring (the keychain joins it again from whichever thread it runs on).
 pub async fn start_central() -> yiqifu_central::Running {
     ensure_session_keyring().expect("a session keyring for the test");
     yiqifu_central::start_demo(None)

@@ -62,13 +62,9 @@ impl Keychain {
             }
             // A process without a usable session keyring cannot even name a keyutils entry;
             // that must not hide a working Secret Service.
-            match keyring::keyutils::KeyutilsCredential::new_with_target(
-                None,
-                &self.service,
-                account,
-            ) {
-                Ok(k) => out.push(keyring::Entry::new_with_credential(Box::new(k))),
-                Err(e) if out.is_empty() => return Err(keychain_error(e)),
+            match keyutils_entry(&self.service, account) {
+                Ok(k) => out.push(k),
+                Err(e) if out.is_empty() => return Err(e),
                 Err(_) => {}
             }
             Ok(out)
@@ -155,10 +151,26 @@ impl Keychain {
     }
 }
 
+/// An entry in the kernel's session keyring, as seen from any thread of this process.
+#[cfg(target_os = "linux")]
+fn keyutils_entry(service: &str, account: &str) -> Result<keyring::Entry> {
+    // A keyring is joined per thread: a thread started before the process joined one (a
+    // runtime's workers, in tests) would otherwise read and write another keyring, and find
+    // nothing of what the others stored.
+    ensure_session_keyring().map_err(|e| Error::Keychain(format!("no session keyring: {e}")))?;
+    keyring::keyutils::KeyutilsCredential::new_with_target(None, service, account)
+        .map(|k| keyring::Entry::new_with_credential(Box::new(k)))
+        .map_err(keychain_error)
+}
+
 /// Linux's keyutils store keeps entries in the session keyring. A process started outside a
 /// login session (a service, a CI job, a test run) has none, and writes then fail; this gives
-/// such a process an anonymous session keyring that its children share. It does nothing when
-/// a session keyring already exists.
+/// such a process a session keyring that its children share. It does nothing when a session
+/// keyring already exists.
+///
+/// The keyring is named after the process and joined by name, because Linux keeps the
+/// session keyring per thread: every thread of the process that calls this, whenever it
+/// was started, joins the same one.
 #[cfg(target_os = "linux")]
 pub fn ensure_session_keyring() -> std::io::Result<()> {
     const KEYCTL_GET_KEYRING_ID: libc::c_long = 0;
@@ -182,14 +194,12 @@ pub fn ensure_session_keyring() -> std::io::Result<()> {
     if session >= 0 && session != keyring_id(KEY_SPEC_USER_SESSION_KEYRING) {
         return Ok(());
     }
-    // SAFETY: a null name asks for a new anonymous keyring; no memory is passed.
-    let joined = unsafe {
-        libc::syscall(
-            libc::SYS_keyctl,
-            KEYCTL_JOIN_SESSION_KEYRING,
-            std::ptr::null::<libc::c_char>(),
-        )
-    };
+    let name = std::ffi::CString::new(format!("yiqifu-desktop.{}", std::process::id()))
+        .map_err(std::io::Error::other)?;
+    // SAFETY: the name is a NUL-terminated string that outlives the call; the kernel joins
+    // the keyring of that name, or creates it.
+    let joined =
+        unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.as_ptr()) };
     if joined < 0 {
         return Err(std::io::Error::last_os_error());
     }
@@ -224,6 +234,48 @@ mod tests {
         kc.delete(account).unwrap();
         assert_eq!(kc.load(account).unwrap(), None);
         kc.delete(account).unwrap();
+    }
+
+    /// A thread started before the process joined its session keyring (as a test's runtime
+    /// starts its workers) reads what another thread stored, and the other way round.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_thread_reaches_the_keyring_the_process_joined() {
+        let service = format!("yiqifu-test-threads-{}", std::process::id());
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let (back, done) = std::sync::mpsc::channel::<Option<String>>();
+        let early = {
+            let service = service.clone();
+            std::thread::spawn(move || {
+                wait.recv().unwrap();
+                let seen = keyutils_entry(&service, "first")
+                    .unwrap()
+                    .get_password()
+                    .ok();
+                keyutils_entry(&service, "second")
+                    .unwrap()
+                    .set_password("from the early thread")
+                    .unwrap();
+                back.send(seen).unwrap();
+            })
+        };
+        ensure_session_keyring().unwrap();
+        keyutils_entry(&service, "first")
+            .unwrap()
+            .set_password("from the test thread")
+            .unwrap();
+        go.send(()).unwrap();
+        let seen = done.recv().unwrap();
+        early.join().unwrap();
+        assert_eq!(seen.as_deref(), Some("from the test thread"));
+        let second = keyutils_entry(&service, "second").unwrap();
+        assert_eq!(second.get_password().unwrap(), "from the early thread");
+        for account in ["first", "second"] {
+            keyutils_entry(&service, account)
+                .unwrap()
+                .delete_credential()
+                .unwrap();
+        }
     }
 
     /// The Secret Service for real: a private D-Bus session with an unlocked GNOME Keyring
