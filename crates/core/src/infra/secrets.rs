@@ -157,7 +157,7 @@ fn keyutils_entry(service: &str, account: &str) -> Result<keyring::Entry> {
     // A keyring is joined per thread: a thread started before the process joined one (a
     // runtime's workers, in tests) would otherwise read and write another keyring, and find
     // nothing of what the others stored.
-    ensure_session_keyring().map_err(|e| Error::Keychain(format!("no session keyring: {e}")))?;
+    join_session_keyring(false).map_err(|e| Error::Keychain(format!("no session keyring: {e}")))?;
     keyring::keyutils::KeyutilsCredential::new_with_target(None, service, account)
         .map(|k| keyring::Entry::new_with_credential(Box::new(k)))
         .map_err(keychain_error)
@@ -173,6 +173,16 @@ fn keyutils_entry(service: &str, account: &str) -> Result<keyring::Entry> {
 /// was started, joins the same one.
 #[cfg(target_os = "linux")]
 pub fn ensure_session_keyring() -> std::io::Result<()> {
+    join_session_keyring(true)
+}
+
+/// Joins the process's named session keyring when this thread has none of its own (it is
+/// handed the user-session keyring, which keyutils' store cannot use), and, if
+/// `when_unusable`, also when its keyring cannot be read (revoked or expired). The keychain
+/// passes `false`: a keyring taken away while the app runs is a keychain gone, and sign-in
+/// says so rather than keep tokens somewhere new.
+#[cfg(target_os = "linux")]
+fn join_session_keyring(when_unusable: bool) -> std::io::Result<()> {
     const KEYCTL_GET_KEYRING_ID: libc::c_long = 0;
     const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
     const KEY_SPEC_SESSION_KEYRING: libc::c_long = -3;
@@ -188,10 +198,9 @@ pub fn ensure_session_keyring() -> std::io::Result<()> {
             )
         }
     };
-    // Without a session keyring of its own, a process is handed the user-session keyring,
-    // which keyutils' store cannot use; only a distinct session keyring will do.
     let session = keyring_id(KEY_SPEC_SESSION_KEYRING);
-    if session >= 0 && session != keyring_id(KEY_SPEC_USER_SESSION_KEYRING) {
+    let none_of_its_own = session >= 0 && session == keyring_id(KEY_SPEC_USER_SESSION_KEYRING);
+    if !none_of_its_own && (session >= 0 || !when_unusable) {
         return Ok(());
     }
     let name = std::ffi::CString::new(format!("yiqifu-desktop.{}", std::process::id()))
