@@ -1,5 +1,5 @@
-import { useState } from "react";
-import { Button, Card, Divider, Form, Input, Radio, Space, Typography } from "antd";
+import { Suspense, lazy, useState } from "react";
+import { Button, Divider, Form, Input, Radio, Space, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, ServerChoice } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
@@ -7,11 +7,16 @@ import LanguageSwitch from "../../shared/LanguageSwitch";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
-import { RestoreDialog, RestoredNotice, messages as backupMessages } from "../backup";
+import Panel from "./Panel";
+import RestoredNotice from "../backup/RestoredNotice";
+import { messages as backupMessages } from "../backup/messages";
 import type {
   BackupInfo_Serialize as BackupInfo,
   RestoreOutcome_Serialize as RestoreOutcome,
 } from "../../bindings";
+
+// Opened only when the officer picks a backup: its chunk stays out of the start.
+const RestoreDialog = lazy(() => import("../backup/RestoreDialog"));
 
 interface Props {
   current: ServerChoice | null;
@@ -70,7 +75,7 @@ export default function SetupPage({ current, onDone, onCancel }: Props) {
 
   return (
     <div className="centered-page">
-      <Card
+      <Panel
         style={{ width: 560 }}
         title={t("setupTitle")}
         extra={<LanguageSwitch />}
@@ -141,15 +146,17 @@ export default function SetupPage({ current, onDone, onCancel }: Props) {
           </>
         )}
         {backup && (
-          <RestoreDialog
-            info={backup}
-            onClose={() => {
-              setBackup(null);
-            }}
-            onRestored={afterRestore}
-          />
+          <Suspense fallback={null}>
+            <RestoreDialog
+              info={backup}
+              onClose={() => {
+                setBackup(null);
+              }}
+              onRestored={afterRestore}
+            />
+          </Suspense>
         )}
-      </Card>
+      </Panel>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Card, Form, Input, List, Space, Tag, Typography } from "antd";
+import { Alert, Badge, Button, Form, Input, Space, Tag, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { DemoAccount, ErrorInfo, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
@@ -8,6 +8,8 @@ import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel, industryLabel } from "../../shared/places";
 import { messages } from "./messages";
+import Panel from "./Panel";
+import PickList from "./PickList";
 
 interface Props {
   status: Status;
@@ -77,7 +79,7 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
   return (
     <div className="centered-page">
       <Space direction="vertical" size="large" style={{ width: 520 }}>
-        <Card
+        <Panel
           title={
             <Space direction="vertical" size={0}>
               <span>{onCancel ? t("addEnterpriseTitle") : t("signInTitle")}</span>
@@ -120,70 +122,60 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
               )}
             </Space>
           </Form>
-        </Card>
+        </Panel>
         {!onCancel && known.length > 0 && (
-          <Card size="small" title={t("onThisComputer")} data-testid="known-enterprises">
-            <List
-              size="small"
-              dataSource={known}
-              renderItem={(e) => (
-                <List.Item
-                  data-testid="known-enterprise"
-                  actions={[
-                    <Button key="open" size="small" onClick={() => void open(e.id)}>
-                      {t("open")}
-                    </Button>,
-                  ]}
-                >
-                  <List.Item.Meta
-                    title={
-                      <Space size={4}>
-                        <span
-                          style={{ cursor: "pointer" }}
-                          onClick={() => {
-                            form.setFieldValue("creditCode", e.profile.credit_code);
-                          }}
-                        >
-                          {e.profile.name}
-                        </span>
-                        {!e.signed_in && <Tag>{t("signedOut")}</Tag>}
-                      </Space>
-                    }
-                    description={
-                      <Space size={4}>
-                        <span>{e.profile.credit_code}</span>
-                        {e.queued + e.parked > 0 && (
-                          <>
-                            <Badge count={e.queued + e.parked} color="#8c8c8c" />
-                            <span>{t("waiting")}</span>
-                          </>
-                        )}
-                      </Space>
-                    }
-                  />
-                </List.Item>
-              )}
+          <Panel small title={t("onThisComputer")} data-testid="known-enterprises">
+            <PickList
+              items={known.map((e) => ({
+                key: e.id,
+                testId: "known-enterprise",
+                title: (
+                  <Space size={4}>
+                    <span
+                      style={{ cursor: "pointer" }}
+                      onClick={() => {
+                        form.setFieldValue("creditCode", e.profile.credit_code);
+                      }}
+                    >
+                      {e.profile.name}
+                    </span>
+                    {!e.signed_in && <Tag>{t("signedOut")}</Tag>}
+                  </Space>
+                ),
+                description: (
+                  <Space size={4}>
+                    <span>{e.profile.credit_code}</span>
+                    {e.queued + e.parked > 0 && (
+                      <>
+                        <Badge count={e.queued + e.parked} color="#8c8c8c" />
+                        <span>{t("waiting")}</span>
+                      </>
+                    )}
+                  </Space>
+                ),
+                action: (
+                  <Button size="small" onClick={() => void open(e.id)}>
+                    {t("open")}
+                  </Button>
+                ),
+              }))}
             />
-          </Card>
+          </Panel>
         )}
         {isDemo && demo.length > 0 && (
-          <Card size="small" title={t("demoAccounts")}>
-            <List
-              size="small"
-              dataSource={demo}
-              renderItem={(a) => (
-                <List.Item
-                  style={{ cursor: "pointer" }}
-                  data-testid="demo-account"
-                  onClick={() => {
-                    form.setFieldsValue({ creditCode: a.credit_code, password: a.password });
-                  }}
-                >
-                  <List.Item.Meta title={a.name} description={`${a.credit_code} · ${districtLabel(a.district, locale)} · ${industryLabel(a.industry, locale)}`} />
-                </List.Item>
-              )}
+          <Panel small title={t("demoAccounts")}>
+            <PickList
+              items={demo.map((a) => ({
+                key: a.credit_code,
+                testId: "demo-account",
+                title: a.name,
+                description: `${a.credit_code} · ${districtLabel(a.district, locale)} · ${industryLabel(a.industry, locale)}`,
+                onPick: () => {
+                  form.setFieldsValue({ creditCode: a.credit_code, password: a.password });
+                },
+              }))}
             />
-          </Card>
+          </Panel>
         )}
       </Space>
     </div>

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "antd";
+import SignInPage from "./SignInPage";
+import { signedInStatus } from "../../test/fixtures";
+
+const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
+
+describe("SignInPage", () => {
+  afterEach(() => {
+    cleanup();
+    clearMocks();
+  });
+
+  it("fills the form from a demo account picked with the keyboard, and opens a known enterprise", async () => {
+    const opened: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "demo_accounts") return [{ ...account, password: "Demo@2022" }];
+      if (cmd === "switch_enterprise") {
+        opened.push((args as { enterprise: string }).enterprise);
+        return null;
+      }
+      return null;
+    });
+    let signedIn = 0;
+    const status = {
+      ...signedInStatus,
+      signed_in: false,
+      enterprise: null,
+      enterprises: [
+        { id: "ent-b", profile: { ...account, name: "上海嘉程汽车零部件有限公司" }, signed_in: false, queued: 2, parked: 1, unread: 0, syncing: false, last_sync_at: null },
+      ],
+    } as unknown as typeof signedInStatus;
+    render(
+      <App>
+        <SignInPage status={status} onSignedIn={() => (signedIn += 1)} onChangeServer={() => undefined} />
+      </App>,
+    );
+    const row = await screen.findByTestId("demo-account");
+    expect(row.textContent).toContain("浦东新区 · 制造业");
+    // A demo row is a button reached with Tab: Enter picks it.
+    expect(row.getAttribute("role")).toBe("button");
+    expect(row.tabIndex).toBe(0);
+    row.focus();
+    fireEvent.keyDown(row, { key: "Enter" });
+    await waitFor(() => {
+      expect(screen.getByTestId<HTMLInputElement>("credit-code").value).toBe(account.credit_code);
+    });
+    expect(screen.getByTestId<HTMLInputElement>("password").value).toBe("Demo@2022");
+
+    const known = screen.getByTestId("known-enterprise");
+    expect(known.textContent).toContain("上海嘉程汽车零部件有限公司");
+    expect(known.textContent).toContain("3");
+    // A known enterprise's row is not itself a button: its Open button is.
+    expect(known.getAttribute("role")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: /打\s*开|Open/ }));
+    await waitFor(() => {
+      expect(opened).toEqual(["ent-b"]);
+    });
+    expect(signedIn).toBe(1);
+  });
+});
