@@ -163,17 +163,33 @@ async fn no_page_has_a_serious_accessibility_problem() {
 /// shows it (an outline or a ring); gives up after `max` presses.
 async fn tab_to(c: &Client, css: &str, max: usize) -> Result {
     let probe = "const e = document.activeElement; if (!e || e === document.body) return null;
-        // A radio or checkbox hides its input and rings the box drawn beside it.
+        // A radio or checkbox hides its input and rings the box drawn beside it; a select
+        // or a number with a unit rings the box its input sits in, up to three levels out.
         const ring = (el) => { if (!el) return false; const s = getComputedStyle(el);
             return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
                 || (s.boxShadow && s.boxShadow !== 'none'); };
-        const shown = ring(e) || ring(e.nextElementSibling) || ring(e.parentElement);
+        let shown = ring(e) || ring(e.nextElementSibling);
+        for (let up = e.parentElement, i = 0; up && i < 3 && !shown; up = up.parentElement, i++) {
+            shown = ring(up);
+        }
         return { matches: e.matches(arguments[0]), shown,
                  what: e.tagName + (e.getAttribute('data-testid') ? '[' + e.getAttribute('data-testid') + ']' : '')
                        + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') };";
     for _ in 0..max {
         type_keys(c, &fantoccini::key::Key::Tab.to_string()).await?;
-        let at = c.execute(probe, vec![serde_json::json!(css)]).await?;
+        // A select draws its ring once it has re-rendered as focused, a frame or more after
+        // the focus arrived: read again for a moment before calling the focus invisible.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        let at = loop {
+            let at = c.execute(probe, vec![serde_json::json!(css)]).await?;
+            if at.is_null()
+                || at["shown"] == serde_json::json!(true)
+                || tokio::time::Instant::now() > deadline
+            {
+                break at;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
         if at.is_null() {
             continue;
         }
@@ -263,8 +279,94 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         tab_to(c, ".ant-menu", 10).await?;
         arrow_to(c, "profile", 12).await?;
         type_keys(c, &Key::Enter.to_string()).await?;
-        wait_css(c, "[data-testid=profile-page]").await?;
+        wait_css(c, "[data-testid=profile-save]").await?;
+        // The company profile, filled in and saved from the keyboard: text fields, selects
+        // (one picked with the arrows, one by typing), numbers and a radio group, each
+        // reached with Tab, as an officer fills the form the first time.
+        tab_to(c, "[data-testid=profile-address]", 30).await?;
+        replace_text(c, "88 Zhangjiang Road").await?;
+        let district = "[data-testid=profile-district] .ant-select-selection-item";
+        let before = text_or_empty(c, district).await?;
+        tab_to(c, "[data-testid=profile-district] input", 5).await?;
+        // Down opens the list on the district chosen, Down again moves to the next one.
+        type_keys(c, &format!("{}{}", Key::Down, Key::Down)).await?;
+        wait_css(c, ".ant-select-item-option-active").await?;
+        type_keys(c, &Key::Enter.to_string()).await?;
+        let after = text_or_empty(c, district).await?;
+        if after.is_empty() || after == before {
+            return Err(format!("Down, Down, Enter left the district at {before:?}").into());
+        }
+        // The industry's division, found by typing its code.
+        tab_to(c, "[data-testid=profile-division] input", 5).await?;
+        type_keys(c, "34").await?;
+        wait_css(c, ".ant-select-item-option-active").await?;
+        type_keys(c, &Key::Enter.to_string()).await?;
+        let division = text_or_empty(c, "[data-testid=profile-division] .ant-select-selection-item").await?;
+        if !division.starts_with("34 ") {
+            return Err(format!("typing 34 and Enter chose the division {division:?}").into());
+        }
+        tab_to(c, "[data-testid=profile-headcount]", 5).await?;
+        replace_text(c, "321").await?;
+        tab_to(c, "[data-testid=profile-on-site]", 5).await?;
+        replace_text(c, "300").await?;
+        let risk = "return Array.from(document.querySelectorAll('[data-testid=profile-risk] input'))
+            .findIndex(e => e.checked)";
+        let risk_before = c.execute(risk, vec![]).await?;
+        tab_to(c, "[data-testid=profile-risk] input", 10).await?;
+        type_keys(c, &Key::Right.to_string()).await?;
+        let risk_after = c.execute(risk, vec![]).await?;
+        if risk_after == risk_before || risk_after == serde_json::json!(-1) {
+            return Err(format!("Right left the risk area at {risk_before}").into());
+        }
+        tab_to(c, "[data-testid=contact-0-name]", 10).await?;
+        type_keys(c, "王静").await?;
+        tab_to(c, "[data-testid=contact-0-phone]", 5).await?;
+        type_keys(c, "13800138000").await?;
+        tab_to(c, "[data-testid=profile-save]", 10).await?;
+        type_keys(c, &Key::Enter.to_string()).await?;
+        let read = "return ['profile-address', 'profile-headcount', 'profile-on-site', 'contact-0-name', 'contact-0-phone']
+            .map(id => { const e = document.querySelector('[data-testid=' + id + ']');
+                         return e ? (e.value ?? (e.querySelector('input') || {}).value) : null; })";
+        if let Err(e) = wait_css(c, ".ant-message-success").await {
+            let shown = c.execute(read, vec![]).await?;
+            let problems = c
+                .execute("return Array.from(document.querySelectorAll('[data-testid^=problem-]')).map(e => e.textContent)", vec![])
+                .await?;
+            return Err(format!("{e}; the form holds {shown}, its problems: {problems}").into());
+        }
+        // What the page shows after saving is what it read back from the store.
+        let shown = c.execute(read, vec![]).await?;
+        let want = serde_json::json!(["88 Zhangjiang Road", "321", "300", "王静", "13800138000"]);
+        if shown != want {
+            return Err(format!("after saving the profile shows {shown}, not {want}").into());
+        }
+        wait_css(c, "[data-testid=profile-unsent], [data-testid=profile-synced]").await?;
         Ok(())
     })
     .await;
+}
+
+/// Selects what the focused field holds (Ctrl+A) and types `text` over it.
+async fn replace_text(c: &Client, text: &str) -> Result {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let ctrl = char::from(Key::Control);
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: ctrl })
+        .then(KeyAction::Down { value: 'a' })
+        .then(KeyAction::Up { value: 'a' })
+        .then(KeyAction::Up { value: ctrl });
+    c.perform_actions(keys).await?;
+    type_keys(c, text).await
+}
+
+/// The text of the first element `css` finds, or "" when there is none.
+async fn text_or_empty(c: &Client, css: &str) -> Result<String> {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+            vec![serde_json::json!(css)],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
 }
