@@ -286,13 +286,13 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         tab_to(c, "[data-testid=profile-address]", 30).await?;
         replace_text(c, "88 Zhangjiang Road").await?;
         let district = "[data-testid=profile-district] .ant-select-selection-item";
-        let before = text_or_empty(c, district).await?;
+        let before = first_text(c, district).await?;
         tab_to(c, "[data-testid=profile-district] input", 5).await?;
         // Down opens the list on the district chosen, Down again moves to the next one.
         type_keys(c, &format!("{}{}", Key::Down, Key::Down)).await?;
         wait_css(c, ".ant-select-item-option-active").await?;
         type_keys(c, &Key::Enter.to_string()).await?;
-        let after = text_or_empty(c, district).await?;
+        let after = first_text(c, district).await?;
         if after.is_empty() || after == before {
             return Err(format!("Down, Down, Enter left the district at {before:?}").into());
         }
@@ -301,7 +301,7 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         type_keys(c, "34").await?;
         wait_css(c, ".ant-select-item-option-active").await?;
         type_keys(c, &Key::Enter.to_string()).await?;
-        let division = text_or_empty(c, "[data-testid=profile-division] .ant-select-selection-item").await?;
+        let division = first_text(c, "[data-testid=profile-division] .ant-select-selection-item").await?;
         if !division.starts_with("34 ") {
             return Err(format!("typing 34 and Enter chose the division {division:?}").into());
         }
@@ -346,6 +346,18 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
     .await;
 }
 
+/// The text of the first element `css` finds, or "" when there is none. Its textContent:
+/// WebDriver's rendered text of a select's chosen item reads empty in WebKitWebDriver.
+async fn first_text(c: &Client, css: &str) -> Result<String> {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+            vec![serde_json::json!(css)],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
 /// Selects what the focused field holds (Ctrl+A) and types `text` over it.
 async fn replace_text(c: &Client, text: &str) -> Result {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -358,15 +370,4 @@ async fn replace_text(c: &Client, text: &str) -> Result {
         .then(KeyAction::Up { value: ctrl });
     c.perform_actions(keys).await?;
     type_keys(c, text).await
-}
-
-/// The text of the first element `css` finds, or "" when there is none.
-async fn text_or_empty(c: &Client, css: &str) -> Result<String> {
-    let v = c
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
-            vec![serde_json::json!(css)],
-        )
-        .await?;
-    Ok(v.as_str().unwrap_or_default().to_string())
 }

@@ -319,29 +319,35 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
         };
         format!("| {what} | {app:.0} {unit} | {hello:.0} {unit} | {ratio:.2}× | {verdict} |\n")
     };
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    for (page, samples) in [("the sign-in page", &sign_ins), ("the main page", &mains)] {
-        table.push_str(&row(
-            &format!("start-up to {page}"),
-            ms(start(samples)),
-            ms(start(&hellos)),
-            "ms",
-            true,
-        ));
-        table.push_str(&row(
-            &format!("idle memory on {page}, PSS (all processes)"),
-            mib(pss(samples)),
-            mib(pss(&hellos)),
+    let ms = |v: &[Sample]| start(v).as_secs_f64() * 1e3;
+    let pss_mib = |v: &[Sample]| mib(pss(v));
+    let rss_mib = |v: &[Sample]| mib(rss(v));
+    type Measure<'a> = (&'a str, &'a dyn Fn(&[Sample]) -> f64, &'a str, bool);
+    let measures: [Measure; 3] = [
+        ("start-up to {page}", &ms, "ms", true),
+        (
+            "idle memory on {page}, PSS (all processes)",
+            &pss_mib,
             "MiB",
             true,
-        ));
-        table.push_str(&row(
-            &format!("idle memory on {page}, RSS (all processes)"),
-            mib(rss(samples)),
-            mib(rss(&hellos)),
+        ),
+        (
+            "idle memory on {page}, RSS (all processes)",
+            &rss_mib,
             "MiB",
             false,
-        ));
+        ),
+    ];
+    for (page, samples) in [("the sign-in page", &sign_ins), ("the main page", &mains)] {
+        for (what, of, unit, target) in measures {
+            table.push_str(&row(
+                &what.replace("{page}", page),
+                of(samples),
+                of(&hellos),
+                unit,
+                target,
+            ));
+        }
     }
     table.push('\n');
     let at = |v: &[Sample], pick: fn((u64, u64)) -> u64| {

@@ -75,8 +75,11 @@ fn options(path: &Path, create: bool) -> Result<SqliteConnectOptions> {
 /// timeout, a file this account may not read) is an error, never damage: a healthy
 /// database must not be set aside because it was busy.
 async fn damaged(path: &Path) -> Result<bool> {
-    damaged_as(path, "PRAGMA quick_check").await
+    damaged_as(path, QUICK_CHECK).await
 }
+
+/// Reads every page of the file.
+const QUICK_CHECK: &str = "PRAGMA quick_check";
 
 /// As [`damaged`], with `check` as the query that reads the file: `quick_check` reads every
 /// page, a read of the schema only the first ones.
@@ -145,8 +148,12 @@ fn closed_whole(db: &Path) -> bool {
     if std::fs::remove_file(&stamp).is_err() {
         return false;
     }
-    let wal_empty = std::fs::metadata(&sidecars(db)[0]).map_or(true, |m| m.len() == 0);
-    wal_empty && file_stamp(db).is_some_and(|now| now == kept)
+    wal_is_empty(db) && file_stamp(db).is_some_and(|now| now == kept)
+}
+
+/// Whether `db`'s WAL is gone or holds nothing: the file alone is then the whole database.
+fn wal_is_empty(db: &Path) -> bool {
+    std::fs::metadata(&sidecars(db)[0]).map_or(true, |m| m.len() == 0)
 }
 
 /// SQLite's own word that the file is not a (whole) database: SQLITE_CORRUPT (11) or
@@ -330,7 +337,7 @@ impl Store {
         let check = if closed_whole(&db) {
             GLANCE
         } else {
-            "PRAGMA quick_check"
+            QUICK_CHECK
         };
         let recovered = if db.exists() && damaged_as(&db, check).await? {
             let aside = set_aside(dir, file).await?;
@@ -432,8 +439,7 @@ impl Store {
         };
         self.pool.close().await;
         let db = self.dir.join(self.file);
-        let wal_empty = std::fs::metadata(&sidecars(&db)[0]).map_or(true, |m| m.len() == 0);
-        if whole && wal_empty {
+        if whole && wal_is_empty(&db) {
             if let Some(stamp) = file_stamp(&db) {
                 // Without the stamp the next start checks every page: slower, never wrong.
                 if let Err(e) = std::fs::write(closed_stamp_path(&db), stamp) {
@@ -536,9 +542,9 @@ mod tests {
         store.close().await;
     }
 
-    /// A start after a whole close reads the schema, not every page (`quick_check` over a
-    /// catalog of 20,000 policies took 2.4 s of every start); a start after a crash, or
-    /// after the file changed since its close, reads every page.
+    /// A start after a whole close reads the schema, not every page (`quick_check` reads all
+    /// of a catalog of 20,000 policies at every start); a start after a crash, or after the
+    /// file changed since its close, reads every page.
     #[tokio::test]
     async fn only_a_database_not_closed_whole_is_read_page_by_page_at_start() {
         let dir = tempfile::tempdir().unwrap();
