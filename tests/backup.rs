@@ -362,6 +362,42 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     app.close().await;
 }
 
+/// The copy of each database the next start may restore from a damaged file waits until this
+/// start is over: read beside the window's first page, a large catalog's copy slowed it by
+/// seconds. (When it comes: the store's own test.)
+#[tokio::test]
+async fn the_start_does_not_copy_its_databases_while_the_window_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _central, ws) = ready(dir.path(), "backup-later").await;
+    let keychain = format!("yiqifu-test-backup-later-{}", std::process::id());
+    let copies = [
+        dir.path().join(yiqifu_core::store::BACKUP_FILE),
+        ws.store()
+            .dir()
+            .join(format!("{}.bak", yiqifu_core::store::WORKSPACE_DB_FILE)),
+    ];
+    drop(ws);
+    app.close().await;
+    drop(app);
+    for c in &copies {
+        let _ = std::fs::remove_file(c);
+    }
+    let app = App::open(dir.path(), Keychain::new(&keychain))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.workspaces().len(),
+        1,
+        "the enterprise opened with the app"
+    );
+    // Copies of databases this small take milliseconds.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    for c in &copies {
+        assert!(!c.exists(), "{} copied while the app started", c.display());
+    }
+    app.close().await;
+}
+
 fn zip_of(path: &Path, members: &[(&str, &[u8])]) {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

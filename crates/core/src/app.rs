@@ -163,14 +163,9 @@ impl App {
             app.store.set_setting(&active_key(&m.server), &m.id).await?;
             tracing::info!(enterprise = %m.id, name = %m.profile.name, "migrated");
         }
-        // The backup the next start may need, taken beside start-up rather than before it:
-        // the window need not wait for a copy of the whole database.
-        let backup = app.store.clone();
-        tokio::spawn(async move {
-            if let Err(e) = backup.backup().await {
-                tracing::warn!(error = %e, "database backup failed");
-            }
-        });
+        // The backup the next start may need, taken once this start is over: neither the
+        // window nor its first page waits for a copy of the whole database.
+        app.store.backup_later(crate::store::BACKUP_AFTER_OPEN);
         sweep_removed(data_dir);
         {
             let _one = app.open_lock.lock().await;

@@ -18,6 +18,11 @@ pub const DB_FILE: &str = "yiqifu.sqlite";
 
 pub const BACKUP_FILE: &str = "yiqifu.sqlite.bak";
 
+/// How long after a database is opened its backup ([`Store::backup_later`]) waits. The copy
+/// reads the whole file (hundreds of MB with a city's catalog cached) and would compete with
+/// the window's first page for the disk and the cores; by now the officer is reading it.
+pub const BACKUP_AFTER_OPEN: Duration = Duration::from_secs(10);
+
 /// An enterprise's database, in its own folder.
 pub const WORKSPACE_DB_FILE: &str = "workspace.sqlite";
 
@@ -328,7 +333,7 @@ impl Store {
 
     /// Opens (creating on first start) a database of `schema` in `dir`, and brings its
     /// schema up to date. A damaged database is detected here: it is kept aside, the last
-    /// good backup (which the app takes just after every start, see [`Store::backup`]) is
+    /// good backup (which the app takes soon after every start, see [`Store::backup_later`]) is
     /// restored or it starts fresh, and [`Store::recovered`] says so.
     pub async fn open_as(dir: &Path, schema: Schema) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
@@ -375,6 +380,21 @@ impl Store {
             .execute(&self.pool)
             .await?;
         rename_retrying(&tmp, &backup).await
+    }
+
+    /// [`Store::backup`] in the background once `after` has passed, unless the database has
+    /// been closed by then (a short session keeps the backup of the one before).
+    pub fn backup_later(&self, after: Duration) {
+        let store = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            if store.pool.is_closed() {
+                return;
+            }
+            if let Err(e) = store.backup().await {
+                tracing::warn!(file = store.file, code = e.code(), error = %e, "database backup failed");
+            }
+        });
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -603,6 +623,53 @@ mod tests {
             "a file that no longer matches its stamp was not read page by page"
         );
         store.close().await;
+    }
+
+    /// Waits (without blocking the runtime) until `path` exists; gives up loudly.
+    async fn appears(path: &Path, within: Duration) {
+        let start = std::time::Instant::now();
+        while !path.exists() {
+            assert!(
+                start.elapsed() < within,
+                "{} not written within {within:?}",
+                path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_later_backup_waits_its_time_and_skips_a_database_closed_by_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        store.set_setting("kept", &"备份里的设置").await.unwrap();
+        let bak = dir.path().join(BACKUP_FILE);
+        store.backup_later(Duration::from_millis(600));
+        // A copy of this small database takes milliseconds: one not there yet is waiting.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!bak.exists(), "the backup did not wait");
+        appears(&bak, Duration::from_secs(10)).await;
+        // Renamed into place whole, and a database with the settings of the moment.
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::copy(&bak, copy.path().join(DB_FILE)).unwrap();
+        let restored = Store::open(copy.path()).await.unwrap();
+        assert_eq!(
+            restored.setting::<String>("kept").await.unwrap().as_deref(),
+            Some("备份里的设置")
+        );
+        restored.close().await;
+        store.close().await;
+
+        // Closed before its time: no backup, and no error in the way of the next start.
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        store.backup_later(Duration::from_millis(100));
+        store.close().await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(!dir.path().join(BACKUP_FILE).exists());
+        let again = Store::open(dir.path()).await.unwrap();
+        assert!(again.recovered().is_none());
+        again.close().await;
     }
 
     #[tokio::test]

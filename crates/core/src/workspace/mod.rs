@@ -148,13 +148,8 @@ impl Workspace {
             syncing: AtomicBool::new(false),
             revoke_pending: AtomicBool::new(revoke),
         });
-        // The backup the next start may need, taken beside start-up rather than before it.
-        let store = ws.store.clone();
-        tokio::spawn(async move {
-            if let Err(e) = store.backup().await {
-                tracing::warn!(error = %e, "workspace backup failed");
-            }
-        });
+        // The backup the next start may need, taken once this start is over.
+        ws.store.backup_later(crate::store::BACKUP_AFTER_OPEN);
         ws.publish().await?;
         Ok(ws)
     }
