@@ -426,6 +426,7 @@ fn cmd_test() -> Result {
         platforms::check_macos()?;
         platforms::test_windows()?;
         platforms::test_installer(&root())?;
+        platforms::test_without_webview2()?;
     }
     println!(
         "all checks passed in {:.0}s",
@@ -785,12 +786,14 @@ fn bundle_deb() -> Result<PathBuf> {
     linux::deb(&root(), &binary, &out, "xz")
 }
 
-/// The Windows installer tried under Wine, on its own (`test` runs it last).
+/// The Windows installer and the app without WebView2 tried under Wine, on their own (`test`
+/// runs them last).
 fn cmd_installer() -> Result {
     #[cfg(target_os = "linux")]
     {
         system_packages(&[])?;
-        platforms::test_installer(&root())
+        platforms::test_installer(&root())?;
+        platforms::test_without_webview2()
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -810,7 +813,7 @@ fn main() -> ExitCode {
         "bench" => cmd_bench(),
         "load" => cmd_load(std::env::args().nth(2).as_deref() == Some("burst")),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script tried under Wine (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script, and the app without WebView2, tried under Wine (also steps of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };

@@ -421,3 +421,160 @@ pub fn bundle_windows(root: &Path) -> Result<PathBuf> {
     make_installer(root, &app, &setup)?;
     Ok(setup)
 }
+
+/// The title of the box the app shows when it cannot start (`could_not_start` in the shell).
+const COULD_NOT_START: &str = "Yiqifu Desktop could not start";
+
+/// The app itself under Wine, which has no WebView2 runtime: it cannot create its webview, and
+/// must say so in a native message box (what to install, and where) instead of ending without
+/// a word, as on a locked-down Windows 10 PC. Built for Windows (debug) with the WebView2
+/// loader beside it, as the installer lays it out; the box is found by its title on an Xvfb
+/// display of its own.
+pub fn test_without_webview2() -> Result {
+    let prefix = wine_ready()?;
+    run(
+        "cargo build (Windows)",
+        cargo().args(["build", "--target", WINDOWS, "-p", "yiqifu-desktop"]),
+    )?;
+    println!("==> the app without WebView2: a message box");
+    let built = target_dir().join(WINDOWS).join("debug");
+    let loader = find_loader(&built).ok_or_else(|| {
+        Failure(format!(
+            "WebView2Loader.dll not found under {}",
+            built.display()
+        ))
+    })?;
+    let work = target_dir().join("webview2-test");
+    let _ = std::fs::remove_dir_all(&work);
+    let app = work.join("app");
+    let data = work.join("data");
+    for d in [&app, &data] {
+        std::fs::create_dir_all(d)
+            .map_err(|e| Failure(format!("cannot create {}: {e}", d.display())))?;
+    }
+    for (from, name) in [
+        (built.join("yiqifu-desktop.exe"), "yiqifu-desktop.exe"),
+        (loader, "WebView2Loader.dll"),
+    ] {
+        std::fs::copy(&from, app.join(name))
+            .map_err(|e| Failure(format!("cannot copy {}: {e}", from.display())))?;
+    }
+    let xvfb = Xvfb::start()?;
+    let log = work.join("stderr.txt");
+    let err = std::fs::File::create(&log)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", log.display())))?;
+    let mut c = Command::new("wine");
+    c.arg(app.join("yiqifu-desktop.exe"));
+    wine(&mut c, &prefix);
+    // Wine reads Unix paths as drive Z:.
+    let windows_data = format!("Z:{}", data.display()).replace('/', "\\");
+    c.env("DISPLAY", &xvfb.display)
+        .env("YIQIFU_DATA_DIR", windows_data)
+        .stdout(std::process::Stdio::null())
+        .stderr(err);
+    let mut child = c
+        .spawn()
+        .map_err(|e| Failure(format!("cannot start wine: {e}")))?;
+    let started = std::time::Instant::now();
+    let shown = loop {
+        if window_titled(&xvfb.display, COULD_NOT_START) {
+            break Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            break fail(format!(
+                "the app ended ({status}) without its message box; its stderr:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            ));
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            break fail(format!(
+                "no window titled {COULD_NOT_START:?} within 120 s; the app's stderr:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    // A picture of the box for whoever reads the run (best effort: imagemagick).
+    let _ = Command::new("import")
+        .args(["-window", "root", "-display", &xvfb.display])
+        .arg(work.join("message-box.png"))
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stop = Command::new("wineserver");
+    stop.arg("--kill");
+    wine(&mut stop, &prefix);
+    let _ = stop.status();
+    shown?;
+    let said = std::fs::read_to_string(&log).unwrap_or_default();
+    if !said.contains("WebView2") || !said.contains("go.microsoft.com") {
+        return fail(format!(
+            "the box was shown, but the app did not name the WebView2 runtime and where to get it:\n{said}"
+        ));
+    }
+    println!(
+        "<== the app without WebView2: a message box after {:.1}s, naming the runtime (picture: {})",
+        started.elapsed().as_secs_f64(),
+        work.join("message-box.png").display()
+    );
+    Ok(())
+}
+
+/// Whether a window whose title holds `title` is on `display`, as xwininfo lists them.
+fn window_titled(display: &str, title: &str) -> bool {
+    Command::new("xwininfo")
+        .args(["-root", "-tree", "-display", display])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(title))
+        .unwrap_or(false)
+}
+
+/// An X display of its own for a Windows program's windows, stopped when dropped.
+struct Xvfb {
+    display: String,
+    server: std::process::Child,
+}
+
+impl Xvfb {
+    fn start() -> Result<Self> {
+        if !have("Xvfb") {
+            return fail("Xvfb is needed for the Windows app's window: apt-get install xvfb");
+        }
+        for n in 90..130 {
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let display = format!(":{n}");
+            let mut server = Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map_err(|e| Failure(format!("cannot start Xvfb: {e}")))?;
+            let started = std::time::Instant::now();
+            while !socket.exists() {
+                if let Ok(Some(_)) = server.try_wait() {
+                    break;
+                }
+                if started.elapsed() > std::time::Duration::from_secs(10) {
+                    let _ = server.kill();
+                    return fail(format!("Xvfb {display} not ready within 10 s"));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            if socket.exists() {
+                return Ok(Self { display, server });
+            }
+            // Another server took the number first: try the next.
+        }
+        fail("no free X display between :90 and :129")
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
