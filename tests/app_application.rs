@@ -58,6 +58,18 @@ impl Journey {
         }
     }
 
+    /// The app's log so far: every file in its log folder, in name order (they only grow).
+    fn app_log(&self) -> String {
+        let mut files: Vec<_> = std::fs::read_dir(self.data.path().join("logs"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect()
+    }
+
     /// What the next file dialog answers.
     fn pick(&self, path: &Path) {
         let mut queue = std::fs::read_to_string(&self.picks).unwrap();
@@ -250,6 +262,7 @@ async fn an_application_from_the_roster_to_the_whitelist() {
 
     // 2. Assembled and sent, after the app was started again.
     let exe = j.file("承诺书.pdf", &samples::exe());
+    let logged = j.app_log().len();
     let driver = j.driver(&xvfb);
     session_within(
         &driver,
@@ -257,6 +270,35 @@ async fn an_application_from_the_roster_to_the_whitelist() {
         Duration::from_secs(240),
         async |c| {
             wait_css(c, "[data-testid=status-online]").await?;
+            // The built-in service the restart connects to starts once the first page is on
+            // screen, not beside it (its password hash and seed slowed that page).
+            let order = || {
+                let log = j.app_log();
+                let now = log.get(logged..).unwrap_or_default();
+                (
+                    now.find("first page on screen"),
+                    now.find("demo service started"),
+                )
+            };
+            let waited = std::time::Instant::now();
+            let (page, demo) = loop {
+                let (page, demo) = order();
+                if (page.is_some() && demo.is_some()) || waited.elapsed() > Duration::from_secs(10)
+                {
+                    break (page, demo);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            match (page, demo) {
+                (Some(p), Some(d)) if p < d => {}
+                _ => {
+                    return Err(format!(
+                        "the restart's log has the first page at {page:?} and the demo \
+                         service's start at {demo:?} (the page must come first)"
+                    )
+                    .into())
+                }
+            }
             click(c, "[data-testid=menu-application]").await?;
             wait_css(c, "[data-testid=prepare]").await?;
             screenshot(c, "application-prepare-empty-zh").await?;

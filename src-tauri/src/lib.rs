@@ -22,6 +22,11 @@ use yiqifu_core::{App, Changed, ServerChoice, Status};
 
 /// How often the app checks whether the central service answers.
 const PROBE_EVERY: Duration = Duration::from_secs(15);
+/// How long the start's connection to the service waits for the first page. The built-in
+/// demo service hashes a password and seeds its catalog as it starts: work that, beside the
+/// webview's first page on two cores, delayed that page. A page that never says it rendered
+/// (a broken UI) must not leave the app offline.
+const FIRST_PAGE_WAIT: Duration = Duration::from_secs(3);
 /// How often it pulls while online, for the authorities' answers to arrive by themselves.
 const SYNC_EVERY: Duration = Duration::from_secs(60);
 
@@ -74,6 +79,9 @@ pub struct Shell {
     /// The data folder is being moved: its databases are closed, and the app ends (and
     /// starts again) without its own backup and close.
     moving: std::sync::atomic::AtomicBool,
+    /// The UI's first page is on screen (a permit stored once): the start's connection to the
+    /// service waits for it.
+    pub first_page: tokio::sync::Notify,
     /// This process's hold on the data folder: no second app opens its databases.
     _instance: instance::First,
 }
@@ -92,6 +100,7 @@ impl Shell {
             .await
             .map_err(|e| yiqifu_core::Error::DemoServer(e.to_string()))?;
         let url = running.url();
+        tracing::info!(ms = started().elapsed().as_millis(), %url, "demo service started");
         *demo = Some(running);
         Ok(url)
     }
@@ -266,6 +275,12 @@ async fn background(handle: tauri::AppHandle, shell: Arc<Shell>) {
     });
     // Every enterprise's queue goes out in the background, each with its own session.
     app.start_workers();
+    if tokio::time::timeout(FIRST_PAGE_WAIT, shell.first_page.notified())
+        .await
+        .is_err()
+    {
+        tracing::warn!("no first page after {FIRST_PAGE_WAIT:?}: connecting anyway");
+    }
     match app.server().await {
         Ok(Some(choice)) => match shell.url_for(&choice).await {
             Ok(url) => {
@@ -456,6 +471,7 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
         drops: std::sync::Mutex::new(desktop::Drops::default()),
         notified: std::sync::Mutex::new(None),
         moving: std::sync::atomic::AtomicBool::new(false),
+        first_page: tokio::sync::Notify::new(),
         _instance: instance,
     });
     // The page's first state comes with the window, so the first page renders at once

@@ -40,7 +40,7 @@ const theme = {
 const MainLayout = lazy(() => import("./layout/MainLayout"));
 
 /** Tells the shell, once, that the first page (not a spinner) is on screen: the start-up
- *  benchmark's mark. Rendered inside the page's Suspense boundary, so a page still loading
+ *  benchmark's mark, and the moment the shell connects to the service. Rendered inside the page's Suspense boundary, so a page still loading
  *  its chunk has not rendered yet. */
 function FirstRendered({ page }: { page: "setup" | "sign_in" | "main" }) {
   const told = useRef(false);
@@ -173,8 +173,10 @@ export default function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <ConfigProvider locale={locale === "zh-CN" ? zhCN : enUS} theme={theme}>
-        {/* Toasts open below the header, never over the status line and its buttons. */}
-        <AntApp style={{ height: "100%" }} message={{ top: 72 }}>
+        {/* Toasts and notices open below the header, never over the status line, the
+            enterprise switcher or the language switch: an inbox notice stays 12 s, and a
+            start that brings several stacks them. */}
+        <AntApp style={{ height: "100%" }} message={{ top: 72 }} notification={{ top: 72 }}>
           <ShellContext.Provider value={shell}>
             <Suspense fallback={spinner}>
               {page}

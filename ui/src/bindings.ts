@@ -10,7 +10,8 @@ export const commands = {
 	openFolder: (folder: Folder) => typedError<null, ErrorInfo>(__TAURI_INVOKE("open_folder", { folder })),
 	/**
 	 *  The UI's first page is on screen: logged with the time since the process started, and
-	 *  written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks.
+	 *  written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks. The
+	 *  start's connection to the service (the demo service's own start) waits for it.
 	 */
 	firstRendered: (page: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("first_rendered", { page })),
 	appStatus: () => typedError<Status_Serialize, ErrorInfo>(__TAURI_INVOKE("app_status")),

@@ -65,12 +65,14 @@ pub async fn open_folder(shell: Shared<'_>, folder: Folder) -> CmdResult<()> {
 }
 
 /// The UI's first page is on screen: logged with the time since the process started, and
-/// written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks.
+/// written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks. The
+/// start's connection to the service (the demo service's own start) waits for it.
 #[tauri::command]
 #[specta::specta]
-pub async fn first_rendered(page: String) -> CmdResult<()> {
+pub async fn first_rendered(shell: Shared<'_>, page: String) -> CmdResult<()> {
     let ms = crate::started().elapsed().as_millis();
     tracing::info!(page, ms, "first page on screen");
+    shell.first_page.notify_one();
     if let Some(file) = std::env::var_os("YIQIFU_BENCH_RENDERED") {
         std::fs::write(file, format!("{page} {ms}")).map_err(yiqifu_core::Error::from)?;
     }
