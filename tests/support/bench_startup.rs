@@ -129,6 +129,18 @@ fn copy_dir(from: &Path, to: &Path) -> Res<()> {
             copy_dir(&e.path(), &target)?;
         } else {
             std::fs::copy(e.path(), &target).map_err(|e| e.to_string())?;
+            // A copy is a file changed now, which the app reads as a database not closed
+            // whole (every page checked, as after a crash); an officer's restart finds its
+            // files as the last close left them.
+            let modified = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .map_err(|e| e.to_string())?;
+            std::fs::File::options()
+                .write(true)
+                .open(&target)
+                .and_then(|f| f.set_modified(modified))
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(())
