@@ -1,7 +1,7 @@
 //! Every command the UI may call is a `#[tauri::command]` function in `src/commands/`, one
 //! file per feature. This script finds them there, so that adding a command is writing it:
-//! it generates the list the shell registers (`commands.rs` in OUT_DIR, included by
-//! `commands/mod.rs`) and the main window's capability, which grants exactly those commands
+//! it generates the list the shell registers (`handler.rs` in OUT_DIR) and the one the
+//! bindings are exported from (`commands.rs`), both included by `commands/mod.rs`, and the main window's capability, which grants exactly those commands
 //! plus event listen and unlisten: no file system, shell or HTTP access from the webview.
 
 use std::path::{Path, PathBuf};
@@ -65,6 +65,13 @@ fn main() {
         format!("tauri_specta::collect_commands![{}]\n", paths.join(",\n")),
     )
     .expect("write commands.rs");
+    // The same list for the running app, without the types: only the bindings' export reads
+    // those, and building them at every start cost code in the binary and time in the start.
+    std::fs::write(
+        out.join("handler.rs"),
+        format!("tauri::generate_handler![{}]\n", paths.join(",\n")),
+    )
+    .expect("write handler.rs");
 
     let cap_dir = out.join("capabilities");
     std::fs::create_dir_all(&cap_dir).expect("capabilities dir");

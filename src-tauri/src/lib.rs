@@ -127,22 +127,10 @@ impl Shell {
     }
 }
 
+/// What the bindings are exported from: every command, event and constant with its types.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
+    events_builder()
         .commands(commands::all())
-        .events(collect_events![
-            StatusChanged,
-            UploadProgressed,
-            DataChanged,
-            PackageProgressed,
-            BackupProgressed,
-            DataMoveProgressed,
-            ApplicationNotice,
-            InboxNoticed,
-            desktop::FilesDragged,
-            desktop::FilesDropped,
-            desktop::OpenInboxEntry
-        ])
         .constant("DISTRICTS", yiqifu_protocol::DISTRICTS)
         .constant("LIMITS", yiqifu_protocol::limits::LIMITS)
         .constant(
@@ -154,6 +142,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             // serde serializes arrays of at most 32; the list is 97 long.
             yiqifu_protocol::profile::INDUSTRY_DIVISIONS.to_vec(),
         )
+}
+
+/// The events alone: what the running app mounts (their names), without the commands' types.
+fn events_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().events(collect_events![
+        StatusChanged,
+        UploadProgressed,
+        DataChanged,
+        PackageProgressed,
+        BackupProgressed,
+        DataMoveProgressed,
+        ApplicationNotice,
+        InboxNoticed,
+        desktop::FilesDragged,
+        desktop::FilesDropped,
+        desktop::OpenInboxEntry
+    ])
 }
 
 /// Where the app keeps its data: the OS app-data folder, or `YIQIFU_DATA_DIR` when set
@@ -333,13 +338,13 @@ pub fn run() -> ExitCode {
     if let Err(e) = yiqifu_core::secrets::ensure_session_keyring() {
         eprintln!("no session keyring: {e}; signing in will report the keychain as unavailable");
     }
-    let builder = specta_builder();
+    let events = events_builder();
     let result = desktop::plugins(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(desktop::window_event)
-        .invoke_handler(builder.invoke_handler())
+        .invoke_handler(commands::handler())
         .setup(move |tauri_app| {
-            builder.mount_events(tauri_app);
+            events.mount_events(tauri_app);
             if let Err(e) = open(tauri_app) {
                 // Returned, the error would end in tauri's panic, with no word to the
                 // officer; the app ends when the box is closed.

@@ -33,6 +33,8 @@ struct Sample {
     startup: Duration,
     rss_kb: u64,
     pss_kb: u64,
+    /// PSS by process name, as `memory` gives it.
+    pss_by_process: Vec<(String, u64)>,
     /// The app's own milestones from its log (ms after its start): its databases open,
     /// its window created. None for hello world.
     milestones: Option<(u64, u64)>,
@@ -181,11 +183,14 @@ fn tree(pid: u32) -> Vec<u32> {
     out
 }
 
-fn memory(pids: &[u32]) -> (u64, u64) {
-    let (mut rss, mut pss) = (0, 0);
+/// RSS and PSS summed over `pids`, and the PSS of each process by its name (the app,
+/// WebKit's web process, its network process), in the order of `pids`.
+fn memory(pids: &[u32]) -> (u64, u64, Vec<(String, u64)>) {
+    let (mut rss, mut pss, mut by_process) = (0, 0, Vec::new());
     for pid in pids {
         let rollup =
             std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let mut own = 0;
         for line in rollup.lines() {
             let kb = || {
                 line.split_whitespace()
@@ -196,11 +201,44 @@ fn memory(pids: &[u32]) -> (u64, u64) {
             if line.starts_with("Rss:") {
                 rss += kb();
             } else if line.starts_with("Pss:") {
-                pss += kb();
+                own += kb();
+            }
+        }
+        pss += own;
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        by_process.push((name.trim().to_string(), own));
+    }
+    (rss, pss, by_process)
+}
+
+/// "name N MiB" for each process name, the median over the samples (a process missing from
+/// a sample counts 0 there).
+fn by_process(samples: &[Sample]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for s in samples {
+        for (n, _) in &s.pss_by_process {
+            if !names.contains(&n.as_str()) {
+                names.push(n);
             }
         }
     }
-    (rss, pss)
+    names
+        .iter()
+        .map(|n| {
+            let each = samples
+                .iter()
+                .map(|s| {
+                    s.pss_by_process
+                        .iter()
+                        .filter(|(m, _)| m == n)
+                        .map(|(_, kb)| kb)
+                        .sum::<u64>()
+                })
+                .collect();
+            format!("{n} {:.0} MiB", mib(median(each)))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn stop(pids: &[u32]) {
@@ -246,7 +284,7 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
     let startup = started.elapsed();
     tokio::time::sleep(IDLE).await;
     let pids = tree(pid);
-    let (rss_kb, pss_kb) = memory(&pids);
+    let (rss_kb, pss_kb, pss_by_process) = memory(&pids);
     stop(&pids).await;
     let _ = child.wait().await;
     let milestones = data.and_then(|d| {
@@ -259,6 +297,7 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
         startup,
         rss_kb,
         pss_kb,
+        pss_by_process,
         milestones,
     })
 }
@@ -378,6 +417,14 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
         at(&sign_ins, |m| m.1),
         at(&mains, |m| m.0),
         at(&mains, |m| m.1),
+    ));
+    table.push_str(&format!(
+        "Where the idle memory is (PSS by process, medians; WebKit names its processes \
+         WebKitWebProcess and WebKitNetworkProcess, cut to 15 characters): on the sign-in page \
+         {}; on the main page {}; hello world {}.\n\n",
+        by_process(&sign_ins),
+        by_process(&mains),
+        by_process(&hellos),
     ));
     let deb_mb = file_mib(deb);
     let sizes = [

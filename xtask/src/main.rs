@@ -617,7 +617,8 @@ fn cmd_bench_startup() -> Result {
 fn put_section(heading: &str, body: &str) -> Result {
     let path = root().join("docs").join("benchmarks.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
-    let section = format!("{heading}\n\n{body}");
+    // A blank line before the next heading, however the body ends.
+    let section = format!("{heading}\n\n{}\n\n", body.trim_end());
     let doc = match doc.find(heading) {
         Some(at) => {
             let rest = &doc[at + heading.len()..];

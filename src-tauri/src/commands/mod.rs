@@ -35,7 +35,12 @@ impl Shell {
     }
 }
 
-/// Every command, as build.rs found them.
+/// Every command, as build.rs found them, with their types for the bindings.
 pub(crate) fn all() -> tauri_specta::Commands<tauri::Wry> {
     include!(concat!(env!("OUT_DIR"), "/commands.rs"))
+}
+
+/// Every command, as build.rs found them: what the running app answers with.
+pub(crate) fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    include!(concat!(env!("OUT_DIR"), "/handler.rs"))
 }
