@@ -21,7 +21,7 @@ describe("App", () => {
     expect(screen.getByTestId("setup-page")).toBeTruthy();
   });
 
-  it("marks the first render once, and for the main page only when its chunk has loaded and it is on screen", async () => {
+  it("marks the first render once, and for the main page only when its chunks have loaded and its page is on screen", async () => {
     const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account };
     localStorage.setItem("yiqifu.page", "inbox");
@@ -29,7 +29,10 @@ describe("App", () => {
     mockIPC(
       (cmd, args) => {
         if (cmd === "first_rendered") {
-          marks.push({ page: (args as { page: string }).page, onScreen: screen.queryByTestId("menu-inbox") !== null });
+          marks.push({
+            page: (args as { page: string }).page,
+            onScreen: screen.queryByTestId("menu-inbox") !== null && screen.queryByTestId("inbox-page") !== null,
+          });
         }
         if (cmd === "app_status") return { ...signedInStatus, account };
         if (cmd === "inbox_entries" || cmd === "parked_items") return [];

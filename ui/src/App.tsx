@@ -42,14 +42,13 @@ const MainLayout = lazy(() => import("./layout/MainLayout"));
 /** Tells the shell, once, that the first page (not a spinner) is on screen: the start-up
  *  benchmark's mark, and the moment the shell connects to the service. Rendered inside the page's Suspense boundary, so a page still loading
  *  its chunk has not rendered yet. */
-function FirstRendered({ page }: { page: "setup" | "sign_in" | "main" }) {
-  const told = useRef(false);
+function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; told: { current: boolean } }) {
   useEffect(() => {
     if (!told.current) {
       told.current = true;
       void commands.firstRendered(page);
     }
-  }, [page]);
+  }, [page, told]);
   return null;
 }
 
@@ -71,6 +70,8 @@ function statusAtLoad(): Status | null {
 export default function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [status, setStatus] = useState<Status | null>(statusAtLoad);
+  // Once per load of the window, whichever page comes first (the main page marks it itself).
+  const firstTold = useRef(false);
   const [changingServer, setChangingServer] = useState(false);
   // The sign-in page over an enterprise on screen: adding another, or signing in again
   // (with its credit code).
@@ -166,6 +167,7 @@ export default function App() {
         onSignIn={(creditCode) => {
           setSigningIn(creditCode ? { creditCode } : {});
         }}
+        shown={<FirstRendered page="main" told={firstTold} />}
       />
     );
   }
@@ -180,7 +182,8 @@ export default function App() {
           <ShellContext.Provider value={shell}>
             <Suspense fallback={spinner}>
               {page}
-              {status && <FirstRendered page={pageOf(status)} />}
+              {/* The main page tells it itself, once its page's code has loaded too. */}
+              {status && pageOf(status) !== "main" && <FirstRendered page={pageOf(status)} told={firstTold} />}
             </Suspense>
           </ShellContext.Provider>
         </AntApp>

@@ -1,5 +1,6 @@
-import { useState } from "react";
-import { Alert, Badge, Button, Grid, Layout, Menu, Space } from "antd";
+import { Suspense, useState } from "react";
+import type { ReactNode } from "react";
+import { Alert, Badge, Button, Grid, Layout, Menu, Space, Spin } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
 import { App as AntApp } from "antd";
 import { commands, unwrap } from "../shared/api";
@@ -10,8 +11,8 @@ import { errorText, toErrorInfo } from "../shared/errors";
 import { pick, useI18n } from "../shared/i18n";
 import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
-import { ApplicationWatcher } from "../features/application";
-import { InboxWatcher } from "../features/inbox";
+import ApplicationWatcher from "../features/application/ApplicationWatcher";
+import InboxWatcher from "../features/inbox/InboxWatcher";
 import { NavigationContext, lastPage, rememberPage, requestFocus } from "../shared/navigation";
 import type { Navigate } from "../shared/navigation";
 import { useWindowTitle } from "./useWindowTitle";
@@ -21,10 +22,14 @@ import { ops, pages } from "./features";
 export default function MainLayout({
   status,
   onSignIn,
+  shown,
 }: {
   status: Status;
   /** Opens the sign-in page: to add an enterprise, or (with its code) to sign one in again. */
   onSignIn: (creditCode?: string) => void;
+  /** Rendered with the page, once its code has loaded: what tells the shell the page is on
+   *  screen (a spinner in its place is not). */
+  shown?: ReactNode;
 }) {
   const { t, locale } = useI18n();
   // Down to the window's 960 px minimum, sign-out keeps its icon and tooltip only.
@@ -151,7 +156,20 @@ export default function MainLayout({
           )}
           {/* The page starts afresh when another enterprise comes on screen: no list or
               late answer of the previous one can act on this one. The page chosen stays. */}
-          <div key={status.enterprise ?? ""}>{current?.render(status)}</div>
+          <div key={status.enterprise ?? ""}>
+            {/* A page whose code is still loading shows a spinner in its place; the menu
+                and the header stay usable. */}
+            <Suspense
+              fallback={
+                <div className="centered-page" data-testid="page-loading">
+                  <Spin />
+                </div>
+              }
+            >
+              {current?.render(status)}
+              {shown}
+            </Suspense>
+          </div>
         </Layout.Content>
       </Layout>
       {parked.dialog}

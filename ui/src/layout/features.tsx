@@ -1,3 +1,4 @@
+import { lazy } from "react";
 import type { ReactNode } from "react";
 import {
   AuditOutlined,
@@ -15,28 +16,37 @@ import type { Status_Serialize as Status } from "../bindings";
 import type { Dict, Text } from "../shared/i18n";
 import { sharedMessages } from "../shared/i18n";
 import type { OpInfo } from "../shared/revise";
-import { DocumentsPage, messages as documents } from "../features/documents";
-import { messages as documentMessages } from "../features/documents/messages";
-import { InboxPage, ops as inboxOps } from "../features/inbox";
+import { DocumentsPage } from "../features/documents";
+import { messages as documents } from "../features/documents/messages";
+import { ops as inboxOps } from "../features/inbox/ops";
 import { messages as inbox } from "../features/inbox/messages";
-import { AppealsPage, ops as appealOps } from "../features/appeals";
+import { ops as appealOps } from "../features/appeals/ops";
 import { messages as appeals } from "../features/appeals/messages";
-import { ListingsPage, ops as listingOps } from "../features/listings";
+import { ops as listingOps } from "../features/listings/ops";
 import { messages as listings } from "../features/listings/messages";
-import { ApplicationPage, ops as applicationOps } from "../features/application";
-import { ProfilePage, ops as profileOps } from "../features/profile";
+import { ops as applicationOps } from "../features/application/ops";
+import { ops as profileOps } from "../features/profile/ops";
 import { messages as profile } from "../features/profile/messages";
-import { SelfCheckPage } from "../features/selfcheck";
 import { messages as selfcheck } from "../features/selfcheck/messages";
-import { RosterPage } from "../features/roster";
 import { messages as roster } from "../features/roster/messages";
 import { messages as application } from "../features/application/messages";
 import { messages as outbox } from "../features/outbox/messages";
 import { messages as session } from "../features/session/messages";
 import { messages as workspaces } from "../features/workspaces/messages";
-import { AboutPage } from "../features/about";
 import { messages as about } from "../features/about/messages";
 import { messages as backup } from "../features/backup/messages";
+
+// The library is where the main page opens unless the officer left it elsewhere: it comes
+// with the layout. Every other page is a chunk of its own, loaded when it is first opened, so
+// a start parses and runs the code of one feature, not of all of them.
+const ProfilePage = lazy(() => import("../features/profile/ProfilePage"));
+const SelfCheckPage = lazy(() => import("../features/selfcheck/SelfCheckPage"));
+const RosterPage = lazy(() => import("../features/roster/RosterPage"));
+const ApplicationPage = lazy(() => import("../features/application/ApplicationPage"));
+const AppealsPage = lazy(() => import("../features/appeals/AppealsPage"));
+const ListingsPage = lazy(() => import("../features/listings/ListingsPage"));
+const InboxPage = lazy(() => import("../features/inbox/InboxPage"));
+const AboutPage = lazy(() => import("../features/about/AboutPage"));
 
 /** A page of the sidebar. A feature with a page adds one entry here. */
 export interface Page {
@@ -128,7 +138,7 @@ export const dictionaries: Record<string, Dict> = {
   shared: sharedMessages,
   about,
   backup,
-  documents: documentMessages,
+  documents,
   inbox,
   appeals,
   listings,

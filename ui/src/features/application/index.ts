@@ -1,11 +1,3 @@
-import type { OpInfo } from "../../shared/revise";
-import { messages } from "./messages";
-import { reviseApplication } from "./ReviseApplication";
-
 export { default as ApplicationPage } from "./ApplicationPage";
-
-/** The application requests the outbox may hold, as the status line names and corrects them. */
-export const ops: Record<string, OpInfo> = {
-  submit_application: { label: messages.opSubmitApplication, revise: reviseApplication },
-};
 export { default as ApplicationWatcher } from "./ApplicationWatcher";
+export { ops } from "./ops";

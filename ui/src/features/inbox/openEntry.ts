@@ -1,7 +1,7 @@
 import { commands, unwrap } from "../../shared/api";
 import type { InboxTarget } from "../../bindings";
 import type { Navigate } from "../../shared/navigation";
-import { MINE } from "../listings/ListingsPage";
+import { MINE } from "../listings/focus";
 
 /**
  * Marks an entry read and goes to what it is about. Resolves to false when that is not on

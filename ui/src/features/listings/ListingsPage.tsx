@@ -8,9 +8,7 @@ import BrowsePanel from "./BrowsePanel";
 import ListingForm from "./ListingForm";
 import OwnListings from "./OwnListings";
 import { messages } from "./messages";
-
-/** The prefix of a focus key naming one of the enterprise's own listings. */
-export const MINE = "mine:";
+import { MINE } from "./focus";
 
 type Editing = { key: string | null; initial: Partial<NewListing> | null };
 

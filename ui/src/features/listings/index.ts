@@ -1,12 +1,2 @@
-import type { OpInfo } from "../../shared/revise";
-import { messages } from "./messages";
-import { reviseListing, reviseListingUpdate } from "./ReviseListing";
-
 export { default as ListingsPage } from "./ListingsPage";
-
-/** The listing requests the outbox may hold, as the status line names and corrects them. */
-export const ops: Record<string, OpInfo> = {
-  create_listing: { label: messages.opCreateListing, revise: reviseListing },
-  withdraw_listing: { label: messages.opWithdrawListing },
-  update_listing: { label: messages.opUpdateListing, revise: reviseListingUpdate },
-};
+export { ops } from "./ops";

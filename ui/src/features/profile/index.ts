@@ -1,10 +1,2 @@
-import type { OpInfo } from "../../shared/revise";
-import { messages } from "./messages";
-
 export { default as ProfilePage } from "./ProfilePage";
-
-/** The profile requests the outbox may hold. A parked one is corrected in the form itself:
- *  saving the profile again replaces it. */
-export const ops: Record<string, OpInfo> = {
-  update_profile: { label: messages.opUpdateProfile },
-};
+export { ops } from "./ops";
