@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { useEffect } from "react";
 import { App } from "antd";
 import MainLayout from "./MainLayout";
 import type { Status_Serialize as Status } from "../bindings";
@@ -31,20 +30,12 @@ afterEach(async () => {
   document.body.innerHTML = "";
 });
 
-function layout(s: Status, shown?: React.ReactNode) {
+function layout(s: Status) {
   return (
     <App>
-      <MainLayout status={s} onSignIn={() => undefined} shown={shown} />
+      <MainLayout status={s} onSignIn={() => undefined} />
     </App>
   );
-}
-
-/** What the app puts in `shown`: notes whether the page was on screen when it rendered. */
-function Mark({ seen }: { seen: boolean[] }) {
-  useEffect(() => {
-    seen.push(screen.queryByTestId("inbox-page") !== null);
-  }, [seen]);
-  return null;
 }
 
 describe("MainLayout", () => {
@@ -64,20 +55,6 @@ describe("MainLayout", () => {
     expect(document.title).toBe("益企服桌面端 — 上海浦江精密机械有限公司");
     await waitFor(() => {
       expect(titles.slice(-1)[0]).toBe("益企服桌面端 — 上海浦江精密机械有限公司");
-    });
-  });
-
-  it("loads a page's code when it is opened, and tells the page is shown only once it is", async () => {
-    const seen: boolean[] = [];
-    render(layout({ ...signedInStatus, account }, <Mark seen={seen} />));
-    // The menu is there at once; the inbox page's own chunk is still loading.
-    expect(screen.getByTestId("menu-inbox")).toBeTruthy();
-    expect(screen.getByTestId("page-loading")).toBeTruthy();
-    expect(seen).toEqual([]);
-    expect(await screen.findByTestId("inbox-page", {}, { timeout: 30_000 })).toBeTruthy();
-    expect(screen.queryByTestId("page-loading")).toBeNull();
-    await waitFor(() => {
-      expect(seen).toEqual([true]);
     });
   });
 });
