@@ -1,8 +1,9 @@
 //! Every command the UI may call is a `#[tauri::command]` function in `src/commands/`, one
 //! file per feature. This script finds them there, so that adding a command is writing it:
 //! it generates the list the shell registers (`handler.rs` in OUT_DIR) and the one the
-//! bindings are exported from (`commands.rs`), both included by `commands/mod.rs`, and the main window's capability, which grants exactly those commands
-//! plus event listen and unlisten: no file system, shell or HTTP access from the webview.
+//! bindings are exported from (`commands.rs`), both included by `commands/mod.rs`, and the
+//! main window's capability, which grants exactly those commands plus event listen and
+//! unlisten: no file system, shell or HTTP access from the webview.
 
 use std::path::{Path, PathBuf};
 
