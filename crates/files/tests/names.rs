@@ -117,6 +117,14 @@ fn entry_paths_make_unsafe_names_safe() {
         "materials/x/afdp.exe"
     );
     assert_eq!(entry_path("x", "..", &mut taken), "materials/x/file");
+    // Whitespace other than ' ' left at the end once the dot goes: check_name would trim it.
+    assert_eq!(entry_path("x", "!\u{2000}.", &mut taken), "materials/x/!");
+    // A stem of dots alone loses them; its copy is numbered after the name that is left.
+    assert_eq!(entry_path("x", ". .pdf", &mut taken), "materials/x/.pdf");
+    assert_eq!(
+        entry_path("x", ". .pdf", &mut taken),
+        "materials/x/.pdf (2)"
+    );
     assert_eq!(
         entry_path("../evil", "a.pdf", &mut taken),
         "materials/___evil/a.pdf"

@@ -111,11 +111,22 @@ pub(crate) fn fit(stem: &str, tail: &str) -> String {
         }
         out.push(c);
     }
-    // Cutting can leave a trailing dot or space in the stem, which check_name refuses.
-    let kept = out.trim_end_matches(['.', ' ']).len();
+    // Cutting can leave a trailing dot or whitespace in the stem, which check_name refuses
+    // or trims away: either way the name would not come back from it unchanged.
+    let kept = out.trim_end_matches(is_trailing_junk).len();
     out.truncate(kept);
+    // A stem of dots alone ("..pdf") is now empty, and " (2).pdf" would lose its space.
+    if out.is_empty() && tail.starts_with(char::is_whitespace) {
+        out.push_str("file");
+    }
     out.push_str(tail);
     out
+}
+
+/// What check_name trims from or refuses at the end of a name: any whitespace (U+2000 as
+/// much as ' ') and dots.
+fn is_trailing_junk(c: char) -> bool {
+    c == '.' || c.is_whitespace()
 }
 
 /// A name that passes [`check_name`], made from any name: for paths inside a package,
@@ -127,7 +138,9 @@ pub(crate) fn sanitize(name: &str) -> String {
         .filter(|c| !is_control(*c) && !is_bidi(*c) && !is_invisible(*c))
         .map(|c| if FORBIDDEN.contains(&c) { '_' } else { c })
         .collect();
-    let cleaned = cleaned.trim().trim_end_matches(['.', ' ']);
+    // Trimmed to a fixed point in one pass: "a\u{2000}." losing its dot must not end in
+    // whitespace that check_name would then trim.
+    let cleaned = cleaned.trim_start().trim_end_matches(is_trailing_junk);
     let mut name = if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
         "file".to_owned()
     } else {
@@ -173,6 +186,20 @@ mod tests {
             "nul合同.pdf",
         ] {
             assert!(check_name(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn fit_never_leaves_a_name_that_check_name_would_change() {
+        for (stem, tail, want) in [
+            ("a\u{2000}.", "", "a"),
+            ("a \u{3000}", ".pdf", "a.pdf"),
+            ("..", " (2).pdf", "file (2).pdf"),
+            ("\u{2000}", " (3)", "file (3)"),
+        ] {
+            let fitted = fit(stem, tail);
+            assert_eq!(fitted, want, "{stem:?} + {tail:?}");
+            assert_eq!(check_name(&fitted).ok().as_deref(), Some(want));
         }
     }
 
