@@ -97,6 +97,19 @@ async fn demo_server_sign_in_shows_the_policies() {
         }
         let shot = screenshot(c, "demo-policies").await?;
         eprintln!("screenshot: {} ({} titles)", shot.display(), titles.len());
+        // antd's styles come made with the build (ui/build/antdStyles.ts), so the first page
+        // renders without making any: one made here is a component the build missed, or an
+        // antd that no longer reads the build's map (the start slower, the page the same).
+        let made = c
+            .execute(
+                "return [...document.querySelectorAll('style[data-css-hash]')]\
+                 .map(s => s.innerHTML.slice(0, 100))",
+                vec![],
+            )
+            .await?;
+        if made.as_array().is_none_or(|m| !m.is_empty()) {
+            return Err(format!("antd made styles as the first page rendered: {made}").into());
+        }
 
         // Started again on the same data, the app hands over to this one and ends; this
         // one goes on with its databases to itself.

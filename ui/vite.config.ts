@@ -1,9 +1,12 @@
 /// <reference types="vitest/config" />
+/// <reference types="node" />
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { antdStyles } from "./build/antdStyles";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), antdStyles(fileURLToPath(new URL("./src", import.meta.url)))],
   // The app loads its pages from its own protocol; relative paths work under any base.
   base: "./",
   clearScreen: false,
@@ -14,7 +17,7 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
-    include: ["src/**/*.test.{ts,tsx}"],
+    include: ["src/**/*.test.{ts,tsx}", "build/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
     // Ant Design forms render slowly in jsdom: on a cold 2-core machine one test took over
     // vitest's default 5 s, and with a Rust build beside it the revise dialog's tests took

@@ -38,20 +38,66 @@ struct Sample {
     /// The app's own milestones from its log (ms after its start): its databases open,
     /// its window created. None for hello world.
     milestones: Option<(u64, u64)>,
+    /// The page's own moments (`page_timeline`); empty for hello world.
+    timeline: Vec<(String, u64)>,
 }
 
-/// The `ms=` of the log line that says `what`, in the data folder's log.
-fn milestone(data: &Path, what: &str) -> Option<u64> {
+/// The first line of the data folder's log that says `what`.
+fn log_line(data: &Path, what: &str) -> Option<String> {
     let logs = std::fs::read_dir(data.join("logs")).ok()?;
     for log in logs.flatten() {
         let text = std::fs::read_to_string(log.path()).unwrap_or_default();
         if let Some(line) = text.lines().find(|l| l.contains(what)) {
-            return line
-                .rsplit_once("ms=")
-                .and_then(|(_, ms)| ms.trim().parse().ok());
+            return Some(line.to_owned());
         }
     }
     None
+}
+
+/// The `ms=` of the log line that says `what`, in the data folder's log.
+fn milestone(data: &Path, what: &str) -> Option<u64> {
+    log_line(data, what)?
+        .rsplit_once("ms=")
+        .and_then(|(_, ms)| ms.trim().parse().ok())
+}
+
+/// The page's own moments of its start, on the process's clock, as the app logs them with its
+/// first page: `timeline="navigation=402 html=431 modules=688 …"`.
+fn page_timeline(data: &Path) -> Vec<(String, u64)> {
+    let Some(line) = log_line(data, "first page on screen") else {
+        return Vec::new();
+    };
+    let Some((_, rest)) = line.split_once("timeline=") else {
+        return Vec::new();
+    };
+    let rest = rest.trim_start_matches('"');
+    let rest = rest.split('"').next().unwrap_or(rest);
+    rest.split_whitespace()
+        .filter_map(|pair| {
+            let (name, ms) = pair.split_once('=')?;
+            Some((name.to_owned(), ms.parse().ok()?))
+        })
+        .collect()
+}
+
+/// "navigation 402 ms, html 431 ms, …": the median of each moment over the samples, in the
+/// order of the first sample that has them.
+fn timeline_medians(samples: &[Sample]) -> String {
+    let Some(first) = samples.iter().find(|s| !s.timeline.is_empty()) else {
+        return "not in its log".to_string();
+    };
+    first
+        .timeline
+        .iter()
+        .map(|(name, _)| {
+            let each: Vec<u64> = samples
+                .iter()
+                .filter_map(|s| s.timeline.iter().find(|(n, _)| n == name).map(|m| m.1))
+                .collect();
+            format!("{name} {} ms", median(each))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A data folder where the demo service is chosen and nobody signed in: the app opens on its
@@ -293,7 +339,9 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
             milestone(d, "window created")?,
         ))
     });
+    let timeline = data.map(page_timeline).unwrap_or_default();
     Ok(Sample {
+        timeline,
         startup,
         rss_kb,
         pss_kb,
@@ -417,6 +465,15 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
         at(&sign_ins, |m| m.1),
         at(&mains, |m| m.0),
         at(&mains, |m| m.1),
+    ));
+    table.push_str(&format!(
+        "Inside the webview (the page's own moments on the process's clock, medians): \
+         `navigation` the webview starts loading the page, `html` it has the page, `dom` the \
+         document is parsed, `modules` the first chunk's code has run, `app` the first render \
+         begins, `layout` the main page's chunk has run, `page` the first page is on screen. \
+         The sign-in page: {}. The main page: {}.\n\n",
+        timeline_medians(&sign_ins),
+        timeline_medians(&mains),
     ));
     table.push_str(&format!(
         "Where the idle memory is (PSS by process, medians; WebKit names its processes \

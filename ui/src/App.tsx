@@ -1,4 +1,4 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { App as AntApp, ConfigProvider, Spin } from "antd";
 import zhCN from "antd/locale/zh_CN";
 import enUS from "antd/locale/en_US";
@@ -12,41 +12,46 @@ import SetupPage from "./features/session/SetupPage";
 import SignInPage from "./features/session/SignInPage";
 import { ShellContext } from "./shared/shell";
 import type { ShellActions } from "./shared/shell";
+import { mark, timeline } from "./shared/timeline";
+import { theme } from "./shared/theme";
+
+// The main page and every feature behind it load as a chunk of their own: the sign-in and
+// setup pages, which a start may open on, stay in the first chunk, which the webview then
+// parses in about half the time.
+const LazyMainLayout = lazy(() => import("./layout/MainLayout"));
+type MainLayoutType = typeof import("./layout/MainLayout").default;
+let loadedMainLayout: MainLayoutType | null = null;
 
 /**
- * The brand colour, and text colours dark enough for WCAG AA (4.5:1) on white and on the
- * grey of the page: antd's secondary text (45% black), placeholders (25%), link blue and
- * lightened hover colours fall short.
+ * What must be loaded before the first render: for a start that opens on the main page, its
+ * chunk. The window then goes from blank to the page, without a frame of spinner that the
+ * webview would lay out and paint first (and React would then replace). Any other start
+ * renders at once; a chunk that fails to load is left to the lazy page, which reports it.
  */
-const theme = {
-  token: {
-    colorPrimary: "#c0392b",
-    // Hovered, text and outlines darken rather than lighten, so they stay readable.
-    colorPrimaryHover: "#a5281c",
-    colorPrimaryTextHover: "#a5281c",
-    colorLink: "#0958d9",
-    colorLinkHover: "#003eb3",
-    colorTextDescription: "rgba(0, 0, 0, 0.62)",
-    colorTextTertiary: "rgba(0, 0, 0, 0.62)",
-    colorTextPlaceholder: "rgba(0, 0, 0, 0.58)",
-    colorSuccessText: "#237804",
-    colorWarningText: "#874d00",
-  },
-};
-
-// The main page and every feature behind it load as a chunk of their own, after the first
-// page is on screen: the sign-in and setup pages, which a start may open on, stay in the
-// first chunk, which the webview then parses in about half the time.
-const MainLayout = lazy(() => import("./layout/MainLayout"));
+export function beforeFirstRender(): Promise<void> {
+  const status = statusAtLoad();
+  if (!status || pageOf(status) !== "main") return Promise.resolve();
+  return import("./layout/MainLayout").then(
+    (m) => {
+      loadedMainLayout = m.default;
+    },
+    () => undefined,
+  );
+}
 
 /** Tells the shell, once, that the first page (not a spinner) is on screen: the start-up
  *  benchmark's mark, and the moment the shell connects to the service. Rendered inside the page's Suspense boundary, so a page still loading
  *  its chunk has not rendered yet. */
 function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; told: { current: boolean } }) {
+  // In the DOM (before the webview has laid it out and painted it)…
+  useLayoutEffect(() => {
+    mark("commit");
+  }, []);
+  // …and on screen: React runs these once the browser has painted.
   useEffect(() => {
     if (!told.current) {
       told.current = true;
-      void commands.firstRendered(page);
+      void commands.firstRendered(page, timeline());
     }
   }, [page, told]);
   return null;
@@ -68,6 +73,8 @@ function statusAtLoad(): Status | null {
 }
 
 export default function App() {
+  // The first render begins (once; later renders leave the mark as it is).
+  mark("app");
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [status, setStatus] = useState<Status | null>(statusAtLoad);
   // Once per load of the window, whichever page comes first (the main page marks it itself).
@@ -161,6 +168,7 @@ export default function App() {
     );
   } else {
     // An enterprise on screen: its cached work stays readable without a session.
+    const MainLayout = loadedMainLayout ?? LazyMainLayout;
     page = (
       <MainLayout
         status={status}

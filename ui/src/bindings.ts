@@ -9,11 +9,12 @@ export const commands = {
 	/**  Opens the data or the log folder in the file manager. */
 	openFolder: (folder: Folder) => typedError<null, ErrorInfo>(__TAURI_INVOKE("open_folder", { folder })),
 	/**
-	 *  The UI's first page is on screen: logged with the time since the process started, and
-	 *  written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks. The
-	 *  start's connection to the service (the demo service's own start) waits for it.
+	 *  The UI's first page is on screen: logged with the time since the process started and the
+	 *  page's own moments on the same clock, and written to the file `YIQIFU_BENCH_RENDERED`
+	 *  names when the start-up benchmark asks. The start's connection to the service (the demo
+	 *  service's own start) waits for it.
 	 */
-	firstRendered: (page: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("first_rendered", { page })),
+	firstRendered: (page: string, timeline: PageMark[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("first_rendered", { page, timeline })),
 	appStatus: () => typedError<Status_Serialize, ErrorInfo>(__TAURI_INVOKE("app_status")),
 	chooseServer: (choice: ServerChoice) => typedError<ServerInfo, ErrorInfo>(__TAURI_INVOKE("choose_server", { choice })),
 	/**  The demo enterprises one can sign in as on the built-in demo service. */
@@ -2130,6 +2131,12 @@ export type PackageProgress = {
 
 /**  Sent as an application is packed, for its progress bar. */
 export type PackageProgressed = PackageProgress;
+
+/**  A moment of the page's start, in the webview's `performance.now()` time. */
+export type PageMark = {
+	name: string,
+	at: number | null,
+};
 
 /**
  *  An item the service refused for good, waiting for the officer to correct, retry or

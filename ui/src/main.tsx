@@ -1,16 +1,25 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import App from "./App";
+import App, { beforeFirstRender } from "./App";
 import CrashScreen from "./shared/CrashScreen";
+// antd's styles, made at build time (build/antdStyles.ts); before the app's own, which
+// override them.
+import "virtual:antd-styles.css";
 import "./styles.css";
+import { mark } from "./shared/timeline";
+
+// Every module of the first chunk has run by now: imports are evaluated before this line.
+mark("modules");
 
 const root = document.getElementById("root");
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <CrashScreen>
-        <App />
-      </CrashScreen>
-    </StrictMode>,
-  );
+  void beforeFirstRender().then(() => {
+    createRoot(root).render(
+      <StrictMode>
+        <CrashScreen>
+          <App />
+        </CrashScreen>
+      </StrictMode>,
+    );
+  });
 }

@@ -64,17 +64,72 @@ pub async fn open_folder(shell: Shared<'_>, folder: Folder) -> CmdResult<()> {
     Ok(crate::dialogs::open_in_file_manager(&path)?)
 }
 
-/// The UI's first page is on screen: logged with the time since the process started, and
-/// written to the file `YIQIFU_BENCH_RENDERED` names when the start-up benchmark asks. The
-/// start's connection to the service (the demo service's own start) waits for it.
+/// A moment of the page's start, in the webview's `performance.now()` time.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct PageMark {
+    pub name: String,
+    pub at: f64,
+}
+
+/// The page's moments on the process's clock, "navigation=380 html=412 modules=690 …
+/// page=1020": the page's own
+/// "sent" mark is the moment of the call, which is `now_ms` here (the call's way across takes
+/// a millisecond or two), and "navigation" is where the page's clock starts.
+fn on_process_clock(now_ms: u128, timeline: &[PageMark]) -> String {
+    let Some(sent) = timeline.iter().find(|m| m.name == "sent") else {
+        return String::new();
+    };
+    let origin = now_ms as f64 - sent.at;
+    let mut out = format!("navigation={origin:.0}");
+    for m in timeline.iter().filter(|m| m.name != "sent") {
+        // Names come from the page: keep them to one word so the log line stays parseable.
+        let name: String = m.name.chars().filter(char::is_ascii_alphanumeric).collect();
+        out.push_str(&format!(" {name}={:.0}", origin + m.at));
+    }
+    out.push_str(&format!(" page={now_ms}"));
+    out
+}
+
+/// The UI's first page is on screen: logged with the time since the process started and the
+/// page's own moments on the same clock, and written to the file `YIQIFU_BENCH_RENDERED`
+/// names when the start-up benchmark asks. The start's connection to the service (the demo
+/// service's own start) waits for it.
 #[tauri::command]
 #[specta::specta]
-pub async fn first_rendered(shell: Shared<'_>, page: String) -> CmdResult<()> {
+pub async fn first_rendered(
+    shell: Shared<'_>,
+    page: String,
+    timeline: Vec<PageMark>,
+) -> CmdResult<()> {
     let ms = crate::started().elapsed().as_millis();
-    tracing::info!(page, ms, "first page on screen");
+    let timeline = on_process_clock(ms, &timeline);
+    tracing::info!(page, ms, timeline, "first page on screen");
     shell.first_page.notify_one();
     if let Some(file) = std::env::var_os("YIQIFU_BENCH_RENDERED") {
         std::fs::write(file, format!("{page} {ms}")).map_err(yiqifu_core::Error::from)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(name: &str, at: f64) -> PageMark {
+        PageMark {
+            name: name.into(),
+            at,
+        }
+    }
+
+    #[test]
+    fn the_page_moments_land_on_the_process_clock() {
+        let page = [m("html", 40.2), m("modu les!", 300.0), m("sent", 500.0)];
+        assert_eq!(
+            on_process_clock(900, &page),
+            "navigation=400 html=440 modules=700 page=900"
+        );
+        // Without its "sent" mark the page's clock cannot be placed: nothing is claimed.
+        assert_eq!(on_process_clock(900, &page[..2]), "");
+    }
 }

@@ -17,6 +17,10 @@ import { NavigationContext, lastPage, rememberPage, requestFocus } from "../shar
 import type { Navigate } from "../shared/navigation";
 import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
+import { mark } from "../shared/timeline";
+
+// The main page's chunk (this module and what it imports) has arrived and run.
+mark("layout");
 
 /** The window once an enterprise is on screen: the sidebar of pages, the header, the page. */
 export default function MainLayout({

@@ -1,0 +1,139 @@
+/// <reference types="node" />
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { ComponentType, ReactElement } from "react";
+import type { Plugin } from "vite";
+import { theme } from "../src/shared/theme";
+
+// antd makes the CSS of each component in JavaScript the first time one renders: on this
+// app's main page that is most of its first render (the same work done twice in Node takes
+// 530 ms, then 50). The build makes it once instead, for the components the app imports and
+// the app's theme, into a stylesheet with the map antd's style cache reads at start: a
+// component whose styles are in the map renders without making them. One that is not (a new
+// component, a sub-component with styles of its own) still makes them at run time, so a
+// component missing here costs time, never looks.
+
+const MODULE = "virtual:antd-styles.css";
+// Ends in .css so Vite's CSS pipeline takes it (an id with a \0 prefix it would not).
+const RESOLVED = "/__antd-styles.css";
+
+const require = createRequire(import.meta.url);
+
+/** The names imported from "antd" by the app's sources (tests aside). */
+export function antdImports(dir: string): string[] {
+  const names = new Set<string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+      } else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+        const text = readFileSync(path, "utf8");
+        for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"antd"/g)) {
+          for (const part of (m[1] ?? "").split(",")) {
+            const name = part.trim().split(/\s+as\s+/)[0]?.trim() ?? "";
+            if (/^[A-Z]\w*$/.test(name)) names.add(name);
+          }
+        }
+      }
+    }
+  };
+  walk(dir);
+  return [...names].sort();
+}
+
+/** antd's stylesheet for `names` under the app's theme, with the cache map; the names that
+ *  rendered, and the sub-components that would not without props. */
+export function extractAntdStyles(names: string[]): { css: string; rendered: string[]; skipped: string[] } {
+  // cssinjs fixes its class prefix when it loads: "css-" in production, as the app's bundle
+  // has it; anything else and no class name would match.
+  if (process.env.NODE_ENV !== "production") {
+    throw new Error(`antd's styles are made for production builds only (NODE_ENV is ${String(process.env.NODE_ENV)})`);
+  }
+  const React = require("react") as typeof import("react");
+  const { renderToString } = require("react-dom/server") as typeof import("react-dom/server");
+  const antd = require("antd") as Record<string, unknown> & typeof import("antd");
+  const cssinjs = require("@ant-design/cssinjs") as typeof import("@ant-design/cssinjs");
+  const cache = cssinjs.createCache();
+  const h = React.createElement;
+  const renderInto = (into: typeof cache, node: ReactElement) =>
+    renderToString(h(cssinjs.StyleProvider, { cache: into }, h(antd.ConfigProvider, { theme }, node)));
+  const render = (node: ReactElement) => renderInto(cache, node);
+  // A sub-component rendered outside its parent can make its parent's styles under an empty
+  // class prefix (Form.ErrorList outside a Form.Item: ".-item{…}"), which is not CSS: tried
+  // on a cache of its own first, and left out when its map has a path with no prefix.
+  const outOfContext = (node: ReactElement) => {
+    const probe = cssinjs.createCache();
+    renderInto(probe, node);
+    return /\|\|/.test(cssinjs.extractStyle(probe, { plain: true, types: "style" }));
+  };
+
+  // A component, or a memo/forwardRef of one; not an element (Empty.PRESENTED_IMAGE_SIMPLE).
+  const renders = (c: unknown): c is ComponentType<Record<string, unknown>> =>
+    typeof c === "function" ||
+    (typeof c === "object" && c !== null && "$$typeof" in c && !React.isValidElement(c));
+  const rendered: string[] = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    const component = antd[name];
+    // ConfigProvider wraps them all already; Grid is a namespace of hooks, not a component.
+    if (!renders(component) || name === "ConfigProvider") continue;
+    render(h(component));
+    // Sub-components with styles of their own: Layout.Sider, Form.Item, Input.TextArea…
+    // Some will not render without props (Form.List wants a function for children) or
+    // outside their parent: their styles, if any, are made at run time as before.
+    for (const [member, sub] of Object.entries(component)) {
+      if (!/^[A-Z]/.test(member) || !renders(sub)) continue;
+      try {
+        if (outOfContext(h(sub))) {
+          skipped.push(`${name}.${member}`);
+        } else {
+          render(h(sub));
+        }
+      } catch {
+        skipped.push(`${name}.${member}`);
+      }
+    }
+    rendered.push(name);
+  }
+  // A tag's colours are styles of their own: the preset colours and the statuses.
+  if (names.includes("Tag")) {
+    render(h(antd.Tag, { color: "blue" }));
+    render(h(antd.Tag, { color: "success" }));
+  }
+  // What the app opens through functions rather than elements: toasts, notices and the
+  // confirmation dialogs (their panels are what antd's own extraction renders for them).
+  const panel = (c: unknown) =>
+    (c as { _InternalPanelDoNotUseOrYouWillBeFired: ComponentType<Record<string, unknown>> })
+      ._InternalPanelDoNotUseOrYouWillBeFired;
+  render(h(panel(antd.message)));
+  render(h(panel(antd.notification)));
+  render(h(panel(antd.Modal), { type: "confirm" }));
+  return { css: cssinjs.extractStyle(cache, { plain: true }), rendered, skipped };
+}
+
+/** `import "virtual:antd-styles.css"`: antd's styles made at build time; empty in the dev
+ *  server and the unit tests, where antd makes them as it renders. */
+export function antdStyles(srcDir: string): Plugin {
+  let build = false;
+  return {
+    name: "yiqifu-antd-styles",
+    configResolved(config) {
+      build = config.command === "build" && !config.build.ssr;
+    },
+    resolveId(id) {
+      return id === MODULE ? RESOLVED : null;
+    },
+    load(id) {
+      if (id !== RESOLVED) return null;
+      if (!build) return "";
+      const { css, rendered, skipped } = extractAntdStyles(antdImports(srcDir));
+      this.info(
+        `antd's styles for ${String(rendered.length)} components made at build time (${String(css.length)} bytes; ` +
+          `left to run time: ${skipped.join(", ") || "none"})`,
+      );
+      return css;
+    },
+  };
+}

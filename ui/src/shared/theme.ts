@@ -1,0 +1,25 @@
+import type { ThemeConfig } from "antd";
+
+/**
+ * The brand colour, and text colours dark enough for WCAG AA (4.5:1) on white and on the
+ * grey of the page: antd's secondary text (45% black), placeholders (25%), link blue and
+ * lightened hover colours fall short.
+ *
+ * The build also reads it: antd's styles for this theme are made once there
+ * (build/antdStyles.ts) rather than at every start.
+ */
+export const theme: ThemeConfig = {
+  token: {
+    colorPrimary: "#c0392b",
+    // Hovered, text and outlines darken rather than lighten, so they stay readable.
+    colorPrimaryHover: "#a5281c",
+    colorPrimaryTextHover: "#a5281c",
+    colorLink: "#0958d9",
+    colorLinkHover: "#003eb3",
+    colorTextDescription: "rgba(0, 0, 0, 0.62)",
+    colorTextTertiary: "rgba(0, 0, 0, 0.62)",
+    colorTextPlaceholder: "rgba(0, 0, 0, 0.58)",
+    colorSuccessText: "#237804",
+    colorWarningText: "#874d00",
+  },
+};
