@@ -470,7 +470,8 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
         "Inside the webview (the page's own moments on the process's clock, medians): \
          `navigation` the webview starts loading the page, `html` it has the page, `dom` the \
          document is parsed, `modules` the first chunk's code has run, `app` the first render \
-         begins, `layout` the main page's chunk has run, `page` the first page is on screen. \
+         begins, `layout` the main page's chunk has run, `commit` React has put the first page \
+         in the document, `page` it is on screen (laid out and painted). \
          The sign-in page: {}. The main page: {}.\n\n",
         timeline_medians(&sign_ins),
         timeline_medians(&mains),
