@@ -39,9 +39,10 @@ export function beforeFirstRender(): Promise<void> {
   );
 }
 
-/** Tells the shell, once, that the first page (not a spinner) is on screen: the start-up
- *  benchmark's mark, and the moment the shell connects to the service. Rendered inside the page's Suspense boundary, so a page still loading
- *  its chunk has not rendered yet. */
+/** Tells the shell, once, that the first page (not a spinner) is on screen, with the page's
+ *  own moments of its start: the start-up benchmark's mark, and the moment the shell
+ *  connects to the service. Rendered inside the page's Suspense boundary, so a page still
+ *  loading its chunk has not rendered yet. */
 function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; told: { current: boolean } }) {
   // In the DOM (before the webview has laid it out and painted it)…
   useLayoutEffect(() => {

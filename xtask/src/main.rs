@@ -249,7 +249,8 @@ fn ui_built_from_current_sources() -> bool {
     .iter()
     .map(|f| ui.join(f))
     .collect();
-    let mut dirs = vec![ui.join("src"), ui.join("public")];
+    // build/ is the build's own code (antd's styles are made there).
+    let mut dirs = vec![ui.join("src"), ui.join("public"), ui.join("build")];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
