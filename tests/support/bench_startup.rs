@@ -42,29 +42,29 @@ struct Sample {
     timeline: Vec<(String, u64)>,
 }
 
-/// The first line of the data folder's log that says `what`.
-fn log_line(data: &Path, what: &str) -> Option<String> {
-    let logs = std::fs::read_dir(data.join("logs")).ok()?;
-    for log in logs.flatten() {
-        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
-        if let Some(line) = text.lines().find(|l| l.contains(what)) {
-            return Some(line.to_owned());
-        }
-    }
-    None
+/// The data folder's log, every file of it: read once per start, for every line looked up.
+fn log_text(data: &Path) -> String {
+    let Ok(logs) = std::fs::read_dir(data.join("logs")) else {
+        return String::new();
+    };
+    logs.flatten()
+        .map(|log| std::fs::read_to_string(log.path()).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// The `ms=` of the log line that says `what`, in the data folder's log.
-fn milestone(data: &Path, what: &str) -> Option<u64> {
-    log_line(data, what)?
+/// The `ms=` of the log line that says `what`.
+fn milestone(log: &str, what: &str) -> Option<u64> {
+    log.lines()
+        .find(|l| l.contains(what))?
         .rsplit_once("ms=")
         .and_then(|(_, ms)| ms.trim().parse().ok())
 }
 
 /// The page's own moments of its start, on the process's clock, as the app logs them with its
 /// first page: `timeline="navigation=402 html=431 modules=688 …"`.
-fn page_timeline(data: &Path) -> Vec<(String, u64)> {
-    let Some(line) = log_line(data, "first page on screen") else {
+fn page_timeline(log: &str) -> Vec<(String, u64)> {
+    let Some(line) = log.lines().find(|l| l.contains("first page on screen")) else {
         return Vec::new();
     };
     let Some((_, rest)) = line.split_once("timeline=") else {
@@ -333,13 +333,10 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
     let (rss_kb, pss_kb, pss_by_process) = memory(&pids);
     stop(&pids).await;
     let _ = child.wait().await;
-    let milestones = data.and_then(|d| {
-        Some((
-            milestone(d, "databases open")?,
-            milestone(d, "window created")?,
-        ))
-    });
-    let timeline = data.map(page_timeline).unwrap_or_default();
+    let log = data.map(log_text).unwrap_or_default();
+    // Hello world has no data folder, so no log: no milestones, no timeline.
+    let milestones = milestone(&log, "databases open").zip(milestone(&log, "window created"));
+    let timeline = page_timeline(&log);
     Ok(Sample {
         timeline,
         startup,

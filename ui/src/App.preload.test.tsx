@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App, { beforeFirstRender } from "./App";
-import { signedInStatus } from "./test/fixtures";
+import { signedInStatus, signedInAccount } from "./test/fixtures";
 
 // A file of its own: the main page's chunk, once loaded here, stays loaded for the file.
 describe("a start that opens on the main page", () => {
@@ -14,8 +14,7 @@ describe("a start that opens on the main page", () => {
   });
 
   it("loads the page's code before its first render, so it never paints a spinner first", async () => {
-    const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
-    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account };
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };
     localStorage.removeItem("yiqifu.page");
     mockIPC(() => new Promise(() => undefined), { shouldMockEvents: true });
     await beforeFirstRender();

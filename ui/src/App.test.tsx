@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import App from "./App";
-import { signedInStatus } from "./test/fixtures";
+import { signedInStatus, signedInAccount } from "./test/fixtures";
 
 describe("App", () => {
   afterEach(async () => {
@@ -22,8 +22,7 @@ describe("App", () => {
   });
 
   it("marks the first render once, and for the main page only when its chunks have loaded and its page is on screen", async () => {
-    const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
-    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account };
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };
     localStorage.setItem("yiqifu.page", "inbox");
     const marks: { page: string; onScreen: boolean }[] = [];
     mockIPC(
@@ -34,7 +33,7 @@ describe("App", () => {
             onScreen: screen.queryByTestId("menu-inbox") !== null && screen.queryByTestId("inbox-page") !== null,
           });
         }
-        if (cmd === "app_status") return { ...signedInStatus, account };
+        if (cmd === "app_status") return { ...signedInStatus, account: signedInAccount };
         if (cmd === "inbox_entries" || cmd === "parked_items") return [];
         if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
         return null;
@@ -51,8 +50,7 @@ describe("App", () => {
     });
   });
   it("keeps the newer status when a command's answer arrives after a newer event", async () => {
-    const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
-    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account, online: false, seq: 1 };
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount, online: false, seq: 1 };
     let answer: (s: unknown) => void = () => undefined;
     mockIPC(
       (cmd) => {
@@ -67,9 +65,9 @@ describe("App", () => {
     );
     render(<App />);
     expect(await screen.findByTestId("status-offline", {}, { timeout: 30_000 })).toBeTruthy();
-    await emit("status-changed", { ...signedInStatus, account, online: true, seq: 3 });
+    await emit("status-changed", { ...signedInStatus, account: signedInAccount, online: true, seq: 3 });
     expect(await screen.findByTestId("status-online")).toBeTruthy();
-    answer({ ...signedInStatus, account, online: false, seq: 2 });
+    answer({ ...signedInStatus, account: signedInAccount, online: false, seq: 2 });
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByTestId("status-offline")).toBeNull();
     expect(screen.getByTestId("status-online")).toBeTruthy();

@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { useEffect } from "react";
 import type { ReactNode } from "react";
 import { App } from "antd";
 import MainLayout from "./MainLayout";
-import { signedInStatus } from "../test/fixtures";
+import { resetPage, signedInStatus, signedInAccount } from "../test/fixtures";
 
 // A file of its own: a page's chunk, once loaded, stays loaded for the rest of a file's tests,
 // and this one needs it still to load.
 
-const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
 
 beforeEach(() => {
   localStorage.setItem("yiqifu.page", "inbox");
@@ -24,17 +23,12 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(async () => {
-  cleanup();
-  await new Promise((r) => setTimeout(r, 0));
-  clearMocks();
-  document.body.innerHTML = "";
-});
+afterEach(resetPage);
 
 function layout(shown: ReactNode) {
   return (
     <App>
-      <MainLayout status={{ ...signedInStatus, account }} onSignIn={() => undefined} shown={shown} />
+      <MainLayout status={{ ...signedInStatus, account: signedInAccount }} onSignIn={() => undefined} shown={shown} />
     </App>
   );
 }

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import MainLayout from "./MainLayout";
 import type { Status_Serialize as Status } from "../bindings";
-import { signedInStatus } from "../test/fixtures";
+import { resetPage, signedInStatus, signedInAccount } from "../test/fixtures";
 
-const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
 let titles: string[] = [];
 
 beforeEach(() => {
@@ -23,12 +22,7 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(async () => {
-  cleanup();
-  await new Promise((r) => setTimeout(r, 0));
-  clearMocks();
-  document.body.innerHTML = "";
-});
+afterEach(resetPage);
 
 function layout(s: Status) {
   return (
@@ -40,7 +34,7 @@ function layout(s: Status) {
 
 describe("MainLayout", () => {
   it("carries the inbox's unread count on the menu and in the window title", async () => {
-    const s = { ...signedInStatus, account, inbox_unread: 2 } as Status;
+    const s = { ...signedInStatus, account: signedInAccount, inbox_unread: 2 } as Status;
     const view = render(layout(s));
     expect(screen.getByTestId("menu-badge-inbox").getAttribute("data-count")).toBe("2");
     expect(screen.getByTestId("menu-appeals").textContent).toBe("诉求协调");

@@ -1,3 +1,5 @@
+import { cleanup } from "@testing-library/react";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import type { Status_Serialize as Status } from "../bindings";
 
 /** The status of an app signed in to the demo service, with enterprise `ent-a` on screen. */
@@ -18,3 +20,20 @@ export const signedInStatus: Status = {
   notice: null,
   inbox_unread: 0,
 };
+
+/** The demo enterprise the pages' tests sign in as. */
+export const signedInAccount: NonNullable<Status["account"]> = {
+  credit_code: "91310115MA1K4C7P2E",
+  name: "上海浦江精密机械有限公司",
+  district: "浦东新区",
+  industry: "制造业",
+};
+
+/** After a page's test: unmounts it, lets its last answers settle, forgets the mocked shell
+ *  and empties the document (antd's portals outlive the unmount). */
+export async function resetPage(): Promise<void> {
+  cleanup();
+  await new Promise((r) => setTimeout(r, 0));
+  clearMocks();
+  document.body.innerHTML = "";
+}

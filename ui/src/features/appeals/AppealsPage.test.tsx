@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import AppealsPage from "./AppealsPage";
 import type { AppealDraftFields, AppealDraftView, AppealSummary, AppealView, Deadline, FieldProblem } from "../../bindings";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const deadline = (overdue: boolean, met: boolean): Deadline => ({
   due_at: "2022-05-05T01:30:00Z",
@@ -103,12 +103,7 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(async () => {
-  cleanup();
-  await new Promise((r) => setTimeout(r, 0));
-  clearMocks();
-  document.body.innerHTML = "";
-});
+afterEach(resetPage);
 
 function show() {
   return render(

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import InboxPage from "./InboxPage";
 import type { InboxEntry, InboxTarget } from "../../bindings";
 import { NavigationContext } from "../../shared/navigation";
 import type { Navigate } from "../../shared/navigation";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const entry = (id: string, read: boolean, kind: InboxEntry["kind"]): InboxEntry => ({
   id,
@@ -58,12 +58,7 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(async () => {
-  cleanup();
-  await new Promise((r) => setTimeout(r, 0));
-  clearMocks();
-  document.body.innerHTML = "";
-});
+afterEach(resetPage);
 
 function show(navigate: Navigate) {
   render(

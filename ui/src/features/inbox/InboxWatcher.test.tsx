@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
 import InboxWatcher from "./InboxWatcher";
 import { NavigationContext } from "../../shared/navigation";
 import type { Navigate } from "../../shared/navigation";
+import { resetPage } from "../../test/fixtures";
 
 let calls: { cmd: string; args: Record<string, unknown> }[];
 
@@ -20,12 +21,7 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(async () => {
-  cleanup();
-  await new Promise((r) => setTimeout(r, 0));
-  clearMocks();
-  document.body.innerHTML = "";
-});
+afterEach(resetPage);
 
 const notice = (enterprise: string) => ({
   enterprise,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import ListingsPage from "./ListingsPage";
 import type { Listing, ListingCard, ListingQuery, OwnListingView } from "../../bindings";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const listing = (id: string, extra: Partial<Listing> = {}): Listing => ({
   id,
@@ -86,12 +86,7 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(async () => {
-  cleanup();
-  await new Promise((r) => setTimeout(r, 0));
-  clearMocks();
-  document.body.innerHTML = "";
-});
+afterEach(resetPage);
 
 function show() {
   render(
