@@ -1,8 +1,8 @@
 // @vitest-environment node
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { antdImports, extractAntdStyles } from "./antdStyles";
 
 const nodeEnv = process.env.NODE_ENV;
@@ -13,6 +13,9 @@ afterEach(() => {
 describe("antd's styles made at build time", () => {
   it("finds the components the sources import, renamed or not, and skips tests and types", () => {
     const dir = mkdtempSync(join(tmpdir(), "antd-imports-"));
+    onTestFinished(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
     mkdirSync(join(dir, "feature"));
     writeFileSync(join(dir, "App.tsx"), 'import { App as AntApp, ConfigProvider } from "antd";\n');
     writeFileSync(
