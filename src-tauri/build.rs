@@ -55,6 +55,9 @@ fn find_commands(dir: &Path) -> Vec<(String, String)> {
 fn main() {
     let commands = find_commands(Path::new("src/commands"));
     println!("cargo:rerun-if-changed=src/commands");
+    // `generate_context!` embeds ui/dist, but tauri-build does not ask cargo to watch it: a
+    // UI built again with no Rust change would leave a binary serving the old pages.
+    println!("cargo:rerun-if-changed=../ui/dist");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
 
     let paths: Vec<String> = commands

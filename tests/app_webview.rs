@@ -82,6 +82,27 @@ async fn demo_server_sign_in_shows_the_policies() {
 
     session(&driver, "demo", async |c| {
         wait_css(c, "[data-testid=setup-page]").await?;
+        // The binary embeds ui/dist when it is compiled: a UI built again since must have
+        // been embedded again, or every test here drives the pages as they were before.
+        let served = c
+            .execute(
+                "return document.querySelector('script[type=module]')?.getAttribute('src')",
+                vec![],
+            )
+            .await?;
+        let built = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html"),
+        )?;
+        match served.as_str() {
+            Some(src) if built.contains(&format!("src=\"{src}\"")) => {}
+            _ => {
+                return Err(format!(
+                    "the app serves the page script {served}, not the one ui/dist/index.html \
+                     names: the binary was not rebuilt after the UI"
+                )
+                .into())
+            }
+        }
         click(c, "[data-testid=connect]").await?;
         wait_css(c, "[data-testid=sign-in-page]").await?;
         click(c, "[data-testid=demo-account]").await?;

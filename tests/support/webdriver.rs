@@ -4,7 +4,7 @@
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -99,7 +99,28 @@ pub fn stale(bin: &Path, root: &Path) -> Option<String> {
             Ok(_) => {}
         }
     }
-    (ours == 0).then(|| format!("it was built from another checkout than {root}"))
+    if ours == 0 {
+        return Some(format!("it was built from another checkout than {root}"));
+    }
+    // The pages are embedded as the binary is compiled, and are not in its dep-info.
+    newer_in(&Path::new(root.as_ref()).join("ui/dist"), built)
+        .map(|f| format!("{} changed since: the app embeds the UI", f.display()))
+}
+
+/// A file under `dir` changed after `than`, if any.
+fn newer_in(dir: &Path, than: SystemTime) -> Option<PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            if let Some(f) = newer_in(&path, than) {
+                return Some(f);
+            }
+        } else if meta.modified().is_ok_and(|t| t > than) {
+            return Some(path);
+        }
+    }
+    None
 }
 
 /// Where screenshots go: `target/e2e/`.
@@ -787,7 +808,6 @@ pub async fn accessible(c: &Client, page: &str) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::SystemTime;
 
     fn touch(p: &Path, t: SystemTime) {
         std::fs::File::options()
@@ -817,6 +837,15 @@ mod tests {
         touch(&src, now - Duration::from_secs(60));
         touch(&bin, now);
         assert_eq!(stale(&bin, &root), None);
+
+        let page = root.join("ui/dist/assets/index.js");
+        std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+        std::fs::write(&page, "").unwrap();
+        touch(&page, now - Duration::from_secs(60));
+        assert_eq!(stale(&bin, &root), None);
+        touch(&page, now + Duration::from_secs(1));
+        assert!(stale(&bin, &root).unwrap().contains("embeds the UI"));
+        touch(&page, now - Duration::from_secs(60));
 
         touch(&src, now + Duration::from_secs(1));
         assert!(stale(&bin, &root).unwrap().contains("changed"));
