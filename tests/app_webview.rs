@@ -131,6 +131,27 @@ async fn demo_server_sign_in_shows_the_policies() {
         if made.as_array().is_none_or(|m| !m.is_empty()) {
             return Err(format!("antd made styles as the first page rendered: {made}").into());
         }
+        // The page and antd's components name the desktop's fonts (styles.css), here Linux's
+        // one generic family: antd's own list of a dozen families made the first layout slow.
+        let fonts = c
+            .execute(
+                "return [document.documentElement.dataset.os, \
+                 ...['body', '.ant-btn', '.ant-menu', '[data-testid=document-title]'] \
+                 .map(s => getComputedStyle(document.querySelector(s)).fontFamily)]",
+                vec![],
+            )
+            .await?;
+        if fonts
+            != serde_json::json!([
+                "linux",
+                "sans-serif",
+                "sans-serif",
+                "sans-serif",
+                "sans-serif"
+            ])
+        {
+            return Err(format!("the page's desktop and fonts: {fonts}").into());
+        }
 
         // Started again on the same data, the app hands over to this one and ends; this
         // one goes on with its databases to itself.

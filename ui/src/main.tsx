@@ -7,10 +7,12 @@ import CrashScreen from "./shared/CrashScreen";
 import "virtual:antd-styles.css";
 import "./styles.css";
 import { mark } from "./shared/timeline";
+import { markOs } from "./shared/platform";
 
 // Every module of the first chunk has run by now: imports are evaluated before this line.
 mark("modules");
 
+markOs();
 const root = document.getElementById("root");
 if (root) {
   void beforeFirstRender().then(() => {
