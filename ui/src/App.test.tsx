@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import App from "./App";
-import { signedInStatus, signedInAccount } from "./test/fixtures";
+import { resetPage, signedInAccount, signedInStatus } from "./test/fixtures";
 
 describe("App", () => {
   afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
+    await resetPage();
     delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
   });
 

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import ReviseDialog from "../features/outbox/ReviseDialog";
 import type { Revisable } from "../features/outbox/ParkedList";
 import type { ReviseForm } from "../shared/revise";
 import { ops } from "./features";
+import { resetPage } from "../test/fixtures";
 
 const stale = {
   kind: "supply",
@@ -74,10 +75,7 @@ describe("ReviseDialog", () => {
       return answer(cmd);
     });
   });
-  afterEach(() => {
-    cleanup();
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("shows why it was refused and what was written, and sends the correction with the rest kept", async () => {
     const { onSaved } = show(listing);

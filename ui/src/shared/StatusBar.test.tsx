@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { act, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
 import dayjs from "dayjs";
 import StatusBar, { compactTime } from "./StatusBar";
 import type { Status_Serialize as Status } from "../bindings";
+import { resetPage } from "../test/fixtures";
 
 const base: Status = {
   seq: 1,
@@ -38,13 +39,7 @@ describe("StatusBar", () => {
     // No Rust side in jsdom: commands answer nothing, events go through the mock.
     mockIPC(() => null, { shouldMockEvents: true });
   });
-  afterEach(async () => {
-    // Unmount while the mock is still there (unlistening finishes a tick later), then
-    // remove it.
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("shows a progress bar while uploads run and drops finished ones", async () => {
     show(base);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import AboutPage from "./AboutPage";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const about = {
   app_version: "0.1.0",
@@ -27,12 +27,7 @@ function mock(service: typeof about.service | null, opened: unknown[]) {
 }
 
 describe("AboutPage", () => {
-  afterEach(async () => {
-    // Unmount while the mock is still there (unlistening finishes a tick later).
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("shows the versions and opens the log folder", async () => {
     const opened: unknown[] = [];

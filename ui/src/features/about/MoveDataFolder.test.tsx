@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { App } from "antd";
 import MoveDataFolder from "./MoveDataFolder";
+import { resetPage } from "../../test/fixtures";
 
 const copyFailed = {
   code: "DATA_FOLDER_COPY_FAILED",
@@ -12,11 +13,7 @@ const copyFailed = {
 };
 
 describe("MoveDataFolder", () => {
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("moves only once confirmed, shows the copy's progress, and after a failed copy offers to start again", async () => {
     const calls: { cmd: string; args: unknown }[] = [];

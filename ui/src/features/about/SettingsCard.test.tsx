@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import SettingsCard from "./SettingsCard";
 import { ShellContext } from "../../shared/shell";
+import { resetPage } from "../../test/fixtures";
 
 /** The input of the radio whose label carries the test id. */
 function radio(id: string): HTMLInputElement {
@@ -11,10 +12,7 @@ function radio(id: string): HTMLInputElement {
 }
 
 describe("SettingsCard", () => {
-  afterEach(() => {
-    cleanup();
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("saves a proxy the officer types, and shows why one is refused", async () => {
     const sent: unknown[] = [];

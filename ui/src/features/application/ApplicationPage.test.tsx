@@ -10,7 +10,7 @@ import type {
   CheckReport_Serialize as CheckReport,
   MaterialSlot,
 } from "../../bindings";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const status = signedInStatus;
 
@@ -74,12 +74,7 @@ describe("ApplicationPage, preparing", () => {
       { shouldMockEvents: true },
     );
   });
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-    document.body.innerHTML = "";
-  });
+  afterEach(resetPage);
 
   it("shows each material's limits, and a refused file's reason in its own row only", async () => {
     answers.application_pick_file = () => {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import ApplicationPage from "./ApplicationPage";
 import type {
   ApplicationDraft_Serialize as Draft,
   ApplicationView_Serialize as ApplicationView,
 } from "../../bindings";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const status = signedInStatus;
 
@@ -88,12 +88,7 @@ describe("ApplicationPage, tracking", () => {
       { shouldMockEvents: true },
     );
   });
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-    document.body.innerHTML = "";
-  });
+  afterEach(resetPage);
 
   it("opens on what was sent, with its state, steps and notice, and starts the correction in Prepare", async () => {
     render(
@@ -155,12 +150,7 @@ describe("ApplicationPage, an application the service refused a file of", () => 
       { shouldMockEvents: true },
     );
   });
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-    document.body.innerHTML = "";
-  });
+  afterEach(resetPage);
 
   it("is taken back to Prepare only after the officer confirms", async () => {
     render(

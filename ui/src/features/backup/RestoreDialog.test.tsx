@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import type { BackupInfo_Serialize as BackupInfo } from "../../bindings";
 import RestoreDialog from "./RestoreDialog";
+import { resetPage } from "../../test/fixtures";
 
 const info: BackupInfo = {
   file: {
@@ -45,12 +46,7 @@ function checkbox(testId: string): HTMLInputElement {
 }
 
 describe("RestoreDialog", () => {
-  afterEach(async () => {
-    // Unmount while the mock is still there (unlistening finishes a tick later).
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("never picks newer work here at first, and replaces it only once confirmed", async () => {
     const calls: unknown[] = [];

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import { DocumentDrawer } from "./DocumentDrawer";
 import type { ConditionCheck, LibraryDocument_Serialize as LibraryDocument } from "../../bindings";
+import { resetPage } from "../../test/fixtures";
 
 function libraryDocument(checks: ConditionCheck[]): LibraryDocument {
   return {
@@ -42,11 +43,7 @@ function libraryDocument(checks: ConditionCheck[]): LibraryDocument {
 const count = () => screen.getByTestId("checked-count").textContent;
 
 describe("DocumentDrawer key conditions", () => {
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("keeps the enterprise's ticks, asks for another look at a reworded condition, and shows a refused tick as not kept", async () => {
     // c1 was ticked, then reworded by the service.

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
 import type { SearchHit, Status_Serialize as Status } from "../../bindings";
+import { resetPage } from "../../test/fixtures";
 
 const status: Status = {
   seq: 1,
@@ -79,12 +80,7 @@ describe("DocumentsPage search", () => {
       return { total: hits.length, hits, words: q.text ? [q.text] : [] };
     }, { shouldMockEvents: true });
   });
-  afterEach(async () => {
-    // Unmount while the mock is still there (unlistening finishes a tick later).
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("follows the box as the officer types, once typing pauses, and not while pinyin is composed", async () => {
     render(

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { act } from "@testing-library/react";
 import { App } from "antd";
 import ParkedList from "./ParkedList";
 import type { ParkedItem } from "../../bindings";
+import { resetPage } from "../../test/fixtures";
 
 const item = (n: number): ParkedItem => ({
   id: `outbox:${String(n)}`,
@@ -27,11 +28,7 @@ function list(version: string) {
 }
 
 describe("ParkedList", () => {
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("reloads the open list when an item is refused again, though the total stayed the same", async () => {
     let parked = [item(1), item(2)];

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import RosterPage from "./RosterPage";
 import type { RosterView_Serialize as RosterView } from "../../bindings";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const status = signedInStatus;
 
@@ -45,13 +45,7 @@ describe("RosterPage", () => {
       { shouldMockEvents: true },
     );
   });
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-    // A modal left mid-animation by a failed test must not stand in for the next one's.
-    document.body.innerHTML = "";
-  });
+  afterEach(resetPage);
 
   it("shows the last import: how many came in, and each refused row with every reason, to fix and add", async () => {
     view = {

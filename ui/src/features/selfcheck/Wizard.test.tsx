@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import Wizard from "./Wizard";
 import { SAVE_AFTER_MS } from "./ItemInput";
 import type { AnswerValue, DraftView_Serialize as DraftView, TemplateItem_Serialize as TemplateItem } from "../../bindings";
+import { resetPage } from "../../test/fixtures";
 
 const item = (id: string, kind: TemplateItem["kind"]): TemplateItem => ({
   id,
@@ -59,11 +60,7 @@ function view(days: AnswerValue | null): DraftView {
 }
 
 describe("Wizard", () => {
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("opens on the saved step, saves a typed number once typing pauses, and shows why it fails", async () => {
     const saved: unknown[] = [];

@@ -1,17 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import SignInPage from "./SignInPage";
-import { signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInStatus } from "../../test/fixtures";
 
 const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
 
 describe("SignInPage", () => {
-  afterEach(() => {
-    cleanup();
-    clearMocks();
-  });
+  afterEach(resetPage);
 
   it("fills the form from a demo account picked with the keyboard, and opens a known enterprise", async () => {
     const opened: string[] = [];
