@@ -267,6 +267,7 @@ async fn demo_server_sign_in_shows_the_policies() {
 /// session is closed and the process stopped, with no clean exit).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_comes_back_at_the_size_it_was_left() {
+    let _one = SERIAL.lock().await;
     yiqifu_core::secrets::ensure_session_keyring().unwrap();
     let xvfb = Xvfb::start();
     let data = tempfile::tempdir().unwrap();
@@ -485,10 +486,16 @@ async fn a_refused_listing_is_corrected_from_the_status_area_and_goes_out() {
         )
         .await?;
         let start = Instant::now();
-        while !c
-            .find_all(Locator::Css("[data-testid=status-parked]"))
+        // Counted in the page: an element handle of the status item React is taking away
+        // can come back stale.
+        while c
+            .execute(
+                "return document.querySelectorAll('[data-testid=status-parked]').length",
+                vec![],
+            )
             .await?
-            .is_empty()
+            .as_u64()
+            != Some(0)
         {
             if start.elapsed() > Duration::from_secs(30) {
                 return Err("the corrected listing stayed parked".into());
