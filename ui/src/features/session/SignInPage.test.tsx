@@ -3,9 +3,9 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import SignInPage from "./SignInPage";
-import { resetPage, signedInStatus } from "../../test/fixtures";
+import { resetPage, signedInAccount, signedInStatus } from "../../test/fixtures";
 
-const account = { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" };
+const account = signedInAccount;
 
 describe("SignInPage", () => {
   afterEach(resetPage);
