@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ComponentType, ReactElement } from "react";
+import postcss from "postcss";
 import type { Plugin } from "vite";
 import { theme } from "../src/shared/theme";
 
@@ -20,27 +21,118 @@ const RESOLVED = "/__antd-styles.css";
 
 const require = createRequire(import.meta.url);
 
-/** The names imported from "antd" by the app's sources (tests aside). */
-export function antdImports(dir: string): string[] {
-  const names = new Set<string>();
+/** Every source file of the app (tests aside), with its text. */
+function sources(dir: string): string[] {
+  const texts: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) {
         walk(path);
       } else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
-        const text = readFileSync(path, "utf8");
-        for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"antd"/g)) {
-          for (const part of (m[1] ?? "").split(",")) {
-            const name = part.trim().split(/\s+as\s+/)[0]?.trim() ?? "";
-            if (/^[A-Z]\w*$/.test(name)) names.add(name);
-          }
-        }
+        texts.push(readFileSync(path, "utf8"));
       }
     }
   };
   walk(dir);
+  return texts;
+}
+
+/** The names imported from "antd" by the app's sources (tests aside). */
+export function antdImports(dir: string): string[] {
+  const names = new Set<string>();
+  for (const text of sources(dir)) {
+    for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"antd"/g)) {
+      for (const part of (m[1] ?? "").split(",")) {
+        const name = part.trim().split(/\s+as\s+/)[0]?.trim() ?? "";
+        if (/^[A-Z]\w*$/.test(name)) names.add(name);
+      }
+    }
+  }
   return [...names].sort();
+}
+
+/** The attributes of each `<name …>` element in `text`: up to the `>` that closes the tag,
+ *  skipping those inside braces and strings (`onClick={() => …}`). */
+export function elementAttributes(text: string, name: string): string[] {
+  const found: string[] = [];
+  const open = new RegExp(`<${name}(?![\\w.])`, "g");
+  for (const m of text.matchAll(open)) {
+    let depth = 0;
+    let quote = "";
+    let i = m.index + m[0].length;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === quote) quote = "";
+      } else if (c === '"' || c === "'" || c === "`") {
+        quote = c;
+      } else if (c === "{") {
+        depth++;
+      } else if (c === "}") {
+        depth--;
+      } else if (c === ">" && depth === 0) {
+        break;
+      }
+    }
+    found.push(text.slice(m.index + m[0].length, i));
+  }
+  return found;
+}
+
+/**
+ * Selectors of antd's styles for variants the app's sources never ask for. antd makes a
+ * button's rules for each of its thirteen preset colours (90 KB of the stylesheet) and a
+ * column's push and pull offsets at every breakpoint (another 100 KB); a stylesheet that
+ * size costs every start its parse before the first line of the app runs. A variant stays
+ * when any source could use it: a button with that colour, or with a colour that is not a
+ * plain string; any `push`/`pull` at all.
+ */
+export function unusedVariants(dir: string): RegExp[] {
+  const { PresetColors } = require("antd/lib/theme/interface") as { PresetColors: readonly string[] };
+  const texts = sources(dir);
+  const colours = new Set<string>();
+  let anyColour = false;
+  for (const text of texts) {
+    for (const attrs of elementAttributes(text, "Button")) {
+      const m = /\bcolor\s*=\s*(?:"([^"]*)"|'([^']*)'|(\{))/.exec(attrs);
+      if (m?.[3]) anyColour = true;
+      const literal = m?.[1] ?? m?.[2];
+      if (literal) colours.add(literal);
+    }
+    // A button antd makes for another component (a dialog's OK button) takes its colour
+    // from an object: which one is not worth reading, so every colour stays.
+    if (/ButtonProps[^}]*\bcolor\s*:/.test(text)) anyColour = true;
+  }
+  const unused: RegExp[] = [];
+  const presets = PresetColors.filter((c) => !colours.has(c));
+  if (!anyColour && presets.length > 0) {
+    unused.push(new RegExp(`\\.ant-btn-color-(?:${presets.join("|")})(?![\\w-])`));
+  }
+  if (!texts.some((t) => /\b(?:push|pull)\s*[=:]/.test(t))) {
+    unused.push(/\.ant-col-(?:[a-z]+-)?(?:push|pull)-\d+(?![\w-])/);
+  }
+  return unused;
+}
+
+/** `css` without the selectors `unused` matches: a rule left with none goes, and so does an
+ *  at-rule (a breakpoint's block) left empty. */
+export function withoutSelectors(css: string, unused: RegExp[]): string {
+  if (unused.length === 0) return css;
+  const root = postcss.parse(css);
+  root.walkRules((rule) => {
+    // A keyframe's steps (0%, to) are rules too, and never match.
+    const kept = rule.selectors.filter((s) => !unused.some((r) => r.test(s)));
+    if (kept.length === 0) {
+      rule.remove();
+    } else if (kept.length < rule.selectors.length) {
+      rule.selector = kept.join(",");
+    }
+  });
+  root.walkAtRules((at) => {
+    if (at.nodes?.length === 0) at.remove();
+  });
+  return root.toString();
 }
 
 /** antd's stylesheet for `names` under the app's theme, with the cache map; the names that
@@ -107,9 +199,11 @@ export function extractAntdStyles(names: string[]): { css: string; rendered: str
   const panel = (c: unknown) =>
     (c as { _InternalPanelDoNotUseOrYouWillBeFired: ComponentType<Record<string, unknown>> })
       ._InternalPanelDoNotUseOrYouWillBeFired;
+  // Not Modal's panel: it renders under a theme of its own (antd's pure-render theme, no
+  // motion), so its 80 KB of styles carried another hash than the app's and matched nothing
+  // the app shows. A confirmation dialog makes its few rules the first time one opens.
   render(h(panel(antd.message)));
   render(h(panel(antd.notification)));
-  render(h(panel(antd.Modal), { type: "confirm" }));
   return { css: cssinjs.extractStyle(cache, { plain: true }), rendered, skipped };
 }
 
@@ -128,9 +222,12 @@ export function antdStyles(srcDir: string): Plugin {
     load(id) {
       if (id !== RESOLVED) return null;
       if (!build) return "";
-      const { css, rendered, skipped } = extractAntdStyles(antdImports(srcDir));
+      const made = extractAntdStyles(antdImports(srcDir));
+      const { rendered, skipped } = made;
+      const css = withoutSelectors(made.css, unusedVariants(srcDir));
       this.info(
-        `antd's styles for ${String(rendered.length)} components made at build time (${String(css.length)} bytes; ` +
+        `antd's styles for ${String(rendered.length)} components made at build time (${String(css.length)} bytes, ` +
+          `${String(made.css.length - css.length)} left out for variants the app does not use; ` +
           `left to run time: ${skipped.join(", ") || "none"})`,
       );
       return css;
