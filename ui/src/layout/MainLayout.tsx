@@ -124,7 +124,11 @@ export default function MainLayout({
             )}
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24, overflow: "auto" }}>
+        {/* The page scrolls here. Its own stacking context keeps what is positioned inside
+            it (antd's selects, inputs, lists) in the scroller's one compositing layer: without
+            it, once anything inside had a layer of its own (a segmented control's item does),
+            WebKit gave every positioned element after it one too, to scroll them in step. */}
+        <Layout.Content style={{ padding: 24, overflow: "auto", isolation: "isolate" }}>
           {status.notice && (
             <Alert
               type="error"
