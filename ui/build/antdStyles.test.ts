@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
-import { antdImports, elementAttributes, extractAntdStyles, unusedVariants, withoutSelectors } from "./antdStyles";
+import {
+  antdImports,
+  elementAttributes,
+  extractAntdStyles,
+  sources,
+  unusedVariants,
+  withoutSelectors,
+} from "./antdStyles";
 
 const nodeEnv = process.env.NODE_ENV;
 afterEach(() => {
@@ -23,7 +30,7 @@ describe("antd's styles made at build time", () => {
       'import {\n  Button,\n  Table,\n} from "antd";\nimport type { MenuProps } from "antd";\nimport { Tag } from "other";\n',
     );
     writeFileSync(join(dir, "feature", "Page.test.tsx"), 'import { Drawer } from "antd";\n');
-    expect(antdImports(dir)).toEqual(["App", "Button", "ConfigProvider", "Table"]);
+    expect(antdImports(sources(dir))).toEqual(["App", "Button", "ConfigProvider", "Table"]);
   });
 
   it("makes each component's CSS and the map that lets antd skip making it again", () => {
@@ -66,7 +73,7 @@ describe("antd's styles made at build time", () => {
       ".ant-col-pull-10{right:40%}@keyframes spin{to{transform:rotate(1turn)}}";
     const kept = (text: string) => {
       page(text);
-      return withoutSelectors(css, unusedVariants(dir));
+      return withoutSelectors(css, unusedVariants(sources(dir)));
     };
 
     // Nothing asks for a colour or an offset: only the rules the app can match stay.

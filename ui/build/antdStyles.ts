@@ -21,8 +21,9 @@ const RESOLVED = "/__antd-styles.css";
 
 const require = createRequire(import.meta.url);
 
-/** Every source file of the app (tests aside), with its text. */
-function sources(dir: string): string[] {
+/** The text of every source file of the app under `dir` (tests aside): read once a build,
+ *  for each question the build asks of the sources. */
+export function sources(dir: string): string[] {
   const texts: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
@@ -38,10 +39,10 @@ function sources(dir: string): string[] {
   return texts;
 }
 
-/** The names imported from "antd" by the app's sources (tests aside). */
-export function antdImports(dir: string): string[] {
+/** The names imported from "antd" by the app's `texts`. */
+export function antdImports(texts: string[]): string[] {
   const names = new Set<string>();
-  for (const text of sources(dir)) {
+  for (const text of texts) {
     for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"antd"/g)) {
       for (const part of (m[1] ?? "").split(",")) {
         const name = part.trim().split(/\s+as\s+/)[0]?.trim() ?? "";
@@ -81,16 +82,15 @@ export function elementAttributes(text: string, name: string): string[] {
 }
 
 /**
- * Selectors of antd's styles for variants the app's sources never ask for. antd makes a
- * button's rules for each of its thirteen preset colours (90 KB of the stylesheet) and a
- * column's push and pull offsets at every breakpoint (another 100 KB); a stylesheet that
- * size costs every start its parse before the first line of the app runs. A variant stays
- * when any source could use it: a button with that colour, or with a colour that is not a
- * plain string; any `push`/`pull` at all.
+ * Selectors of antd's styles for variants the app's `texts` never ask for. antd makes a
+ * button's rules for each of its thirteen preset colours and a column's push and pull
+ * offsets at every breakpoint (some 70 KB of this app's stylesheet together); the stylesheet
+ * costs every start its parse before the first line of the app runs. A variant stays when
+ * any source could use it: a button with that colour, or with a colour that is not a plain
+ * string; any `push`/`pull` at all.
  */
-export function unusedVariants(dir: string): RegExp[] {
+export function unusedVariants(texts: string[]): RegExp[] {
   const { PresetColors } = require("antd/lib/theme/interface") as { PresetColors: readonly string[] };
-  const texts = sources(dir);
   const colours = new Set<string>();
   let anyColour = false;
   for (const text of texts) {
@@ -222,12 +222,12 @@ export function antdStyles(srcDir: string): Plugin {
     load(id) {
       if (id !== RESOLVED) return null;
       if (!build) return "";
-      const made = extractAntdStyles(antdImports(srcDir));
-      const { rendered, skipped } = made;
-      const css = withoutSelectors(made.css, unusedVariants(srcDir));
+      const texts = sources(srcDir);
+      const { css: all, rendered, skipped } = extractAntdStyles(antdImports(texts));
+      const css = withoutSelectors(all, unusedVariants(texts));
       this.info(
         `antd's styles for ${String(rendered.length)} components made at build time (${String(css.length)} bytes, ` +
-          `${String(made.css.length - css.length)} left out for variants the app does not use; ` +
+          `${String(all.length - css.length)} left out for variants the app does not use; ` +
           `left to run time: ${skipped.join(", ") || "none"})`,
       );
       return css;
