@@ -3,8 +3,8 @@
 //!
 //! Start-up is the time from spawning the process to its first page on screen: the page
 //! itself says so (the app's UI once its first page, not a spinner, has rendered; hello's
-//! page as it loads) by a command that writes the file `YIQIFU_BENCH_RENDERED` names, which
-//! this side watches. Memory is summed over the process and every process it started
+//! page as it loads), once the webview has laid that page out and painted it, by a command
+//! that writes the file `YIQIFU_BENCH_RENDERED` names, which this side watches. Memory is summed over the process and every process it started
 //! (WebKit's web and network processes), after 5 s idle: RSS and PSS (which shares the
 //! pages the processes share between them, so it does not count them twice).
 //!
@@ -491,7 +491,9 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
          `navigation` the webview starts loading the page, `html` it has the page, `dom` the \
          document is parsed, `modules` the first chunk's code has run, `app` the first render \
          begins, `layout` the main page's chunk has run, `commit` React has put the first page \
-         in the document, `page` it is on screen (laid out and painted). \
+         in the document, `effects` React runs the page's effects (where the mark was taken \
+         before 2026-12-06: before the webview's next frame), `page` it is on screen (that \
+         frame laid out and painted). \
          The sign-in page: {}. The main page: {}.\n\n",
         timeline_medians(&sign_ins),
         timeline_medians(&mains),

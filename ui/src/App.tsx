@@ -12,7 +12,7 @@ import SetupPage from "./features/session/SetupPage";
 import SignInPage from "./features/session/SignInPage";
 import { ShellContext } from "./shared/shell";
 import type { ShellActions } from "./shared/shell";
-import { mark, timeline } from "./shared/timeline";
+import { afterPaint, mark, timeline } from "./shared/timeline";
 import { theme } from "./shared/theme";
 
 // The main page and every feature behind it load as a chunk of their own: the sign-in and
@@ -48,12 +48,18 @@ function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; tol
   useLayoutEffect(() => {
     mark("commit");
   }, []);
-  // …and on screen: React runs these once the browser has painted.
+  // …and on screen: React runs its effects before the webview's next frame, so the shell is
+  // told once that frame has been laid out and painted.
+  // A page gone before its frame (another took its place) was never on screen: that one
+  // tells instead.
   useEffect(() => {
-    if (!told.current) {
+    if (told.current) return;
+    mark("effects");
+    return afterPaint(() => {
+      if (told.current) return;
       told.current = true;
       void commands.firstRendered(page, timeline());
-    }
+    });
   }, [page, told]);
   return null;
 }
