@@ -4,9 +4,10 @@
 //! Start-up is the time from spawning the process to its first page on screen: the page
 //! itself says so (the app's UI once its first page, not a spinner, has rendered; hello's
 //! page as it loads), once the webview has laid that page out and painted it, by a command
-//! that writes the file `YIQIFU_BENCH_RENDERED` names, which this side watches. Memory is summed over the process and every process it started
-//! (WebKit's web and network processes), after 5 s idle: RSS and PSS (which shares the
-//! pages the processes share between them, so it does not count them twice).
+//! that writes the file `YIQIFU_BENCH_RENDERED` names, which this side watches. Memory is
+//! summed over the process and every process it started (WebKit's web and network
+//! processes), after 5 s idle: RSS and PSS (which shares the pages the processes share
+//! between them, so it does not count them twice).
 //!
 //! Two first pages: the sign-in page (the demo service chosen, nobody signed in), and the
 //! main page of an enterprise whose cache holds the demo catalog and 20,000 synthetic

@@ -49,14 +49,12 @@ function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; tol
     mark("commit");
   }, []);
   // …and on screen: React runs its effects before the webview's next frame, so the shell is
-  // told once that frame has been laid out and painted.
-  // A page gone before its frame (another took its place) was never on screen: that one
-  // tells instead.
+  // told once that frame has been laid out and painted. A page gone before its frame (the
+  // cleanup cancels) was never on screen: the page that took its place tells instead.
   useEffect(() => {
     if (told.current) return;
     mark("effects");
     return afterPaint(() => {
-      if (told.current) return;
       told.current = true;
       void commands.firstRendered(page, timeline());
     });

@@ -27,7 +27,7 @@ export function timeline(): PageMark[] {
 /** Runs `then` once the browser has laid out and painted what is in the document now, unless
  *  the returned function cancels it first. React runs a page's effects right after it
  *  commits, before the webview's next frame: on the main page that frame (its layout and
- *  paint) came 70–180 ms later (measured in this webview). A frame's callbacks run just before
+ *  paint) came 70–310 ms later (measured in this webview). A frame's callbacks run just before
  *  its layout and paint; a task queued from one runs after them. */
 export function afterPaint(then: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
