@@ -55,6 +55,7 @@ const library: [string, string][] = [
   ["b", "关于本市低风险地区餐饮服务单位有序恢复堂食的通知"],
 ];
 let queries: (string | null)[] = [];
+let levelsAsked: string[][] = [];
 let failWith: string | null = null;
 
 function titles(): string[] {
@@ -64,6 +65,7 @@ function titles(): string[] {
 describe("DocumentsPage search", () => {
   beforeEach(() => {
     queries = [];
+    levelsAsked = [];
     failWith = null;
     mockIPC((cmd, args) => {
       if (cmd === "withdrawn_documents") return [];
@@ -74,8 +76,9 @@ describe("DocumentsPage search", () => {
         // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw { code: failWith, message_zh: "读取失败", message_en: "Could not read" };
       }
-      const q = (args as { query: { text: string | null } }).query;
+      const q = (args as { query: { text: string | null; levels: string[] } }).query;
       queries.push(q.text);
+      levelsAsked.push(q.levels);
       const hits = library.filter(([, title]) => !q.text || title.includes(q.text)).map(([id, title]) => hit(id, title, q.text));
       return { total: hits.length, hits, words: q.text ? [q.text] : [] };
     }, { shouldMockEvents: true });
@@ -149,5 +152,35 @@ describe("DocumentsPage search", () => {
     fireEvent.change(screen.getByTestId("search"), { target: { value: "复工" } });
     const alert = await screen.findByTestId("error-alert");
     expect(alert.getAttribute("data-code")).toBe("STORE");
+  });
+
+  it("narrows the library to the levels ticked, and shows every level again when none is", async () => {
+    render(
+      <App>
+        <DocumentsPage kind="policy" status={status} />
+      </App>,
+    );
+    await waitFor(() => {
+      expect(titles().length).toBe(2);
+    });
+    expect(levelsAsked[levelsAsked.length - 1]).toEqual([]);
+    // One named group a screen reader announces, with a checkbox a level.
+    const group = screen.getByTestId("filter-level");
+    expect(group.getAttribute("role")).toBe("group");
+    expect(group.getAttribute("aria-label")).toBe("级别");
+    expect(group.querySelectorAll("input[type=checkbox]").length).toBe(3);
+    fireEvent.click(screen.getByLabelText("市级"));
+    await waitFor(() => {
+      expect(levelsAsked[levelsAsked.length - 1]).toEqual(["municipal"]);
+    });
+    fireEvent.click(screen.getByLabelText("国家级"));
+    await waitFor(() => {
+      expect([...(levelsAsked[levelsAsked.length - 1] ?? [])].sort()).toEqual(["municipal", "national"]);
+    });
+    fireEvent.click(screen.getByLabelText("市级"));
+    fireEvent.click(screen.getByLabelText("国家级"));
+    await waitFor(() => {
+      expect(levelsAsked[levelsAsked.length - 1]).toEqual([]);
+    });
   });
 });
