@@ -232,6 +232,52 @@ fn tree(pid: u32) -> Vec<u32> {
     out
 }
 
+/// WebKit processes alive that are not among `own` ("pid name"), zombies left out. Another
+/// program's web and network processes share WebKit's libraries with the ones measured, and
+/// PSS splits a shared page between the processes mapping it: a probe's two leftover
+/// processes once lowered hello world's PSS from 261 to 183 MiB.
+fn other_webkit(own: &[u32]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if own.contains(&pid) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // "pid (name) state ...": the name may hold spaces and parentheses.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let name = head.split_once('(').map(|(_, n)| n).unwrap_or_default();
+        let zombie = rest.split_whitespace().next() == Some("Z");
+        if name.starts_with("WebKit") && !zombie {
+            out.push(format!("{pid} {name}"));
+        }
+    }
+    out
+}
+
+/// Fails when another program's WebKit processes run beside the measured ones (see
+/// [`other_webkit`]): its memory figures would look smaller than they are.
+fn alone(own: &[u32]) -> Res<()> {
+    let others = other_webkit(own);
+    if others.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "other WebKit processes are running ({}): they share WebKit's libraries with the \
+             programs measured and lower their memory figures; close the programs they belong \
+             to (or kill them) and run the bench again",
+            others.join(", ")
+        ))
+    }
+}
+
 /// RSS and PSS summed over `pids`, and the PSS of each process by its name (the app,
 /// WebKit's web process, its network process), in the order of `pids`.
 fn memory(pids: &[u32]) -> (u64, u64, Vec<(String, u64)>) {
@@ -334,7 +380,9 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
     tokio::time::sleep(IDLE).await;
     let pids = tree(pid);
     let (rss_kb, pss_kb, pss_by_process) = memory(&pids);
+    let others = alone(&pids);
     stop(&pids).await;
+    others?;
     let _ = child.wait().await;
     let log = data.map(log_text).unwrap_or_default();
     // Hello world has no data folder, so no log: no milestones, no timeline.
@@ -374,6 +422,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<String> {
+    alone(&[])?;
     let xvfb = Xvfb::start();
     let signing_in = tempfile::tempdir().map_err(|e| e.to_string())?;
     sign_in_folder(signing_in.path()).await?;
@@ -548,5 +597,41 @@ pub fn paths(args: &[String]) -> Option<(PathBuf, PathBuf, PathBuf, PathBuf)> {
             PathBuf::from(installer),
         )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A process named as WebKit names its web process (a copy of `sleep`) is found, unless
+    /// it is one of the measured program's own.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn another_programs_webkit_process_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("WebKitWebProcess");
+        std::fs::copy("/bin/sleep", &fake).unwrap();
+        let mut child = std::process::Command::new(&fake).arg("30").spawn().unwrap();
+        let pid = child.id();
+        let found = other_webkit(&[]);
+        let mine = other_webkit(&[pid]);
+        let refused = alone(&[]);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(
+            found.contains(&format!("{pid} WebKitWebProces")),
+            "not found: {found:?}"
+        );
+        assert!(
+            !mine.iter().any(|p| p.starts_with(&format!("{pid} "))),
+            "{mine:?}"
+        );
+        let e = refused.unwrap_err();
+        assert!(e.contains(&format!("{pid} WebKitWebProces")), "{e}");
+        // Once it is gone, nothing of it is left to find.
+        assert!(!other_webkit(&[])
+            .iter()
+            .any(|p| p.starts_with(&format!("{pid} "))));
     }
 }
