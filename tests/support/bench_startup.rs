@@ -83,22 +83,42 @@ fn page_timeline(log: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// "navigation 402 ms, html 431 ms, …": the median of each moment over the samples, in the
-/// order of the first sample that has them.
+/// "navigation 402 ms, html 431 ms, …": the median of each moment over the samples that
+/// have it, in time order; a moment missing from some starts (the library's results, which
+/// may come after the first page) says in how many it came.
 fn timeline_medians(samples: &[Sample]) -> String {
-    let Some(first) = samples.iter().find(|s| !s.timeline.is_empty()) else {
+    let with: Vec<&Sample> = samples.iter().filter(|s| !s.timeline.is_empty()).collect();
+    if with.is_empty() {
         return "not in its log".to_string();
-    };
-    first
-        .timeline
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for s in &with {
+        for (n, _) in &s.timeline {
+            if !names.contains(&n.as_str()) {
+                names.push(n);
+            }
+        }
+    }
+    let mut moments: Vec<(u64, String)> = names
         .iter()
-        .map(|(name, _)| {
-            let each: Vec<u64> = samples
+        .map(|name| {
+            let each: Vec<u64> = with
                 .iter()
                 .filter_map(|s| s.timeline.iter().find(|(n, _)| n == name).map(|m| m.1))
                 .collect();
-            format!("{name} {} ms", median(each))
+            let (count, at) = (each.len(), median(each));
+            let text = if count < with.len() {
+                format!("{name} {at} ms (in {count} of {} starts)", with.len())
+            } else {
+                format!("{name} {at} ms")
+            };
+            (at, text)
         })
+        .collect();
+    moments.sort_by_key(|(at, _)| *at);
+    moments
+        .into_iter()
+        .map(|(_, text)| text)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -542,8 +562,9 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
          document is parsed, `modules` the first chunk's code has run, `app` the first render \
          begins, `layout` the main page's chunk has run, `commit` React has put the first page \
          in the document, `effects` React runs the page's effects (where the mark was taken \
-         before 2026-12-06: before the webview's next frame), `page` it is on screen (that \
-         frame laid out and painted). \
+         before 2026-12-06: before the webview's next frame), `results` the library's first \
+         results are in the document (before `page`: the first page painted had them), \
+         `page` it is on screen (that frame laid out and painted). \
          The sign-in page: {}. The main page: {}.\n\n",
         timeline_medians(&sign_ins),
         timeline_medians(&mains),
@@ -603,6 +624,36 @@ pub fn paths(args: &[String]) -> Option<(PathBuf, PathBuf, PathBuf, PathBuf)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn started(timeline: &[(&str, u64)]) -> Sample {
+        Sample {
+            startup: Duration::ZERO,
+            rss_kb: 0,
+            pss_kb: 0,
+            pss_by_process: Vec::new(),
+            milestones: None,
+            timeline: timeline
+                .iter()
+                .map(|(n, at)| (n.to_string(), *at))
+                .collect(),
+        }
+    }
+
+    /// Each moment's median, in time order, and a moment only some starts had says so.
+    #[test]
+    fn timeline_gives_each_moment_in_time_order() {
+        let samples = [
+            started(&[("html", 10), ("page", 100)]),
+            started(&[("html", 12), ("page", 90), ("results", 80)]),
+            started(&[("html", 14), ("page", 110)]),
+            started(&[]),
+        ];
+        assert_eq!(
+            timeline_medians(&samples),
+            "html 12 ms, results 80 ms (in 1 of 3 starts), page 100 ms"
+        );
+        assert_eq!(timeline_medians(&[started(&[])]), "not in its log");
+    }
 
     /// A process named as WebKit names its web process (a copy of `sleep`) is found, unless
     /// it is one of the measured program's own.

@@ -36,6 +36,7 @@ import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel, industryLabel } from "../../shared/places";
+import { mark } from "../../shared/timeline";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "./DocumentDrawer";
 import { Parts } from "./Highlight";
@@ -84,6 +85,12 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const [facets, setFacets] = useState<Facets | null>(null);
   const [mine, setMine] = useState<Applicability | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+
+  // The start-up timeline says whether the first painted page had its results yet: the
+  // first answer can come back before the webview's first frame.
+  useEffect(() => {
+    if (page) mark("results");
+  }, [page]);
 
   useEffect(() => {
     const h = setTimeout(() => {
