@@ -217,36 +217,57 @@ fn copy_dir(from: &Path, to: &Path) -> Res<()> {
     Ok(())
 }
 
+/// One process as `/proc/<pid>/stat` gives it.
+struct Proc {
+    pid: u32,
+    /// The name, cut to 15 characters by the kernel.
+    name: String,
+    zombie: bool,
+    parent: u32,
+}
+
+/// Every process alive (or a zombie) now.
+fn processes() -> Vec<Proc> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        // "pid (name) state ppid ...": the name may hold spaces and parentheses.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let mut fields = rest.split_whitespace();
+        let state = fields.next();
+        let Some(parent) = fields.next().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        out.push(Proc {
+            pid,
+            name: head
+                .split_once('(')
+                .map(|(_, n)| n)
+                .unwrap_or_default()
+                .to_owned(),
+            zombie: state == Some("Z"),
+            parent,
+        });
+    }
+    out
+}
+
 /// `pid` and every process below it.
 fn tree(pid: u32) -> Vec<u32> {
-    let mut parents = Vec::new();
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for e in entries.flatten() {
-            let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
-                continue;
-            };
-            // The parent is the 4th field, after the name in parentheses (which may hold
-            // spaces).
-            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
-            if let Some(ppid) = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .and_then(|s| s.parse::<u32>().ok())
-            {
-                parents.push((p, ppid));
-            }
-        }
-    }
+    let all = processes();
     let mut out = vec![pid];
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(
-            parents
-                .iter()
-                .filter(|(_, pp)| *pp == parent)
-                .map(|(p, _)| *p),
-        );
+        out.extend(all.iter().filter(|p| p.parent == parent).map(|p| p.pid));
         i += 1;
     }
     out
@@ -257,29 +278,11 @@ fn tree(pid: u32) -> Vec<u32> {
 /// PSS splits a shared page between the processes mapping it: a probe's two leftover
 /// processes once lowered hello world's PSS from 261 to 183 MiB.
 fn other_webkit(own: &[u32]) -> Vec<String> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return out;
-    };
-    for e in entries.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
-            continue;
-        };
-        if own.contains(&pid) {
-            continue;
-        }
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        // "pid (name) state ...": the name may hold spaces and parentheses.
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let name = head.split_once('(').map(|(_, n)| n).unwrap_or_default();
-        let zombie = rest.split_whitespace().next() == Some("Z");
-        if name.starts_with("WebKit") && !zombie {
-            out.push(format!("{pid} {name}"));
-        }
-    }
-    out
+    processes()
+        .into_iter()
+        .filter(|p| p.name.starts_with("WebKit") && !p.zombie && !own.contains(&p.pid))
+        .map(|p| format!("{} {}", p.pid, p.name))
+        .collect()
 }
 
 /// Fails when another program's WebKit processes run beside the measured ones (see

@@ -62,6 +62,23 @@ function titles(): string[] {
   return screen.queryAllByTestId("document-title").map((e) => e.textContent);
 }
 
+/** The library page, once its first search has answered with both documents. */
+async function openLibrary(): Promise<void> {
+  render(
+    <App>
+      <DocumentsPage kind="policy" status={status} />
+    </App>,
+  );
+  await waitFor(() => {
+    expect(titles().length).toBe(2);
+  });
+}
+
+/** The levels the page's last search asked for. */
+function lastLevels(): string[] {
+  return levelsAsked[levelsAsked.length - 1] ?? [];
+}
+
 describe("DocumentsPage search", () => {
   beforeEach(() => {
     queries = [];
@@ -138,14 +155,7 @@ describe("DocumentsPage search", () => {
   });
 
   it("says when nothing matches, and shows the error when the library cannot be read", async () => {
-    render(
-      <App>
-        <DocumentsPage kind="policy" status={status} />
-      </App>,
-    );
-    await waitFor(() => {
-      expect(titles().length).toBe(2);
-    });
+    await openLibrary();
     fireEvent.change(screen.getByTestId("search"), { target: { value: "不存在的词" } });
     expect(await screen.findByText("没有符合条件的文件")).toBeTruthy();
     failWith = "STORE";
@@ -155,15 +165,8 @@ describe("DocumentsPage search", () => {
   });
 
   it("narrows the library to the levels ticked, and shows every level again when none is", async () => {
-    render(
-      <App>
-        <DocumentsPage kind="policy" status={status} />
-      </App>,
-    );
-    await waitFor(() => {
-      expect(titles().length).toBe(2);
-    });
-    expect(levelsAsked[levelsAsked.length - 1]).toEqual([]);
+    await openLibrary();
+    expect(lastLevels()).toEqual([]);
     // One named group a screen reader announces, with a checkbox a level.
     const group = screen.getByTestId("filter-level");
     expect(group.getAttribute("role")).toBe("group");
@@ -171,16 +174,16 @@ describe("DocumentsPage search", () => {
     expect(group.querySelectorAll("input[type=checkbox]").length).toBe(3);
     fireEvent.click(screen.getByLabelText("市级"));
     await waitFor(() => {
-      expect(levelsAsked[levelsAsked.length - 1]).toEqual(["municipal"]);
+      expect(lastLevels()).toEqual(["municipal"]);
     });
     fireEvent.click(screen.getByLabelText("国家级"));
     await waitFor(() => {
-      expect([...(levelsAsked[levelsAsked.length - 1] ?? [])].sort()).toEqual(["municipal", "national"]);
+      expect([...lastLevels()].sort()).toEqual(["municipal", "national"]);
     });
     fireEvent.click(screen.getByLabelText("市级"));
     fireEvent.click(screen.getByLabelText("国家级"));
     await waitFor(() => {
-      expect(levelsAsked[levelsAsked.length - 1]).toEqual([]);
+      expect(lastLevels()).toEqual([]);
     });
   });
 });
