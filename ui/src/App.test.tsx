@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import App from "./App";
+import App, { beforeFirstRender } from "./App";
 import { resetPage, signedInAccount, signedInStatus } from "./test/fixtures";
 
 describe("App", () => {
@@ -11,10 +11,12 @@ describe("App", () => {
     delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
   });
 
-  it("renders its first page from the status the shell put in the page, before any call returns", () => {
+  it("renders its first page from the status the shell put in the page, before any call returns", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, server: null, enterprise: null };
     // Nothing the app asks is answered while it renders.
     mockIPC(() => new Promise(() => undefined), { shouldMockEvents: true });
+    // The setup page uses antd: its chunks load first, then the first render is the page.
+    await beforeFirstRender();
     render(<App />);
     expect(screen.getByTestId("setup-page")).toBeTruthy();
   });

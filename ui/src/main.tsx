@@ -2,9 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import App, { beforeFirstRender } from "./App";
 import CrashScreen from "./shared/CrashScreen";
-// antd's styles, made at build time (build/antdStyles.ts); before the app's own, which
-// override them.
-import "virtual:antd-styles.css";
+// The app's own styles; antd's load with antd, after the first page (AntdRoot.tsx).
 import "./styles.css";
 import { mark } from "./shared/timeline";
 import { markOs } from "./shared/platform";

@@ -58,3 +58,62 @@ describe("SignInPage", () => {
     expect(signedIn).toBe(1);
   });
 });
+
+describe("SignInPage's form", () => {
+  afterEach(resetPage);
+
+  it("says which box is empty, reads its error with it, and signs in once both are filled", async () => {
+    const sent: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "sign_in") {
+        sent.push(args);
+        return null;
+      }
+      return [];
+    });
+    let signedIn = 0;
+    render(
+      <SignInPage
+        status={{ ...signedInStatus, account: null, enterprises: [] }}
+        onSignedIn={() => (signedIn += 1)}
+        onChangeServer={() => undefined}
+      />,
+    );
+    const code = screen.getByTestId<HTMLInputElement>("credit-code");
+    const password = screen.getByTestId<HTMLInputElement>("password");
+    // The hint is read with the box before anything is typed.
+    expect(document.getElementById(code.getAttribute("aria-describedby") ?? "")?.textContent).toBe("18 位，见营业执照");
+    fireEvent.click(screen.getByTestId("sign-in"));
+    expect(await screen.findByText("请填写统一社会信用代码")).toBeTruthy();
+    expect(screen.getByText("请填写密码")).toBeTruthy();
+    expect(code.getAttribute("aria-invalid")).toBe("true");
+    expect(code.getAttribute("aria-describedby")?.split(" ").map((id) => document.getElementById(id)?.textContent)).toEqual([
+      "18 位，见营业执照",
+      "请填写统一社会信用代码",
+    ]);
+    // The focus goes to the first box to fill.
+    expect(document.activeElement).toBe(code);
+    fireEvent.change(code, { target: { value: account.credit_code } });
+    expect(screen.queryByText("请填写统一社会信用代码")).toBeNull();
+    expect(code.getAttribute("aria-invalid")).toBeNull();
+    fireEvent.click(screen.getByTestId("sign-in"));
+    expect(document.activeElement).toBe(password);
+    expect(sent).toEqual([]);
+
+    // The eye shows what was typed, and hides it again.
+    fireEvent.change(password, { target: { value: "Demo@2022" } });
+    expect(password.type).toBe("password");
+    fireEvent.click(screen.getByRole("button", { name: "显示密码" }));
+    expect(password.type).toBe("text");
+    fireEvent.click(screen.getByRole("button", { name: "隐藏密码" }));
+    expect(password.type).toBe("password");
+
+    fireEvent.click(screen.getByTestId("sign-in"));
+    await waitFor(() => {
+      expect(signedIn).toBe(1);
+    });
+    expect(sent).toEqual([{ creditCode: account.credit_code, password: "Demo@2022" }]);
+    // The password is not kept once signed in.
+    expect(password.value).toBe("");
+  });
+});

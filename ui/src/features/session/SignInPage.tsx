@@ -1,15 +1,18 @@
-import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Form, Input, Space, Tag, Typography } from "antd";
+import { useEffect, useRef, useState } from "react";
+import type { FormEvent } from "react";
 import { commands, unwrap } from "../../shared/api";
 import type { DemoAccount, ErrorInfo, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import LanguageSwitch from "../../shared/LanguageSwitch";
+import Notice from "../../shared/Notice";
+import PlainButton from "../../shared/PlainButton";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel, industryLabel } from "../../shared/places";
 import { messages } from "./messages";
 import Panel from "./Panel";
 import PickList from "./PickList";
+import TextField from "./TextField";
 
 interface Props {
   status: Status;
@@ -21,15 +24,20 @@ interface Props {
   creditCode?: string | undefined;
 }
 
-interface Fields {
-  creditCode: string;
-  password: string;
-}
-
+/**
+ * The page most starts open on, so it is drawn without antd: its first chunk then holds
+ * React and this page, not antd's components and stylesheet, and the window shows it in
+ * about a third of the time (see `App.tsx`). Its controls are drawn as antd's are.
+ */
 export default function SignInPage({ status, onSignedIn, onChangeServer, onCancel, creditCode }: Props) {
   const t = useMessages(messages);
   const { t: shared, locale } = useI18n();
-  const [form] = Form.useForm<Fields>();
+  const [code, setCode] = useState("");
+  const [password, setPassword] = useState("");
+  // Each box's error shows once the form was sent with it empty, until it is filled.
+  const [tried, setTried] = useState(false);
+  const codeBox = useRef<HTMLInputElement>(null);
+  const passwordBox = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [demo, setDemo] = useState<DemoAccount[]>([]);
@@ -47,17 +55,27 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
   const adding = onCancel !== undefined && creditCode === undefined;
   const onScreen = status.account?.credit_code;
   useEffect(() => {
-    const code = creditCode ?? (adding ? undefined : onScreen);
-    if (code) form.setFieldValue("creditCode", code);
+    const filled = creditCode ?? (adding ? undefined : onScreen);
+    if (filled) setCode(filled);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [creditCode]);
 
-  const submit = async (f: Fields) => {
+  const codeError = tried && !code.trim() ? t("creditCodeRequired") : null;
+  const passwordError = tried && !password ? t("passwordRequired") : null;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (!code.trim() || !password) {
+      // To the first box to fill, as antd's form would not do by itself.
+      (code.trim() ? passwordBox : codeBox).current?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      await unwrap(commands.signIn(f.creditCode, f.password));
-      form.setFieldValue("password", "");
+      await unwrap(commands.signIn(code.trim(), password));
+      setPassword("");
       onSignedIn();
     } catch (e) {
       setError(toErrorInfo(e));
@@ -78,50 +96,68 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
 
   return (
     <div className="centered-page">
-      <Space direction="vertical" size="large" style={{ width: 520 }}>
+      <div className="stack-large" style={{ width: 520 }}>
         <Panel
           title={
-            <Space direction="vertical" size={0}>
-              <span>{onCancel ? t("addEnterpriseTitle") : t("signInTitle")}</span>
-              <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }}>
-                {status.server?.kind === "url" ? status.server.url : t("serverDemo")}
-              </Typography.Text>
-            </Space>
+            <>
+              <div>{onCancel ? t("addEnterpriseTitle") : t("signInTitle")}</div>
+              <div>
+                <span className="secondary-text small-text">
+                  {status.server?.kind === "url" ? status.server.url : t("serverDemo")}
+                </span>
+              </div>
+            </>
           }
           extra={<LanguageSwitch />}
           data-testid="sign-in-page"
         >
-          {!status.online && (
-            <Alert type="warning" showIcon message={t("offlineSignIn")} style={{ marginBottom: 16 }} />
-          )}
+          {!status.online && <Notice type="warning" message={t("offlineSignIn")} style={{ marginBottom: 16 }} />}
           <ErrorAlert error={error} />
-          <Form form={form} layout="vertical" onFinish={(f) => void submit(f)} requiredMark={false}>
-            <Form.Item
-              name="creditCode"
+          <form onSubmit={(e) => void submit(e)} noValidate>
+            <TextField
+              id="sign-in-credit-code"
+              ref={codeBox}
               label={t("creditCode")}
-              extra={t("creditCodeHint")}
-              rules={[{ required: true, message: t("creditCodeRequired") }]}
-            >
-              <Input data-testid="credit-code" maxLength={18} autoComplete="username" />
-            </Form.Item>
-            <Form.Item name="password" label={t("password")} rules={[{ required: true, message: t("passwordRequired") }]}>
-              <Input.Password data-testid="password" autoComplete="current-password" />
-            </Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" loading={busy} data-testid="sign-in">
+              hint={t("creditCodeHint")}
+              error={codeError}
+              value={code}
+              onChange={(e) => {
+                setCode(e.target.value);
+              }}
+              data-testid="credit-code"
+              maxLength={18}
+              autoComplete="username"
+              aria-required
+            />
+            <TextField
+              id="sign-in-password"
+              ref={passwordBox}
+              password
+              label={t("password")}
+              error={passwordError}
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+              }}
+              data-testid="password"
+              autoComplete="current-password"
+              aria-required
+            />
+            <div className="row-small">
+              <PlainButton kind="primary" type="submit" busy={busy} data-testid="sign-in">
                 {t("signIn")}
-              </Button>
+              </PlainButton>
               {onCancel ? (
-                <Button onClick={onCancel} data-testid="sign-in-back">
+                <PlainButton onClick={onCancel} data-testid="sign-in-back">
                   {shared("back")}
-                </Button>
+                </PlainButton>
               ) : (
-                <Button type="link" onClick={onChangeServer} data-testid="change-server">
+                <PlainButton kind="link" onClick={onChangeServer} data-testid="change-server">
                   {t("changeServer")}
-                </Button>
+                </PlainButton>
               )}
-            </Space>
-          </Form>
+            </div>
+          </form>
         </Panel>
         {!onCancel && known.length > 0 && (
           <Panel small title={t("onThisComputer")} data-testid="known-enterprises">
@@ -130,33 +166,33 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
                 key: e.id,
                 testId: "known-enterprise",
                 title: (
-                  <Space size={4}>
+                  <span className="row-tiny">
                     <span
                       style={{ cursor: "pointer" }}
                       onClick={() => {
-                        form.setFieldValue("creditCode", e.profile.credit_code);
+                        setCode(e.profile.credit_code);
                       }}
                     >
                       {e.profile.name}
                     </span>
-                    {!e.signed_in && <Tag>{t("signedOut")}</Tag>}
-                  </Space>
+                    {!e.signed_in && <span className="plain-tag">{t("signedOut")}</span>}
+                  </span>
                 ),
                 description: (
-                  <Space size={4}>
+                  <span className="row-tiny">
                     <span>{e.profile.credit_code}</span>
                     {e.queued + e.parked > 0 && (
                       <>
-                        <Badge count={e.queued + e.parked} color="#8c8c8c" />
+                        <span className="count-badge">{e.queued + e.parked}</span>
                         <span>{t("waiting")}</span>
                       </>
                     )}
-                  </Space>
+                  </span>
                 ),
                 action: (
-                  <Button size="small" onClick={() => void open(e.id)}>
+                  <PlainButton small onClick={() => void open(e.id)}>
                     {t("open")}
-                  </Button>
+                  </PlainButton>
                 ),
               }))}
             />
@@ -171,13 +207,14 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
                 title: a.name,
                 description: `${a.credit_code} · ${districtLabel(a.district, locale)} · ${industryLabel(a.industry, locale)}`,
                 onPick: () => {
-                  form.setFieldsValue({ creditCode: a.credit_code, password: a.password });
+                  setCode(a.credit_code);
+                  setPassword(a.password);
                 },
               }))}
             />
           </Panel>
         )}
-      </Space>
+      </div>
     </div>
   );
 }

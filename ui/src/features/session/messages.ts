@@ -22,6 +22,8 @@ export const messages = defineMessages({
   creditCodeRequired: { zh: "请填写统一社会信用代码", en: "Enter the credit code" },
   password: { zh: "密码", en: "Password" },
   passwordRequired: { zh: "请填写密码", en: "Enter the password" },
+  showPassword: { zh: "显示密码", en: "Show the password" },
+  hidePassword: { zh: "隐藏密码", en: "Hide the password" },
   signIn: { zh: "登录", en: "Sign in" },
   demoAccounts: { zh: "演示账号（点击填入）", en: "Demo accounts (click to fill in)" },
   offlineSignIn: {

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import App, { beforeFirstRender, mainPageLoaded } from "./App";
+import { signedInStatus } from "./test/fixtures";
+
+// A file of its own: which chunks have loaded is what it checks, and a chunk stays loaded
+// for the rest of its file.
+describe("a start that opens on the sign-in page", () => {
+  afterEach(async () => {
+    cleanup();
+    await new Promise((r) => setTimeout(r, 0));
+    clearMocks();
+    delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
+  });
+
+  it("draws the page at once and without antd, and loads the main page once the officer starts to sign in", async () => {
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: null };
+    mockIPC(() => new Promise(() => undefined), { shouldMockEvents: true });
+    // Nothing to load before the first render.
+    await beforeFirstRender();
+    expect(mainPageLoaded()).toBe(false);
+    const { container } = render(<App />);
+    expect(screen.getByTestId("sign-in-page")).toBeTruthy();
+    expect(screen.getByTestId("credit-code")).toBeTruthy();
+    // Not one antd element: antd stays out of the first chunk only while this page uses none.
+    expect(container.querySelector("[class*='ant-']")).toBeNull();
+    // Left idle, the page loads nothing more.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mainPageLoaded()).toBe(false);
+    fireEvent.keyDown(screen.getByTestId("credit-code"), { key: "9" });
+    await waitFor(
+      () => {
+        expect(mainPageLoaded()).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
+  });
+});
