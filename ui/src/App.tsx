@@ -17,21 +17,19 @@ import { afterPaint, mark, timeline } from "./shared/timeline";
 
 /** A page's chunk: loaded once, then rendered directly rather than through `lazy`, so a page
  *  whose chunk loaded before the first render renders in it (no frame of spinner). */
-function chunk<P>(load: () => Promise<{ default: ComponentType<P> }>) {
-  const c = {
-    loaded: null as ComponentType<P> | null,
-    load: () =>
-      load().then((m) => {
-        c.loaded = m.default;
-        return m;
-      }),
-    lazy: null as unknown as ComponentType<P>,
-    get component(): ComponentType<P> {
-      return c.loaded ?? c.lazy;
-    },
+function chunk<P extends object>(load: () => Promise<{ default: ComponentType<P> }>) {
+  let loaded: ComponentType<P> | null = null;
+  const loadOnce = () =>
+    load().then((m) => {
+      loaded = m.default;
+      return m;
+    });
+  const Lazy = lazy(loadOnce);
+  return {
+    load: loadOnce,
+    loaded: () => loaded !== null,
+    component: () => loaded ?? Lazy,
   };
-  c.lazy = lazy(c.load) as unknown as ComponentType<P>;
-  return c;
 }
 
 const antdRoot = chunk<{ children: ReactNode }>(() => import("./AntdRoot"));
@@ -57,15 +55,15 @@ export function beforeFirstRender(): Promise<void> {
 
 /** Whether the main page's code, and antd's, has loaded. */
 export function mainPageLoaded(): boolean {
-  return antdRoot.loaded !== null && mainLayout.loaded !== null;
+  return antdRoot.loaded() && mainLayout.loaded();
 }
 
-/** What the officer opens after signing in, loaded once they start to (a key, a click): not
- *  at start, which it would slow, nor while the page sits idle, which would hold its memory
- *  for nothing. Loaded twice, a chunk is the same promise. */
-function loadAfterSignIn() {
-  void antdRoot.load().catch(() => undefined);
-  void mainLayout.load().catch(() => undefined);
+/** What the officer opens from the sign-in page (the main page; the setup page, to change
+ *  the service), loaded once they start to sign in (a key, a click): not at start, which it
+ *  would slow, nor while the page sits idle, which would hold its memory for nothing. Loaded
+ *  twice, a chunk is the same module. */
+function loadTheRest() {
+  for (const c of [antdRoot, mainLayout, setupPage]) void c.load().catch(() => undefined);
 }
 
 /** Tells the shell, once, that the first page (not a spinner) is on screen, with the page's
@@ -160,11 +158,11 @@ export default function App() {
   useEffect(() => {
     if (!signingInShown) return;
     const once = { capture: true, once: true } as const;
-    document.addEventListener("keydown", loadAfterSignIn, once);
-    document.addEventListener("pointerdown", loadAfterSignIn, once);
+    document.addEventListener("keydown", loadTheRest, once);
+    document.addEventListener("pointerdown", loadTheRest, once);
     return () => {
-      document.removeEventListener("keydown", loadAfterSignIn, once);
-      document.removeEventListener("pointerdown", loadAfterSignIn, once);
+      document.removeEventListener("keydown", loadTheRest, once);
+      document.removeEventListener("pointerdown", loadTheRest, once);
     };
   }, [signingInShown]);
 
@@ -182,8 +180,8 @@ export default function App() {
     [locale, setLocale],
   );
 
-  const SetupPage = setupPage.component;
-  const MainLayout = mainLayout.component;
+  const SetupPage = setupPage.component();
+  const MainLayout = mainLayout.component();
   let page;
   // Drawn without antd: the sign-in page (and the spinner before any status).
   let plain = true;
@@ -232,7 +230,7 @@ export default function App() {
 
   // The main page tells it itself, once its page's code has loaded too.
   const first = status && pageOf(status) !== "main" && <FirstRendered page={pageOf(status)} told={firstTold} />;
-  const Antd = antdRoot.component;
+  const Antd = antdRoot.component();
   return (
     <I18nContext.Provider value={i18n}>
       <ShellContext.Provider value={shell}>

@@ -46,7 +46,6 @@ const TextField = forwardRef<
             type="button"
             className="field-eye"
             aria-label={t(shown ? "hidePassword" : "showPassword")}
-            aria-pressed={shown}
             onClick={() => {
               setShown(!shown);
             }}
