@@ -32,7 +32,14 @@ export default function PlainButton({
       type={type}
       className={classes.filter(Boolean).join(" ")}
       aria-busy={busy || undefined}
-      onClick={busy ? undefined : rest.onClick}
+      onClick={(e) => {
+        // Busy, a click does nothing, not even send its form again.
+        if (busy) {
+          e.preventDefault();
+          return;
+        }
+        rest.onClick?.(e);
+      }}
     >
       {(busy || icon) && (
         <span className="btn-icon" aria-hidden>

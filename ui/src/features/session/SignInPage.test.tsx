@@ -117,3 +117,46 @@ describe("SignInPage's form", () => {
     expect(password.value).toBe("");
   });
 });
+
+describe("SignInPage while signing in", () => {
+  afterEach(resetPage);
+
+  it("sends a sign-in once, however often the officer clicks or presses Enter while it is on its way", async () => {
+    let sent = 0;
+    let answer: (v: null) => void = () => undefined;
+    mockIPC((cmd) => {
+      if (cmd === "sign_in") {
+        sent += 1;
+        return new Promise<null>((r) => {
+          answer = r;
+        });
+      }
+      return [];
+    });
+    let signedIn = 0;
+    render(
+      <SignInPage
+        status={{ ...signedInStatus, account: null, enterprises: [] }}
+        onSignedIn={() => (signedIn += 1)}
+        onChangeServer={() => undefined}
+      />,
+    );
+    fireEvent.change(screen.getByTestId("credit-code"), { target: { value: account.credit_code } });
+    const password = screen.getByTestId<HTMLInputElement>("password");
+    fireEvent.change(password, { target: { value: "Demo@2022" } });
+    const button = screen.getByTestId("sign-in");
+    fireEvent.click(button);
+    await waitFor(() => {
+      expect(button.getAttribute("aria-busy")).toBe("true");
+    });
+    fireEvent.click(button);
+    fireEvent.submit(password.form as HTMLFormElement);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent).toBe(1);
+    answer(null);
+    await waitFor(() => {
+      expect(signedIn).toBe(1);
+    });
+    expect(button.getAttribute("aria-busy")).toBeNull();
+  });
+});

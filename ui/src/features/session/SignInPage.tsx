@@ -63,11 +63,13 @@ export default function SignInPage({ status, onSignedIn, onChangeServer, onCance
   const codeError = tried && !code.trim() ? t("creditCodeRequired") : null;
   const passwordError = tried && !password ? t("passwordRequired") : null;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    // Enter in a box while a sign-in is on its way sends nothing more.
+    if (busy) return;
     setTried(true);
     if (!code.trim() || !password) {
-      // To the first box to fill, as antd's form would not do by itself.
+      // The officer is taken to the first box to fill.
       (code.trim() ? passwordBox : codeBox).current?.focus();
       return;
     }
