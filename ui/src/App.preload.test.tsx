@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render, screen } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import App, { beforeFirstRender } from "./App";
-import { signedInStatus, signedInAccount } from "./test/fixtures";
+import { resetStart, signedInStatus, signedInAccount } from "./test/fixtures";
 
 // A file of its own: the main page's chunk, once loaded here, stays loaded for the file.
 describe("a start that opens on the main page", () => {
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-    delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
-  });
+  afterEach(resetStart);
 
   it("loads the page's code before its first render, so it never paints a spinner first", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };

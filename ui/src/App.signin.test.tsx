@@ -1,18 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import App, { beforeFirstRender, mainPageLoaded } from "./App";
-import { signedInStatus } from "./test/fixtures";
+import { resetStart, signedInStatus } from "./test/fixtures";
 
 // A file of its own: which chunks have loaded is what it checks, and a chunk stays loaded
 // for the rest of its file.
 describe("a start that opens on the sign-in page", () => {
-  afterEach(async () => {
-    cleanup();
-    await new Promise((r) => setTimeout(r, 0));
-    clearMocks();
-    delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
-  });
+  afterEach(resetStart);
 
   it("draws the page at once and without antd, and loads the main page once the officer starts to sign in", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: null };

@@ -3,13 +3,10 @@ import { render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import App, { beforeFirstRender } from "./App";
-import { resetPage, signedInAccount, signedInStatus } from "./test/fixtures";
+import { resetStart, signedInAccount, signedInStatus } from "./test/fixtures";
 
 describe("App", () => {
-  afterEach(async () => {
-    await resetPage();
-    delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
-  });
+  afterEach(resetStart);
 
   it("renders its first page from the status the shell put in the page, before any call returns", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, server: null, enterprise: null };

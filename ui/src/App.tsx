@@ -12,8 +12,9 @@ import { afterPaint, mark, timeline } from "./shared/timeline";
 // The first chunk holds React, this file and the sign-in page, which is drawn without antd:
 // antd (its components and its 630 KB stylesheet) and every page that uses it load as chunks
 // of their own. A start on the sign-in page, the most common one, then parses and runs a
-// quarter of the code and none of antd's styles: its page painted in ~85 ms from the page's
-// start instead of ~230 (a plain WebKitGTK view, medians of 7).
+// quarter of the code and none of antd's styles: the webview paints it 157 ms after it starts
+// loading the page instead of 279, and the app's start went from 1.60x hello world's to 1.41x
+// (docs/benchmarks.md).
 
 /** A page's chunk: loaded once, then rendered directly rather than through `lazy`, so a page
  *  whose chunk loaded before the first render renders in it (no frame of spinner). */

@@ -1,10 +1,9 @@
 import type { CSSProperties, ReactNode } from "react";
-import { CloseCircleFilled, ExclamationCircleFilled, InfoCircleFilled } from "@ant-design/icons";
+import { CloseCircleFilled, ExclamationCircleFilled } from "@ant-design/icons";
 
 const ICONS = {
   error: <CloseCircleFilled />,
   warning: <ExclamationCircleFilled />,
-  info: <InfoCircleFilled />,
 };
 
 /**
@@ -18,7 +17,7 @@ export default function Notice({
   style,
   ...data
 }: {
-  type: "error" | "warning" | "info";
+  type: "error" | "warning";
   message: ReactNode;
   description?: ReactNode;
   style?: CSSProperties;
@@ -28,7 +27,7 @@ export default function Notice({
   return (
     <div
       className={`notice notice-${type}${description ? " notice-with-description" : ""}`}
-      // An error is said at once; a warning or a hint when the reader comes to it.
+      // An error is said at once; a warning when the reader comes to it.
       role={type === "error" ? "alert" : "status"}
       style={style}
       {...data}

@@ -37,3 +37,9 @@ export async function resetPage(): Promise<void> {
   clearMocks();
   document.body.innerHTML = "";
 }
+
+/** After a test of the app's start: the page reset, and the status the shell put in it gone. */
+export async function resetStart(): Promise<void> {
+  await resetPage();
+  delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
+}
