@@ -6,7 +6,8 @@ import type { ThemeConfig } from "antd";
  * lightened hover colours fall short.
  *
  * The build also reads it: antd's styles for this theme are made once there
- * (build/antdStyles.ts) rather than at every start.
+ * (build/antdStyles.ts) rather than at every start. The pages drawn without antd take the
+ * same colours from styles.css's variables, which a test keeps alike.
  */
 export const theme: ThemeConfig = {
   token: {
