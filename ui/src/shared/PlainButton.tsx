@@ -22,8 +22,11 @@ export default function PlainButton({
   icon?: ReactNode;
   "data-testid"?: string;
 }) {
-  // As antd writes a label of two Chinese characters: 登 录, 打 开.
-  const label = typeof children === "string" && /^[\u4e00-\u9fa5]{2}$/.test(children) ? children.split("").join(" ") : children;
+  // As antd writes a label of two Chinese characters on a bordered button without an icon:
+  // 登 录, 打 开 (but 🌐 中文).
+  const spaced = !icon && (kind === "default" || kind === "primary");
+  const label =
+    spaced && typeof children === "string" && /^[\u4e00-\u9fa5]{2}$/.test(children) ? children.split("").join(" ") : children;
   const classes = ["btn", `btn-${kind}`, small ? "btn-sm" : "", busy ? "btn-busy" : "", className ?? ""];
   return (
     // "button" unless asked: a button that submits its form says so.
