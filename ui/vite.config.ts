@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
-import { antdStyles } from "./build/antdStyles";
+import { ANTD_STYLES_ID, antdStyles } from "./build/antdStyles";
 import { keepOutOfFirstChunk } from "./build/firstChunk";
 
 export default defineConfig({
@@ -12,7 +12,7 @@ export default defineConfig({
     antdStyles(fileURLToPath(new URL("./src", import.meta.url))),
     // The sign-in page is drawn without antd (src/App.tsx): the build fails if antd, or its
     // styles, come back into the first chunk.
-    keepOutOfFirstChunk(["antd", "@ant-design/cssinjs", "/__antd-styles.css"]),
+    keepOutOfFirstChunk(["antd", "@ant-design/cssinjs", ANTD_STYLES_ID]),
   ],
   // The app loads its pages from its own protocol; relative paths work under any base.
   base: "./",

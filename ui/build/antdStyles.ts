@@ -17,7 +17,8 @@ import { theme } from "../src/shared/theme";
 
 const MODULE = "virtual:antd-styles.css";
 // Ends in .css so Vite's CSS pipeline takes it (an id with a \0 prefix it would not).
-const RESOLVED = "/__antd-styles.css";
+/** The module id of antd's build-time stylesheet in the bundle. */
+export const ANTD_STYLES_ID = "/__antd-styles.css";
 
 const require = createRequire(import.meta.url);
 
@@ -217,10 +218,10 @@ export function antdStyles(srcDir: string): Plugin {
       build = config.command === "build" && !config.build.ssr;
     },
     resolveId(id) {
-      return id === MODULE ? RESOLVED : null;
+      return id === MODULE ? ANTD_STYLES_ID : null;
     },
     load(id) {
-      if (id !== RESOLVED) return null;
+      if (id !== ANTD_STYLES_ID) return null;
       if (!build) return "";
       const texts = sources(srcDir);
       const { css: all, rendered, skipped } = extractAntdStyles(antdImports(texts));

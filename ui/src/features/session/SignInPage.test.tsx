@@ -7,6 +7,20 @@ import { resetPage, signedInAccount, signedInStatus } from "../../test/fixtures"
 
 const account = signedInAccount;
 
+/** The sign-in page of a first start (nobody signed in, no enterprise here yet); how many
+ *  times it said the officer signed in. */
+function renderSignIn(): () => number {
+  let signedIn = 0;
+  render(
+    <SignInPage
+      status={{ ...signedInStatus, account: null, enterprises: [] }}
+      onSignedIn={() => (signedIn += 1)}
+      onChangeServer={() => undefined}
+    />,
+  );
+  return () => signedIn;
+}
+
 describe("SignInPage", () => {
   afterEach(resetPage);
 
@@ -71,14 +85,7 @@ describe("SignInPage's form", () => {
       }
       return [];
     });
-    let signedIn = 0;
-    render(
-      <SignInPage
-        status={{ ...signedInStatus, account: null, enterprises: [] }}
-        onSignedIn={() => (signedIn += 1)}
-        onChangeServer={() => undefined}
-      />,
-    );
+    const signedIn = renderSignIn();
     const code = screen.getByTestId<HTMLInputElement>("credit-code");
     const password = screen.getByTestId<HTMLInputElement>("password");
     // The hint is read with the box before anything is typed.
@@ -110,7 +117,7 @@ describe("SignInPage's form", () => {
 
     fireEvent.click(screen.getByTestId("sign-in"));
     await waitFor(() => {
-      expect(signedIn).toBe(1);
+      expect(signedIn()).toBe(1);
     });
     expect(sent).toEqual([{ creditCode: account.credit_code, password: "Demo@2022" }]);
     // The password is not kept once signed in.
@@ -133,14 +140,7 @@ describe("SignInPage while signing in", () => {
       }
       return [];
     });
-    let signedIn = 0;
-    render(
-      <SignInPage
-        status={{ ...signedInStatus, account: null, enterprises: [] }}
-        onSignedIn={() => (signedIn += 1)}
-        onChangeServer={() => undefined}
-      />,
-    );
+    const signedIn = renderSignIn();
     fireEvent.change(screen.getByTestId("credit-code"), { target: { value: account.credit_code } });
     const password = screen.getByTestId<HTMLInputElement>("password");
     fireEvent.change(password, { target: { value: "Demo@2022" } });
@@ -155,7 +155,7 @@ describe("SignInPage while signing in", () => {
     expect(sent).toBe(1);
     answer(null);
     await waitFor(() => {
-      expect(signedIn).toBe(1);
+      expect(signedIn()).toBe(1);
     });
     expect(button.getAttribute("aria-busy")).toBeNull();
   });
