@@ -58,8 +58,10 @@ pub async fn js_click(c: &Client, css: &str) -> Result {
 pub async fn attr_is(c: &Client, css: &str, attr: &str, want: &[&str]) -> Result<String> {
     let start = Instant::now();
     loop {
+        // React may replace the element between finding and reading it (a sync redraws the
+        // page): an element gone is looked for again, like one not there yet.
         if let Ok(e) = c.find(Locator::Css(css)).await {
-            if let Some(v) = e.attr(attr).await? {
+            if let Ok(Some(v)) = e.attr(attr).await {
                 if want.contains(&v.as_str()) {
                     return Ok(v);
                 }
