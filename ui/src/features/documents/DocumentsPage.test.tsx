@@ -5,6 +5,7 @@ import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
 import type { SearchHit, Status_Serialize as Status } from "../../bindings";
 import { resetPage } from "../../test/fixtures";
+import { I18nContext, translate, type Locale } from "../../shared/i18n";
 
 const status: Status = {
   seq: 1,
@@ -63,11 +64,13 @@ function titles(): string[] {
 }
 
 /** The library page, once its first search has answered with both documents. */
-async function openLibrary(): Promise<void> {
+async function openLibrary(locale: Locale = "zh-CN"): Promise<void> {
   render(
-    <App>
-      <DocumentsPage kind="policy" status={status} />
-    </App>,
+    <I18nContext.Provider value={{ locale, t: (k) => translate(locale, k), setLocale: () => undefined }}>
+      <App>
+        <DocumentsPage kind="policy" status={status} />
+      </App>
+    </I18nContext.Provider>,
   );
   await waitFor(() => {
     expect(titles().length).toBe(2);
@@ -162,6 +165,18 @@ describe("DocumentsPage search", () => {
     fireEvent.change(screen.getByTestId("search"), { target: { value: "复工" } });
     const alert = await screen.findByTestId("error-alert");
     expect(alert.getAttribute("data-code")).toBe("STORE");
+  });
+
+  it.each<Locale>(["zh-CN", "en-US"])("gives every filter of the row a name of its own (%s)", async (locale) => {
+    await openLibrary(locale);
+    const levels = [...screen.getByTestId("filter-level").querySelectorAll("label")];
+    const selects = ["filter-district", "filter-issuer", "filter-industry"].map(
+      (id) => screen.getByTestId(id).closest(".ant-select")?.querySelector(".ant-select-selection-placeholder") ?? null,
+    );
+    const names = [...levels, ...selects].map((e) => e?.textContent.trim() ?? "");
+    expect(names.every((n) => n !== "")).toBe(true);
+    expect(names.length).toBe(6);
+    expect(new Set(names).size, names.join(" | ")).toBe(names.length);
   });
 
   it("narrows the library to the levels ticked, and shows every level again when none is", async () => {

@@ -311,7 +311,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
             allowClear
             showSearch
             style={{ width: 130 }}
-            placeholder={t("filterDistrict")}
+            placeholder={t("filterDistrictAny")}
             aria-label={t("filterDistrict")}
             value={filters.district ?? undefined}
             onChange={(v: string | undefined) => {

@@ -17,6 +17,8 @@ export const messages = defineMessages({
   levelDistrict: { zh: "区级", en: "District" },
   filterLevel: { zh: "级别", en: "Level" },
   filterDistrict: { zh: "区", en: "District" },
+  // In English the level checkbox beside it is "District" too.
+  filterDistrictAny: { zh: "区", en: "Any district" },
   filterIssuer: { zh: "发文机关", en: "Issuer" },
   filterIndustry: { zh: "行业", en: "Industry" },
   filterStatus: { zh: "效力", en: "Status" },
