@@ -127,7 +127,7 @@ export default function StatusBar({
             `${t("lastSync")}: ${last ? last.format("YYYY-MM-DD HH:mm") : t("neverSynced")}`
           ) : (
             <>
-              <HistoryOutlined aria-label={t("lastSync")} /> {last ? compactTime(last) : t("neverSynced")}
+              <HistoryOutlined aria-label={t("lastSync")} /> {last ? compactTime(last) : t("neverSyncedShort")}
             </>
           )}
         </Typography.Text>

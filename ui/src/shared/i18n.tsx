@@ -44,6 +44,8 @@ export const sharedMessages = defineMessages({
   items: { zh: "项", en: "" },
   lastSync: { zh: "上次同步", en: "Last sync" },
   neverSynced: { zh: "尚未同步", en: "Never synced" },
+  // Beside the last-sync icon at the window's narrowest: "Never synced" was cut there.
+  neverSyncedShort: { zh: "未同步", en: "Never" },
   syncNow: { zh: "立即同步", en: "Sync now" },
   uploading: { zh: "正在上传", en: "Uploading" },
   syncing: { zh: "正在同步…", en: "Syncing…" },
