@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use yiqifu_tests::app_steps::*;
 use yiqifu_tests::pdf_text;
 use yiqifu_tests::webdriver::{
-    click, kill_app, screenshot, session, texts, type_into, wait_css, wait_text, Driver, Result,
-    Xvfb,
+    click, kill_app, screenshot, session, texts, type_into, value_of, wait_css, wait_text, Driver,
+    Result, Xvfb,
 };
 
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
@@ -272,8 +272,9 @@ async fn a_kill_half_way_loses_no_answer() {
             )
             .await?;
         }
-        let liaison = wait_css(c, &field_css("answer-org-liaison")).await?;
-        let text = liaison.prop("value").await?.unwrap_or_default();
+        let text = value_of(c, &field_css("answer-org-liaison"))
+            .await?
+            .unwrap_or_default();
         if text != "张伟，安全主管，13900139000" {
             return Err(format!("the typed answer came back as {text:?}").into());
         }

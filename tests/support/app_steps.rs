@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use yiqifu_protocol::{AnswerValue, SelfCheckTemplate, TemplateItem};
 
 use crate::passing_value;
-use crate::webdriver::{click, screenshot, type_into, wait_css, Result};
+use crate::webdriver::{click, on_stale, screenshot, type_into, wait_css, Result};
 
 pub const ON_SITE: u32 = 80;
 
@@ -139,6 +139,7 @@ pub async fn open_wizard(c: &Client) -> Result {
     click(c, "[data-testid=menu-selfcheck]").await?;
     // Back after a restart, the wizard may already be open where it was left.
     let start = Instant::now();
+    let mut refused = None;
     loop {
         if c.find(Locator::Css("[data-testid=wizard]")).await.is_ok() {
             return Ok(());
@@ -148,13 +149,23 @@ pub async fn open_wizard(c: &Client) -> Result {
             .await
         {
             if b.is_enabled().await.unwrap_or(false) {
-                b.click().await?;
-                wait_css(c, "[data-testid=wizard]").await?;
-                return Ok(());
+                // A sync may redraw the page between finding the button and clicking it:
+                // then it is looked for again.
+                match b.click().await {
+                    Ok(()) => {
+                        wait_css(c, "[data-testid=wizard]").await?;
+                        return Ok(());
+                    }
+                    Err(e) => refused = Some(e.to_string()),
+                }
             }
         }
         if start.elapsed() > Duration::from_secs(30) {
-            return Err("the wizard never opened".into());
+            return Err(match refused {
+                Some(e) => format!("the wizard never opened: its button's last click: {e}"),
+                None => "the wizard never opened".into(),
+            }
+            .into());
         }
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
@@ -162,18 +173,22 @@ pub async fn open_wizard(c: &Client) -> Result {
 
 /// The items of the section on screen that wait for an answer, or fail: id and status.
 pub async fn open_items(c: &Client) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for e in c
-        .find_all(Locator::Css("[data-status=open], [data-status=fail]"))
-        .await?
-    {
-        if let (Some(id), Some(status)) =
-            (e.attr("data-testid").await?, e.attr("data-status").await?)
+    // Read again from the start if the section is redrawn between finding and reading.
+    on_stale(|| async {
+        let mut out = Vec::new();
+        for e in c
+            .find_all(Locator::Css("[data-status=open], [data-status=fail]"))
+            .await?
         {
-            out.push((id.trim_start_matches("item-").to_string(), status));
+            if let (Some(id), Some(status)) =
+                (e.attr("data-testid").await?, e.attr("data-status").await?)
+            {
+                out.push((id.trim_start_matches("item-").to_string(), status));
+            }
         }
-    }
-    Ok(out)
+        Ok(out)
+    })
+    .await
 }
 
 /// Gives `input` to item `id` and waits until the app judged it.

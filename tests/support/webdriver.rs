@@ -674,7 +674,7 @@ pub async fn value_of(c: &Client, css: &str) -> Result<Option<String>> {
 }
 
 /// Runs `step` again, a few times, while it meets an element React replaced (a stale one).
-async fn on_stale<T, F, Fut>(mut step: F) -> Result<T>
+pub async fn on_stale<T, F, Fut>(mut step: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T>>,
@@ -692,10 +692,13 @@ where
 }
 
 fn is_stale(e: &Error) -> bool {
+    use fantoccini::error::{CmdError, ErrorStatus};
+    // WebKitWebDriver answers a command on an element React has since replaced either way:
+    // "stale element reference", or "no such element: Node with identifier … was not found".
     matches!(
-        e.downcast_ref::<fantoccini::error::CmdError>(),
-        Some(fantoccini::error::CmdError::Standard(w))
-            if w.error == fantoccini::error::ErrorStatus::StaleElementReference
+        e.downcast_ref::<CmdError>(),
+        Some(CmdError::Standard(w))
+            if matches!(w.error, ErrorStatus::StaleElementReference | ErrorStatus::NoSuchElement)
     )
 }
 
