@@ -160,6 +160,7 @@ impl Error {
     /// A stable code, never renamed once released: the UI matches on it.
     pub fn code(&self) -> &'static str {
         match self {
+            _ if self.disk_full() => "DISK_FULL",
             Self::NotConfigured => "NOT_CONFIGURED",
             Self::InvalidServerUrl(_) => "INVALID_SERVER_URL",
             Self::InsecureServerUrl(_) => "INSECURE_SERVER_URL",
@@ -220,6 +221,7 @@ impl Error {
 
     pub fn message_zh(&self) -> String {
         match self {
+            _ if self.disk_full() => "磁盘已满，刚才的修改没有保存：请删除不需要的文件或清空回收站后重试。之前保存的内容不受影响。".into(),
             Self::NotConfigured => "尚未选择中央服务，请先选择内置演示服务或填写服务地址。".into(),
             Self::InvalidServerUrl(u) => format!("服务地址“{u}”无法识别，请填写完整地址，例如 https://fuwu.example.gov.cn"),
             Self::InsecureServerUrl(u) => format!("服务地址“{u}”未加密：除本机地址外只能使用 https://"),
@@ -277,6 +279,7 @@ impl Error {
 
     pub fn message_en(&self) -> String {
         match self {
+            _ if self.disk_full() => "The disk is full, so the change was not saved: delete files you no longer need or empty the Recycle Bin, then try again. What was saved before is unaffected.".into(),
             Self::NotConfigured => "No central service chosen yet: pick the built-in demo or enter a server URL.".into(),
             Self::InvalidServerUrl(u) => format!("\"{u}\" is not a server URL: enter a full address such as https://fuwu.example.gov.cn"),
             Self::InsecureServerUrl(u) => format!("\"{u}\" is not encrypted: only https:// is allowed, except on this computer."),
@@ -332,10 +335,33 @@ impl Error {
         }
     }
 
+    /// Whether the local database or a local file could not be written because the disk is
+    /// full: the officer can fix that, where "the database failed" would send them to support.
+    fn disk_full(&self) -> bool {
+        let db = match self {
+            Self::Database(e) | Self::Migration(sqlx::migrate::MigrateError::Execute(e)) => e,
+            Self::Io(e) => return io_disk_full(e),
+            _ => return false,
+        };
+        match db {
+            // SQLITE_FULL: a write found no room (SQLite's VFS turns ENOSPC into it).
+            sqlx::Error::Database(d) => d.code().as_deref() == Some("13"),
+            sqlx::Error::Io(e) => io_disk_full(e),
+            _ => false,
+        }
+    }
+
     /// Whether the error means the server could not be reached (the app is offline).
     pub fn is_offline(&self) -> bool {
         matches!(self, Self::Unreachable { .. })
     }
+}
+
+fn io_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
 }
 
 /// An error as the UI receives it.
@@ -361,5 +387,57 @@ impl From<Error> for ErrorInfo {
         // The technical detail goes to the log, never to the webview.
         tracing::warn!(code = e.code(), error = %e, "command failed");
         Self::from(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::{Connection, Executor};
+
+    /// A database that may not grow past a few pages fails a write as a full disk does
+    /// (SQLITE_FULL): the officer is told the disk is full, not that the database failed.
+    #[tokio::test]
+    async fn a_full_disk_is_said_as_such() {
+        let mut db = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("an in-memory database");
+        db.execute("CREATE TABLE answers (text TEXT NOT NULL); PRAGMA max_page_count = 8;")
+            .await
+            .expect("the table");
+        let mut failed = None;
+        for _ in 0..200 {
+            if let Err(e) = sqlx::query("INSERT INTO answers (text) VALUES (?)")
+                .bind("答".repeat(500))
+                .execute(&mut db)
+                .await
+            {
+                failed = Some(Error::from(e));
+                break;
+            }
+        }
+        let e = failed.expect("a database of 8 pages fills up within 200 answers of 1.5 KB");
+        assert_eq!(e.code(), "DISK_FULL", "{e}");
+        assert!(e.message_zh().contains("磁盘已满"), "{}", e.message_zh());
+        assert!(
+            e.message_en().contains("disk is full"),
+            "{}",
+            e.message_en()
+        );
+
+        let other = Error::from(
+            sqlx::query("INSERT INTO missing VALUES (1)")
+                .execute(&mut db)
+                .await
+                .expect_err("no such table"),
+        );
+        assert_eq!(other.code(), "DATABASE_ERROR");
+
+        let io = Error::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(io.code(), "DISK_FULL");
+        assert_eq!(
+            Error::from(std::io::Error::from(std::io::ErrorKind::PermissionDenied)).code(),
+            "IO_ERROR"
+        );
     }
 }
