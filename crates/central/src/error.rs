@@ -248,4 +248,43 @@ mod tests {
         assert_eq!(retry, None);
         assert_eq!(body.code, ErrorCode::Internal);
     }
+
+    /// The database's own full disk, as the service meets it: SQLite through sqlx's Any
+    /// driver, a write into a database that may not grow (SQLITE_FULL).
+    #[tokio::test]
+    async fn a_full_database_is_a_503_to_retry_later() {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut db = sqlx::AnyConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        db.execute("CREATE TABLE t (x TEXT NOT NULL); PRAGMA max_page_count = 8;")
+            .await
+            .unwrap();
+        let mut refused = None;
+        for _ in 0..200 {
+            if let Err(e) = sqlx::query("INSERT INTO t (x) VALUES (?)")
+                .bind("x".repeat(1500))
+                .execute(&mut db)
+                .await
+            {
+                refused = Some(e);
+                break;
+            }
+        }
+        let e = Error::Db(refused.expect("8 pages fill up within 200 rows of 1.5 KB"));
+        let (status, retry, body) = answer(e).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry.as_deref(), Some("60"));
+        assert_eq!(body.code, ErrorCode::StorageFull);
+        let (status, _, body) = answer(Error::Db(
+            sqlx::query("INSERT INTO missing VALUES (1)")
+                .execute(&mut db)
+                .await
+                .unwrap_err(),
+        ))
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body.code, ErrorCode::Internal);
+    }
 }
