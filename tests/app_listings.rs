@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use yiqifu_tests::app_steps::js_click;
 use yiqifu_tests::webdriver::{
-    click, screenshot, session_within, texts, type_into, wait_any_text, wait_css, wait_text,
-    Driver, Xvfb,
+    click, on_stale, screenshot, session_within, texts, type_into, wait_any_text, wait_css,
+    wait_text, Driver, Xvfb,
 };
 
 #[path = "i12_steps.rs"]
@@ -56,13 +56,18 @@ async fn a_demand_meets_its_supply() {
             )
             .await?;
             wait_text(c, "[data-testid=match-contact]", "13916205731").await?;
-            let reasons = c
-                .find_all(fantoccini::Locator::Css("[data-testid=match-reason]"))
-                .await?;
-            let mut kinds = Vec::new();
-            for r in reasons {
-                kinds.push(r.attr("data-reason").await?.unwrap_or_default());
-            }
+            // Read again from the start if the match is redrawn meanwhile.
+            let kinds = on_stale(|| async {
+                let mut kinds = Vec::new();
+                for r in c
+                    .find_all(fantoccini::Locator::Css("[data-testid=match-reason]"))
+                    .await?
+                {
+                    kinds.push(r.attr("data-reason").await?.unwrap_or_default());
+                }
+                Ok(kinds)
+            })
+            .await?;
             for want in ["category", "item", "quantity", "dates"] {
                 if !kinds.iter().any(|k| k == want) {
                     return Err(format!("no {want} reason among {kinds:?}").into());

@@ -35,9 +35,12 @@ fn catalog_titles() -> HashSet<String> {
 async fn error_with_code(c: &Client, code: &str) -> Result<String> {
     let start = Instant::now();
     loop {
+        // An alert React replaces between finding and reading it is looked for again.
         if let Ok(e) = wait_css(c, "[data-testid=error-alert]").await {
-            if e.attr("data-code").await?.as_deref() == Some(code) {
-                return Ok(e.text().await?);
+            if e.attr("data-code").await.ok().flatten().as_deref() == Some(code) {
+                if let Ok(text) = e.text().await {
+                    return Ok(text);
+                }
             }
         }
         if start.elapsed() > Duration::from_secs(30) {

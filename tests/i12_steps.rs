@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use yiqifu_tests::webdriver::{click, type_into, wait_css, wait_xpath, Result};
+use yiqifu_tests::webdriver::{click, on_stale, type_into, wait_css, wait_xpath, Result};
 
 /// An input by its test id, whether antd put the id on the input or on its wrapper.
 pub fn input(id: &str) -> String {
@@ -95,8 +95,15 @@ pub async fn no_overflow(c: &Client, what: &str) -> Result {
 
 /// The value of an attribute of the element at `css`.
 pub async fn attr(c: &Client, css: &str, name: &str) -> Result<String> {
-    let e = wait_css(c, css).await?;
-    Ok(e.attr(name).await?.unwrap_or_default())
+    // Found again if React replaces it before it is read.
+    on_stale(|| async {
+        Ok(wait_css(c, css)
+            .await?
+            .attr(name)
+            .await?
+            .unwrap_or_default())
+    })
+    .await
 }
 
 /// Closes the in-window notices (a new inbox entry's stays until closed) that may cover
