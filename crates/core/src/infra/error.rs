@@ -339,7 +339,11 @@ impl Error {
     /// full: the officer can fix that, where "the database failed" would send them to support.
     fn disk_full(&self) -> bool {
         let db = match self {
-            Self::Database(e) | Self::Migration(sqlx::migrate::MigrateError::Execute(e)) => e,
+            Self::Database(e)
+            | Self::Migration(
+                sqlx::migrate::MigrateError::Execute(e)
+                | sqlx::migrate::MigrateError::ExecuteMigration(e, _),
+            ) => e,
             Self::Io(e) => return io_disk_full(e),
             _ => return false,
         };
@@ -424,6 +428,17 @@ mod tests {
             "{}",
             e.message_en()
         );
+
+        // The same refusal while a migration runs at start.
+        let in_migration = Error::from(sqlx::migrate::MigrateError::ExecuteMigration(
+            sqlx::query("INSERT INTO answers (text) VALUES (?)")
+                .bind("答".repeat(500))
+                .execute(&mut db)
+                .await
+                .expect_err("still full"),
+            3,
+        ));
+        assert_eq!(in_migration.code(), "DISK_FULL", "{in_migration}");
 
         let other = Error::from(
             sqlx::query("INSERT INTO missing VALUES (1)")
