@@ -31,6 +31,22 @@ function toValues(p: CompanyProfile): Values {
   };
 }
 
+/** The paths ("address", "contacts.0.phone") of the fields `changed` holds: antd gives a
+ *  list's change as a sparse array of the rows that changed. */
+function fieldPaths(changed: object, prefix = ""): string[] {
+  return Object.entries(changed).flatMap(([k, v]: [string, unknown]) =>
+    v !== null && typeof v === "object" ? fieldPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+function valueAt(values: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), values);
+}
+
+function filled(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== "";
+}
+
 function toProfile(v: Values): CompanyProfile {
   const batch = v.whitelist_batch.trim();
   return {
@@ -57,7 +73,11 @@ export default function ProfilePage({ status }: { status: Status }) {
   const [view, setView] = useState<ProfileView | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [touched, setTouched] = useState(false);
+  // A field's problem shows once the officer has changed that field, when it holds a value
+  // (a number another field made wrong), or after a save: typing the address does not mark
+  // every empty field of the form red.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<Values>();
   const section = Form.useWatch("industry_section", form);
@@ -96,15 +116,17 @@ export default function ProfilePage({ status }: { status: Status }) {
     for (const p of problems) if (!m.has(p.field)) m.set(p.field, locale === "zh-CN" ? p.zh : p.en);
     return m;
   }, [problems, locale]);
+  const shown = (field: string) =>
+    submitted || touched.has(field) || filled(valueAt(form.getFieldsValue(true), field));
   const help = (field: string) => {
-    const text = touched ? byField.get(field) : undefined;
+    const text = shown(field) ? byField.get(field) : undefined;
     return text ? { validateStatus: "error" as const, help: <span data-testid={`problem-${field}`}>{text}</span> } : {};
   };
 
   const save = () => {
     if (!enterprise) return;
     const values = form.getFieldsValue(true) as Values;
-    setTouched(true);
+    setSubmitted(true);
     check(values);
     setSaving(true);
     unwrap(commands.saveCompanyProfile(enterprise, toProfile(values)))
@@ -165,8 +187,8 @@ export default function ProfilePage({ status }: { status: Status }) {
       <Form
         form={form}
         layout="vertical"
-        onValuesChange={(_, all) => {
-          setTouched(true);
+        onValuesChange={(changed: Partial<Values>, all) => {
+          setTouched((before) => new Set([...before, ...fieldPaths(changed)]));
           check(all);
         }}
         requiredMark
@@ -236,7 +258,7 @@ export default function ProfilePage({ status }: { status: Status }) {
           </Col>
         </Row>
         <Typography.Title level={5}>{t("contacts")}</Typography.Title>
-        {byField.get("contacts") && touched && <Alert type="error" showIcon message={byField.get("contacts")} style={{ marginBottom: 8 }} />}
+        {byField.get("contacts") && (submitted || [...touched].some((f) => f.startsWith("contacts."))) && <Alert type="error" showIcon message={byField.get("contacts")} style={{ marginBottom: 8 }} />}
         <Form.List name="contacts">
           {(fields, { add, remove }) => (
             <>
