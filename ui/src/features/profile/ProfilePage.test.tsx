@@ -5,6 +5,7 @@ import { App } from "antd";
 import ProfilePage from "./ProfilePage";
 import type { CompanyProfile_Deserialize as CompanyProfile, FieldProblem, ProfileView_Serialize as ProfileView } from "../../bindings";
 import { resetPage, signedInStatus } from "../../test/fixtures";
+import { I18nContext, translate } from "../../shared/i18n";
 
 const view: ProfileView = {
   account: { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" },
@@ -97,4 +98,32 @@ describe("ProfilePage", () => {
       expect(shownProblems()).toEqual(["problem-contacts.0.name", "problem-contacts.0.phone", "problem-industry_division", "problem-on_site"]);
     });
   });
+
+  it("names the industry's divisions in English when the officer reads English", async () => {
+    render(
+      <I18nContext.Provider value={{ locale: "en-US", t: (k) => translate("en-US", k), setLocale: () => undefined }}>
+        <App>
+          <ProfilePage status={signedInStatus} />
+        </App>
+      </I18nContext.Provider>,
+    );
+    await screen.findByTestId("profile-empty");
+    const select = screen.getByTestId("profile-division").closest(".ant-select")?.querySelector(".ant-select-selector");
+    if (!select) throw new Error("no division select");
+    fireEvent.mouseDown(select);
+    await waitFor(() => {
+      expect(document.querySelectorAll(".ant-select-item-option").length).toBeGreaterThan(0);
+    });
+    const options = () => [...document.querySelectorAll(".ant-select-item-option")].map((o) => o.getAttribute("title") ?? o.textContent);
+    expect(options()[0]).toBe("13 Processing of agricultural and sideline food products");
+    expect(options().filter((o) => /[\u4e00-\u9fff]/.test(o))).toEqual([]);
+    // Found by its English name too.
+    const search = screen.getByTestId("profile-division").closest(".ant-select")?.querySelector("input");
+    if (!search) throw new Error("no search box");
+    fireEvent.change(search, { target: { value: "motor" } });
+    await waitFor(() => {
+      expect(options()).toEqual(["36 Manufacture of motor vehicles"]);
+    });
+  });
 });
+

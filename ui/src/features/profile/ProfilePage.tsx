@@ -217,7 +217,7 @@ export default function ProfilePage({ status }: { status: Status }) {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item label={t("industryDivision")} name="industry_division" required {...help("industry_division")}>
-              <FormSelect showSearch optionFilterProp="label" options={divisions.map(([code, name]) => ({ value: code, label: `${code} ${name}` }))} data-testid="profile-division" />
+              <FormSelect showSearch optionFilterProp="label" options={divisions.map(([code, zh, en]) => ({ value: code, label: `${code} ${locale === "zh-CN" ? zh : en}` }))} data-testid="profile-division" />
             </Form.Item>
           </Col>
         </Row>
