@@ -1,6 +1,7 @@
 import { cleanup } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import type { Status_Serialize as Status } from "../bindings";
+import { translate, type I18n, type Locale } from "../shared/i18n";
 
 /** The status of an app signed in to the demo service, with enterprise `ent-a` on screen. */
 export const signedInStatus: Status = {
@@ -42,4 +43,10 @@ export async function resetPage(): Promise<void> {
 export async function resetStart(): Promise<void> {
   await resetPage();
   delete (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__;
+}
+
+/** What the language context gives a page whose officer reads `locale` (the app's own
+ *  provider also remembers a change; a test needs none). */
+export function readingIn(locale: Locale): I18n {
+  return { locale, t: (k) => translate(locale, k), setLocale: () => undefined };
 }

@@ -4,8 +4,8 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
 import type { SearchHit, Status_Serialize as Status } from "../../bindings";
-import { resetPage } from "../../test/fixtures";
-import { I18nContext, translate, type Locale } from "../../shared/i18n";
+import { readingIn, resetPage } from "../../test/fixtures";
+import { I18nContext, type Locale } from "../../shared/i18n";
 
 const status: Status = {
   seq: 1,
@@ -66,7 +66,7 @@ function titles(): string[] {
 /** The library page, once its first search has answered with both documents. */
 async function openLibrary(locale: Locale = "zh-CN"): Promise<void> {
   render(
-    <I18nContext.Provider value={{ locale, t: (k) => translate(locale, k), setLocale: () => undefined }}>
+    <I18nContext.Provider value={readingIn(locale)}>
       <App>
         <DocumentsPage kind="policy" status={status} />
       </App>

@@ -4,8 +4,8 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import ProfilePage from "./ProfilePage";
 import type { CompanyProfile_Deserialize as CompanyProfile, FieldProblem, ProfileView_Serialize as ProfileView } from "../../bindings";
-import { resetPage, signedInStatus } from "../../test/fixtures";
-import { I18nContext, translate } from "../../shared/i18n";
+import { readingIn, resetPage, signedInStatus } from "../../test/fixtures";
+import { I18nContext } from "../../shared/i18n";
 
 const view: ProfileView = {
   account: { credit_code: "91310115MA1K4C7P2E", name: "上海浦江精密机械有限公司", district: "浦东新区", industry: "制造业" },
@@ -101,7 +101,7 @@ describe("ProfilePage", () => {
 
   it("names the industry's divisions in English when the officer reads English", async () => {
     render(
-      <I18nContext.Provider value={{ locale: "en-US", t: (k) => translate("en-US", k), setLocale: () => undefined }}>
+      <I18nContext.Provider value={readingIn("en-US")}>
         <App>
           <ProfilePage status={signedInStatus} />
         </App>
