@@ -418,3 +418,37 @@ async fn an_upload_store_that_cannot_be_written_stops_the_start_saying_which() {
     assert!(err.contains("cannot be written"), "{err}");
     assert!(!err.contains("s3cret-key"), "the key was printed: {err}");
 }
+
+/// PostgreSQL's own full disk (SQLSTATE 53100, `disk_full`), raised by the server as a full
+/// volume makes it, is STORAGE_FULL (a 503 to retry later), as SQLite's is; another error is
+/// not.
+#[tokio::test]
+async fn a_full_postgres_disk_is_storage_full() {
+    use sqlx::{Connection, Executor};
+    let url = common::postgres::fresh_database().await;
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let raise = |code: &str| {
+        format!(
+            "DO $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' \
+             USING ERRCODE = '{code}'; END $$"
+        )
+    };
+    let full = yiqifu_central::error::Error::Db(
+        db.execute(raise("disk_full").as_str()).await.unwrap_err(),
+    );
+    assert_eq!(
+        full.code(),
+        yiqifu_protocol::ErrorCode::StorageFull,
+        "{full}"
+    );
+    let other = yiqifu_central::error::Error::Db(
+        db.execute(raise("division_by_zero").as_str())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        other.code(),
+        yiqifu_protocol::ErrorCode::Internal,
+        "{other}"
+    );
+}
