@@ -13,10 +13,11 @@ import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
 import ApplicationWatcher from "../features/application/ApplicationWatcher";
 import InboxWatcher from "../features/inbox/InboxWatcher";
-import { NavigationContext, lastPage, rememberPage, requestFocus } from "../shared/navigation";
+import { NavigationContext, rememberPage, requestFocus } from "../shared/navigation";
 import type { Navigate } from "../shared/navigation";
 import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
+import { openingPage } from "./nav";
 import { mark } from "../shared/timeline";
 
 // The main page's chunk (this module and what it imports) has arrived and run.
@@ -39,10 +40,8 @@ export default function MainLayout({
   // Down to the window's 960 px minimum, sign-out keeps its icon and tooltip only.
   const wide = Grid.useBreakpoint().xl ?? false;
   const { message } = AntApp.useApp();
-  const [page, setPageState] = useState<string>(() => {
-    const last = lastPage();
-    return pages.some((p) => p.key === last) && last ? last : (pages[0]?.key ?? "");
-  });
+  // Where the frame (MainFrame) left it, if the officer chose a page before this loaded.
+  const [page, setPageState] = useState<string>(openingPage);
   const setPage = (key: string) => {
     rememberPage(key);
     setPageState(key);

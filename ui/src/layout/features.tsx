@@ -1,21 +1,11 @@
 import { lazy } from "react";
 import type { ReactNode } from "react";
-import {
-  AuditOutlined,
-  CommentOutlined,
-  FileSearchOutlined,
-  FormOutlined,
-  IdcardOutlined,
-  InboxOutlined,
-  InfoCircleOutlined,
-  SafetyCertificateOutlined,
-  ShopOutlined,
-  TeamOutlined,
-} from "@ant-design/icons";
 import type { Status_Serialize as Status } from "../bindings";
-import type { Dict, Text } from "../shared/i18n";
+import type { Dict } from "../shared/i18n";
 import { sharedMessages } from "../shared/i18n";
 import type { OpInfo } from "../shared/revise";
+import { nav, navMessages } from "./nav";
+import type { NavEntry, PageKey } from "./nav";
 import { DocumentsPage } from "../features/documents";
 import { messages as documents } from "../features/documents/messages";
 import { ops as inboxOps } from "../features/inbox/ops";
@@ -48,81 +38,26 @@ const ListingsPage = lazy(() => import("../features/listings/ListingsPage"));
 const InboxPage = lazy(() => import("../features/inbox/InboxPage"));
 const AboutPage = lazy(() => import("../features/about/AboutPage"));
 
-/** A page of the sidebar. A feature with a page adds one entry here. */
-export interface Page {
-  key: string;
-  icon: ReactNode;
-  label: Text;
+/** A page of the sidebar: its entry (nav.tsx) and what it shows. A feature with a page adds
+ *  its entry to nav.tsx and its page here; a missing page is a type error. */
+export interface Page extends NavEntry {
   render: (status: Status) => ReactNode;
-  /** A count shown on the menu entry (what waits for the officer there). */
-  badge?: (status: Status) => number;
 }
 
-export const pages: Page[] = [
-  {
-    key: "policy",
-    icon: <FileSearchOutlined />,
-    label: documents.menuPolicies,
-    render: (s) => <DocumentsPage key="policy" kind="policy" status={s} />,
-    // What the last sync brought that is new or changed.
-    badge: (s) => s.library_new,
-  },
-  {
-    key: "guidance",
-    icon: <SafetyCertificateOutlined />,
-    label: documents.menuGuidance,
-    render: (s) => <DocumentsPage key="guidance" kind="guidance" status={s} />,
-  },
-  {
-    key: "profile",
-    icon: <IdcardOutlined />,
-    label: profile.menuProfile,
-    render: (s) => <ProfilePage status={s} />,
-  },
-  {
-    key: "selfcheck",
-    icon: <AuditOutlined />,
-    label: selfcheck.menuSelfCheck,
-    render: (s) => <SelfCheckPage status={s} />,
-  },
-  {
-    key: "roster",
-    icon: <TeamOutlined />,
-    label: roster.menuRoster,
-    render: (s) => <RosterPage status={s} />,
-  },
-  {
-    key: "application",
-    icon: <FormOutlined />,
-    label: application.menuApplication,
-    render: (s) => <ApplicationPage status={s} />,
-  },
-  {
-    key: "appeals",
-    icon: <CommentOutlined />,
-    label: appeals.menuAppeals,
-    render: (s) => <AppealsPage status={s} />,
-  },
-  {
-    key: "listings",
-    icon: <ShopOutlined />,
-    label: listings.menuListings,
-    render: (s) => <ListingsPage status={s} />,
-  },
-  {
-    key: "inbox",
-    icon: <InboxOutlined />,
-    label: inbox.menuInbox,
-    render: (s) => <InboxPage status={s} />,
-    badge: (s) => s.inbox_unread,
-  },
-  {
-    key: "about",
-    icon: <InfoCircleOutlined />,
-    label: about.menuAbout,
-    render: (s) => <AboutPage status={s} />,
-  },
-];
+const render: Record<PageKey, (status: Status) => ReactNode> = {
+  policy: (s) => <DocumentsPage key="policy" kind="policy" status={s} />,
+  guidance: (s) => <DocumentsPage key="guidance" kind="guidance" status={s} />,
+  profile: (s) => <ProfilePage status={s} />,
+  selfcheck: (s) => <SelfCheckPage status={s} />,
+  roster: (s) => <RosterPage status={s} />,
+  application: (s) => <ApplicationPage status={s} />,
+  appeals: (s) => <AppealsPage status={s} />,
+  listings: (s) => <ListingsPage status={s} />,
+  inbox: (s) => <InboxPage status={s} />,
+  about: (s) => <AboutPage status={s} />,
+};
+
+export const pages: Page[] = nav.map((entry) => ({ ...entry, render: render[entry.key] }));
 
 /** Every kind of queued request, as its feature names and corrects it. */
 export const ops: Partial<Record<string, OpInfo>> = {
@@ -136,6 +71,7 @@ export const ops: Partial<Record<string, OpInfo>> = {
 /** Every dictionary, for the test that each has both languages. */
 export const dictionaries: Record<string, Dict> = {
   shared: sharedMessages,
+  nav: navMessages,
   about,
   backup,
   documents,

@@ -1,7 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuAbout: { zh: "设置与关于", en: "Settings & about" },
   settingsTitle: { zh: "设置", en: "Settings" },
   language: { zh: "界面语言", en: "Language" },
   notifications: { zh: "桌面通知", en: "Desktop notifications" },

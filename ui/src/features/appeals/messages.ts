@@ -1,7 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuAppeals: { zh: "诉求协调", en: "Appeals" },
   pageTitle: { zh: "诉求协调", en: "Appeals to the authorities" },
   intro: {
     zh: "向主管部门反映复工复产中遇到的困难。主管部门承诺 1 个工作小时内联系，并在承诺的工作日内首次答复（节假日与调休按国务院办公厅公布的安排计算）。",

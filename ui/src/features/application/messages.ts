@@ -1,7 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuApplication: { zh: "复工申请", en: "Application" },
   title: { zh: "复工申请", en: "Resume-work application" },
   intro: {
     zh: "复工申请须附上在当前版本自查表上通过的复工自查结果。",

@@ -34,7 +34,8 @@ import type {
 } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { pick, useI18n, useMessages } from "../../shared/i18n";
+import { navMessages } from "../../layout/nav";
 import { districtLabel, industryLabel } from "../../shared/places";
 import { mark } from "../../shared/timeline";
 import { useTopics } from "../../shared/useTopics";
@@ -205,7 +206,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
 
   return (
     <Card
-      title={kind === "policy" ? t("menuPolicies") : t("menuGuidance")}
+      title={pick(locale, kind === "policy" ? navMessages.menuPolicies : navMessages.menuGuidance)}
       extra={
         page && (
           <Typography.Text type="secondary" data-testid="document-count">{`${page.total} ${t("countSuffix")}`}</Typography.Text>

@@ -1,8 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuPolicies: { zh: "政策查询", en: "Policies" },
-  menuGuidance: { zh: "防疫指导", en: "Guidance" },
   searchPlaceholder: {
     zh: "搜索标题、正文、发文机关、文号、关键条件（可输入拼音，如 fugong、fg）",
     en: "Search title, text, issuer, number, key conditions (pinyin works: fugong, fg)",

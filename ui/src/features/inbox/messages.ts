@@ -1,7 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuInbox: { zh: "反馈汇总", en: "Feedback" },
   title: { zh: "反馈汇总", en: "Feedback from the authorities" },
   intro: {
     zh: "审核意见、受理与补正通知、诉求答复和供需匹配，按时间从新到旧排列。点击一条可打开它所涉及的申请、诉求或供需信息。",

@@ -20,7 +20,6 @@ export const messages = defineMessages({
   listingLogistics: { zh: "物流运力", en: "Logistics" },
   listingStaff: { zh: "用工", en: "Staff" },
   opUpdateListing: { zh: "修改供需信息", en: "Edit a listing" },
-  menuListings: { zh: "供需对接", en: "Supply & demand" },
   pageTitle: { zh: "供需对接", en: "Supply and demand" },
   intro: {
     zh: "发布本企业的物资、运力、用工供给或需求，浏览其他企业的信息（离线也可浏览上次同步的内容），系统按类别、名称、区域、数量和有效期推荐匹配。",

@@ -2,7 +2,6 @@ import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
   opUpdateProfile: { zh: "同步企业信息", en: "Send the company profile" },
-  menuProfile: { zh: "企业信息", en: "Company profile" },
   title: { zh: "企业信息", en: "Company profile" },
   intro: {
     zh: "复工自查中的部分条目取决于这些信息（风险区域、在岗人数、是否有员工宿舍等）。保存后离线可用，联网时同步到中央服务，审核人员会随申请一并查看。",

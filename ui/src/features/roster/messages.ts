@@ -1,7 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuRoster: { zh: "返岗人员", en: "Returning staff" },
   title: { zh: "返岗人员名单", en: "Returning staff" },
   intro: {
     zh: "复工申请须附上返岗人员名单（申请材料“返岗人员名单”由此导出）。可以从 Excel 或 CSV 导入，也可以逐人录入和修改；名单只保存在本机。",

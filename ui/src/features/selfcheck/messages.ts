@@ -1,7 +1,6 @@
 import { defineMessages } from "../../shared/i18n";
 
 export const messages = defineMessages({
-  menuSelfCheck: { zh: "复工自查", en: "Self-check" },
   title: { zh: "复工自查", en: "Self-check" },
   intro: {
     zh: "按自查表逐节作答，每个答案都会立即保存在本机，断网、关闭或意外退出后可从原处继续。完成后生成自查报告，签字盖章后随复工申请提交。",
