@@ -8,14 +8,22 @@ import { resetStart, signedInStatus, signedInAccount } from "./test/fixtures";
 describe("a start that opens on the main page", () => {
   afterEach(resetStart);
 
-  it("loads the page's code before its first render, so it never paints a spinner first", async () => {
+  it("draws the page's frame at its first render, without waiting for antd, then the page takes its place", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };
     localStorage.removeItem("yiqifu.page");
+    // Nothing the app asks is answered.
     mockIPC(() => new Promise(() => undefined), { shouldMockEvents: true });
     await beforeFirstRender();
     const { container } = render(<App />);
-    // The first render itself is the main page: its menu and the library, no spinner.
-    expect(screen.getByTestId("menu-policy")).toBeTruthy();
+    // The first render is the frame: the sidebar with the library chosen, the enterprise,
+    // no spinner page, and none of MainLayout (antd's) yet.
+    const frame = screen.getByTestId("main-frame");
+    expect(screen.getByRole("button", { name: "政策查询" }).getAttribute("aria-current")).toBe("page");
+    expect(frame.textContent).toContain(signedInAccount.name);
     expect(container.querySelector(".centered-page")).toBeNull();
+    expect(screen.queryByTestId("menu-policy")).toBeNull();
+    // Once antd and the page's code have loaded, MainLayout is there instead.
+    expect(await screen.findByTestId("menu-policy", {}, { timeout: 30_000 })).toBeTruthy();
+    expect(screen.queryByTestId("main-frame")).toBeNull();
   });
 });

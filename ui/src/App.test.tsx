@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import App, { beforeFirstRender } from "./App";
 import { resetStart, signedInAccount, signedInStatus } from "./test/fixtures";
+import { navMessages } from "./layout/nav";
 
 describe("App", () => {
   afterEach(resetStart);
@@ -18,16 +19,18 @@ describe("App", () => {
     expect(screen.getByTestId("setup-page")).toBeTruthy();
   });
 
-  it("marks the first render once, and for the main page only when its chunks have loaded and its page is on screen", async () => {
+  it("tells the shell once when the main page's frame is on screen, and once more when the page has taken its place", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };
-    localStorage.setItem("yiqifu.page", "inbox");
-    const marks: { page: string; onScreen: boolean }[] = [];
+    localStorage.removeItem("yiqifu.page");
+    const told: { cmd: string; page?: string; frame: boolean; page_on_screen: boolean }[] = [];
     mockIPC(
       (cmd, args) => {
-        if (cmd === "first_rendered") {
-          marks.push({
-            page: (args as { page: string }).page,
-            onScreen: screen.queryByTestId("menu-inbox") !== null && screen.queryByTestId("inbox-page") !== null,
+        if (cmd === "first_rendered" || cmd === "page_complete") {
+          told.push({
+            cmd,
+            page: (args as { page?: string }).page,
+            frame: screen.queryByTestId("main-frame") !== null,
+            page_on_screen: screen.queryByTestId("menu-inbox") !== null && screen.queryByTestId("inbox-page") !== null,
           });
         }
         if (cmd === "app_status") return { ...signedInStatus, account: signedInAccount };
@@ -38,12 +41,21 @@ describe("App", () => {
       { shouldMockEvents: true },
     );
     render(<App />);
-    // The main page's chunk is still loading: the spinner, no mark yet.
-    expect(screen.queryByTestId("menu-inbox")).toBeNull();
-    expect(marks).toEqual([]);
-    expect(await screen.findByTestId("menu-inbox", {}, { timeout: 30_000 })).toBeTruthy();
+    // The frame, before anything is told. The officer picks the inbox in it, before the
+    // page's code has loaded: that is where the page opens.
+    expect(screen.getByTestId("main-frame")).toBeTruthy();
+    expect(told).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: navMessages.menuInbox.zh }));
+    expect(screen.getByRole("button", { name: navMessages.menuInbox.zh }).getAttribute("aria-current")).toBe("page");
     await waitFor(() => {
-      expect(marks).toEqual([{ page: "main", onScreen: true }]);
+      expect(told).toEqual([{ cmd: "first_rendered", page: "main", frame: true, page_on_screen: false }]);
+    });
+    expect(await screen.findByTestId("inbox-page", {}, { timeout: 30_000 })).toBeTruthy();
+    await waitFor(() => {
+      expect(told).toEqual([
+        { cmd: "first_rendered", page: "main", frame: true, page_on_screen: false },
+        { cmd: "page_complete", page: undefined, frame: false, page_on_screen: true },
+      ]);
     });
   });
   it("keeps the newer status when a command's answer arrives after a newer event", async () => {

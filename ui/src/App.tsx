@@ -5,6 +5,7 @@ import type { Status_Serialize as Status } from "./bindings";
 import { I18nContext, initialLocale, saveLocale, translate } from "./shared/i18n";
 import type { I18n, Locale } from "./shared/i18n";
 import SignInPage from "./features/session/SignInPage";
+import MainFrame from "./layout/MainFrame";
 import { ShellContext } from "./shared/shell";
 import type { ShellActions } from "./shared/shell";
 import { afterPaint, mark, timeline } from "./shared/timeline";
@@ -14,7 +15,9 @@ import { afterPaint, mark, timeline } from "./shared/timeline";
 // of their own. A start on the sign-in page, the most common one, then parses and runs a
 // quarter of the code and none of antd's styles: the webview paints it 157 ms after it starts
 // loading the page instead of 279, and the app's start went from 1.60x hello world's to 1.41x
-// (docs/benchmarks.md).
+// (docs/benchmarks.md). A start on the main page draws its frame the same way (MainFrame:
+// the sidebar and the header), then loads antd and the page's code, and the page takes the
+// frame's place.
 
 /** A page's chunk: loaded once, then rendered directly rather than through `lazy`, so a page
  *  whose chunk loaded before the first render renders in it (no frame of spinner). */
@@ -38,20 +41,29 @@ const mainLayout = chunk(() => import("./layout/MainLayout"));
 const setupPage = chunk(() => import("./features/session/SetupPage"));
 
 /**
- * What must be loaded before the first render: for a start that opens on the main page or
- * the setup page, antd and the page's chunk. The window then goes from blank to the page,
- * without a frame of spinner that the webview would lay out and paint first (and React
- * would then replace). The sign-in page renders at once; a chunk that fails to load is left
- * to the lazy page, which reports it.
+ * What must be loaded before the first render: for a start that opens on the setup page,
+ * antd and the page's chunk. The window then goes from blank to the page, without a frame of
+ * spinner that the webview would lay out and paint first (and React would then replace). A
+ * chunk that fails to load is left to the lazy page, which reports it.
  */
 export function beforeFirstRender(): Promise<void> {
   const status = statusAtLoad();
-  const page = status ? pageOf(status) : "sign_in";
-  if (page === "sign_in") return Promise.resolve();
-  return Promise.all([antdRoot.load(), (page === "main" ? mainLayout : setupPage).load()]).then(
+  // The sign-in page renders at once, and so does the main page's frame (MainFrame), which
+  // loads the page's code as it is drawn.
+  if (!status || pageOf(status) !== "setup") return Promise.resolve();
+  return Promise.all([antdRoot.load(), setupPage.load()]).then(
     () => undefined,
     () => undefined,
   );
+}
+
+let mainPage: Promise<unknown> | null = null;
+
+/** The main page's code and antd's, loaded once; settled also when a chunk failed to load,
+ *  which the lazy page then reports. */
+function loadMainPage(): Promise<unknown> {
+  mainPage ??= Promise.all([antdRoot.load(), mainLayout.load()]).catch(() => undefined);
+  return mainPage;
 }
 
 /** Whether the main page's code, and antd's, has loaded. */
@@ -84,9 +96,26 @@ function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; tol
     mark("effects");
     return afterPaint(() => {
       told.current = true;
+      mark("painted");
       void commands.firstRendered(page, timeline());
     });
   }, [page, told]);
+  return null;
+}
+
+/** Tells the shell, once, that the main page has taken the place of its frame (MainFrame) and
+ *  is on screen: how long the whole page takes, beside the frame's first page. */
+function MainComplete({ afterFrame }: { afterFrame: { current: boolean } }) {
+  useLayoutEffect(() => {
+    mark("content");
+  }, []);
+  useEffect(() => {
+    if (!afterFrame.current) return;
+    return afterPaint(() => {
+      afterFrame.current = false;
+      void commands.pageComplete(timeline());
+    });
+  }, [afterFrame]);
   return null;
 }
 
@@ -113,6 +142,18 @@ export default function App() {
   // Once per load of the window, whichever page comes first (the main page marks it itself).
   const firstTold = useRef(false);
   const [changingServer, setChangingServer] = useState(false);
+  // The main page's frame (MainFrame), once shown, stays until it has been on screen and the
+  // page's code has loaded; it is not shown at all when that code was there first (after a
+  // sign-in, which loads it).
+  const [frameUp, setFrameUp] = useState(true);
+  const frameShown = useRef(false);
+  const framePainted = useRef(false);
+  const onFramePainted = useCallback(() => {
+    framePainted.current = true;
+    void loadMainPage().then(() => {
+      setFrameUp(false);
+    });
+  }, []);
   // The sign-in page over an enterprise on screen: adding another, or signing in again
   // (with its credit code).
   const [signingIn, setSigningIn] = useState<{ creditCode?: string } | null>(null);
@@ -184,7 +225,8 @@ export default function App() {
   const SetupPage = setupPage.component();
   const MainLayout = mainLayout.component();
   let page;
-  // Drawn without antd: the sign-in page (and the spinner before any status).
+  // Drawn without antd: the sign-in page, the main page's frame (and the spinner before any
+  // status).
   let plain = true;
   if (!status) {
     page = spinner;
@@ -215,6 +257,9 @@ export default function App() {
         onCancel={status.account ? () => { setSigningIn(null); } : undefined}
       />
     );
+  } else if (frameUp && (frameShown.current || !mainPageLoaded())) {
+    frameShown.current = true;
+    page = <MainFrame status={status} onDrawing={loadMainPage} onPainted={onFramePainted} />;
   } else {
     // An enterprise on screen: its cached work stays readable without a session.
     plain = false;
@@ -224,13 +269,18 @@ export default function App() {
         onSignIn={(creditCode) => {
           setSigningIn(creditCode ? { creditCode } : {});
         }}
-        shown={<FirstRendered page="main" told={firstTold} />}
+        shown={
+          <>
+            <FirstRendered page="main" told={firstTold} />
+            <MainComplete afterFrame={framePainted} />
+          </>
+        }
       />
     );
   }
 
-  // The main page tells it itself, once its page's code has loaded too.
-  const first = status && pageOf(status) !== "main" && <FirstRendered page={pageOf(status)} told={firstTold} />;
+  // MainLayout tells it itself, once its page's code has loaded too.
+  const first = status && (plain || pageOf(status) !== "main") && <FirstRendered page={pageOf(status)} told={firstTold} />;
   const Antd = antdRoot.component();
   return (
     <I18nContext.Provider value={i18n}>

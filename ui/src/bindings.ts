@@ -15,6 +15,12 @@ export const commands = {
 	 *  service's own start) waits for it.
 	 */
 	firstRendered: (page: string, timeline: PageMark[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("first_rendered", { page, timeline })),
+	/**
+	 *  The main page has taken the place of the frame that was the first page (the UI's
+	 *  MainFrame) and is on screen: logged with the time since the process started and the page's
+	 *  moments, so the start-up benchmark can say how long the whole page takes as well.
+	 */
+	pageComplete: (timeline: PageMark[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("page_complete", { timeline })),
 	appStatus: () => typedError<Status_Serialize, ErrorInfo>(__TAURI_INVOKE("app_status")),
 	chooseServer: (choice: ServerChoice) => typedError<ServerInfo, ErrorInfo>(__TAURI_INVOKE("choose_server", { choice })),
 	/**  The demo enterprises one can sign in as on the built-in demo service. */

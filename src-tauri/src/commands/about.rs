@@ -111,6 +111,18 @@ pub async fn first_rendered(
     Ok(())
 }
 
+/// The main page has taken the place of the frame that was the first page (the UI's
+/// MainFrame) and is on screen: logged with the time since the process started and the page's
+/// moments, so the start-up benchmark can say how long the whole page takes as well.
+#[tauri::command]
+#[specta::specta]
+pub async fn page_complete(timeline: Vec<PageMark>) -> CmdResult<()> {
+    let ms = crate::started().elapsed().as_millis();
+    let timeline = on_process_clock(ms, &timeline);
+    tracing::info!(ms, timeline, "main page complete");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

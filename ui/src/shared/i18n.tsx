@@ -63,6 +63,8 @@ export const sharedMessages = defineMessages({
   phoneInvalid: { zh: "请填写 5 到 20 位电话号码", en: "Enter a phone number of 5 to 20 digits" },
   language: { zh: "English", en: "中文" },
   loadFailed: { zh: "加载失败", en: "Loading failed" },
+  // The main page's frame, while the page's own code loads (layout/MainFrame.tsx).
+  pageOpening: { zh: "正在打开页面…", en: "Opening the page…" },
 });
 
 export type MessageKey = keyof typeof sharedMessages;

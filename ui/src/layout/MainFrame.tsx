@@ -1,0 +1,119 @@
+import { useEffect, useState } from "react";
+import { DownOutlined, LogoutOutlined } from "@ant-design/icons";
+import type { Status_Serialize as Status } from "../bindings";
+import { commands, unwrap } from "../shared/api";
+import { errorText, toErrorInfo } from "../shared/errors";
+import { pick, useI18n } from "../shared/i18n";
+import LanguageSwitch from "../shared/LanguageSwitch";
+import Notice from "../shared/Notice";
+import PlainButton from "../shared/PlainButton";
+import { rememberPage } from "../shared/navigation";
+import { afterPaint } from "../shared/timeline";
+import { nav, openingPage } from "./nav";
+import { useWindowTitle } from "./useWindowTitle";
+
+/**
+ * The main page's frame, drawn without antd: the sidebar, the header's enterprise, language
+ * and sign-out, and the page's place. A start on the main page shows it while antd and the
+ * page's code load (App.tsx), so the window goes from blank to the app's frame in about the
+ * time the sign-in page takes, rather than waiting ~300 ms more for antd; MainLayout then
+ * takes its place, drawn at the same places (styles.css, `.frame`). The sidebar works already:
+ * a page chosen here is the page MainLayout opens. The status line and the page itself come
+ * with MainLayout.
+ */
+export default function MainFrame({
+  status,
+  onDrawing,
+  onPainted,
+}: {
+  status: Status;
+  /** Called as the frame's first frame begins to be drawn (before its layout and paint). */
+  onDrawing: () => unknown;
+  /** Called once the frame is on screen. */
+  onPainted: () => void;
+}) {
+  const { t, locale } = useI18n();
+  useWindowTitle(status);
+  const [page, setPage] = useState<string>(openingPage);
+  const [error, setError] = useState<string | null>(null);
+  // The page's code loads while the frame is drawn, not before: run ahead of the frame's first
+  // layout (it did when asked for at start), antd's ~150 ms of code put the frame off by as
+  // much. Its code arrives, at the soonest, after the frame's layout and paint, whose turn has
+  // begun. The page takes the frame's place once the frame has been on screen.
+  useEffect(() => {
+    const drawing = requestAnimationFrame(() => {
+      void onDrawing();
+    });
+    const cancel = afterPaint(onPainted);
+    return () => {
+      cancelAnimationFrame(drawing);
+      cancel();
+    };
+  }, [onDrawing, onPainted]);
+
+  const signOut = () => {
+    if (!status.enterprise) return;
+    setError(null);
+    unwrap(commands.signOut(status.enterprise)).catch((e: unknown) => {
+      setError(errorText(toErrorInfo(e), locale));
+    });
+  };
+
+  return (
+    <div className="frame" data-testid="main-frame">
+      <nav className="frame-sider" aria-label={t("appName")}>
+        <div className="brand">{t("appName")}</div>
+        <ul className="frame-menu">
+          {nav.map((p) => {
+            const count = "badge" in p ? p.badge(status) : 0;
+            const selected = p.key === page;
+            return (
+              <li key={p.key}>
+                <button
+                  type="button"
+                  className={selected ? "frame-item frame-item-selected" : "frame-item"}
+                  aria-current={selected ? "page" : undefined}
+                  onClick={() => {
+                    rememberPage(p.key);
+                    setPage(p.key);
+                  }}
+                >
+                  <span className="frame-item-icon" aria-hidden>
+                    {p.icon}
+                  </span>
+                  <span>{pick(locale, p.label)}</span>
+                  {count > 0 && <span className="frame-badge">{count > 99 ? "99+" : count}</span>}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="frame-main">
+        <header className="frame-header">
+          <div />
+          <div className="frame-actions">
+            {/* Where the enterprise menu opens once the page has loaded. */}
+            <span className="btn btn-text frame-enterprise" title={status.account?.name}>
+              <strong>{status.account?.name}</strong>
+              <DownOutlined aria-hidden />
+            </span>
+            <LanguageSwitch />
+            {status.signed_in && (
+              <PlainButton small icon={<LogoutOutlined />} onClick={signOut} title={t("signOut")} aria-label={t("signOut")}>
+                <span className="frame-wide">{t("signOut")}</span>
+              </PlainButton>
+            )}
+          </div>
+        </header>
+        <main className="frame-content" aria-busy="true">
+          {error && <Notice type="error" message={error} style={{ marginBottom: 16 }} />}
+          <div className="frame-wait" role="status">
+            <div className="spinner" aria-hidden />
+            <span className="frame-wait-text">{t("pageOpening")}</span>
+          </div>
+        </main>
+      </div>
+    </div>
+  );
+}
