@@ -48,12 +48,12 @@ describe("App", () => {
     fireEvent.click(screen.getByRole("button", { name: navMessages.menuInbox.zh }));
     expect(screen.getByRole("button", { name: navMessages.menuInbox.zh }).getAttribute("aria-current")).toBe("page");
     await waitFor(() => {
-      expect(told).toEqual([{ cmd: "first_rendered", page: "main", frame: true, page_on_screen: false }]);
+      expect(told).toEqual([{ cmd: "first_rendered", page: "main_frame", frame: true, page_on_screen: false }]);
     });
     expect(await screen.findByTestId("inbox-page", {}, { timeout: 30_000 })).toBeTruthy();
     await waitFor(() => {
       expect(told).toEqual([
-        { cmd: "first_rendered", page: "main", frame: true, page_on_screen: false },
+        { cmd: "first_rendered", page: "main_frame", frame: true, page_on_screen: false },
         { cmd: "page_complete", page: undefined, frame: false, page_on_screen: true },
       ]);
     });

@@ -83,7 +83,14 @@ function loadTheRest() {
  *  own moments of its start: the start-up benchmark's mark, and the moment the shell
  *  connects to the service. Rendered inside the page's Suspense boundary, so a page still
  *  loading its chunk has not rendered yet. */
-function FirstRendered({ page, told }: { page: "setup" | "sign_in" | "main"; told: { current: boolean } }) {
+function FirstRendered({
+  page,
+  told,
+}: {
+  /** "main_frame": the main page's frame, which the page itself follows (MainComplete). */
+  page: "setup" | "sign_in" | "main" | "main_frame";
+  told: { current: boolean };
+}) {
   // In the DOM (before the webview has laid it out and painted it)…
   useLayoutEffect(() => {
     mark("commit");
@@ -228,6 +235,7 @@ export default function App() {
   // Drawn without antd: the sign-in page, the main page's frame (and the spinner before any
   // status).
   let plain = true;
+  let frame = false;
   if (!status) {
     page = spinner;
   } else if (!status.server || changingServer) {
@@ -259,6 +267,7 @@ export default function App() {
     );
   } else if (frameUp && (frameShown.current || !mainPageLoaded())) {
     frameShown.current = true;
+    frame = true;
     page = <MainFrame status={status} onDrawing={loadMainPage} onPainted={onFramePainted} />;
   } else {
     // An enterprise on screen: its cached work stays readable without a session.
@@ -280,7 +289,8 @@ export default function App() {
   }
 
   // MainLayout tells it itself, once its page's code has loaded too.
-  const first = status && (plain || pageOf(status) !== "main") && <FirstRendered page={pageOf(status)} told={firstTold} />;
+  const firstPage = status && (frame ? "main_frame" : pageOf(status));
+  const first = firstPage && (plain || firstPage !== "main") && <FirstRendered page={firstPage} told={firstTold} />;
   const Antd = antdRoot.component();
   return (
     <I18nContext.Provider value={i18n}>
