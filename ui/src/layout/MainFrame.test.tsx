@@ -69,4 +69,11 @@ describe("the main page's frame", () => {
       expect(happened).toEqual(["drawing", "painted"]);
     });
   });
+
+  it("shows that the page is coming only when it is slow to", async () => {
+    mockIPC(() => null);
+    render(frame("en-US"));
+    expect(screen.queryByRole("status")).toBeNull();
+    expect((await screen.findByRole("status", {}, { timeout: 3000 })).textContent).toBe("Opening the page…");
+  });
 });

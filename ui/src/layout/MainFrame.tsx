@@ -21,6 +21,9 @@ import { useWindowTitle } from "./useWindowTitle";
  * a page chosen here is the page MainLayout opens. The status line and the page itself come
  * with MainLayout.
  */
+/** How long the page may take before the frame shows that it is coming. */
+const SLOW_MS = 1000;
+
 export default function MainFrame({
   status,
   onDrawing,
@@ -36,6 +39,18 @@ export default function MainFrame({
   useWindowTitle(status);
   const [page, setPage] = useState<string>(openingPage);
   const [error, setError] = useState<string | null>(null);
+  // A spinner only if the page is slow to come: one that turns for the usual few hundred
+  // milliseconds is noise, and its frames (it is drawn 60 times a second) put the page off by
+  // ~200 ms here (measured in a plain WebKitGTK window).
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setSlow(true);
+    }, SLOW_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, []);
   // The page's code loads while the frame is drawn, not before: run ahead of the frame's first
   // layout (it did when asked for at start), antd's ~150 ms of code put the frame off by as
   // much. Its code arrives, at the soonest, after the frame's layout and paint, whose turn has
@@ -108,10 +123,12 @@ export default function MainFrame({
         </header>
         <main className="frame-content" aria-busy="true">
           {error && <Notice type="error" message={error} style={{ marginBottom: 16 }} />}
-          <div className="frame-wait" role="status">
-            <div className="spinner" aria-hidden />
-            <span className="frame-wait-text">{t("pageOpening")}</span>
-          </div>
+          {slow && (
+            <div className="frame-wait" role="status">
+              <div className="spinner" aria-hidden />
+              <span>{t("pageOpening")}</span>
+            </div>
+          )}
         </main>
       </div>
     </div>
