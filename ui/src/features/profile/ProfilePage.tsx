@@ -116,8 +116,14 @@ export default function ProfilePage({ status }: { status: Status }) {
     for (const p of problems) if (!m.has(p.field)) m.set(p.field, locale === "zh-CN" ? p.zh : p.en);
     return m;
   }, [problems, locale]);
-  const shown = (field: string) =>
-    submitted || touched.has(field) || filled(valueAt(form.getFieldsValue(true), field));
+  // The form's values, read once per render, when a field first needs them (not for each of
+  // the form's fields).
+  let values: { read: unknown } | null = null;
+  const shown = (field: string) => {
+    if (submitted || touched.has(field)) return true;
+    values ??= { read: form.getFieldsValue(true) };
+    return filled(valueAt(values.read, field));
+  };
   const help = (field: string) => {
     const text = shown(field) ? byField.get(field) : undefined;
     return text ? { validateStatus: "error" as const, help: <span data-testid={`problem-${field}`}>{text}</span> } : {};
