@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use yiqifu_files::samples;
-use yiqifu_tests::app_steps::{fill_profile, open_wizard, scroll_click, sign_in, walk};
+use yiqifu_tests::app_steps::{
+    attr_is_within, fill_profile, open_wizard, scroll_click, sign_in, walk,
+};
 use yiqifu_tests::pdf_text;
 use yiqifu_tests::people::{csv_lines, id_number, CSV_HEADER};
 use yiqifu_tests::webdriver::{
@@ -149,33 +151,16 @@ impl Journey {
     }
 }
 
-/// Waits until `css` has `attr` = `value`; gives up loudly.
-async fn attr_becomes(c: &Client, css: &str, attr: &str, value: &str, within: Duration) -> Result {
-    let start = Instant::now();
-    loop {
-        // A stale element (React replaced it) is read again on the next round.
-        if let Ok(e) = c.find(Locator::Css(css)).await {
-            if e.attr(attr).await.ok().flatten().as_deref() == Some(value) {
-                return Ok(());
-            }
-        }
-        if start.elapsed() > within {
-            return Err(format!("{css} never had {attr}={value}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// Syncs by hand until the application shows `state` (the service is in the same app).
 async fn sync_until_state(c: &Client, state: &str) -> Result {
     let start = Instant::now();
     loop {
         click(c, "[data-testid=sync-now]").await?;
-        if attr_becomes(
+        if attr_is_within(
             c,
             "[data-testid=app-state]",
             "data-state",
-            state,
+            &[state],
             Duration::from_secs(5),
         )
         .await
@@ -349,11 +334,11 @@ async fn an_application_from_the_roster_to_the_whitelist() {
             click(c, "[data-testid=submit-confirm]").await?;
             wait_css(c, "[data-testid=submit-done]").await?;
             click(c, "[data-testid=to-track]").await?;
-            attr_becomes(
+            attr_is_within(
                 c,
                 "[data-testid=app-delivery]",
                 "data-delivery",
-                "parked",
+                &["parked"],
                 Duration::from_secs(90),
             )
             .await?;
@@ -389,11 +374,11 @@ async fn an_application_from_the_roster_to_the_whitelist() {
             screenshot(c, "application-sent-zh").await?;
             click(c, "[data-testid=to-track]").await?;
             // The worker sends it by itself: uploads, then the request.
-            attr_becomes(
+            attr_is_within(
                 c,
                 "[data-testid=app-state]",
                 "data-state",
-                "submitted",
+                &["submitted"],
                 Duration::from_secs(90),
             )
             .await?;

@@ -55,7 +55,19 @@ pub async fn js_click(c: &Client, css: &str) -> Result {
     Ok(())
 }
 
+/// Waits up to 30 s for `css` to have `attr` set to one of `want`; returns the one it has.
 pub async fn attr_is(c: &Client, css: &str, attr: &str, want: &[&str]) -> Result<String> {
+    attr_is_within(c, css, attr, want, Duration::from_secs(30)).await
+}
+
+/// `attr_is`, waiting up to `within`.
+pub async fn attr_is_within(
+    c: &Client,
+    css: &str,
+    attr: &str,
+    want: &[&str],
+    within: Duration,
+) -> Result<String> {
     let start = Instant::now();
     loop {
         // React may replace the element between finding and reading it (a sync redraws the
@@ -67,7 +79,7 @@ pub async fn attr_is(c: &Client, css: &str, attr: &str, want: &[&str]) -> Result
                 }
             }
         }
-        if start.elapsed() > Duration::from_secs(30) {
+        if start.elapsed() > within {
             return Err(format!("{css} never had {attr} in {want:?}").into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
