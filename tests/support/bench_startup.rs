@@ -555,12 +555,12 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
                 let whole = median(completes.clone()).as_secs_f64() * 1e3;
                 let label = if completes.len() < mains.len() {
                     format!(
-                        "start-up to the main page itself, the library's results on screen (in {} of {} starts)",
+                        "start-up to the main page itself, in the frame's place (in {} of {} starts)",
                         completes.len(),
                         mains.len()
                     )
                 } else {
-                    "start-up to the main page itself, the library's results on screen".to_string()
+                    "start-up to the main page itself, in the frame's place".to_string()
                 };
                 table.push_str(&row(&label, whole, ms(&hellos), "ms", true));
             }
