@@ -115,7 +115,7 @@ export default function MainFrame({
             </span>
             <LanguageSwitch />
             {status.signed_in && (
-              <PlainButton small icon={<LogoutOutlined />} onClick={signOut} title={t("signOut")} aria-label={t("signOut")}>
+              <PlainButton small className="frame-signout" icon={<LogoutOutlined />} onClick={signOut} title={t("signOut")} aria-label={t("signOut")}>
                 <span className="frame-wide">{t("signOut")}</span>
               </PlainButton>
             )}
