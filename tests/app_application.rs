@@ -255,31 +255,42 @@ async fn an_application_from_the_roster_to_the_whitelist() {
         Duration::from_secs(240),
         async |c| {
             wait_css(c, "[data-testid=status-online]").await?;
-            // The built-in service the restart connects to starts once the first page is on
-            // screen, not beside it (its password hash and seed slowed that page).
+            // The restart opens on the main page: its frame (drawn without antd) is the first
+            // page, then the page itself takes its place. The built-in service it connects to
+            // starts only after that, not beside it (its password hash and seed slowed the page).
+            wait_css(c, "[data-testid=menu-application]").await?;
+            if !c
+                .find_all(Locator::Css("[data-testid=main-frame]"))
+                .await?
+                .is_empty()
+            {
+                return Err("the main page's frame is still there beside the page".into());
+            }
             let order = || {
                 let log = j.app_log();
                 let now = log.get(logged..).unwrap_or_default();
                 (
-                    now.find("first page on screen"),
+                    now.find("first page on screen page=\"main_frame\""),
+                    now.find("main page complete"),
                     now.find("demo service started"),
                 )
             };
             let waited = std::time::Instant::now();
-            let (page, demo) = loop {
-                let (page, demo) = order();
-                if (page.is_some() && demo.is_some()) || waited.elapsed() > Duration::from_secs(10)
+            let (frame, page, demo) = loop {
+                let (frame, page, demo) = order();
+                if (frame.is_some() && page.is_some() && demo.is_some())
+                    || waited.elapsed() > Duration::from_secs(10)
                 {
-                    break (page, demo);
+                    break (frame, page, demo);
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             };
-            match (page, demo) {
-                (Some(p), Some(d)) if p < d => {}
+            match (frame, page, demo) {
+                (Some(f), Some(p), Some(d)) if f < p && p < d => {}
                 _ => {
                     return Err(format!(
-                        "the restart's log has the first page at {page:?} and the demo \
-                         service's start at {demo:?} (the page must come first)"
+                        "the restart's log has the frame at {frame:?}, the page at {page:?} \
+                         and the demo service's start at {demo:?} (in that order, all three)"
                     )
                     .into())
                 }
