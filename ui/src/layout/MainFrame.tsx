@@ -12,6 +12,9 @@ import { afterPaint } from "../shared/timeline";
 import { nav, openingPage } from "./nav";
 import { useWindowTitle } from "./useWindowTitle";
 
+/** How long the page may take before the frame shows that it is coming. */
+const SLOW_MS = 1000;
+
 /**
  * The main page's frame, drawn without antd: the sidebar, the header's enterprise, language
  * and sign-out, and the page's place. A start on the main page shows it while antd and the
@@ -21,9 +24,6 @@ import { useWindowTitle } from "./useWindowTitle";
  * a page chosen here is the page MainLayout opens. The status line and the page itself come
  * with MainLayout.
  */
-/** How long the page may take before the frame shows that it is coming. */
-const SLOW_MS = 1000;
-
 export default function MainFrame({
   status,
   onDrawing,
