@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import App, { beforeFirstRender, mainPageLoaded } from "./App";
-import { resetStart, signedInStatus } from "./test/fixtures";
+import { resetStart, signedInAccount, signedInStatus } from "./test/fixtures";
 
 // A file of its own: which chunks have loaded is what it checks, and a chunk stays loaded
 // for the rest of its file.
@@ -11,7 +12,15 @@ describe("a start that opens on the sign-in page", () => {
 
   it("draws the page at once and without antd, and loads the main page once the officer starts to sign in", async () => {
     (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: null };
-    mockIPC(() => new Promise(() => undefined), { shouldMockEvents: true });
+    const told: string[] = [];
+    mockIPC(
+      (cmd, args) => {
+        if (cmd === "first_rendered") told.push(`${cmd} ${(args as { page: string }).page}`);
+        if (cmd === "page_complete") told.push(cmd);
+        return new Promise(() => undefined);
+      },
+      { shouldMockEvents: true },
+    );
     // Nothing to load before the first render.
     await beforeFirstRender();
     expect(mainPageLoaded()).toBe(false);
@@ -30,5 +39,18 @@ describe("a start that opens on the sign-in page", () => {
       },
       { timeout: 30_000 },
     );
+    // Signed in, the officer goes straight to the page: its code is in, so there is no frame
+    // to draw first, and nothing follows a frame for the shell to hear of.
+    let frameSeen = false;
+    const watch = new MutationObserver(() => {
+      frameSeen ||= container.querySelector("[data-testid='main-frame']") !== null;
+    });
+    watch.observe(container, { childList: true, subtree: true });
+    await emit("status-changed", { ...signedInStatus, account: signedInAccount, seq: 5 });
+    expect(await screen.findByTestId("menu-inbox", {}, { timeout: 30_000 })).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 300));
+    watch.disconnect();
+    expect(frameSeen).toBe(false);
+    expect(told).toEqual(["first_rendered sign_in"]);
   });
 });

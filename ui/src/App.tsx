@@ -76,7 +76,8 @@ export function mainPageLoaded(): boolean {
  *  would slow, nor while the page sits idle, which would hold its memory for nothing. Loaded
  *  twice, a chunk is the same module. */
 function loadTheRest() {
-  for (const c of [antdRoot, mainLayout, setupPage]) void c.load().catch(() => undefined);
+  void loadMainPage();
+  void setupPage.load().catch(() => undefined);
 }
 
 /** Tells the shell, once, that the first page (not a spinner) is on screen, with the page's
@@ -112,17 +113,17 @@ function FirstRendered({
 
 /** Tells the shell, once, that the main page has taken the place of its frame (MainFrame) and
  *  is on screen: how long the whole page takes, beside the frame's first page. */
-function MainComplete({ afterFrame }: { afterFrame: { current: boolean } }) {
+function MainComplete({ afterFrame, told }: { afterFrame: boolean; told: { current: boolean } }) {
   useLayoutEffect(() => {
     mark("content");
   }, []);
   useEffect(() => {
-    if (!afterFrame.current) return;
+    if (!afterFrame || told.current) return;
     return afterPaint(() => {
-      afterFrame.current = false;
+      told.current = true;
       void commands.pageComplete(timeline());
     });
-  }, [afterFrame]);
+  }, [afterFrame, told]);
   return null;
 }
 
@@ -149,16 +150,15 @@ export default function App() {
   // Once per load of the window, whichever page comes first (the main page marks it itself).
   const firstTold = useRef(false);
   const [changingServer, setChangingServer] = useState(false);
-  // The main page's frame (MainFrame), once shown, stays until it has been on screen and the
-  // page's code has loaded; it is not shown at all when that code was there first (after a
-  // sign-in, which loads it).
-  const [frameUp, setFrameUp] = useState(true);
-  const frameShown = useRef(false);
-  const framePainted = useRef(false);
+  // The main page's frame (MainFrame): "none" until it is shown, which it is only when the
+  // page's code is not loaded yet (a sign-in loads it); once shown, it stays until it has been
+  // on screen and that code has loaded, and then the page takes its place for good ("page").
+  const [framePhase, setFramePhase] = useState<"none" | "frame" | "page">("none");
+  // The page tells the shell once that it has taken the frame's place.
+  const completeTold = useRef(false);
   const onFramePainted = useCallback(() => {
-    framePainted.current = true;
     void loadMainPage().then(() => {
-      setFrameUp(false);
+      setFramePhase("page");
     });
   }, []);
   // The sign-in page over an enterprise on screen: adding another, or signing in again
@@ -265,8 +265,10 @@ export default function App() {
         onCancel={status.account ? () => { setSigningIn(null); } : undefined}
       />
     );
-  } else if (frameUp && (frameShown.current || !mainPageLoaded())) {
-    frameShown.current = true;
+  } else if (framePhase === "frame" || (framePhase === "none" && !mainPageLoaded())) {
+    // Kept from render to render (React's way of storing what an earlier render decided), so
+    // the code arriving before the frame is on screen does not take the frame away unseen.
+    if (framePhase === "none") setFramePhase("frame");
     frame = true;
     page = <MainFrame status={status} onDrawing={loadMainPage} onPainted={onFramePainted} />;
   } else {
@@ -281,7 +283,7 @@ export default function App() {
         shown={
           <>
             <FirstRendered page="main" told={firstTold} />
-            <MainComplete afterFrame={framePainted} />
+            <MainComplete afterFrame={framePhase === "page"} told={completeTold} />
           </>
         }
       />

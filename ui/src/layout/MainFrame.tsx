@@ -1,8 +1,6 @@
 import { useEffect, useState } from "react";
 import { DownOutlined, LogoutOutlined } from "@ant-design/icons";
 import type { Status_Serialize as Status } from "../bindings";
-import { commands, unwrap } from "../shared/api";
-import { errorText, toErrorInfo } from "../shared/errors";
 import { pick, useI18n } from "../shared/i18n";
 import LanguageSwitch from "../shared/LanguageSwitch";
 import Notice from "../shared/Notice";
@@ -10,6 +8,7 @@ import PlainButton from "../shared/PlainButton";
 import { rememberPage } from "../shared/navigation";
 import { afterPaint } from "../shared/timeline";
 import { nav, openingPage } from "./nav";
+import { signOutOnScreen } from "./signOut";
 import { useWindowTitle } from "./useWindowTitle";
 
 /** How long the page may take before the frame shows that it is coming. */
@@ -67,11 +66,8 @@ export default function MainFrame({
   }, [onDrawing, onPainted]);
 
   const signOut = () => {
-    if (!status.enterprise) return;
     setError(null);
-    unwrap(commands.signOut(status.enterprise)).catch((e: unknown) => {
-      setError(errorText(toErrorInfo(e), locale));
-    });
+    void signOutOnScreen(status, locale).then(setError);
   };
 
   return (

@@ -3,11 +3,10 @@ import type { ReactNode } from "react";
 import { Alert, Badge, Button, Grid, Layout, Menu, Space, Spin } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
 import { App as AntApp } from "antd";
-import { commands, unwrap } from "../shared/api";
 import type { Status_Serialize as Status } from "../bindings";
 import LanguageSwitch from "../shared/LanguageSwitch";
 import StatusBar from "../shared/StatusBar";
-import { errorText, toErrorInfo } from "../shared/errors";
+import { errorText } from "../shared/errors";
 import { pick, useI18n } from "../shared/i18n";
 import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
@@ -18,6 +17,7 @@ import type { Navigate } from "../shared/navigation";
 import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
 import { openingPage } from "./nav";
+import { signOutOnScreen } from "./signOut";
 import { mark } from "../shared/timeline";
 
 // The main page's chunk (this module and what it imports) has arrived and run.
@@ -55,9 +55,8 @@ export default function MainLayout({
   const current = pages.find((p) => p.key === page) ?? pages[0];
 
   const signOut = () => {
-    if (!status.enterprise) return;
-    unwrap(commands.signOut(status.enterprise)).catch((e: unknown) => {
-      void message.error(errorText(toErrorInfo(e), locale));
+    void signOutOnScreen(status, locale).then((error) => {
+      if (error) void message.error(error);
     });
   };
 
