@@ -16,7 +16,9 @@ export function useNotifySetting(): { on: boolean | null; set: (on: boolean) => 
       .catch(() => undefined);
   }, []);
   const set = (on: boolean) => {
-    const next: DesktopSettings = { notifications: on, language: settings?.language ?? locale };
+    // The language on screen, not the one read when the page opened: App writes it on every
+    // switch, and a value read before one would put it back.
+    const next: DesktopSettings = { notifications: on, language: locale };
     const before = settings;
     setSettings(next);
     unwrap(commands.setDesktopSettings(next)).catch((e: unknown) => {

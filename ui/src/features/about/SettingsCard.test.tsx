@@ -4,7 +4,8 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import SettingsCard from "./SettingsCard";
 import { ShellContext } from "../../shared/shell";
-import { resetPage } from "../../test/fixtures";
+import { I18nContext } from "../../shared/i18n";
+import { readingIn, resetPage } from "../../test/fixtures";
 
 /** The input of the radio whose label carries the test id. */
 function radio(id: string): HTMLInputElement {
@@ -71,5 +72,31 @@ describe("SettingsCard", () => {
     expect(screen.getByTestId("settings-service").textContent).toBe("https://fuwu.example.gov.cn");
     fireEvent.click(screen.getByTestId("change-server"));
     expect(asked).toBe(1);
+  });
+
+  it("turns notifications off in the language on screen, not the one stored when the page opened", async () => {
+    const sent: unknown[] = [];
+    mockIPC((cmd, args) => {
+      // Read before the officer switched to English (App writes each switch on its own).
+      if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+      if (cmd === "proxy_setting") return { kind: "system" };
+      if (cmd === "set_desktop_settings") sent.push((args as { settings: unknown }).settings);
+      return null;
+    });
+    render(
+      <I18nContext.Provider value={readingIn("en-US")}>
+        <App>
+          <SettingsCard server={{ kind: "demo" }} />
+        </App>
+      </I18nContext.Provider>,
+    );
+    const toggle = screen.getByTestId("settings-notify");
+    await waitFor(() => {
+      expect(toggle.getAttribute("aria-checked")).toBe("true");
+    });
+    fireEvent.click(toggle);
+    await waitFor(() => {
+      expect(sent).toEqual([{ notifications: false, language: "en-US" }]);
+    });
   });
 });

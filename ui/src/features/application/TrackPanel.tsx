@@ -1,15 +1,13 @@
 import { useEffect, useState } from "react";
-import { App as AntApp, Empty, Space, Switch, Typography } from "antd";
-import { commands, unwrap } from "../../shared/api";
+import { Empty, Space, Switch, Typography } from "antd";
 import { events } from "../../bindings";
 import type {
   ApplicationDraft_Serialize as Draft,
   ApplicationView_Serialize as ApplicationView,
-  DesktopSettings,
   MaterialSlot,
 } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { useMessages } from "../../shared/i18n";
+import { useNotifySetting } from "../../shared/useNotifySetting";
 import ApplicationCard from "./ApplicationCard";
 import { messages } from "./messages";
 
@@ -35,16 +33,8 @@ export default function TrackPanel({
   onCorrect: (draft: Draft) => void;
 }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
-  const { message } = AntApp.useApp();
-  const [settings, setSettings] = useState<DesktopSettings | null>(null);
+  const notify = useNotifySetting();
   const [uploads, setUploads] = useState<Uploads>({});
-
-  useEffect(() => {
-    unwrap(commands.desktopSettings())
-      .then(setSettings)
-      .catch(() => undefined);
-  }, []);
 
   useEffect(() => {
     const un = events.uploadProgressed.listen((e) => {
@@ -64,20 +54,10 @@ export default function TrackPanel({
     onFocused();
   }, [focus, onFocused]);
 
-  const notify = (on: boolean) => {
-    // The language is the officer's (App keeps it in step with the UI): written back as stored.
-    const next: DesktopSettings = { notifications: on, language: settings?.language ?? locale };
-    setSettings(next);
-    unwrap(commands.setDesktopSettings(next)).catch((e: unknown) => {
-      setSettings(settings);
-      void message.error(errorText(toErrorInfo(e), locale));
-    });
-  };
-
   return (
     <div data-testid="track">
       <Space style={{ marginBottom: 16 }}>
-        <Switch checked={settings?.notifications ?? false} loading={settings === null} onChange={notify} data-testid="notify-switch" aria-label={t("notifySwitch")} />
+        <Switch checked={notify.on ?? false} loading={notify.on === null} onChange={notify.set} data-testid="notify-switch" aria-label={t("notifySwitch")} />
         <Typography.Text>{t("notifySwitch")}</Typography.Text>
       </Space>
       {apps.length === 0 ? (

@@ -4,7 +4,8 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import ListingsPage from "./ListingsPage";
 import type { Listing, ListingCard, ListingQuery, OwnListingView } from "../../bindings";
-import { resetPage, signedInStatus } from "../../test/fixtures";
+import { I18nContext } from "../../shared/i18n";
+import { readingIn, resetPage, signedInStatus } from "../../test/fixtures";
 
 const listing = (id: string, extra: Partial<Listing> = {}): Listing => ({
   id,
@@ -137,6 +138,20 @@ describe("ListingsPage", () => {
     ]);
     expect(within(match).getByTestId("match-contact").textContent).toBe("13916205731");
     expect(match.textContent).toContain("数量满足");
+  });
+
+  it("names an own listing's district in English when the officer reads English", async () => {
+    render(
+      <I18nContext.Provider value={readingIn("en-US")}>
+        <App>
+          <ListingsPage status={signedInStatus} />
+        </App>
+      </I18nContext.Provider>,
+    );
+    fireEvent.click(await screen.findByTestId("tab-mine"));
+    const row = await screen.findByTestId("own-listing");
+    expect(row.textContent).toContain("Pudong");
+    expect(row.textContent).not.toContain("浦东新区");
   });
 
   it("puts the core's problems under their field and sends nothing while there are some", async () => {

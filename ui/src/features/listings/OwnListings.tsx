@@ -8,6 +8,7 @@ import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import MatchList from "./MatchList";
 import { listingCategoryKey, listingKindKey, ownStateColor, ownStateKey } from "./labels";
+import { districtLabel } from "../../shared/places";
 import { messages } from "./messages";
 
 /** The enterprise's own listings, with what waits to be sent and the matches of each. */
@@ -21,7 +22,7 @@ export default function OwnListings({
   onEdit: (v: OwnListingView) => void;
 }) {
   const t = useMessages(messages);
-  const shared = useI18n().t;
+  const { t: shared, locale } = useI18n();
   const [rows, setRows] = useState<OwnListingView[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const load = useCallback(() => {
@@ -114,7 +115,7 @@ export default function OwnListings({
                 {d.item}
               </Typography.Text>
               <Typography.Text>
-                <span data-testid="own-listing-quantity">{d.quantity}</span> {d.unit} · {d.district} ·{" "}
+                <span data-testid="own-listing-quantity">{d.quantity}</span> {d.unit} · {districtLabel(d.district, locale)} ·{" "}
                 {fill(t("validUntil"), { date: d.valid_until })}
               </Typography.Text>
               {v.state === "active" && <MatchList matches={v.matches} />}
