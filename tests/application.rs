@@ -10,8 +10,8 @@ use yiqifu_core::application::{
 };
 use yiqifu_core::{App, Workspace};
 use yiqifu_files::samples;
-use yiqifu_protocol::{ApplicationState, CorrectionItem, ReviewAction};
-use yiqifu_tests::journey::{pass_selfcheck, ready, settle};
+use yiqifu_protocol::{AnswerValue, ApplicationState, CorrectionItem, ReviewAction};
+use yiqifu_tests::journey::{answer_all, pass_selfcheck, profile, ready, settle, TEMPLATE};
 use yiqifu_tests::people::{csv_lines, id_number, CSV_HEADER};
 use yiqifu_tests::{pdf_text, tighten_rule};
 
@@ -688,6 +688,70 @@ async fn an_application_goes_once_is_returned_corrected_and_approved() {
     let out = dir.path().join("导出.zip");
     ws.export_package(&sent.record_id, 1, &out).await.unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), bytes);
+}
+
+/// A correction whose self-check was done again shows each answer that changed, before and
+/// after, in the officer's either language.
+#[tokio::test]
+async fn a_correction_names_the_self_check_answers_it_changes_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, central, ws) = ready_to_apply(dir.path(), "app-answers").await;
+    import_people(&ws, dir.path(), 3).await;
+    assemble(&ws, dir.path()).await;
+    let sent = ws.send_application().await.unwrap();
+    settle(&ws).await;
+    app.sync_now().await.unwrap();
+    let server = ws.applications().await.unwrap()[0]
+        .server
+        .clone()
+        .expect("delivered");
+    review(&central, &server.id, ReviewAction::Accept { note: None }).await;
+    review(&central, &server.id, ReviewAction::StartReview).await;
+    let items = vec![CorrectionItem {
+        material_type: None,
+        text: "请核对物资储备".into(),
+    }];
+    review(&central, &server.id, ReviewAction::Return { items }).await;
+    app.sync_now().await.unwrap();
+    ws.start_correction(&sent.record_id).await.unwrap();
+
+    // The self-check done again with 20 days of masks in stock instead of 14.
+    ws.open_selfcheck(TEMPLATE).await.unwrap();
+    let view = ws
+        .answer_item(
+            TEMPLATE,
+            "supply-mask-days",
+            Some(AnswerValue::Number(20.0)),
+        )
+        .await
+        .unwrap();
+    let view = answer_all(&ws, dir.path(), view, &profile()).await;
+    assert!(view.verdict.passed, "{:?}", view.verdict.failures);
+    assert!(ws.finish_selfcheck(TEMPLATE).await.unwrap().passed);
+    let diff = ws.correction_diff().await.unwrap().expect("a correction");
+    assert!(diff.selfcheck_changed);
+    let answers: Vec<_> = diff
+        .answers
+        .iter()
+        .map(|a| {
+            (
+                a.item_id.as_str(),
+                [&a.before_zh, &a.before_en, &a.after_zh, &a.after_en].map(|t| t.as_deref()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        [(
+            "supply-mask-days",
+            [
+                Some("14 天"),
+                Some("14 days"),
+                Some("20 天"),
+                Some("20 days")
+            ]
+        )]
+    );
 }
 
 /// An application parked long enough for the service to sweep its files (kept 30 days when

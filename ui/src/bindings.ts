@@ -308,16 +308,22 @@ export type AnswerChange = AnswerChange_Serialize | AnswerChange_Deserialize;
 export type AnswerChange_Deserialize = {
 	item_id: string,
 	prompt: string,
-	before?: string | null,
-	after?: string | null,
+	/**  The answers in words ("是", "14 天"), in both languages; none where there was none. */
+	before_zh?: string | null,
+	before_en?: string | null,
+	after_zh?: string | null,
+	after_en?: string | null,
 };
 
 /**  What a correction changes in one self-check answer. */
 export type AnswerChange_Serialize = {
 	item_id: string,
 	prompt: string,
-	before: string | null,
-	after: string | null,
+	/**  The answers in words ("是", "14 天"), in both languages; none where there was none. */
+	before_zh: string | null,
+	before_en: string | null,
+	after_zh: string | null,
+	after_en: string | null,
 };
 
 /**  A test of an earlier item's answer. An item that is hidden counts as unanswered. */

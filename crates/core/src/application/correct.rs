@@ -162,12 +162,14 @@ impl Workspace {
                 continue;
             }
             let item = run.template.items().find(|i| i.id == id);
-            let text = |x: Option<&Answer>| x.map(|x| answer_text(item, &x.value, Lang::Zh));
+            let text = |x: Option<&Answer>, lang| x.map(|x| answer_text(item, &x.value, lang));
             out.push(AnswerChange {
                 item_id: id.into(),
                 prompt: item.map_or_else(|| id.to_string(), |i| i.prompt.clone()),
-                before: text(b),
-                after: text(a),
+                before_zh: text(b, Lang::Zh),
+                before_en: text(b, Lang::En),
+                after_zh: text(a, Lang::Zh),
+                after_en: text(a, Lang::En),
             });
         }
         Ok(out)

@@ -280,8 +280,11 @@ pub struct MaterialChange {
 pub struct AnswerChange {
     pub item_id: String,
     pub prompt: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    /// The answers in words ("是", "14 天"), in both languages; none where there was none.
+    pub before_zh: Option<String>,
+    pub before_en: Option<String>,
+    pub after_zh: Option<String>,
+    pub after_en: Option<String>,
 }
 
 /// The correction against the last submission.

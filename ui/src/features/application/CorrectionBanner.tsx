@@ -140,7 +140,11 @@ export default function CorrectionBanner({ enterprise, draft, onChanged }: { ent
               <ul style={{ margin: 0, paddingLeft: 20 }}>
                 {diff.answers.map((a) => (
                   <li key={a.item_id} data-testid="diff-answer">
-                    {fill(t("answerLine"), { prompt: a.prompt, before: a.before ?? t("diffEmpty"), after: a.after ?? t("diffEmpty") })}
+                    {fill(t("answerLine"), {
+                      prompt: a.prompt,
+                      before: (locale === "en-US" ? a.before_en : a.before_zh) ?? t("diffEmpty"),
+                      after: (locale === "en-US" ? a.after_en : a.after_zh) ?? t("diffEmpty"),
+                    })}
                   </li>
                 ))}
               </ul>
