@@ -258,6 +258,50 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
     app.close().await;
 }
 
+/// Work that writes no time (a bookmark taken off, here) is work the backup lacks all the
+/// same: the restore asks before replacing it, however equal the times look.
+#[tokio::test]
+async fn a_change_that_writes_no_time_is_still_work_a_restore_asks_about() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (app, _central, ws) = ready(dir.path(), "backup-untimed").await;
+    let id = ws.id().to_string();
+    ws.bookmark("pol-nat-003", true).await.unwrap();
+    next_second().await;
+    // The newest time in the database, after the bookmark's.
+    ws.create_appeal(appeal("备份之前的诉求")).await.unwrap();
+    let dest = files.path().join("备份.yqfbak");
+    app.export_backup(&BackupScope::All, &dest).await.unwrap();
+    let info = app.backup_info(&dest).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::Same);
+
+    ws.bookmark("pol-nat-003", false).await.unwrap();
+    let info = app.backup_info(&dest).await.unwrap();
+    assert_eq!(
+        info.enterprises[0].local_changed_at, info.enterprises[0].backup_changed_at,
+        "the times alone cannot tell"
+    );
+    assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
+    let refused = app
+        .restore_backup(&dest, std::slice::from_ref(&id), false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
+    assert!(
+        ws.bookmarks().await.unwrap().is_empty(),
+        "nothing was replaced"
+    );
+
+    // Asked and confirmed, the backup's bookmark comes back.
+    app.restore_backup(&dest, std::slice::from_ref(&id), true)
+        .await
+        .unwrap();
+    let restored = app.workspace(&id).unwrap();
+    assert_eq!(restored.bookmarks().await.unwrap().len(), 1);
+    let info = app.backup_info(&dest).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::Same);
+    app.close().await;
+}
+
 /// The schema the app's workspace databases had before migration 8, as an older version
 /// of the app left them.
 async fn downgrade_to_7(db: &Path) {

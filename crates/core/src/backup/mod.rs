@@ -99,6 +99,10 @@ pub(crate) struct Entry {
     pub schema_version: i64,
     /// The newest change in its database (Unix seconds), to tell which work is newer.
     pub last_change_at: Option<i64>,
+    /// Its database's content ([`fingerprint`]), to tell the same work from other work of
+    /// the same time; absent in backups made before it was kept.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 /// An export or automatic backup, as lists show it.
@@ -185,6 +189,46 @@ pub(crate) async fn last_change(pool: &SqlitePool) -> Result<Option<i64>> {
         .fetch_one(pool)
         .await?;
     Ok(t)
+}
+
+/// What a workspace database holds, as one hash: every row of every table (the migrations'
+/// own table aside), rows in the order of their text. Two copies with the same content have
+/// the same fingerprint however their pages are laid out, and a change that writes no time
+/// (a file taken off the draft, a roster row deleted) changes it.
+pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_sqlx_migrations'
+         ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut h = Sha256::new();
+    for (table,) in tables {
+        let cols: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+                .bind(&table)
+                .fetch_all(pool)
+                .await?;
+        let row = cols
+            .iter()
+            .map(|(c,)| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let rows: Vec<(String,)> =
+            sqlx::query_as(&format!("SELECT {row} AS r FROM \"{table}\" ORDER BY r"))
+                .fetch_all(pool)
+                .await?;
+        h.update(table.as_bytes());
+        h.update([0]);
+        for (r,) in rows {
+            h.update(r.as_bytes());
+            h.update([0]);
+        }
+        h.update([1]);
+    }
+    Ok(hex::encode(h.finalize()))
 }
 
 /// One enterprise to write: its row, and its database open.
@@ -282,6 +326,18 @@ async fn write_backup(
     for s in sources {
         let snap = scratch.0.join(format!("{}.sqlite", s.row.id));
         store::snapshot(&s.pool, &snap).await?;
+        // Of the copy that goes in the file, not of the database that may have moved on.
+        let copy = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(
+                sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&snap)
+                    .read_only(true),
+            )
+            .await?;
+        let held = fingerprint(&copy).await;
+        copy.close().await;
+        let held = held?;
         let prefix = format!("{WORKSPACES_DIR}/{}", s.row.id);
         members.push(archive::Member {
             name: format!("{prefix}/{WORKSPACE_DB_FILE}"),
@@ -307,6 +363,7 @@ async fn write_backup(
             added_at: s.row.added_at,
             schema_version: store::schema_version(&s.pool).await?,
             last_change_at: last_change(&s.pool).await?,
+            fingerprint: Some(held),
         });
     }
     let manifest = Manifest {

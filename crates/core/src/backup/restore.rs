@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use specta::Type;
+use sqlx::SqlitePool;
 
 use super::archive::Reader;
-use super::{last_change, BackupFile, BackupKind, BackupProgress, Entry, Manifest};
+use super::{fingerprint, last_change, BackupFile, BackupKind, BackupProgress, Entry, Manifest};
 use crate::app::{App, ServerChoice};
 use crate::changes::Topic;
 use crate::error::{Error, Result};
@@ -107,8 +108,11 @@ impl App {
         Ok(m)
     }
 
-    /// When this computer's copy of an enterprise last changed, if it has one.
-    async fn local_change(&self, id: &str) -> Result<Option<Option<i64>>> {
+    /// When this computer's copy of an enterprise last changed, if it has one, and whether
+    /// its content is `held` (the backup's fingerprint), asked only when it could be: when
+    /// the times are equal.
+    async fn local_change(&self, e: &Entry) -> Result<Option<(Option<i64>, bool)>> {
+        let id = e.id.as_str();
         let known: Option<(String,)> = sqlx::query_as("SELECT id FROM workspaces WHERE id = ?")
             .bind(id)
             .fetch_optional(self.store().pool())
@@ -118,23 +122,25 @@ impl App {
             return Ok(None);
         }
         if let Ok(ws) = self.workspace(id) {
-            return Ok(Some(last_change(ws.store().pool()).await?));
+            return Ok(Some(local_state(ws.store().pool(), e).await?));
         }
         if !db.exists() {
-            return Ok(Some(None));
+            return Ok(Some((None, false)));
         }
         let pool = store::open_unmigrated(&db).await?;
-        let t = last_change(&pool).await;
+        let t = local_state(&pool, e).await;
         pool.close().await;
         Ok(Some(t?))
     }
 
     async fn compare(&self, e: &Entry) -> Result<BackupEnterprise> {
-        let local = self.local_change(&e.id).await?;
+        let local = self.local_change(e).await?;
         let state = match local {
             None => RestoreState::New,
-            Some(l) if l == e.last_change_at => RestoreState::Same,
-            Some(l) if l > e.last_change_at => RestoreState::LocalNewer,
+            Some((_, true)) => RestoreState::Same,
+            // As recent as the backup but not the same: work here that the backup does not
+            // have, which only a change writing no time can make. It is asked about.
+            Some((l, false)) if l >= e.last_change_at => RestoreState::LocalNewer,
             Some(_) => RestoreState::BackupNewer,
         };
         Ok(BackupEnterprise {
@@ -143,7 +149,7 @@ impl App {
             credit_code: e.credit_code.clone(),
             service: ServerChoice::from_key(&e.server),
             backup_changed_at: rfc3339(e.last_change_at),
-            local_changed_at: local.and_then(rfc3339),
+            local_changed_at: local.and_then(|(t, _)| rfc3339(t)),
             state,
         })
     }
@@ -442,6 +448,24 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
         &dest.join(WORKSPACE_DB_FILE),
     )
     .await
+}
+
+/// A copy's last change, and whether it holds what the backup's entry holds: the same time
+/// and, where the content can be compared, the same content. It cannot be across a
+/// migration (a backup taken before an update holds the same work in the older tables),
+/// nor with a backup made before fingerprints were kept: there the time alone decides.
+async fn local_state(pool: &SqlitePool, e: &Entry) -> Result<(Option<i64>, bool)> {
+    let t = last_change(pool).await?;
+    if t != e.last_change_at {
+        return Ok((t, false));
+    }
+    let same = match &e.fingerprint {
+        Some(held) if store::schema_version(pool).await? == e.schema_version => {
+            fingerprint(pool).await? == *held
+        }
+        _ => true,
+    };
+    Ok((t, same))
 }
 
 #[cfg(test)]
