@@ -111,7 +111,7 @@ export const commands = {
 	 *  Asks where to save, then writes the backup there; `None` when the officer cancelled.
 	 *  Progress comes as `BackupProgressed` events.
 	 */
-	backupExport: (scope: BackupScope, title: string, allLabel: string) => typedError<BackupFile | null, ErrorInfo>(__TAURI_INVOKE("backup_export", { scope, title, allLabel })),
+	backupExport: (scope: BackupScope, title: string, allLabel: string, namePrefix: string) => typedError<BackupFile | null, ErrorInfo>(__TAURI_INVOKE("backup_export", { scope, title, allLabel, namePrefix })),
 	/**  Asks for a backup file and says what it holds; `None` when the officer cancelled. */
 	backupPick: (title: string) => typedError<BackupInfo_Serialize | null, ErrorInfo>(__TAURI_INVOKE("backup_pick", { title })),
 	/**  What the backup at `path` (one of the automatic ones) holds. */

@@ -24,6 +24,16 @@ export function labelled(locale: Locale, label: string): string {
   return locale === "zh-CN" ? `${label}：` : `${label}: `;
 }
 
+/** A list as each language writes one: "甲、乙" and "a, b". */
+export function listed(locale: Locale, items: readonly string[]): string {
+  return items.join(locale === "zh-CN" ? "、" : ", ");
+}
+
+/** An aside after a text: "已保存（2 MB）" and "Saved (2 MB)". */
+export function aside(locale: Locale, text: string, note: string): string {
+  return locale === "zh-CN" ? `${text}（${note}）` : `${text} (${note})`;
+}
+
 export function pick(locale: Locale, text: Text): string {
   return locale === "zh-CN" ? text.zh : text.en;
 }

@@ -6,7 +6,7 @@ import { LIMITS } from "../../bindings";
 import type { AppealCategory, AppealDraftFields, AppealDraftView, AttachmentRule, ErrorInfo } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, pick, useI18n, useMessages } from "../../shared/i18n";
+import { fill, labelled, pick, useI18n, useMessages } from "../../shared/i18n";
 import { appealCategoryKey } from "./labels";
 import { messages } from "./messages";
 import { useFileDrop } from "../../shared/useFileDrop";
@@ -299,7 +299,7 @@ export default function AppealComposer({
             showIcon
             data-testid="appeal-attachment-error"
             data-code={r.error.code}
-            message={r.name ? `${r.name}：${errorText(r.error, locale)}` : errorText(r.error, locale)}
+            message={r.name ? labelled(locale, r.name) + errorText(r.error, locale) : errorText(r.error, locale)}
             style={{ marginTop: 8 }}
           />
         ))}

@@ -7,7 +7,7 @@ import { LIMITS } from "../../bindings";
 import type { AppealView, ErrorInfo } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { useMessages } from "../../shared/i18n";
+import { listed, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import RatingForm from "./RatingForm";
 import ResponseClock from "./ResponseClock";
@@ -27,6 +27,7 @@ export default function AppealDetail({
   onBack: () => void;
 }) {
   const t = useMessages(messages);
+  const { locale } = useI18n();
   const [view, setView] = useState<AppealView | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [body, setBody] = useState("");
@@ -110,7 +111,7 @@ export default function AppealDetail({
           {view.contact ? `${view.contact.name} ${view.contact.phone}` : "—"}
         </Descriptions.Item>
         <Descriptions.Item label={t("attachments")} span={2}>
-          {view.attachments.length > 0 ? view.attachments.join("、") : "—"}
+          {view.attachments.length > 0 ? listed(locale, view.attachments) : "—"}
         </Descriptions.Item>
       </Descriptions>
       <Typography.Paragraph style={{ marginTop: 12, whiteSpace: "pre-wrap" }}>{view.description}</Typography.Paragraph>

@@ -13,7 +13,7 @@ import type {
 import ErrorAlert from "../../shared/ErrorAlert";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { FormRadioGroup } from "../../shared/a11y";
-import { labelled, useI18n, useMessages } from "../../shared/i18n";
+import { aside, labelled, listed, useI18n, useMessages } from "../../shared/i18n";
 import { localTime, sizeText } from "./format";
 import { messages } from "./messages";
 import RestoreDialog from "./RestoreDialog";
@@ -62,7 +62,7 @@ export default function BackupCard({ status }: { status: Status }) {
     setProgress(null);
     setExported(null);
     setError(null);
-    unwrap(commands.backupExport(chosen, t("exportTitle"), t("allLabel")))
+    unwrap(commands.backupExport(chosen, t("exportTitle"), t("allLabel"), t("namePrefix")))
       .then((file) => {
         if (file) setExported(file);
       })
@@ -118,8 +118,7 @@ export default function BackupCard({ status }: { status: Status }) {
           >
             <Radio value="this" disabled={!status.enterprise}>
               <span data-testid="backup-scope-this">
-                {t("scopeThis")}
-                {status.account ? `（${status.account.name}）` : ""}
+                {status.account ? aside(locale, t("scopeThis"), status.account.name) : t("scopeThis")}
               </span>
             </Radio>
             <Radio value="all">
@@ -146,7 +145,7 @@ export default function BackupCard({ status }: { status: Status }) {
             type="success"
             showIcon
             data-testid="backup-exported"
-            message={`${t("exported")}（${sizeText(exported.size ?? 0)}）`}
+            message={aside(locale, t("exported"), sizeText(exported.size ?? 0))}
             description={<Typography.Text copyable style={{ overflowWrap: "anywhere" }}>{exported.path}</Typography.Text>}
             closable
             onClose={() => {
@@ -180,7 +179,7 @@ export default function BackupCard({ status }: { status: Status }) {
         columns={[
           { title: t("takenAt"), dataIndex: "created_at", render: (v: string) => localTime(v) },
           { title: t("kindColumn"), dataIndex: "kind", render: (k: BackupFile["kind"]) => <Tag>{t(`kind_${k}`)}</Tag> },
-          { title: t("enterprises"), dataIndex: "enterprises", render: (names: string[]) => names.join("、") },
+          { title: t("enterprises"), dataIndex: "enterprises", render: (names: string[]) => listed(locale, names) },
           { title: t("size"), dataIndex: "size", render: (s: number | null) => sizeText(s ?? 0) },
           {
             title: "",

@@ -10,6 +10,8 @@ export const messages = defineMessages({
   scopeThis: { zh: "当前企业", en: "This enterprise" },
   scopeAll: { zh: "本机全部企业", en: "Every enterprise on this computer" },
   allLabel: { zh: "全部企业", en: "all enterprises" },
+  // The file name offered for an export starts with it.
+  namePrefix: { zh: "益企服备份", en: "Yiqifu backup" },
   export: { zh: "导出备份…", en: "Export a backup…" },
   exportTitle: { zh: "导出益企服备份", en: "Export a Yiqifu backup" },
   exporting: { zh: "正在写入备份…", en: "Writing the backup…" },

@@ -1,3 +1,4 @@
+import dayjs from "dayjs";
 import { useEffect, useRef, useState } from "react";
 import { Button, Checkbox, Descriptions, Drawer, Input, List, Space, Spin, Tag, Typography } from "antd";
 import { StarFilled, StarOutlined } from "@ant-design/icons";
@@ -343,7 +344,7 @@ export function DocumentDrawer({
                 </Button>
                 {lib.note && (
                   <Typography.Text type="secondary" data-testid="note-saved">
-                    {t("noteSaved")} {new Date((lib.note.updated_at ?? 0) * 1000).toLocaleString()}
+                    {t("noteSaved")} {dayjs.unix(lib.note.updated_at ?? 0).format("YYYY-MM-DD HH:mm")}
                   </Typography.Text>
                 )}
               </Space>

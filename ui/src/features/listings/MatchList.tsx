@@ -1,6 +1,6 @@
 import { List, Space, Tag, Typography } from "antd";
 import type { ListingMatch, MatchReason } from "../../bindings";
-import { fill, labelled, useI18n, useMessages } from "../../shared/i18n";
+import { fill, labelled, listed, useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel } from "../../shared/places";
 import { listingCategoryKey } from "./labels";
 import { messages } from "./messages";
@@ -14,7 +14,7 @@ function ReasonTag({ r }: { r: MatchReason }) {
       text = fill(t("reasonCategory"), { category: t(listingCategoryKey[r.category]) });
       break;
     case "item":
-      text = fill(t("reasonItem"), { shared: r.shared.join("、") });
+      text = fill(t("reasonItem"), { shared: listed(locale, r.shared) });
       break;
     case "district":
       text = fill(t("reasonDistrict"), { district: districtLabel(r.district, locale) });
