@@ -156,7 +156,7 @@ async fn an_enterprise_moves_to_another_computer_in_one_file_and_its_queue_goes_
 
     let mut progress = b.backup_progress();
     let outcome = b
-        .restore_backup(&dest, &[ws.id().to_string()], false)
+        .restore_backup(&dest, &[ws.id().to_string()], &[])
         .await
         .unwrap();
     assert_eq!(outcome.restored, vec![ws.profile().name.clone()]);
@@ -221,7 +221,7 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
     assert!(info.enterprises[0].local_changed_at > info.enterprises[0].backup_changed_at);
 
     let refused = app
-        .restore_backup(&dest, std::slice::from_ref(&id), false)
+        .restore_backup(&dest, std::slice::from_ref(&id), &[])
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
@@ -233,7 +233,7 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
     );
 
     let outcome = app
-        .restore_backup(&dest, std::slice::from_ref(&id), true)
+        .restore_backup(&dest, std::slice::from_ref(&id), std::slice::from_ref(&id))
         .await
         .unwrap();
     let restored = app.workspace(&id).unwrap();
@@ -251,7 +251,7 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
     // And the work it replaced comes back from that safety copy.
     let back = app.backup_info(&safety).await.unwrap();
     assert_eq!(back.enterprises[0].state, RestoreState::BackupNewer);
-    app.restore_backup(&safety, std::slice::from_ref(&id), false)
+    app.restore_backup(&safety, std::slice::from_ref(&id), &[])
         .await
         .unwrap();
     assert_eq!(queued(&app.workspace(&id).unwrap()).await, 2);
@@ -282,7 +282,17 @@ async fn a_change_that_writes_no_time_is_still_work_a_restore_asks_about() {
     );
     assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
     let refused = app
-        .restore_backup(&dest, std::slice::from_ref(&id), false)
+        .restore_backup(&dest, std::slice::from_ref(&id), &[])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
+    // Agreeing to replace another enterprise's work is not agreeing to replace this one's.
+    let refused = app
+        .restore_backup(
+            &dest,
+            std::slice::from_ref(&id),
+            &["another-enterprise".into()],
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
@@ -292,7 +302,7 @@ async fn a_change_that_writes_no_time_is_still_work_a_restore_asks_about() {
     );
 
     // Asked and confirmed, the backup's bookmark comes back.
-    app.restore_backup(&dest, std::slice::from_ref(&id), true)
+    app.restore_backup(&dest, std::slice::from_ref(&id), std::slice::from_ref(&id))
         .await
         .unwrap();
     let restored = app.workspace(&id).unwrap();
@@ -358,9 +368,27 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
         .join(&id)
         .join(yiqifu_core::store::WORKSPACE_DB_FILE);
     downgrade_to_7(&db).await;
+    // What a backup and a restore killed mid-way leave: their copies go at the next start.
+    let leftovers = [
+        dir.path()
+            .join(yiqifu_core::backup::BACKUPS_DIR)
+            .join(".work-b123")
+            .join("x.sqlite"),
+        dir.path()
+            .join(yiqifu_core::workspace::WORKSPACES_DIR)
+            .join(format!(".restoring-{id}-r456"))
+            .join("workspace.sqlite"),
+    ];
+    for f in &leftovers {
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, b"copy").unwrap();
+    }
     let app = App::open(dir.path(), Keychain::new(&keychain))
         .await
         .unwrap();
+    for f in &leftovers {
+        assert!(!f.parent().unwrap().exists(), "{} left behind", f.display());
+    }
     assert!(version_of(&db).await >= 8, "the update migrated it");
     let before: Vec<_> = app
         .automatic_backups()
@@ -383,7 +411,7 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     // Restoring it puts the old work back, migrated again as it opens.
     let info = app.backup_info(Path::new(&before[0].path)).await.unwrap();
     assert_eq!(info.enterprises[0].state, RestoreState::Same);
-    app.restore_backup(Path::new(&before[0].path), std::slice::from_ref(&id), false)
+    app.restore_backup(Path::new(&before[0].path), std::slice::from_ref(&id), &[])
         .await
         .unwrap();
     assert_eq!(queued(&app.workspace(&id).unwrap()).await, 1);
@@ -469,6 +497,13 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
     let mut newer: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     newer["format"] = 99.into();
     newer["app_version"] = "9.0.0".into();
+    // A later app that added a kind of backup, with the format unchanged: it asks for an
+    // update; the same unknown kind from this very version is damage.
+    let mut later_kind: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    later_kind["kind"] = "weekly".into();
+    later_kind["app_version"] = "99.0.0".into();
+    let mut odd_kind = later_kind.clone();
+    odd_kind["app_version"] = yiqifu_core::VERSION.into();
     let escaping: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     // An id is a folder name: one that climbs out must not become one.
     let mut climbing: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
@@ -483,6 +518,16 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
     zip_of(
         &too_new,
         &[("manifest.json", &serde_json::to_vec(&newer).unwrap())],
+    );
+    let later = f.join("新版种类.yqfbak");
+    zip_of(
+        &later,
+        &[("manifest.json", &serde_json::to_vec(&later_kind).unwrap())],
+    );
+    let odd = f.join("怪种类.yqfbak");
+    zip_of(
+        &odd,
+        &[("manifest.json", &serde_json::to_vec(&odd_kind).unwrap())],
     );
     let escape = f.join("越界.yqfbak");
     let evil = format!("enterprises/{id}/../../逃出去.txt");
@@ -525,6 +570,8 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
         (&not_zip, "BACKUP_INVALID"),
         (&no_manifest, "BACKUP_INVALID"),
         (&too_new, "BACKUP_TOO_NEW"),
+        (&later, "BACKUP_TOO_NEW"),
+        (&odd, "BACKUP_INVALID"),
         (&cut, "BACKUP_INVALID"),
         (&escape, "BACKUP_INVALID"),
         (&windows_ways[0], "BACKUP_INVALID"),
@@ -533,7 +580,7 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
         (&f.join("不存在.yqfbak"), "BACKUP_INVALID"),
     ] {
         let e = app
-            .restore_backup(path, std::slice::from_ref(&id), true)
+            .restore_backup(path, std::slice::from_ref(&id), std::slice::from_ref(&id))
             .await
             .unwrap_err();
         assert_eq!(e.code(), code, "{}: {e}", path.display());

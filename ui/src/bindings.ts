@@ -118,8 +118,11 @@ export const commands = {
 	backupInfo: (path: string) => typedError<BackupInfo_Serialize, ErrorInfo>(__TAURI_INVOKE("backup_info", { path })),
 	/**  The automatic backups, newest first. */
 	automaticBackups: () => typedError<BackupFile[], ErrorInfo>(__TAURI_INVOKE("automatic_backups")),
-	/**  Puts the chosen enterprises of a backup back; newer work here only with `replace_newer`. */
-	backupRestore: (path: string, enterprises: string[], replaceNewer: boolean) => typedError<RestoreOutcome_Serialize, ErrorInfo>(__TAURI_INVOKE("backup_restore", { path, enterprises, replaceNewer })),
+	/**
+	 *  Puts the chosen enterprises of a backup back; newer work here only for the enterprises
+	 *  the officer `confirmed`.
+	 */
+	backupRestore: (path: string, enterprises: string[], confirmed: string[]) => typedError<RestoreOutcome_Serialize, ErrorInfo>(__TAURI_INVOKE("backup_restore", { path, enterprises, confirmed })),
 	/**  One page of the library for `query`, ranked or by date, with snippets. */
 	searchDocuments: (query: SearchQuery_Deserialize) => typedError<SearchPage_Serialize, ErrorInfo>(__TAURI_INVOKE("search_documents", { query })),
 	/**  The districts, issuers and industries the filters offer. */

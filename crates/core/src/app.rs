@@ -166,7 +166,7 @@ impl App {
         // The backup the next start may need, taken once this start is over: neither the
         // window nor its first page waits for a copy of the whole database.
         app.store.backup_later(crate::store::BACKUP_AFTER_OPEN);
-        sweep_removed(data_dir);
+        sweep_leftovers(data_dir);
         {
             let _one = app.open_lock.lock().await;
             app.open_workspaces().await?;
@@ -769,15 +769,29 @@ impl App {
 
 const REMOVED_PREFIX: &str = ".removed-";
 
-/// Deletes what a removal could not delete at the time.
-fn sweep_removed(data_dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(data_dir.join(crate::workspace::WORKSPACES_DIR)) else {
-        return;
-    };
-    for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with(REMOVED_PREFIX) {
-            if let Err(err) = std::fs::remove_dir_all(e.path()) {
-                tracing::warn!(error = %err, "removed workspace still not deleted");
+/// Deletes what a removal could not delete at the time, and what a backup or a restore
+/// stopped mid-way (a kill, a shutdown) left behind: full copies of databases and of
+/// material files, which would otherwise fill the disk a little more each time. At start
+/// nothing uses them: one instance runs, and its backups and restores have not begun.
+fn sweep_leftovers(data_dir: &Path) {
+    use crate::backup::{BACKUPS_DIR, SCRATCH_PREFIX, STAGING_PREFIX};
+    let places = [
+        (
+            data_dir.join(crate::workspace::WORKSPACES_DIR),
+            &[REMOVED_PREFIX, STAGING_PREFIX][..],
+        ),
+        (data_dir.join(BACKUPS_DIR), &[SCRATCH_PREFIX][..]),
+    ];
+    for (dir, prefixes) in places {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if prefixes.iter().any(|p| name.starts_with(p)) {
+                if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                    tracing::warn!(error = %err, folder = %name, "leftover folder not deleted");
+                }
             }
         }
     }

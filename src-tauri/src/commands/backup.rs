@@ -78,18 +78,19 @@ pub async fn automatic_backups(shell: Shared<'_>) -> CmdResult<Vec<BackupFile>> 
     Ok(shell.app.automatic_backups().await?)
 }
 
-/// Puts the chosen enterprises of a backup back; newer work here only with `replace_newer`.
+/// Puts the chosen enterprises of a backup back; newer work here only for the enterprises
+/// the officer `confirmed`.
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_restore(
     shell: Shared<'_>,
     path: String,
     enterprises: Vec<String>,
-    replace_newer: bool,
+    confirmed: Vec<String>,
 ) -> CmdResult<RestoreOutcome> {
     Ok(shell
         .app
-        .restore_backup(&PathBuf::from(path), &enterprises, replace_newer)
+        .restore_backup(&PathBuf::from(path), &enterprises, &confirmed)
         .await?)
 }
 

@@ -93,20 +93,50 @@ fn invalid(path: &Path, reason: &str) -> Error {
     }
 }
 
+/// What a manifest says of its own version.
+#[derive(serde::Deserialize)]
+struct Head {
+    format: u32,
+    #[serde(default)]
+    app_version: String,
+}
+
+/// Whether version `v` ("1.4.0") is later than this app's; what cannot be read is not.
+fn newer_than_this(v: &str) -> bool {
+    let parts = |s: &str| -> Option<Vec<u64>> {
+        s.split(['-', '+'])
+            .next()?
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect()
+    };
+    matches!((parts(v), parts(crate::VERSION)), (Some(a), Some(b)) if a > b)
+}
+
 impl Reader {
     pub fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).map_err(|e| invalid(path, &e.to_string()))?;
         let mut zip = ZipArchive::new(BufReader::new(file))
             .map_err(|_| invalid(path, "not a zip file, or cut short"))?;
-        let manifest: Manifest = {
-            let entry = zip
-                .by_name(MANIFEST)
-                .map_err(|_| invalid(path, "no manifest.json"))?;
-            serde_json::from_reader(entry).map_err(|e| invalid(path, &format!("manifest: {e}")))?
-        };
-        if manifest.format > FORMAT {
-            return Err(Error::BackupTooNew(manifest.app_version.clone()));
+        let mut bytes = Vec::new();
+        zip.by_name(MANIFEST)
+            .map_err(|_| invalid(path, "no manifest.json"))?
+            .read_to_end(&mut bytes)
+            .map_err(|e| invalid(path, &format!("manifest: {e}")))?;
+        // Its version first: a newer app's manifest may hold what this one cannot read (a
+        // kind of backup it does not know), and that is a reason to update, not damage.
+        let head: Head =
+            serde_json::from_slice(&bytes).map_err(|e| invalid(path, &format!("manifest: {e}")))?;
+        if head.format > FORMAT {
+            return Err(Error::BackupTooNew(head.app_version));
         }
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+            if newer_than_this(&head.app_version) {
+                Error::BackupTooNew(head.app_version.clone())
+            } else {
+                invalid(path, &format!("manifest: {e}"))
+            }
+        })?;
         Ok(Self {
             zip,
             manifest,

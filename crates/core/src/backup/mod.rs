@@ -27,6 +27,10 @@ pub use restore::{BackupEnterprise, BackupInfo, RestoreOutcome, RestoreState};
 
 /// The folder of automatic backups, in the data folder.
 pub const BACKUPS_DIR: &str = "backups";
+/// A backup's temporary copies, in the backups folder, while it is written.
+pub(crate) const SCRATCH_PREFIX: &str = ".work-";
+/// An enterprise being unpacked by a restore, beside the enterprises' folders.
+pub(crate) const STAGING_PREFIX: &str = ".restoring-";
 /// A backup file's extension.
 pub const EXTENSION: &str = "yqfbak";
 const MANIFEST: &str = "manifest.json";
@@ -294,9 +298,10 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(data_dir: &Path) -> Result<Self> {
-        let dir = data_dir
-            .join(BACKUPS_DIR)
-            .join(format!(".work-{}", crate::outbox::new_local_id("b")));
+        let dir = data_dir.join(BACKUPS_DIR).join(format!(
+            "{SCRATCH_PREFIX}{}",
+            crate::outbox::new_local_id("b")
+        ));
         std::fs::create_dir_all(&dir)?;
         Ok(Self(dir))
     }

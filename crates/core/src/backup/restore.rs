@@ -171,26 +171,30 @@ impl App {
     }
 
     /// Puts the enterprises `ids` of the backup at `path` back on this computer. One whose
-    /// work here is newer is refused unless `replace_newer`; whatever is replaced is backed
-    /// up first. The restored enterprises keep no session: the officer signs in again
-    /// unless this computer's keychain still has one.
+    /// work here is newer is refused unless it is among `confirmed` (the officer saw that
+    /// and agreed, enterprise by enterprise); whatever is replaced is backed up first. The
+    /// restored enterprises keep no session: the officer signs in again unless this
+    /// computer's keychain still has one.
     pub async fn restore_backup(
         &self,
         path: &Path,
         ids: &[String],
-        replace_newer: bool,
+        confirmed: &[String],
     ) -> Result<RestoreOutcome> {
         let manifest = self.read_manifest(path).await?;
         let mut chosen = Vec::new();
         for e in manifest.enterprises.iter().filter(|e| ids.contains(&e.id)) {
             chosen.push((e, self.compare(e).await?.state));
         }
-        let newer: Vec<String> = chosen
-            .iter()
-            .filter(|(_, s)| *s == RestoreState::LocalNewer)
-            .map(|(e, _)| e.profile.name.clone())
-            .collect();
-        if !newer.is_empty() && !replace_newer {
+        let unasked = |chosen: &[(&Entry, RestoreState)]| -> Vec<String> {
+            chosen
+                .iter()
+                .filter(|(e, s)| *s == RestoreState::LocalNewer && !confirmed.contains(&e.id))
+                .map(|(e, _)| e.profile.name.clone())
+                .collect()
+        };
+        let newer = unasked(&chosen);
+        if !newer.is_empty() {
             return Err(Error::RestoreWouldOverwrite(newer));
         }
         let total: u64 = {
@@ -226,7 +230,6 @@ impl App {
         let _one = self.workspaces_lock().await;
         // Compared again: the officer and the sync may have written while the backup was
         // unpacked, and work newer here is never replaced unasked.
-        let mut newer = Vec::new();
         for (e, state) in chosen.iter_mut() {
             match self.compare(e).await {
                 Ok(c) => *state = c.state,
@@ -235,11 +238,10 @@ impl App {
                     return Err(err);
                 }
             }
-            if *state == RestoreState::LocalNewer {
-                newer.push(e.profile.name.clone());
-            }
         }
-        if !newer.is_empty() && !replace_newer {
+        // One that became newer here meanwhile was not what the officer agreed to replace.
+        let newer = unasked(&chosen);
+        if !newer.is_empty() {
             remove_all(&staged);
             return Err(Error::RestoreWouldOverwrite(newer));
         }
@@ -274,36 +276,30 @@ impl App {
         let current = self.server_now();
         let mut restored = Vec::new();
         let mut other_service = None;
-        for ((e, _), dir) in chosen.iter().zip(&staged) {
-            self.close_workspace(&e.id).await;
-            let placed = put_in_place(dir, &workspace_dir(self.data_dir(), &e.id)).await;
-            let _ = std::fs::remove_dir_all(dir);
-            if let Err(err) = placed {
-                // The enterprise stays closed rather than half restored; the safety backup
-                // has its work.
-                remove_all(&staged);
-                return Err(err);
+        for (i, ((e, _), dir)) in chosen.iter().zip(&staged).enumerate() {
+            match self.place(e, dir, current.as_ref()).await {
+                Ok(elsewhere) => {
+                    other_service = elsewhere.or(other_service);
+                    restored.push(e.profile.name.clone());
+                    self.shared().notify(Some(&e.id), &Topic::ALL);
+                }
+                Err(err) => {
+                    // Those before it are restored, those after it are as they were: each
+                    // opens again, whole (a database is renamed into place last), and no
+                    // staged copy is left to fill the disk. The safety backup has the work
+                    // that was replaced.
+                    remove_all(&staged[i..]);
+                    if let Err(e) = self.open_workspaces().await {
+                        tracing::warn!(code = e.code(), error = %e, "workspaces not reopened");
+                    }
+                    self.shared().notify(None, &[Topic::Workspaces]);
+                    tracing::error!(
+                        enterprise = %e.id, restored = restored.len(), code = err.code(),
+                        error = %err, "restore stopped part-way"
+                    );
+                    return Err(err);
+                }
             }
-            sqlx::query(
-                "INSERT INTO workspaces (id, server, credit_code, profile, added_at) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (id) DO UPDATE SET profile = excluded.profile",
-            )
-            .bind(&e.id)
-            .bind(&e.server)
-            .bind(&e.credit_code)
-            .bind(serde_json::to_string(&e.profile)?)
-            .bind(e.added_at)
-            .execute(self.store().pool())
-            .await?;
-            let service = ServerChoice::from_key(&e.server);
-            if current.as_ref() == Some(&service) {
-                self.open_workspace(&service, &e.id, &e.credit_code, e.profile.clone())
-                    .await?;
-            } else {
-                other_service = Some(service);
-            }
-            restored.push(e.profile.name.clone());
-            self.shared().notify(Some(&e.id), &Topic::ALL);
         }
         self.shared().notify(None, &[Topic::Workspaces]);
         self.shared().touch();
@@ -315,11 +311,44 @@ impl App {
         })
     }
 
+    /// Moves one staged enterprise into place, records it and opens it when it belongs to the
+    /// service in use; the service it belongs to otherwise.
+    async fn place(
+        &self,
+        e: &Entry,
+        dir: &Path,
+        current: Option<&ServerChoice>,
+    ) -> Result<Option<ServerChoice>> {
+        self.close_workspace(&e.id).await;
+        let placed = put_in_place(dir, &workspace_dir(self.data_dir(), &e.id)).await;
+        let _ = std::fs::remove_dir_all(dir);
+        placed?;
+        sqlx::query(
+            "INSERT INTO workspaces (id, server, credit_code, profile, added_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET profile = excluded.profile",
+        )
+        .bind(&e.id)
+        .bind(&e.server)
+        .bind(&e.credit_code)
+        .bind(serde_json::to_string(&e.profile)?)
+        .bind(e.added_at)
+        .execute(self.store().pool())
+        .await?;
+        let service = ServerChoice::from_key(&e.server);
+        if current == Some(&service) {
+            self.open_workspace(&service, &e.id, &e.credit_code, e.profile.clone())
+                .await?;
+            return Ok(None);
+        }
+        Ok(Some(service))
+    }
+
     /// Extracts one enterprise's files beside its folder (same disk, so they move in by
     /// rename) and checks its database; the staging folder is returned.
     async fn stage(&self, path: &Path, e: &Entry, done: &mut u64, total: u64) -> Result<PathBuf> {
         let staging = self.data_dir().join(WORKSPACES_DIR).join(format!(
-            ".restoring-{}-{}",
+            "{}{}-{}",
+            super::STAGING_PREFIX,
             e.id,
             crate::outbox::new_local_id("r")
         ));

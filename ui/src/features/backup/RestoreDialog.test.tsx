@@ -80,6 +80,30 @@ describe("RestoreDialog", () => {
     await waitFor(() => {
       expect(done).toHaveLength(1);
     });
-    expect(calls).toEqual([{ path: info.file.path, enterprises: ["a", "b"], replaceNewer: true }]);
+    expect(calls).toEqual([{ path: info.file.path, enterprises: ["a", "b"], confirmed: ["b"] }]);
+  });
+
+  it("confirms only the enterprises still chosen: one unticked after the confirmation is not replaced", async () => {
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "backup_restore") {
+        calls.push(args);
+        return { restored: ["上海浦江精密机械有限公司"], safety_backup: null, other_service: null };
+      }
+      return null;
+    }, { shouldMockEvents: true });
+    render(
+      <App>
+        <RestoreDialog info={info} onClose={() => undefined} onRestored={() => undefined} />
+      </App>,
+    );
+    fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
+    fireEvent.click(checkbox("restore-confirm-newer"));
+    fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
+    expect(screen.queryByTestId("restore-confirm-newer")).toBeNull();
+    fireEvent.click(screen.getByTestId("restore-confirm"));
+    await waitFor(() => {
+      expect(calls).toEqual([{ path: info.file.path, enterprises: ["a"], confirmed: [] }]);
+    });
   });
 });

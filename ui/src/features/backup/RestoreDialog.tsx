@@ -67,13 +67,15 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
   }, []);
 
   if (!info) return null;
-  const newerChosen = info.enterprises.some((e) => e.state === "local_newer" && chosen.includes(e.id));
+  // The enterprises whose newer work here the restore would replace: the officer's
+  // confirmation names these, and no other that turns newer while the backup unpacks.
+  const newerChosen = info.enterprises.filter((e) => e.state === "local_newer" && chosen.includes(e.id)).map((e) => e.id);
 
   const restore = () => {
     setBusy(true);
     setError(null);
     setProgress(null);
-    unwrap(commands.backupRestore(info.file.path, chosen, confirmed))
+    unwrap(commands.backupRestore(info.file.path, chosen, confirmed ? newerChosen : []))
       .then(onRestored)
       .catch((e: unknown) => {
         setError(toErrorInfo(e));
@@ -95,7 +97,7 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
       onOk={restore}
       onCancel={busy ? undefined : onClose}
       confirmLoading={busy}
-      okButtonProps={{ disabled: chosen.length === 0 || (newerChosen && !confirmed), ...{ "data-testid": "restore-confirm" } }}
+      okButtonProps={{ disabled: chosen.length === 0 || (newerChosen.length > 0 && !confirmed), ...{ "data-testid": "restore-confirm" } }}
       maskClosable={false}
       data-testid="restore-dialog"
     >
@@ -142,7 +144,7 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
           )}
         />
       </Checkbox.Group>
-      {newerChosen && (
+      {newerChosen.length > 0 && (
         <Alert
           type="warning"
           showIcon
