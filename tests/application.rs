@@ -696,6 +696,7 @@ async fn an_application_goes_once_is_returned_corrected_and_approved() {
 async fn a_correction_names_the_self_check_answers_it_changes_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let (app, central, ws) = ready_to_apply(dir.path(), "app-answers").await;
+    let mut notices = app.notices();
     import_people(&ws, dir.path(), 3).await;
     assemble(&ws, dir.path()).await;
     let sent = ws.send_application().await.unwrap();
@@ -713,6 +714,12 @@ async fn a_correction_names_the_self_check_answers_it_changes_in_both_languages(
     }];
     review(&central, &server.id, ReviewAction::Return { items }).await;
     app.sync_now().await.unwrap();
+    let notice = notices.try_recv().expect("told of the return");
+    assert!(
+        notice.body_en.contains("1 item to correct"),
+        "{}",
+        notice.body_en
+    );
     ws.start_correction(&sent.record_id).await.unwrap();
 
     // The self-check done again with 20 days of masks in stock instead of 14.

@@ -57,7 +57,10 @@ fn notice(enterprise: &str, record_id: &str, app: &Application) -> StatusNotice 
             let n = app.correction.as_ref().map_or(0, |c| c.items.len());
             (
                 format!("需补正 {n} 项，请在复工申请中查看并补正。"),
-                format!("{n} items to correct: open the application to see them."),
+                format!(
+                    "{n} {} to correct: open the application to see them.",
+                    if n == 1 { "item" } else { "items" }
+                ),
             )
         }
         ApplicationState::NotAccepted | ApplicationState::Rejected => (

@@ -179,6 +179,15 @@ describe("DocumentsPage search", () => {
     expect(new Set(names).size, names.join(" | ")).toBe(names.length);
   });
 
+  it("counts the documents found as English does: 2 documents, 1 document", async () => {
+    await openLibrary("en-US");
+    expect(screen.getByTestId("document-count").textContent).toBe("2 documents");
+    fireEvent.change(screen.getByTestId("search"), { target: { value: "餐饮" } });
+    await waitFor(() => {
+      expect(screen.getByTestId("document-count").textContent).toBe("1 document");
+    });
+  });
+
   it("narrows the library to the levels ticked, and shows every level again when none is", async () => {
     await openLibrary();
     expect(lastLevels()).toEqual([]);

@@ -209,7 +209,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
       title={pick(locale, kind === "policy" ? navMessages.menuPolicies : navMessages.menuGuidance)}
       extra={
         page && (
-          <Typography.Text type="secondary" data-testid="document-count">{`${page.total} ${t("countSuffix")}`}</Typography.Text>
+          <Typography.Text type="secondary" data-testid="document-count">{`${page.total} ${t(page.total === 1 ? "countSuffixOne" : "countSuffix")}`}</Typography.Text>
         )
       }
     >

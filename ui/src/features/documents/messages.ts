@@ -68,6 +68,7 @@ export const messages = defineMessages({
   citedByNone: { zh: "没有自查项引用本文件", en: "No self-check item cites this document" },
   fullText: { zh: "正文", en: "Full text" },
   countSuffix: { zh: "份文件", en: "documents" },
+  countSuffixOne: { zh: "份文件", en: "document" },
   supersededBy: { zh: "已被以下文件替代：", en: "Replaced by: " },
   supersedes: { zh: "替代了：", en: "Replaces: " },
   bookmark: { zh: "收藏", en: "Bookmark" },

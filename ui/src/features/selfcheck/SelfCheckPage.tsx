@@ -192,7 +192,7 @@ export default function SelfCheckPage({ status }: { status: Status }) {
                   description={
                     <Space direction="vertical" size={0}>
                       <Typography.Text type="secondary">
-                        {t("publishedOn")} {e.template.published_on} · {fill(t("items"), { n: e.template.items })}
+                        {t("publishedOn")} {e.template.published_on} · {fill(t(e.template.items === 1 ? "itemsOne" : "items"), { n: e.template.items })}
                       </Typography.Text>
                       {d && (
                         <Typography.Text data-testid="draft-progress">

@@ -12,6 +12,7 @@ export const messages = defineMessages({
   version: { zh: "第 {n} 版", en: "version {n}" },
   publishedOn: { zh: "发布于", en: "published" },
   items: { zh: "{n} 项", en: "{n} items" },
+  itemsOne: { zh: "{n} 项", en: "{n} item" },
   start: { zh: "开始自查", en: "Start" },
   continue: { zh: "继续自查", en: "Continue" },
   again: { zh: "重新自查", en: "Do it again" },
