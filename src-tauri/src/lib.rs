@@ -170,7 +170,7 @@ fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, String> {
     handle
         .path()
         .app_data_dir()
-        .map_err(|e| format!("no app-data folder: {e}"))
+        .map_err(|e| format!("找不到存放应用数据的文件夹：{e} / no folder for the app's data: {e}"))
 }
 
 /// Forwards a core channel to the UI as events; a view that lags behind a progress bar
@@ -457,7 +457,7 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     let log_dir = logs::folder(&handle, &dir);
     logs::start(&log_dir);
     let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
-        .map_err(|e| format!("{} ({})", e.message_zh(), e))?;
+        .map_err(|e| both_languages(&e))?;
     tracing::info!(ms = started().elapsed().as_millis(), "databases open");
     // The data opened where a move put it: only now does the old copy go.
     match yiqifu_core::data_folder::tidy(&base, &dir) {
@@ -514,6 +514,12 @@ fn window_failed(error: &str, windows: bool) -> String {
 /// Says why the app could not start, on stderr and in a message box, and ends the app when
 /// the box is closed: a Windows release build has no console, so without the box the
 /// officer would see nothing at all.
+/// Why the core could not open, for the box `could_not_start` shows: before the window,
+/// nothing says which language the officer reads.
+fn both_languages(e: &yiqifu_core::Error) -> String {
+    format!("{}\n{}\n({e})", e.message_zh(), e.message_en())
+}
+
 fn could_not_start(handle: &tauri::AppHandle, why: &str) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
     eprintln!("益企服桌面端无法启动 / Yiqifu Desktop could not start: {why}");
@@ -532,7 +538,17 @@ fn could_not_start(handle: &tauri::AppHandle, why: &str) {
 mod tests {
     use std::path::Path;
 
-    use super::{already_shown, Status};
+    use super::{already_shown, both_languages, Status};
+
+    #[test]
+    fn a_start_that_fails_says_why_in_both_languages() {
+        let e = yiqifu_core::Error::BackupTooNew("9.0.0".into());
+        let said = both_languages(&e);
+        assert!(
+            said.contains(&e.message_zh()) && said.contains(&e.message_en()),
+            "{said}"
+        );
+    }
 
     #[test]
     fn a_status_is_sent_again_when_a_command_answered_in_between() {

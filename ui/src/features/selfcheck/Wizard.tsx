@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { App as AntApp, Alert, Button, Card, List, Progress, Result, Space, Steps, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
-import type { AnswerValue, DraftView_Serialize as DraftView, RunSummary } from "../../bindings";
+import type { AnswerValue, DraftView_Serialize as DraftView, ErrorInfo, RunSummary } from "../../bindings";
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { fill, labelled, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
@@ -29,7 +29,9 @@ export default function Wizard({
   const { message } = AntApp.useApp();
   const [view, setView] = useState(initial);
   const [step, setStep] = useState(initial.step);
-  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  // Kept as the core said them and put in words as they are shown, so a language switch
+  // changes them too.
+  const [errors, setErrors] = useState<Record<string, ErrorInfo | null>>({});
   const [cite, setCite] = useState<{ id: string; clause: string } | null>(null);
   const [finishing, setFinishing] = useState(false);
   // Answers on their way to the database: the header says "saving" until they land.
@@ -73,14 +75,14 @@ export default function Wizard({
           })
           .catch((e: unknown) => {
             const info = toErrorInfo(e);
-            setErrors((old) => ({ ...old, [itemId]: errorText(info, locale) }));
+            setErrors((old) => ({ ...old, [itemId]: info }));
           })
           .finally(() => {
             setPending((n) => n - 1);
           }),
       );
     },
-    [locale],
+    [],
   );
   const answer = useCallback(
     (itemId: string, value: AnswerValue | null) => {
@@ -267,6 +269,7 @@ export default function Wizard({
           {section.items.map((item) => {
             const st = stateOf(item.id);
             if (!st || st.status === "hidden") return null;
+            const err = errors[item.id];
             return (
               <ItemCard
                 key={item.id}
@@ -274,7 +277,7 @@ export default function Wizard({
                 state={st}
                 sourceTitle={view.sources.find((x) => x.document_id === item.cites.document_id)?.title}
                 highlighted={flash === item.id}
-                error={errors[item.id]}
+                error={err ? errorText(err, locale) : null}
                 onAnswer={(v) => {
                   answer(item.id, v);
                 }}
