@@ -511,15 +511,15 @@ fn window_failed(error: &str, windows: bool) -> String {
     }
 }
 
-/// Says why the app could not start, on stderr and in a message box, and ends the app when
-/// the box is closed: a Windows release build has no console, so without the box the
-/// officer would see nothing at all.
 /// Why the core could not open, for the box `could_not_start` shows: before the window,
 /// nothing says which language the officer reads.
 fn both_languages(e: &yiqifu_core::Error) -> String {
     format!("{}\n{}\n({e})", e.message_zh(), e.message_en())
 }
 
+/// Says why the app could not start, on stderr and in a message box, and ends the app when
+/// the box is closed: a Windows release build has no console, so without the box the
+/// officer would see nothing at all.
 fn could_not_start(handle: &tauri::AppHandle, why: &str) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
     eprintln!("益企服桌面端无法启动 / Yiqifu Desktop could not start: {why}");

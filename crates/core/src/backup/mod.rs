@@ -195,35 +195,81 @@ pub(crate) async fn last_change(pool: &SqlitePool) -> Result<Option<i64>> {
     Ok(t)
 }
 
-/// What a workspace database holds, as one hash: every row of every table (the migrations'
-/// own table aside), rows in the order of their text. Two copies with the same content have
-/// the same fingerprint however their pages are laid out, and a change that writes no time
-/// (a file taken off the draft, a roster row deleted) changes it.
+/// What the fingerprint leaves out: what the service gives back at the next sync, and the
+/// bookkeeping of sending, which change at every sync and are nobody's work. With them in,
+/// a backup would stop being "the same" half a minute after it was taken.
+const NOT_WORK_TABLES: &[&str] = &[
+    "_sqlx_migrations",
+    "application_seen",
+    "feed_items",
+    "inbox_notified",
+    "listing_cache",
+    "own_listings",
+    "sync_cursors",
+    "uploads",
+];
+const NOT_WORK_COLUMNS: &[(&str, &str)] = &[
+    ("outbox", "attempts"),
+    ("outbox", "next_attempt_at"),
+    ("outbox", "last_error"),
+    ("outbox", "last_error_en"),
+    ("outbox", "parked"),
+    ("records", "server_body"),
+];
+const NOT_WORK_SETTINGS: &[&str] = &["last_sync_at", "inbox_announced", "revoke_pending"];
+
+/// A name in SQL, quoted.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The officer's work in a workspace database, as one hash: every row of every table, rows
+/// in the order of their text, without what a sync writes (`NOT_WORK_*`). Two copies with
+/// the same work have the same fingerprint however their pages are laid out, and a change
+/// that writes no time (a file taken off the draft, a roster row deleted) changes it. Read
+/// in one transaction, so a write meanwhile is in it whole or not at all.
 pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
     use sha2::{Digest, Sha256};
+    let mut tx = pool.begin().await?;
     let tables: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM sqlite_master WHERE type = 'table'
-           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_sqlx_migrations'
+           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
          ORDER BY name",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let mut h = Sha256::new();
     for (table,) in tables {
+        if NOT_WORK_TABLES.contains(&table.as_str()) {
+            continue;
+        }
         let cols: Vec<(String,)> =
             sqlx::query_as("SELECT name FROM pragma_table_info(?) ORDER BY cid")
                 .bind(&table)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?;
         let row = cols
             .iter()
-            .map(|(c,)| format!("quote(\"{c}\")"))
+            .filter(|(c,)| !NOT_WORK_COLUMNS.contains(&(table.as_str(), c.as_str())))
+            .map(|(c,)| format!("quote({})", ident(c)))
             .collect::<Vec<_>>()
             .join(" || ',' || ");
-        let rows: Vec<(String,)> =
-            sqlx::query_as(&format!("SELECT {row} AS r FROM \"{table}\" ORDER BY r"))
-                .fetch_all(pool)
-                .await?;
+        let only_work = if table == "settings" {
+            let keys = NOT_WORK_SETTINGS
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(" WHERE key NOT IN ({keys})")
+        } else {
+            String::new()
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT {row} AS r FROM {}{only_work} ORDER BY r",
+            ident(&table)
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
         h.update(table.as_bytes());
         h.update([0]);
         for (r,) in rows {
@@ -232,6 +278,7 @@ pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
         }
         h.update([1]);
     }
+    tx.rollback().await?;
     Ok(hex::encode(h.finalize()))
 }
 
@@ -340,9 +387,16 @@ async fn write_backup(
                     .read_only(true),
             )
             .await?;
-        let held = fingerprint(&copy).await;
+        let read = async {
+            Ok::<_, Error>((
+                fingerprint(&copy).await?,
+                last_change(&copy).await?,
+                store::schema_version(&copy).await?,
+            ))
+        }
+        .await;
         copy.close().await;
-        let held = held?;
+        let (held, changed, schema) = read?;
         let prefix = format!("{WORKSPACES_DIR}/{}", s.row.id);
         members.push(archive::Member {
             name: format!("{prefix}/{WORKSPACE_DB_FILE}"),
@@ -366,8 +420,8 @@ async fn write_backup(
             credit_code: s.row.credit_code.clone(),
             profile: s.row.profile.clone(),
             added_at: s.row.added_at,
-            schema_version: store::schema_version(&s.pool).await?,
-            last_change_at: last_change(&s.pool).await?,
+            schema_version: schema,
+            last_change_at: changed,
             fingerprint: Some(held),
         });
     }

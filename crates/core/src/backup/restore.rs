@@ -125,7 +125,8 @@ impl App {
             return Ok(Some(local_state(ws.store().pool(), e).await?));
         }
         if !db.exists() {
-            return Ok(Some((None, false)));
+            // Known but without a database: nothing here the backup could replace.
+            return Ok(Some((None, e.last_change_at.is_none())));
         }
         let pool = store::open_unmigrated(&db).await?;
         let t = local_state(&pool, e).await;

@@ -101,6 +101,12 @@ describe("RestoreDialog", () => {
     fireEvent.click(checkbox("restore-confirm-newer"));
     fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
     expect(screen.queryByTestId("restore-confirm-newer")).toBeNull();
+    // Ticked again, it must be confirmed again.
+    fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
+    expect(checkbox("restore-confirm-newer").checked).toBe(false);
+    expect(screen.getByTestId("restore-confirm-newer").closest("label")?.textContent).toContain("上海申城物流有限公司");
+    expect(screen.getByTestId<HTMLButtonElement>("restore-confirm").disabled).toBe(true);
+    fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
     fireEvent.click(screen.getByTestId("restore-confirm"));
     await waitFor(() => {
       expect(calls).toEqual([{ path: info.file.path, enterprises: ["a"], confirmed: [] }]);

@@ -11,7 +11,7 @@ import type {
 } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
-import { labelled, useI18n, useMessages } from "../../shared/i18n";
+import { labelled, listed, useI18n, useMessages } from "../../shared/i18n";
 import { localTime, sizeText } from "./format";
 import { messages } from "./messages";
 
@@ -116,6 +116,11 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
       <Checkbox.Group
         value={chosen}
         onChange={(v) => {
+          // A confirmation covers the enterprises it was given for: one more newer here
+          // needs it again.
+          if (v.some((id) => !chosen.includes(id) && info.enterprises.some((e) => e.id === id && e.state === "local_newer"))) {
+            setConfirmed(false);
+          }
           setChosen(v);
         }}
         style={{ display: "block" }}
@@ -157,7 +162,8 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
               }}
               data-testid="restore-confirm-newer"
             >
-              {t("confirmNewer")}
+              {labelled(locale, t("confirmNewer"))}
+              {listed(locale, info.enterprises.filter((e) => newerChosen.includes(e.id)).map((e) => e.name))}
             </Checkbox>
           }
           style={{ marginTop: 12 }}
