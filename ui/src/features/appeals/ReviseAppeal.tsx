@@ -2,7 +2,7 @@ import { Form, Input, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import { LIMITS } from "../../bindings";
 import type { AppealCategory, NewAppeal } from "../../bindings";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { fill, useI18n, useMessages } from "../../shared/i18n";
 import type { ReviseForm } from "../../shared/revise";
 import { requiredText } from "../../shared/rules";
 import { appealCategoryKey } from "./labels";
@@ -31,7 +31,7 @@ function AppealFields({ draft }: { draft: unknown }) {
       </Form.Item>
       {appeal.attachments.length > 0 && (
         <Typography.Text type="secondary">
-          {t("attachmentsKept")} {appeal.attachments.length}
+          {fill(t("attachmentsKept"), { n: appeal.attachments.length })}
         </Typography.Text>
       )}
     </>

@@ -15,7 +15,7 @@ export const messages = defineMessages({
   fieldMessage: { zh: "留言内容", en: "Message" },
   fieldContactName: { zh: "联系人", en: "Contact person" },
   fieldContactPhone: { zh: "联系电话", en: "Contact phone" },
-  attachmentsKept: { zh: "附件保持不变，共", en: "Attachments kept as they are:" },
+  attachmentsKept: { zh: "附件保持不变，共 {n} 个", en: "Attachments kept as they are: {n}" },
   appealFinancing: { zh: "融资信贷", en: "Financing" },
   appealPreventionSupplies: { zh: "防疫物资", en: "Prevention supplies" },
   appealLogistics: { zh: "物流运输", en: "Logistics" },

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button, Col, DatePicker, Form, Input, InputNumber, Row, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
@@ -62,6 +62,25 @@ export default function ListingForm({
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  // The last check's findings, kept as the core gave them and put under their fields in the
+  // language on screen, again after a switch.
+  const [checked, setChecked] = useState<{
+    fields: (keyof Values)[];
+    problems: Awaited<ReturnType<typeof commands.listingCheck>>;
+    unchosen: (keyof Values)[];
+  } | null>(null);
+  useEffect(() => {
+    if (!checked) return;
+    form.setFields(
+      checked.fields.map((name) => ({
+        name,
+        errors: [
+          ...(checked.unchosen.includes(name) ? [shared("fieldRequired")] : []),
+          ...checked.problems.filter((p) => p.field === name).map((p) => pick(locale, p)),
+        ],
+      })),
+    );
+  }, [checked, form, locale, shared]);
   const options = <K extends string>(keys: Record<K, keyof typeof messages>) =>
     (Object.keys(keys) as K[]).map((k) => ({ value: k, label: t(keys[k]) }));
 
@@ -74,15 +93,7 @@ export default function ListingForm({
       const problems = await commands.listingCheck(listing);
       // A choice left empty has no value the core could judge: it is named here.
       const unchosen = (["kind", "category"] as const).filter((k) => values[k] === undefined);
-      form.setFields(
-        (Object.keys(values) as (keyof Values)[]).map((name) => ({
-          name,
-          errors: [
-            ...(unchosen.some((k) => k === name) ? [shared("fieldRequired")] : []),
-            ...problems.filter((p) => p.field === name).map((p) => pick(locale, p)),
-          ],
-        })),
-      );
+      setChecked({ fields: Object.keys(values) as (keyof Values)[], problems, unchosen });
       if (problems.length > 0 || unchosen.length > 0) return;
       if (editing) await unwrap(commands.listingUpdate(enterprise, editing, listing));
       else await unwrap(commands.listingCreate(enterprise, listing));

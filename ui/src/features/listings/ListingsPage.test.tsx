@@ -177,4 +177,28 @@ describe("ListingsPage", () => {
       expect(created?.args.listing).toMatchObject({ kind: "demand", category: "supplies", item: "医用外科口罩" });
     });
   });
+
+  it("says the core's problems again in the language the officer switches to", async () => {
+    const { rerender } = render(
+      <I18nContext.Provider value={readingIn("zh-CN")}>
+        <App>
+          <ListingsPage status={signedInStatus} />
+        </App>
+      </I18nContext.Provider>,
+    );
+    fireEvent.click(await screen.findByTestId("new-listing"));
+    const form = await screen.findByTestId("listing-form");
+    fireEvent.change(within(form).getByTestId("listing-item"), { target: { value: "口".repeat(101) } });
+    fireEvent.click(screen.getByTestId("listing-submit"));
+    expect(await screen.findByText("物资名称不能超过 100 个字")).toBeTruthy();
+    rerender(
+      <I18nContext.Provider value={readingIn("en-US")}>
+        <App>
+          <ListingsPage status={signedInStatus} />
+        </App>
+      </I18nContext.Provider>,
+    );
+    expect(await screen.findByText("At most 100 characters")).toBeTruthy();
+    expect(screen.queryByText("物资名称不能超过 100 个字")).toBeNull();
+  });
 });
