@@ -216,7 +216,11 @@ const NOT_WORK_COLUMNS: &[(&str, &str)] = &[
     ("outbox", "parked"),
     ("records", "server_body"),
 ];
-const NOT_WORK_SETTINGS: &[&str] = &["last_sync_at", "inbox_announced", "revoke_pending"];
+const NOT_WORK_SETTINGS: &[&str] = &[
+    crate::workspace::LAST_SYNC_KEY,
+    crate::inbox::notify::ANNOUNCED_KEY,
+    crate::workspace::REVOKE_KEY,
+];
 
 /// A name in SQL, quoted.
 fn ident(name: &str) -> String {

@@ -108,9 +108,8 @@ impl App {
         Ok(m)
     }
 
-    /// When this computer's copy of an enterprise last changed, if it has one, and whether
-    /// its content is `held` (the backup's fingerprint), asked only when it could be: when
-    /// the times are equal.
+    /// This computer's copy of the backup's enterprise `e`, if it has one: when it last
+    /// changed, and whether it holds the same work (see `local_state`).
     async fn local_change(&self, e: &Entry) -> Result<Option<(Option<i64>, bool)>> {
         let id = e.id.as_str();
         let known: Option<(String,)> = sqlx::query_as("SELECT id FROM workspaces WHERE id = ?")

@@ -1,7 +1,7 @@
 //! 反馈汇总: what the authorities sent the enterprise, pulled into its own database, the
 //! read marks it sends back, and where each entry leads.
 
-mod notify;
+pub(crate) mod notify;
 pub(crate) mod op;
 mod store;
 

@@ -7,7 +7,7 @@ use crate::workspace::Workspace;
 
 /// Set once a workspace's inbox has been announced: the first pull after sign-in brings the
 /// whole history, which is recorded silently rather than flooding the desktop.
-const ANNOUNCED_KEY: &str = "inbox_announced";
+pub(crate) const ANNOUNCED_KEY: &str = "inbox_announced";
 
 impl Workspace {
     /// After a pull: one notice per unread entry not announced before.

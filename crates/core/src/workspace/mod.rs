@@ -60,10 +60,10 @@ impl Default for SyncConfig {
     }
 }
 
-const LAST_SYNC_KEY: &str = "last_sync_at";
+pub(crate) const LAST_SYNC_KEY: &str = "last_sync_at";
 /// Set when the officer signed out while the service could not be told: the tokens stay
 /// in the keychain only until the worker has revoked them, and are never used to send.
-const REVOKE_KEY: &str = "revoke_pending";
+pub(crate) const REVOKE_KEY: &str = "revoke_pending";
 
 /// An enterprise on this computer, as the switcher lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

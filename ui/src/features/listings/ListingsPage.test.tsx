@@ -5,6 +5,7 @@ import { App } from "antd";
 import ListingsPage from "./ListingsPage";
 import type { Listing, ListingCard, ListingQuery, OwnListingView } from "../../bindings";
 import { I18nContext } from "../../shared/i18n";
+import type { Locale } from "../../shared/i18n";
 import { readingIn, resetPage, signedInStatus } from "../../test/fixtures";
 
 const listing = (id: string, extra: Partial<Listing> = {}): Listing => ({
@@ -89,12 +90,19 @@ beforeEach(() => {
 });
 afterEach(resetPage);
 
-function show() {
-  render(
-    <App>
-      <ListingsPage status={signedInStatus} />
-    </App>,
+/** The page as an officer reading `locale` sees it (Chinese unless said). */
+function page(locale: Locale = "zh-CN") {
+  return (
+    <I18nContext.Provider value={readingIn(locale)}>
+      <App>
+        <ListingsPage status={signedInStatus} />
+      </App>
+    </I18nContext.Provider>
   );
+}
+
+function show(locale: Locale = "zh-CN") {
+  return render(page(locale));
 }
 
 const lastQuery = () => calls.filter((c) => c.cmd === "listings_browse").slice(-1)[0]?.args.query as ListingQuery;
@@ -141,13 +149,7 @@ describe("ListingsPage", () => {
   });
 
   it("names an own listing's district in English when the officer reads English", async () => {
-    render(
-      <I18nContext.Provider value={readingIn("en-US")}>
-        <App>
-          <ListingsPage status={signedInStatus} />
-        </App>
-      </I18nContext.Provider>,
-    );
+    show("en-US");
     fireEvent.click(await screen.findByTestId("tab-mine"));
     const row = await screen.findByTestId("own-listing");
     expect(row.textContent).toContain("Pudong");
@@ -179,25 +181,13 @@ describe("ListingsPage", () => {
   });
 
   it("says the core's problems again in the language the officer switches to", async () => {
-    const { rerender } = render(
-      <I18nContext.Provider value={readingIn("zh-CN")}>
-        <App>
-          <ListingsPage status={signedInStatus} />
-        </App>
-      </I18nContext.Provider>,
-    );
+    const { rerender } = show();
     fireEvent.click(await screen.findByTestId("new-listing"));
     const form = await screen.findByTestId("listing-form");
     fireEvent.change(within(form).getByTestId("listing-item"), { target: { value: "口".repeat(101) } });
     fireEvent.click(screen.getByTestId("listing-submit"));
     expect(await screen.findByText("物资名称不能超过 100 个字")).toBeTruthy();
-    rerender(
-      <I18nContext.Provider value={readingIn("en-US")}>
-        <App>
-          <ListingsPage status={signedInStatus} />
-        </App>
-      </I18nContext.Provider>,
-    );
+    rerender(page("en-US"));
     expect(await screen.findByText("At most 100 characters")).toBeTruthy();
     expect(screen.queryByText("物资名称不能超过 100 个字")).toBeNull();
   });
