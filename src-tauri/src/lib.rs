@@ -142,6 +142,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             // serde serializes arrays of at most 32; the list is 97 long.
             yiqifu_protocol::profile::INDUSTRY_DIVISIONS.to_vec(),
         )
+        .constant("UNITS", yiqifu_protocol::selfcheck::UNITS)
 }
 
 /// The events alone: what the running app mounts (their names), without the commands' types.

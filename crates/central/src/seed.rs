@@ -277,6 +277,27 @@ mod tests {
     }
 
     #[test]
+    fn every_unit_a_demo_template_uses_has_its_english() {
+        for t in demo_templates().unwrap() {
+            for item in t.sections.iter().flat_map(|s| &s.items) {
+                let Some(unit) = &item.unit else { continue };
+                // A sign reads the same in both languages.
+                if unit.chars().all(|c| !c.is_alphanumeric()) {
+                    continue;
+                }
+                assert!(
+                    yiqifu_protocol::selfcheck::UNITS
+                        .iter()
+                        .any(|(zh, _)| zh == unit),
+                    "{}: {}: the unit {unit:?} has no English in selfcheck::UNITS",
+                    t.key(),
+                    item.id
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_demo_credit_code_is_valid() {
         for e in DEMO_ENTERPRISES {
             assert!(CreditCode::parse(&e.credit_code()).is_ok(), "{}", e.name);

@@ -374,19 +374,29 @@ fn number(n: f64) -> String {
     }
 }
 
+/// The measures a template's number items use, in Chinese and English; the app shows an
+/// item's unit from this list too, so a form and the answers it gives read alike. A unit
+/// missing here stays as the template writes it.
+pub const UNITS: [(&str, &str); 12] = [
+    ("天", "days"),
+    ("间", "rooms"),
+    ("次", "times"),
+    ("分钟", "minutes"),
+    ("人", "people"),
+    ("只", "pieces"),
+    ("个", "pieces"),
+    ("份", "pieces"),
+    ("件", "pieces"),
+    ("瓶", "bottles"),
+    ("套", "sets"),
+    ("支", "units"),
+];
+
 fn unit_en(unit: &str) -> &str {
-    match unit {
-        "天" => "days",
-        "间" => "rooms",
-        "次" => "times",
-        "分钟" => "minutes",
-        "人" => "people",
-        "只" | "个" | "份" | "件" => "pieces",
-        "瓶" => "bottles",
-        "套" => "sets",
-        "支" => "units",
-        other => other,
-    }
+    UNITS
+        .iter()
+        .find(|(zh, _)| *zh == unit)
+        .map_or(unit, |(_, en)| en)
 }
 
 fn with_unit(n: f64, unit: Option<&str>, lang: Lang) -> String {

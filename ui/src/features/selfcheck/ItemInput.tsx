@@ -3,7 +3,8 @@ import { Button, DatePicker, Input, InputNumber, Radio, Space, Tag, Typography }
 import { PaperClipOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import type { AnswerValue, ItemState_Serialize as ItemState, TemplateItem_Serialize as TemplateItem } from "../../bindings";
-import { useMessages } from "../../shared/i18n";
+import { useI18n, useMessages } from "../../shared/i18n";
+import { unitLabel } from "./format";
 import { messages } from "./messages";
 
 /** How long typing may pause before the answer is saved anyway. */
@@ -25,6 +26,7 @@ export default function ItemInput({
   onPick: () => void;
 }) {
   const t = useMessages(messages);
+  const { locale } = useI18n();
   const a = state.answer;
   const testid = `answer-${item.id}`;
   switch (item.kind) {
@@ -79,7 +81,7 @@ export default function ItemInput({
           initial={a?.kind === "number" && a.value !== null ? String(a.value) : ""}
           disabled={disabled}
           testid={testid}
-          unit={item.unit}
+          unit={item.unit && unitLabel(item.unit, locale)}
           numeric
           onCommit={(text) => {
             const n = Number(text);

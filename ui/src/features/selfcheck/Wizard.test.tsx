@@ -5,7 +5,8 @@ import { App } from "antd";
 import Wizard from "./Wizard";
 import { SAVE_AFTER_MS } from "./ItemInput";
 import type { AnswerValue, DraftView_Serialize as DraftView, TemplateItem_Serialize as TemplateItem } from "../../bindings";
-import { resetPage } from "../../test/fixtures";
+import { readingIn, resetPage } from "../../test/fixtures";
+import { I18nContext, type Locale } from "../../shared/i18n";
 
 const item = (id: string, kind: TemplateItem["kind"]): TemplateItem => ({
   id,
@@ -103,6 +104,22 @@ describe("Wizard", () => {
       vi.useRealTimers();
     }
     expect(saved).toHaveLength(1);
+  });
+
+  it("shows a number's unit in the officer's language", () => {
+    mockIPC(() => null);
+    const page = (locale: Locale) => (
+      <I18nContext.Provider value={readingIn(locale)}>
+        <App>
+          <Wizard enterprise="ent-a" initial={view(null)} onBack={() => undefined} onFinished={() => undefined} />
+        </App>
+      </I18nContext.Provider>
+    );
+    const unit = () => screen.getByTestId("item-days").querySelector("button[disabled]")?.textContent;
+    const { rerender } = render(page("zh-CN"));
+    expect(unit()).toBe("天");
+    rerender(page("en-US"));
+    expect(unit()).toBe("days");
   });
 
   it("opens the section of the item a policy's citation asks for, marks it, and says when it is not shown", async () => {
