@@ -10,7 +10,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::{Manifest, FORMAT, MANIFEST};
-use crate::error::{Error, Result};
+use crate::error::{BackupFault, Error, Result};
 
 /// One file to put in the archive: where it is now, its name inside, its size.
 pub(super) struct Member {
@@ -86,10 +86,13 @@ pub(super) struct Reader {
     path: PathBuf,
 }
 
-fn invalid(path: &Path, reason: &str) -> Error {
+/// A file that is not a usable backup; `detail` (a parser's or the system's words, an
+/// entry's name) is logged for whoever looks into it.
+pub(super) fn invalid(path: &Path, fault: BackupFault, detail: &dyn std::fmt::Display) -> Error {
+    tracing::warn!(file = %path.display(), %fault, %detail, "not a usable backup");
     Error::BackupInvalid {
         path: path.display().to_string(),
-        reason: reason.into(),
+        fault,
     }
 }
 
@@ -115,18 +118,25 @@ fn newer_than_this(v: &str) -> bool {
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Self> {
-        let file = File::open(path).map_err(|e| invalid(path, &e.to_string()))?;
+        let file = File::open(path).map_err(|e| {
+            let fault = if e.kind() == std::io::ErrorKind::NotFound {
+                BackupFault::Missing
+            } else {
+                BackupFault::Unreadable
+            };
+            invalid(path, fault, &e)
+        })?;
         let mut zip = ZipArchive::new(BufReader::new(file))
-            .map_err(|_| invalid(path, "not a zip file, or cut short"))?;
+            .map_err(|e| invalid(path, BackupFault::NotZip, &e))?;
         let mut bytes = Vec::new();
         zip.by_name(MANIFEST)
-            .map_err(|_| invalid(path, "no manifest.json"))?
+            .map_err(|e| invalid(path, BackupFault::NoManifest, &e))?
             .read_to_end(&mut bytes)
-            .map_err(|e| invalid(path, &format!("manifest: {e}")))?;
+            .map_err(|e| invalid(path, BackupFault::BadManifest, &e))?;
         // Its version first: a newer app's manifest may hold what this one cannot read (a
         // kind of backup it does not know), and that is a reason to update, not damage.
-        let head: Head =
-            serde_json::from_slice(&bytes).map_err(|e| invalid(path, &format!("manifest: {e}")))?;
+        let head: Head = serde_json::from_slice(&bytes)
+            .map_err(|e| invalid(path, BackupFault::BadManifest, &e))?;
         if head.format > FORMAT {
             return Err(Error::BackupTooNew(head.app_version));
         }
@@ -134,7 +144,7 @@ impl Reader {
             if newer_than_this(&head.app_version) {
                 Error::BackupTooNew(head.app_version.clone())
             } else {
-                invalid(path, &format!("manifest: {e}"))
+                invalid(path, BackupFault::BadManifest, &e)
             }
         })?;
         Ok(Self {
@@ -151,10 +161,10 @@ impl Reader {
             let f = self
                 .zip
                 .by_index_raw(i)
-                .map_err(|e| invalid(&self.path, &e.to_string()))?;
+                .map_err(|e| invalid(&self.path, BackupFault::BadIndex, &e))?;
             let name = f
                 .name()
-                .map_err(|e| invalid(&self.path, &e.to_string()))?
+                .map_err(|e| invalid(&self.path, BackupFault::BadIndex, &e))?
                 .into_owned();
             if f.is_file() && name.starts_with(prefix) {
                 out.push((name, f.size()));
@@ -175,13 +185,13 @@ impl Reader {
         let mut entry = self
             .zip
             .by_name(name)
-            .map_err(|_| invalid(&path, &format!("{name} is missing")))?;
+            .map_err(|e| invalid(&path, BackupFault::MemberMissing, &format!("{name}: {e}")))?;
         let mut out = BufWriter::new(File::create(dest)?);
         let mut buf = vec![0u8; CHUNK];
         loop {
             let n = entry
                 .read(&mut buf)
-                .map_err(|e| invalid(&path, &format!("{name}: {e}")))?;
+                .map_err(|e| invalid(&path, BackupFault::MemberDamaged, &format!("{name}: {e}")))?;
             if n == 0 {
                 break;
             }

@@ -457,10 +457,19 @@ async fn write_backup(
     Ok(size)
 }
 
-/// Deletes all but the newest [`KEEP`] automatic backups of `kind`.
-fn prune(dir: &Path, kind: BackupKind) -> Result<()> {
+/// Deletes all but the newest [`KEEP`] automatic backups of `kind`. One that cannot go (held
+/// open on Windows, its folder read-only) stays for the next time: the backup just taken is
+/// whole, and what it was taken for (a restore, a quit) must not fail over an old one.
+fn prune(dir: &Path, kind: BackupKind) {
     let prefix = format!("{}-", kind.prefix());
-    let mut names: Vec<String> = std::fs::read_dir(dir)?
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "old backups not pruned");
+            return;
+        }
+    };
+    let mut names: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(&prefix) && n.ends_with(&format!(".{EXTENSION}")))
@@ -469,9 +478,10 @@ fn prune(dir: &Path, kind: BackupKind) -> Result<()> {
     names.sort();
     let excess = names.len().saturating_sub(KEEP);
     for n in &names[..excess] {
-        std::fs::remove_file(dir.join(n))?;
+        if let Err(e) = std::fs::remove_file(dir.join(n)) {
+            tracing::warn!(file = %n, error = %e, "old backup not removed");
+        }
     }
-    Ok(())
 }
 
 /// Where an automatic backup of `kind` taken now goes. Two in one millisecond wait for
@@ -581,7 +591,7 @@ pub(crate) async fn before_update(data_dir: &Path) -> Result<Option<PathBuf>> {
                 None,
             )
             .await?;
-            prune(&dir, BackupKind::BeforeUpdate)?;
+            prune(&dir, BackupKind::BeforeUpdate);
             tracing::info!(backup = %dest.display(), "backed up before the update");
             Some(dest)
         } else {
@@ -690,7 +700,7 @@ impl App {
         sweep_partial(&dir);
         let dest = automatic_path(&dir, kind).await;
         self.write_from(&dest, kind, false, only, false).await?;
-        prune(&dir, kind)?;
+        prune(&dir, kind);
         Ok(Some(dest))
     }
 

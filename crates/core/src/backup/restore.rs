@@ -7,11 +7,11 @@ use serde::Serialize;
 use specta::Type;
 use sqlx::SqlitePool;
 
-use super::archive::Reader;
+use super::archive::{invalid, Reader};
 use super::{fingerprint, last_change, BackupFile, BackupKind, BackupProgress, Entry, Manifest};
 use crate::app::{App, ServerChoice};
 use crate::changes::Topic;
-use crate::error::{Error, Result};
+use crate::error::{BackupFault, Error, Result};
 use crate::store::{self, Schema, WORKSPACE_DB_FILE};
 use crate::workspace::{workspace_dir, workspace_id, WORKSPACES_DIR};
 
@@ -100,10 +100,7 @@ impl App {
             e.id != workspace_id(&ServerChoice::from_key(&e.server), &e.credit_code)
                 || !e.credit_code.chars().all(|c| c.is_ascii_alphanumeric())
         }) {
-            return Err(Error::BackupInvalid {
-                path: path.display().to_string(),
-                reason: format!("unexpected enterprise {:?}", odd.id),
-            });
+            return Err(invalid(path, BackupFault::OddEnterprise, &odd.id));
         }
         Ok(m)
     }
@@ -367,10 +364,7 @@ impl App {
                 let rel = &name[prefix.len()..];
                 // Names are ours, but a damaged or altered file must not write outside.
                 if !stays_inside(rel) {
-                    return Err(Error::BackupInvalid {
-                        path: p.display().to_string(),
-                        reason: format!("unexpected entry {name}"),
-                    });
+                    return Err(invalid(&p, BackupFault::OddEntry, &name));
                 }
                 let dest = dir.join(rel);
                 if let Some(parent) = dest.parent() {
@@ -412,15 +406,11 @@ fn remove_all(dirs: &[PathBuf]) {
 
 /// The staged database must be whole and one this version can read.
 async fn check_staged(backup: &Path, db: &Path) -> Result<()> {
-    let invalid = |reason: &str| Error::BackupInvalid {
-        path: backup.display().to_string(),
-        reason: reason.into(),
-    };
     if !db.exists() {
-        return Err(invalid("an enterprise without its database"));
+        return Err(invalid(backup, BackupFault::NoDatabase, &db.display()));
     }
     if store::is_damaged(db).await? {
-        return Err(invalid("a database inside is damaged"));
+        return Err(invalid(backup, BackupFault::DamagedDatabase, &db.display()));
     }
     Ok(())
 }

@@ -2,6 +2,66 @@ use serde::Serialize;
 use specta::Type;
 use yiqifu_protocol::{CreditCodeError, ErrorCode};
 
+/// What makes a file not a usable backup, in words an officer reads in either language; the
+/// technical detail (which entry, what the parser said) goes to the log, not to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupFault {
+    Missing,
+    Unreadable,
+    NotZip,
+    NoManifest,
+    BadManifest,
+    BadIndex,
+    MemberMissing,
+    MemberDamaged,
+    OddEnterprise,
+    OddEntry,
+    NoDatabase,
+    DamagedDatabase,
+}
+
+impl BackupFault {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Missing => "文件不存在",
+            Self::Unreadable => "文件无法读取",
+            Self::NotZip => "不是压缩包，或文件不完整",
+            Self::NoManifest => "缺少清单",
+            Self::BadManifest => "清单无法读取",
+            Self::BadIndex => "文件目录已损坏",
+            Self::MemberMissing => "缺少其中的文件",
+            Self::MemberDamaged => "其中的文件已损坏",
+            Self::OddEnterprise => "其中的企业编号不符合规则",
+            Self::OddEntry => "其中的文件名指向企业文件夹之外",
+            Self::NoDatabase => "其中的企业缺少数据库",
+            Self::DamagedDatabase => "其中的数据库已损坏",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Missing => "the file does not exist",
+            Self::Unreadable => "the file cannot be read",
+            Self::NotZip => "not a zip file, or cut short",
+            Self::NoManifest => "it has no manifest",
+            Self::BadManifest => "its manifest cannot be read",
+            Self::BadIndex => "its list of files is damaged",
+            Self::MemberMissing => "a file in it is missing",
+            Self::MemberDamaged => "a file in it is damaged",
+            Self::OddEnterprise => "an enterprise in it has an unexpected id",
+            Self::OddEntry => "a file in it is named to land outside its enterprise's folder",
+            Self::NoDatabase => "an enterprise in it has no database",
+            Self::DamagedDatabase => "a database in it is damaged",
+        }
+    }
+}
+
+impl std::fmt::Display for BackupFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.en())
+    }
+}
+
 /// The one error type of the core. The UI branches on [`Error::code`] and shows
 /// [`Error::message_zh`] or [`Error::message_en`]; neither ever carries a token or password.
 #[derive(Debug, thiserror::Error)]
@@ -127,8 +187,8 @@ pub enum Error {
     )]
     NotReopenable(String),
     /// Not a backup this app wrote, or one damaged since: the reason says which.
-    #[error("{path} is not a usable backup: {reason}")]
-    BackupInvalid { path: String, reason: String },
+    #[error("{path} is not a usable backup: {fault}")]
+    BackupInvalid { path: String, fault: BackupFault },
     /// Written by a newer version of the app, whose databases this one cannot read.
     #[error("the backup was made by version {0}, newer than this app")]
     BackupTooNew(String),
@@ -268,7 +328,7 @@ impl Error {
             Self::DraftInProgress => "另一份申请正在准备中：请先提交或移除其中的材料，再修改这一份。".into(),
             Self::InvalidProxy(d) => format!("代理地址无法使用（{d}）：请填写如 http://proxy.example.com:8080 的地址，或选择系统代理。"),
             Self::NotReopenable(_) => "这份申请已送达中央服务或正在发送，不能再取回修改材料。".into(),
-            Self::BackupInvalid { path, reason } => format!("“{path}”不是可用的益企服备份（{reason}）：请选择本应用导出的 .yqfbak 文件；若文件是从别处拷来的，请重新拷贝一次。"),
+            Self::BackupInvalid { path, fault } => format!("“{path}”不是可用的益企服备份（{}）：请选择本应用导出的 .yqfbak 文件；若文件是从别处拷来的，请重新拷贝一次。", fault.zh()),
             Self::BackupTooNew(v) => format!("这份备份由较新的 {v} 版制作，本版本无法读取：请先把本应用更新到 {v} 或更高版本，再恢复。"),
             Self::RestoreWouldOverwrite(names) => format!("本机上“{}”的工作比备份里的新，未恢复：如确要用备份替换，请勾选确认后再恢复（本机当前的工作会先自动备份）。", names.join("”“")),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
@@ -326,7 +386,7 @@ impl Error {
             Self::DraftInProgress => "Another application is being prepared: submit it or remove its files before changing this one.".into(),
             Self::InvalidProxy(d) => format!("The proxy address cannot be used ({d}): write one like http://proxy.example.com:8080, or choose the system proxy."),
             Self::NotReopenable(_) => "This application has reached the service or is being sent, so it can no longer be taken back to change its files.".into(),
-            Self::BackupInvalid { path, reason } => format!("\"{path}\" is not a usable Yiqifu backup ({reason}): choose a .yqfbak file this app exported; if it was copied from elsewhere, copy it again."),
+            Self::BackupInvalid { path, fault } => format!("\"{path}\" is not a usable Yiqifu backup ({fault}): choose a .yqfbak file this app exported; if it was copied from elsewhere, copy it again."),
             Self::BackupTooNew(v) => format!("This backup was made by version {v}, newer than this app, which cannot read it: update the app to {v} or later first, then restore."),
             Self::RestoreWouldOverwrite(names) => format!("This computer has newer work for {} than the backup, so nothing was restored: to replace it with the backup anyway, confirm and restore again (the work here is backed up first).", names.join(", ")),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
