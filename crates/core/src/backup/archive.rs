@@ -71,10 +71,7 @@ pub(super) fn write(
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            Err(Error::SaveFailed {
-                path: dest.display().to_string(),
-                detail: e.to_string(),
-            })
+            Err(Error::save_failed(dest, &e))
         }
     }
 }

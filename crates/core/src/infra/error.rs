@@ -145,8 +145,13 @@ pub enum Error {
     RecheckPending(u32),
     #[error("no passing self-check: {0:?}")]
     SelfCheckRequired(crate::selfcheck::GateLock),
+    /// `full`: the disk had no room, which the officer can fix differently.
     #[error("cannot save {path}: {detail}")]
-    SaveFailed { path: String, detail: String },
+    SaveFailed {
+        path: String,
+        detail: String,
+        full: bool,
+    },
     #[error("report {code}: {detail}")]
     Report { code: &'static str, detail: String },
     /// A file the checks refused (yiqifu-files' codes: FILE_WRONG_TYPE, PDF_ENCRYPTED…), or
@@ -217,6 +222,15 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A file the officer asked for could not be written to `path`.
+    pub fn save_failed(path: &std::path::Path, e: &std::io::Error) -> Self {
+        Self::SaveFailed {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+            full: io_disk_full(e),
+        }
+    }
+
     /// A stable code, never renamed once released: the UI matches on it.
     pub fn code(&self) -> &'static str {
         match self {
@@ -318,6 +332,7 @@ impl Error {
             Self::TemplateUpdated(v) => format!("自查表已更新至第 {v} 版，请重新打开自查，核对变更后再完成。"),
             Self::RecheckPending(n) => format!("还有 {n} 项因自查表更新需要重新确认，请逐项核对后再完成自查。"),
             Self::SelfCheckRequired(lock) => lock.message_zh().into(),
+            Self::SaveFailed { path, full: true, .. } => format!("无法保存到“{path}”：磁盘空间不足。请删除不需要的文件，或换一个空间足够的位置，然后重新保存。"),
             Self::SaveFailed { path, .. } => format!("无法保存到“{path}”：请确认文件夹可写、文件未被其他程序打开，然后重新保存。"),
             Self::Report { .. } => "生成自查报告失败，自查结果不受影响；请重试，如仍失败请联系技术支持。".into(),
             Self::FileRefused { zh, .. } | Self::RosterFile { zh, .. } | Self::PackageFailed { zh, .. } | Self::DataFolder { zh, .. } => zh.clone(),
@@ -376,6 +391,7 @@ impl Error {
             Self::TemplateUpdated(v) => format!("The template is now at version {v}: open the self-check again, review the changes, then finish."),
             Self::RecheckPending(n) => format!("{n} items changed with the template update and must be confirmed again before finishing."),
             Self::SelfCheckRequired(lock) => lock.message_en().into(),
+            Self::SaveFailed { path, full: true, .. } => format!("Cannot save to \"{path}\": the disk is full. Delete files you do not need, or choose a place with enough room, then save again."),
             Self::SaveFailed { path, .. } => format!("Cannot save to \"{path}\": check the folder is writable and no other program has the file open, then save again."),
             Self::Report { .. } => "The report could not be made; the self-check result is unaffected. Try again, and contact support if it persists.".into(),
             Self::FileRefused { en, .. } | Self::RosterFile { en, .. } | Self::PackageFailed { en, .. } | Self::DataFolder { en, .. } => en.clone(),
@@ -507,6 +523,32 @@ mod tests {
                 .expect_err("no such table"),
         );
         assert_eq!(other.code(), "DATABASE_ERROR");
+
+        // A file saved where the officer chose: why it failed tells them what to do.
+        let full = Error::save_failed(
+            std::path::Path::new("备份.yqfbak"),
+            &std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert_eq!(full.code(), "SAVE_FAILED");
+        assert!(
+            full.message_zh().contains("磁盘空间不足"),
+            "{}",
+            full.message_zh()
+        );
+        assert!(
+            full.message_en().contains("disk is full"),
+            "{}",
+            full.message_en()
+        );
+        let held = Error::save_failed(
+            std::path::Path::new("备份.yqfbak"),
+            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(
+            held.message_en().contains("writable"),
+            "{}",
+            held.message_en()
+        );
 
         let io = Error::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
         assert_eq!(io.code(), "DISK_FULL");

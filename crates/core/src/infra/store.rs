@@ -184,10 +184,7 @@ fn sidecars(path: &Path) -> [PathBuf; 2] {
 /// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced, then
 /// renamed over it. A file the officer saves is never left half written.
 pub async fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let failed = |e: std::io::Error| Error::SaveFailed {
-        path: path.display().to_string(),
-        detail: e.to_string(),
-    };
+    let failed = |e: std::io::Error| Error::save_failed(path, &e);
     let tmp = partial_path(path);
     {
         use tokio::io::AsyncWriteExt;
@@ -220,10 +217,7 @@ pub(crate) fn is_partial(name: &str) -> bool {
 
 /// Copies `src` to `dest` whole or not at all, streaming (a package may be large).
 pub async fn copy_file_atomically(src: &Path, dest: &Path) -> Result<()> {
-    let failed = |e: std::io::Error| Error::SaveFailed {
-        path: dest.display().to_string(),
-        detail: e.to_string(),
-    };
+    let failed = |e: std::io::Error| Error::save_failed(dest, &e);
     let tmp = partial_path(dest);
     let copied = async {
         tokio::fs::copy(src, &tmp).await?;
