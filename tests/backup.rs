@@ -7,6 +7,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use yiqifu_core::appeals::AppealQuery;
 use yiqifu_core::application::FileOrigin;
 use yiqifu_core::backup::{BackupKind, BackupScope, RestoreState};
 use yiqifu_core::secrets::Keychain;
@@ -258,6 +259,117 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
     app.close().await;
 }
 
+async fn titles(ws: &Workspace) -> Vec<String> {
+    let mut t: Vec<String> = ws
+        .appeals(&AppealQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    t.sort();
+    t
+}
+
+/// Two computers that worked on one enterprise apart: a backup from one is later than the
+/// other's work but was not made from it, so restoring it there asks first. One made from
+/// what the other has is restored unasked, as is one onto a computer that only signed in.
+#[tokio::test]
+async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_backup() {
+    let (a_dir, b_dir, c_dir, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let (a, central, ws) = ready(a_dir.path(), "backup-apart").await;
+    let id = ws.id().to_string();
+    let one = std::slice::from_ref(&id);
+    ws.create_appeal(appeal("甲电脑的第一份诉求"))
+        .await
+        .unwrap();
+    let first = files.path().join("甲-1.yqfbak");
+    a.export_backup(&BackupScope::All, &first).await.unwrap();
+
+    let b = App::open(b_dir.path(), test_keychain("backup-apart-b"))
+        .await
+        .unwrap();
+    b.set_sync_config(fast());
+    b.choose_server(ServerChoice::Url { url: central.url() }, &central.url())
+        .await
+        .unwrap();
+    b.restore_backup(&first, one, &[]).await.unwrap();
+
+    // A works on: its next backup was made from what B has, and B takes it unasked.
+    next_second().await;
+    ws.create_appeal(appeal("甲电脑的第二份诉求"))
+        .await
+        .unwrap();
+    let second = files.path().join("甲-2.yqfbak");
+    a.export_backup(&BackupScope::All, &second).await.unwrap();
+    let info = b.backup_info(&second).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
+
+    // B works too, and A later still: A's backup is the later one, and lacks B's work.
+    let on_b = b.workspace(&id).unwrap();
+    next_second().await;
+    on_b.create_appeal(appeal("乙电脑的诉求")).await.unwrap();
+    next_second().await;
+    ws.create_appeal(appeal("甲电脑的第三份诉求"))
+        .await
+        .unwrap();
+    let third = files.path().join("甲-3.yqfbak");
+    a.export_backup(&BackupScope::All, &third).await.unwrap();
+    // B's own backups (one at quit) do not put its work in A's.
+    b.backup_at_quit().await.unwrap();
+    let info = b.backup_info(&third).await.unwrap();
+    assert!(info.enterprises[0].backup_changed_at > info.enterprises[0].local_changed_at);
+    assert_eq!(info.enterprises[0].state, RestoreState::Diverged);
+    let refused = b.restore_backup(&third, one, &[]).await.unwrap_err();
+    assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
+    assert!(
+        titles(&on_b).await.contains(&"乙电脑的诉求".to_string()),
+        "nothing replaced"
+    );
+    // The one before it is not later than B's work, and is asked about as such.
+    let info = b.backup_info(&second).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
+
+    // Confirmed: A's work replaces B's, which the safety backup keeps.
+    let outcome = b.restore_backup(&third, one, one).await.unwrap();
+    let restored = b.workspace(&id).unwrap();
+    assert_eq!(
+        titles(&restored).await,
+        [
+            "甲电脑的第一份诉求",
+            "甲电脑的第三份诉求",
+            "甲电脑的第二份诉求"
+        ]
+    );
+    let safety = PathBuf::from(outcome.safety_backup.expect("B's work is kept"));
+    // It is B's own state: put back, it asks, as A's later work is in the way now.
+    let info = b.backup_info(&safety).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
+
+    // A computer that only signed in has nothing of its own to lose.
+    let c = App::open(c_dir.path(), test_keychain("backup-apart-c"))
+        .await
+        .unwrap();
+    c.set_sync_config(fast());
+    yiqifu_tests::sign_in_demo(&c, &central.url()).await;
+    c.sync_now().await.unwrap();
+    let info = c.backup_info(&third).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
+    // Once it holds work of its own (a bookmark, newer than the backup), it asks.
+    let on_c = c.workspace(&id).unwrap();
+    on_c.bookmark("pol-nat-003", true).await.unwrap();
+    let info = c.backup_info(&third).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
+    a.close().await;
+    b.close().await;
+    c.close().await;
+}
+
 /// Work that writes no time (a bookmark taken off, here) is work the backup lacks all the
 /// same: the restore asks before replacing it, however equal the times look.
 #[tokio::test]
@@ -429,6 +541,39 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     let copy = scratch.path().join("old.sqlite");
     std::fs::write(&copy, old).unwrap();
     assert_eq!(version_of(&copy).await, 7, "taken before the migration ran");
+
+    // Another computer, still on the older version, went on from this very state and made a
+    // later backup. The update changed how the work here reads, not what it is: that backup
+    // was made from it, and replacing it loses nothing.
+    let mut later: serde_json::Value = serde_json::from_slice(
+        &inside
+            .iter()
+            .find(|(n, _)| n == "manifest.json")
+            .expect("a manifest")
+            .1,
+    )
+    .unwrap();
+    let then = later["enterprises"][0]["last_change_at"].as_i64().unwrap();
+    later["enterprises"][0]["last_change_at"] = (then + 60).into();
+    later["enterprises"][0]["fingerprint"] = "work-done-there".into();
+    // Of this computer's states it knows only the one before the update (its quits' states,
+    // in the same tables as now, would match without the update's link).
+    let before_update = later["enterprises"][0]["lineage"]
+        .as_array()
+        .and_then(|l| l.last().cloned())
+        .expect("a lineage");
+    later["enterprises"][0]["lineage"] = serde_json::json!([before_update, "work-done-there"]);
+    let later_bytes = serde_json::to_vec(&later).unwrap();
+    let mut parts: Vec<(&str, &[u8])> = inside
+        .iter()
+        .filter(|(n, _)| n != "manifest.json")
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    parts.push(("manifest.json", &later_bytes));
+    let from_there = scratch.path().join("旧版电脑.yqfbak");
+    zip_of(&from_there, &parts);
+    let info = app.backup_info(&from_there).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
 
     // Restoring it puts the old work back, migrated again as it opens.
     let info = app.backup_info(Path::new(&before[0].path)).await.unwrap();

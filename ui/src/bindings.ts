@@ -2425,7 +2425,12 @@ export type RestoreState =
 /**  The backup's copy changed later than this computer's. */
 "backup_newer" | 
 /**  This computer's work changed after the backup's: replaced only when told to. */
-"local_newer";
+"local_newer" | 
+/**
+ *  The backup's copy changed later, but not from the work here (both were worked on,
+ *  on two computers): replaced only when told to.
+ */
+"diverged";
 
 /**  The risk level of the area the site is in, as the district publishes it. */
 export type RiskArea = 

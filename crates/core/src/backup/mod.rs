@@ -107,6 +107,11 @@ pub(crate) struct Entry {
     /// the same time; absent in backups made before it was kept.
     #[serde(default)]
     pub fingerprint: Option<String>,
+    /// The states its work has been in when backed up or restored, on any computer, its own
+    /// last ([`LINEAGE_KEY`]): what this copy descends from. Absent in backups made before
+    /// it was kept.
+    #[serde(default)]
+    pub lineage: Option<Vec<String>>,
 }
 
 /// An export or automatic backup, as lists show it.
@@ -217,10 +222,80 @@ const NOT_WORK_COLUMNS: &[(&str, &str)] = &[
     ("records", "server_body"),
 ];
 const NOT_WORK_SETTINGS: &[&str] = &[
+    LINEAGE_KEY,
     crate::workspace::LAST_SYNC_KEY,
     crate::inbox::notify::ANNOUNCED_KEY,
     crate::workspace::REVOKE_KEY,
 ];
+
+/// A workspace's lineage: the fingerprints of the states its work was in each time it was
+/// backed up or restored, oldest first, travelling with it in every backup. A backup whose
+/// lineage holds this computer's state was made from it, later: replacing it loses nothing.
+/// One that does not may lack work done here, however much later it is (two computers).
+pub(crate) const LINEAGE_KEY: &str = "backup.lineage";
+/// States kept in a lineage: a backup at every quit for years, and still a few kilobytes.
+const LINEAGE_KEEP: usize = 256;
+/// Joins the two fingerprints of a lineage entry a migration wrote, `after<before`: the
+/// same work in the newer tables.
+const MIGRATED: char = '<';
+
+async fn lineage_of(pool: &SqlitePool) -> Vec<String> {
+    raw_setting(pool, LINEAGE_KEY).await.unwrap_or_default()
+}
+
+/// Adds `entry` to the lineage of the database `pool`, the oldest past [`LINEAGE_KEEP`]
+/// dropped; returns the lineage written.
+async fn extend_lineage(pool: &SqlitePool, entry: String) -> Result<Vec<String>> {
+    let mut lineage = lineage_of(pool).await;
+    if lineage.last() != Some(&entry) {
+        lineage.push(entry);
+    }
+    let excess = lineage.len().saturating_sub(LINEAGE_KEEP);
+    lineage.drain(..excess);
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(LINEAGE_KEY)
+    .bind(serde_json::to_string(&lineage)?)
+    .execute(pool)
+    .await?;
+    Ok(lineage)
+}
+
+/// A migration changed the database `pool` from the state `before`: the state it is in now
+/// holds the same work, for [`descends_from`]. Written even when `before` was never backed
+/// up: a backup elsewhere may hold it.
+pub(crate) async fn note_migration(pool: &SqlitePool, before: &str) -> Result<()> {
+    let after = fingerprint(pool).await?;
+    if after != before {
+        extend_lineage(pool, format!("{after}{MIGRATED}{before}")).await?;
+    }
+    Ok(())
+}
+
+/// Whether a backup's `lineage` holds the state the database `pool` is in (or the same work
+/// before a migration changed its tables): the backup was made from it, later. So is any
+/// backup of a database without work (an enterprise only signed in here): nothing is lost.
+pub(crate) async fn descends_from(pool: &SqlitePool, lineage: &[String]) -> Result<bool> {
+    let (mine, rows) = work(pool).await?;
+    if rows == 0 {
+        return Ok(true);
+    }
+    let mut same_work = vec![mine];
+    // Newest first: a chain of migrations, each from the state the next one started with.
+    for entry in lineage_of(pool).await.iter().rev() {
+        if let Some((after, before)) = entry.split_once(MIGRATED) {
+            if same_work.iter().any(|f| f == after) {
+                same_work.push(before.to_string());
+            }
+        }
+    }
+    Ok(lineage
+        .iter()
+        .flat_map(|entry| entry.split(MIGRATED))
+        .any(|f| same_work.iter().any(|w| w == f)))
+}
 
 /// A name in SQL, quoted.
 fn ident(name: &str) -> String {
@@ -233,7 +308,13 @@ fn ident(name: &str) -> String {
 /// that writes no time (a file taken off the draft, a roster row deleted) changes it. Read
 /// in one transaction, so a write meanwhile is in it whole or not at all.
 pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
+    Ok(work(pool).await?.0)
+}
+
+/// The [`fingerprint`] of a workspace database, and how many rows of work it holds.
+async fn work(pool: &SqlitePool) -> Result<(String, usize)> {
     use sha2::{Digest, Sha256};
+    let mut count = 0;
     let mut tx = pool.begin().await?;
     let tables: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM sqlite_master WHERE type = 'table'
@@ -276,6 +357,7 @@ pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
         .await?;
         h.update(table.as_bytes());
         h.update([0]);
+        count += rows.len();
         for (r,) in rows {
             h.update(r.as_bytes());
             h.update([0]);
@@ -283,7 +365,7 @@ pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
         h.update([1]);
     }
     tx.rollback().await?;
-    Ok(hex::encode(h.finalize()))
+    Ok((hex::encode(h.finalize()), count))
 }
 
 /// One enterprise to write: its row, and its database open.
@@ -383,24 +465,33 @@ async fn write_backup(
         let snap = scratch.0.join(format!("{}.sqlite", s.row.id));
         store::snapshot(&s.pool, &snap).await?;
         // Of the copy that goes in the file, not of the database that may have moved on.
+        // It is our own scratch file: its lineage gains its state, and it stays one file.
         let copy = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(
                 sqlx::sqlite::SqliteConnectOptions::new()
                     .filename(&snap)
-                    .read_only(true),
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Delete),
             )
             .await?;
         let read = async {
+            let held = fingerprint(&copy).await?;
             Ok::<_, Error>((
-                fingerprint(&copy).await?,
+                extend_lineage(&copy, held.clone()).await?,
+                held,
                 last_change(&copy).await?,
                 store::schema_version(&copy).await?,
             ))
         }
         .await;
         copy.close().await;
-        let (held, changed, schema) = read?;
+        let (lineage, held, changed, schema) = read?;
+        // The database here remembers it too, so that its next backups descend from this
+        // one. Without it a restore would ask once more than it needs to: not worth failing
+        // the backup over.
+        if let Err(e) = extend_lineage(&s.pool, held.clone()).await {
+            tracing::warn!(enterprise = %s.row.id, code = e.code(), error = %e, "lineage not kept");
+        }
         let prefix = format!("{WORKSPACES_DIR}/{}", s.row.id);
         members.push(archive::Member {
             name: format!("{prefix}/{WORKSPACE_DB_FILE}"),
@@ -427,6 +518,7 @@ async fn write_backup(
             schema_version: schema,
             last_change_at: changed,
             fingerprint: Some(held),
+            lineage: Some(lineage),
         });
     }
     let manifest = Manifest {
@@ -758,6 +850,73 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A backup made from this database before its tables were migrated is still made from
+    /// it: the lineage links the states across each migration, however many.
+    #[tokio::test]
+    async fn a_backup_from_before_a_migration_is_still_made_from_the_same_work() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let backup = |entries: &[&str]| entries.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        sqlx::query("CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            descends_from(&pool, &backup(&["elsewhere"])).await.unwrap(),
+            "without work there is nothing to lose"
+        );
+        sqlx::query("CREATE TABLE notes (text TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO notes VALUES ('口罩')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let v1 = fingerprint(&pool).await.unwrap();
+        extend_lineage(&pool, v1.clone()).await.unwrap();
+        assert!(descends_from(&pool, &backup(&["older", &v1]))
+            .await
+            .unwrap());
+        assert!(!descends_from(&pool, &backup(&["older", "elsewhere"]))
+            .await
+            .unwrap());
+
+        // Two updates, each a migration of the same work.
+        sqlx::query("ALTER TABLE notes ADD COLUMN done INTEGER")
+            .execute(&pool)
+            .await
+            .unwrap();
+        note_migration(&pool, &v1).await.unwrap();
+        let v2 = fingerprint(&pool).await.unwrap();
+        assert_ne!(v1, v2, "the same work reads differently in the new tables");
+        sqlx::query("ALTER TABLE notes ADD COLUMN by TEXT")
+            .execute(&pool)
+            .await
+            .unwrap();
+        note_migration(&pool, &v2).await.unwrap();
+        assert!(descends_from(&pool, &backup(&[&v1])).await.unwrap());
+        assert!(descends_from(&pool, &backup(&[&v2])).await.unwrap());
+        // A backup elsewhere made from v1 and migrated there writes v1's successor.
+        assert!(descends_from(&pool, &backup(&[&format!("x<{v1}")]))
+            .await
+            .unwrap());
+
+        // Work done since: no backup made before it holds it.
+        sqlx::query("INSERT INTO notes (text) VALUES ('消毒液')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(!descends_from(&pool, &backup(&[&v1, &v2])).await.unwrap());
+        // The lineage itself is not work: keeping it changes no fingerprint.
+        let now = fingerprint(&pool).await.unwrap();
+        extend_lineage(&pool, "another".into()).await.unwrap();
+        assert_eq!(fingerprint(&pool).await.unwrap(), now);
+    }
 
     #[test]
     fn a_proxy_travels_in_a_backup_without_its_user_or_password() {

@@ -8,7 +8,10 @@ use specta::Type;
 use sqlx::SqlitePool;
 
 use super::archive::{invalid, Reader};
-use super::{fingerprint, last_change, BackupFile, BackupKind, BackupProgress, Entry, Manifest};
+use super::{
+    descends_from, fingerprint, last_change, BackupFile, BackupKind, BackupProgress, Entry,
+    Manifest,
+};
 use crate::app::{App, ServerChoice};
 use crate::changes::Topic;
 use crate::error::{BackupFault, Error, Result};
@@ -27,6 +30,26 @@ pub enum RestoreState {
     BackupNewer,
     /// This computer's work changed after the backup's: replaced only when told to.
     LocalNewer,
+    /// The backup's copy changed later, but not from the work here (both were worked on,
+    /// on two computers): replaced only when told to.
+    Diverged,
+}
+
+impl RestoreState {
+    /// Whether restoring would replace work the backup does not have.
+    fn replaces_work(self) -> bool {
+        matches!(self, Self::LocalNewer | Self::Diverged)
+    }
+}
+
+/// This computer's copy of an enterprise, against a backup's.
+struct Local {
+    changed: Option<i64>,
+    /// The same work as the backup's copy.
+    same: bool,
+    /// The backup's copy was made from this one (or cannot tell: a backup made before
+    /// lineages were kept).
+    ancestor: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -105,9 +128,8 @@ impl App {
         Ok(m)
     }
 
-    /// This computer's copy of the backup's enterprise `e`, if it has one: when it last
-    /// changed, and whether it holds the same work (see `local_state`).
-    async fn local_change(&self, e: &Entry) -> Result<Option<(Option<i64>, bool)>> {
+    /// This computer's copy of the backup's enterprise `e`, if it has one (see `local_state`).
+    async fn local_change(&self, e: &Entry) -> Result<Option<Local>> {
         let id = e.id.as_str();
         let known: Option<(String,)> = sqlx::query_as("SELECT id FROM workspaces WHERE id = ?")
             .bind(id)
@@ -122,7 +144,11 @@ impl App {
         }
         if !db.exists() {
             // Known but without a database: nothing here the backup could replace.
-            return Ok(Some((None, e.last_change_at.is_none())));
+            return Ok(Some(Local {
+                changed: None,
+                same: e.last_change_at.is_none(),
+                ancestor: true,
+            }));
         }
         let pool = store::open_unmigrated(&db).await?;
         let t = local_state(&pool, e).await;
@@ -132,12 +158,13 @@ impl App {
 
     async fn compare(&self, e: &Entry) -> Result<BackupEnterprise> {
         let local = self.local_change(e).await?;
-        let state = match local {
+        let state = match &local {
             None => RestoreState::New,
-            Some((_, true)) => RestoreState::Same,
+            Some(l) if l.same => RestoreState::Same,
             // As recent as the backup but not the same: work here that the backup does not
             // have, which only a change writing no time can make. It is asked about.
-            Some((l, false)) if l >= e.last_change_at => RestoreState::LocalNewer,
+            Some(l) if l.changed >= e.last_change_at => RestoreState::LocalNewer,
+            Some(l) if !l.ancestor => RestoreState::Diverged,
             Some(_) => RestoreState::BackupNewer,
         };
         Ok(BackupEnterprise {
@@ -146,7 +173,7 @@ impl App {
             credit_code: e.credit_code.clone(),
             service: ServerChoice::from_key(&e.server),
             backup_changed_at: rfc3339(e.last_change_at),
-            local_changed_at: local.and_then(|(t, _)| rfc3339(t)),
+            local_changed_at: local.and_then(|l| rfc3339(l.changed)),
             state,
         })
     }
@@ -186,7 +213,7 @@ impl App {
         let unasked = |chosen: &[(&Entry, RestoreState)]| -> Vec<String> {
             chosen
                 .iter()
-                .filter(|(e, s)| *s == RestoreState::LocalNewer && !confirmed.contains(&e.id))
+                .filter(|(e, s)| s.replaces_work() && !confirmed.contains(&e.id))
                 .map(|(e, _)| e.profile.name.clone())
                 .collect()
         };
@@ -469,22 +496,35 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
     .await
 }
 
-/// A copy's last change, and whether it holds what the backup's entry holds: the same time
-/// and, where the content can be compared, the same content. It cannot be across a
-/// migration (a backup taken before an update holds the same work in the older tables),
-/// nor with a backup made before fingerprints were kept: there the time alone decides.
-async fn local_state(pool: &SqlitePool, e: &Entry) -> Result<(Option<i64>, bool)> {
-    let t = last_change(pool).await?;
-    if t != e.last_change_at {
-        return Ok((t, false));
+/// A copy's last change; whether it holds what the backup's entry holds: the same time and,
+/// where the content can be compared, the same content (not across a migration: a backup
+/// taken before an update holds the same work in the older tables; nor with a backup made
+/// before fingerprints were kept: there the time alone decides); and, when the backup's is
+/// later, whether it was made from this copy's work.
+async fn local_state(pool: &SqlitePool, e: &Entry) -> Result<Local> {
+    let changed = last_change(pool).await?;
+    if changed == e.last_change_at {
+        let same = match &e.fingerprint {
+            Some(held) if store::schema_version(pool).await? == e.schema_version => {
+                fingerprint(pool).await? == *held
+            }
+            _ => true,
+        };
+        return Ok(Local {
+            changed,
+            same,
+            ancestor: true,
+        });
     }
-    let same = match &e.fingerprint {
-        Some(held) if store::schema_version(pool).await? == e.schema_version => {
-            fingerprint(pool).await? == *held
-        }
+    let ancestor = match &e.lineage {
+        Some(lineage) if changed < e.last_change_at => descends_from(pool, lineage).await?,
         _ => true,
     };
-    Ok((t, same))
+    Ok(Local {
+        changed,
+        same: false,
+        ancestor,
+    })
 }
 
 #[cfg(test)]

@@ -349,7 +349,25 @@ impl Store {
             .max_connections(4)
             .connect_with(options(&db, true)?)
             .await?;
+        // A workspace's work reads differently in the newer tables: its lineage says that
+        // it is the same work, so a backup made from it before the update still counts as
+        // made from it (see `backup::descends_from`).
+        let before = if schema == Schema::Workspace {
+            let version = schema_version(&pool).await?;
+            if version > 0 && version < schema.latest_version() {
+                Some(crate::backup::fingerprint(&pool).await?)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
         schema.migrator().run(&pool).await?;
+        if let Some(before) = before {
+            if let Err(e) = crate::backup::note_migration(&pool, &before).await {
+                tracing::warn!(code = e.code(), error = %e, "lineage not kept across the migration");
+            }
+        }
         let store = Self {
             pool,
             dir: dir.to_path_buf(),

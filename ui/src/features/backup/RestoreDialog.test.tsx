@@ -4,7 +4,8 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import type { BackupInfo_Serialize as BackupInfo } from "../../bindings";
 import RestoreDialog from "./RestoreDialog";
-import { resetPage } from "../../test/fixtures";
+import { readingIn, resetPage } from "../../test/fixtures";
+import { I18nContext } from "../../shared/i18n";
 
 const info: BackupInfo = {
   file: {
@@ -110,6 +111,40 @@ describe("RestoreDialog", () => {
     fireEvent.click(screen.getByTestId("restore-confirm"));
     await waitFor(() => {
       expect(calls).toEqual([{ path: info.file.path, enterprises: ["a"], confirmed: [] }]);
+    });
+  });
+
+  it("asks before replacing work done here that a later backup was not made from", async () => {
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "backup_restore") {
+        calls.push(args);
+        return { restored: ["上海申城物流有限公司"], safety_backup: "/backups/before-restore.yqfbak", other_service: null };
+      }
+      return null;
+    }, { shouldMockEvents: true });
+    const here = info.enterprises.find((e) => e.id === "b");
+    if (!here) throw new Error("no enterprise b");
+    const apart: BackupInfo = {
+      ...info,
+      enterprises: [{ ...here, backup_changed_at: "2026-12-04T11:00:00Z", state: "diverged" }],
+    };
+    render(
+      <I18nContext.Provider value={readingIn("en-US")}>
+        <App>
+          <RestoreDialog info={apart} onClose={() => undefined} onRestored={() => undefined} />
+        </App>
+      </I18nContext.Provider>,
+    );
+    expect(screen.getByTestId("restore-state-91310000BBBBBBBBBB").textContent).toBe("Changed on both sides");
+    expect(checkbox("restore-pick-91310000BBBBBBBBBB").checked).toBe(false);
+    fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
+    expect(screen.getByText(/the backup was not made from this work/)).toBeTruthy();
+    expect(screen.getByTestId<HTMLButtonElement>("restore-confirm").disabled).toBe(true);
+    fireEvent.click(checkbox("restore-confirm-newer"));
+    fireEvent.click(screen.getByTestId("restore-confirm"));
+    await waitFor(() => {
+      expect(calls).toEqual([{ path: info.file.path, enterprises: ["b"], confirmed: ["b"] }]);
     });
   });
 });

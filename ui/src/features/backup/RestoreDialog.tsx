@@ -20,14 +20,20 @@ const stateColor: Record<RestoreState, string> = {
   same: "default",
   backup_newer: "green",
   local_newer: "orange",
+  diverged: "orange",
 };
+
+/** Whether restoring would replace work here that the backup does not have: asked first. */
+function replacesWork(e: BackupEnterprise): boolean {
+  return e.state === "local_newer" || e.state === "diverged";
+}
 
 function sameService(a: ServerChoice | null, b: ServerChoice): boolean {
   if (!a) return false;
   return a.kind === b.kind && (a.kind === "demo" || (b.kind === "url" && a.url === b.url));
 }
 
-/** Chosen at first: what the backup adds or has newer; never what is newer here. */
+/** Chosen at first: what the backup adds or has newer; never what holds work of its own here. */
 function chosenAtFirst(e: BackupEnterprise): boolean {
   return e.state === "new" || e.state === "backup_newer";
 }
@@ -67,9 +73,9 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
   }, []);
 
   if (!info) return null;
-  // The enterprises whose newer work here the restore would replace: the officer's
-  // confirmation names these, and no other that turns newer while the backup unpacks.
-  const newerChosen = info.enterprises.filter((e) => e.state === "local_newer" && chosen.includes(e.id)).map((e) => e.id);
+  // The enterprises whose work here the restore would replace: the officer's confirmation
+  // names these, and no other that turns newer while the backup unpacks.
+  const newerChosen = info.enterprises.filter((e) => replacesWork(e) && chosen.includes(e.id)).map((e) => e.id);
 
   const restore = () => {
     setBusy(true);
@@ -118,7 +124,7 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
         onChange={(v) => {
           // A confirmation covers the enterprises it was given for: one more newer here
           // needs it again.
-          if (v.some((id) => !chosen.includes(id) && info.enterprises.some((e) => e.id === id && e.state === "local_newer"))) {
+          if (v.some((id) => !chosen.includes(id) && info.enterprises.some((e) => e.id === id && replacesWork(e)))) {
             setConfirmed(false);
           }
           setChosen(v);
