@@ -328,6 +328,37 @@ async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_
     let refused = b.restore_backup(&third, one, &[]).await.unwrap_err();
     assert_eq!(refused.code(), "RESTORE_WOULD_OVERWRITE");
     assert!(
+        refused.message_en().contains("work"),
+        "{}",
+        refused.message_en()
+    );
+    // The same backup as an app from before lineages wrote it: it cannot tell what it was
+    // made from, so where there is work it asks too.
+    let mut manifest: serde_json::Value = serde_json::from_slice(
+        &members(&third)
+            .into_iter()
+            .find(|(n, _)| n == "manifest.json")
+            .expect("a manifest")
+            .1,
+    )
+    .unwrap();
+    manifest["enterprises"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("lineage");
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    let inside = members(&third);
+    let mut parts: Vec<(&str, &[u8])> = inside
+        .iter()
+        .filter(|(n, _)| n != "manifest.json")
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    parts.push(("manifest.json", &manifest));
+    let unlinked = files.path().join("旧版-3.yqfbak");
+    zip_of(&unlinked, &parts);
+    let info = b.backup_info(&unlinked).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::Diverged);
+    assert!(
         titles(&on_b).await.contains(&"乙电脑的诉求".to_string()),
         "nothing replaced"
     );
@@ -358,8 +389,10 @@ async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_
     c.set_sync_config(fast());
     yiqifu_tests::sign_in_demo(&c, &central.url()).await;
     c.sync_now().await.unwrap();
-    let info = c.backup_info(&third).await.unwrap();
-    assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
+    for file in [&third, &unlinked] {
+        let info = c.backup_info(file).await.unwrap();
+        assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
+    }
     // Once it holds work of its own (a bookmark, newer than the backup), it asks.
     let on_c = c.workspace(&id).unwrap();
     on_c.bookmark("pol-nat-003", true).await.unwrap();
@@ -491,6 +524,26 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
         "the others are still pruned"
     );
     std::fs::remove_dir(&stuck).unwrap();
+    // A clock that was once ahead named backups after the years to come: the one taken now
+    // is kept all the same, and the future ones go first.
+    let now = app.automatic_backups().await.unwrap();
+    for (i, b) in now.iter().enumerate() {
+        let ahead = app
+            .backups_dir()
+            .join(format!("quit-2099010{}-000000000Z.yqfbak", i + 1));
+        std::fs::rename(&b.path, ahead).unwrap();
+    }
+    let taken = app.backup_at_quit().await.unwrap().expect("taken");
+    let kept = app.automatic_backups().await.unwrap();
+    assert_eq!(kept.len(), yiqifu_core::backup::KEEP);
+    assert!(
+        kept.iter().any(|b| Path::new(&b.path) == taken),
+        "the backup just taken is kept"
+    );
+    assert!(!app
+        .backups_dir()
+        .join("quit-20990101-000000000Z.yqfbak")
+        .exists());
     let keychain = format!("yiqifu-test-backup-auto-{}", std::process::id());
     app.close().await;
     drop(app);
@@ -574,6 +627,9 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     zip_of(&from_there, &parts);
     let info = app.backup_info(&from_there).await.unwrap();
     assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
+    app.restore_backup(&from_there, std::slice::from_ref(&id), &[])
+        .await
+        .expect("restored without asking");
 
     // Restoring it puts the old work back, migrated again as it opens.
     let info = app.backup_info(Path::new(&before[0].path)).await.unwrap();

@@ -244,12 +244,23 @@ async fn lineage_of(pool: &SqlitePool) -> Vec<String> {
 }
 
 /// Adds `entry` to the lineage of the database `pool`, the oldest past [`LINEAGE_KEEP`]
-/// dropped; returns the lineage written.
+/// dropped; returns the lineage. Nothing is written when it ends with `entry` already (a quit
+/// with nothing done since the last): a database closed whole stays so. Read and written
+/// under the write lock, so two backups at once both leave their state in it.
 async fn extend_lineage(pool: &SqlitePool, entry: String) -> Result<Vec<String>> {
-    let mut lineage = lineage_of(pool).await;
-    if lineage.last() != Some(&entry) {
-        lineage.push(entry);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let held: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
+        .bind(LINEAGE_KEY)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut lineage: Vec<String> = held
+        .and_then(|(v,)| serde_json::from_str(&v).ok())
+        .unwrap_or_default();
+    if lineage.last() == Some(&entry) {
+        tx.rollback().await?;
+        return Ok(lineage);
     }
+    lineage.push(entry);
     let excess = lineage.len().saturating_sub(LINEAGE_KEEP);
     lineage.drain(..excess);
     sqlx::query(
@@ -258,8 +269,9 @@ async fn extend_lineage(pool: &SqlitePool, entry: String) -> Result<Vec<String>>
     )
     .bind(LINEAGE_KEY)
     .bind(serde_json::to_string(&lineage)?)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(lineage)
 }
 
@@ -274,27 +286,38 @@ pub(crate) async fn note_migration(pool: &SqlitePool, before: &str) -> Result<()
     Ok(())
 }
 
-/// Whether a backup's `lineage` holds the state the database `pool` is in (or the same work
-/// before a migration changed its tables): the backup was made from it, later. So is any
-/// backup of a database without work (an enterprise only signed in here): nothing is lost.
-pub(crate) async fn descends_from(pool: &SqlitePool, lineage: &[String]) -> Result<bool> {
-    let (mine, rows) = work(pool).await?;
-    if rows == 0 {
-        return Ok(true);
+/// The work in a workspace database, to tell it from a backup's copy.
+pub(crate) struct Work {
+    /// Its fingerprint now, then those of the same work before each migration that changed
+    /// how it reads (its lineage's links, newest first).
+    pub same_as: Vec<String>,
+    /// Rows of work: none in an enterprise only signed in here.
+    pub rows: usize,
+}
+
+impl Work {
+    /// Whether a backup's `lineage` holds this work's state: the backup was made from it.
+    pub fn in_lineage(&self, lineage: &[String]) -> bool {
+        lineage
+            .iter()
+            .flat_map(|entry| entry.split(MIGRATED))
+            .any(|f| self.same_as.iter().any(|w| w == f))
     }
-    let mut same_work = vec![mine];
+}
+
+/// The work in the database `pool`, with its states before each migration.
+pub(crate) async fn work_of(pool: &SqlitePool) -> Result<Work> {
+    let (mine, rows) = work(pool).await?;
+    let mut same_as = vec![mine];
     // Newest first: a chain of migrations, each from the state the next one started with.
     for entry in lineage_of(pool).await.iter().rev() {
         if let Some((after, before)) = entry.split_once(MIGRATED) {
-            if same_work.iter().any(|f| f == after) {
-                same_work.push(before.to_string());
+            if same_as.iter().any(|f| f == after) {
+                same_as.push(before.to_string());
             }
         }
     }
-    Ok(lineage
-        .iter()
-        .flat_map(|entry| entry.split(MIGRATED))
-        .any(|f| same_work.iter().any(|w| w == f)))
+    Ok(Work { same_as, rows })
 }
 
 /// A name in SQL, quoted.
@@ -476,8 +499,16 @@ async fn write_backup(
             .await?;
         let read = async {
             let held = fingerprint(&copy).await?;
+            // Without a lineage the copy is treated as made from nothing in particular:
+            // restored where there is work, it asks. Not worth failing the backup over.
+            let lineage = extend_lineage(&copy, held.clone())
+                .await
+                .inspect_err(|e| {
+                    tracing::warn!(enterprise = %s.row.id, code = e.code(), error = %e, "lineage not kept in the backup");
+                })
+                .ok();
             Ok::<_, Error>((
-                extend_lineage(&copy, held.clone()).await?,
+                lineage,
                 held,
                 last_change(&copy).await?,
                 store::schema_version(&copy).await?,
@@ -487,10 +518,12 @@ async fn write_backup(
         copy.close().await;
         let (lineage, held, changed, schema) = read?;
         // The database here remembers it too, so that its next backups descend from this
-        // one. Without it a restore would ask once more than it needs to: not worth failing
-        // the backup over.
-        if let Err(e) = extend_lineage(&s.pool, held.clone()).await {
-            tracing::warn!(enterprise = %s.row.id, code = e.code(), error = %e, "lineage not kept");
+        // one (without it a restore would ask once more than it needs to). Not before an
+        // update: that database is kept as it was, and the migration links its state.
+        if kind != BackupKind::BeforeUpdate {
+            if let Err(e) = extend_lineage(&s.pool, held.clone()).await {
+                tracing::warn!(enterprise = %s.row.id, code = e.code(), error = %e, "lineage not kept");
+            }
         }
         let prefix = format!("{WORKSPACES_DIR}/{}", s.row.id);
         members.push(archive::Member {
@@ -518,7 +551,7 @@ async fn write_backup(
             schema_version: schema,
             last_change_at: changed,
             fingerprint: Some(held),
-            lineage: Some(lineage),
+            lineage,
         });
     }
     let manifest = Manifest {
@@ -549,10 +582,14 @@ async fn write_backup(
     Ok(size)
 }
 
-/// Deletes all but the newest [`KEEP`] automatic backups of `kind`. One that cannot go (held
-/// open on Windows, its folder read-only) stays for the next time: the backup just taken is
-/// whole, and what it was taken for (a restore, a quit) must not fail over an old one.
-fn prune(dir: &Path, kind: BackupKind) {
+/// Deletes all but the newest [`KEEP`] automatic backups of `kind`, never `just_taken`. One
+/// that cannot go (held open on Windows, its folder read-only) stays for the next time: the
+/// backup just taken is whole, and what it was taken for (a restore, a quit) must not fail
+/// over an old one.
+fn prune(dir: &Path, kind: BackupKind, just_taken: &Path) {
+    let keep = just_taken
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
     let prefix = format!("{}-", kind.prefix());
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -565,10 +602,13 @@ fn prune(dir: &Path, kind: BackupKind) {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(&prefix) && n.ends_with(&format!(".{EXTENSION}")))
+        .filter(|n| Some(n) != keep.as_ref())
         .collect();
-    // The names carry the time, so they sort oldest first.
+    // The names carry the time, so they sort oldest first. The one just taken is not among
+    // them: files named while the clock was ahead sort after it, and would have it deleted
+    // as soon as it was written, every time.
     names.sort();
-    let excess = names.len().saturating_sub(KEEP);
+    let excess = (names.len() + 1).saturating_sub(KEEP);
     for n in &names[..excess] {
         if let Err(e) = std::fs::remove_file(dir.join(n)) {
             tracing::warn!(file = %n, error = %e, "old backup not removed");
@@ -683,7 +723,7 @@ pub(crate) async fn before_update(data_dir: &Path) -> Result<Option<PathBuf>> {
                 None,
             )
             .await?;
-            prune(&dir, BackupKind::BeforeUpdate);
+            prune(&dir, BackupKind::BeforeUpdate, &dest);
             tracing::info!(backup = %dest.display(), "backed up before the update");
             Some(dest)
         } else {
@@ -792,7 +832,7 @@ impl App {
         sweep_partial(&dir);
         let dest = automatic_path(&dir, kind).await;
         self.write_from(&dest, kind, false, only, false).await?;
-        prune(&dir, kind);
+        prune(&dir, kind, &dest);
         Ok(Some(dest))
     }
 
@@ -861,7 +901,18 @@ mod tests {
             .await
             .unwrap();
         let backup = |entries: &[&str]| entries.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        // As a restore asks it: made from the work here, or there is none to lose.
+        async fn descends_from(pool: &SqlitePool, lineage: &[String]) -> Result<bool> {
+            let work = work_of(pool).await?;
+            Ok(work.rows == 0 || work.in_lineage(lineage))
+        }
         sqlx::query("CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        // What a sync writes is not work.
+        sqlx::query("INSERT INTO settings VALUES (?, '\"2026-12-06T10:00:00Z\"')")
+            .bind(crate::workspace::LAST_SYNC_KEY)
             .execute(&pool)
             .await
             .unwrap();
@@ -916,6 +967,18 @@ mod tests {
         let now = fingerprint(&pool).await.unwrap();
         extend_lineage(&pool, "another".into()).await.unwrap();
         assert_eq!(fingerprint(&pool).await.unwrap(), now);
+        // The same state twice is kept once; the oldest go past the limit.
+        let kept = extend_lineage(&pool, "another".into()).await.unwrap();
+        assert_eq!(kept.iter().filter(|e| *e == "another").count(), 1);
+        for i in 0..LINEAGE_KEEP {
+            extend_lineage(&pool, format!("quit-{i}")).await.unwrap();
+        }
+        let kept = lineage_of(&pool).await;
+        assert_eq!(kept.len(), LINEAGE_KEEP);
+        assert_eq!(
+            kept.last().map(String::as_str),
+            Some(format!("quit-{}", LINEAGE_KEEP - 1).as_str())
+        );
     }
 
     #[test]

@@ -8,10 +8,7 @@ use specta::Type;
 use sqlx::SqlitePool;
 
 use super::archive::{invalid, Reader};
-use super::{
-    descends_from, fingerprint, last_change, BackupFile, BackupKind, BackupProgress, Entry,
-    Manifest,
-};
+use super::{last_change, work_of, BackupFile, BackupKind, BackupProgress, Entry, Manifest};
 use crate::app::{App, ServerChoice};
 use crate::changes::Topic;
 use crate::error::{BackupFault, Error, Result};
@@ -496,33 +493,24 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
     .await
 }
 
-/// A copy's last change; whether it holds what the backup's entry holds: the same time and,
-/// where the content can be compared, the same content (not across a migration: a backup
-/// taken before an update holds the same work in the older tables; nor with a backup made
-/// before fingerprints were kept: there the time alone decides); and, when the backup's is
-/// later, whether it was made from this copy's work.
+/// A copy's last change; whether it holds what the backup's entry holds (the same time and
+/// the same work, in these tables or before a migration changed them; with a backup made
+/// before fingerprints were kept, the time alone); and, when the backup's is later, whether
+/// it was made from this copy's work. A backup made before lineages were kept is taken as
+/// made from it only where there is no work to lose.
 async fn local_state(pool: &SqlitePool, e: &Entry) -> Result<Local> {
     let changed = last_change(pool).await?;
-    if changed == e.last_change_at {
-        let same = match &e.fingerprint {
-            Some(held) if store::schema_version(pool).await? == e.schema_version => {
-                fingerprint(pool).await? == *held
-            }
-            _ => true,
-        };
-        return Ok(Local {
-            changed,
-            same,
-            ancestor: true,
-        });
-    }
-    let ancestor = match &e.lineage {
-        Some(lineage) if changed < e.last_change_at => descends_from(pool, lineage).await?,
-        _ => true,
-    };
+    let work = work_of(pool).await?;
+    let same = changed == e.last_change_at
+        && e.fingerprint
+            .as_ref()
+            .is_none_or(|held| work.same_as.contains(held));
+    let ancestor = changed >= e.last_change_at
+        || work.rows == 0
+        || e.lineage.as_deref().is_some_and(|l| work.in_lineage(l));
     Ok(Local {
         changed,
-        same: false,
+        same,
         ancestor,
     })
 }

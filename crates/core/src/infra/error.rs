@@ -199,7 +199,7 @@ pub enum Error {
     BackupTooNew(String),
     /// A restore would replace work newer on this computer than in the backup, and the
     /// officer has not said to.
-    #[error("this computer has newer work for {0:?}")]
+    #[error("this computer has work the backup does not have for {0:?}")]
     RestoreWouldOverwrite(Vec<String>),
     /// Where the data lives: a folder it cannot move to, a copy that failed, a data folder
     /// that is not there (codes DATA_FOLDER_*, see `data_folder`).
@@ -345,7 +345,7 @@ impl Error {
             Self::NotReopenable(_) => "这份申请已送达中央服务或正在发送，不能再取回修改材料。".into(),
             Self::BackupInvalid { path, fault } => format!("“{path}”不是可用的益企服备份（{}）：请选择本应用导出的 .yqfbak 文件；若文件是从别处拷来的，请重新拷贝一次。", fault.zh()),
             Self::BackupTooNew(v) => format!("这份备份由较新的 {v} 版制作，本版本无法读取：请先把本应用更新到 {v} 或更高版本，再恢复。"),
-            Self::RestoreWouldOverwrite(names) => format!("本机上“{}”的工作比备份里的新，未恢复：如确要用备份替换，请勾选确认后再恢复（本机当前的工作会先自动备份）。", names.join("”“")),
+            Self::RestoreWouldOverwrite(names) => format!("本机上“{}”有备份里没有的工作，未恢复：如确要用备份替换，请勾选确认后再恢复（本机当前的工作会先自动备份）。", names.join("”“")),
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
             Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
             Self::Json(_) => "本地保存的数据无法读取，请重新同步。".into(),
@@ -404,7 +404,7 @@ impl Error {
             Self::NotReopenable(_) => "This application has reached the service or is being sent, so it can no longer be taken back to change its files.".into(),
             Self::BackupInvalid { path, fault } => format!("\"{path}\" is not a usable Yiqifu backup ({fault}): choose a .yqfbak file this app exported; if it was copied from elsewhere, copy it again."),
             Self::BackupTooNew(v) => format!("This backup was made by version {v}, newer than this app, which cannot read it: update the app to {v} or later first, then restore."),
-            Self::RestoreWouldOverwrite(names) => format!("This computer has newer work for {} than the backup, so nothing was restored: to replace it with the backup anyway, confirm and restore again (the work here is backed up first).", names.join(", ")),
+            Self::RestoreWouldOverwrite(names) => format!("This computer has work for {} that the backup does not have, so nothing was restored: to replace it with the backup anyway, confirm and restore again (the work here is backed up first).", names.join(", ")),
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
             Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),
             Self::Json(_) => "Locally stored data could not be read: sync again.".into(),

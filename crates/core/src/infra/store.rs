@@ -355,7 +355,14 @@ impl Store {
         let before = if schema == Schema::Workspace {
             let version = schema_version(&pool).await?;
             if version > 0 && version < schema.latest_version() {
-                Some(crate::backup::fingerprint(&pool).await?)
+                // Without it a restore asks once more than it needs to: the enterprise
+                // still opens.
+                crate::backup::fingerprint(&pool)
+                    .await
+                    .inspect_err(|e| {
+                        tracing::warn!(code = e.code(), error = %e, "no fingerprint before the migration");
+                    })
+                    .ok()
             } else {
                 None
             }
