@@ -259,6 +259,29 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
     app.close().await;
 }
 
+/// A copy of the backup `from` at `to` with its manifest as `edit` leaves it: a backup as
+/// another computer or version would have written it.
+fn with_manifest(from: &Path, to: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let inside = members(from);
+    let mut manifest: serde_json::Value = serde_json::from_slice(
+        &inside
+            .iter()
+            .find(|(n, _)| n == "manifest.json")
+            .expect("a manifest")
+            .1,
+    )
+    .unwrap();
+    edit(&mut manifest);
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    let mut parts: Vec<(&str, &[u8])> = inside
+        .iter()
+        .filter(|(n, _)| n != "manifest.json")
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    parts.push(("manifest.json", &manifest));
+    zip_of(to, &parts);
+}
+
 async fn titles(ws: &Workspace) -> Vec<String> {
     let mut t: Vec<String> = ws
         .appeals(&AppealQuery::default())
@@ -334,28 +357,13 @@ async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_
     );
     // The same backup as an app from before lineages wrote it: it cannot tell what it was
     // made from, so where there is work it asks too.
-    let mut manifest: serde_json::Value = serde_json::from_slice(
-        &members(&third)
-            .into_iter()
-            .find(|(n, _)| n == "manifest.json")
-            .expect("a manifest")
-            .1,
-    )
-    .unwrap();
-    manifest["enterprises"][0]
-        .as_object_mut()
-        .unwrap()
-        .remove("lineage");
-    let manifest = serde_json::to_vec(&manifest).unwrap();
-    let inside = members(&third);
-    let mut parts: Vec<(&str, &[u8])> = inside
-        .iter()
-        .filter(|(n, _)| n != "manifest.json")
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    parts.push(("manifest.json", &manifest));
     let unlinked = files.path().join("旧版-3.yqfbak");
-    zip_of(&unlinked, &parts);
+    with_manifest(&third, &unlinked, |m| {
+        m["enterprises"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("lineage");
+    });
     let info = b.backup_info(&unlinked).await.unwrap();
     assert_eq!(info.enterprises[0].state, RestoreState::Diverged);
     assert!(
@@ -598,33 +606,20 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     // Another computer, still on the older version, went on from this very state and made a
     // later backup. The update changed how the work here reads, not what it is: that backup
     // was made from it, and replacing it loses nothing.
-    let mut later: serde_json::Value = serde_json::from_slice(
-        &inside
-            .iter()
-            .find(|(n, _)| n == "manifest.json")
-            .expect("a manifest")
-            .1,
-    )
-    .unwrap();
-    let then = later["enterprises"][0]["last_change_at"].as_i64().unwrap();
-    later["enterprises"][0]["last_change_at"] = (then + 60).into();
-    later["enterprises"][0]["fingerprint"] = "work-done-there".into();
-    // Of this computer's states it knows only the one before the update (its quits' states,
-    // in the same tables as now, would match without the update's link).
-    let before_update = later["enterprises"][0]["lineage"]
-        .as_array()
-        .and_then(|l| l.last().cloned())
-        .expect("a lineage");
-    later["enterprises"][0]["lineage"] = serde_json::json!([before_update, "work-done-there"]);
-    let later_bytes = serde_json::to_vec(&later).unwrap();
-    let mut parts: Vec<(&str, &[u8])> = inside
-        .iter()
-        .filter(|(n, _)| n != "manifest.json")
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    parts.push(("manifest.json", &later_bytes));
     let from_there = scratch.path().join("旧版电脑.yqfbak");
-    zip_of(&from_there, &parts);
+    with_manifest(Path::new(&before[0].path), &from_there, |m| {
+        let e = &mut m["enterprises"][0];
+        let then = e["last_change_at"].as_i64().unwrap();
+        e["last_change_at"] = (then + 60).into();
+        e["fingerprint"] = "work-done-there".into();
+        // Of this computer's states it knows only the one before the update (its quits'
+        // states, in the same tables as now, would match without the update's link).
+        let before_update = e["lineage"]
+            .as_array()
+            .and_then(|l| l.last().cloned())
+            .expect("a lineage");
+        e["lineage"] = serde_json::json!([before_update, "work-done-there"]);
+    });
     let info = app.backup_info(&from_there).await.unwrap();
     assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
     app.restore_backup(&from_there, std::slice::from_ref(&id), &[])
