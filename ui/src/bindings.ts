@@ -272,7 +272,7 @@ export const INDUSTRY_SECTIONS = [["A","农、林、牧、渔业","Agriculture, 
 
 export const LIMITS = {"appeal_attachments":5,"appeal_description":5000,"appeal_messages":100,"appeal_title":100,"application_contact_name":50,"application_note":2000,"assignee":100,"contact_name":40,"library_note":5000,"listing_item":100,"listing_note":500,"listing_unit":20,"listing_valid_days":366,"message":5000,"rating_comment":500,"returning_staff":100000} as const;
 
-export const UNITS = [["天","days"],["间","rooms"],["次","times"],["分钟","minutes"],["人","people"],["只","pieces"],["个","pieces"],["份","pieces"],["件","pieces"],["瓶","bottles"],["套","sets"],["支","units"]] as const;
+export const UNITS = [["天","day","days"],["间","room","rooms"],["次","time","times"],["分钟","minute","minutes"],["人","person","people"],["只","piece","pieces"],["个","piece","pieces"],["份","piece","pieces"],["件","piece","pieces"],["瓶","bottle","bottles"],["套","set","sets"],["支","unit","units"]] as const;
 
 /* Types */
 export type About = About_Serialize | About_Deserialize;

@@ -288,7 +288,7 @@ mod tests {
                 assert!(
                     yiqifu_protocol::selfcheck::UNITS
                         .iter()
-                        .any(|(zh, _)| zh == unit),
+                        .any(|(zh, ..)| zh == unit),
                     "{}: {}: the unit {unit:?} has no English in selfcheck::UNITS",
                     t.key(),
                     item.id

@@ -374,36 +374,36 @@ fn number(n: f64) -> String {
     }
 }
 
-/// The measures a template's number items use, in Chinese and English; the app shows an
-/// item's unit from this list too, so a form and the answers it gives read alike. A unit
-/// missing here stays as the template writes it.
-pub const UNITS: [(&str, &str); 12] = [
-    ("天", "days"),
-    ("间", "rooms"),
-    ("次", "times"),
-    ("分钟", "minutes"),
-    ("人", "people"),
-    ("只", "pieces"),
-    ("个", "pieces"),
-    ("份", "pieces"),
-    ("件", "pieces"),
-    ("瓶", "bottles"),
-    ("套", "sets"),
-    ("支", "units"),
+/// The measures a template's number items use: Chinese, then English for one and for more.
+/// The app shows an item's unit from this list too, so a form and the answers it gives read
+/// alike. A unit missing here stays as the template writes it.
+pub const UNITS: [(&str, &str, &str); 12] = [
+    ("天", "day", "days"),
+    ("间", "room", "rooms"),
+    ("次", "time", "times"),
+    ("分钟", "minute", "minutes"),
+    ("人", "person", "people"),
+    ("只", "piece", "pieces"),
+    ("个", "piece", "pieces"),
+    ("份", "piece", "pieces"),
+    ("件", "piece", "pieces"),
+    ("瓶", "bottle", "bottles"),
+    ("套", "set", "sets"),
+    ("支", "unit", "units"),
 ];
 
-fn unit_en(unit: &str) -> &str {
+fn unit_en(unit: &str, n: f64) -> &str {
     UNITS
         .iter()
-        .find(|(zh, _)| *zh == unit)
-        .map_or(unit, |(_, en)| en)
+        .find(|(zh, ..)| *zh == unit)
+        .map_or(unit, |(_, one, many)| if n == 1.0 { one } else { many })
 }
 
 fn with_unit(n: f64, unit: Option<&str>, lang: Lang) -> String {
     match (unit, lang) {
         (None, _) => number(n),
         (Some(u), Lang::Zh) => format!("{} {u}", number(n)),
-        (Some(u), Lang::En) => format!("{} {}", number(n), unit_en(u)),
+        (Some(u), Lang::En) => format!("{} {}", number(n), unit_en(u, n)),
     }
 }
 

@@ -241,6 +241,12 @@ fn explains_what_would_make_it_pass() {
         explain(Some(&masks), &v.failures[0], Lang::En),
         "Needs at least 14 days; the answer is “9 days”"
     );
+    // One of a measure is said as one.
+    let one = evaluate(&t, &profile(), &[a("masks", AnswerValue::Number(1.0))]);
+    assert_eq!(
+        explain(Some(&masks), &one.failures[0], Lang::En),
+        "Needs at least 14 days; the answer is “1 day”"
+    );
     masks.pass = Some(PassRule {
         min: Some(14.0),
         ..Default::default()

@@ -5,7 +5,8 @@ import type { Locale } from "../../shared/i18n";
  *  words with; one the list does not know stays as the checklist writes it. */
 export function unitLabel(unit: string, locale: Locale): string {
   if (locale === "zh-CN") return unit;
-  return UNITS.find(([zh]) => zh === unit)?.[1] ?? unit;
+  // Beside a field the count is not known yet: the form for more than one.
+  return UNITS.find(([zh]) => zh === unit)?.[2] ?? unit;
 }
 
 export function byLocale(locale: Locale, zh: string | null, en: string | null): string | null {
