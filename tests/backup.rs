@@ -784,30 +784,51 @@ async fn a_file_that_is_not_a_usable_backup_is_refused_with_why_and_changes_noth
     let whole = std::fs::read(&good).unwrap();
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
 
-    for (path, code) in [
-        (&not_zip, "BACKUP_INVALID"),
-        (&no_manifest, "BACKUP_INVALID"),
-        (&too_new, "BACKUP_TOO_NEW"),
-        (&later, "BACKUP_TOO_NEW"),
-        (&odd, "BACKUP_INVALID"),
-        (&cut, "BACKUP_INVALID"),
-        (&escape, "BACKUP_INVALID"),
-        (&windows_ways[0], "BACKUP_INVALID"),
-        (&windows_ways[1], "BACKUP_INVALID"),
-        (&bad_id, "BACKUP_INVALID"),
-        (&f.join("不存在.yqfbak"), "BACKUP_INVALID"),
+    use yiqifu_core::error::BackupFault;
+    for (path, code, why) in [
+        (&not_zip, "BACKUP_INVALID", Some(BackupFault::NotZip)),
+        (
+            &no_manifest,
+            "BACKUP_INVALID",
+            Some(BackupFault::NoManifest),
+        ),
+        (&too_new, "BACKUP_TOO_NEW", None),
+        (&later, "BACKUP_TOO_NEW", None),
+        (&odd, "BACKUP_INVALID", Some(BackupFault::BadManifest)),
+        (&cut, "BACKUP_INVALID", Some(BackupFault::NotZip)),
+        (&escape, "BACKUP_INVALID", Some(BackupFault::OddEntry)),
+        (
+            &windows_ways[0],
+            "BACKUP_INVALID",
+            Some(BackupFault::OddEntry),
+        ),
+        (
+            &windows_ways[1],
+            "BACKUP_INVALID",
+            Some(BackupFault::OddEntry),
+        ),
+        (&bad_id, "BACKUP_INVALID", Some(BackupFault::OddEnterprise)),
+        // Not there (or held, or not ours to read): the file, not the backup, is at fault.
+        (&f.join("不存在.yqfbak"), "INVALID_FILE", None),
     ] {
         let e = app
             .restore_backup(path, std::slice::from_ref(&id), std::slice::from_ref(&id))
             .await
             .unwrap_err();
         assert_eq!(e.code(), code, "{}: {e}", path.display());
+        if let Some(why) = why {
+            assert!(
+                matches!(&e, yiqifu_core::Error::BackupInvalid { fault, .. } if *fault == why),
+                "{}: {e:?}",
+                path.display()
+            );
+        }
         // Why, in each language (the file's own name aside).
         let shown = path.display().to_string();
         let zh = e.message_zh().replace(&shown, "").replace(".yqfbak", "");
         assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
         let en = e.message_en().replace(&shown, "");
-        assert!(!en.chars().any(|c| c > '\u{2e80}'), "{en}");
+        assert!(en.is_ascii(), "{en}");
         let ws = app.workspace(&id).expect("the enterprise is still open");
         assert_eq!(queued(&ws).await, 1, "{}: nothing changed", path.display());
     }

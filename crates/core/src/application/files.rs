@@ -176,7 +176,9 @@ impl Workspace {
         let dir = self.store().dir().join(materials::STORE_DIR);
         tokio::fs::create_dir_all(&dir).await?;
         let tmp = dir.join(format!(".incoming-{}", new_local_id("f")));
-        crate::store::write_file_atomically(&tmp, &bytes).await?;
+        crate::store::write_file_atomically(&tmp, &bytes)
+            .await
+            .map_err(Error::inside)?;
         let sha = {
             use sha2::Digest;
             hex::encode(sha2::Sha256::digest(&bytes))

@@ -115,13 +115,10 @@ fn newer_than_this(v: &str) -> bool {
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Self> {
+        // Missing, held by another program, not ours to read: not a fault of the backup.
         let file = File::open(path).map_err(|e| {
-            let fault = if e.kind() == std::io::ErrorKind::NotFound {
-                BackupFault::Missing
-            } else {
-                BackupFault::Unreadable
-            };
-            invalid(path, fault, &e)
+            tracing::warn!(file = %path.display(), error = %e, "backup not opened");
+            Error::InvalidFile(path.display().to_string())
         })?;
         let mut zip = ZipArchive::new(BufReader::new(file))
             .map_err(|e| invalid(path, BackupFault::NotZip, &e))?;
@@ -186,9 +183,16 @@ impl Reader {
         let mut out = BufWriter::new(File::create(dest)?);
         let mut buf = vec![0u8; CHUNK];
         loop {
-            let n = entry
-                .read(&mut buf)
-                .map_err(|e| invalid(&path, BackupFault::MemberDamaged, &format!("{name}: {e}")))?;
+            let n = entry.read(&mut buf).map_err(|e| {
+                // A checksum that does not match is damage; anything else is the disk or
+                // the stick the file is on (pulled out, failing).
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    invalid(&path, BackupFault::MemberDamaged, &format!("{name}: {e}"))
+                } else {
+                    tracing::warn!(file = %path.display(), entry = name, error = %e, "backup not read");
+                    Error::InvalidFile(path.display().to_string())
+                }
+            })?;
             if n == 0 {
                 break;
             }

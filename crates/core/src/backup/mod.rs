@@ -831,7 +831,9 @@ impl App {
         std::fs::create_dir_all(&dir)?;
         sweep_partial(&dir);
         let dest = automatic_path(&dir, kind).await;
-        self.write_from(&dest, kind, false, only, false).await?;
+        self.write_from(&dest, kind, false, only, false)
+            .await
+            .map_err(Error::inside)?;
         prune(&dir, kind, &dest);
         Ok(Some(dest))
     }

@@ -92,7 +92,12 @@ impl Proxy {
 
 /// A proxy the officer typed: `http://` or `https://`, a host, and a port if it has one.
 fn proxy_url(url: &str) -> Result<reqwest::Proxy> {
-    let bad = |why: &str| Error::InvalidProxy(format!("{url}: {why}"));
+    // The officer is told what a proxy address must be; what was wrong with this one goes
+    // to the log (a parser's words are English only).
+    let bad = |why: &str| {
+        tracing::warn!(proxy = %url, why, "proxy address refused");
+        Error::InvalidProxy(url.trim().to_string())
+    };
     let parsed = Url::parse(url.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(bad("only http:// and https:// proxies"));

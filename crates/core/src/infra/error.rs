@@ -6,8 +6,6 @@ use yiqifu_protocol::{CreditCodeError, ErrorCode};
 /// technical detail (which entry, what the parser said) goes to the log, not to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackupFault {
-    Missing,
-    Unreadable,
     NotZip,
     NoManifest,
     BadManifest,
@@ -23,14 +21,12 @@ pub enum BackupFault {
 impl BackupFault {
     pub fn zh(self) -> &'static str {
         match self {
-            Self::Missing => "文件不存在",
-            Self::Unreadable => "文件无法读取",
-            Self::NotZip => "不是压缩包，或文件不完整",
-            Self::NoManifest => "缺少清单",
+            Self::NotZip => "不是有效的压缩文件，或文件不完整",
+            Self::NoManifest => "缺少清单文件",
             Self::BadManifest => "清单无法读取",
             Self::BadIndex => "文件目录已损坏",
-            Self::MemberMissing => "缺少其中的文件",
-            Self::MemberDamaged => "其中的文件已损坏",
+            Self::MemberMissing => "备份中缺少部分文件",
+            Self::MemberDamaged => "备份中有文件已损坏",
             Self::OddEnterprise => "其中的企业编号不符合规则",
             Self::OddEntry => "其中的文件名指向企业文件夹之外",
             Self::NoDatabase => "其中的企业缺少数据库",
@@ -40,16 +36,14 @@ impl BackupFault {
 
     pub fn en(self) -> &'static str {
         match self {
-            Self::Missing => "the file does not exist",
-            Self::Unreadable => "the file cannot be read",
-            Self::NotZip => "not a zip file, or cut short",
+            Self::NotZip => "it is not a zip file, or is cut short",
             Self::NoManifest => "it has no manifest",
             Self::BadManifest => "its manifest cannot be read",
             Self::BadIndex => "its list of files is damaged",
             Self::MemberMissing => "a file in it is missing",
             Self::MemberDamaged => "a file in it is damaged",
             Self::OddEnterprise => "an enterprise in it has an unexpected id",
-            Self::OddEntry => "a file in it is named to land outside its enterprise's folder",
+            Self::OddEntry => "a file in it points outside its enterprise's folder",
             Self::NoDatabase => "an enterprise in it has no database",
             Self::DamagedDatabase => "a database in it is damaged",
         }
@@ -222,6 +216,19 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A file written where the officer did not choose (an automatic backup, a file kept
+    /// inside the data folder) is not theirs to save elsewhere: a full disk is said as one,
+    /// anything else as the system's error.
+    pub fn inside(self) -> Self {
+        match self {
+            Self::SaveFailed { full: true, .. } => {
+                Self::Io(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            }
+            Self::SaveFailed { detail, .. } => Self::Io(std::io::Error::other(detail)),
+            other => other,
+        }
+    }
+
     /// A file the officer asked for could not be written to `path`.
     pub fn save_failed(path: &std::path::Path, e: &std::io::Error) -> Self {
         Self::SaveFailed {
@@ -341,7 +348,7 @@ impl Error {
             Self::ApplicationNotReady(f) => format!("申请尚不能提交：{}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
             Self::NotReturned(_) => "该申请未被退回补正，不能修改后重新提交。".into(),
             Self::DraftInProgress => "另一份申请正在准备中：请先提交或移除其中的材料，再修改这一份。".into(),
-            Self::InvalidProxy(d) => format!("代理地址无法使用（{d}）：请填写如 http://proxy.example.com:8080 的地址，或选择系统代理。"),
+            Self::InvalidProxy(url) => format!("代理地址“{url}”无法使用：请填写以 http:// 或 https:// 开头、带主机名的地址，如 http://proxy.example.com:8080，或选择系统代理。"),
             Self::NotReopenable(_) => "这份申请已送达中央服务或正在发送，不能再取回修改材料。".into(),
             Self::BackupInvalid { path, fault } => format!("“{path}”不是可用的益企服备份（{}）：请选择本应用导出的 .yqfbak 文件；若文件是从别处拷来的，请重新拷贝一次。", fault.zh()),
             Self::BackupTooNew(v) => format!("这份备份由较新的 {v} 版制作，本版本无法读取：请先把本应用更新到 {v} 或更高版本，再恢复。"),
@@ -400,7 +407,7 @@ impl Error {
             Self::ApplicationNotReady(f) => format!("The application cannot be submitted yet: {}", f.iter().filter(|f| f.severity == crate::application::Severity::Error).map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
             Self::NotReturned(_) => "This application was not returned for corrections, so it cannot be corrected and sent again.".into(),
             Self::DraftInProgress => "Another application is being prepared: submit it or remove its files before changing this one.".into(),
-            Self::InvalidProxy(d) => format!("The proxy address cannot be used ({d}): write one like http://proxy.example.com:8080, or choose the system proxy."),
+            Self::InvalidProxy(url) => format!("The proxy address \"{url}\" cannot be used: write one that starts with http:// or https:// and names a host, like http://proxy.example.com:8080, or choose the system proxy."),
             Self::NotReopenable(_) => "This application has reached the service or is being sent, so it can no longer be taken back to change its files.".into(),
             Self::BackupInvalid { path, fault } => format!("\"{path}\" is not a usable Yiqifu backup ({fault}): choose a .yqfbak file this app exported; if it was copied from elsewhere, copy it again."),
             Self::BackupTooNew(v) => format!("This backup was made by version {v}, newer than this app, which cannot read it: update the app to {v} or later first, then restore."),
