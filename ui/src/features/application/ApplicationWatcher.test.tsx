@@ -50,10 +50,37 @@ describe("ApplicationWatcher", () => {
     expect(screen.queryByText("复工申请已通过")).toBeNull();
     expect(screen.getByTestId("notice-view").textContent).toMatch(/[A-Za-z]/);
 
-    // Another enterprise's news is not shown on this one's screen.
+    // Another enterprise's news is not shown on this one's screen (a later one of this
+    // enterprise's is, so the first had its chance to appear).
     await act(async () => {
       await emit("application-notice", { ...notice, enterprise: "ent-b", record_id: "app-2", title_en: "Other news" });
+      await emit("application-notice", { ...notice, record_id: "app-3", title_en: "Later news" });
     });
+    expect(await screen.findByText("Later news")).toBeTruthy();
     expect(screen.queryByText("Other news")).toBeNull();
+  });
+
+  it("takes an enterprise's notices away when another is on screen, and all of them when it goes", async () => {
+    // The notices live in the app's root, which stays when the main page goes (sign-out).
+    const page = (enterprise: string | null) => (
+      <App>{enterprise && <ApplicationWatcher enterprise={enterprise} />}</App>
+    );
+    const { rerender } = render(page("ent-a"));
+    await act(async () => {
+      await emit("application-notice", notice);
+    });
+    expect(await screen.findByText("复工申请已通过")).toBeTruthy();
+    rerender(page("ent-b"));
+    await waitFor(() => {
+      expect(screen.queryByText("复工申请已通过")).toBeNull();
+    });
+    await act(async () => {
+      await emit("application-notice", { ...notice, enterprise: "ent-b", record_id: "app-9", title_zh: "乙企业的申请已通过" });
+    });
+    expect(await screen.findByText("乙企业的申请已通过")).toBeTruthy();
+    rerender(page(null));
+    await waitFor(() => {
+      expect(screen.queryByText("乙企业的申请已通过")).toBeNull();
+    });
   });
 });

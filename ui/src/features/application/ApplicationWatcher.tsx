@@ -67,6 +67,25 @@ export default function ApplicationWatcher({ enterprise }: { enterprise: string 
     for (const n of shown.current.values()) showRef.current(n);
   }, [locale]);
 
+  // Another enterprise's notices go with it: they wait for its own screen, as new ones do.
+  useEffect(() => {
+    for (const [key, n] of shown.current) {
+      if (n.enterprise !== enterprise) {
+        shown.current.delete(key);
+        latest.current.notification.destroy(key);
+      }
+    }
+  }, [enterprise]);
+
+  // Signed out (or the page gone): nothing is left on screen whose 查看 leads nowhere.
+  useEffect(() => {
+    const open = shown.current;
+    return () => {
+      for (const key of open.keys()) latest.current.notification.destroy(key);
+      open.clear();
+    };
+  }, []);
+
   useEffect(() => {
     const notices = events.applicationNotice.listen((e) => {
       const n = e.payload;
