@@ -556,6 +556,15 @@ mod tests {
             "{}",
             held.message_en()
         );
+        // Written inside the data folder (an automatic backup before a restore): not a place
+        // the officer chose, so not one to choose again.
+        let inside = full.inside();
+        assert_eq!(inside.code(), "DISK_FULL");
+        assert!(
+            !inside.message_zh().contains("备份.yqfbak"),
+            "{}",
+            inside.message_zh()
+        );
 
         let io = Error::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
         assert_eq!(io.code(), "DISK_FULL");
