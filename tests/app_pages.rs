@@ -269,6 +269,9 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         tab_to(c, "[data-testid=credit-code]", 25).await?;
         let demo = &yiqifu_central::seed::DEMO_ENTERPRISES[0];
         type_keys(c, &demo.credit_code()).await?;
+        // For a person to look at: a field being typed in is outlined in blue, not in the
+        // red that says a field is wrong.
+        screenshot(c, "keyboard-sign-in-field-focused").await?;
         tab_to(c, "[data-testid=password]", 5).await?;
         type_keys(c, yiqifu_central::seed::DEMO_PASSWORD).await?;
         type_keys(c, &Key::Enter.to_string()).await?;
@@ -285,6 +288,7 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         // reached with Tab, as an officer fills the form the first time.
         tab_to(c, "[data-testid=profile-address]", 30).await?;
         replace_text(c, "88 Zhangjiang Road").await?;
+        screenshot(c, "keyboard-profile-field-focused").await?;
         let district = "[data-testid=profile-district] .ant-select-selection-item";
         let before = first_text(c, district).await?;
         tab_to(c, "[data-testid=profile-district] input", 5).await?;

@@ -14,12 +14,14 @@ describe("the theme's colours in the app's stylesheet", () => {
       link: variable("link"),
       "link-hover": variable("link-hover"),
       "text-secondary": variable("text-secondary"),
+      "field-focus": variable("field-focus"),
     }).toEqual({
       primary: token.colorPrimary,
       "primary-hover": token.colorPrimaryHover,
       link: token.colorLink,
       "link-hover": token.colorLinkHover,
       "text-secondary": token.colorTextDescription,
+      "field-focus": theme.components?.Input?.activeBorderColor,
     });
   });
 });

@@ -9,6 +9,17 @@ import type { ThemeConfig } from "antd";
  * (build/antdStyles.ts) rather than at every start. The pages drawn without antd take the
  * same colours from styles.css's variables, which a test keeps alike.
  */
+/**
+ * A field the officer is typing in is outlined in blue, not in the brand red: a red outline
+ * around a field is how a form says that what is in it is wrong (antd's own error state).
+ */
+const FIELD_FOCUS = "#0958d9";
+const fieldFocus = {
+  hoverBorderColor: FIELD_FOCUS,
+  activeBorderColor: FIELD_FOCUS,
+  activeShadow: "0 0 0 2px rgba(9, 88, 217, 0.1)",
+};
+
 export const theme: ThemeConfig = {
   token: {
     // The desktop's own fonts (styles.css): antd's list names a dozen, most of them missing
@@ -25,5 +36,15 @@ export const theme: ThemeConfig = {
     colorTextPlaceholder: "rgba(0, 0, 0, 0.58)",
     colorSuccessText: "#237804",
     colorWarningText: "#874d00",
+  },
+  components: {
+    Input: fieldFocus,
+    InputNumber: fieldFocus,
+    DatePicker: fieldFocus,
+    Select: {
+      hoverBorderColor: FIELD_FOCUS,
+      activeBorderColor: FIELD_FOCUS,
+      activeOutlineColor: "rgba(9, 88, 217, 0.1)",
+    },
   },
 };
