@@ -652,6 +652,56 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     app.close().await;
 }
 
+/// When the backup an update takes first cannot be written, the update goes ahead all the
+/// same (refusing would lock the officer out of their work) and the officer is told.
+#[tokio::test]
+async fn an_update_whose_backup_fails_goes_ahead_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _central, ws) = ready(dir.path(), "backup-update-fails").await;
+    let id = ws.id().to_string();
+    ws.create_appeal(appeal("更新之前的诉求")).await.unwrap();
+    let keychain = format!("yiqifu-test-backup-update-fails-{}", std::process::id());
+    app.close().await;
+    drop(app);
+    let db = dir
+        .path()
+        .join(yiqifu_core::workspace::WORKSPACES_DIR)
+        .join(&id)
+        .join(yiqifu_core::store::WORKSPACE_DB_FILE);
+    downgrade_to_7(&db).await;
+    // Where backups go is taken by a file: nothing can be written there.
+    let backups = dir.path().join(yiqifu_core::backup::BACKUPS_DIR);
+    let _ = std::fs::remove_dir_all(&backups);
+    std::fs::write(&backups, b"not a folder").unwrap();
+
+    let app = App::open(dir.path(), Keychain::new(&keychain))
+        .await
+        .unwrap();
+    assert!(version_of(&db).await >= 8, "the update migrated it");
+    assert_eq!(queued(&app.workspace(&id).unwrap()).await, 1);
+    let notice = app.status().notice.expect("the officer is told");
+    assert_eq!(notice.code, "UPDATE_BACKUP_FAILED");
+    assert!(
+        notice.message_zh.contains("导出一份备份"),
+        "{}",
+        notice.message_zh
+    );
+    assert!(
+        notice.message_en.contains("export a backup"),
+        "{}",
+        notice.message_en
+    );
+    app.close().await;
+    drop(app);
+
+    // The next start has nothing to migrate, and nothing to say.
+    let app = App::open(dir.path(), Keychain::new(&keychain))
+        .await
+        .unwrap();
+    assert!(app.status().notice.is_none());
+    app.close().await;
+}
+
 /// The copy of each database the next start may restore from a damaged file waits until this
 /// start is over: read beside the window's first page, a large catalog's copy slowed it by
 /// seconds. (When it comes: the store's own test.)

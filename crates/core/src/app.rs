@@ -103,7 +103,8 @@ pub struct Status {
     pub library_new: u32,
     /// Every enterprise on this computer for this service, for the switcher.
     pub enterprises: Vec<WorkspaceSummary>,
-    /// Set when a local database was found damaged at start and set aside.
+    /// Set when a local database was found damaged at start and set aside, or the backup
+    /// before an update failed.
     pub notice: Option<ErrorInfo>,
 }
 
@@ -129,6 +130,8 @@ pub struct App {
     /// Held while workspaces are opened, closed or removed, so one is never opened twice
     /// (two pools, two workers) or used while it goes.
     open_lock: tokio::sync::Mutex<()>,
+    /// Why the backup before this start's update failed, told until the next start.
+    update_backup: Option<ErrorInfo>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -138,9 +141,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub async fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         // Before anything is migrated: an update that goes wrong must leave a way back.
-        if let Err(e) = crate::backup::before_update(data_dir).await {
-            tracing::warn!(code = e.code(), error = %e, "backup before the update failed");
-        }
+        let update_backup = match crate::backup::before_update(data_dir).await {
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!(code = e.code(), error = %e, "backup before the update failed");
+                Some(ErrorInfo::from(&Error::UpdateBackupFailed(Box::new(e))))
+            }
+        };
         let store = Store::open(data_dir).await?;
         let moved = legacy::migrate(&store, data_dir).await?;
         catalog::search::ensure_index(&store).await?;
@@ -157,6 +164,7 @@ impl App {
             workers: AtomicBool::new(false),
             catalog_lock: tokio::sync::Mutex::new(()),
             open_lock: tokio::sync::Mutex::new(()),
+            update_backup,
         };
         if let Some(m) = moved {
             // The enterprise of the migrated work is the one that was on screen.
@@ -370,6 +378,7 @@ impl App {
             .store
             .recovered()
             .map(|p| ErrorInfo::from(&Error::DatabaseRecovered(p.display().to_string())))
+            .or_else(|| self.update_backup.clone())
             .or_else(|| open.iter().find_map(|w| w.notice()));
         Status {
             seq: self.shared.next_status_seq(),

@@ -110,6 +110,10 @@ pub enum Error {
     UploadDiscarded(String),
     #[error("the local database was damaged and has been set aside: {0}")]
     DatabaseRecovered(String),
+    /// The backup an update takes before it changes the databases failed; the update went on
+    /// (refusing to start would lock the officer out of their work), and says so.
+    #[error("the backup before the update failed: {0}")]
+    UpdateBackupFailed(Box<Error>),
     #[error("the local database {path} cannot be opened now: {detail}")]
     DatabaseUnavailable { path: String, detail: String },
     #[error("the built-in demo server failed: {0}")]
@@ -216,6 +220,11 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Whether the disk had no room: a database's or file's write, or a file saved.
+    fn no_room(&self) -> bool {
+        self.disk_full() || matches!(self, Self::SaveFailed { full: true, .. })
+    }
+
     /// A file written where the officer did not choose (an automatic backup, a file kept
     /// inside the data folder) is not theirs to save elsewhere: a full disk is said as one,
     /// anything else as the system's error.
@@ -265,6 +274,7 @@ impl Error {
             Self::UploadDiscarded(_) => "UPLOAD_DISCARDED",
             Self::UploadsUnverified { .. } => "UPLOADS_UNVERIFIED",
             Self::DatabaseRecovered(_) => "DATABASE_RECOVERED",
+            Self::UpdateBackupFailed(_) => "UPDATE_BACKUP_FAILED",
             Self::DatabaseUnavailable { .. } => "DATABASE_UNAVAILABLE",
             Self::DemoServer(_) => "DEMO_SERVER_FAILED",
             Self::InvalidProfile(_) => "INVALID_PROFILE",
@@ -326,6 +336,7 @@ impl Error {
             Self::UnknownRequest { .. } => "这条待发送内容由其他版本的客户端创建，本版本无法发送；请升级客户端，或放弃后重新填写。".into(),
             Self::InvalidFile(p) => format!("无法读取文件“{p}”，请确认文件存在且未被其他程序占用后重新选择。"),
             Self::DatabaseRecovered(p) => format!("本地数据库已损坏，原文件已另存为 {p}；已从最近的备份恢复（如无备份则重新开始），请核对后重新同步。"),
+            Self::UpdateBackupFailed(cause) => format!("本次更新前的自动备份没有完成（{}）。更新已照常进行，工作内容都在；建议腾出空间后，到“设置与关于 → 备份与恢复”导出一份备份。", if cause.no_room() { "磁盘空间不足" } else { "原因已写入日志" }),
             Self::DatabaseUnavailable { path, .. } => format!("暂时无法打开本地数据库 {path}：可能另一个益企服窗口或其他程序正在使用它，或当前账户无权读取。请关闭其他益企服窗口后重试；数据未被改动。"),
             Self::DemoServer(_) => "内置演示服务启动失败，请重启应用或改用服务地址。".into(),
             Self::InvalidProfile(p) => format!("企业信息有误，未保存：{}", p.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("；")),
@@ -385,6 +396,7 @@ impl Error {
             Self::UnknownRequest { .. } => "This queued item was made by another version of the app and cannot be sent by this one: update the app, or discard it and enter it again.".into(),
             Self::InvalidFile(p) => format!("Cannot read the file \"{p}\": check it exists and no other program holds it, then pick it again."),
             Self::DatabaseRecovered(p) => format!("The local database was damaged and was set aside as {p}; the last backup was restored (or the app started fresh). Check your work and sync again."),
+            Self::UpdateBackupFailed(cause) => format!("The automatic backup before this update did not complete ({}). The update went ahead and your work is all there; make room if the disk is full, then export a backup under Settings & about → Backup and restore.", if cause.no_room() { "the disk is full" } else { "the log says why" }),
             Self::DatabaseUnavailable { path, .. } => format!("The local database {path} cannot be opened now: another Yiqifu window or another program may be using it, or this account may not read it. Close other Yiqifu windows and try again; nothing was changed."),
             Self::DemoServer(_) => "The built-in demo server failed to start: restart the app or use a server URL.".into(),
             Self::InvalidProfile(p) => format!("The company profile has errors and was not saved: {}", p.iter().map(|f| f.en.as_str()).collect::<Vec<_>>().join("; ")),
