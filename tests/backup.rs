@@ -322,6 +322,14 @@ async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_
         .await
         .unwrap();
     b.restore_backup(&first, one, &[]).await.unwrap();
+    // B signs in and sends what came queued in the backup: the sync changes B's copy, not
+    // its work.
+    let (code, pw) = demo_login();
+    b.sign_in(&code, pw).await.unwrap();
+    let on_b = b.workspace(&id).unwrap();
+    settle(&on_b).await;
+    assert_eq!(appeals_titled(&central.db, "甲电脑的第一份诉求").await, 1);
+    b.sync_now().await.unwrap();
 
     // A works on: its next backup was made from what B has, and B takes it unasked.
     next_second().await;
@@ -334,7 +342,6 @@ async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_
     assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
 
     // B works too, and A later still: A's backup is the later one, and lacks B's work.
-    let on_b = b.workspace(&id).unwrap();
     next_second().await;
     on_b.create_appeal(appeal("乙电脑的诉求")).await.unwrap();
     next_second().await;

@@ -220,6 +220,8 @@ const NOT_WORK_COLUMNS: &[(&str, &str)] = &[
     ("outbox", "last_error_en"),
     ("outbox", "parked"),
     ("records", "server_body"),
+    // Moved by the service's answers (a status pulled); an officer's edit changes `draft`.
+    ("records", "updated_at"),
 ];
 const NOT_WORK_SETTINGS: &[&str] = &[
     LINEAGE_KEY,
@@ -235,8 +237,8 @@ const NOT_WORK_SETTINGS: &[&str] = &[
 pub(crate) const LINEAGE_KEY: &str = "backup.lineage";
 /// States kept in a lineage: a backup at every quit for years, and still a few kilobytes.
 const LINEAGE_KEEP: usize = 256;
-/// Joins the two fingerprints of a lineage entry a migration wrote, `after<before`: the
-/// same work in the newer tables.
+/// Joins the two fingerprints of a lineage entry a migration or a send wrote, `after<before`:
+/// the same work in the newer tables, or once a request of it has left the queue.
 const MIGRATED: char = '<';
 
 async fn lineage_of(pool: &SqlitePool) -> Vec<String> {
@@ -249,15 +251,25 @@ async fn lineage_of(pool: &SqlitePool) -> Vec<String> {
 /// under the write lock, so two backups at once both leave their state in it.
 async fn extend_lineage(pool: &SqlitePool, entry: String) -> Result<Vec<String>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let lineage = extend_lineage_on(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(lineage)
+}
+
+async fn lineage_on(tx: &mut sqlx::SqliteConnection) -> Result<Vec<String>> {
     let held: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
         .bind(LINEAGE_KEY)
         .fetch_optional(&mut *tx)
         .await?;
-    let mut lineage: Vec<String> = held
+    Ok(held
         .and_then(|(v,)| serde_json::from_str(&v).ok())
-        .unwrap_or_default();
+        .unwrap_or_default())
+}
+
+/// [`extend_lineage`] on a connection, inside a write transaction the caller holds.
+async fn extend_lineage_on(tx: &mut sqlx::SqliteConnection, entry: String) -> Result<Vec<String>> {
+    let mut lineage = lineage_on(tx).await?;
     if lineage.last() == Some(&entry) {
-        tx.rollback().await?;
         return Ok(lineage);
     }
     lineage.push(entry);
@@ -271,8 +283,42 @@ async fn extend_lineage(pool: &SqlitePool, entry: String) -> Result<Vec<String>>
     .bind(serde_json::to_string(&lineage)?)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(lineage)
+}
+
+/// What a sync changes in the officer's work by sending it (the request leaves the queue):
+/// the same work, linked in the lineage like a migration, so that a backup made before
+/// the send still counts as made from it. Taken inside the send's own write transaction:
+/// `before` is read at its start, so nothing the officer writes can fall between the two.
+/// Linked only from a state the lineage knows (backed up, restored, or linked already): no
+/// backup anywhere can hold any other.
+pub(crate) struct SendLink(Option<String>);
+
+impl SendLink {
+    pub(crate) async fn before(tx: &mut sqlx::SqliteConnection) -> Result<Self> {
+        let lineage = lineage_on(tx).await?;
+        if lineage.is_empty() {
+            return Ok(Self(None));
+        }
+        let (now, _) = work_on(tx).await?;
+        let known = lineage.iter().any(|e| {
+            e == &now
+                || e.split_once(MIGRATED)
+                    .is_some_and(|(after, _)| after == now)
+        });
+        Ok(Self(known.then_some(now)))
+    }
+
+    pub(crate) async fn after(self, tx: &mut sqlx::SqliteConnection) -> Result<()> {
+        let Some(before) = self.0 else {
+            return Ok(());
+        };
+        let (now, _) = work_on(tx).await?;
+        if now != before {
+            extend_lineage_on(tx, format!("{now}{MIGRATED}{before}")).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A migration changed the database `pool` from the state `before`: the state it is in now
@@ -336,9 +382,16 @@ pub(crate) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
 
 /// The [`fingerprint`] of a workspace database, and how many rows of work it holds.
 async fn work(pool: &SqlitePool) -> Result<(String, usize)> {
+    let mut tx = pool.begin().await?;
+    let work = work_on(&mut tx).await;
+    tx.rollback().await?;
+    work
+}
+
+/// [`work`], read on a connection (inside a transaction the caller holds).
+async fn work_on(tx: &mut sqlx::SqliteConnection) -> Result<(String, usize)> {
     use sha2::{Digest, Sha256};
     let mut count = 0;
-    let mut tx = pool.begin().await?;
     let tables: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM sqlite_master WHERE type = 'table'
            AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
@@ -387,7 +440,6 @@ async fn work(pool: &SqlitePool) -> Result<(String, usize)> {
         }
         h.update([1]);
     }
-    tx.rollback().await?;
     Ok((hex::encode(h.finalize()), count))
 }
 
