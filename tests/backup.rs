@@ -322,28 +322,32 @@ async fn work_done_apart_on_two_computers_is_asked_about_however_much_later_the_
         .await
         .unwrap();
     b.restore_backup(&first, one, &[]).await.unwrap();
-    // B signs in and sends what came queued in the backup: the sync changes B's copy, not
-    // its work.
-    let (code, pw) = demo_login();
-    b.sign_in(&code, pw).await.unwrap();
-    let on_b = b.workspace(&id).unwrap();
-    settle(&on_b).await;
-    assert_eq!(appeals_titled(&central.db, "甲电脑的第一份诉求").await, 1);
-    b.sync_now().await.unwrap();
 
-    // A works on: its next backup was made from what B has, and B takes it unasked.
+    // A works on: its next backup was made from what B has.
     next_second().await;
     ws.create_appeal(appeal("甲电脑的第二份诉求"))
         .await
         .unwrap();
     let second = files.path().join("甲-2.yqfbak");
     a.export_backup(&BackupScope::All, &second).await.unwrap();
+    // B signs in later and sends what came queued in the backup: the sync changes B's copy
+    // (its queue, the service's answer), not its work, and B takes A's backup unasked.
+    next_second().await;
+    let (code, pw) = demo_login();
+    b.sign_in(&code, pw).await.unwrap();
+    let on_b = b.workspace(&id).unwrap();
+    settle(&on_b).await;
+    assert_eq!(appeals_titled(&central.db, "甲电脑的第一份诉求").await, 1);
+    b.sync_now().await.unwrap();
     let info = b.backup_info(&second).await.unwrap();
     assert_eq!(info.enterprises[0].state, RestoreState::BackupNewer);
 
     // B works too, and A later still: A's backup is the later one, and lacks B's work.
     next_second().await;
     on_b.create_appeal(appeal("乙电脑的诉求")).await.unwrap();
+    // Sending it does not make it the same work as before it (that state was never in a
+    // backup).
+    settle(&on_b).await;
     next_second().await;
     ws.create_appeal(appeal("甲电脑的第三份诉求"))
         .await

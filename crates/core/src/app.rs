@@ -378,8 +378,8 @@ impl App {
             .store
             .recovered()
             .map(|p| ErrorInfo::from(&Error::DatabaseRecovered(p.display().to_string())))
-            .or_else(|| self.update_backup.clone())
-            .or_else(|| open.iter().find_map(|w| w.notice()));
+            .or_else(|| open.iter().find_map(|w| w.notice()))
+            .or_else(|| self.update_backup.clone());
         Status {
             seq: self.shared.next_status_seq(),
             server: self.server_now(),

@@ -176,8 +176,9 @@ async fn raw_setting<T: serde::de::DeserializeOwned>(pool: &SqlitePool, key: &st
 }
 
 /// The newest change in a workspace database: the latest of every `…_at` time column its
-/// tables have (Unix seconds). Read from the schema, so a feature's new table counts
-/// without being listed here; `next_attempt_at` is when a retry is due, not a change.
+/// tables have (Unix seconds), but those of what a sync writes (`NOT_WORK_*`). Read from the
+/// schema, so a feature's new table counts without being listed here; `next_attempt_at` is
+/// when a retry is due, not a change.
 pub(crate) async fn last_change(pool: &SqlitePool) -> Result<Option<i64>> {
     let cols: Vec<(String, String)> = sqlx::query_as(
         "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
@@ -186,6 +187,15 @@ pub(crate) async fn last_change(pool: &SqlitePool) -> Result<Option<i64>> {
     )
     .fetch_all(pool)
     .await?;
+    // What a sync writes moves no one's work forward: a restored computer that synced is
+    // not "newer here" than a later backup of the same work.
+    let cols: Vec<(String, String)> = cols
+        .into_iter()
+        .filter(|(t, c)| {
+            !NOT_WORK_TABLES.contains(&t.as_str())
+                && !NOT_WORK_COLUMNS.contains(&(t.as_str(), c.as_str()))
+        })
+        .collect();
     if cols.is_empty() {
         return Ok(None);
     }
@@ -219,12 +229,16 @@ const NOT_WORK_COLUMNS: &[(&str, &str)] = &[
     ("outbox", "last_error"),
     ("outbox", "last_error_en"),
     ("outbox", "parked"),
+    // Set by the sending: a request held for another, a key renewed after a refusal.
+    ("outbox", "waits_on"),
+    ("outbox", "idempotency_key"),
     ("records", "server_body"),
     // Moved by the service's answers (a status pulled); an officer's edit changes `draft`.
     ("records", "updated_at"),
 ];
 const NOT_WORK_SETTINGS: &[&str] = &[
     LINEAGE_KEY,
+    LINEAGE_AT_KEY,
     crate::workspace::LAST_SYNC_KEY,
     crate::inbox::notify::ANNOUNCED_KEY,
     crate::workspace::REVOKE_KEY,
@@ -235,6 +249,9 @@ const NOT_WORK_SETTINGS: &[&str] = &[
 /// lineage holds this computer's state was made from it, later: replacing it loses nothing.
 /// One that does not may lack work done here, however much later it is (two computers).
 pub(crate) const LINEAGE_KEY: &str = "backup.lineage";
+/// When the lineage last changed (Unix seconds): a request queued after it is work no state
+/// in it holds.
+pub(crate) const LINEAGE_AT_KEY: &str = "backup.lineage_at";
 /// States kept in a lineage: a backup at every quit for years, and still a few kilobytes.
 const LINEAGE_KEEP: usize = 256;
 /// Joins the two fingerprints of a lineage entry a migration or a send wrote, `after<before`:
@@ -273,17 +290,31 @@ async fn extend_lineage_on(tx: &mut sqlx::SqliteConnection, entry: String) -> Re
         return Ok(lineage);
     }
     lineage.push(entry);
+    write_lineage_on(tx, &mut lineage).await?;
+    Ok(lineage)
+}
+
+/// Writes `lineage` (the oldest past [`LINEAGE_KEEP`] dropped) and when it was written.
+async fn write_lineage_on(
+    tx: &mut sqlx::SqliteConnection,
+    lineage: &mut Vec<String>,
+) -> Result<()> {
     let excess = lineage.len().saturating_sub(LINEAGE_KEEP);
     lineage.drain(..excess);
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES (?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(LINEAGE_KEY)
-    .bind(serde_json::to_string(&lineage)?)
-    .execute(&mut *tx)
-    .await?;
-    Ok(lineage)
+    for (key, value) in [
+        (LINEAGE_KEY, serde_json::to_string(&lineage)?),
+        (LINEAGE_AT_KEY, crate::outbox::now_unix().to_string()),
+    ] {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// What a sync changes in the officer's work by sending it (the request leaves the queue):
@@ -291,14 +322,40 @@ async fn extend_lineage_on(tx: &mut sqlx::SqliteConnection, entry: String) -> Re
 /// the send still counts as made from it. Taken inside the send's own write transaction:
 /// `before` is read at its start, so nothing the officer writes can fall between the two.
 /// Linked only from a state the lineage knows (backed up, restored, or linked already): no
-/// backup anywhere can hold any other.
+/// backup anywhere can hold any other. Never in the way of the send: what goes wrong here is
+/// logged, and costs a restore one question more.
 pub(crate) struct SendLink(Option<String>);
 
 impl SendLink {
-    pub(crate) async fn before(tx: &mut sqlx::SqliteConnection) -> Result<Self> {
+    pub(crate) async fn before(tx: &mut sqlx::SqliteConnection) -> Self {
+        match Self::known_state(tx).await {
+            Ok(state) => Self(state),
+            Err(e) => {
+                tracing::warn!(code = e.code(), error = %e, "send not linked in the lineage");
+                Self(None)
+            }
+        }
+    }
+
+    /// The state now, when the lineage may know it. A request queued after the lineage last
+    /// changed is work no known state holds: then the whole work is not read (a send after
+    /// every action, online, costs one query).
+    async fn known_state(tx: &mut sqlx::SqliteConnection) -> Result<Option<String>> {
         let lineage = lineage_on(tx).await?;
         if lineage.is_empty() {
-            return Ok(Self(None));
+            return Ok(None);
+        }
+        let at: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
+            .bind(LINEAGE_AT_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (newest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(created_at) FROM outbox")
+            .fetch_one(&mut *tx)
+            .await?;
+        if let (Some(at), Some(newest)) = (at.and_then(|(v,)| v.parse::<i64>().ok()), newest) {
+            if newest > at {
+                return Ok(None);
+            }
         }
         let (now, _) = work_on(tx).await?;
         let known = lineage.iter().any(|e| {
@@ -306,24 +363,41 @@ impl SendLink {
                 || e.split_once(MIGRATED)
                     .is_some_and(|(after, _)| after == now)
         });
-        Ok(Self(known.then_some(now)))
+        Ok(known.then_some(now))
     }
 
-    pub(crate) async fn after(self, tx: &mut sqlx::SqliteConnection) -> Result<()> {
+    pub(crate) async fn after(self, tx: &mut sqlx::SqliteConnection) {
         let Some(before) = self.0 else {
-            return Ok(());
+            return;
         };
-        let (now, _) = work_on(tx).await?;
-        if now != before {
-            extend_lineage_on(tx, format!("{now}{MIGRATED}{before}")).await?;
+        if let Err(e) = Self::link(tx, &before).await {
+            tracing::warn!(code = e.code(), error = %e, "send not linked in the lineage");
         }
-        Ok(())
+    }
+
+    async fn link(tx: &mut sqlx::SqliteConnection, before: &str) -> Result<()> {
+        let (now, _) = work_on(tx).await?;
+        if now == before {
+            return Ok(());
+        }
+        let mut lineage = lineage_on(tx).await?;
+        // A run of sends is one link: the states between them were never in a backup.
+        match lineage.last().and_then(|e| e.split_once(MIGRATED)) {
+            Some((after, first)) if after == before => {
+                let entry = format!("{now}{MIGRATED}{first}");
+                if let Some(last) = lineage.last_mut() {
+                    *last = entry;
+                }
+            }
+            _ => lineage.push(format!("{now}{MIGRATED}{before}")),
+        }
+        write_lineage_on(tx, &mut lineage).await
     }
 }
 
 /// A migration changed the database `pool` from the state `before`: the state it is in now
-/// holds the same work, for [`descends_from`]. Written even when `before` was never backed
-/// up: a backup elsewhere may hold it.
+/// holds the same work, for [`work_of`]. Written even when `before` was never backed up: a
+/// backup elsewhere may hold it.
 pub(crate) async fn note_migration(pool: &SqlitePool, before: &str) -> Result<()> {
     let after = fingerprint(pool).await?;
     if after != before {

@@ -351,7 +351,7 @@ impl Store {
             .await?;
         // A workspace's work reads differently in the newer tables: its lineage says that
         // it is the same work, so a backup made from it before the update still counts as
-        // made from it (see `backup::descends_from`).
+        // made from it (see `backup::work_of`).
         let before = if schema == Schema::Workspace {
             let version = schema_version(&pool).await?;
             if version > 0 && version < schema.latest_version() {

@@ -312,7 +312,7 @@ impl Workspace {
 
     async fn apply_sent(&self, item: &Item, resp: &Value) -> Result<()> {
         let mut tx = self.store.write().await?;
-        let link = crate::backup::SendLink::before(&mut tx).await?;
+        let link = crate::backup::SendLink::before(&mut tx).await;
         outbox::remove_sent(&mut tx, item.id).await?;
         if !resp.is_null() {
             records::apply_answer(&mut tx, &item.record_id, resp).await?;
@@ -323,7 +323,7 @@ impl Workspace {
             }
             crate::listings::keep_answer(&mut tx, &item.kind, resp).await?;
         }
-        link.after(&mut tx).await?;
+        link.after(&mut tx).await;
         tx.commit().await?;
         self.changed(&with_feature(&[Topic::Outbox, Topic::Records], &item.kind));
         Ok(())
