@@ -438,6 +438,16 @@ async fn a_change_that_writes_no_time_is_still_work_a_restore_asks_about() {
     app.export_backup(&BackupScope::All, &dest).await.unwrap();
     let info = app.backup_info(&dest).await.unwrap();
     assert_eq!(info.enterprises[0].state, RestoreState::Same);
+    // The same backup as an app from before fingerprints wrote it: the time alone cannot
+    // show it holds this work (an edit of a draft moves no time that counts), so it asks.
+    let unprinted = files.path().join("旧版.yqfbak");
+    with_manifest(&dest, &unprinted, |m| {
+        let e = m["enterprises"][0].as_object_mut().unwrap();
+        e.remove("fingerprint");
+        e.remove("lineage");
+    });
+    let info = app.backup_info(&unprinted).await.unwrap();
+    assert_eq!(info.enterprises[0].state, RestoreState::LocalNewer);
     // What a sync writes (its cursors, the inbox, the last sync's time) is nobody's work:
     // the backup is still the same.
     next_second().await;

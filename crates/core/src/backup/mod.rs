@@ -188,7 +188,8 @@ pub(crate) async fn last_change(pool: &SqlitePool) -> Result<Option<i64>> {
     .fetch_all(pool)
     .await?;
     // What a sync writes moves no one's work forward: a restored computer that synced is
-    // not "newer here" than a later backup of the same work.
+    // not "newer here" than a later backup of the same work. (An edit of a record's draft
+    // moves only `records.updated_at`, left out too: the fingerprint and the lineage see it.)
     let cols: Vec<(String, String)> = cols
         .into_iter()
         .filter(|(t, c)| {
@@ -233,7 +234,8 @@ const NOT_WORK_COLUMNS: &[(&str, &str)] = &[
     ("outbox", "waits_on"),
     ("outbox", "idempotency_key"),
     ("records", "server_body"),
-    // Moved by the service's answers (a status pulled); an officer's edit changes `draft`.
+    // Moved by the service's answers (a status pulled) and by an officer's edit of the draft,
+    // which the fingerprint sees in `draft` itself.
     ("records", "updated_at"),
 ];
 const NOT_WORK_SETTINGS: &[&str] = &[

@@ -494,17 +494,19 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
 }
 
 /// A copy's last change; whether it holds what the backup's entry holds (the same time and
-/// the same work, in these tables or before a migration changed them; with a backup made
-/// before fingerprints were kept, the time alone); and, when the backup's is later, whether
+/// the same work, in these tables or before a migration changed them; never with a backup
+/// made before fingerprints were kept); and, when the backup's is later, whether
 /// it was made from this copy's work. A backup made before lineages were kept is taken as
 /// made from it only where there is no work to lose.
 async fn local_state(pool: &SqlitePool, e: &Entry) -> Result<Local> {
     let changed = last_change(pool).await?;
     let work = work_of(pool).await?;
+    // A backup from before fingerprints were kept cannot show it holds this work: the time
+    // alone no longer can either (an edit of a record's draft moves no time that counts).
     let same = changed == e.last_change_at
         && e.fingerprint
             .as_ref()
-            .is_none_or(|held| work.same_as.contains(held));
+            .is_some_and(|held| work.same_as.contains(held));
     let ancestor = changed >= e.last_change_at
         || work.rows == 0
         || e.lineage.as_deref().is_some_and(|l| work.in_lineage(l));
