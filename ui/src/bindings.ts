@@ -2838,7 +2838,10 @@ export type Status_Deserialize = {
 	library_new: number,
 	/**  Every enterprise on this computer for this service, for the switcher. */
 	enterprises: WorkspaceSummary_Deserialize[],
-	/**  Set when a local database was found damaged at start and set aside. */
+	/**
+	 *  Set when a local database was found damaged at start and set aside, or the backup
+	 *  before an update failed.
+	 */
 	notice?: ErrorInfo | null,
 };
 
@@ -2880,7 +2883,10 @@ export type Status_Serialize = {
 	library_new: number,
 	/**  Every enterprise on this computer for this service, for the switcher. */
 	enterprises: WorkspaceSummary_Serialize[],
-	/**  Set when a local database was found damaged at start and set aside. */
+	/**
+	 *  Set when a local database was found damaged at start and set aside, or the backup
+	 *  before an update failed.
+	 */
 	notice: ErrorInfo | null,
 };
 
