@@ -38,6 +38,13 @@ async fn appeals_titled(db: &yiqifu_central::db::Db, title: &str) -> i64 {
 }
 
 /// Every member of the zip at `path`, decompressed.
+/// The database of enterprise `id` in the data folder `dir`.
+fn workspace_db(dir: &Path, id: &str) -> PathBuf {
+    dir.join(yiqifu_core::workspace::WORKSPACES_DIR)
+        .join(id)
+        .join(yiqifu_core::store::WORKSPACE_DB_FILE)
+}
+
 fn members(path: &Path) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     (0..zip.len())
@@ -578,11 +585,7 @@ async fn the_app_backs_up_at_quit_and_before_an_update_and_keeps_the_last_few() 
     drop(app);
 
     // An older version left the enterprise's database one migration behind.
-    let db = dir
-        .path()
-        .join(yiqifu_core::workspace::WORKSPACES_DIR)
-        .join(&id)
-        .join(yiqifu_core::store::WORKSPACE_DB_FILE);
+    let db = workspace_db(dir.path(), &id);
     downgrade_to_7(&db).await;
     // What a backup and a restore killed mid-way leave: their copies go at the next start.
     let leftovers = [
@@ -684,11 +687,7 @@ async fn an_update_whose_backup_fails_goes_ahead_and_says_so() {
     let keychain = format!("yiqifu-test-backup-update-fails-{}", std::process::id());
     app.close().await;
     drop(app);
-    let db = dir
-        .path()
-        .join(yiqifu_core::workspace::WORKSPACES_DIR)
-        .join(&id)
-        .join(yiqifu_core::store::WORKSPACE_DB_FILE);
+    let db = workspace_db(dir.path(), &id);
     downgrade_to_7(&db).await;
     // Where backups go is taken by a file: nothing can be written there.
     let backups = dir.path().join(yiqifu_core::backup::BACKUPS_DIR);

@@ -500,6 +500,19 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
 /// made from it only where there is no work to lose.
 async fn local_state(pool: &SqlitePool, e: &Entry) -> Result<Local> {
     let changed = last_change(pool).await?;
+    // Newer here, or equal with nothing to compare: the answer needs no read of the work.
+    let compared = match changed.cmp(&e.last_change_at) {
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => e.fingerprint.is_some(),
+        std::cmp::Ordering::Less => true,
+    };
+    if !compared {
+        return Ok(Local {
+            changed,
+            same: false,
+            ancestor: true,
+        });
+    }
     let work = work_of(pool).await?;
     // A backup from before fingerprints were kept cannot show it holds this work: the time
     // alone no longer can either (an edit of a record's draft moves no time that counts).
