@@ -11,11 +11,11 @@ use yiqifu_core::appeals::AppealQuery;
 use yiqifu_core::application::FileOrigin;
 use yiqifu_core::backup::{BackupKind, BackupScope, RestoreState};
 use yiqifu_core::secrets::Keychain;
-use yiqifu_core::{App, ServerChoice, Workspace};
+use yiqifu_core::{App, Error, ServerChoice, Workspace};
 use yiqifu_files::samples;
 use yiqifu_protocol::{AppealCategory, NewAppeal};
 use yiqifu_tests::journey::{fast, ready};
-use yiqifu_tests::{demo_login, test_keychain};
+use yiqifu_tests::{demo_login, sign_in_as, test_keychain};
 
 fn appeal(title: &str) -> NewAppeal {
     NewAppeal {
@@ -263,6 +263,118 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
         .await
         .unwrap();
     assert_eq!(queued(&app.workspace(&id).unwrap()).await, 2);
+    app.close().await;
+}
+
+/// A restore that fails at one enterprise after it replaced another: the officer is told
+/// which is back, which is not and where the replaced work went; no staged copy is left, the
+/// replaced work comes back from that safety copy, and the rest goes in once the cause is gone.
+#[tokio::test]
+async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_work_went() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (app, _central, first) = ready(dir.path(), "backup-stopped").await;
+    let second = sign_in_as(&app, 1).await;
+    first.create_appeal(appeal("备份里的诉求甲")).await.unwrap();
+    second
+        .create_appeal(appeal("备份里的诉求乙"))
+        .await
+        .unwrap();
+    let dest = files.path().join("两家企业.yqfbak");
+    app.export_backup(&BackupScope::All, &dest).await.unwrap();
+    // The restore goes in the backup's order: the first is replaced, the second stops it.
+    let order: Vec<(String, String)> = app
+        .backup_info(&dest)
+        .await
+        .unwrap()
+        .enterprises
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    assert_eq!(order.len(), 2, "{order:?}");
+    let ((kept, kept_name), (gone, gone_name)) = (order[0].clone(), order[1].clone());
+    let ids = [kept.clone(), gone.clone()];
+    drop((first, second));
+
+    next_second().await;
+    let here = app.workspace(&kept).unwrap();
+    here.create_appeal(appeal("备份之后的诉求")).await.unwrap();
+    drop(here);
+    app.remove_workspace(&gone).await.unwrap();
+    // A file stands where the second's folder goes: it cannot be put in place.
+    let blocker = dir
+        .path()
+        .join(yiqifu_core::workspace::WORKSPACES_DIR)
+        .join(&gone);
+    std::fs::write(&blocker, b"in the way").unwrap();
+
+    let err = app
+        .restore_backup(&dest, &ids, std::slice::from_ref(&kept))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "RESTORE_STOPPED", "{err}");
+    let Error::RestoreStopped {
+        restored,
+        stopped_at,
+        not_restored,
+        safety_backup,
+        cause,
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!(restored, &vec![kept_name.clone()]);
+    assert_eq!(stopped_at, &gone_name);
+    assert!(not_restored.is_empty(), "{not_restored:?}");
+    assert_eq!(cause.code(), "IO_ERROR", "{cause}");
+    let safety = safety_backup.clone().expect("what was replaced is kept");
+    for message in [err.message_zh(), err.message_en()] {
+        for said in [&kept_name, &gone_name, &safety] {
+            assert!(
+                message.contains(said.as_str()),
+                "{said} is not in: {message}"
+            );
+        }
+    }
+    assert!(err.message_zh().contains("已恢复"), "{}", err.message_zh());
+
+    assert_eq!(
+        titles(&app.workspace(&kept).unwrap()).await,
+        vec!["备份里的诉求甲".to_string()],
+        "the first holds the backup's work"
+    );
+    assert!(app.workspace(&gone).is_err(), "the second is not back");
+    let left: Vec<String> =
+        std::fs::read_dir(dir.path().join(yiqifu_core::workspace::WORKSPACES_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+    assert!(left.is_empty(), "staged copies left behind: {left:?}");
+
+    // The work the restore replaced comes back from the safety copy.
+    app.restore_backup(
+        Path::new(&safety),
+        std::slice::from_ref(&kept),
+        std::slice::from_ref(&kept),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        titles(&app.workspace(&kept).unwrap()).await,
+        vec!["备份之后的诉求".to_string(), "备份里的诉求甲".to_string()]
+    );
+
+    // With the cause gone, the one that stopped it goes in.
+    std::fs::remove_file(&blocker).unwrap();
+    let outcome = app
+        .restore_backup(&dest, std::slice::from_ref(&gone), &[])
+        .await
+        .unwrap();
+    assert_eq!(outcome.restored, vec![gone_name]);
+    assert_eq!(
+        titles(&app.workspace(&gone).unwrap()).await,
+        vec!["备份里的诉求乙".to_string()]
+    );
     app.close().await;
 }
 

@@ -318,7 +318,18 @@ impl App {
                         enterprise = %e.id, restored = restored.len(), code = err.code(),
                         error = %err, "restore stopped part-way"
                     );
-                    return Err(err);
+                    // The officer is told what is back, what is not, and where the replaced
+                    // work went: a bare system error would leave them guessing at all three.
+                    return Err(Error::RestoreStopped {
+                        restored,
+                        stopped_at: e.profile.name.clone(),
+                        not_restored: chosen[i + 1..]
+                            .iter()
+                            .map(|(e, _)| e.profile.name.clone())
+                            .collect(),
+                        safety_backup: safety_backup.map(|p| p.display().to_string()),
+                        cause: Box::new(err),
+                    });
                 }
             }
         }

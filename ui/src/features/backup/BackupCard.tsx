@@ -212,6 +212,7 @@ export default function BackupCard({ status }: { status: Status }) {
             setOutcome(o);
             load();
           }}
+          onStopped={load}
         />
       )}
     </Card>

@@ -147,4 +147,53 @@ describe("RestoreDialog", () => {
       expect(calls).toEqual([{ path: info.file.path, enterprises: ["b"], confirmed: ["b"] }]);
     });
   });
+
+  it("after a restore that stopped part-way, shows why and what the backup now adds", async () => {
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      if (cmd === "backup_restore") {
+        // Tauri rejects with the command's error value, as the core sends it.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw {
+          code: "RESTORE_STOPPED",
+          message_zh: "恢复没有全部完成：“上海浦江精密机械有限公司”未能恢复。已恢复“上海申城物流有限公司”。",
+          message_en: "The restore did not finish.",
+        };
+      }
+      if (cmd === "backup_info") {
+        return {
+          ...info,
+          enterprises: info.enterprises.map((e) => (e.id === "b" ? { ...e, state: "same", local_changed_at: e.backup_changed_at } : e)),
+        };
+      }
+      return null;
+    }, { shouldMockEvents: true });
+    let stopped = 0;
+    render(
+      <App>
+        <RestoreDialog
+          info={info}
+          onClose={() => undefined}
+          onRestored={() => undefined}
+          onStopped={() => {
+            stopped += 1;
+          }}
+        />
+      </App>,
+    );
+    fireEvent.click(checkbox("restore-pick-91310000BBBBBBBBBB"));
+    fireEvent.click(checkbox("restore-confirm-newer"));
+    fireEvent.click(screen.getByTestId("restore-confirm"));
+    await waitFor(() => {
+      expect(screen.getByTestId("restore-state-91310000BBBBBBBBBB").textContent).toBe("与本机相同");
+    });
+    expect(screen.getByText(/已恢复“上海申城物流有限公司”/)).toBeTruthy();
+    expect(stopped).toBe(1);
+    expect(asked.filter((c) => c === "backup_info")).toHaveLength(1);
+    // What is back is no longer picked; what is not is, for the second try.
+    expect(checkbox("restore-pick-91310000BBBBBBBBBB").checked).toBe(false);
+    expect(checkbox("restore-pick-91310000AAAAAAAAAA").checked).toBe(true);
+    expect(screen.queryByTestId("restore-confirm-newer")).toBeNull();
+  });
 });

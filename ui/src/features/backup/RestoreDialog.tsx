@@ -38,28 +38,43 @@ function chosenAtFirst(e: BackupEnterprise): boolean {
   return e.state === "new" || e.state === "backup_newer";
 }
 
+function firstChoice(info: BackupInfo | null): string[] {
+  return info ? info.enterprises.filter(chosenAtFirst).map((e) => e.id) : [];
+}
+
 interface Props {
   info: BackupInfo | null;
   onClose: () => void;
   onRestored: (outcome: RestoreOutcome) => void;
+  /** A restore stopped part-way: some enterprises are back, and a safety backup may be new. */
+  onStopped?: () => void;
 }
 
 /** What a backup holds against this computer, the enterprises to put back, then the restore. */
-export default function RestoreDialog({ info, onClose, onRestored }: Props) {
+export default function RestoreDialog({ info: given, onClose, onRestored, onStopped }: Props) {
   const t = useMessages(messages);
   const { locale, t: shared } = useI18n();
+  // Read again after a restore that stopped part-way: what is back is then "same as here".
+  const [info, setInfo] = useState(given);
   const [chosen, setChosen] = useState<string[]>([]);
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
+  const show = (next: BackupInfo | null) => {
+    setInfo(next);
+    setChosen(firstChoice(next));
+    setConfirmed(false);
+  };
+
   useEffect(() => {
-    setChosen(info ? info.enterprises.filter(chosenAtFirst).map((e) => e.id) : []);
+    setInfo(given);
+    setChosen(firstChoice(given));
     setConfirmed(false);
     setError(null);
     setProgress(null);
-  }, [info]);
+  }, [given]);
 
   useEffect(() => {
     const un = events.backupProgressed.listen((e) => {
@@ -84,7 +99,16 @@ export default function RestoreDialog({ info, onClose, onRestored }: Props) {
     unwrap(commands.backupRestore(info.file.path, chosen, confirmed ? newerChosen : []))
       .then(onRestored)
       .catch((e: unknown) => {
-        setError(toErrorInfo(e));
+        const err = toErrorInfo(e);
+        setError(err);
+        if (err.code === "RESTORE_STOPPED") {
+          onStopped?.();
+          // The message already says what is back; if the backup cannot be read again the
+          // list stays as it was, and a second restore compares afresh anyway.
+          unwrap(commands.backupInfo(info.file.path))
+            .then(show)
+            .catch(() => undefined);
+        }
       })
       .finally(() => {
         setBusy(false);
