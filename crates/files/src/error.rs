@@ -115,6 +115,42 @@ fn either_zh(formats: &[Format]) -> String {
     }
 }
 
+/// Why the system could not read or write a file, in words an officer reads: Chinese, then
+/// English. The system's own words (English on macOS and Linux, whatever the officer reads)
+/// stay out of the messages; they belong in the log (here through `source()` and `Display`).
+pub fn io_reason(e: &io::Error) -> (&'static str, &'static str) {
+    if held_by_another_program(e) {
+        return ("文件正被其他程序使用", "another program is using it");
+    }
+    match e.kind() {
+        io::ErrorKind::NotFound => ("找不到文件", "it is not there"),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            ("没有读写权限", "access was denied")
+        }
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData => {
+            ("文件不完整", "it is cut short")
+        }
+        io::ErrorKind::IsADirectory => ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            ("磁盘空间不足", "the disk is full")
+        }
+        _ => ("系统读写出错", "the system could not read or write it"),
+    }
+}
+
+/// Windows refuses a file another program holds open with these codes (a sharing or lock
+/// violation); Rust gives them no kind of their own.
+fn held_by_another_program(e: &io::Error) -> bool {
+    #[cfg(windows)]
+    {
+        matches!(e.raw_os_error(), Some(32 | 33))
+    }
+    #[cfg(not(windows))]
+    {
+        e.kind() == io::ErrorKind::ResourceBusy
+    }
+}
+
 impl Error {
     /// A stable code (SCREAMING_SNAKE), never renamed.
     pub fn code(&self) -> &'static str {
@@ -167,7 +203,8 @@ impl Error {
                 spaced(&list(allowed, Format::label_zh, "、"))
             ),
             Error::FileUnreadable(e) => format!(
-                "无法读取这个文件（{e}）。请确认文件没有被其他程序占用、没有被移动或删除，然后重新选择。"
+                "无法读取这个文件（{}）。请确认文件没有被其他程序占用、没有被移动或删除，然后重新选择。",
+                io_reason(e).0
             ),
             Error::PdfUnreadable => "这个 PDF 已损坏，无法打开。请重新扫描或重新导出 PDF 后再选择。".into(),
             Error::PdfEncrypted => "这个 PDF 设置了密码或权限保护，审核人员无法打开。请取消密码后另存一份（或重新打印为 PDF），再选择新文件。".into(),
@@ -205,10 +242,12 @@ impl Error {
                 "材料“{name}”的存档副本已被改动或损坏。请在申报材料中删除它并重新选择原文件，然后再生成申报包。"
             ),
             Error::SourceUnreadable { name, source } => format!(
-                "无法读取材料“{name}”的存档副本（{source}）。请在申报材料中删除它并重新选择原文件。"
+                "无法读取材料“{name}”的存档副本（{}）。请在申报材料中删除它并重新选择原文件。",
+                io_reason(source).0
             ),
             Error::PackageWriteFailed(e) => format!(
-                "写入申报包失败（{e}）。请确认保存位置可以写入（没有被其他程序占用），然后重试。"
+                "写入申报包失败（{}）。请确认保存位置可以写入（没有被其他程序占用），然后重试。",
+                io_reason(e).0
             ),
             Error::PackageInvalid { reason } => format!(
                 "申报包内容不一致（{reason}），这是程序错误。请重试；如仍失败请联系技术支持。"
@@ -217,7 +256,10 @@ impl Error {
                 format!("申报包已损坏（{detail_zh}）。请重新生成申报包。")
             }
             Error::PackageUnreadable(e) => {
-                format!("无法读取申报包（{e}）。请确认文件还在原处，或重新生成申报包。")
+                format!(
+                    "无法读取申报包（{}）。请确认文件还在原处，或重新生成申报包。",
+                    io_reason(e).0
+                )
             }
         }
     }
@@ -238,7 +280,8 @@ impl Error {
                 list(allowed, Format::label_en, ", ")
             ),
             Error::FileUnreadable(e) => format!(
-                "The file cannot be read ({e}). Make sure no other program holds it and it was not moved or deleted, then choose it again."
+                "The file cannot be read ({}). Make sure no other program holds it and it was not moved or deleted, then choose it again.",
+                io_reason(e).1
             ),
             Error::PdfUnreadable => "This PDF is damaged and cannot be opened. Scan or export it again, then choose the new file.".into(),
             Error::PdfEncrypted => "This PDF is protected by a password or permissions, so reviewers cannot open it. Save a copy without the password (or print it to PDF again) and choose that.".into(),
@@ -276,10 +319,12 @@ impl Error {
                 "The stored copy of the material \"{name}\" was changed or damaged. Remove it from the application's materials, choose the original file again, then build the package again."
             ),
             Error::SourceUnreadable { name, source } => format!(
-                "The stored copy of the material \"{name}\" cannot be read ({source}). Remove it from the application's materials and choose the original file again."
+                "The stored copy of the material \"{name}\" cannot be read ({}). Remove it from the application's materials and choose the original file again.",
+                io_reason(source).1
             ),
             Error::PackageWriteFailed(e) => format!(
-                "Writing the application package failed ({e}). Make sure the folder can be written to and no other program holds the file, then try again."
+                "Writing the application package failed ({}). Make sure the folder can be written to and no other program holds the file, then try again.",
+                io_reason(e).1
             ),
             Error::PackageInvalid { reason } => format!(
                 "The package contents do not fit together ({reason}); this is a program error. Try again, and contact support if it keeps failing."
@@ -288,7 +333,8 @@ impl Error {
                 format!("The application package is damaged ({detail_en}). Please build it again.")
             }
             Error::PackageUnreadable(e) => format!(
-                "The application package cannot be read ({e}). Make sure it is still where it was saved, or build it again."
+                "The application package cannot be read ({}). Make sure it is still where it was saved, or build it again.",
+                io_reason(e).1
             ),
         }
     }
@@ -329,7 +375,12 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.message_zh(), self.message_en())
+        write!(f, "{} / {}", self.message_zh(), self.message_en())?;
+        // For the log: what the system said, which the messages leave out.
+        match std::error::Error::source(self) {
+            Some(cause) => write!(f, " [{cause}]"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -351,8 +402,11 @@ mod tests {
 
     use super::*;
 
+    /// What the system says of a failed read: never in a message, always in the log.
+    const SYSTEM_WORDS: &str = "os said: EIO 5";
+
     fn every_variant() -> Vec<Error> {
-        let io = || io::Error::other("x");
+        let io = || io::Error::other(SYSTEM_WORDS);
         vec![
             Error::FileEmpty,
             Error::FileTooLarge {
@@ -417,11 +471,38 @@ mod tests {
             // imperative in English.
             assert!(e.message_zh().contains('请'), "{code}: {}", e.message_zh());
             assert!(e.message_en().len() > 30, "{code}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("{} / {}", e.message_zh(), e.message_en())),
+                "{code}"
+            );
+            for message in [e.message_zh(), e.message_en()] {
+                assert!(!message.contains(SYSTEM_WORDS), "{code}: {message}");
+            }
             assert_eq!(
-                e.to_string(),
-                format!("{} / {}", e.message_zh(), e.message_en())
+                e.to_string().contains(SYSTEM_WORDS),
+                std::error::Error::source(e).is_some(),
+                "{code}: the log keeps what the system said"
             );
         }
+    }
+
+    #[test]
+    fn why_a_read_failed_is_said_in_the_officers_language() {
+        let zh = |kind: io::ErrorKind| Error::FileUnreadable(kind.into()).message_zh();
+        let en = |kind: io::ErrorKind| Error::FileUnreadable(kind.into()).message_en();
+        assert!(zh(io::ErrorKind::NotFound).contains("（找不到文件）"));
+        assert!(en(io::ErrorKind::NotFound).contains("(it is not there)"));
+        assert!(zh(io::ErrorKind::PermissionDenied).contains("（没有读写权限）"));
+        assert!(en(io::ErrorKind::PermissionDenied).contains("(access was denied)"));
+        assert!(zh(io::ErrorKind::Other).contains("（系统读写出错）"));
+        #[cfg(windows)]
+        assert!(Error::FileUnreadable(io::Error::from_raw_os_error(32))
+            .message_zh()
+            .contains("（文件正被其他程序使用）"));
+        let unreadable = Error::PackageUnreadable(io::ErrorKind::UnexpectedEof.into());
+        assert!(unreadable.message_zh().contains("（文件不完整）"));
+        assert!(unreadable.message_en().contains("(it is cut short)"));
     }
 
     #[test]

@@ -7,7 +7,8 @@ use crate::Field;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// The file could not be read or is damaged; `detail` is the reader's own words.
+    /// The file could not be read or is damaged; `detail` is the reader's own words, for the
+    /// log (the messages say what to do in the officer's language).
     Unreadable {
         detail: String,
     },
@@ -50,12 +51,20 @@ impl Error {
         }
     }
 
+    /// What the reader or writer said, in its own (English) words: for the log, never for
+    /// the officer.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::Unreadable { detail } | Self::ExportFailed { detail } => Some(detail),
+            _ => None,
+        }
+    }
+
     pub fn message_zh(&self) -> String {
         match self {
-            Self::Unreadable { detail } => format!(
-                "无法读取这个文件（{detail}）。请确认文件没有在 Excel 中打开、没有设置打开密码，\
-                 并用 Excel 打开后另存为 .xlsx 再导入"
-            ),
+            Self::Unreadable { .. } => "无法读取这个文件，它可能已损坏或设置了打开密码。请确认文件\
+                 没有在 Excel 中打开、没有设置打开密码，并用 Excel 打开后另存为 .xlsx 再导入"
+                .into(),
             Self::UnknownFormat { name } => format!(
                 "无法识别文件“{name}”的格式。请用 Excel 打开它，另存为“Excel 工作簿 (.xlsx)”\
                  或“CSV”后再导入"
@@ -80,10 +89,9 @@ impl Error {
             Self::TooManyRows { limit } => format!(
                 "名单超过 {limit} 行，可能选错了文件。请确认文件只包含返岗人员，必要时分成几个文件导入"
             ),
-            Self::ExportFailed { detail } => format!(
-                "生成名单表格失败（{detail}）。请检查名单中是否有异常长的内容后重试；\
-                 问题仍在请联系技术支持"
-            ),
+            Self::ExportFailed { .. } => "生成名单表格失败。请检查名单中是否有异常长的内容后重试；\
+                 问题仍在请联系技术支持（原因已写入日志）"
+                .into(),
             Self::InvalidToday { today } => format!(
                 "系统日期“{today}”无效，无法检查日期。请检查电脑的日期设置后重试"
             ),
@@ -92,10 +100,10 @@ impl Error {
 
     pub fn message_en(&self) -> String {
         match self {
-            Self::Unreadable { detail } => format!(
-                "the file cannot be read ({detail}): make sure it is not open in Excel and has \
-                 no password, or open it in Excel, save it as .xlsx and import that"
-            ),
+            Self::Unreadable { .. } => "the file cannot be read: it may be damaged or have a \
+                 password. Make sure it is not open in Excel and has no password, or open it in \
+                 Excel, save it as .xlsx and import that"
+                .into(),
             Self::UnknownFormat { name } => format!(
                 "the format of '{name}' is not recognised: open it in Excel, save it as an Excel \
                  workbook (.xlsx) or as CSV, and import that"
@@ -121,10 +129,10 @@ impl Error {
                 "the roster has more than {limit} rows, so it is probably the wrong file: check \
                  that it lists only returning staff, or split it into several files"
             ),
-            Self::ExportFailed { detail } => format!(
-                "the roster spreadsheet could not be made ({detail}): check the roster for \
-                 unusually long entries and try again; if it persists, contact support"
-            ),
+            Self::ExportFailed { .. } => "the roster spreadsheet could not be made: check the \
+                 roster for unusually long entries and try again; if it persists, contact support \
+                 (the log says why)"
+                .into(),
             Self::InvalidToday { today } => format!(
                 "the system date '{today}' is invalid, so dates cannot be checked: check the \
                  computer's date settings and try again"
@@ -135,7 +143,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.message_zh(), self.message_en())
+        write!(f, "{} / {}", self.message_zh(), self.message_en())?;
+        match self.detail() {
+            Some(d) => write!(f, " [{d}]"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -12,6 +12,10 @@ use crate::materials::{self, Incoming};
 use crate::store::Store;
 
 pub(crate) fn refused(e: &yiqifu_files::Error) -> Error {
+    // The messages say why in the officer's words; what the system said is for the log.
+    if let Some(cause) = std::error::Error::source(e) {
+        tracing::warn!(code = e.code(), %cause, "file refused");
+    }
     Error::FileRefused {
         code: e.code(),
         zh: e.message_zh(),

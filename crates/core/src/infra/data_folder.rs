@@ -64,14 +64,16 @@ fn read_pointer(base: &Path) -> Result<Option<Pointer>> {
         Err(e) => return Err(e.into()),
     };
     serde_json::from_str(&text).map(Some).map_err(|e| {
+        // The parser's words are for the log; the officer is told what to do.
+        tracing::warn!(path = %path.display(), error = %e, "data folder pointer unreadable");
         refused(
             "DATA_FOLDER_POINTER_INVALID",
             format!(
-                "记录数据位置的文件“{}”已损坏（{e}）：请把它删除后再打开本应用，然后在“设置与关于”中重新选择数据文件夹。",
+                "记录数据位置的文件“{}”已损坏：请把它删除后再打开本应用，然后在“设置与关于”中重新选择数据文件夹。",
                 path.display()
             ),
             format!(
-                "The file that says where the data is, \"{}\", is damaged ({e}): delete it, start the app again, then choose the data folder again under Settings & About.",
+                "The file that says where the data is, \"{}\", is damaged: delete it, start the app again, then choose the data folder again under Settings & about.",
                 path.display()
             ),
         )
@@ -202,10 +204,12 @@ pub fn check_target(base: &Path, current: &Path, to: &Path) -> Result<()> {
         if !existed {
             let _ = std::fs::remove_dir(to);
         }
+        tracing::warn!(folder = %shown, error = %e, "data folder not writable");
+        let (zh, en) = yiqifu_files::io_reason(&e);
         return Err(refused(
             "DATA_FOLDER_NOT_WRITABLE",
-            format!("无法写入“{shown}”（{e}）：请选择当前用户可写的文件夹。"),
-            format!("Cannot write to \"{shown}\" ({e}): choose a folder this user can write to."),
+            format!("无法写入“{shown}”（{zh}）：请选择当前用户可写的文件夹。"),
+            format!("Cannot write to \"{shown}\" ({en}): choose a folder this user can write to."),
         ));
     }
     Ok(())
@@ -309,14 +313,16 @@ pub fn copy(
             let path = to.join(top);
             let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
         }
+        tracing::warn!(to = %to.display(), error = %e, "data folder copy failed");
+        let (zh, en) = yiqifu_files::io_reason(&e);
         return Err(refused(
             "DATA_FOLDER_COPY_FAILED",
             format!(
-                "复制到“{}”时出错（{e}）：数据仍在原文件夹，没有任何改动，已复制的部分已删除。请确认那里空间足够、可写后再试。",
+                "复制到“{}”时出错（{zh}）：数据仍在原文件夹，没有任何改动，已复制的部分已删除。请确认那里空间足够、可写后再试。",
                 to.display()
             ),
             format!(
-                "Copying to \"{}\" failed ({e}): the data is still in its old folder, unchanged, and what was copied has been removed. Make sure there is room and it can be written to, then try again.",
+                "Copying to \"{}\" failed ({en}): the data is still in its old folder, unchanged, and what was copied has been removed. Make sure there is room and it can be written to, then try again.",
                 to.display()
             ),
         ));
@@ -566,7 +572,13 @@ mod tests {
         let e = copy(&base, &to, |p| landed = p.done_files).unwrap_err();
         assert!(landed >= 1, "the fault came after a file had been copied");
         assert_eq!(e.code(), "DATA_FOLDER_COPY_FAILED");
-        assert!(crate::ErrorInfo::from(&e).message_en.contains("unchanged"));
+        let info = crate::ErrorInfo::from(&e);
+        assert!(info.message_en.contains("unchanged"));
+        // Why, in the officer's words: the system's own ("Is a directory (os error 21)") go
+        // to the log.
+        for message in [&info.message_zh, &info.message_en] {
+            assert!(!message.contains("os error"), "{message}");
+        }
         assert_eq!(
             std::fs::read_dir(&to).unwrap().count(),
             0,
@@ -592,9 +604,15 @@ mod tests {
         assert_eq!(resolve(&base).unwrap(), to);
 
         std::fs::write(base.join(POINTER), b"{ not json").unwrap();
-        assert_eq!(
-            resolve(&base).unwrap_err().code(),
-            "DATA_FOLDER_POINTER_INVALID"
+        let e = crate::ErrorInfo::from(&resolve(&base).unwrap_err());
+        assert_eq!(e.code, "DATA_FOLDER_POINTER_INVALID");
+        // Told what to do in their language, without the parser's English.
+        assert!(!e.message_zh.contains("line"), "{}", e.message_zh);
+        assert!(!e.message_en.contains("line"), "{}", e.message_en);
+        assert!(
+            e.message_en.contains("Settings & about"),
+            "{}",
+            e.message_en
         );
 
         // A base that is a file is no folder with a pointer: taking it fails later, with why.

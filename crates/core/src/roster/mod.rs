@@ -86,6 +86,18 @@ impl From<yiqifu_roster::RowProblem> for RowProblem {
     }
 }
 
+/// A roster file refused as a whole; what the reader said goes to the log, not the officer.
+fn roster_file(e: yiqifu_roster::Error) -> Error {
+    if let Some(detail) = e.detail() {
+        tracing::warn!(code = e.code(), detail, "roster file refused");
+    }
+    Error::RosterFile {
+        code: e.code(),
+        zh: e.message_zh(),
+        en: e.message_en(),
+    }
+}
+
 fn field_name(f: yiqifu_roster::Field) -> &'static str {
     use yiqifu_roster::Field;
     match f {
@@ -196,11 +208,7 @@ impl Workspace {
         })
         .await
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-        let (imported, path) = imported.map_err(|e| Error::RosterFile {
-            code: e.code(),
-            zh: e.message_zh(),
-            en: e.message_en(),
-        })?;
+        let (imported, path) = imported.map_err(roster_file)?;
         let mut tx = self.store().write().await?;
         store::append(&mut tx, &imported.rows).await?;
         let report = ImportReport {
@@ -275,11 +283,7 @@ impl Workspace {
         let bytes = tokio::task::spawn_blocking(move || yiqifu_roster::export_xlsx(&rows))
             .await
             .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
-            .map_err(|e| Error::RosterFile {
-                code: e.code(),
-                zh: e.message_zh(),
-                en: e.message_en(),
-            })?;
+            .map_err(roster_file)?;
         let name = format!("返岗人员名单-{}.xlsx", today_in_china());
         Ok((name, bytes))
     }

@@ -58,9 +58,14 @@ pub fn check_file(path: &Path, limits: &Limits) -> Result<Checked, Error> {
     let mut file = File::open(path).map_err(Error::FileUnreadable)?;
     let meta = file.metadata().map_err(Error::FileUnreadable)?;
     if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            io::ErrorKind::IsADirectory
+        } else {
+            io::ErrorKind::InvalidInput
+        };
         return Err(Error::FileUnreadable(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "不是普通文件 / not a regular file",
+            kind,
+            "not a regular file",
         )));
     }
     let size = meta.len();

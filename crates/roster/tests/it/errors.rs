@@ -74,10 +74,15 @@ fn a_bad_today_is_refused() {
     );
 }
 
+/// What a spreadsheet reader says of a damaged file, in its own (English) words.
+const READER_WORDS: &str = "Zip error: invalid Zip archive";
+
 #[test]
 fn codes_are_distinct_and_messages_bilingual() {
     let all = [
-        Error::Unreadable { detail: "x".into() },
+        Error::Unreadable {
+            detail: READER_WORDS.into(),
+        },
         Error::UnknownFormat {
             name: "a.pdf".into(),
         },
@@ -87,7 +92,9 @@ fn codes_are_distinct_and_messages_bilingual() {
             missing: vec![Field::Phone],
         },
         Error::TooManyRows { limit: 100_000 },
-        Error::ExportFailed { detail: "x".into() },
+        Error::ExportFailed {
+            detail: READER_WORDS.into(),
+        },
         Error::InvalidToday { today: "x".into() },
     ];
     let codes: HashSet<&str> = all.iter().map(Error::code).collect();
@@ -100,7 +107,15 @@ fn codes_are_distinct_and_messages_bilingual() {
         );
         assert!(en.starts_with(|c: char| c.is_ascii_lowercase()), "{en}");
         assert_ne!(zh, en);
-        assert_eq!(e.to_string(), format!("{zh} / {en}"));
+        // The reader's own words are for the log only.
+        assert!(
+            !zh.contains(READER_WORDS) && !en.contains(READER_WORDS),
+            "{zh} / {en}"
+        );
+        match e.detail() {
+            Some(d) => assert_eq!(e.to_string(), format!("{zh} / {en} [{d}]")),
+            None => assert_eq!(e.to_string(), format!("{zh} / {en}")),
+        }
         assert!(e.code().chars().all(|c| c.is_ascii_uppercase() || c == '_'));
     }
 }
