@@ -31,7 +31,6 @@ pub(crate) const SERVER_KEY: &str = "server";
 pub(crate) const PROXY_KEY: &str = "proxy";
 /// Written by versions before workspaces: the one account of this computer.
 pub(crate) const ACCOUNT_KEY: &str = "account";
-pub(crate) const LAST_SYNC_KEY: &str = "last_sync_at";
 
 /// Which central service the officer works with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

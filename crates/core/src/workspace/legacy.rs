@@ -7,11 +7,11 @@ use std::path::Path;
 
 use yiqifu_protocol::EnterpriseProfile;
 
-use crate::app::{ServerChoice, ACCOUNT_KEY, LAST_SYNC_KEY, SERVER_KEY};
+use crate::app::{ServerChoice, ACCOUNT_KEY, SERVER_KEY};
 use crate::error::Result;
 use crate::materials::STORE_DIR;
 use crate::store::{Schema, Store, DB_FILE};
-use crate::workspace::{workspace_dir, workspace_id};
+use crate::workspace::{workspace_dir, workspace_id, LAST_SYNC_KEY};
 
 const LEGACY_TABLES: [&str; 3] = ["legacy_records", "legacy_outbox", "legacy_uploads"];
 const INBOX: &str = "inbox";

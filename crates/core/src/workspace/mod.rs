@@ -60,6 +60,8 @@ impl Default for SyncConfig {
     }
 }
 
+/// When the enterprise last synced; the app's own store had it too before workspaces (the
+/// legacy move deletes it there).
 pub(crate) const LAST_SYNC_KEY: &str = "last_sync_at";
 /// Set when the officer signed out while the service could not be told: the tokens stay
 /// in the keychain only until the worker has revoked them, and are never used to send.
