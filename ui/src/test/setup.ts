@@ -1,5 +1,10 @@
 import { afterEach } from "vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
+
+// waitFor and findBy give up after 1 s by default; an antd form's re-render in jsdom took
+// longer than that on a 2-core machine busy with another test run (ProfilePage's problem
+// marks, 2026-12-07). What never comes still fails, after 10 s instead.
+configure({ asyncUtilTimeout: 10_000 });
 
 // The build's own tests run in Node, without a window: the rest is for the pages' tests.
 if (typeof window !== "undefined") {
