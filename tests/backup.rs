@@ -267,21 +267,25 @@ async fn a_restore_never_replaces_newer_work_unasked_and_backs_up_what_it_replac
 }
 
 /// A restore that fails at one enterprise after it replaced another: the officer is told
-/// which is back, which is not and where the replaced work went; no staged copy is left, the
-/// replaced work comes back from that safety copy, and the rest goes in once the cause is gone.
+/// which is back, which is not (the one it stopped at, and one after it, left as it was) and
+/// where the replaced work went; no staged copy is left, the replaced work comes back from
+/// that safety copy, and the rest goes in once the cause is gone.
 #[tokio::test]
 async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_work_went() {
     let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (app, _central, first) = ready(dir.path(), "backup-stopped").await;
-    let second = sign_in_as(&app, 1).await;
-    first.create_appeal(appeal("备份里的诉求甲")).await.unwrap();
-    second
-        .create_appeal(appeal("备份里的诉求乙"))
-        .await
-        .unwrap();
-    let dest = files.path().join("两家企业.yqfbak");
+    let (second, third) = (sign_in_as(&app, 1).await, sign_in_as(&app, 2).await);
+    for (ws, title) in [
+        (&first, "备份里的诉求"),
+        (&second, "备份里的诉求"),
+        (&third, "备份里的诉求"),
+    ] {
+        ws.create_appeal(appeal(title)).await.unwrap();
+    }
+    let dest = files.path().join("三家企业.yqfbak");
     app.export_backup(&BackupScope::All, &dest).await.unwrap();
-    // The restore goes in the backup's order: the first is replaced, the second stops it.
+    // The restore goes in the backup's order: the first is replaced, the second stops it,
+    // the third is never reached.
     let order: Vec<(String, String)> = app
         .backup_info(&dest)
         .await
@@ -290,14 +294,20 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    assert_eq!(order.len(), 2, "{order:?}");
-    let ((kept, kept_name), (gone, gone_name)) = (order[0].clone(), order[1].clone());
-    let ids = [kept.clone(), gone.clone()];
-    drop((first, second));
+    assert_eq!(order.len(), 3, "{order:?}");
+    let ((kept, kept_name), (gone, gone_name), (later, later_name)) =
+        (order[0].clone(), order[1].clone(), order[2].clone());
+    let ids = [kept.clone(), gone.clone(), later.clone()];
+    drop((first, second, third));
 
     next_second().await;
     let here = app.workspace(&kept).unwrap();
     here.create_appeal(appeal("备份之后的诉求")).await.unwrap();
+    app.workspace(&later)
+        .unwrap()
+        .create_appeal(appeal("备份之后的诉求"))
+        .await
+        .unwrap();
     drop(here);
     app.remove_workspace(&gone).await.unwrap();
     // A file stands where the second's folder goes: it cannot be put in place.
@@ -308,13 +318,14 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
     std::fs::write(&blocker, b"in the way").unwrap();
 
     let err = app
-        .restore_backup(&dest, &ids, std::slice::from_ref(&kept))
+        .restore_backup(&dest, &ids, &[kept.clone(), later.clone()])
         .await
         .unwrap_err();
     assert_eq!(err.code(), "RESTORE_STOPPED", "{err}");
     let Error::RestoreStopped {
         restored,
         stopped_at,
+        placed,
         not_restored,
         safety_backup,
         cause,
@@ -324,11 +335,12 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
     };
     assert_eq!(restored, &vec![kept_name.clone()]);
     assert_eq!(stopped_at, &gone_name);
-    assert!(not_restored.is_empty(), "{not_restored:?}");
+    assert!(!placed, "nothing of the second went in");
+    assert_eq!(not_restored, &vec![later_name.clone()]);
     assert_eq!(cause.code(), "IO_ERROR", "{cause}");
     let safety = safety_backup.clone().expect("what was replaced is kept");
     for message in [err.message_zh(), err.message_en()] {
-        for said in [&kept_name, &gone_name, &safety] {
+        for said in [&kept_name, &gone_name, &later_name, &safety] {
             assert!(
                 message.contains(said.as_str()),
                 "{said} is not in: {message}"
@@ -336,11 +348,23 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
         }
     }
     assert!(err.message_zh().contains("已恢复"), "{}", err.message_zh());
+    // Why, in the officer's words (not the system's "File exists (os error 17)").
+    assert!(err.message_zh().contains("同名"), "{}", err.message_zh());
+    assert!(
+        err.message_en().contains("in the way"),
+        "{}",
+        err.message_en()
+    );
 
     assert_eq!(
         titles(&app.workspace(&kept).unwrap()).await,
-        vec!["备份里的诉求甲".to_string()],
+        vec!["备份里的诉求".to_string()],
         "the first holds the backup's work"
+    );
+    assert_eq!(
+        titles(&app.workspace(&later).unwrap()).await,
+        vec!["备份之后的诉求".to_string(), "备份里的诉求".to_string()],
+        "the third keeps the work done here"
     );
     assert!(app.workspace(&gone).is_err(), "the second is not back");
     let left: Vec<String> =
@@ -361,7 +385,7 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
     .unwrap();
     assert_eq!(
         titles(&app.workspace(&kept).unwrap()).await,
-        vec!["备份之后的诉求".to_string(), "备份里的诉求甲".to_string()]
+        vec!["备份之后的诉求".to_string(), "备份里的诉求".to_string()]
     );
 
     // With the cause gone, the one that stopped it goes in.
@@ -373,7 +397,7 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
     assert_eq!(outcome.restored, vec![gone_name]);
     assert_eq!(
         titles(&app.workspace(&gone).unwrap()).await,
-        vec!["备份里的诉求乙".to_string()]
+        vec!["备份里的诉求".to_string()]
     );
     app.close().await;
 }

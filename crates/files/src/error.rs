@@ -119,35 +119,49 @@ fn either_zh(formats: &[Format]) -> String {
 /// English. The system's own words (English on macOS and Linux, whatever the officer reads)
 /// stay out of the messages; they belong in the log (here through `source()` and `Display`).
 pub fn io_reason(e: &io::Error) -> (&'static str, &'static str) {
+    io_cause(e).unwrap_or(("系统读写出错", "the system could not read or write it"))
+}
+
+/// [`io_reason`], when the system said more than that reading or writing failed.
+pub fn io_cause(e: &io::Error) -> Option<(&'static str, &'static str)> {
     if held_by_another_program(e) {
-        return ("文件正被其他程序使用", "another program is using it");
+        return Some(("文件正被其他程序使用", "another program is using it"));
     }
-    match e.kind() {
-        io::ErrorKind::NotFound => ("找不到文件", "it is not there"),
+    Some(match e.kind() {
+        io::ErrorKind::NotFound => ("找不到该文件或文件夹", "it is not there"),
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
             ("没有读写权限", "access was denied")
         }
         io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData => {
-            ("文件不完整", "it is cut short")
+            ("文件已损坏或不完整", "it is damaged or incomplete")
         }
-        io::ErrorKind::IsADirectory => ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+        io::ErrorKind::IsADirectory => (
+            "该处是文件夹而不是文件",
+            "a folder is where a file should be",
+        ),
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
             ("磁盘空间不足", "the disk is full")
         }
-        _ => ("系统读写出错", "the system could not read or write it"),
-    }
+        io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
+            ("该处已有同名的文件", "a file of that name is in the way")
+        }
+        _ => return None,
+    })
 }
 
-/// Windows refuses a file another program holds open with these codes (a sharing or lock
-/// violation); Rust gives them no kind of their own.
+/// A file another program holds: Windows refuses it with a sharing or lock violation (codes
+/// 32 and 33), to which Rust gives no kind of its own.
 fn held_by_another_program(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::ResourceBusy {
+        return true;
+    }
     #[cfg(windows)]
     {
         matches!(e.raw_os_error(), Some(32 | 33))
     }
     #[cfg(not(windows))]
     {
-        e.kind() == io::ErrorKind::ResourceBusy
+        false
     }
 }
 
@@ -491,7 +505,7 @@ mod tests {
     fn why_a_read_failed_is_said_in_the_officers_language() {
         let zh = |kind: io::ErrorKind| Error::FileUnreadable(kind.into()).message_zh();
         let en = |kind: io::ErrorKind| Error::FileUnreadable(kind.into()).message_en();
-        assert!(zh(io::ErrorKind::NotFound).contains("（找不到文件）"));
+        assert!(zh(io::ErrorKind::NotFound).contains("（找不到该文件或文件夹）"));
         assert!(en(io::ErrorKind::NotFound).contains("(it is not there)"));
         assert!(zh(io::ErrorKind::PermissionDenied).contains("（没有读写权限）"));
         assert!(en(io::ErrorKind::PermissionDenied).contains("(access was denied)"));
@@ -501,8 +515,10 @@ mod tests {
             .message_zh()
             .contains("（文件正被其他程序使用）"));
         let unreadable = Error::PackageUnreadable(io::ErrorKind::UnexpectedEof.into());
-        assert!(unreadable.message_zh().contains("（文件不完整）"));
-        assert!(unreadable.message_en().contains("(it is cut short)"));
+        assert!(unreadable.message_zh().contains("（文件已损坏或不完整）"));
+        assert!(unreadable
+            .message_en()
+            .contains("(it is damaged or incomplete)"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod package;
 pub mod samples;
 
 pub use check::{check_file, check_name, sniff, Checked, Format, Found, Limits};
-pub use error::{io_reason, size_text, Error};
+pub use error::{io_cause, io_reason, size_text, Error};
 pub use package::{
     entry_path, verify_package, write_package, write_package_to, Entry, Manifest, ManifestFile,
     ManifestSelfCheck, Packed,

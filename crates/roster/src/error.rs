@@ -62,8 +62,8 @@ impl Error {
 
     pub fn message_zh(&self) -> String {
         match self {
-            Self::Unreadable { .. } => "无法读取这个文件，它可能已损坏或设置了打开密码。请确认文件\
-                 没有在 Excel 中打开、没有设置打开密码，并用 Excel 打开后另存为 .xlsx 再导入"
+            Self::Unreadable { .. } => "无法读取这个文件。请确认文件还在原处、没有在 Excel 中打开、\
+                 没有设置打开密码，并用 Excel 打开后另存为 .xlsx 再导入"
                 .into(),
             Self::UnknownFormat { name } => format!(
                 "无法识别文件“{name}”的格式。请用 Excel 打开它，另存为“Excel 工作簿 (.xlsx)”\
@@ -90,7 +90,7 @@ impl Error {
                 "名单超过 {limit} 行，可能选错了文件。请确认文件只包含返岗人员，必要时分成几个文件导入"
             ),
             Self::ExportFailed { .. } => "生成名单表格失败。请检查名单中是否有异常长的内容后重试；\
-                 问题仍在请联系技术支持（原因已写入日志）"
+                 问题仍在请联系技术支持（原因已写入日志，日志文件夹见“设置与关于”）"
                 .into(),
             Self::InvalidToday { today } => format!(
                 "系统日期“{today}”无效，无法检查日期。请检查电脑的日期设置后重试"
@@ -100,9 +100,9 @@ impl Error {
 
     pub fn message_en(&self) -> String {
         match self {
-            Self::Unreadable { .. } => "the file cannot be read: it may be damaged or have a \
-                 password. Make sure it is not open in Excel and has no password, or open it in \
-                 Excel, save it as .xlsx and import that"
+            Self::Unreadable { .. } => "the file cannot be read: make sure it is still where it \
+                 was, is not open in Excel and has no password, or open it in Excel, save it as \
+                 .xlsx and import that"
                 .into(),
             Self::UnknownFormat { name } => format!(
                 "the format of '{name}' is not recognised: open it in Excel, save it as an Excel \
@@ -131,7 +131,7 @@ impl Error {
             ),
             Self::ExportFailed { .. } => "the roster spreadsheet could not be made: check the \
                  roster for unusually long entries and try again; if it persists, contact support \
-                 (the log says why)"
+                 (the log says why; its folder is under Settings & about)"
                 .into(),
             Self::InvalidToday { today } => format!(
                 "the system date '{today}' is invalid, so dates cannot be checked: check the \

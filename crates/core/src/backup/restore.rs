@@ -297,14 +297,14 @@ impl App {
         let current = self.server_now();
         let mut restored = Vec::new();
         let mut other_service = None;
-        for (i, ((e, _), dir)) in chosen.iter().zip(&staged).enumerate() {
-            match self.place(e, dir, current.as_ref()).await {
+        for (i, ((e, state), dir)) in chosen.iter().zip(&staged).enumerate() {
+            match self.place(e, *state, dir, current.as_ref()).await {
                 Ok(elsewhere) => {
                     other_service = elsewhere.or(other_service);
                     restored.push(e.profile.name.clone());
                     self.shared().notify(Some(&e.id), &Topic::ALL);
                 }
-                Err(err) => {
+                Err(Unplaced { err, placed }) => {
                     // Those before it are restored, those after it are as they were: each
                     // opens again, whole (a database is renamed into place last), and no
                     // staged copy is left to fill the disk. The safety backup has the work
@@ -323,6 +323,7 @@ impl App {
                     return Err(Error::RestoreStopped {
                         restored,
                         stopped_at: e.profile.name.clone(),
+                        placed,
                         not_restored: chosen[i + 1..]
                             .iter()
                             .map(|(e, _)| e.profile.name.clone())
@@ -348,13 +349,37 @@ impl App {
     async fn place(
         &self,
         e: &Entry,
+        state: RestoreState,
         dir: &Path,
         current: Option<&ServerChoice>,
-    ) -> Result<Option<ServerChoice>> {
+    ) -> std::result::Result<Option<ServerChoice>, Unplaced> {
         self.close_workspace(&e.id).await;
-        let placed = put_in_place(dir, &workspace_dir(self.data_dir(), &e.id)).await;
+        let dest = workspace_dir(self.data_dir(), &e.id);
+        let moved = put_in_place(dir, &dest).await;
         let _ = std::fs::remove_dir_all(dir);
-        placed?;
+        moved.map_err(|err| Unplaced { err, placed: false })?;
+        if let Err(err) = self.record(e).await {
+            if state == RestoreState::New {
+                // Nothing of it was here before: taken out again, so it is not left in a
+                // folder no record points to (a second restore puts it back whole).
+                let _ = std::fs::remove_dir_all(&dest);
+                return Err(Unplaced { err, placed: false });
+            }
+            // Its old record stands, so the next start opens the restored data.
+            return Err(Unplaced { err, placed: true });
+        }
+        let service = ServerChoice::from_key(&e.server);
+        if current == Some(&service) {
+            self.open_workspace(&service, &e.id, &e.credit_code, e.profile.clone())
+                .await
+                .map_err(|err| Unplaced { err, placed: true })?;
+            return Ok(None);
+        }
+        Ok(Some(service))
+    }
+
+    /// Records a restored enterprise in the app's own store (its profile as the backup has it).
+    async fn record(&self, e: &Entry) -> Result<()> {
         sqlx::query(
             "INSERT INTO workspaces (id, server, credit_code, profile, added_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET profile = excluded.profile",
@@ -366,13 +391,7 @@ impl App {
         .bind(e.added_at)
         .execute(self.store().pool())
         .await?;
-        let service = ServerChoice::from_key(&e.server);
-        if current == Some(&service) {
-            self.open_workspace(&service, &e.id, &e.credit_code, e.profile.clone())
-                .await?;
-            return Ok(None);
-        }
-        Ok(Some(service))
+        Ok(())
     }
 
     /// Extracts one enterprise's files beside its folder (same disk, so they move in by
@@ -431,6 +450,12 @@ impl App {
         }
         Ok(staging)
     }
+}
+
+/// Why one enterprise could not be put in place, and whether its data went in before that.
+struct Unplaced {
+    err: Error,
+    placed: bool,
 }
 
 fn remove_all(dirs: &[PathBuf]) {

@@ -279,10 +279,10 @@ pub fn copy(
                     None
                 }
                 Err(e) => {
-                    return Err(std::io::Error::new(
-                        e.kind(),
-                        format!("{}: {e}", rel.display()),
-                    ))
+                    // Returned as the system gave it, so that its code still says why (a
+                    // file Windows says another program holds); which file goes to the log.
+                    tracing::warn!(file = %rel.display(), error = %e, "not copied");
+                    return Err(e);
                 }
             };
             if let Some(written) = written {

@@ -201,10 +201,15 @@ pub enum Error {
     RestoreWouldOverwrite(Vec<String>),
     /// A restore that stopped at one enterprise after others were put back: which are back,
     /// which stayed as they were, where the replaced work went, and why it stopped.
-    #[error("the restore stopped at {stopped_at} ({cause}); restored {restored:?}")]
+    /// `placed`: the data of the one it stopped at went in, but it could not be recorded or
+    /// opened (the next start opens it).
+    #[error(
+        "the restore stopped at {stopped_at} (placed: {placed}; {cause}); restored {restored:?}"
+    )]
     RestoreStopped {
         restored: Vec<String>,
         stopped_at: String,
+        placed: bool,
         not_restored: Vec<String>,
         safety_backup: Option<String>,
         cause: Box<Error>,
@@ -375,21 +380,34 @@ impl Error {
             Self::BackupInvalid { path, fault } => format!("“{path}”不是可用的益企服备份（{}）：请选择本应用导出的 .yqfbak 文件；若文件是从别处拷来的，请重新拷贝一次。", fault.zh()),
             Self::BackupTooNew(v) => format!("这份备份由较新的 {v} 版制作，本版本无法读取：请先把本应用更新到 {v} 或更高版本，再恢复。"),
             Self::RestoreWouldOverwrite(names) => format!("本机上“{}”有备份里没有的工作，未恢复：如确要用备份替换，请勾选确认后再恢复（本机当前的工作会先自动备份）。", names.join("”“")),
-            Self::RestoreStopped { restored, stopped_at, not_restored, safety_backup, cause } => {
-                let mut m = format!("恢复没有全部完成：“{stopped_at}”未能恢复。{}", cause.message_zh());
+            Self::RestoreStopped { restored, stopped_at, placed, not_restored, safety_backup, cause } => {
+                // A database's own words say nothing was changed, which is not so here.
+                let why = if cause.no_room() { "磁盘空间不足。".into() } else if cause.is_database() { "本地数据库出错。".into() } else { cause.message_zh() };
+                let mut m = if *placed {
+                    format!("恢复没有全部完成：“{stopped_at}”的数据已放回本机，但没能打开。{why}")
+                } else {
+                    format!("恢复没有全部完成：“{stopped_at}”未能恢复。{why}")
+                };
                 if !restored.is_empty() {
                     m += &format!("已恢复“{}”。", restored.join("”“"));
                 }
                 if !not_restored.is_empty() {
-                    m += &format!("“{}”未动，仍是恢复前的样子。", not_restored.join("”“"));
+                    m += &format!("“{}”未动，保持恢复前的状态。", not_restored.join("”“"));
                 }
                 if let Some(p) = safety_backup {
-                    m += &format!("被替换的工作已先备份到“{p}”，需要时可以从它恢复。");
+                    m += &format!("恢复开始前，本机上将被替换的工作已备份到“{p}”，需要时可以从它恢复。");
                 }
-                m + "解决上述问题后，再恢复一次这份备份即可补上未恢复的企业。"
+                if *placed && not_restored.is_empty() {
+                    m + "解决上述问题后重新打开本应用即可。"
+                } else {
+                    m + "解决上述问题后，再恢复一次这份备份即可补上未恢复的企业。"
+                }
             }
             Self::Database(_) | Self::Migration(_) => "本地数据库出错，数据未被修改；请重启应用，如仍出错请联系技术支持。".into(),
-            Self::Io(_) => "读写本地文件出错，请检查磁盘空间和权限。".into(),
+            Self::Io(e) => match yiqifu_files::io_cause(e) {
+                Some((why, _)) => format!("读写本地文件出错（{why}），请检查磁盘空间和权限。"),
+                None => "读写本地文件出错，请检查磁盘空间和权限。".into(),
+            },
             Self::Json(_) => "本地保存的数据无法读取，请重新同步。".into(),
         }
     }
@@ -448,8 +466,13 @@ impl Error {
             Self::BackupInvalid { path, fault } => format!("\"{path}\" is not a usable Yiqifu backup ({fault}): choose a .yqfbak file this app exported; if it was copied from elsewhere, copy it again."),
             Self::BackupTooNew(v) => format!("This backup was made by version {v}, newer than this app, which cannot read it: update the app to {v} or later first, then restore."),
             Self::RestoreWouldOverwrite(names) => format!("This computer has work for {} that the backup does not have, so nothing was restored: to replace it with the backup anyway, confirm and restore again (the work here is backed up first).", names.join(", ")),
-            Self::RestoreStopped { restored, stopped_at, not_restored, safety_backup, cause } => {
-                let mut m = format!("The restore did not finish: {stopped_at} could not be restored. {}", cause.message_en());
+            Self::RestoreStopped { restored, stopped_at, placed, not_restored, safety_backup, cause } => {
+                let why = if cause.no_room() { "The disk is full.".into() } else if cause.is_database() { "The local database failed.".into() } else { cause.message_en() };
+                let mut m = if *placed {
+                    format!("The restore did not finish: {stopped_at}'s data is back on this computer but could not be opened. {why}")
+                } else {
+                    format!("The restore did not finish: {stopped_at} could not be restored. {why}")
+                };
                 if !restored.is_empty() {
                     m += &format!(" Restored: {}.", restored.join(", "));
                 }
@@ -457,12 +480,19 @@ impl Error {
                     m += &format!(" Left as they were: {}.", not_restored.join(", "));
                 }
                 if let Some(p) = safety_backup {
-                    m += &format!(" The work it replaced was backed up first to \"{p}\": restore from that file if you need it.");
+                    m += &format!(" Before the restore began, the work here it was to replace was backed up to \"{p}\": restore from that file if you need it.");
                 }
-                m + " Once the problem is fixed, restore this backup again to bring back the rest."
+                if *placed && not_restored.is_empty() {
+                    m + " Once the problem is fixed, start the app again."
+                } else {
+                    m + " Once the problem is fixed, restore this backup again to bring back the rest."
+                }
             }
             Self::Database(_) | Self::Migration(_) => "The local database failed and nothing was changed: restart the app, and contact support if it persists.".into(),
-            Self::Io(_) => "Reading or writing a local file failed: check disk space and permissions.".into(),
+            Self::Io(e) => match yiqifu_files::io_cause(e) {
+                Some((_, why)) => format!("Reading or writing a local file failed ({why}): check disk space and permissions."),
+                None => "Reading or writing a local file failed: check disk space and permissions.".into(),
+            },
             Self::Json(_) => "Locally stored data could not be read: sync again.".into(),
         }
     }
@@ -485,6 +515,10 @@ impl Error {
             sqlx::Error::Io(e) => io_disk_full(e),
             _ => false,
         }
+    }
+
+    fn is_database(&self) -> bool {
+        matches!(self, Self::Database(_) | Self::Migration(_))
     }
 
     /// Whether the error means the server could not be reached (the app is offline).

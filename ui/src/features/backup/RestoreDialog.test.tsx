@@ -191,9 +191,12 @@ describe("RestoreDialog", () => {
     expect(screen.getByText(/已恢复“上海申城物流有限公司”/)).toBeTruthy();
     expect(stopped).toBe(1);
     expect(asked.filter((c) => c === "backup_info")).toHaveLength(1);
-    // What is back is no longer picked; what is not is, for the second try.
-    expect(checkbox("restore-pick-91310000BBBBBBBBBB").checked).toBe(false);
+    // What is back is no longer picked; what is not stays picked, for the second try.
+    await waitFor(() => {
+      expect(checkbox("restore-pick-91310000BBBBBBBBBB").checked).toBe(false);
+    });
     expect(checkbox("restore-pick-91310000AAAAAAAAAA").checked).toBe(true);
     expect(screen.queryByTestId("restore-confirm-newer")).toBeNull();
+    expect(screen.getByTestId<HTMLButtonElement>("restore-confirm").disabled).toBe(false);
   });
 });

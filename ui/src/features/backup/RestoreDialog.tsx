@@ -62,12 +62,6 @@ export default function RestoreDialog({ info: given, onClose, onRestored, onStop
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
-  const show = (next: BackupInfo | null) => {
-    setInfo(next);
-    setChosen(firstChoice(next));
-    setConfirmed(false);
-  };
-
   useEffect(() => {
     setInfo(given);
     setChosen(firstChoice(given));
@@ -101,14 +95,19 @@ export default function RestoreDialog({ info: given, onClose, onRestored, onStop
       .catch((e: unknown) => {
         const err = toErrorInfo(e);
         setError(err);
-        if (err.code === "RESTORE_STOPPED") {
-          onStopped?.();
-          // The message already says what is back; if the backup cannot be read again the
-          // list stays as it was, and a second restore compares afresh anyway.
-          unwrap(commands.backupInfo(info.file.path))
-            .then(show)
-            .catch(() => undefined);
-        }
+        if (err.code !== "RESTORE_STOPPED") return;
+        onStopped?.();
+        // Read again before the dialog takes another click. If it cannot be, the list stays
+        // as it was: the message says what is back, and a second restore compares afresh.
+        return unwrap(commands.backupInfo(info.file.path))
+          .then((next) => {
+            setInfo(next);
+            // What is back is the same as here now, so no longer picked; the rest stays as
+            // the officer picked it (a confirmation is asked again).
+            setChosen((picked) => picked.filter((id) => next.enterprises.some((x) => x.id === id && x.state !== "same")));
+            setConfirmed(false);
+          })
+          .catch(() => undefined);
       })
       .finally(() => {
         setBusy(false);
