@@ -340,7 +340,13 @@ async fn a_start_that_fails_says_why_in_a_message_box() {
     let out = app.wait_with_output().await.unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
-        said.contains("the data folder") && said.contains("cannot be used"),
+        said.contains("The data folder") && said.contains("cannot be used"),
+        "{said}"
+    );
+    // Why, in the officer's words: a file stands where the folder should be.
+    assert!(
+        said.contains("(a file of that name is in the way)")
+            && said.contains("（该处已有同名的文件）"),
         "{said}"
     );
 }

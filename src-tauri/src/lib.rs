@@ -447,11 +447,16 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
             std::process::exit(0);
         }
         Err(e) => {
+            // No log yet: the system's own words go to stderr, the box says why in words.
+            eprintln!("data folder {} not taken: {e}", dir.display());
+            let e = yiqifu_core::Error::Io(e);
             return Err(format!(
-                "数据文件夹 {} 无法使用：{e} / the data folder {} cannot be used: {e}",
+                "数据文件夹“{}”无法使用：{}\nThe data folder \"{}\" cannot be used: {}",
                 dir.display(),
-                dir.display()
-            ))
+                e.message_zh(),
+                dir.display(),
+                e.message_en()
+            ));
         }
     };
     // Only the instance that keeps the data folder writes its log.

@@ -166,6 +166,15 @@ fn held_by_another_program(e: &io::Error) -> bool {
 }
 
 impl Error {
+    /// What the system said (or, for a bug, what the caller got wrong), which the messages
+    /// leave out: for the log.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Error::PackageInvalid { reason } => Some(reason.clone()),
+            _ => std::error::Error::source(self).map(ToString::to_string),
+        }
+    }
+
     /// A stable code (SCREAMING_SNAKE), never renamed.
     pub fn code(&self) -> &'static str {
         match self {
@@ -263,9 +272,9 @@ impl Error {
                 "写入申报包失败（{}）。请确认保存位置可以写入（没有被其他程序占用），然后重试。",
                 io_reason(e).0
             ),
-            Error::PackageInvalid { reason } => format!(
-                "申报包内容不一致（{reason}），这是程序错误。请重试；如仍失败请联系技术支持。"
-            ),
+            Error::PackageInvalid { .. } => {
+                "申报包内容不一致，这是程序错误。请重试；如仍失败请联系技术支持（日志中有详细原因）。".into()
+            }
             Error::PackageDamaged { detail_zh, .. } => {
                 format!("申报包已损坏（{detail_zh}）。请重新生成申报包。")
             }
@@ -340,9 +349,9 @@ impl Error {
                 "Writing the application package failed ({}). Make sure the folder can be written to and no other program holds the file, then try again.",
                 io_reason(e).1
             ),
-            Error::PackageInvalid { reason } => format!(
-                "The package contents do not fit together ({reason}); this is a program error. Try again, and contact support if it keeps failing."
-            ),
+            Error::PackageInvalid { .. } => {
+                "The package contents do not fit together; this is a program error. Try again, and contact support if it keeps failing (the log says why).".into()
+            }
             Error::PackageDamaged { detail_en, .. } => {
                 format!("The application package is damaged ({detail_en}). Please build it again.")
             }
@@ -390,9 +399,8 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} / {}", self.message_zh(), self.message_en())?;
-        // For the log: what the system said, which the messages leave out.
-        match std::error::Error::source(self) {
-            Some(cause) => write!(f, " [{cause}]"),
+        match self.detail() {
+            Some(detail) => write!(f, " [{detail}]"),
             None => Ok(()),
         }
     }
@@ -464,7 +472,9 @@ mod tests {
                 source: io(),
             },
             Error::PackageWriteFailed(io()),
-            Error::PackageInvalid { reason: "r".into() },
+            Error::PackageInvalid {
+                reason: SYSTEM_WORDS.into(),
+            },
             Error::damaged("d", "d"),
             Error::PackageUnreadable(io()),
         ]
@@ -495,8 +505,13 @@ mod tests {
             }
             assert_eq!(
                 e.to_string().contains(SYSTEM_WORDS),
-                std::error::Error::source(e).is_some(),
+                e.detail().is_some(),
                 "{code}: the log keeps what the system said"
+            );
+            assert_eq!(
+                e.detail().is_some(),
+                std::error::Error::source(e).is_some() || e.code() == "PACKAGE_INVALID",
+                "{code}"
             );
         }
     }

@@ -341,5 +341,10 @@ fn entries_and_manifest_must_agree_and_paths_must_be_safe() {
     entries[0].path = "../escape.csv".to_owned();
     let err = write_package(&out, &manifest, &entries, &mut |_, _| {}).expect_err("unsafe");
     assert_eq!(err.code(), "PACKAGE_INVALID");
+    // Which path it was is for the log, not for the officer, who cannot act on it.
+    assert!(err
+        .detail()
+        .is_some_and(|d| d.contains("unsafe path: ../escape.csv")));
+    assert!(!err.message_zh().contains("escape") && !err.message_en().contains("escape"));
     assert!(!out.exists());
 }

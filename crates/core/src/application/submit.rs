@@ -25,7 +25,7 @@ pub(super) const PACKAGES_DIR: &str = "packages";
 
 fn package_failed(e: &yiqifu_files::Error) -> Error {
     // The messages say why in the officer's words; what the system said is for the log.
-    if let Some(cause) = std::error::Error::source(e) {
+    if let Some(cause) = e.detail() {
         tracing::warn!(code = e.code(), %cause, "packaging failed");
     }
     Error::PackageFailed {

@@ -13,7 +13,7 @@ use crate::store::Store;
 
 pub(crate) fn refused(e: &yiqifu_files::Error) -> Error {
     // The messages say why in the officer's words; what the system said is for the log.
-    if let Some(cause) = std::error::Error::source(e) {
+    if let Some(cause) = e.detail() {
         tracing::warn!(code = e.code(), %cause, "file refused");
     }
     Error::FileRefused {
