@@ -37,7 +37,6 @@ async fn appeals_titled(db: &yiqifu_central::db::Db, title: &str) -> i64 {
     n
 }
 
-/// Every member of the zip at `path`, decompressed.
 /// The database of enterprise `id` in the data folder `dir`.
 fn workspace_db(dir: &Path, id: &str) -> PathBuf {
     dir.join(yiqifu_core::workspace::WORKSPACES_DIR)
@@ -45,6 +44,7 @@ fn workspace_db(dir: &Path, id: &str) -> PathBuf {
         .join(yiqifu_core::store::WORKSPACE_DB_FILE)
 }
 
+/// Every member of the zip at `path`, decompressed.
 fn members(path: &Path) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     (0..zip.len())
@@ -399,6 +399,67 @@ async fn a_restore_that_stops_part_way_says_what_is_back_and_where_the_replaced_
         titles(&app.workspace(&gone).unwrap()).await,
         vec!["备份里的诉求".to_string()]
     );
+    app.close().await;
+}
+
+/// An enterprise new to this computer whose files stop part-way in: the ones that went in
+/// come out again, so nothing is left that no record points to, and what stood there stays.
+#[tokio::test]
+async fn a_new_enterprise_that_stops_part_way_in_leaves_none_of_its_files() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (app, _central, ws) = ready(dir.path(), "backup-taken-out").await;
+    let plan = files.path().join("一企一案.pdf");
+    let plan_bytes = samples::pdf_sized(200_000, 3);
+    std::fs::write(&plan, &plan_bytes).unwrap();
+    let kept = ws
+        .add_application_file("prevention_plan", &plan, FileOrigin::Picked)
+        .await
+        .unwrap();
+    let id = ws.id().to_string();
+    let dest = files.path().join("一家企业.yqfbak");
+    app.export_backup(&BackupScope::Enterprise { id: id.clone() }, &dest)
+        .await
+        .unwrap();
+    drop(ws);
+    app.remove_workspace(&id).await.unwrap();
+    let folder = dir
+        .path()
+        .join(yiqifu_core::workspace::WORKSPACES_DIR)
+        .join(&id);
+    let material = folder
+        .join(yiqifu_core::materials::STORE_DIR)
+        .join(&kept.sha256);
+    // A folder stands where the database's journal goes: the material files go in first,
+    // then the stale journal cannot be cleared.
+    let journal = folder.join(format!("{}-wal", yiqifu_core::store::WORKSPACE_DB_FILE));
+    std::fs::create_dir_all(&journal).unwrap();
+    std::fs::write(journal.join("held"), b"in the way").unwrap();
+
+    let err = app
+        .restore_backup(&dest, std::slice::from_ref(&id), &[])
+        .await
+        .unwrap_err();
+    let Error::RestoreStopped { placed, .. } = &err else {
+        panic!("{err}");
+    };
+    assert!(!placed, "{err}");
+    assert!(app.workspace(&id).is_err(), "not back");
+    assert!(!material.exists(), "a material file was left behind");
+    let left: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        vec![journal.file_name().unwrap().to_string_lossy().into_owned()]
+    );
+    assert!(journal.join("held").exists(), "what stood there stays");
+
+    std::fs::remove_dir_all(&journal).unwrap();
+    app.restore_backup(&dest, std::slice::from_ref(&id), &[])
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&material).unwrap(), plan_bytes);
     app.close().await;
 }
 

@@ -355,9 +355,17 @@ impl App {
     ) -> std::result::Result<Option<ServerChoice>, Unplaced> {
         self.close_workspace(&e.id).await;
         let dest = workspace_dir(self.data_dir(), &e.id);
-        let moved = put_in_place(dir, &dest).await;
+        let mut moved = Vec::new();
+        let put = put_in_place(dir, &dest, &mut moved).await;
         let _ = std::fs::remove_dir_all(dir);
-        moved.map_err(|err| Unplaced { err, placed: false })?;
+        if let Err(err) = put {
+            if state == RestoreState::New {
+                // What went in comes out again: no record points to it, and nothing else
+                // would ever read or remove it.
+                take_out(&dest, &moved);
+            }
+            return Err(Unplaced { err, placed: false });
+        }
         if let Err(err) = self.record(e).await {
             if state == RestoreState::New {
                 // Nothing of it was here before: taken out again, so it is not left in a
@@ -477,8 +485,8 @@ async fn check_staged(backup: &Path, db: &Path) -> Result<()> {
 
 /// Moves a staged enterprise into its folder: files first (material files and packages
 /// are named by their content, so one already there is the same and stays), the database
-/// last, replacing the old one and its journal.
-async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
+/// last, replacing the old one and its journal. `moved` gets each file moved in, as it is.
+async fn put_in_place(staged: &Path, dest: &Path, moved: &mut Vec<PathBuf>) -> Result<()> {
     std::fs::create_dir_all(dest)?;
     let mut stack = vec![staged.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -502,6 +510,7 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
                     std::fs::create_dir_all(parent)?;
                 }
                 store::rename_retrying(&from, &to).await?;
+                moved.push(to);
             }
         }
     }
@@ -527,6 +536,35 @@ async fn put_in_place(staged: &Path, dest: &Path) -> Result<()> {
         &dest.join(WORKSPACE_DB_FILE),
     )
     .await
+}
+
+/// Removes the files a restore moved into `dest`, then the folders they leave empty, `dest`
+/// among them; what the restore did not put there stays.
+fn take_out(dest: &Path, moved: &[PathBuf]) {
+    let mut folders = Vec::new();
+    for file in moved {
+        if let Err(e) = std::fs::remove_file(file) {
+            tracing::warn!(file = %file.display(), error = %e, "restored file not taken out");
+        }
+        folders.extend(
+            file.ancestors()
+                .skip(1)
+                .take_while(|a| a.starts_with(dest))
+                .map(Path::to_path_buf),
+        );
+    }
+    folders.push(dest.to_path_buf());
+    // Deepest first, so a folder is empty by the time it is reached.
+    folders.sort_by(|a, b| {
+        b.components()
+            .count()
+            .cmp(&a.components().count())
+            .then_with(|| a.cmp(b))
+    });
+    folders.dedup();
+    for folder in folders {
+        let _ = std::fs::remove_dir(folder);
+    }
 }
 
 /// A copy's last change; whether it holds what the backup's entry holds (the same time and
