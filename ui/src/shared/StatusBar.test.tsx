@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { act, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
+import { useState } from "react";
 import { App } from "antd";
 import dayjs from "dayjs";
 import StatusBar, { compactTime } from "./StatusBar";
+import { I18nContext, translate, type Locale } from "./i18n";
 import type { Status_Serialize as Status } from "../bindings";
 import { resetPage } from "../test/fixtures";
 
@@ -83,6 +85,46 @@ describe("StatusBar", () => {
     await waitFor(() => {
       expect(asked).toContain("sync_now");
     });
+  });
+
+  it("says its toasts again in the language the officer switches to", async () => {
+    let fail = false;
+    mockIPC((cmd) => {
+      if (cmd === "sync_now" && fail) {
+        // A command's typed error is a plain object, as the shell sends it.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw { code: "SERVER_UNREACHABLE", message_zh: "连不上中心服务", message_en: "The service cannot be reached" };
+      }
+      return null;
+    }, { shouldMockEvents: true });
+    function Switchable() {
+      const [locale, setLocale] = useState<Locale>("zh-CN");
+      return (
+        <I18nContext.Provider value={{ locale, t: (k) => translate(locale, k), setLocale }}>
+          <App>
+            <StatusBar status={base} />
+            <button data-testid="switch" onClick={() => { setLocale(locale === "zh-CN" ? "en-US" : "zh-CN"); }} />
+          </App>
+        </I18nContext.Provider>
+      );
+    }
+    render(<Switchable />);
+    act(() => {
+      screen.getByTestId("sync-now").click();
+    });
+    await screen.findByText("同步完成");
+    fail = true;
+    act(() => {
+      screen.getByTestId("sync-now").click();
+    });
+    await screen.findByText("连不上中心服务");
+    act(() => {
+      screen.getByTestId("switch").click();
+    });
+    await screen.findByText("Sync complete");
+    await screen.findByText("The service cannot be reached");
+    expect(screen.queryByText("同步完成")).toBeNull();
+    expect(screen.queryByText("连不上中心服务")).toBeNull();
   });
 
   it("shows parked items only when there are some", () => {

@@ -7,8 +7,9 @@ import type { Dayjs } from "dayjs";
 import { commands, unwrap } from "./api";
 import { events } from "../bindings";
 import type { Status_Serialize as Status } from "../bindings";
-import { errorText, toErrorInfo } from "./errors";
-import { useI18n } from "./i18n";
+import { toErrorInfo } from "./errors";
+import { sharedMessages, useI18n } from "./i18n";
+import { said, saidError } from "./said";
 
 /** A sync time in few characters: the time today, the day this year, else the date. */
 export function compactTime(at: Dayjs, now: Dayjs = dayjs()): string {
@@ -28,7 +29,7 @@ export default function StatusBar({
   status: Status;
   renderParked?: (close: () => void) => ReactNode;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
   const [parkedOpen, setParkedOpen] = useState(false);
@@ -63,9 +64,9 @@ export default function StatusBar({
     setBusy(true);
     try {
       await unwrap(commands.syncNow());
-      void message.success(t("syncDone"));
+      void message.success(said(sharedMessages, "syncDone"));
     } catch (e) {
-      void message.error(errorText(toErrorInfo(e), locale));
+      void message.error(saidError(toErrorInfo(e)));
     } finally {
       setBusy(false);
     }

@@ -2,8 +2,9 @@ import { useEffect, useState } from "react";
 import { App as AntApp } from "antd";
 import { commands, unwrap } from "./api";
 import type { DesktopSettings } from "../bindings";
-import { errorText, toErrorInfo } from "./errors";
+import { toErrorInfo } from "./errors";
 import { useI18n } from "./i18n";
+import { saidError } from "./said";
 
 /** The DesktopSettings toggle for notifications, as the inbox and the settings show it. */
 export function useNotifySetting(): { on: boolean | null; set: (on: boolean) => void } {
@@ -23,7 +24,7 @@ export function useNotifySetting(): { on: boolean | null; set: (on: boolean) => 
     setSettings(next);
     unwrap(commands.setDesktopSettings(next)).catch((e: unknown) => {
       setSettings(before);
-      void message.error(errorText(toErrorInfo(e), locale));
+      void message.error(saidError(toErrorInfo(e)));
     });
   };
   return { on: settings ? settings.notifications : null, set };

@@ -5,11 +5,12 @@ import { commands, unwrap } from "../../shared/api";
 import type { About_Serialize as About, ErrorInfo, Folder, Status_Serialize as Status } from "../../bindings";
 import { BackupCard } from "../backup";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
 import SettingsCard from "./SettingsCard";
 import MoveDataFolder from "./MoveDataFolder";
+import { saidError } from "../../shared/said";
 
 const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", overflowWrap: "anywhere" as const };
 
@@ -19,7 +20,6 @@ const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monos
  */
 export default function AboutPage({ status }: { status: Status }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = App.useApp();
   const [about, setAbout] = useState<About | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -38,7 +38,7 @@ export default function AboutPage({ status }: { status: Status }) {
 
   const open = (folder: Folder) => {
     unwrap(commands.openFolder(folder)).catch((e: unknown) => {
-      void message.error(errorText(toErrorInfo(e), locale));
+      void message.error(saidError(toErrorInfo(e)));
     });
   };
 

@@ -4,10 +4,11 @@ import { ExportOutlined } from "@ant-design/icons";
 import { commands, events, unwrap } from "../../shared/api";
 import type { ErrorInfo, MoveProgress } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { fill, useMessages } from "../../shared/i18n";
 import { sizeText } from "../backup/format";
 import { messages } from "./messages";
+import { saidError } from "../../shared/said";
 
 type Stage =
   | { kind: "idle" }
@@ -23,7 +24,6 @@ type Stage =
  */
 export default function MoveDataFolder({ current }: { current: string }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = App.useApp();
   const [stage, setStage] = useState<Stage>({ kind: "idle" });
   const [refused, setRefused] = useState<ErrorInfo | null>(null);
@@ -71,7 +71,7 @@ export default function MoveDataFolder({ current }: { current: string }) {
     setRestarting(true);
     unwrap(commands.restartApp()).catch((e: unknown) => {
       setRestarting(false);
-      void message.error(errorText(toErrorInfo(e), locale));
+      void message.error(saidError(toErrorInfo(e)));
     });
   };
 

@@ -9,6 +9,7 @@ import { toErrorInfo } from "../../shared/errors";
 import { useNotifySetting } from "../../shared/useNotifySetting";
 import { useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
+import { said } from "../../shared/said";
 
 type Kind = Proxy["kind"];
 
@@ -42,8 +43,8 @@ export default function SettingsCard({ server }: { server: ServerChoice | null }
     setError(null);
     unwrap(commands.setProxy(proxy))
       .then((online) => {
-        if (online) void message.success(t("proxySavedOnline"));
-        else void message.warning(t("proxySavedOffline"));
+        if (online) void message.success(said(messages, "proxySavedOnline"));
+        else void message.warning(said(messages, "proxySavedOffline"));
       })
       .catch((e: unknown) => {
         setError(toErrorInfo(e));

@@ -11,6 +11,7 @@ import { appealCategoryKey } from "./labels";
 import { messages } from "./messages";
 import { useFileDrop } from "../../shared/useFileDrop";
 import { FormSelect } from "../../shared/a11y";
+import { said } from "../../shared/said";
 
 /** A file the core refused, kept in view with why until the officer moves on. */
 interface Refused {
@@ -138,7 +139,7 @@ export default function AppealComposer({
             setError(toErrorInfo(e));
           });
       },
-      () => void message.info(t("droppedNowhere")),
+      () => void message.info(said(messages, "droppedNowhere")),
     ) !== null;
   const remove = (id: string) => {
     unwrap(commands.appealAttachmentRemove(enterprise, draftId, id))
@@ -155,7 +156,7 @@ export default function AppealComposer({
     try {
       await flush();
       const key = await unwrap(commands.appealDraftSend(enterprise, draftId));
-      void message.success(t("sent"));
+      void message.success(said(messages, "sent"));
       onDone(key);
     } catch (e) {
       setError(toErrorInfo(e));

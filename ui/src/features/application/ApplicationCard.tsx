@@ -9,12 +9,13 @@ import type {
   RoundFile,
   RoundView_Serialize as RoundView,
 } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { fill, useMessages } from "../../shared/i18n";
 import { dateOf } from "./CorrectionBanner";
 import type { Uploads } from "./TrackPanel";
 import { formatSize, shortHash, stateColor, stateKey } from "./format";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 const mono = { fontFamily: "monospace" } as const;
 
@@ -26,7 +27,6 @@ function dateTime(at: string | number): string {
 /** One submission as it left: its files, the package's fingerprint, and its exports. */
 function Round({ enterprise, recordId, round, slots }: { enterprise: string; recordId: string; round: RoundView; slots: MaterialSlot[] }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState<"receipt" | "package" | null>(null);
   const name = (type: string) => slots.find((s) => s.rule.material_type === type)?.rule.name ?? type;
@@ -38,10 +38,10 @@ function Round({ enterprise, recordId, round, slots }: { enterprise: string; rec
         : commands.applicationSavePackage(enterprise, recordId, round.round, t("savePackageTitle"));
     unwrap(call)
       .then((path) => {
-        if (path) void message.success(fill(t("savedTo"), { path }));
+        if (path) void message.success(said(messages, "savedTo", { path }));
       })
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       })
       .finally(() => {
         setBusy(null);
@@ -105,7 +105,6 @@ export default function ApplicationCard({
   onCorrect: (draft: Draft) => void;
 }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = AntApp.useApp();
   const [starting, setStarting] = useState(false);
   const server = app.server;
@@ -118,7 +117,7 @@ export default function ApplicationCard({
     unwrap(open(enterprise, app.record_id))
       .then(onCorrect)
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       })
       .finally(() => {
         setStarting(false);

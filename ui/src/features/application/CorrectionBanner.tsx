@@ -3,11 +3,12 @@ import { App as AntApp, Alert, Button, Card, List, Popconfirm, Space, Tag, Typog
 import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type { Change, CorrectionDiff_Serialize as CorrectionDiff, ApplicationDraft_Serialize as Draft, RoundFile } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
 import { shortHash } from "./format";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 const changeKey = {
   same: "diffSame",
@@ -57,11 +58,11 @@ export default function CorrectionBanner({ enterprise, draft, onChanged }: { ent
   const cancel = () => {
     unwrap(commands.applicationCancelCorrection(enterprise))
       .then(() => {
-        void message.success(t("correctionCancelled"));
+        void message.success(said(messages, "correctionCancelled"));
         onChanged();
       })
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       });
   };
 

@@ -2,12 +2,13 @@ import { useState } from "react";
 import { App as AntApp, Alert, Button, List, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { ApplicationDraft_Serialize as Draft, DraftFile, FormKind } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { fill, useMessages } from "../../shared/i18n";
 import MaterialRow from "./MaterialRow";
 import type { RowError } from "./MaterialRow";
 import { messages } from "./messages";
 import { useFileDrop } from "../../shared/useFileDrop";
+import { said, saidError } from "../../shared/said";
 
 /**
  * Every material of the application, each row taking files picked or dropped onto it. What
@@ -26,7 +27,6 @@ export default function MaterialsList({
   onChanged: () => void;
 }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = AntApp.useApp();
   const [errors, setErrors] = useState<Record<string, RowError[]>>({});
   const [busy, setBusy] = useState<Record<string, boolean>>({});
@@ -59,7 +59,7 @@ export default function MaterialsList({
         .then((outcomes) => {
           const refused: RowError[] = [];
           for (const o of outcomes) {
-            if (o.file) void message.success(fill(t("added"), { name: o.file.filename }));
+            if (o.file) void message.success(said(messages, "added", { name: o.file.filename }));
             if (o.error) refused.push({ name: o.name, error: o.error });
           }
           setRow(type, refused);
@@ -73,13 +73,13 @@ export default function MaterialsList({
         });
     },
     () => {
-      void message.warning(t("dropOnRow"));
+      void message.warning(said(messages, "dropOnRow"));
     },
   );
 
   const pick = (type: string, name: string) => {
     run(type, () => unwrap(commands.applicationPickFile(enterprise, type, fill(t("pickTitle"), { name }))), (f) => {
-      if (f) void message.success(fill(t("added"), { name: f.filename }));
+      if (f) void message.success(said(messages, "added", { name: f.filename }));
     });
   };
   const remove = (type: string, file: DraftFile) => {
@@ -87,19 +87,19 @@ export default function MaterialsList({
   };
   const attachRoster = (type: string) => {
     run(type, () => unwrap(commands.applicationAttachRoster(enterprise)), () => {
-      void message.success(t("rosterAttached"));
+      void message.success(said(messages, "rosterAttached"));
     });
   };
   const generate = (type: string, kind: FormKind) => {
     run(type, () => unwrap(commands.applicationGenerateForm(enterprise, kind, t(`generateTitle_${kind}`))), (path) => {
-      if (path) void message.success(fill(t("generated"), { path }), 8);
+      if (path) void message.success(said(messages, "generated", { path }), 8);
     });
   };
   const removeOrphan = (file: DraftFile) => {
     unwrap(commands.applicationRemoveFile(enterprise, file.id))
       .then(onChanged)
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       });
   };
 

@@ -11,13 +11,14 @@ import type {
   Status_Serialize as Status,
 } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { FormRadioGroup } from "../../shared/a11y";
 import { aside, labelled, listed, useI18n, useMessages } from "../../shared/i18n";
 import { localTime, sizeText } from "./format";
 import { messages } from "./messages";
 import RestoreDialog from "./RestoreDialog";
 import RestoredNotice from "./RestoredNotice";
+import { saidError } from "../../shared/said";
 
 /** Exporting a backup, restoring one, and the automatic backups. */
 export default function BackupCard({ status }: { status: Status }) {
@@ -96,7 +97,7 @@ export default function BackupCard({ status }: { status: Status }) {
 
   const openFolder = () => {
     unwrap(commands.openFolder("backups")).catch((e: unknown) => {
-      void message.error(errorText(toErrorInfo(e), locale));
+      void message.error(saidError(toErrorInfo(e)));
     });
   };
 

@@ -11,6 +11,7 @@ import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
 import { openEntry } from "./openEntry";
 import { useNotifySetting } from "../../shared/useNotifySetting";
+import { said } from "../../shared/said";
 
 const kindKey: Record<InboxKind, keyof typeof messages> = {
   review_opinion: "kindReviewOpinion",
@@ -80,7 +81,7 @@ export default function InboxPage({ status }: { status: Status }) {
   const markAll = () => {
     unwrap(commands.inboxMarkAllRead(enterprise))
       .then((n) => {
-        void message.success(t("markedAll").replace("{n}", String(n)));
+        void message.success(said(messages, "markedAll", { n }));
         load();
       })
       .catch(fail);

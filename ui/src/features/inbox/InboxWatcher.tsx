@@ -1,10 +1,10 @@
 import { useEffect, useRef } from "react";
 import { App as AntApp, Button } from "antd";
 import { commands, events, unwrap } from "../../shared/api";
-import { useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
 import { messages } from "./messages";
 import { openEntry } from "./openEntry";
+import { said } from "../../shared/said";
 
 /**
  * Always mounted beside the pages: a new inbox entry of the enterprise on screen is told in
@@ -12,11 +12,10 @@ import { openEntry } from "./openEntry";
  * about, switching enterprise first when it belongs to another.
  */
 export default function InboxWatcher({ enterprise }: { enterprise: string | null }) {
-  const t = useMessages(messages);
   const { notification } = AntApp.useApp();
   const navigate = useNavigate();
-  const latest = useRef({ enterprise, t, notification, navigate });
-  latest.current = { enterprise, t, notification, navigate };
+  const latest = useRef({ enterprise, notification, navigate });
+  latest.current = { enterprise, notification, navigate };
 
   useEffect(() => {
     const open = (ent: string, entryId: string) => {
@@ -33,7 +32,7 @@ export default function InboxWatcher({ enterprise }: { enterprise: string | null
     };
     const notices = events.inboxNoticed.listen((e) => {
       const n = e.payload;
-      const { enterprise: onScreen, t: tr, notification: notify } = latest.current;
+      const { enterprise: onScreen, notification: notify } = latest.current;
       // Another enterprise's news waits for its own screen (the desktop still told it).
       if (n.enterprise !== onScreen) return;
       const key = `inbox-notice-${n.entry_id}`;
@@ -53,7 +52,7 @@ export default function InboxWatcher({ enterprise }: { enterprise: string | null
             }}
             data-testid="inbox-notice-open"
           >
-            {tr("noticeView")}
+            {said(messages, "noticeView")}
           </Button>
         ),
       });

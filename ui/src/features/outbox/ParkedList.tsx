@@ -2,11 +2,12 @@ import { useCallback, useEffect, useState } from "react";
 import { App, Button, Empty, List, Popconfirm, Space, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { ParkedItem } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { fill, pick, useI18n, useMessages } from "../../shared/i18n";
 import type { OpInfo } from "../../shared/revise";
 import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
+import { saidError } from "../../shared/said";
 
 /** A parked item that has something the officer can correct. */
 export type Revisable = ParkedItem & { draft: unknown };
@@ -31,9 +32,9 @@ export default function ParkedList({
 
   const report = useCallback(
     (e: unknown) => {
-      void message.error(errorText(toErrorInfo(e), locale));
+      void message.error(saidError(toErrorInfo(e)));
     },
-    [message, locale],
+    [message],
   );
   const load = useCallback(() => {
     unwrap(commands.parkedItems(enterprise)).then(setItems).catch(report);

@@ -2,11 +2,11 @@ import { useState } from "react";
 import type { ReactNode } from "react";
 import { App } from "antd";
 import type { Status_Serialize as Status } from "../../bindings";
-import { useMessages } from "../../shared/i18n";
 import type { OpInfo } from "../../shared/revise";
 import ParkedList, { type Revisable } from "./ParkedList";
 import ReviseDialog from "./ReviseDialog";
 import { messages } from "./messages";
+import { said } from "../../shared/said";
 
 /**
  * The refused items of the enterprise on screen: `content` fills the status line's
@@ -16,7 +16,6 @@ export function useParked(
   status: Status,
   ops: Partial<Record<string, OpInfo>>,
 ): { content: (close: () => void) => ReactNode; dialog: ReactNode } {
-  const t = useMessages(messages);
   const { message } = App.useApp();
   // Tied to the enterprise it came from: outbox ids repeat across enterprises, so a
   // correction must never be sent to the one that came on screen since.
@@ -53,7 +52,7 @@ export function useParked(
         }}
         onSaved={() => {
           setEditing(null);
-          void message.success(t("revised"));
+          void message.success(said(messages, "revised"));
         }}
       />
     ) : null;

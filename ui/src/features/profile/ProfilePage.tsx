@@ -6,13 +6,14 @@ import { commands, unwrap } from "../../shared/api";
 import { DISTRICTS, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS } from "../../bindings";
 import type { CompanyProfile_Deserialize as CompanyProfile, ErrorInfo, FieldProblem, ProfileView_Serialize as ProfileView, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel } from "../../shared/places";
 import { FormRadioGroup, FormSelect } from "../../shared/a11y";
 import { useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 /** The form's values: numbers may be empty while the officer types. */
 type Values = Omit<CompanyProfile, "headcount" | "on_site" | "whitelist_batch"> & {
@@ -137,14 +138,14 @@ export default function ProfilePage({ status }: { status: Status }) {
     setSaving(true);
     unwrap(commands.saveCompanyProfile(enterprise, toProfile(values)))
       .then(() => {
-        void message.success(t("saved"));
+        void message.success(said(messages, "saved"));
         setProblems([]);
         load();
       })
       .catch((e: unknown) => {
         const info = toErrorInfo(e);
-        if (info.code === "INVALID_PROFILE") void message.error(t("fixFields"));
-        else void message.error(errorText(info, locale));
+        if (info.code === "INVALID_PROFILE") void message.error(said(messages, "fixFields"));
+        else void message.error(saidError(info));
       })
       .finally(() => {
         setSaving(false);

@@ -11,6 +11,7 @@ import { problemsByField } from "./format";
 import type { Field } from "./format";
 import { messages } from "./messages";
 import { FormSelect } from "../../shared/a11y";
+import { said } from "../../shared/said";
 
 /** What the editor opens on: a new person, someone on the roster, or a refused row. */
 export interface EditorTarget {
@@ -113,7 +114,7 @@ export default function RosterEditor({
         return;
       }
       const saved = await unwrap(commands.rosterSaveRow(enterprise, target.original, toEntry(values)));
-      void message.success(t("saved"));
+      void message.success(said(messages, "saved"));
       onSaved(target, saved);
       onClose();
     } catch (e) {

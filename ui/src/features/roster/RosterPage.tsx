@@ -4,8 +4,8 @@ import { ClearOutlined, DeleteOutlined, ExportOutlined, ImportOutlined, UserAddO
 import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, RejectedRow, RosterView_Serialize as RosterView, StaffEntry_Serialize as StaffEntry, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { fill, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
 import ImportReport from "./ImportReport";
 import RosterEditor from "./RosterEditor";
@@ -13,11 +13,11 @@ import type { EditorTarget } from "./RosterEditor";
 import RosterTable from "./RosterTable";
 import { fillNodes, guessEntry, matches, staleTest } from "./format";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 /** 返岗人员: the roster the application attaches, imported, edited and exported here. */
 export default function RosterPage({ status }: { status: Status }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = AntApp.useApp();
   const enterprise = status.enterprise;
   const [view, setView] = useState<RosterView | null>(null);
@@ -58,7 +58,7 @@ export default function RosterPage({ status }: { status: Status }) {
   const positive = useMemo(() => rows.filter((r) => r.test_result === "positive").length, [rows]);
 
   const fail = (e: unknown) => {
-    void message.error(errorText(toErrorInfo(e), locale));
+    void message.error(saidError(toErrorInfo(e)));
   };
 
   const importFile = () => {
@@ -69,8 +69,8 @@ export default function RosterPage({ status }: { status: Status }) {
         if (!report) return;
         setImportError(null);
         setFixed(new Set());
-        if (report.rejected.length > 0) void message.warning(fill(t("importSome"), { n: report.added, m: report.rejected.length }));
-        else void message.success(fill(t("importDone"), { n: report.added }));
+        if (report.rejected.length > 0) void message.warning(said(messages, "importSome", { n: report.added, m: report.rejected.length }));
+        else void message.success(said(messages, "importDone", { n: report.added }));
         load();
       })
       .catch((e: unknown) => {
@@ -86,7 +86,7 @@ export default function RosterPage({ status }: { status: Status }) {
     setBusy("export");
     unwrap(commands.rosterExport(enterprise, t("exportTitle")))
       .then((path) => {
-        if (path) void message.success(fill(t("exported"), { path }));
+        if (path) void message.success(said(messages, "exported", { path }));
       })
       .catch(fail)
       .finally(() => {
@@ -99,7 +99,7 @@ export default function RosterPage({ status }: { status: Status }) {
     setBusy("clear");
     unwrap(commands.rosterClear(enterprise))
       .then(() => {
-        void message.success(t("cleared"));
+        void message.success(said(messages, "cleared"));
         setSelected([]);
         load();
       })
@@ -114,7 +114,7 @@ export default function RosterPage({ status }: { status: Status }) {
     setBusy("delete");
     unwrap(commands.rosterDeleteRows(enterprise, ids))
       .then((n) => {
-        void message.success(fill(t("removed"), { n }));
+        void message.success(said(messages, "removed", { n }));
         setSelected((s) => s.filter((id) => !ids.includes(id)));
         load();
       })

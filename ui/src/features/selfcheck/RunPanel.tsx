@@ -4,12 +4,13 @@ import { FilePdfOutlined } from "@ant-design/icons";
 import { commands, unwrap } from "../../shared/api";
 import type { ErrorInfo, RunView_Serialize as RunView } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
 import { DocumentDrawer } from "../documents";
 import ItemCard from "./ItemCard";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 /** A finished self-check, read-only, with its report. */
 export default function RunPanel({ enterprise, runId, onBack }: { enterprise: string; runId: string; onBack: () => void }) {
@@ -49,10 +50,10 @@ export default function RunPanel({ enterprise, runId, onBack }: { enterprise: st
     setSaving(true);
     unwrap(commands.saveSelfcheckReport(enterprise, runId, t("saveReportTitle")))
       .then((path) => {
-        if (path) void message.success(fill(t("reportSaved"), { path }));
+        if (path) void message.success(said(messages, "reportSaved", { path }));
       })
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       })
       .finally(() => {
         setSaving(false);

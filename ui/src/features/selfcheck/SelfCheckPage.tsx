@@ -4,13 +4,14 @@ import dayjs from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type { DraftView_Serialize as DraftView, ErrorInfo, Overview_Serialize as Overview, RunSummary, Status_Serialize as Status } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
-import { errorText, toErrorInfo } from "../../shared/errors";
-import { fill, useI18n, useMessages } from "../../shared/i18n";
+import { toErrorInfo } from "../../shared/errors";
+import { fill, useMessages } from "../../shared/i18n";
 import { useFocus, useNavigate } from "../../shared/navigation";
 import { useTopics } from "../../shared/useTopics";
 import RunPanel from "./RunPanel";
 import Wizard from "./Wizard";
 import { messages } from "./messages";
+import { saidError } from "../../shared/said";
 
 /** In the wizard, `focus` is an item to show (a policy's citation led here), with a count so
  *  the same item asked for twice is shown twice. */
@@ -37,7 +38,6 @@ function remember(enterprise: string, templateId: string | null): void {
 /** 复工自查: the templates, the wizard, past results. */
 export default function SelfCheckPage({ status }: { status: Status }) {
   const t = useMessages(messages);
-  const { locale } = useI18n();
   const { message } = AntApp.useApp();
   const navigate = useNavigate();
   const enterprise = status.enterprise;
@@ -79,13 +79,13 @@ export default function SelfCheckPage({ status }: { status: Status }) {
         })
         .catch((e: unknown) => {
           remember(enterprise, null);
-          void message.error(errorText(toErrorInfo(e), locale));
+          void message.error(saidError(toErrorInfo(e)));
         })
         .finally(() => {
           setOpening(null);
         });
     },
-    [enterprise, locale, message],
+    [enterprise, message],
   );
 
   // Back where the officer was: the wizard they had open, at its step.

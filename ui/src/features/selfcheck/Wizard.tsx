@@ -8,6 +8,7 @@ import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "../documents";
 import ItemCard from "./ItemCard";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 /** The wizard: one step per section, then the verdict. Every answer is saved as it is given. */
 export default function Wizard({
@@ -58,7 +59,7 @@ export default function Wizard({
         setNewer(null);
       })
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       });
   };
 
@@ -112,13 +113,13 @@ export default function Wizard({
     if (focusItem === undefined) return;
     const index = sections.findIndex((s) => s.items.some((i) => i.id === focusItem));
     if (index < 0) {
-      void message.info(t("focusMissing"));
+      void message.info(said(messages, "focusMissing"));
       return;
     }
     setStep(index);
     unwrap(commands.setSelfcheckStep(enterprise, templateId, index)).catch(() => undefined);
     if (view.items.find((i) => i.item_id === focusItem)?.status === "hidden") {
-      void message.info(t("focusHidden"));
+      void message.info(said(messages, "focusHidden"));
       return;
     }
     setFlash(focusItem);
@@ -135,11 +136,11 @@ export default function Wizard({
     queue.current = queue.current.then(() =>
       unwrap(commands.finishSelfcheck(enterprise, templateId))
         .then((run) => {
-          void message.success(t("finished"));
+          void message.success(said(messages, "finished"));
           onFinished(run);
         })
         .catch((e: unknown) => {
-          void message.error(errorText(toErrorInfo(e), locale));
+          void message.error(saidError(toErrorInfo(e)));
         })
         .finally(() => {
           setFinishing(false);
@@ -153,7 +154,7 @@ export default function Wizard({
         setView((v) => ({ ...v, changes: null }));
       })
       .catch((e: unknown) => {
-        void message.error(errorText(toErrorInfo(e), locale));
+        void message.error(saidError(toErrorInfo(e)));
       });
   };
 

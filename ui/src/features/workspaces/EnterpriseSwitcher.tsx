@@ -4,9 +4,10 @@ import type { MenuProps } from "antd";
 import { CheckOutlined, DownOutlined, PlusOutlined, SettingOutlined } from "@ant-design/icons";
 import { commands, unwrap } from "../../shared/api";
 import type { Status_Serialize as Status } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
+import { saidError } from "../../shared/said";
 
 // The dialog's table (and the tree antd's table brings for its filters) is code a start does
 // not need: it loads when the officer first opens the dialog.
@@ -22,12 +23,11 @@ interface Props {
 export default function EnterpriseSwitcher({ status, onSignIn }: Props) {
   const t = useMessages(messages);
   const shared = useI18n().t;
-  const { locale } = useI18n();
   const { message } = App.useApp();
   const [managing, setManaging] = useState(false);
 
   const report = (e: unknown) => {
-    void message.error(errorText(toErrorInfo(e), locale));
+    void message.error(saidError(toErrorInfo(e)));
   };
   const switchTo = (id: string) => {
     unwrap(commands.switchEnterprise(id)).catch(report);

@@ -1,9 +1,10 @@
 import { App, Button, Modal, Space, Table, Tag, Typography } from "antd";
 import { commands, unwrap } from "../../shared/api";
 import type { Status_Serialize as Status, WorkspaceSummary_Serialize as Summary } from "../../bindings";
-import { errorText, toErrorInfo } from "../../shared/errors";
+import { toErrorInfo } from "../../shared/errors";
 import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
+import { said, saidError } from "../../shared/said";
 
 /** Every enterprise on this computer, with its queue and session: sign out, sign in again,
  *  remove (saying first what would be lost). */
@@ -18,17 +19,16 @@ export default function ManageDialog({
 }) {
   const t = useMessages(messages);
   const shared = useI18n().t;
-  const { locale } = useI18n();
   const { message, modal } = App.useApp();
 
   const report = (e: unknown) => {
-    void message.error(errorText(toErrorInfo(e), locale));
+    void message.error(saidError(toErrorInfo(e)));
   };
 
   const signOut = async (e: Summary) => {
     try {
       await unwrap(commands.signOut(e.id));
-      void message.success(t("signedOutDone"));
+      void message.success(said(messages, "signedOutDone"));
     } catch (err) {
       report(err);
     }
@@ -56,7 +56,7 @@ export default function ManageDialog({
       onOk: async () => {
         try {
           await unwrap(commands.removeEnterprise(e.id));
-          void message.success(t("removed"));
+          void message.success(said(messages, "removed"));
         } catch (err) {
           report(err);
         }
