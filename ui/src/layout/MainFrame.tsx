@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { DownOutlined, LogoutOutlined } from "@ant-design/icons";
-import type { Status_Serialize as Status } from "../bindings";
+import type { ErrorInfo, Status_Serialize as Status } from "../bindings";
+import { errorText } from "../shared/errors";
 import { pick, useI18n } from "../shared/i18n";
 import LanguageSwitch from "../shared/LanguageSwitch";
 import Notice from "../shared/Notice";
@@ -37,7 +38,7 @@ export default function MainFrame({
   const { t, locale } = useI18n();
   useWindowTitle(status);
   const [page, setPage] = useState<string>(openingPage);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   // A spinner only if the page is slow to come: one that turns for the usual few hundred
   // milliseconds is noise, and its frames (it is drawn 60 times a second) put the page off by
   // ~200 ms here (measured in a plain WebKitGTK window).
@@ -67,7 +68,7 @@ export default function MainFrame({
 
   const signOut = () => {
     setError(null);
-    void signOutOnScreen(status, locale).then(setError);
+    void signOutOnScreen(status).then(setError);
   };
 
   return (
@@ -118,7 +119,7 @@ export default function MainFrame({
           </div>
         </header>
         <main className="frame-content" aria-busy="true">
-          {error && <Notice type="error" message={error} style={{ marginBottom: 16 }} />}
+          {error && <Notice type="error" message={errorText(error, locale)} style={{ marginBottom: 16 }} />}
           {slow && (
             <div className="frame-wait" role="status">
               <div className="spinner" aria-hidden />

@@ -18,6 +18,7 @@ import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
 import { openingPage } from "./nav";
 import { signOutOnScreen } from "./signOut";
+import { saidError } from "../shared/said";
 import { mark } from "../shared/timeline";
 
 // The main page's chunk (this module and what it imports) has arrived and run.
@@ -55,8 +56,8 @@ export default function MainLayout({
   const current = pages.find((p) => p.key === page) ?? pages[0];
 
   const signOut = () => {
-    void signOutOnScreen(status, locale).then((error) => {
-      if (error) void message.error(error);
+    void signOutOnScreen(status).then((error) => {
+      if (error) void message.error(saidError(error));
     });
   };
 

@@ -1,16 +1,15 @@
-import type { Status_Serialize as Status } from "../bindings";
+import type { ErrorInfo, Status_Serialize as Status } from "../bindings";
 import { commands, unwrap } from "../shared/api";
-import { errorText, toErrorInfo } from "../shared/errors";
-import type { Locale } from "../shared/i18n";
+import { toErrorInfo } from "../shared/errors";
 
-/** Signs the enterprise on screen out. Resolves to what went wrong, in the officer's language,
- *  or to null; the frame and the page each show it their own way. */
-export async function signOutOnScreen(status: Status, locale: Locale): Promise<string | null> {
+/** Signs the enterprise on screen out. Resolves to what went wrong, or to null; the frame and
+ *  the page each show it their own way, in the language on screen when it is shown. */
+export async function signOutOnScreen(status: Status): Promise<ErrorInfo | null> {
   if (!status.enterprise) return null;
   try {
     await unwrap(commands.signOut(status.enterprise));
     return null;
   } catch (e) {
-    return errorText(toErrorInfo(e), locale);
+    return toErrorInfo(e);
   }
 }
