@@ -55,7 +55,7 @@ pub fn claim(
             if knock(dir) {
                 return Ok(Instance::Second);
             }
-            wait_for(&lock)?;
+            wait_for(&lock, LET_GO)?;
         }
         Err(TryLockError::Error(e)) => return Err(e),
     }
@@ -101,18 +101,38 @@ fn knock(dir: &Path) -> bool {
     got == SHOWN
 }
 
-/// Takes the lock once the instance holding it lets go (it is ending), or gives up.
-fn wait_for(lock: &File) -> std::io::Result<()> {
+/// Another instance holds the folder and did not let go in time: the officer is told to
+/// close it, not to look at the disk.
+#[derive(Debug)]
+pub struct HeldByAnother;
+
+impl std::fmt::Display for HeldByAnother {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("another instance holds the data folder and does not answer")
+    }
+}
+
+impl std::error::Error for HeldByAnother {}
+
+/// Whether `e` says another instance holds the folder.
+pub fn held_by_another(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<HeldByAnother>())
+}
+
+/// Takes the lock once the instance holding it lets go (it is ending), or gives up after
+/// `limit`.
+fn wait_for(lock: &File, limit: Duration) -> std::io::Result<()> {
     let started = std::time::Instant::now();
     loop {
         match lock.try_lock() {
             Ok(()) => return Ok(()),
-            Err(TryLockError::WouldBlock) if started.elapsed() < LET_GO => {
+            Err(TryLockError::WouldBlock) if started.elapsed() < limit => {
                 std::thread::sleep(Duration::from_millis(100));
             }
             Err(TryLockError::WouldBlock) => {
-                return Err(std::io::Error::other(
-                    "另一个益企服桌面端正在使用此数据文件夹，但没有响应：请关闭它后再启动 / another Yiqifu Desktop holds this data folder and does not answer: close it, then start again",
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::ResourceBusy,
+                    HeldByAnother,
                 ))
             }
             Err(TryLockError::Error(e)) => return Err(e),
@@ -186,5 +206,21 @@ mod tests {
             "after it let go"
         );
         ends.join().unwrap();
+    }
+
+    /// One that never lets go is given up on, with an error that says so.
+    #[test]
+    fn a_first_instance_that_never_lets_go_is_given_up_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let Instance::First(_first) = claim(dir.path(), || false).unwrap() else {
+            panic!("an empty folder has no first instance");
+        };
+        let lock = OpenOptions::new()
+            .write(true)
+            .open(dir.path().join(LOCK))
+            .unwrap();
+        let e = wait_for(&lock, Duration::from_millis(300)).unwrap_err();
+        assert!(held_by_another(&e), "{e}");
+        assert!(!held_by_another(&std::io::Error::other("x")));
     }
 }

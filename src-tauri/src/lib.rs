@@ -449,14 +449,7 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
         Err(e) => {
             // No log yet: the system's own words go to stderr, the box says why in words.
             eprintln!("data folder {} not taken: {e}", dir.display());
-            let e = yiqifu_core::Error::Io(e);
-            return Err(format!(
-                "数据文件夹“{}”无法使用：{}\nThe data folder \"{}\" cannot be used: {}",
-                dir.display(),
-                e.message_zh(),
-                dir.display(),
-                e.message_en()
-            ));
+            return Err(folder_not_taken(&dir, e));
         }
     };
     // Only the instance that keeps the data folder writes its log.
@@ -502,6 +495,23 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
     Ok(())
 }
 
+/// Why the data folder could not be taken, in both languages (before the window, nothing
+/// says which one the officer reads).
+fn folder_not_taken(dir: &std::path::Path, e: std::io::Error) -> String {
+    let dir = dir.display();
+    if instance::held_by_another(&e) {
+        return format!(
+            "数据文件夹“{dir}”正被另一个益企服桌面端使用，但它没有响应：请关闭它（关不掉时，可在任务管理器或“活动监视器”中结束它）后再打开本应用。\nThe data folder \"{dir}\" is held by another Yiqifu Desktop that does not answer: close it (if it will not close, end it in Task Manager or Activity Monitor), then start the app again."
+        );
+    }
+    let e = yiqifu_core::Error::Io(e);
+    format!(
+        "数据文件夹“{dir}”无法使用：{}\nThe data folder \"{dir}\" cannot be used: {}",
+        e.message_zh(),
+        e.message_en()
+    )
+}
+
 /// Where Microsoft's Evergreen WebView2 Bootstrapper is offered (the installer says the same).
 const WEBVIEW2_URL: &str = "https://go.microsoft.com/fwlink/p/?LinkId=2124703";
 
@@ -544,7 +554,27 @@ fn could_not_start(handle: &tauri::AppHandle, why: &str) {
 mod tests {
     use std::path::Path;
 
-    use super::{already_shown, both_languages, Status};
+    use super::{already_shown, both_languages, folder_not_taken, Status};
+
+    #[test]
+    fn a_folder_held_by_another_instance_says_to_close_it_not_to_check_the_disk() {
+        let held = std::io::Error::new(
+            std::io::ErrorKind::ResourceBusy,
+            crate::instance::HeldByAnother,
+        );
+        let said = folder_not_taken(Path::new("/data"), held);
+        assert!(
+            said.contains("另一个益企服桌面端") && said.contains("another Yiqifu Desktop"),
+            "{said}"
+        );
+        assert!(!said.contains("disk"), "{said}");
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let said = folder_not_taken(Path::new("/data"), denied);
+        assert!(
+            said.contains("没有读写权限") && said.contains("access was denied"),
+            "{said}"
+        );
+    }
 
     #[test]
     fn a_start_that_fails_says_why_in_both_languages() {
