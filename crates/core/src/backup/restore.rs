@@ -362,7 +362,7 @@ impl App {
             if state == RestoreState::New {
                 // What went in comes out again: no record points to it, and nothing else
                 // would ever read or remove it.
-                take_out(&dest, &moved);
+                take_out(&dest, &moved).await;
             }
             return Err(Unplaced { err, placed: false });
         }
@@ -370,7 +370,7 @@ impl App {
             if state == RestoreState::New {
                 // Nothing of it was here before: taken out again, so it is not left in a
                 // folder no record points to (a second restore puts it back whole).
-                let _ = std::fs::remove_dir_all(&dest);
+                take_out(&dest, &moved).await;
                 return Err(Unplaced { err, placed: false });
             }
             // Its old record stands, so the next start opens the restored data.
@@ -517,54 +517,56 @@ async fn put_in_place(staged: &Path, dest: &Path, moved: &mut Vec<PathBuf>) -> R
     // The old journal must not be replayed into the restored database. Windows may still
     // hold it for a moment after the pool closed (sqlx closes on its own threads).
     for side in ["-wal", "-shm"] {
-        let f = dest.join(format!("{WORKSPACE_DB_FILE}{side}"));
-        let mut tries = 0;
-        loop {
-            match std::fs::remove_file(&f) {
-                Ok(()) => break,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
-                Err(_) if tries < 50 => {
-                    tries += 1;
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        remove_file_retrying(&dest.join(format!("{WORKSPACE_DB_FILE}{side}"))).await?;
     }
-    store::rename_retrying(
-        &staged.join(WORKSPACE_DB_FILE),
-        &dest.join(WORKSPACE_DB_FILE),
-    )
-    .await
+    let db = dest.join(WORKSPACE_DB_FILE);
+    store::rename_retrying(&staged.join(WORKSPACE_DB_FILE), &db).await?;
+    moved.push(db);
+    Ok(())
 }
 
-/// Removes the files a restore moved into `dest`, then the folders they leave empty, `dest`
-/// among them; what the restore did not put there stays.
-fn take_out(dest: &Path, moved: &[PathBuf]) {
-    let mut folders = Vec::new();
+/// Removes a file (one not there is removed already), retrying briefly: Windows may still
+/// hold it for a moment (a closed pool's handles, a scanner looking at a file just moved in).
+async fn remove_file_retrying(f: &Path) -> std::io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match std::fs::remove_file(f) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(_) if tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Takes out what a restore moved into `dest` for an enterprise that was not here before:
+/// the files it moved, then every folder under `dest` left empty, `dest` among them.
+async fn take_out(dest: &Path, moved: &[PathBuf]) {
     for file in moved {
-        if let Err(e) = std::fs::remove_file(file) {
+        if let Err(e) = remove_file_retrying(file).await {
             tracing::warn!(file = %file.display(), error = %e, "restored file not taken out");
         }
-        folders.extend(
-            file.ancestors()
-                .skip(1)
-                .take_while(|a| a.starts_with(dest))
-                .map(Path::to_path_buf),
-        );
     }
-    folders.push(dest.to_path_buf());
-    // Deepest first, so a folder is empty by the time it is reached.
-    folders.sort_by(|a, b| {
-        b.components()
-            .count()
-            .cmp(&a.components().count())
-            .then_with(|| a.cmp(b))
-    });
-    folders.dedup();
-    for folder in folders {
-        let _ = std::fs::remove_dir(folder);
+    prune_empty(dest);
+}
+
+/// Removes `dir` and, deepest first, the folders under it that hold nothing; whether `dir`
+/// went. A link is content, never followed.
+fn prune_empty(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut empty = true;
+    for e in entries.flatten() {
+        let folder = e.file_type().is_ok_and(|t| t.is_dir());
+        if !(folder && prune_empty(&e.path())) {
+            empty = false;
+        }
     }
+    empty && std::fs::remove_dir(dir).is_ok()
 }
 
 /// A copy's last change; whether it holds what the backup's entry holds (the same time and
