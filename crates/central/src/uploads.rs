@@ -582,6 +582,7 @@ async fn finish(state: &AppState, owner: &str, id: &str, length: u64) -> Result<
             tracing::info!(
                 upload = id,
                 code = problem.code(),
+                detail = problem.detail(),
                 "upload refused by the material checks"
             );
             sqlx::query("DELETE FROM uploads WHERE id = $1 AND owner = $2")
