@@ -808,17 +808,8 @@ fn sweep_leftovers(data_dir: &Path) {
 /// Deletes a folder, retrying briefly: sqlx closes SQLite handles on its own threads after
 /// `close` returns, and Windows refuses to delete a file that is still open.
 async fn remove_dir_retrying(dir: &Path) -> Result<()> {
-    let mut tries = 0;
-    loop {
-        match std::fs::remove_dir_all(dir) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) if tries < 50 => {
-                tries += 1;
-                tracing::debug!(error = %e, "remove retry");
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    Ok(crate::store::retrying("remove", || {
+        crate::store::gone_is_done(std::fs::remove_dir_all(dir))
+    })
+    .await?)
 }

@@ -525,21 +525,9 @@ async fn put_in_place(staged: &Path, dest: &Path, moved: &mut Vec<PathBuf>) -> R
     Ok(())
 }
 
-/// Removes a file (one not there is removed already), retrying briefly: Windows may still
-/// hold it for a moment (a closed pool's handles, a scanner looking at a file just moved in).
+/// Removes a file (one not there is removed already), retrying briefly ([`store::retrying`]).
 async fn remove_file_retrying(f: &Path) -> std::io::Result<()> {
-    let mut tries = 0;
-    loop {
-        match std::fs::remove_file(f) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(_) if tries < 50 => {
-                tries += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    store::retrying("remove", || store::gone_is_done(std::fs::remove_file(f))).await
 }
 
 /// Takes out what a restore moved into `dest` for an enterprise that was not here before:

@@ -241,20 +241,37 @@ pub async fn copy_file_atomically(src: &Path, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Renames, retrying briefly: sqlx closes SQLite handles on its own threads after `close`
-/// returns, and Windows refuses to rename a file that is still open.
-pub(crate) async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
+/// Runs a file operation, retrying briefly (up to a second): sqlx closes SQLite handles on
+/// its own threads after `close` returns, a scanner looks at a file just moved in, and
+/// Windows refuses to rename or delete a file that is still open.
+pub(crate) async fn retrying(
+    what: &str,
+    mut op: impl FnMut() -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut tries = 0;
     loop {
-        match std::fs::rename(from, to) {
+        match op() {
             Ok(()) => return Ok(()),
             Err(e) if tries < 50 => {
                 tries += 1;
-                tracing::debug!(error = %e, "rename retry");
+                tracing::debug!(error = %e, "{what} retry");
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
+    }
+}
+
+/// Renames, retrying briefly ([`retrying`]).
+pub(crate) async fn rename_retrying(from: &Path, to: &Path) -> Result<()> {
+    Ok(retrying("rename", || std::fs::rename(from, to)).await?)
+}
+
+/// `result`, with "not there" counted as done: for removals.
+pub(crate) fn gone_is_done(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 
