@@ -1,0 +1,444 @@
+//! The runtime at the head of the Linux AppImage (type 2: this ELF program, then a squashfs
+//! image of the app's folder).
+//!
+//! The usual runtime mounts the image with FUSE, which many desktops no longer ship (Ubuntu
+//! 22.04 and later have no libfuse2) and which every AppImage tool downloads from GitHub. This
+//! one unpacks the image once into the user's cache, in a folder named after the image, and
+//! starts `AppRun` from there: the next start of the same image finds the folder and starts at
+//! once. A folder appears under its name only complete (it is unpacked beside it and renamed),
+//! so a start that is killed half-way leaves nothing a later start would trust.
+//!
+//! Linux only: the module is empty elsewhere (the workspace is checked for Windows and macOS).
+#![cfg(target_os = "linux")]
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Component, Path, PathBuf};
+
+use backhand::{FilesystemReader, InnerNode};
+
+/// The bytes an AppImage of type 2 carries at offset 8 of its ELF header ("AI", 2), by which
+/// desktops and libappimage know it for one.
+pub const MAGIC: [u8; 3] = *b"AI\x02";
+
+/// The squashfs superblock's size and its first bytes.
+const SUPERBLOCK: usize = 96;
+const SQUASHFS_MAGIC: &[u8; 4] = b"hsqs";
+/// Where the superblock keeps the image's length in bytes (little-endian, as squashfs 4 is).
+const BYTES_USED: usize = 40;
+
+/// The folder, under the user's cache, that holds the unpacked images.
+const CACHE_NAME: &str = "yiqifu-appimage";
+
+/// Why the AppImage could not start. Messages are Chinese, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file is not this runtime followed by a squashfs image: damaged in the download, or
+    /// cut short.
+    #[error(
+        "{path} 不是完整的 AppImage（{why}），请重新下载 / {path} is not a whole AppImage ({why}): download it again",
+        path = .path.display()
+    )]
+    NotAnImage { path: PathBuf, why: String },
+    /// The image names a file outside its own folder (`..`), which no honest image does.
+    #[error(
+        "AppImage 中的路径越出了它的文件夹：{path}，请重新下载 / the AppImage holds a path outside its folder: {path}; download it again",
+        path = .0.display()
+    )]
+    UnsafePath(PathBuf),
+    /// Reading the image, or writing what it holds, failed.
+    #[error(
+        "无法{what} {path}：{source}（请检查磁盘空间和权限） / cannot {what_en} {path}: {source} (check the disk's free space and permissions)",
+        path = .path.display()
+    )]
+    Io {
+        what: &'static str,
+        what_en: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Neither `XDG_CACHE_HOME` nor `HOME` says where the user's cache is.
+    #[error("找不到用户的缓存文件夹：请设置 HOME / no cache folder for this user: set HOME")]
+    NoCache,
+    /// An option this runtime does not have.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// A stable code, never renamed once released.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotAnImage { .. } => "APPIMAGE_DAMAGED",
+            Self::UnsafePath(_) => "APPIMAGE_UNSAFE_PATH",
+            Self::Io { .. } => "APPIMAGE_IO",
+            Self::NoCache => "APPIMAGE_NO_CACHE",
+            Self::Usage(_) => "APPIMAGE_USAGE",
+        }
+    }
+
+    fn io(
+        what: &'static str,
+        what_en: &'static str,
+        path: &Path,
+    ) -> impl Fn(std::io::Error) -> Self {
+        let path = path.to_path_buf();
+        move |source| Self::Io {
+            what,
+            what_en,
+            path: path.clone(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+const HELP: &str = "\
+Yiqifu Desktop AppImage 益企服桌面端
+
+Starts the app, unpacking it into the user's cache the first time.
+
+  --appimage-extract   unpack the whole image into ./squashfs-root
+  --appimage-offset    print where the image starts in this file
+  --appimage-version   print this runtime's version
+  --appimage-help      print this help
+
+Every other argument is passed to the app.";
+
+/// What the runtime was asked for: its own options begin with `--appimage-`, as with every
+/// AppImage; anything else is the app's.
+pub fn main(image: &Path, mut args: Vec<OsString>) -> Result<()> {
+    let own = args
+        .first()
+        .and_then(|a| a.to_str())
+        .filter(|a| a.starts_with("--appimage-"))
+        .map(str::to_owned);
+    let Some(option) = own else {
+        return run(image, args);
+    };
+    args.remove(0);
+    let no_more = |args: &[OsString]| match args.first() {
+        Some(extra) => Err(Error::Usage(format!(
+            "{option} takes no argument (got {}): this runtime unpacks the whole image",
+            extra.to_string_lossy()
+        ))),
+        None => Ok(()),
+    };
+    match option.as_str() {
+        "--appimage-extract" => {
+            no_more(&args)?;
+            let dest = PathBuf::from("squashfs-root");
+            if dest.exists() {
+                return Err(Error::Usage(format!(
+                    "squashfs-root is already here: move it away or remove it, then extract again ({})",
+                    std::env::current_dir().unwrap_or_default().display()
+                )));
+            }
+            unpack(image, offset(image)?, &dest)?;
+            println!("squashfs-root");
+            Ok(())
+        }
+        "--appimage-offset" => {
+            no_more(&args)?;
+            println!("{}", offset(image)?);
+            Ok(())
+        }
+        "--appimage-version" => {
+            println!("yiqifu-appimage-runtime {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        "--appimage-help" => {
+            println!("{HELP}");
+            Ok(())
+        }
+        // The usual runtime's fallback without FUSE is what this one always does.
+        "--appimage-extract-and-run" => run(image, args),
+        other => Err(Error::Usage(format!(
+            "{other} is not an option of this runtime (it unpacks rather than mounts)\n\n{HELP}"
+        ))),
+    }
+}
+
+/// Where the image starts in `image`: at the end of the ELF program before it, which is the
+/// end of its section header table (the linker puts that last).
+pub fn offset(image: &Path) -> Result<u64> {
+    let damaged = |why: String| Error::NotAnImage {
+        path: image.to_path_buf(),
+        why,
+    };
+    let mut file = File::open(image).map_err(Error::io("打开", "open", image))?;
+    let mut head = [0u8; 64];
+    file.read_exact(&mut head)
+        .map_err(|e| damaged(format!("no ELF header: {e}")))?;
+    let end = elf_end(&head).map_err(damaged)?;
+    let mut superblock = [0u8; SUPERBLOCK];
+    file.seek(SeekFrom::Start(end))
+        .and_then(|_| file.read_exact(&mut superblock))
+        .map_err(|e| damaged(format!("no squashfs image at byte {end}: {e}")))?;
+    if &superblock[..4] != SQUASHFS_MAGIC {
+        return Err(damaged(format!("no squashfs image at byte {end}")));
+    }
+    // A download that stopped leaves the superblock whole and the tables after the data cut:
+    // the superblock says how long the image is.
+    let mut used = [0u8; 8];
+    used.copy_from_slice(&superblock[BYTES_USED..BYTES_USED + 8]);
+    let used = u64::from_le_bytes(used);
+    let len = file
+        .metadata()
+        .map_err(Error::io("读取", "read", image))?
+        .len();
+    let have = len.saturating_sub(end);
+    if have < used {
+        return Err(damaged(format!("cut short: {have} of its {used} bytes")));
+    }
+    Ok(end)
+}
+
+/// The end of the section header table of the ELF file whose first 64 bytes are `head`.
+fn elf_end(head: &[u8; 64]) -> std::result::Result<u64, String> {
+    if &head[..4] != b"\x7fELF" {
+        return Err("not an ELF program".into());
+    }
+    let little = match head[5] {
+        1 => true,
+        2 => false,
+        other => return Err(format!("unknown ELF byte order {other}")),
+    };
+    let u16_at = |at: usize| {
+        let b = [head[at], head[at + 1]];
+        u64::from(if little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    };
+    let u32_at = |at: usize| {
+        let mut b = [0u8; 4];
+        b.copy_from_slice(&head[at..at + 4]);
+        u64::from(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let u64_at = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&head[at..at + 8]);
+        if little {
+            u64::from_le_bytes(b)
+        } else {
+            u64::from_be_bytes(b)
+        }
+    };
+    let (shoff, entsize, count) = match head[4] {
+        1 => (u32_at(0x20), u16_at(0x2E), u16_at(0x30)),
+        2 => (u64_at(0x28), u16_at(0x3A), u16_at(0x3C)),
+        other => return Err(format!("unknown ELF class {other}")),
+    };
+    if shoff == 0 || count == 0 {
+        return Err("the program has no section headers to find its end by".into());
+    }
+    shoff
+        .checked_add(entsize * count)
+        .ok_or_else(|| "section headers past any file's end".into())
+}
+
+/// The user's cache folder for unpacked images: `$XDG_CACHE_HOME`, else `~/.cache`.
+fn cache_root() -> Result<PathBuf> {
+    let absolute = |v: Option<OsString>| v.map(PathBuf::from).filter(|p| p.is_absolute());
+    absolute(std::env::var_os("XDG_CACHE_HOME"))
+        .or_else(|| absolute(std::env::var_os("HOME")).map(|h| h.join(".cache")))
+        .map(|c| c.join(CACHE_NAME))
+        .ok_or(Error::NoCache)
+}
+
+/// The unpacked folder's name: this version, and a digest of what tells one image from
+/// another (its superblock, which records when it was made and how long it is, and the
+/// file's length and modification time), so a new download is unpacked anew.
+fn folder_name(image: &Path, offset: u64) -> Result<String> {
+    use std::hash::{Hash, Hasher};
+    let read = Error::io("读取", "read", image);
+    let mut file = File::open(image).map_err(&read)?;
+    let meta = file.metadata().map_err(&read)?;
+    let mut superblock = [0u8; SUPERBLOCK];
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_exact(&mut superblock))
+        .map_err(&read)?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    superblock.hash(&mut h);
+    meta.len().hash(&mut h);
+    meta.modified().ok().hash(&mut h);
+    offset.hash(&mut h);
+    Ok(format!("{}-{:016x}", env!("CARGO_PKG_VERSION"), h.finish()))
+}
+
+/// Unpacks the image (once) and replaces this process with its `AppRun`.
+fn run(image: &Path, args: Vec<OsString>) -> Result<()> {
+    let at = offset(image)?;
+    let dir = unpacked(image, at, &cache_root()?)?;
+    let app_run = dir.join("AppRun");
+    let mut cmd = std::process::Command::new(&app_run);
+    cmd.args(args)
+        .env("APPIMAGE", image)
+        .env("APPDIR", &dir)
+        .env("ARGV0", std::env::args_os().next().unwrap_or_default());
+    if let Ok(here) = std::env::current_dir() {
+        cmd.env("OWD", here);
+    }
+    // exec returns only when it failed.
+    let e = cmd.exec();
+    Err(Error::io("启动", "start", &app_run)(e))
+}
+
+/// The image unpacked under `cache`: the folder an earlier start left, or a new one.
+pub fn unpacked(image: &Path, offset: u64, cache: &Path) -> Result<PathBuf> {
+    let name = folder_name(image, offset)?;
+    let dir = cache.join(&name);
+    if dir.is_dir() {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(cache).map_err(Error::io("创建", "create", cache))?;
+    tidy(cache, &name);
+    let staging = cache.join(format!(".{name}.{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    if let Err(e) = unpack(image, offset, &staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    match std::fs::rename(&staging, &dir) {
+        Ok(()) => Ok(dir),
+        // Another start of the same image unpacked it first: its folder is as good.
+        Err(_) if dir.is_dir() => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Ok(dir)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(Error::io("放置", "put in place", &dir)(e))
+        }
+    }
+}
+
+/// Removes what earlier images left in `cache`: the folders of other versions (a running copy
+/// keeps the files it has open), and half-unpacked ones whose start is no longer running.
+fn tidy(cache: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = match name.strip_prefix('.') {
+            Some(staging) => staging
+                .rsplit_once('.')
+                .and_then(|(_, pid)| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()),
+            None => name != keep,
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Writes every folder, file and link of the image at `offset` in `image` under `dest`, with
+/// the image's modes (less set-user and set-group bits).
+pub fn unpack(image: &Path, offset: u64, dest: &Path) -> Result<()> {
+    let read = Error::io("读取", "read", image);
+    let file = File::open(image).map_err(&read)?;
+    let fs =
+        FilesystemReader::from_reader_with_offset(BufReader::new(file), offset).map_err(|e| {
+            Error::NotAnImage {
+                path: image.to_path_buf(),
+                why: e.to_string(),
+            }
+        })?;
+    std::fs::create_dir_all(dest).map_err(Error::io("创建", "create", dest))?;
+    // Folders take their modes last, so one without write permission is still filled.
+    let mut folders = Vec::new();
+    for node in fs.files() {
+        let relative = inside(&node.fullpath)?;
+        let path = dest.join(&relative);
+        let mode = u32::from(node.header.permissions) & 0o777;
+        match &node.inner {
+            InnerNode::Dir(_) => {
+                std::fs::create_dir_all(&path).map_err(Error::io("创建", "create", &path))?;
+                folders.push((path, mode));
+            }
+            InnerNode::File(f) => {
+                // Every parent is a folder of the image, never a link: a squashfs is a tree,
+                // so nothing written here can land outside `dest`.
+                let mut out = File::create(&path).map_err(Error::io("写入", "write", &path))?;
+                std::io::copy(&mut fs.file(f).reader(), &mut out)
+                    .map_err(Error::io("写入", "write", &path))?;
+                out.set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(Error::io("写入", "write", &path))?;
+            }
+            InnerNode::Symlink(link) => {
+                std::os::unix::fs::symlink(&link.link, &path)
+                    .map_err(Error::io("写入", "write", &path))?;
+            }
+            // Devices, pipes and sockets have no place in an app's folder.
+            _ => {}
+        }
+    }
+    for (path, mode) in folders.into_iter().rev() {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+            .map_err(Error::io("写入", "write", &path))?;
+    }
+    Ok(())
+}
+
+/// `path` (absolute in the image) as a path under the unpacked folder.
+fn inside(path: &Path) -> Result<PathBuf> {
+    let mut relative = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::RootDir | Component::CurDir => {}
+            Component::Normal(part) => relative.push(part),
+            Component::ParentDir | Component::Prefix(_) => {
+                return Err(Error::UnsafePath(path.to_path_buf()))
+            }
+        }
+    }
+    Ok(relative)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_that_climbs_out_of_the_folder_is_refused() {
+        assert_eq!(
+            inside(Path::new("/usr/bin/app")).expect("inside"),
+            PathBuf::from("usr/bin/app")
+        );
+        assert_eq!(inside(Path::new("/")).expect("root"), PathBuf::new());
+        let e = inside(Path::new("/usr/../../etc/passwd")).expect_err("outside");
+        assert_eq!(e.code(), "APPIMAGE_UNSAFE_PATH");
+        assert!(e.to_string().contains("outside its folder"), "{e}");
+    }
+
+    #[test]
+    fn the_program_ends_where_its_section_headers_end() {
+        let mut head = [0u8; 64];
+        head[..4].copy_from_slice(b"\x7fELF");
+        head[4] = 2; // 64-bit
+        head[5] = 1; // little-endian
+        head[0x28..0x30].copy_from_slice(&1000u64.to_le_bytes());
+        head[0x3A..0x3C].copy_from_slice(&64u16.to_le_bytes());
+        head[0x3C..0x3E].copy_from_slice(&30u16.to_le_bytes());
+        assert_eq!(elf_end(&head), Ok(1000 + 64 * 30));
+        head[4] = 1; // 32-bit, its fields elsewhere
+        head[0x20..0x24].copy_from_slice(&500u32.to_le_bytes());
+        head[0x2E..0x30].copy_from_slice(&40u16.to_le_bytes());
+        head[0x30..0x32].copy_from_slice(&10u16.to_le_bytes());
+        assert_eq!(elf_end(&head), Ok(500 + 40 * 10));
+        head[0] = b'M';
+        assert!(elf_end(&head).is_err());
+    }
+}

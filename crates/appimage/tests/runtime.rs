@@ -1,0 +1,338 @@
+//! The runtime as an AppImage uses it: the built runtime program with a squashfs image after
+//! it (made here with backhand's writer, as `cargo xtask bundle` makes one with mksquashfs),
+//! started as a user starts it.
+#![cfg(target_os = "linux")]
+
+use std::io::Cursor;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use backhand::compression::Compressor;
+use backhand::{FilesystemCompressor, FilesystemWriter, NodeHeader};
+
+const RUNTIME: &str = env!("CARGO_BIN_EXE_yiqifu-appimage-runtime");
+
+/// What the image's app does: says its arguments and what the runtime told it.
+const APP: &str = "#!/bin/sh\necho \"args:$*\"\necho \"appimage:$APPIMAGE\"\necho \"appdir:$APPDIR\"\necho \"owd:$OWD\"\n";
+
+/// A squashfs image of an app folder: `AppRun` a link to `usr/bin/app` (0755), a read-only
+/// note (0444), `files` more files of `size` bytes each under `data/`.
+fn squashfs(files: usize, size: usize) -> Vec<u8> {
+    let mut fs = FilesystemWriter::default();
+    fs.set_compressor(FilesystemCompressor::new(Compressor::Gzip, None).expect("gzip"));
+    let dir = NodeHeader::new(0o755, 0, 0, 0);
+    fs.push_dir_all("usr/bin", dir).expect("dir");
+    fs.push_file(
+        Cursor::new(APP.as_bytes().to_vec()),
+        "usr/bin/app",
+        NodeHeader::new(0o755, 0, 0, 0),
+    )
+    .expect("app");
+    fs.push_symlink("usr/bin/app", "AppRun", NodeHeader::new(0o777, 0, 0, 0))
+        .expect("link");
+    fs.push_file(
+        Cursor::new(b"read me".to_vec()),
+        "note.txt",
+        NodeHeader::new(0o444, 0, 0, 0),
+    )
+    .expect("note");
+    if files > 0 {
+        fs.push_dir("data", dir).expect("data");
+    }
+    for i in 0..files {
+        // Different bytes per file, so nothing is stored once for all.
+        let body: Vec<u8> = (0..size).map(|n| (n * 31 + i * 7) as u8).collect();
+        fs.push_file(
+            Cursor::new(body),
+            format!("data/{i:05}"),
+            NodeHeader::new(0o644, 0, 0, 0),
+        )
+        .expect("data file");
+    }
+    let mut out = Cursor::new(Vec::new());
+    fs.write(&mut out).expect("write squashfs");
+    out.into_inner()
+}
+
+/// The runtime with `image` after it, as an executable file in `dir`.
+fn appimage(dir: &Path, image: &[u8]) -> PathBuf {
+    let mut bytes = std::fs::read(RUNTIME).expect("runtime");
+    bytes.extend_from_slice(image);
+    let path = dir.join("Test.AppImage");
+    std::fs::write(&path, bytes).expect("write AppImage");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+fn start(image: &Path, cache: &Path, cwd: &Path, args: &[&str]) -> Output {
+    Command::new(image)
+        .args(args)
+        .current_dir(cwd)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .expect("start the AppImage")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The folders under the runtime's cache.
+fn unpacked(cache: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(cache.join("yiqifu-appimage"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+#[test]
+fn an_appimage_starts_its_app_from_one_unpacking() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let image = appimage(tmp.path(), &squashfs(0, 0));
+    let cache = tmp.path().join("cache");
+
+    let out = start(&image, &cache, tmp.path(), &["one", "two"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    let folders = unpacked(&cache);
+    assert_eq!(folders.len(), 1, "one unpacked folder: {folders:?}");
+    let dir = &folders[0];
+    assert!(said.contains("args:one two"), "{said}");
+    assert!(
+        said.contains(&format!("appimage:{}", image.display())),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("appdir:{}", dir.display())),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("owd:{}", tmp.path().display())),
+        "{said}"
+    );
+
+    // The second start runs from the same folder, without unpacking it again.
+    std::fs::write(dir.join("left-here"), b"").expect("mark");
+    let again = start(&image, &cache, tmp.path(), &[]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert_eq!(unpacked(&cache), folders);
+    assert!(
+        dir.join("left-here").exists(),
+        "the folder was unpacked again"
+    );
+
+    // A new download of the app (another file's time) is unpacked anew, and the old folder,
+    // a half-unpacked one whose start has ended and another version's are cleared away.
+    let stale = cache.join("yiqifu-appimage/.0.0.1-feed.4194305");
+    let older = cache.join("yiqifu-appimage/0.0.1-feed");
+    for d in [&stale, &older] {
+        std::fs::create_dir_all(d).expect("stale");
+    }
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&image)
+        .expect("open");
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(60))
+        .expect("touch");
+    drop(file);
+    let newer = start(&image, &cache, tmp.path(), &[]);
+    assert!(newer.status.success(), "{}", text(&newer));
+    let now = unpacked(&cache);
+    assert_eq!(now.len(), 1, "only the new folder stays: {now:?}");
+    assert_ne!(now, folders);
+}
+
+#[test]
+fn extract_writes_the_image_with_its_modes_and_links() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let image = appimage(tmp.path(), &squashfs(3, 1000));
+    let runtime_len = std::fs::metadata(RUNTIME).expect("runtime").len();
+
+    let out = start(
+        &image,
+        &tmp.path().join("cache"),
+        tmp.path(),
+        &["--appimage-offset"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        runtime_len.to_string()
+    );
+
+    let out = start(
+        &image,
+        &tmp.path().join("cache"),
+        tmp.path(),
+        &["--appimage-extract"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let root = tmp.path().join("squashfs-root");
+    let mode = |p: &str| {
+        std::fs::metadata(root.join(p))
+            .expect("unpacked")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(
+        std::fs::read_to_string(root.join("usr/bin/app")).expect("app"),
+        APP
+    );
+    assert_eq!(mode("usr/bin/app"), 0o755);
+    assert_eq!(mode("note.txt"), 0o444);
+    assert_eq!(
+        std::fs::read_link(root.join("AppRun")).expect("link"),
+        PathBuf::from("usr/bin/app")
+    );
+    let third: Vec<u8> = (0..1000).map(|n| (n * 31 + 2 * 7) as u8).collect();
+    assert_eq!(std::fs::read(root.join("data/00002")).expect("data"), third);
+    assert!(
+        !tmp.path().join("cache").exists(),
+        "extract leaves the cache alone"
+    );
+
+    // Extracting over an earlier extraction would mix two images: it is refused, untouched.
+    let out = start(
+        &image,
+        &tmp.path().join("cache"),
+        tmp.path(),
+        &["--appimage-extract"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("squashfs-root is already here"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("APPIMAGE_USAGE"), "{}", text(&out));
+
+    let out = start(
+        &image,
+        &tmp.path().join("cache"),
+        tmp.path(),
+        &["--appimage-mount"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("--appimage-mount is not an option"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_damaged_appimage_says_so_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("cache");
+    let whole = squashfs(20, 4096);
+
+    // Cut short, as by a download that stopped: inside the image, not only its padding.
+    let mut used = [0u8; 8];
+    used.copy_from_slice(&whole[40..48]);
+    let used = usize::try_from(u64::from_le_bytes(used)).expect("length");
+    assert!(used <= whole.len());
+    let cut = appimage(tmp.path(), &whole[..used - 1]);
+    let out = start(&cut, &cache, tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(127), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("is not a whole AppImage"), "{said}");
+    assert!(said.contains("不是完整的 AppImage"), "{said}");
+    assert!(said.contains("APPIMAGE_DAMAGED"), "{said}");
+    assert!(said.contains("cut short"), "{said}");
+    assert!(unpacked(&cache).is_empty(), "{:?}", unpacked(&cache));
+
+    // The runtime alone: no image at all after it.
+    let alone = appimage(tmp.path(), b"");
+    let out = start(&alone, &cache, tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        text(&out).contains("no squashfs image at byte"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// Kills starts while they unpack a larger image: the folder the next start trusts appears
+/// only whole, and the next start, uninterrupted, runs the app.
+#[test]
+fn a_start_killed_while_unpacking_leaves_no_folder_that_is_trusted() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("cache");
+    let image = appimage(tmp.path(), &squashfs(1000, 8192));
+    let dir = cache.join("yiqifu-appimage");
+
+    let mut landed = 0;
+    let tries = 10;
+    for _ in 0..tries {
+        let _ = std::fs::remove_dir_all(&cache);
+        let mut child = Command::new(&image)
+            .env("XDG_CACHE_HOME", &cache)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start");
+        let started = Instant::now();
+        // Wait until the start is unpacking (a folder of its has files), then kill it.
+        let mid = loop {
+            let staging = std::fs::read_dir(&dir)
+                .map(|d| {
+                    d.flatten().any(|e| {
+                        std::fs::read_dir(e.path().join("data"))
+                            .map(|f| f.count() > 10)
+                            .unwrap_or(false)
+                    })
+                })
+                .unwrap_or(false);
+            if staging {
+                break true;
+            }
+            if child.try_wait().expect("wait").is_some() {
+                break false;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the start neither unpacked nor ended within 60 s"
+            );
+            std::thread::yield_now();
+        };
+        child.kill().expect("kill");
+        child.wait().expect("reap");
+        if !mid {
+            continue;
+        }
+        let trusted: Vec<_> = unpacked(&cache)
+            .into_iter()
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        if trusted.is_empty() {
+            landed += 1;
+        } else {
+            // The kill came after the rename: the folder must be whole.
+            assert!(trusted[0].join("data/00999").exists(), "{trusted:?}");
+        }
+        let out = start(&image, &cache, tmp.path(), &["after"]);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(text(&out).contains("args:after"), "{}", text(&out));
+        let left = unpacked(&cache);
+        assert_eq!(
+            left.len(),
+            1,
+            "the killed start's staging folder is cleared: {left:?}"
+        );
+    }
+    println!("kills that landed mid-unpacking: {landed} of {tries}");
+    assert!(
+        landed > 0,
+        "no kill landed while the image was being unpacked"
+    );
+}
