@@ -8,13 +8,19 @@
 //! once. A folder appears under its name only complete (it is unpacked beside it and renamed),
 //! so a start that is killed half-way leaves nothing a later start would trust.
 //!
+//! Each start holds a shared lock on `<folder>.lock` and hands it to the app across the exec, so
+//! the lock lasts as long as the app runs; a start unpacking holds its staging folder's lock
+//! alone. A start of a new image removes only the folders whose lock it can take alone: those
+//! no running app and no other start uses. A folder is renamed out of its name before it is
+//! removed, so a removal cut short never leaves a trusted name on part of a folder.
+//!
 //! Linux only: the module is empty elsewhere (the workspace is checked for Windows and macOS).
 #![cfg(target_os = "linux")]
 
 use std::ffi::OsString;
-use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::os::unix::fs::PermissionsExt;
+use std::fs::{File, TryLockError};
+use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Component, Path, PathBuf};
 
@@ -43,9 +49,10 @@ pub enum Error {
         path = .path.display()
     )]
     NotAnImage { path: PathBuf, why: String },
-    /// The image names a file outside its own folder (`..`), which no honest image does.
+    /// The image names a file outside its own folder (`..`), or one path twice (which could
+    /// lead a later entry through a link out of the folder): no honest image does.
     #[error(
-        "AppImage 中的路径越出了它的文件夹：{path}，请重新下载 / the AppImage holds a path outside its folder: {path}; download it again",
+        "AppImage 中的路径越出了它的文件夹或重复出现：{path}，请重新下载 / the AppImage holds a path outside its folder, or twice: {path}; download it again",
         path = .0.display()
     )]
     UnsafePath(PathBuf),
@@ -57,6 +64,17 @@ pub enum Error {
     Io {
         what: &'static str,
         what_en: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The unpacked app could not be started.
+    #[error(
+        "无法启动 {path}：{source}{zh} / cannot start {path}: {source}{en}",
+        path = .path.display(),
+        zh = noexec(.source).0,
+        en = noexec(.source).1
+    )]
+    Start {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -75,8 +93,20 @@ impl Error {
             Self::NotAnImage { .. } => "APPIMAGE_DAMAGED",
             Self::UnsafePath(_) => "APPIMAGE_UNSAFE_PATH",
             Self::Io { .. } => "APPIMAGE_IO",
+            Self::Start { .. } => "APPIMAGE_START_FAILED",
             Self::NoCache => "APPIMAGE_NO_CACHE",
             Self::Usage(_) => "APPIMAGE_USAGE",
+        }
+    }
+
+    /// The exit status, as shells read them: 2 for a wrong option, 126 for a program that may
+    /// not run, 127 for one that is not there, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 2,
+            Self::Start { source, .. } if source.kind() == ErrorKind::PermissionDenied => 126,
+            Self::Start { .. } => 127,
+            _ => 1,
         }
     }
 
@@ -92,6 +122,19 @@ impl Error {
             path: path.clone(),
             source,
         }
+    }
+}
+
+/// What to do when the system refuses to run the unpacked app: most often a cache on a disk
+/// mounted `noexec`.
+fn noexec(source: &std::io::Error) -> (&'static str, &'static str) {
+    if source.kind() == ErrorKind::PermissionDenied {
+        (
+            "。如果缓存所在的磁盘禁止运行程序（noexec），请把 XDG_CACHE_HOME 设为其他磁盘上的文件夹，或用 --appimage-extract 解开后运行 squashfs-root/AppRun",
+            ". If the cache's disk does not allow programs to run (noexec), set XDG_CACHE_HOME to a folder on another disk, or unpack with --appimage-extract and run squashfs-root/AppRun",
+        )
+    } else {
+        ("", "")
     }
 }
 
@@ -279,68 +322,153 @@ fn folder_name(image: &Path, offset: u64) -> Result<String> {
 /// Unpacks the image (once) and replaces this process with its `AppRun`.
 fn run(image: &Path, args: Vec<OsString>) -> Result<()> {
     let at = offset(image)?;
-    let dir = unpacked(image, at, &cache_root()?)?;
-    let app_run = dir.join("AppRun");
-    let mut cmd = std::process::Command::new(&app_run);
-    cmd.args(args)
-        .env("APPIMAGE", image)
-        .env("APPDIR", &dir)
-        .env("ARGV0", std::env::args_os().next().unwrap_or_default());
-    if let Ok(here) = std::env::current_dir() {
-        cmd.env("OWD", here);
+    let cache = cache_root()?;
+    let mut tried = false;
+    loop {
+        let (dir, held) = unpacked(image, at, &cache)?;
+        // The app keeps the lock for as long as it runs: no later start removes its folder.
+        rustix::io::fcntl_setfd(&held, rustix::io::FdFlags::empty())
+            .map_err(|e| Error::io("锁定", "lock", &dir)(e.into()))?;
+        let app_run = dir.join("AppRun");
+        let mut cmd = std::process::Command::new(&app_run);
+        cmd.args(&args)
+            .env("APPIMAGE", image)
+            .env("APPDIR", &dir)
+            .env("ARGV0", std::env::args_os().next().unwrap_or_default());
+        if let Ok(here) = std::env::current_dir() {
+            cmd.env("OWD", here);
+        }
+        // exec returns only when it failed.
+        let source = cmd.exec();
+        // Files gone from the folder (a cache cleaner took some): put it aside for the next
+        // tidy, and unpack once more.
+        if source.kind() == ErrorKind::NotFound && !tried {
+            tried = true;
+            let aside = cache.join(format!(
+                ".{}.broken.{}",
+                dir.file_name().unwrap_or_default().to_string_lossy(),
+                std::process::id()
+            ));
+            if std::fs::rename(&dir, &aside).is_ok() {
+                continue;
+            }
+        }
+        return Err(Error::Start {
+            path: app_run,
+            source,
+        });
     }
-    // exec returns only when it failed.
-    let e = cmd.exec();
-    Err(Error::io("启动", "start", &app_run)(e))
 }
 
-/// The image unpacked under `cache`: the folder an earlier start left, or a new one.
-pub fn unpacked(image: &Path, offset: u64, cache: &Path) -> Result<PathBuf> {
+/// How a lock is taken: shared, waiting for a removal under way; or alone, if free now.
+#[derive(Clone, Copy)]
+enum Hold {
+    Shared,
+    Alone,
+}
+
+/// A lock on the file at `path` (made if missing), or `None` when `Alone` finds it taken.
+fn lock(path: &Path, how: Hold) -> Result<Option<File>> {
+    let failed = Error::io("锁定", "lock", path);
+    loop {
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(&failed)?;
+        match how {
+            Hold::Shared => file.lock_shared().map_err(&failed)?,
+            Hold::Alone => match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => return Ok(None),
+                Err(TryLockError::Error(e)) => return Err(failed(e)),
+            },
+        }
+        // A start that removed the file between this open and this lock leaves a lock on a
+        // file no longer at `path`, which guards nothing: take the one there now.
+        let ours = file.metadata().map_err(&failed)?;
+        match std::fs::metadata(path) {
+            Ok(now) if now.ino() == ours.ino() && now.dev() == ours.dev() => return Ok(Some(file)),
+            _ => continue,
+        }
+    }
+}
+
+/// The lock file that guards the folder at `dir`.
+fn lock_of(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    dir.with_file_name(name)
+}
+
+/// The image unpacked under `cache` (the folder an earlier start left, or a new one) and the
+/// shared lock that keeps it there.
+pub fn unpacked(image: &Path, offset: u64, cache: &Path) -> Result<(PathBuf, File)> {
     let name = folder_name(image, offset)?;
     let dir = cache.join(&name);
-    if dir.is_dir() {
-        return Ok(dir);
-    }
     std::fs::create_dir_all(cache).map_err(Error::io("创建", "create", cache))?;
+    let held = lock(&lock_of(&dir), Hold::Shared)?.ok_or_else(|| {
+        Error::io("锁定", "lock", &dir)(std::io::Error::other("the lock was not taken"))
+    })?;
+    if dir.is_dir() {
+        return Ok((dir, held));
+    }
     tidy(cache, &name);
     let staging = cache.join(format!(".{name}.{}", std::process::id()));
+    let staging_lock = lock_of(&staging);
+    let alone = lock(&staging_lock, Hold::Alone)?;
     let _ = std::fs::remove_dir_all(&staging);
-    if let Err(e) = unpack(image, offset, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    match std::fs::rename(&staging, &dir) {
-        Ok(()) => Ok(dir),
-        // Another start of the same image unpacked it first: its folder is as good.
-        Err(_) if dir.is_dir() => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Ok(dir)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(Error::io("放置", "put in place", &dir)(e))
-        }
-    }
+    let unpacking = unpack(image, offset, &staging);
+    let placed = match unpacking {
+        Ok(()) => match std::fs::rename(&staging, &dir) {
+            Ok(()) => Ok(()),
+            // Another start of the same image unpacked it first: its folder is as good.
+            Err(_) if dir.is_dir() => Ok(()),
+            Err(e) => Err(Error::io("放置", "put in place", &dir)(e)),
+        },
+        Err(e) => Err(e),
+    };
+    let _ = std::fs::remove_dir_all(&staging);
+    let _ = std::fs::remove_file(&staging_lock);
+    drop(alone);
+    placed.map(|()| (dir, held))
 }
 
-/// Removes what earlier images left in `cache`: the folders of other versions (a running copy
-/// keeps the files it has open), and half-unpacked ones whose start is no longer running.
+/// Removes what other images and earlier starts left in `cache` that nobody holds: other
+/// versions' folders no app runs from, and staging folders whose start has ended. `keep` is the
+/// folder this start uses.
 fn tidy(cache: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(cache) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let stale = match name.strip_prefix('.') {
-            Some(staging) => staging
-                .rsplit_once('.')
-                .and_then(|(_, pid)| pid.parse::<u32>().ok())
-                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()),
-            None => name != keep,
+        let path = entry.path();
+        let folder = match name.strip_suffix(".lock") {
+            // A lock file goes with its folder; one left alone is removed below with it.
+            Some(of) if of == keep || cache.join(of).exists() => continue,
+            Some(of) => of.to_string(),
+            None if name == keep || !path.is_dir() => continue,
+            None => name,
         };
-        if stale {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+        let dir = cache.join(&folder);
+        let guard = lock_of(&dir);
+        let Ok(Some(_alone)) = lock(&guard, Hold::Alone) else {
+            continue;
+        };
+        let doomed = if folder.starts_with('.') || !dir.exists() {
+            dir
+        } else {
+            let aside = cache.join(format!(".{folder}.gone.{}", std::process::id()));
+            if std::fs::rename(&dir, &aside).is_err() {
+                continue;
+            }
+            aside
+        };
+        let _ = std::fs::remove_dir_all(&doomed);
+        let _ = std::fs::remove_file(&guard);
     }
 }
 
@@ -356,22 +484,37 @@ pub fn unpack(image: &Path, offset: u64, dest: &Path) -> Result<()> {
                 why: e.to_string(),
             }
         })?;
-    std::fs::create_dir_all(dest).map_err(Error::io("创建", "create", dest))?;
+    std::fs::create_dir(dest).map_err(Error::io("创建", "create", dest))?;
+    // Nothing is made where something stands already: an image naming one path twice (a link,
+    // then a folder or file of the same name) would otherwise have its later entries follow
+    // the link out of `dest`.
+    let made = |path: &Path, e: std::io::Error| {
+        if e.kind() == ErrorKind::AlreadyExists {
+            Error::UnsafePath(path.to_path_buf())
+        } else {
+            Error::io("写入", "write", path)(e)
+        }
+    };
     // Folders take their modes last, so one without write permission is still filled.
     let mut folders = Vec::new();
     for node in fs.files() {
         let relative = inside(&node.fullpath)?;
+        if relative.as_os_str().is_empty() {
+            folders.push((
+                dest.to_path_buf(),
+                u32::from(node.header.permissions) & 0o777,
+            ));
+            continue;
+        }
         let path = dest.join(&relative);
         let mode = u32::from(node.header.permissions) & 0o777;
         match &node.inner {
             InnerNode::Dir(_) => {
-                std::fs::create_dir_all(&path).map_err(Error::io("创建", "create", &path))?;
+                std::fs::create_dir(&path).map_err(|e| made(&node.fullpath, e))?;
                 folders.push((path, mode));
             }
             InnerNode::File(f) => {
-                // Every parent is a folder of the image, never a link: a squashfs is a tree,
-                // so nothing written here can land outside `dest`.
-                let mut out = File::create(&path).map_err(Error::io("写入", "write", &path))?;
+                let mut out = File::create_new(&path).map_err(|e| made(&node.fullpath, e))?;
                 std::io::copy(&mut fs.file(f).reader(), &mut out)
                     .map_err(Error::io("写入", "write", &path))?;
                 out.set_permissions(std::fs::Permissions::from_mode(mode))
@@ -379,7 +522,7 @@ pub fn unpack(image: &Path, offset: u64, dest: &Path) -> Result<()> {
             }
             InnerNode::Symlink(link) => {
                 std::os::unix::fs::symlink(&link.link, &path)
-                    .map_err(Error::io("写入", "write", &path))?;
+                    .map_err(|e| made(&node.fullpath, e))?;
             }
             // Devices, pipes and sockets have no place in an app's folder.
             _ => {}
@@ -421,6 +564,25 @@ mod tests {
         let e = inside(Path::new("/usr/../../etc/passwd")).expect_err("outside");
         assert_eq!(e.code(), "APPIMAGE_UNSAFE_PATH");
         assert!(e.to_string().contains("outside its folder"), "{e}");
+    }
+
+    #[test]
+    fn a_refused_start_says_what_to_do_and_exits_as_shells_expect() {
+        let refused = Error::Start {
+            path: "/c/AppRun".into(),
+            source: std::io::Error::from(ErrorKind::PermissionDenied),
+        };
+        assert_eq!(refused.exit_code(), 126);
+        assert!(refused.to_string().contains("XDG_CACHE_HOME"), "{refused}");
+        assert!(refused.to_string().contains("noexec"), "{refused}");
+        let missing = Error::Start {
+            path: "/c/AppRun".into(),
+            source: std::io::Error::from(ErrorKind::NotFound),
+        };
+        assert_eq!(missing.exit_code(), 127);
+        assert!(!missing.to_string().contains("noexec"), "{missing}");
+        assert_eq!(Error::Usage("--x".into()).exit_code(), 2);
+        assert_eq!(Error::NoCache.exit_code(), 1);
     }
 
     #[test]

@@ -16,7 +16,7 @@ fn main() -> std::process::ExitCode {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{e} [{}]", e.code());
-                std::process::ExitCode::from(127)
+                std::process::ExitCode::from(e.exit_code())
             }
         }
     }

@@ -15,7 +15,8 @@ use backhand::{FilesystemCompressor, FilesystemWriter, NodeHeader};
 const RUNTIME: &str = env!("CARGO_BIN_EXE_yiqifu-appimage-runtime");
 
 /// What the image's app does: says its arguments and what the runtime told it.
-const APP: &str = "#!/bin/sh\necho \"args:$*\"\necho \"appimage:$APPIMAGE\"\necho \"appdir:$APPDIR\"\necho \"owd:$OWD\"\n";
+/// With `hold`, it stays (as one process, so the lock the runtime passes it goes with it).
+const APP: &str = "#!/bin/sh\necho \"args:$*\"\necho \"appimage:$APPIMAGE\"\necho \"appdir:$APPDIR\"\necho \"owd:$OWD\"\nif [ \"$1\" = hold ]; then exec sleep 60; fi\n";
 
 /// A squashfs image of an app folder: `AppRun` a link to `usr/bin/app` (0755), a read-only
 /// note (0444), `files` more files of `size` bytes each under `data/`.
@@ -66,13 +67,43 @@ fn appimage(dir: &Path, image: &[u8]) -> PathBuf {
     path
 }
 
+/// Runs `cmd`, again while the file it runs is busy: the tests run in parallel threads, and a
+/// fork in another thread while one writes its AppImage holds the file open for writing until
+/// that child's exec.
+fn spawned(cmd: &mut Command) -> std::process::Child {
+    let started = Instant::now();
+    loop {
+        match cmd.spawn() {
+            Ok(child) => return child,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::ExecutableFileBusy
+                    && started.elapsed() < Duration::from_secs(10) =>
+            {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Err(e) => panic!("cannot start the AppImage: {e}"),
+        }
+    }
+}
+
 fn start(image: &Path, cache: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(image)
-        .args(args)
-        .current_dir(cwd)
-        .env("XDG_CACHE_HOME", cache)
-        .output()
-        .expect("start the AppImage")
+    spawned(
+        Command::new(image)
+            .args(args)
+            .current_dir(cwd)
+            .env("XDG_CACHE_HOME", cache)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+    )
+    .wait_with_output()
+    .expect("wait for the AppImage")
+}
+
+/// A new download of the same app: another modification time.
+fn touch(image: &Path, ahead: u64) {
+    let file = std::fs::File::open(image).expect("open");
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(ahead))
+        .expect("touch");
 }
 
 fn text(out: &Output) -> String {
@@ -83,10 +114,15 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// The folders under the runtime's cache.
+/// The folders under the runtime's cache (not their lock files).
 fn unpacked(cache: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(cache.join("yiqifu-appimage"))
-        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     found.sort();
     found
@@ -128,6 +164,17 @@ fn an_appimage_starts_its_app_from_one_unpacking() {
         "the folder was unpacked again"
     );
 
+    // Files a cache cleaner took: the folder is put aside and the image unpacked once more.
+    std::fs::remove_file(dir.join("usr/bin/app")).expect("remove");
+    let mended = start(&image, &cache, tmp.path(), &["mended"]);
+    assert!(mended.status.success(), "{}", text(&mended));
+    assert!(text(&mended).contains("args:mended"), "{}", text(&mended));
+    assert!(dir.join("usr/bin/app").exists());
+    assert!(
+        !dir.join("left-here").exists(),
+        "the folder was not unpacked again"
+    );
+
     // A new download of the app (another file's time) is unpacked anew, and the old folder,
     // a half-unpacked one whose start has ended and another version's are cleared away.
     let stale = cache.join("yiqifu-appimage/.0.0.1-feed.4194305");
@@ -135,18 +182,84 @@ fn an_appimage_starts_its_app_from_one_unpacking() {
     for d in [&stale, &older] {
         std::fs::create_dir_all(d).expect("stale");
     }
-    let file = std::fs::File::options()
-        .write(true)
-        .open(&image)
-        .expect("open");
-    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(60))
-        .expect("touch");
-    drop(file);
+    touch(&image, 60);
     let newer = start(&image, &cache, tmp.path(), &[]);
     assert!(newer.status.success(), "{}", text(&newer));
     let now = unpacked(&cache);
     assert_eq!(now.len(), 1, "only the new folder stays: {now:?}");
     assert_ne!(now, folders);
+    let left: Vec<_> = std::fs::read_dir(cache.join("yiqifu-appimage"))
+        .expect("cache")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "the new folder and its lock file only: {left:?}"
+    );
+}
+
+/// What a running app uses stays while a new download starts: its folder (the app holds its
+/// lock) and another start's staging folder (held while it unpacks); once the app has ended,
+/// the next new download clears its folder away.
+#[test]
+fn what_is_in_use_is_never_cleared_away() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let image = appimage(tmp.path(), &squashfs(0, 0));
+    let cache = tmp.path().join("cache");
+    let runtime_cache = cache.join("yiqifu-appimage");
+
+    let mut running = spawned(
+        Command::new(&image)
+            .arg("hold")
+            .env("XDG_CACHE_HOME", &cache)
+            .stdout(std::process::Stdio::null()),
+    );
+    let started = Instant::now();
+    while unpacked(&cache).len() != 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the app did not start within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let in_use = unpacked(&cache).remove(0);
+    // Another start unpacking (its lock held here), and one that ended without a word.
+    let unpacking = runtime_cache.join(".0.0.9-beef.1");
+    std::fs::create_dir_all(&unpacking).expect("staging");
+    let held = std::fs::File::create(runtime_cache.join(".0.0.9-beef.1.lock")).expect("lock");
+    held.lock().expect("lock");
+    let ended = runtime_cache.join(".0.0.9-dead.2");
+    std::fs::create_dir_all(&ended).expect("staging");
+
+    touch(&image, 60);
+    let out = start(&image, &cache, tmp.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        in_use.join("usr/bin/app").exists(),
+        "the running app's folder was removed"
+    );
+    assert!(
+        unpacking.exists(),
+        "a start's staging folder was removed while it unpacked"
+    );
+    assert!(!ended.exists(), "an ended start's staging folder stayed");
+    assert_eq!(unpacked(&cache).len(), 3, "{:?}", unpacked(&cache));
+
+    running.kill().expect("kill");
+    running.wait().expect("reap");
+    drop(held);
+    touch(&image, 120);
+    let out = start(&image, &cache, tmp.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let now = unpacked(&cache);
+    assert_eq!(
+        now.len(),
+        1,
+        "the ended app's folder and staging are cleared: {now:?}"
+    );
+    assert!(!now.contains(&in_use));
 }
 
 #[test]
@@ -220,7 +333,7 @@ fn extract_writes_the_image_with_its_modes_and_links() {
         tmp.path(),
         &["--appimage-mount"],
     );
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
         text(&out).contains("--appimage-mount is not an option"),
         "{}",
@@ -241,7 +354,7 @@ fn a_damaged_appimage_says_so_and_leaves_nothing() {
     assert!(used <= whole.len());
     let cut = appimage(tmp.path(), &whole[..used - 1]);
     let out = start(&cut, &cache, tmp.path(), &[]);
-    assert_eq!(out.status.code(), Some(127), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = text(&out);
     assert!(said.contains("is not a whole AppImage"), "{said}");
     assert!(said.contains("不是完整的 AppImage"), "{said}");
@@ -252,7 +365,7 @@ fn a_damaged_appimage_says_so_and_leaves_nothing() {
     // The runtime alone: no image at all after it.
     let alone = appimage(tmp.path(), b"");
     let out = start(&alone, &cache, tmp.path(), &[]);
-    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out).contains("no squashfs image at byte"),
         "{}",
@@ -273,11 +386,11 @@ fn a_start_killed_while_unpacking_leaves_no_folder_that_is_trusted() {
     let tries = 10;
     for _ in 0..tries {
         let _ = std::fs::remove_dir_all(&cache);
-        let mut child = Command::new(&image)
-            .env("XDG_CACHE_HOME", &cache)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("start");
+        let mut child = spawned(
+            Command::new(&image)
+                .env("XDG_CACHE_HOME", &cache)
+                .stdout(std::process::Stdio::null()),
+        );
         let started = Instant::now();
         // Wait until the start is unpacking (a folder of its has files), then kill it.
         let mid = loop {
@@ -300,7 +413,7 @@ fn a_start_killed_while_unpacking_leaves_no_folder_that_is_trusted() {
                 started.elapsed() < Duration::from_secs(60),
                 "the start neither unpacked nor ended within 60 s"
             );
-            std::thread::yield_now();
+            std::thread::sleep(Duration::from_millis(2));
         };
         child.kill().expect("kill");
         child.wait().expect("reap");
@@ -318,7 +431,9 @@ fn a_start_killed_while_unpacking_leaves_no_folder_that_is_trusted() {
             landed += 1;
         } else {
             // The kill came after the rename: the folder must be whole.
-            assert!(trusted[0].join("data/00999").exists(), "{trusted:?}");
+            let files = std::fs::read_dir(trusted[0].join("data")).map_or(0, |d| d.count());
+            assert_eq!(files, 1000, "{trusted:?}");
+            assert!(trusted[0].join("usr/bin/app").exists(), "{trusted:?}");
         }
         let out = start(&image, &cache, tmp.path(), &["after"]);
         assert!(out.status.success(), "{}", text(&out));
@@ -329,6 +444,8 @@ fn a_start_killed_while_unpacking_leaves_no_folder_that_is_trusted() {
             1,
             "the killed start's staging folder is cleared: {left:?}"
         );
+        let locks = std::fs::read_dir(&dir).map_or(0, |d| d.count()) - left.len();
+        assert_eq!(locks, 1, "one lock file, the folder's");
     }
     println!("kills that landed mid-unpacking: {landed} of {tries}");
     assert!(
