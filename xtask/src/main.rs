@@ -38,6 +38,10 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     // The .deb's desktop entry is checked as desktops read it.
     "desktop-file-utils",
+    // The AppImage is packed with mksquashfs, and checked with libappimage, as desktop
+    // integration tools read AppImages.
+    "squashfs-tools",
+    "libappimage1.0abi1",
     // The baselines of `cargo xtask bench`.
     "curl",
     // The central service's tests run on a real PostgreSQL server too, started by the tests.
@@ -393,6 +397,7 @@ fn cmd_test() -> Result {
         linux::check_deb(&deb)?;
         let _ = std::fs::remove_file(&deb);
         println!("<== the .deb");
+        test_appimage()?;
     }
     let mut test = if cfg!(target_os = "linux") {
         // A private bus for the run: nothing the app's WebKit starts outlives the tests.
@@ -750,8 +755,8 @@ fn startup_bench() -> Result<String> {
     }
 }
 
-/// The Linux .deb, and the Windows release executable with its WebView2 loader in an NSIS
-/// installer.
+/// The Linux .deb and AppImage, and the Windows release executable with its WebView2 loader
+/// in an NSIS installer.
 fn cmd_bundle() -> Result {
     #[cfg(target_os = "linux")]
     {
@@ -760,12 +765,11 @@ fn cmd_bundle() -> Result {
         ui_build()?;
         let deb = bundle_deb()?;
         linux::check_deb(&deb)?;
+        let appimage = bundle_appimage()?;
         let setup = platforms::bundle_windows(&root())?;
         println!("Linux package: {}", deb.display());
+        println!("Linux AppImage: {}", appimage.display());
         println!("Windows installer: {}", setup.display());
-        println!(
-            "no AppImage: its tools are fetched from GitHub, which this network does not reach"
-        );
         Ok(())
     }
     #[cfg(not(target_os = "linux"))]
@@ -786,6 +790,61 @@ fn bundle_deb() -> Result<PathBuf> {
         .map_err(|e| Failure(format!("cannot create {}: {e}", out.display())))?;
     let binary = target_dir().join("dist").join("yiqifu-desktop");
     linux::deb(&root(), &binary, &out, "xz")
+}
+
+/// The `dist` binary as an AppImage behind the `dist` runtime, checked as the test checks
+/// its debug twin: `target/bundle/linux/*.AppImage`.
+#[cfg(target_os = "linux")]
+fn bundle_appimage() -> Result<PathBuf> {
+    run(
+        "cargo build --profile dist (the AppImage runtime)",
+        cargo().args(["build", "--profile", "dist", "-p", "yiqifu-appimage"]),
+    )?;
+    let dist = target_dir().join("dist");
+    let out = target_dir().join("bundle").join("linux");
+    let binary = dist.join("yiqifu-desktop");
+    let appimage = linux::appimage(
+        &root(),
+        &binary,
+        &dist.join("yiqifu-appimage-runtime"),
+        &out,
+        true,
+    )?;
+    linux::check_appimage(&appimage, &binary, &target_dir().join("appimage-test"))?;
+    Ok(appimage)
+}
+
+/// The AppImage as `bundle` makes it, from the debug binary and runtime (their data stored
+/// as it is: gzip would take long over the debug binary), checked as a machine takes it.
+#[cfg(target_os = "linux")]
+fn test_appimage() -> Result {
+    println!("==> the AppImage");
+    let debug = target_dir().join("debug");
+    let binary = debug.join("yiqifu-desktop");
+    let out = target_dir().join("bundle-test");
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", out.display())))?;
+    let runtime = debug.join("yiqifu-appimage-runtime");
+    let appimage = linux::appimage(&root(), &binary, &runtime, &out, false)?;
+    linux::check_appimage(&appimage, &binary, &target_dir().join("appimage-test"))?;
+    let _ = std::fs::remove_file(&appimage);
+    println!("<== the AppImage");
+    Ok(())
+}
+
+/// The AppImage of the debug build, made and tried on its own (a step of `test`).
+fn cmd_appimage() -> Result {
+    #[cfg(target_os = "linux")]
+    {
+        system_packages(&[])?;
+        ui_build()?;
+        run("cargo build", cargo().args(["build", "--workspace"]))?;
+        test_appimage()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        fail("an AppImage is made and tried on Linux")
+    }
 }
 
 /// The Windows installer and the app without WebView2 tried under Wine, on their own (`test`
@@ -810,12 +869,13 @@ fn main() -> ExitCode {
         "test" => cmd_test(),
         "bundle" => cmd_bundle(),
         "installer" => cmd_installer(),
+        "appimage" => cmd_appimage(),
         "soak" => cmd_soak(),
         "bench" if std::env::args().nth(2).as_deref() == Some("startup") => cmd_bench_startup(),
         "bench" => cmd_bench(),
         "load" => cmd_load(std::env::args().nth(2).as_deref() == Some("burst")),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb, the Windows installer (NSIS)\n  installer  the installer script, and the app without WebView2, tried under Wine (also steps of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|appimage|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb and AppImage, the Windows installer (NSIS)\n  installer  the installer script, and the app without WebView2, tried under Wine (also steps of test)\n  appimage   the AppImage of the debug build, made and started under Xvfb (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };

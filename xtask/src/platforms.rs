@@ -521,7 +521,7 @@ pub fn test_without_webview2() -> Result {
 }
 
 /// Whether a window whose title holds `title` is on `display`, as xwininfo lists them.
-fn window_titled(display: &str, title: &str) -> bool {
+pub(crate) fn window_titled(display: &str, title: &str) -> bool {
     Command::new("xwininfo")
         .args(["-root", "-tree", "-display", display])
         .output()
@@ -529,16 +529,16 @@ fn window_titled(display: &str, title: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// An X display of its own for a Windows program's windows, stopped when dropped.
-struct Xvfb {
-    display: String,
+/// An X display of its own for a program's windows, stopped when dropped.
+pub(crate) struct Xvfb {
+    pub(crate) display: String,
     server: std::process::Child,
 }
 
 impl Xvfb {
-    fn start() -> Result<Self> {
+    pub(crate) fn start() -> Result<Self> {
         if !have("Xvfb") {
-            return fail("Xvfb is needed for the Windows app's window: apt-get install xvfb");
+            return fail("Xvfb is needed for the app's window: apt-get install xvfb");
         }
         for n in 90..130 {
             let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
