@@ -340,17 +340,26 @@ fn run(image: &Path, args: Vec<OsString>) -> Result<()> {
         }
         // exec returns only when it failed.
         let source = cmd.exec();
-        // Files gone from the folder (a cache cleaner took some): put it aside for the next
-        // tidy, and unpack once more.
-        if source.kind() == ErrorKind::NotFound && !tried {
+        // The app's files gone from the folder (a cache cleaner took some), not a library or
+        // loader missing: put the folder aside for the next tidy, and unpack once more; only
+        // when no running app holds it, as tidy would.
+        let gone = std::fs::metadata(&app_run).is_err_and(|e| e.kind() == ErrorKind::NotFound);
+        if gone && !tried {
             tried = true;
-            let aside = cache.join(format!(
-                ".{}.broken.{}",
-                dir.file_name().unwrap_or_default().to_string_lossy(),
-                std::process::id()
-            ));
-            if std::fs::rename(&dir, &aside).is_ok() {
-                continue;
+            drop(held);
+            let guard = lock_of(&dir);
+            if let Some(alone) = lock(&guard, Hold::Alone)? {
+                let aside = cache.join(format!(
+                    ".{}.broken.{}",
+                    dir.file_name().unwrap_or_default().to_string_lossy(),
+                    std::process::id()
+                ));
+                let moved = std::fs::rename(&dir, &aside).is_ok();
+                let _ = std::fs::remove_file(&guard);
+                drop(alone);
+                if moved {
+                    continue;
+                }
             }
         }
         return Err(Error::Start {
@@ -416,10 +425,19 @@ pub fn unpacked(image: &Path, offset: u64, cache: &Path) -> Result<(PathBuf, Fil
         return Ok((dir, held));
     }
     tidy(cache, &name);
-    let staging = cache.join(format!(".{name}.{}", std::process::id()));
-    let staging_lock = lock_of(&staging);
-    let alone = lock(&staging_lock, Hold::Alone)?;
-    let _ = std::fs::remove_dir_all(&staging);
+    // A staging folder is used only under its lock: one taken (another start's tidy holds it
+    // for a moment, or a start of the same pid in another namespace) sends this start to the
+    // next name.
+    let mut n = 0u32;
+    let (staging, staging_lock, alone) = loop {
+        let staging = cache.join(format!(".{name}.{}.{n}", std::process::id()));
+        let staging_lock = lock_of(&staging);
+        if let Some(alone) = lock(&staging_lock, Hold::Alone)? {
+            break (staging, staging_lock, alone);
+        }
+        n += 1;
+    };
+    remove_tree(&staging);
     let unpacking = unpack(image, offset, &staging);
     let placed = match unpacking {
         Ok(()) => match std::fs::rename(&staging, &dir) {
@@ -430,7 +448,7 @@ pub fn unpacked(image: &Path, offset: u64, cache: &Path) -> Result<(PathBuf, Fil
         },
         Err(e) => Err(e),
     };
-    let _ = std::fs::remove_dir_all(&staging);
+    remove_tree(&staging);
     let _ = std::fs::remove_file(&staging_lock);
     drop(alone);
     placed.map(|()| (dir, held))
@@ -467,8 +485,27 @@ fn tidy(cache: &Path, keep: &str) {
             }
             aside
         };
-        let _ = std::fs::remove_dir_all(&doomed);
+        remove_tree(&doomed);
         let _ = std::fs::remove_file(&guard);
+    }
+}
+
+/// Removes the folder at `path` and what it holds, read-only folders of the image included
+/// (which would keep their files otherwise), as far as it can.
+fn remove_tree(path: &Path) {
+    fn writable(dir: &Path) {
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    writable(&e.path());
+                }
+            }
+        }
+    }
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        writable(path);
+        let _ = std::fs::remove_dir_all(path);
     }
 }
 

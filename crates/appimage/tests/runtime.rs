@@ -19,7 +19,8 @@ const RUNTIME: &str = env!("CARGO_BIN_EXE_yiqifu-appimage-runtime");
 const APP: &str = "#!/bin/sh\necho \"args:$*\"\necho \"appimage:$APPIMAGE\"\necho \"appdir:$APPDIR\"\necho \"owd:$OWD\"\nif [ \"$1\" = hold ]; then exec sleep 60; fi\n";
 
 /// A squashfs image of an app folder: `AppRun` a link to `usr/bin/app` (0755), a read-only
-/// note (0444), `files` more files of `size` bytes each under `data/`.
+/// note (0444), a read-only folder (0555) with a file, `files` more files of `size` bytes each
+/// under `data/`.
 fn squashfs(files: usize, size: usize) -> Vec<u8> {
     let mut fs = FilesystemWriter::default();
     fs.set_compressor(FilesystemCompressor::new(Compressor::Gzip, None).expect("gzip"));
@@ -39,6 +40,14 @@ fn squashfs(files: usize, size: usize) -> Vec<u8> {
         NodeHeader::new(0o444, 0, 0, 0),
     )
     .expect("note");
+    fs.push_dir("shut", NodeHeader::new(0o555, 0, 0, 0))
+        .expect("read-only folder");
+    fs.push_file(
+        Cursor::new(b"inside".to_vec()),
+        "shut/file",
+        NodeHeader::new(0o644, 0, 0, 0),
+    )
+    .expect("file in a read-only folder");
     if files > 0 {
         fs.push_dir("data", dir).expect("data");
     }
@@ -217,14 +226,24 @@ fn what_is_in_use_is_never_cleared_away() {
             .stdout(std::process::Stdio::null()),
     );
     let started = Instant::now();
-    while unpacked(&cache).len() != 1 {
+    // Its folder under its own name (not the staging folder): held from then on.
+    let named = |cache: &Path| -> Vec<PathBuf> {
+        unpacked(cache)
+            .into_iter()
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect()
+    };
+    while named(&cache).len() != 1 {
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "the app did not start within 30 s"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let in_use = unpacked(&cache).remove(0);
+    let in_use = named(&cache).remove(0);
     // Another start unpacking (its lock held here), and one that ended without a word.
     let unpacking = runtime_cache.join(".0.0.9-beef.1");
     std::fs::create_dir_all(&unpacking).expect("staging");
@@ -233,11 +252,26 @@ fn what_is_in_use_is_never_cleared_away() {
     let ended = runtime_cache.join(".0.0.9-dead.2");
     std::fs::create_dir_all(&ended).expect("staging");
 
+    // Files gone from the running app's folder: a start cannot put it aside under the app, so
+    // it says it cannot start, and the folder stays.
+    std::fs::remove_file(in_use.join("usr/bin/app")).expect("remove");
+    let out = start(&image, &cache, tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(127), "{}", text(&out));
+    assert!(
+        text(&out).contains("APPIMAGE_START_FAILED"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        in_use.join("note.txt").exists(),
+        "the running app's folder was moved"
+    );
+
     touch(&image, 60);
     let out = start(&image, &cache, tmp.path(), &[]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        in_use.join("usr/bin/app").exists(),
+        in_use.join("note.txt").exists(),
         "the running app's folder was removed"
     );
     assert!(
@@ -373,6 +407,39 @@ fn a_damaged_appimage_says_so_and_leaves_nothing() {
     );
 }
 
+/// A staging name whose lock another holds (a start of the same pid in another namespace, or
+/// another start's tidy for a moment) is left alone: the start unpacks under the next name.
+#[test]
+fn a_staging_folder_held_by_another_is_left_alone() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let image = appimage(tmp.path(), &squashfs(0, 0));
+    let cache = tmp.path().join("cache");
+    let offset = yiqifu_appimage::offset(&image).expect("offset");
+    let (dir, held) = yiqifu_appimage::unpacked(&image, offset, &cache).expect("unpack");
+    drop(held);
+    let name = dir
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    std::fs::remove_dir_all(&dir).expect("remove");
+
+    let staging = cache.join(format!(".{name}.{}.0", std::process::id()));
+    std::fs::create_dir_all(&staging).expect("staging");
+    std::fs::write(staging.join("theirs"), b"").expect("theirs");
+    let other = std::fs::File::create(cache.join(format!(".{name}.{}.0.lock", std::process::id())))
+        .expect("lock");
+    other.lock().expect("lock");
+
+    let (again, _held) = yiqifu_appimage::unpacked(&image, offset, &cache).expect("unpack");
+    assert_eq!(again, dir);
+    assert!(dir.join("usr/bin/app").exists());
+    assert!(
+        staging.join("theirs").exists(),
+        "another's staging folder was used"
+    );
+}
+
 /// Kills starts while they unpack a larger image: the folder the next start trusts appears
 /// only whole, and the next start, uninterrupted, runs the app.
 #[test]
@@ -444,8 +511,10 @@ fn a_start_killed_while_unpacking_leaves_no_folder_that_is_trusted() {
             1,
             "the killed start's staging folder is cleared: {left:?}"
         );
-        let locks = std::fs::read_dir(&dir).map_or(0, |d| d.count()) - left.len();
-        assert_eq!(locks, 1, "one lock file, the folder's");
+        // A kill between the rename and the staging lock's removal may leave that lock file,
+        // which guards nothing; the folder's own must be there.
+        let lock = PathBuf::from(format!("{}.lock", left[0].display()));
+        assert!(lock.exists(), "the folder's lock file is missing");
     }
     println!("kills that landed mid-unpacking: {landed} of {tries}");
     assert!(
