@@ -504,6 +504,15 @@ fn folder_not_taken(dir: &std::path::Path, e: std::io::Error) -> String {
             "数据文件夹“{dir}”正被另一个益企服桌面端使用，但它没有响应：请关闭它（关不掉时，可在任务管理器或“活动监视器”中结束它）后再打开本应用。\nThe data folder \"{dir}\" is held by another Yiqifu Desktop that does not answer: close it (if it will not close, end it in Task Manager or Activity Monitor), then start the app again."
         );
     }
+    // The core's words for a full disk speak of a change not saved: at a start there was none.
+    if matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) {
+        return format!(
+            "数据文件夹“{dir}”所在的磁盘已满：请删除不需要的文件或清空回收站，再打开本应用。已保存的工作不受影响。\nThe disk of the data folder \"{dir}\" is full: delete files you no longer need or empty the Recycle Bin, then start the app again. Work saved before is unaffected."
+        );
+    }
     let e = yiqifu_core::Error::Io(e);
     format!(
         "数据文件夹“{dir}”无法使用：{}\nThe data folder \"{dir}\" cannot be used: {}",
@@ -557,7 +566,7 @@ mod tests {
     use super::{already_shown, both_languages, folder_not_taken, Status};
 
     #[test]
-    fn a_folder_held_by_another_instance_says_to_close_it_not_to_check_the_disk() {
+    fn a_folder_that_cannot_be_taken_says_why_and_what_to_do() {
         let held = std::io::Error::new(
             std::io::ErrorKind::ResourceBusy,
             crate::instance::HeldByAnother,
@@ -574,6 +583,13 @@ mod tests {
             said.contains("没有读写权限") && said.contains("access was denied"),
             "{said}"
         );
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let said = folder_not_taken(Path::new("/data"), full);
+        assert!(
+            said.contains("磁盘已满") && said.contains("start the app again"),
+            "{said}"
+        );
+        assert!(!said.contains("not saved"), "{said}");
     }
 
     #[test]
