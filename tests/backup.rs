@@ -463,6 +463,86 @@ async fn a_new_enterprise_that_stops_part_way_in_leaves_none_of_its_files() {
     app.close().await;
 }
 
+/// An enterprise new to this computer whose material files stop going in part-way through
+/// (one cannot be moved into place): whichever went in comes out again, with the folders made
+/// for them, and what stood in the way stays.
+#[tokio::test]
+async fn a_new_enterprise_whose_files_stop_part_way_through_leaves_none_of_them() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (app, _central, ws) = ready(dir.path(), "backup-files-part-way").await;
+    let mut kept = Vec::new();
+    for (kind, seed) in [("prevention_plan", 5), ("emergency_plan", 6)] {
+        let path = files.path().join(format!("{kind}.pdf"));
+        std::fs::write(&path, samples::pdf_sized(150_000, seed)).unwrap();
+        kept.push(
+            ws.add_application_file(kind, &path, FileOrigin::Picked)
+                .await
+                .unwrap(),
+        );
+    }
+    let id = ws.id().to_string();
+    let dest = files.path().join("一家企业.yqfbak");
+    app.export_backup(&BackupScope::Enterprise { id: id.clone() }, &dest)
+        .await
+        .unwrap();
+    drop(ws);
+    app.remove_workspace(&id).await.unwrap();
+    let folder = dir
+        .path()
+        .join(yiqifu_core::workspace::WORKSPACES_DIR)
+        .join(&id);
+    let store = folder.join(yiqifu_core::materials::STORE_DIR);
+    // A folder stands where one file goes, so its move fails. Each file in turn: the order the
+    // files go in is the file system's, so one of the two runs moves the other file first.
+    for blocked in &kept {
+        let blocker = store.join(&blocked.sha256);
+        std::fs::create_dir_all(&blocker).unwrap();
+        std::fs::write(blocker.join("held"), b"in the way").unwrap();
+
+        let err = app
+            .restore_backup(&dest, std::slice::from_ref(&id), &[])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::RestoreStopped { placed: false, .. }),
+            "{err}"
+        );
+        assert!(app.workspace(&id).is_err(), "not back");
+        // Everything under the enterprise's folder is what stood there: the blocker and the
+        // folders that hold it.
+        let mut left = Vec::new();
+        let mut stack = vec![folder.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()) {
+                if e.is_dir() {
+                    stack.push(e.clone());
+                }
+                left.push(e.strip_prefix(&folder).unwrap().to_path_buf());
+            }
+        }
+        left.sort();
+        let blocker_rel = blocker.strip_prefix(&folder).unwrap().to_path_buf();
+        let mut want = vec![blocker_rel.join("held"), blocker_rel.clone()];
+        let mut up = blocker_rel.parent();
+        while let Some(p) = up.filter(|p| !p.as_os_str().is_empty()) {
+            want.push(p.to_path_buf());
+            up = p.parent();
+        }
+        want.sort();
+        assert_eq!(left, want, "only what stood there stays");
+        assert!(blocker.join("held").exists(), "what stood there stays");
+        std::fs::remove_dir_all(&blocker).unwrap();
+    }
+
+    app.restore_backup(&dest, std::slice::from_ref(&id), &[])
+        .await
+        .unwrap();
+    for k in &kept {
+        assert!(store.join(&k.sha256).is_file(), "{} is back", k.sha256);
+    }
+    app.close().await;
+}
+
 /// A copy of the backup `from` at `to` with its manifest as `edit` leaves it: a backup as
 /// another computer or version would have written it.
 fn with_manifest(from: &Path, to: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
