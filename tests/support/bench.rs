@@ -105,10 +105,10 @@ fn main() -> ExitCode {
 #[cfg(unix)]
 async fn startup(args: &[String]) -> Res<String> {
     match bench_startup::paths(args) {
-        Some((app, hello, deb, installer)) => {
-            bench_startup::run(&app, &hello, &deb, &installer).await
+        Some((app, hello, deb, installer, appimage)) => {
+            bench_startup::run(&app, &hello, &deb, &installer, &appimage).await
         }
-        None => Err("startup needs <app> <hello> <deb> <installer>".into()),
+        None => Err("startup needs <app> <hello> <deb> <installer> <appimage>".into()),
     }
 }
 

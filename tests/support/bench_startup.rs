@@ -464,7 +464,13 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
-pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<String> {
+pub async fn run(
+    app: &Path,
+    hello: &Path,
+    deb: &Path,
+    installer: &Path,
+    appimage: &Path,
+) -> Res<String> {
     alone(&[])?;
     let xvfb = Xvfb::start();
     let signing_in = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -643,6 +649,11 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
             file_mib(installer),
             None,
         ),
+        (
+            "the AppImage (`cargo xtask bundle`)",
+            file_mib(appimage),
+            None,
+        ),
     ];
     table.push_str("| size | MiB | target |\n|---|---|---|\n");
     for (what, size, target) in sizes {
@@ -661,13 +672,14 @@ pub async fn run(app: &Path, hello: &Path, deb: &Path, installer: &Path) -> Res<
 }
 
 /// The paths `run` reads, from its arguments.
-pub fn paths(args: &[String]) -> Option<(PathBuf, PathBuf, PathBuf, PathBuf)> {
+pub fn paths(args: &[String]) -> Option<(PathBuf, PathBuf, PathBuf, PathBuf, PathBuf)> {
     match args {
-        [app, hello, deb, installer, ..] => Some((
+        [app, hello, deb, installer, appimage, ..] => Some((
             PathBuf::from(app),
             PathBuf::from(hello),
             PathBuf::from(deb),
             PathBuf::from(installer),
+            PathBuf::from(appimage),
         )),
         _ => None,
     }

@@ -159,6 +159,15 @@ const ICONS: [(&str, &str); 3] = [
     ("128x128@2x.png", "256x256"),
 ];
 
+/// The AppImage's file name, as AppImage tools name them: `Yiqifu_Desktop-<version>-<arch>`.
+pub fn appimage_name() -> String {
+    format!(
+        "Yiqifu_Desktop-{}-{}.AppImage",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH
+    )
+}
+
 /// The bytes at offset 8 of an AppImage's ELF header: "AI", type 2 (`yiqifu_appimage::MAGIC`).
 const APPIMAGE_MAGIC: [u8; 3] = *b"AI\x02";
 
@@ -178,7 +187,6 @@ pub fn appimage(
         return fail("mksquashfs is needed for the AppImage (Debian's squashfs-tools package)");
     }
     let version = env!("CARGO_PKG_VERSION");
-    let arch = std::env::consts::ARCH;
     let stage = out.join(format!("{NAME}.AppDir"));
     let _ = std::fs::remove_dir_all(&stage);
     install_tree(root, binary, &stage)?;
@@ -220,7 +228,7 @@ pub fn appimage(
         return fail(format!("{} is not an ELF program", runtime.display()));
     }
     head[8..11].copy_from_slice(&APPIMAGE_MAGIC);
-    let appimage = out.join(format!("Yiqifu_Desktop-{version}-{arch}.AppImage"));
+    let appimage = out.join(appimage_name());
     let mut file = std::fs::File::create(&appimage).map_err(io(&appimage))?;
     std::io::Write::write_all(&mut file, &head).map_err(io(&appimage))?;
     let mut squashfs = std::fs::File::open(&image).map_err(io(&image))?;

@@ -708,7 +708,7 @@ fn cmd_load(burst_only: bool) -> Result {
 }
 
 /// The app's start-up, idle memory and size against a hello-world Tauri app: both release
-/// builds, the .deb, and the Windows installer when `bundle` built it.
+/// builds, the .deb, and the Windows installer and the AppImage when `bundle` built them.
 fn startup_bench() -> Result<String> {
     #[cfg(target_os = "linux")]
     {
@@ -744,7 +744,13 @@ fn startup_bench() -> Result<String> {
                 .arg(dist.join("yiqifu-desktop"))
                 .arg(dist.join("yiqifu-hello"))
                 .arg(&deb)
-                .arg(&installer),
+                .arg(&installer)
+                .arg(
+                    target_dir()
+                        .join("bundle")
+                        .join("linux")
+                        .join(linux::appimage_name()),
+                ),
         )?;
         std::fs::read_to_string(&table)
             .map_err(|e| Failure(format!("cannot read {}: {e}", table.display())))
