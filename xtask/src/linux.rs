@@ -346,24 +346,7 @@ fn started(appimage: &Path, work: &Path) -> Result {
         .spawn()
         .map_err(|e| Failure(format!("cannot start the AppImage: {e}")))?;
     let begun = std::time::Instant::now();
-    let shown = loop {
-        if crate::platforms::window_titled(&xvfb.display, TITLE) {
-            break Ok(());
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            break fail(format!(
-                "the AppImage ended ({status}) without a window; its stderr:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            ));
-        }
-        if begun.elapsed() > std::time::Duration::from_secs(120) {
-            break fail(format!(
-                "no window titled {TITLE} within 120 s; the AppImage's stderr:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            ));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(300));
-    };
+    let shown = crate::platforms::window_shown(&xvfb.display, TITLE, &mut child, &log);
     if shown.is_ok() {
         // Let the page paint before the picture (best effort: imagemagick).
         std::thread::sleep(std::time::Duration::from_secs(3));

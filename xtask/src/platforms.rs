@@ -476,24 +476,7 @@ pub fn test_without_webview2() -> Result {
         .spawn()
         .map_err(|e| Failure(format!("cannot start wine: {e}")))?;
     let started = std::time::Instant::now();
-    let shown = loop {
-        if window_titled(&xvfb.display, COULD_NOT_START) {
-            break Ok(());
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            break fail(format!(
-                "the app ended ({status}) without its message box; its stderr:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            ));
-        }
-        if started.elapsed() > std::time::Duration::from_secs(120) {
-            break fail(format!(
-                "no window titled {COULD_NOT_START:?} within 120 s; the app's stderr:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            ));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(300));
-    };
+    let shown = window_shown(&xvfb.display, COULD_NOT_START, &mut child, &log);
     // A picture of the box for whoever reads the run (best effort: imagemagick).
     let _ = Command::new("import")
         .args(["-window", "root", "-display", &xvfb.display])
@@ -520,8 +503,37 @@ pub fn test_without_webview2() -> Result {
     Ok(())
 }
 
+/// Waits until a window whose title holds `title` is on `display`; fails, with what the program
+/// wrote to `log`, when `child` ends first or 120 s pass.
+pub(crate) fn window_shown(
+    display: &str,
+    title: &str,
+    child: &mut std::process::Child,
+    log: &Path,
+) -> Result {
+    let started = std::time::Instant::now();
+    loop {
+        if window_titled(display, title) {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return fail(format!(
+                "the program ended ({status}) without a window titled {title:?}; its stderr:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            ));
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            return fail(format!(
+                "no window titled {title:?} within 120 s; the program's stderr:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
 /// Whether a window whose title holds `title` is on `display`, as xwininfo lists them.
-pub(crate) fn window_titled(display: &str, title: &str) -> bool {
+fn window_titled(display: &str, title: &str) -> bool {
     Command::new("xwininfo")
         .args(["-root", "-tree", "-display", display])
         .output()
