@@ -251,35 +251,19 @@ fn elf_end(head: &[u8; 64]) -> std::result::Result<u64, String> {
         2 => false,
         other => return Err(format!("unknown ELF byte order {other}")),
     };
-    let u16_at = |at: usize| {
-        let b = [head[at], head[at + 1]];
-        u64::from(if little {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
-    };
-    let u32_at = |at: usize| {
-        let mut b = [0u8; 4];
-        b.copy_from_slice(&head[at..at + 4]);
-        u64::from(if little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    };
-    let u64_at = |at: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&head[at..at + 8]);
+    // An unsigned field of `len` bytes at `at`, in the file's byte order.
+    let field = |at: usize, len: usize| {
+        let bytes = &head[at..at + len];
+        let fold = |n: u64, b: &u8| n << 8 | u64::from(*b);
         if little {
-            u64::from_le_bytes(b)
+            bytes.iter().rev().fold(0, fold)
         } else {
-            u64::from_be_bytes(b)
+            bytes.iter().fold(0, fold)
         }
     };
     let (shoff, entsize, count) = match head[4] {
-        1 => (u32_at(0x20), u16_at(0x2E), u16_at(0x30)),
-        2 => (u64_at(0x28), u16_at(0x3A), u16_at(0x3C)),
+        1 => (field(0x20, 4), field(0x2E, 2), field(0x30, 2)),
+        2 => (field(0x28, 8), field(0x3A, 2), field(0x3C, 2)),
         other => return Err(format!("unknown ELF class {other}")),
     };
     if shoff == 0 || count == 0 {
