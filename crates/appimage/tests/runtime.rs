@@ -223,8 +223,25 @@ fn what_is_in_use_is_never_cleared_away() {
         Command::new(&image)
             .arg("hold")
             .env("XDG_CACHE_HOME", &cache)
-            .stdout(std::process::Stdio::null()),
+            .stdout(std::process::Stdio::piped()),
     );
+    // The app itself is running (not its start still on the way to it): it has spoken.
+    let out = running.stdout.take().expect("stdout");
+    let (said, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = said.send(line);
+        }
+    });
+    loop {
+        let line = heard
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the app did not start within 30 s");
+        if line == "args:hold" {
+            break;
+        }
+    }
     let started = Instant::now();
     // Its folder under its own name (not the staging folder): held from then on.
     let named = |cache: &Path| -> Vec<PathBuf> {
