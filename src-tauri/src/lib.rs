@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 mod dialogs;
+mod drawing;
 mod instance;
 mod logs;
 mod window_state;
@@ -339,6 +340,8 @@ pub fn run() -> ExitCode {
     if let Err(e) = yiqifu_core::secrets::ensure_session_keyring() {
         eprintln!("no session keyring: {e}; signing in will report the keychain as unavailable");
     }
+    // Also before any thread: it may set WebKit's switch in the process's environment.
+    let drawing = drawing::choose();
     let events = events_builder();
     let result = desktop::plugins(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
@@ -346,10 +349,11 @@ pub fn run() -> ExitCode {
         .invoke_handler(commands::handler())
         .setup(move |tauri_app| {
             events.mount_events(tauri_app);
-            if let Err(e) = open(tauri_app) {
+            match open(tauri_app) {
+                Ok(()) => tracing::info!("{}", drawing.describe()),
                 // Returned, the error would end in tauri's panic, with no word to the
                 // officer; the app ends when the box is closed.
-                could_not_start(tauri_app.handle(), &e);
+                Err(e) => could_not_start(tauri_app.handle(), &e),
             }
             Ok(())
         })

@@ -38,6 +38,10 @@ const POLICIES: usize = 20_000;
 /// place of its frame (the first page of a start on the main page).
 const FIRST_PAGE: &str = "first page on screen";
 const COMPLETE: &str = "main page complete";
+/// What the app logs when it turns WebKit's compositing off (src-tauri/src/drawing.rs).
+const NOT_COMPOSITING: &str = "the webview paints without compositing";
+/// WebKit's switch, set to "0" to measure the main page composited, as hello world draws.
+const COMPOSITING_SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 struct Sample {
     startup: Duration,
@@ -53,6 +57,8 @@ struct Sample {
     milestones: Option<(u64, u64)>,
     /// The page's own moments (`page_timeline`); empty for hello world.
     timeline: Vec<(String, u64)>,
+    /// The app said it paints without compositing (no GPU here).
+    not_compositing: bool,
 }
 
 /// The data folder's log, every file of it: read once per start, for every line looked up.
@@ -385,7 +391,14 @@ async fn stop(pids: &[u32]) {
     }
 }
 
-async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sample> {
+/// One start of `binary`, to its first page and its idle memory; `env` is added to the
+/// bench's own environment.
+async fn measure(
+    binary: &Path,
+    display: &str,
+    data: Option<&Path>,
+    env: &[(&str, &str)],
+) -> Res<Sample> {
     let marks = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mark = marks.path().join("rendered");
     let mut cmd = tokio::process::Command::new(binary);
@@ -393,7 +406,8 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
         .env("YIQIFU_BENCH_RENDERED", &mark)
         .env_remove("WAYLAND_DISPLAY")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+        .stderr(std::process::Stdio::null())
+        .envs(env.iter().copied());
     if let Some(d) = data {
         cmd.env("YIQIFU_DATA_DIR", d);
     }
@@ -438,6 +452,7 @@ async fn measure(binary: &Path, display: &str, data: Option<&Path>) -> Res<Sampl
         pss_kb,
         pss_by_process,
         milestones,
+        not_compositing: log.contains(NOT_COMPOSITING),
     })
 }
 
@@ -478,23 +493,40 @@ pub async fn run(
     let cached = tempfile::tempdir().map_err(|e| e.to_string())?;
     main_folder(cached.path()).await?;
     let (mut hellos, mut sign_ins, mut mains) = (Vec::new(), Vec::new(), Vec::new());
+    // The main page again with WebKit's compositing on whatever the app would choose: where
+    // the app turns it off (no GPU), what the page costs drawn as hello world draws.
+    let mut composited = Vec::new();
+    let as_chosen: &[(&str, &str)] = &[];
+    let compositing: &[(&str, &str)] = &[(COMPOSITING_SWITCH, "0")];
     for run in 0..RUNS {
-        hellos.push(measure(hello, &xvfb.display, None).await?);
+        hellos.push(measure(hello, &xvfb.display, None, &[]).await?);
         // Each run starts from a copy: a start writes to its folder (the demo service's
         // database, the window's state).
-        for (prepared, samples) in [(&signing_in, &mut sign_ins), (&cached, &mut mains)] {
+        for (prepared, samples, env) in [
+            (&signing_in, &mut sign_ins, as_chosen),
+            (&cached, &mut mains, as_chosen),
+            (&cached, &mut composited, compositing),
+        ] {
             let data = tempfile::tempdir().map_err(|e| e.to_string())?;
             copy_dir(prepared.path(), data.path())?;
-            samples.push(measure(app, &xvfb.display, Some(data.path())).await?);
+            samples.push(measure(app, &xvfb.display, Some(data.path()), env).await?);
         }
         eprintln!(
-            "run {}: hello {} ms, sign-in page {} ms, main page {} ms (complete {:?})",
+            "run {}: hello {} ms, sign-in page {} ms, main page {} ms (complete {:?}; {} MiB, composited {} MiB)",
             run + 1,
             hellos[run].startup.as_millis(),
             sign_ins[run].startup.as_millis(),
             mains[run].startup.as_millis(),
             mains[run].complete.map(|c| c.as_millis()),
+            mib(mains[run].pss_kb).round(),
+            mib(composited[run].pss_kb).round(),
         );
+    }
+    // The like-for-like start must have drawn composited, or its row would mislead.
+    if composited.iter().any(|s| s.not_compositing) {
+        return Err(format!(
+            "the app turned compositing off with {COMPOSITING_SWITCH}=0 set"
+        ));
     }
     let start = |v: &[Sample]| median(v.iter().map(|s| s.startup).collect());
     let rss = |v: &[Sample]| median(v.iter().map(|s| s.rss_kb).collect());
@@ -572,7 +604,29 @@ pub async fn run(
             }
         }
     }
+    let off = mains.iter().filter(|s| s.not_compositing).count();
+    if off > 0 {
+        table.push_str(&row(
+            "idle memory on the main page drawn composited as hello world is, PSS (all processes)",
+            pss_mib(&composited),
+            pss_mib(&hellos),
+            "MiB",
+            false,
+        ));
+    }
     table.push('\n');
+    table.push_str(&match off {
+        0 => "The app drew with WebKit's compositing, as hello world does: this machine has a GPU's render node.\n\n".to_string(),
+        n => format!(
+            "This machine has no GPU's render node: WebKit composites in software (Mesa's \
+             llvmpipe), and the app paints without compositing ({n} of {} main-page starts \
+             said so in their log; src-tauri/src/drawing.rs); hello world composites. The last \
+             row is the main page with `{COMPOSITING_SWITCH}=0`, drawn as hello world draws \
+             (PSS by process: {}).\n\n",
+            mains.len(),
+            by_process(&composited),
+        ),
+    });
     // Each app start beside the hello-world start just before it: how far a ratio of
     // medians can be trusted on a machine whose speed wanders.
     let spread = |v: &[Sample]| {
@@ -701,6 +755,7 @@ mod tests {
                 .iter()
                 .map(|(n, at)| (n.to_string(), *at))
                 .collect(),
+            not_compositing: false,
         }
     }
 
