@@ -23,6 +23,25 @@ mod steps;
 /// One app at a time: two WebKit processes on two cores make both slow and flaky.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The environment of each WebKit web process of the app whose data folder is `data`, one
+/// string of its `NAME=value` lines (Linux's /proc).
+fn web_processes_of(data: &Path) -> Vec<String> {
+    let mine = format!("YIQIFU_DATA_DIR={}", data.display());
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter(|p| {
+            std::fs::read_to_string(p.path().join("comm"))
+                .is_ok_and(|c| c.trim_end().starts_with("WebKitWebProces"))
+        })
+        .filter_map(|p| std::fs::read(p.path().join("environ")).ok())
+        .map(|env| String::from_utf8_lossy(&env).replace('\0', "\n"))
+        .filter(|env| env.lines().any(|l| l == mine))
+        .collect()
+}
+
 fn catalog_titles() -> HashSet<String> {
     yiqifu_central::seed::demo_catalog()
         .unwrap()
@@ -121,6 +140,24 @@ async fn demo_server_sign_in_shows_the_policies() {
         }
         let shot = screenshot(c, "demo-policies").await?;
         eprintln!("screenshot: {} ({} titles)", shot.display(), titles.len());
+        // The app turned WebKit's compositing off (software rendering is asked for, above):
+        // its web process, started after the decision, has the switch.
+        let web = web_processes_of(data.path());
+        if web.is_empty()
+            || web
+                .iter()
+                .any(|env| !env.contains("WEBKIT_DISABLE_COMPOSITING_MODE=1"))
+        {
+            let switches: Vec<Vec<&str>> = web
+                .iter()
+                .map(|env| env.lines().filter(|l| l.starts_with("WEBKIT_")).collect())
+                .collect();
+            return Err(format!(
+                "the app's {} web processes lack WebKit's switch (their WEBKIT_ variables: {switches:?})",
+                web.len()
+            )
+            .into());
+        }
         // antd's styles come made with the build (ui/build/antdStyles.ts), so the first page
         // renders without making any: one made here is a component the build missed, or an
         // antd that no longer reads the build's map (the start slower, the page the same).
@@ -255,6 +292,10 @@ async fn demo_server_sign_in_shows_the_policies() {
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect();
     assert!(log.contains("Yiqifu Desktop started"), "{log}");
+    assert!(
+        log.contains("LIBGL_ALWAYS_SOFTWARE is set: the webview paints without compositing"),
+        "{log}"
+    );
     assert!(!log.contains(yiqifu_central::seed::DEMO_PASSWORD));
     let shaped: Vec<&str> = log
         .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))

@@ -4,53 +4,66 @@
 //! machines, remote desktops, thin clients, machines whose GPU has no Mesa driver), Mesa
 //! answers with its software renderer, llvmpipe: the layers' textures, each painting thread's
 //! GL context and the compiled shaders then become ordinary memory of the web process, and
-//! the CPU does the GPU's work on top of painting. On the main page that is ~100 MiB (measured
-//! in docs/benchmarks.md: the web process 300 MiB composited, 193 MiB not), for a page that
-//! composites nothing a GPU would have made smoother. So on such a computer the app asks
-//! WebKit to paint without compositing, as many Tauri apps do on every Linux computer to work
-//! around GPU drivers. Windows and macOS (WebView2, WKWebView) are not touched, and neither is
-//! a Linux computer with a GPU.
+//! the CPU does the GPU's work on top of painting. On the main page that is ~100 MiB
+//! (docs/benchmarks.md, "Start-up, memory and size"), for a page that composites nothing a GPU
+//! would have made smoother. So on such a computer the app asks WebKit to paint without
+//! compositing, as many Tauri apps do on every Linux computer to work around GPU drivers.
+//! Windows and macOS (WebView2, WKWebView) are not touched, and neither is a Linux computer
+//! with a GPU.
+
+// Off Linux only `choose` is used: the rest is Linux's.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
 /// WebKitGTK's own switch, read by the app's process as WebKit starts: any value but "0"
 /// turns compositing off.
-#[cfg(target_os = "linux")]
 const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+/// Set beside the switch when the app set it: a process the app starts again (a data folder
+/// moved) inherits both, and decides afresh rather than take the switch for the officer's.
+const SET_BY_APP: &str = "YIQIFU_COMPOSITING_OFF";
 
 /// What the start decided, for its log (the log starts later than the decision).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drawing {
     /// Not Linux, or a GPU's render node is there: WebKit's defaults.
     Default,
-    /// The officer (or whoever started the app) set WebKit's switch: left as it is.
+    /// Whoever started the app set WebKit's switch: left as it is.
     AsSet,
-    /// Software GL only: compositing is turned off.
-    WithoutCompositing,
+    /// Rendering would be software (no usable render node): compositing is turned off.
+    WithoutRenderNode,
+    /// `LIBGL_ALWAYS_SOFTWARE` asks Mesa for software rendering: compositing is turned off.
+    SoftwareAsked,
 }
 
 impl Drawing {
+    /// The log's words; "the webview paints without compositing" is what the start-up bench
+    /// looks for, and "as WEBKIT_DISABLE_COMPOSITING_MODE sets it" too.
     pub fn describe(self) -> &'static str {
         match self {
-            Drawing::Default => "webview draws as WebKit chooses",
-            Drawing::AsSet => "webview compositing as WEBKIT_DISABLE_COMPOSITING_MODE sets it",
-            Drawing::WithoutCompositing => {
-                "no GPU render node: the webview paints without compositing"
+            Drawing::Default => "the webview draws as WebKit chooses",
+            Drawing::AsSet => "the webview composites as WEBKIT_DISABLE_COMPOSITING_MODE sets it",
+            Drawing::WithoutRenderNode => {
+                "no GPU render node to open: the webview paints without compositing"
+            }
+            Drawing::SoftwareAsked => {
+                "LIBGL_ALWAYS_SOFTWARE is set: the webview paints without compositing"
             }
         }
     }
 }
 
-/// Decides, and sets WebKit's switch when it is to be off. Called first thing in `run`,
-/// before any thread starts: the process's environment is changed only then.
+/// Decides, and sets WebKit's switch when it is to be off. Called in `run` before any thread
+/// starts: the process's environment is changed only then.
 pub fn choose() -> Drawing {
     #[cfg(target_os = "linux")]
     {
         let drawing = decide(
-            std::env::var_os(SWITCH).is_some(),
-            std::env::var_os("LIBGL_ALWAYS_SOFTWARE").is_some_and(|v| !v.is_empty() && v != "0"),
+            std::env::var_os(SWITCH).is_some() && std::env::var_os(SET_BY_APP).is_none(),
+            std::env::var("LIBGL_ALWAYS_SOFTWARE").is_ok_and(|v| mesa_true(&v)),
             has_render_node(std::path::Path::new("/dev/dri")),
         );
-        if drawing == Drawing::WithoutCompositing {
+        if matches!(drawing, Drawing::WithoutRenderNode | Drawing::SoftwareAsked) {
             std::env::set_var(SWITCH, "1");
+            std::env::set_var(SET_BY_APP, "1");
         }
         drawing
     }
@@ -61,26 +74,38 @@ pub fn choose() -> Drawing {
 }
 
 /// The choice, apart from the system it is read from.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn decide(switch_set: bool, software_asked: bool, render_node: bool) -> Drawing {
     if switch_set {
         Drawing::AsSet
-    } else if software_asked || !render_node {
-        Drawing::WithoutCompositing
+    } else if software_asked {
+        Drawing::SoftwareAsked
+    } else if !render_node {
+        Drawing::WithoutRenderNode
     } else {
         Drawing::Default
     }
 }
 
-/// Whether a GPU driver offers a render node (`renderD128`…): Mesa renders in hardware
-/// through one; without any, only its software renderer is left. A folder that cannot be
-/// read counts as none.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+/// A boolean as Mesa reads its variables: empty, "0", "n", "no", "f" and "false" are false.
+fn mesa_true(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    !matches!(v.as_str(), "" | "0" | "n" | "no" | "f" | "false")
+}
+
+/// Whether a GPU driver offers a render node (`renderD128`…) this user may open as Mesa does,
+/// for reading and writing: Mesa renders in hardware through one; without any (none there,
+/// or not in the `render` group), only its software renderer is left. A folder that cannot
+/// be read counts as none.
 fn has_render_node(dri: &std::path::Path) -> bool {
     std::fs::read_dir(dri).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        entries.flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with("renderD")
+                && std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(e.path())
+                    .is_ok()
+        })
     })
 }
 
@@ -91,11 +116,27 @@ mod tests {
     #[test]
     fn compositing_goes_off_only_where_rendering_is_software_and_nobody_chose() {
         assert_eq!(decide(false, false, true), Drawing::Default);
-        assert_eq!(decide(false, false, false), Drawing::WithoutCompositing);
-        assert_eq!(decide(false, true, true), Drawing::WithoutCompositing);
+        assert_eq!(decide(false, false, false), Drawing::WithoutRenderNode);
+        assert_eq!(decide(false, true, true), Drawing::SoftwareAsked);
         // WebKit's own switch, set either way, is the officer's choice.
         assert_eq!(decide(true, false, false), Drawing::AsSet);
         assert_eq!(decide(true, true, true), Drawing::AsSet);
+        // What the bench reads in the log.
+        for off in [Drawing::WithoutRenderNode, Drawing::SoftwareAsked] {
+            assert!(off
+                .describe()
+                .contains("the webview paints without compositing"));
+        }
+    }
+
+    #[test]
+    fn mesa_s_false_words_ask_for_no_software_rendering() {
+        for no in ["", "0", "n", "No", "f", "FALSE", " false "] {
+            assert!(!mesa_true(no), "{no:?}");
+        }
+        for yes in ["1", "true", "yes", "y"] {
+            assert!(mesa_true(yes), "{yes:?}");
+        }
     }
 
     #[test]
@@ -105,6 +146,10 @@ mod tests {
         assert!(!has_render_node(dri.path()));
         // A display-only node (a VM's virtual screen) renders nothing.
         std::fs::write(dri.path().join("card0"), b"").unwrap();
+        assert!(!has_render_node(dri.path()));
+        // A render node this user cannot open is none either (a folder stands in: it cannot
+        // be opened for writing, even by root).
+        std::fs::create_dir(dri.path().join("renderD129")).unwrap();
         assert!(!has_render_node(dri.path()));
         std::fs::write(dri.path().join("renderD128"), b"").unwrap();
         assert!(has_render_node(dri.path()));

@@ -48,7 +48,9 @@ pub fn app_command(display: &str, envs: &[(&str, &Path)]) -> tokio::process::Com
     let mut cmd = tokio::process::Command::new(app_binary());
     cmd.env("DISPLAY", display)
         .env_remove("WAYLAND_DISPLAY")
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        // Software rendering: no GPU here, and none needed. The app then turns WebKit's
+        // compositing off itself (src-tauri/src/drawing.rs), which the demo test checks.
+        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
         .env("LIBGL_ALWAYS_SOFTWARE", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -267,8 +269,9 @@ impl Driver {
         ])
         .env("DISPLAY", display)
         .env_remove("WAYLAND_DISPLAY")
-        // Software rendering: no GPU here, and none needed.
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        // Software rendering: no GPU here, and none needed. The app then turns WebKit's
+        // compositing off itself (src-tauri/src/drawing.rs), which the demo test checks.
+        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
         .env("LIBGL_ALWAYS_SOFTWARE", "1")
         .stdout(Stdio::null());
         for (k, v) in envs {
