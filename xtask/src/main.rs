@@ -65,6 +65,17 @@ const MOTO: &str = "moto[server]==5.2.5";
 #[cfg(target_os = "linux")]
 const TAURI_DRIVER_VERSION: &str = "^2";
 
+/// cargo-sweep, which removes a target folder's least recently used builds.
+const CARGO_SWEEP_VERSION: &str = "0.8.0";
+/// How large the shared target folder may grow before a run trims it. Each fresh clone (each
+/// CI run) is a new path, so it builds the workspace's own crates anew (~6 GB with the Windows
+/// build) and nothing reads them again: the folder grew to 72 GB and filled this machine's
+/// disk (~92 GB for everything). 55 GB holds one run's builds, the release builds and a few
+/// clones'. cargo-sweep orders builds by the access times of their fingerprints, which a
+/// `relatime` disk updates at most daily: past the cap, a build used yesterday may go before
+/// a clone's of this morning, and is then built again, which is slower but never wrong.
+const TARGET_KEPT: &str = "55GB";
+
 struct Failure(String);
 
 type Result<T = ()> = std::result::Result<T, Failure>;
@@ -294,6 +305,27 @@ fn tauri_driver() -> Result {
     )
 }
 
+/// Trims the shared target folder to [`TARGET_KEPT`], least recently used builds first
+/// (cargo-sweep reads when cargo last looked at each build's fingerprint).
+fn sweep_target() -> Result {
+    if !have("cargo-sweep") {
+        run(
+            "cargo install cargo-sweep",
+            cargo().args([
+                "install",
+                "cargo-sweep",
+                "--locked",
+                "--version",
+                CARGO_SWEEP_VERSION,
+            ]),
+        )?;
+    }
+    run(
+        &format!("the target folder kept under {TARGET_KEPT} (cargo sweep)"),
+        cargo().args(["sweep", "--maxsize", TARGET_KEPT]),
+    )
+}
+
 /// moto's server in `~/.cache/yiqifu/moto`, where the service's tests look for it.
 #[cfg(unix)]
 fn moto() -> Result {
@@ -362,6 +394,7 @@ fn cmd_test() -> Result {
     }
     #[cfg(unix)]
     moto()?;
+    sweep_target()?;
     run(
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
