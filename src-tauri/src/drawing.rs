@@ -5,9 +5,11 @@
 //! answers with its software renderer, llvmpipe: the layers' textures, each painting thread's
 //! GL context and the compiled shaders then become ordinary memory of the web process, and
 //! the CPU does the GPU's work on top of painting. On the main page that is ~100 MiB
-//! (docs/benchmarks.md, "Start-up, memory and size"), for a page that composites nothing a GPU
-//! would have made smoother. So on such a computer the app asks WebKit to paint without
-//! compositing, as many Tauri apps do on every Linux computer to work around GPU drivers.
+//! (docs/benchmarks.md, "Start-up, memory and size"). Without a GPU both ways are the CPU's
+//! work (scrolling repaints what compositing would have moved), and the first page comes
+//! sooner without compositing's set-up. So on such a computer the app asks WebKit to paint
+//! without compositing, as many Tauri apps do on every Linux computer to work around GPU
+//! drivers.
 //! Windows and macOS (WebView2, WKWebView) are not touched, and neither is a Linux computer
 //! with a GPU.
 
