@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use fantoccini::Client;
 use yiqifu_tests::webdriver::{
-    accessible, click, screenshot, session_within, wait_css, Driver, Result, Xvfb,
+    accessible, click, screenshot, session_within, wait_css, wait_gone, Driver, Result, Xvfb,
 };
 
 #[path = "i12_steps.rs"]
@@ -174,7 +174,8 @@ async fn tab_to(c: &Client, css: &str, max: usize) -> Result {
         }
         return { matches: e.matches(arguments[0]), shown,
                  what: e.tagName + (e.getAttribute('data-testid') ? '[' + e.getAttribute('data-testid') + ']' : '')
-                       + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') };";
+                       + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''),
+                 html: e.outerHTML.slice(0, 200) };";
     for _ in 0..max {
         type_keys(c, &fantoccini::key::Key::Tab.to_string()).await?;
         // A select draws its ring once it has re-rendered as focused, a frame or more after
@@ -194,7 +195,9 @@ async fn tab_to(c: &Client, css: &str, max: usize) -> Result {
             continue;
         }
         if at["shown"] != serde_json::json!(true) {
-            return Err(format!("the focus on {} is not visible", at["what"]).into());
+            return Err(
+                format!("the focus on {} is not visible: {}", at["what"], at["html"]).into(),
+            );
         }
         if at["matches"] == serde_json::json!(true) {
             return Ok(());
@@ -276,10 +279,25 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         type_keys(c, yiqifu_central::seed::DEMO_PASSWORD).await?;
         type_keys(c, &Key::Enter.to_string()).await?;
         wait_css(c, "[data-testid=status-online]").await?;
+        // The library, where the main page opens: Tab through its search box and filters to
+        // the first result's title, the focus visible on each; Enter opens the document,
+        // Escape closes it.
+        wait_css(c, "[data-testid=document-row]").await?;
+        tab_to(c, "[data-testid=document-title]", 40).await?;
+        type_keys(c, &Key::Enter.to_string()).await?;
+        wait_css(c, ".ant-drawer-open .ant-drawer-title").await?;
+        screenshot(c, "keyboard-document-opened").await?;
+        type_keys(c, &Key::Escape.to_string()).await?;
+        wait_gone(c, ".ant-drawer-open").await?;
+        // The focus comes back to the title once the drawer has slid away, so the keyboard
+        // goes on from where it was.
+        wait_css(c, "[data-testid=document-title]:focus").await?;
         // The sidebar: Tab into it, arrow down to 企业信息 (the first sync may redraw the
         // menu under the keys, so the highlight is read after each press, as an officer
         // watches it), and Enter opens it.
-        tab_to(c, ".ant-menu", 10).await?;
+        // From the title Enter opened (the focus comes back to it), on through the other
+        // results and the pages of results, to the sidebar as the focus wraps round.
+        tab_to(c, ".ant-menu", 60).await?;
         arrow_to(c, "profile", 12).await?;
         type_keys(c, &Key::Enter.to_string()).await?;
         wait_css(c, "[data-testid=profile-save]").await?;

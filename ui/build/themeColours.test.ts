@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { theme } from "../src/shared/theme";
+import { TAG_COLOURS } from "../src/features/documents/labels";
 
 describe("the theme's colours in the app's stylesheet", () => {
   it("are the ones antd is given, so the pages drawn without antd look like the rest", () => {
@@ -23,5 +24,14 @@ describe("the theme's colours in the app's stylesheet", () => {
       "text-secondary": token.colorTextDescription,
       "field-focus": theme.components?.Input?.activeBorderColor,
     });
+  });
+});
+
+describe("the results list's tags", () => {
+  it("have a colour in the stylesheet for every colour a document's tag is given", () => {
+    const css = readFileSync(new URL("../src/styles.css", import.meta.url), "utf8");
+    // "default" is the plain tag itself.
+    const missing = TAG_COLOURS.filter((c) => c !== "default" && !css.includes(`.plain-tag.tag-${c} {`));
+    expect(missing).toEqual([]);
   });
 });

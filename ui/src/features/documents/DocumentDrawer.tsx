@@ -158,7 +158,17 @@ export function DocumentDrawer({
   let firstCited = true;
 
   return (
-    <Drawer open={id !== null} onClose={onClose} width="min(760px, 94vw)" title={doc?.title} data-testid="document-drawer">
+    // Closed, it leaves nothing behind: kept, its two focus guards stayed in the Tab order
+    // after the last result, where the focus went out of sight. The page it opened from
+    // takes the focus back (DocumentsPage).
+    <Drawer
+      open={id !== null}
+      onClose={onClose}
+      width="min(760px, 94vw)"
+      title={doc?.title}
+      destroyOnHidden
+      data-testid="document-drawer"
+    >
       <ErrorAlert error={error} />
       {!doc && !error && id !== null && <Spin data-testid="document-loading" />}
       {doc && lib && (

@@ -58,6 +58,7 @@ const library: [string, string][] = [
 let queries: (string | null)[] = [];
 let levelsAsked: string[][] = [];
 let failWith: string | null = null;
+let opened: string[] = [];
 
 function titles(): string[] {
   return screen.queryAllByTestId("document-title").map((e) => e.textContent);
@@ -87,8 +88,15 @@ describe("DocumentsPage search", () => {
     queries = [];
     levelsAsked = [];
     failWith = null;
+    opened = [];
     mockIPC((cmd, args) => {
       if (cmd === "withdrawn_documents") return [];
+      if (cmd === "get_document_view") {
+        // What was asked for is the point; the drawer then says it cannot show it.
+        opened.push((args as { id: string }).id);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw { code: "NOT_FOUND", message_zh: "没有这份文件", message_en: "No such document" };
+      }
       if (cmd === "document_facets") return { districts: ["浦东新区"], issuers: ["上海市人民政府办公厅"], industries: ["制造业"] };
       if (cmd !== "search_documents") return null;
       if (failWith) {
@@ -155,6 +163,26 @@ describe("DocumentsPage search", () => {
     await waitFor(() => {
       expect(queries[queries.length - 1]).toBe("通知");
     });
+  });
+
+  it("opens a result from its title, a button the keyboard reaches, or from anywhere on its row", async () => {
+    await openLibrary();
+    // A button named by the title: Tab reaches it and Enter presses it, as for any button.
+    const [, [, second]] = library as [[string, string], [string, string]];
+    const title = screen.getByRole("button", { name: second });
+    expect(title.dataset.testid).toBe("document-title");
+    fireEvent.click(title);
+    await waitFor(() => {
+      expect(opened).toEqual(["b"]);
+    });
+    const [row] = screen.getAllByTestId("document-row");
+    if (!row) throw new Error("no result rows");
+    fireEvent.click(row.querySelector(".search-snippet") ?? row);
+    await waitFor(() => {
+      expect(opened).toEqual(["b", "a"]);
+    });
+    // The results are a list the screen reader names.
+    expect(screen.getByRole("list", { name: "检索结果" }).children).toHaveLength(2);
   });
 
   it("says when nothing matches, and shows the error when the library cannot be read", async () => {

@@ -86,6 +86,8 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const [facets, setFacets] = useState<Facets | null>(null);
   const [mine, setMine] = useState<Applicability | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // The title of the result opened: the focus goes back to it when the document closes.
+  const opener = useRef<HTMLButtonElement | null>(null);
 
   // The start-up timeline says whether the first painted page had its results yet: the
   // first answer can come back before the webview's first frame.
@@ -394,48 +396,49 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
         </Space>
       </Space>
       <ErrorAlert error={error} />
-      <List
-        data-testid="document-table"
-        loading={loading && page === null}
-        dataSource={page?.hits ?? []}
-        locale={{ emptyText: error ? " " : empty }}
-        renderItem={(h) => (
-          <List.Item
-            key={h.id}
-            data-testid="document-row"
-            data-id={h.id}
-            style={{ cursor: "pointer" }}
-            onClick={() => {
-              setOpen(h.id);
-            }}
-          >
-            <List.Item.Meta
-              title={
-                <Space wrap size={4}>
-                  <span data-testid="document-title">
-                    <Parts parts={h.title_parts} />
-                  </span>
-                  {both && <Tag>{h.kind === "policy" ? t("kindPolicy") : t("kindGuidance")}</Tag>}
-                  <Tag color={levelColor[h.level]}>{h.district ? districtLabel(h.district, locale) : t(levelKey[h.level])}</Tag>
-                  <Tag color={statusColor[h.status]} data-testid="document-status" data-status={h.status}>
-                    {t(statusKey[h.status])}
-                  </Tag>
-                </Space>
-              }
-              description={
-                <>
-                  <Typography.Text type="secondary">
-                    {[h.issuer, h.doc_number, h.published_on].filter(Boolean).join(" · ")}
-                  </Typography.Text>
-                  <div className="search-snippet" data-testid="document-snippet">
-                    <Parts parts={h.snippet} />
-                  </div>
-                </>
-              }
-            />
-          </List.Item>
-        )}
-      />
+      {loading && page === null ? (
+        <div className="doc-list-loading">
+          <Spin />
+        </div>
+      ) : page && page.hits.length > 0 ? (
+        // The results are drawn without antd's list: twenty rows of its components (list
+        // items, their meta, spaces, tags, texts) were most of the page's first render, done
+        // again at each keystroke in the search box. Each title is a button, so a result opens
+        // from the keyboard as from the mouse, which clicks anywhere on its row.
+        <ul className="doc-list" data-testid="document-table" aria-label={t("resultsLabel")}>
+          {page.hits.map((h) => (
+            <li
+              key={h.id}
+              className="doc-row"
+              data-testid="document-row"
+              data-id={h.id}
+              onClick={(e) => {
+                opener.current = e.currentTarget.querySelector("button");
+                setOpen(h.id);
+              }}
+            >
+              <div className="doc-row-title">
+                <button type="button" className="doc-open" data-testid="document-title">
+                  <Parts parts={h.title_parts} />
+                </button>
+                {both && <span className="plain-tag">{h.kind === "policy" ? t("kindPolicy") : t("kindGuidance")}</span>}
+                <span className={`plain-tag tag-${levelColor[h.level]}`}>
+                  {h.district ? districtLabel(h.district, locale) : t(levelKey[h.level])}
+                </span>
+                <span className={`plain-tag tag-${statusColor[h.status]}`} data-testid="document-status" data-status={h.status}>
+                  {t(statusKey[h.status])}
+                </span>
+              </div>
+              <div className="doc-row-meta">{[h.issuer, h.doc_number, h.published_on].filter(Boolean).join(" · ")}</div>
+              <div className="search-snippet" data-testid="document-snippet">
+                <Parts parts={h.snippet} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : error ? null : (
+        <div className="doc-list-empty">{empty}</div>
+      )}
       {page && page.total > PAGE_SIZE && (
         <Pagination
           style={{ marginTop: 12, textAlign: "right" }}
@@ -479,6 +482,9 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
         words={page?.words ?? []}
         onClose={() => {
           setOpen(null);
+          // As the drawer slides away, so the keyboard goes on from the result it left
+          // (the drawer, kept from leaving its focus guards behind, returns none itself).
+          opener.current?.focus({ preventScroll: true });
         }}
       />
     </Card>

@@ -7,7 +7,12 @@ export const levelKey: Record<PolicyLevel, keyof typeof messages> = {
   district: "levelDistrict",
 };
 
-export const levelColor: Record<PolicyLevel, string> = {
+/** The colours a document's tags are drawn in: antd's presets of those names, and the
+ *  results list's own (styles.css, `.plain-tag.tag-<colour>`), which a test keeps alike. */
+export const TAG_COLOURS = ["red", "blue", "green", "gold", "default"] as const;
+export type TagColour = (typeof TAG_COLOURS)[number];
+
+export const levelColor: Record<PolicyLevel, TagColour> = {
   national: "red",
   municipal: "blue",
   district: "green",

@@ -23,6 +23,7 @@ export const messages = defineMessages({
   filterPublished: { zh: "发布日期", en: "Published" },
   filterNew: { zh: "仅看新增和更新", en: "New and changed only" },
   filterReset: { zh: "清除筛选", en: "Clear filters" },
+  resultsLabel: { zh: "检索结果", en: "Results" },
   statusAny: { zh: "全部", en: "Any" },
   statusInForce: { zh: "现行有效", en: "In force" },
   statusExpired: { zh: "已失效", en: "Expired" },

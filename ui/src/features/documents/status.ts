@@ -1,4 +1,5 @@
 import type { DocStatus } from "../../bindings";
+import type { TagColour } from "./labels";
 import type { messages } from "./messages";
 
 export const statusKey: Record<DocStatus, keyof typeof messages> = {
@@ -8,7 +9,7 @@ export const statusKey: Record<DocStatus, keyof typeof messages> = {
   superseded: "statusSuperseded",
 };
 
-export const statusColor: Record<DocStatus, string> = {
+export const statusColor: Record<DocStatus, TagColour> = {
   in_force: "green",
   not_yet: "gold",
   expired: "default",
