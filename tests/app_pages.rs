@@ -291,7 +291,11 @@ async fn the_first_start_and_sign_in_work_from_the_keyboard() {
         wait_gone(c, ".ant-drawer-open").await?;
         // The focus comes back to the title once the drawer has slid away, so the keyboard
         // goes on from where it was.
-        wait_css(c, "[data-testid=document-title]:focus").await?;
+        wait_css(
+            c,
+            "[data-testid=document-row]:first-child [data-testid=document-title]:focus",
+        )
+        .await?;
         // The sidebar: Tab into it, arrow down to 企业信息 (the first sync may redraw the
         // menu under the keys, so the highlight is read after each press, as an officer
         // watches it), and Enter opens it.

@@ -181,8 +181,27 @@ describe("DocumentsPage search", () => {
     await waitFor(() => {
       expect(opened).toEqual(["b", "a"]);
     });
-    // The results are a list the screen reader names.
+    // The results are a list the screen reader names, each title a heading.
     expect(screen.getByRole("list", { name: "检索结果" }).children).toHaveLength(2);
+    expect(screen.getAllByRole("heading", { level: 4 }).map((h) => h.textContent)).toEqual(library.map(([, t]) => t));
+  });
+
+  it("gives the focus back to the result a document was opened from, when it closes", async () => {
+    await openLibrary();
+    const [, row] = screen.getAllByTestId("document-row");
+    if (!row) throw new Error("no second result row");
+    // Opened with a click on the row's text, which takes no focus.
+    fireEvent.click(row.querySelector(".search-snippet") ?? row);
+    await waitFor(() => {
+      expect(opened).toEqual(["b"]);
+    });
+    const close = await waitFor(() => {
+      const button = document.querySelector<HTMLButtonElement>(".ant-drawer-close");
+      if (!button) throw new Error("the drawer has no close button yet");
+      return button;
+    });
+    fireEvent.click(close);
+    expect(document.activeElement).toBe(row.querySelector("[data-testid=document-title]"));
   });
 
   it("says when nothing matches, and shows the error when the library cannot be read", async () => {

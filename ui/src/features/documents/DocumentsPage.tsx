@@ -86,8 +86,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const [facets, setFacets] = useState<Facets | null>(null);
   const [mine, setMine] = useState<Applicability | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  // The title of the result opened: the focus goes back to it when the document closes.
-  const opener = useRef<HTMLButtonElement | null>(null);
+  const results = useRef<HTMLUListElement | null>(null);
 
   // The start-up timeline says whether the first painted page had its results yet: the
   // first answer can come back before the webview's first frame.
@@ -401,26 +400,28 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           <Spin />
         </div>
       ) : page && page.hits.length > 0 ? (
-        // The results are drawn without antd's list: twenty rows of its components (list
-        // items, their meta, spaces, tags, texts) were most of the page's first render, done
-        // again at each keystroke in the search box. Each title is a button, so a result opens
-        // from the keyboard as from the mouse, which clicks anywhere on its row.
-        <ul className="doc-list" data-testid="document-table" aria-label={t("resultsLabel")}>
+        // A plain list, not antd's, whose items took only clicks: each title is a button, so a
+        // result opens from the keyboard as from the mouse, which clicks anywhere on its row.
+        // role="list": WebKit's accessibility tree drops the role of a list drawn without
+        // its markers.
+        <ul ref={results} role="list" className="doc-list" data-testid="document-table" aria-label={t("resultsLabel")}>
           {page.hits.map((h) => (
             <li
               key={h.id}
               className="doc-row"
               data-testid="document-row"
               data-id={h.id}
-              onClick={(e) => {
-                opener.current = e.currentTarget.querySelector("button");
+              onClick={() => {
                 setOpen(h.id);
               }}
             >
               <div className="doc-row-title">
-                <button type="button" className="doc-open" data-testid="document-title">
-                  <Parts parts={h.title_parts} />
-                </button>
+                {/* A heading, as antd's list had: screen readers move from result to result. */}
+                <h4 className="doc-heading">
+                  <button type="button" className="doc-open" data-testid="document-title">
+                    <Parts parts={h.title_parts} />
+                  </button>
+                </h4>
                 {both && <span className="plain-tag">{h.kind === "policy" ? t("kindPolicy") : t("kindGuidance")}</span>}
                 <span className={`plain-tag tag-${levelColor[h.level]}`}>
                   {h.district ? districtLabel(h.district, locale) : t(levelKey[h.level])}
@@ -481,10 +482,14 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
         enterprise={enterprise}
         words={page?.words ?? []}
         onClose={() => {
+          // The keyboard goes on from the result the document was opened from (the drawer,
+          // made to leave nothing behind when closed, returns the focus nowhere itself);
+          // from the first result if a sync has taken that one away meanwhile.
+          const rows = Array.from(results.current?.children ?? []) as HTMLElement[];
+          const row = rows.find((r) => r.dataset.id === open) ?? rows[0];
+          const title = row?.querySelector<HTMLButtonElement>(".doc-open");
           setOpen(null);
-          // As the drawer slides away, so the keyboard goes on from the result it left
-          // (the drawer, kept from leaving its focus guards behind, returns none itself).
-          opener.current?.focus({ preventScroll: true });
+          title?.focus({ preventScroll: true });
         }}
       />
     </Card>
