@@ -67,14 +67,17 @@ const TAURI_DRIVER_VERSION: &str = "^2";
 
 /// cargo-sweep, which removes a target folder's least recently used builds.
 const CARGO_SWEEP_VERSION: &str = "0.8.0";
-/// How large the shared target folder may grow before a run trims it. Each fresh clone (each
-/// CI run) is a new path, so it builds the workspace's own crates anew (~6 GB with the Windows
-/// build) and nothing reads them again: the folder grew to 72 GB and filled this machine's
-/// disk (~92 GB for everything). 55 GB holds one run's builds, the release builds and a few
-/// clones'. cargo-sweep orders builds by the access times of their fingerprints, which a
-/// `relatime` disk updates at most daily: past the cap, a build used yesterday may go before
-/// a clone's of this morning, and is then built again, which is slower but never wrong.
-const TARGET_KEPT: &str = "55GB";
+/// Each fresh clone (each CI run) is a new path, so it builds the workspace's own crates anew
+/// (~6 GB with the Windows build) and nothing reads them again: the shared target folder grew
+/// to 72 GB and filled this machine's disk (~92 GB for everything). A run first removes the
+/// builds cargo has not looked at for [`TARGET_UNUSED_DAYS`] days (cargo-sweep reads the access
+/// times of their fingerprints; a `relatime` disk updates those at most daily, so a shorter
+/// span would take builds every run uses), then, only if the folder is still over
+/// [`TARGET_KEPT`], the least recently used until it fits. That cap took builds every run uses
+/// when it was 55 GB (a run went from 21 to 35 minutes, rebuilding them): it is the disk's
+/// backstop, not the usual trim.
+const TARGET_UNUSED_DAYS: &str = "2";
+const TARGET_KEPT: &str = "65GB";
 
 struct Failure(String);
 
@@ -305,8 +308,8 @@ fn tauri_driver() -> Result {
     )
 }
 
-/// Trims the shared target folder to [`TARGET_KEPT`], least recently used builds first
-/// (cargo-sweep reads when cargo last looked at each build's fingerprint).
+/// Trims the shared target folder: builds long unused, then, past [`TARGET_KEPT`], the least
+/// recently used.
 fn sweep_target() -> Result {
     if !have("cargo-sweep") {
         run(
@@ -320,6 +323,10 @@ fn sweep_target() -> Result {
             ]),
         )?;
     }
+    run(
+        &format!("builds unused for {TARGET_UNUSED_DAYS} days removed (cargo sweep)"),
+        cargo().args(["sweep", "--time", TARGET_UNUSED_DAYS]),
+    )?;
     run(
         &format!("the target folder kept under {TARGET_KEPT} (cargo sweep)"),
         cargo().args(["sweep", "--maxsize", TARGET_KEPT]),
