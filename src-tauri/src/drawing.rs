@@ -123,12 +123,22 @@ mod tests {
         // WebKit's own switch, set either way, is the officer's choice.
         assert_eq!(decide(true, false, false), Drawing::AsSet);
         assert_eq!(decide(true, true, true), Drawing::AsSet);
-        // What the bench reads in the log.
+        // What the bench reads in the log (tests/support/bench_startup.rs): it measures a
+        // composited start only where the app says it paints without, and checks that a start
+        // given the switch says it left it as set.
         for off in [Drawing::WithoutRenderNode, Drawing::SoftwareAsked] {
             assert!(off
                 .describe()
                 .contains("the webview paints without compositing"));
         }
+        for on in [Drawing::Default, Drawing::AsSet] {
+            assert!(!on
+                .describe()
+                .contains("the webview paints without compositing"));
+        }
+        assert!(Drawing::AsSet
+            .describe()
+            .contains("as WEBKIT_DISABLE_COMPOSITING_MODE sets it"));
     }
 
     #[test]
