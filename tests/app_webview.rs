@@ -176,7 +176,7 @@ async fn demo_server_sign_in_shows_the_policies() {
         let fonts = c
             .execute(
                 "return [document.documentElement.dataset.os, \
-                 ...['body', '.ant-btn', '.ant-menu', '[data-testid=document-title]'] \
+                 ...['body', '.ant-btn', '.frame-item', '[data-testid=document-title]'] \
                  .map(s => getComputedStyle(document.querySelector(s)).fontFamily)]",
                 vec![],
             )

@@ -21,9 +21,10 @@ describe("a start that opens on the main page", () => {
     expect(screen.getByRole("button", { name: "政策查询" }).getAttribute("aria-current")).toBe("page");
     expect(frame.textContent).toContain(signedInAccount.name);
     expect(container.querySelector(".centered-page")).toBeNull();
-    expect(screen.queryByTestId("menu-policy")).toBeNull();
-    // Once antd and the page's code have loaded, MainLayout is there instead.
-    expect(await screen.findByTestId("menu-policy", {}, { timeout: 30_000 })).toBeTruthy();
+    expect(screen.queryByTestId("search")).toBeNull();
+    // Once antd and the page's code have loaded, MainLayout is there instead, with the
+    // library's search box.
+    expect(await screen.findByTestId("search", {}, { timeout: 30_000 })).toBeTruthy();
     expect(screen.queryByTestId("main-frame")).toBeNull();
   });
 });

@@ -2,13 +2,14 @@ import { useEffect, useState } from "react";
 import { DownOutlined, LogoutOutlined } from "@ant-design/icons";
 import type { ErrorInfo, Status_Serialize as Status } from "../bindings";
 import { errorText } from "../shared/errors";
-import { pick, useI18n } from "../shared/i18n";
+import { useI18n } from "../shared/i18n";
 import LanguageSwitch from "../shared/LanguageSwitch";
 import Notice from "../shared/Notice";
 import PlainButton from "../shared/PlainButton";
 import { rememberPage } from "../shared/navigation";
 import { afterPaint } from "../shared/timeline";
-import { nav, openingPage } from "./nav";
+import { openingPage } from "./nav";
+import Sidebar from "./Sidebar";
 import { signOutOnScreen } from "./signOut";
 import { useWindowTitle } from "./useWindowTitle";
 
@@ -73,34 +74,14 @@ export default function MainFrame({
 
   return (
     <div className="frame" data-testid="main-frame">
-      <nav className="frame-sider" aria-label={t("appName")}>
-        <div className="brand">{t("appName")}</div>
-        <ul className="frame-menu">
-          {nav.map((p) => {
-            const count = "badge" in p ? p.badge(status) : 0;
-            const selected = p.key === page;
-            return (
-              <li key={p.key}>
-                <button
-                  type="button"
-                  className={selected ? "frame-item frame-item-selected" : "frame-item"}
-                  aria-current={selected ? "page" : undefined}
-                  onClick={() => {
-                    rememberPage(p.key);
-                    setPage(p.key);
-                  }}
-                >
-                  <span className="frame-item-icon" aria-hidden>
-                    {p.icon}
-                  </span>
-                  <span>{pick(locale, p.label)}</span>
-                  {count > 0 && <span className="frame-badge">{count > 99 ? "99+" : count}</span>}
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
+      <Sidebar
+        status={status}
+        page={page}
+        onChoose={(key) => {
+          rememberPage(key);
+          setPage(key);
+        }}
+      />
       <div className="frame-main">
         <header className="frame-header">
           <div />

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import MainLayout from "./MainLayout";
 import type { Status_Serialize as Status } from "../bindings";
+import { lastPage } from "../shared/navigation";
 import { resetPage, signedInStatus, signedInAccount } from "../test/fixtures";
 
 let titles: string[] = [];
@@ -46,9 +47,22 @@ describe("MainLayout", () => {
 
     view.rerender(layout({ ...s, inbox_unread: 0 }));
     expect(screen.getByTestId("menu-badge-inbox").getAttribute("data-count")).toBe("0");
+    // Nothing waits: no badge drawn, and none read out with the page's name.
+    expect(screen.getByTestId("menu-badge-inbox").hidden).toBe(true);
+    expect(screen.getByRole("button", { name: "反馈汇总" }).getAttribute("aria-current")).toBe("page");
     expect(document.title).toBe("益企服桌面端 — 上海浦江精密机械有限公司");
     await waitFor(() => {
       expect(titles.slice(-1)[0]).toBe("益企服桌面端 — 上海浦江精密机械有限公司");
     });
+  });
+
+  it("opens the page chosen in the sidebar, the one the frame drew, and marks it current", () => {
+    const s = { ...signedInStatus, account: signedInAccount } as Status;
+    render(layout(s));
+    fireEvent.click(screen.getByRole("button", { name: "诉求协调" }));
+    expect(lastPage()).toBe("appeals");
+    expect(screen.getByRole("button", { name: "诉求协调" }).getAttribute("aria-current")).toBe("page");
+    expect(screen.getByRole("button", { name: "反馈汇总" }).getAttribute("aria-current")).toBeNull();
+    expect(screen.getByRole("navigation").querySelectorAll("button")).toHaveLength(10);
   });
 });

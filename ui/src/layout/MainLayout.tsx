@@ -1,13 +1,13 @@
 import { Suspense, useState } from "react";
 import type { ReactNode } from "react";
-import { Alert, Badge, Button, Grid, Layout, Menu, Space, Spin } from "antd";
+import { Alert, Button, Grid, Space, Spin } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
 import { App as AntApp } from "antd";
 import type { Status_Serialize as Status } from "../bindings";
 import LanguageSwitch from "../shared/LanguageSwitch";
 import StatusBar from "../shared/StatusBar";
 import { errorText } from "../shared/errors";
-import { pick, useI18n } from "../shared/i18n";
+import { useI18n } from "../shared/i18n";
 import EnterpriseSwitcher from "../features/workspaces/EnterpriseSwitcher";
 import { useParked } from "../features/outbox/useParked";
 import ApplicationWatcher from "../features/application/ApplicationWatcher";
@@ -17,6 +17,7 @@ import type { Navigate } from "../shared/navigation";
 import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
 import { openingPage } from "./nav";
+import Sidebar from "./Sidebar";
 import { signOutOnScreen } from "./signOut";
 import { saidError } from "../shared/said";
 import { mark } from "../shared/timeline";
@@ -63,45 +64,11 @@ export default function MainLayout({
 
   return (
     <NavigationContext.Provider value={navigate}>
-    <Layout style={{ height: "100%" }}>
-      <Layout.Sider width={200} theme="dark">
-        <div className="brand">{t("appName")}</div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={[page]}
-          onClick={(e) => {
-            setPage(e.key);
-          }}
-          items={pages.map((p) => {
-            const count = p.badge?.(status) ?? 0;
-            return {
-              key: p.key,
-              icon: p.icon,
-              label: (
-                <span style={{ display: "inline-flex", alignItems: "center", gap: 8 }}>
-                  <span data-testid={`menu-${p.key}`}>{pick(locale, p.label)}</span>
-                  {p.badge && (
-                    <Badge count={count} size="small" data-testid={`menu-badge-${p.key}`} data-count={count} />
-                  )}
-                </span>
-              ),
-            };
-          })}
-        />
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header
-          style={{
-            background: "#fff",
-            padding: "0 16px",
-            display: "flex",
-            justifyContent: "space-between",
-            alignItems: "center",
-            gap: 8,
-            borderBottom: "1px solid #f0f0f0",
-          }}
-        >
+    <div className="frame">
+      {/* The sidebar MainFrame drew, at the same place: it does not move as the page comes. */}
+      <Sidebar status={status} page={page} onChoose={setPage} />
+      <div className="frame-main">
+        <header className="frame-header">
           {/* At the window's minimum width the status line gives way, not the buttons. */}
           <div style={{ flex: "1 1 auto", minWidth: 0, overflow: "hidden", whiteSpace: "nowrap" }}>
             <StatusBar status={status} renderParked={parked.content} />
@@ -122,12 +89,12 @@ export default function MainLayout({
               </Button>
             )}
           </Space>
-        </Layout.Header>
+        </header>
         {/* The page scrolls here. Its own stacking context keeps what is positioned inside
             it (antd's selects, inputs, lists) in the scroller's one compositing layer: without
             it, once anything inside had a layer of its own (a segmented control's item does),
             WebKit gave every positioned element after it one too, to scroll them in step. */}
-        <Layout.Content style={{ padding: 24, overflow: "auto", isolation: "isolate" }}>
+        <main className="frame-content" style={{ isolation: "isolate" }}>
           {status.notice && (
             <Alert
               type="error"
@@ -177,13 +144,13 @@ export default function MainLayout({
               {shown}
             </Suspense>
           </div>
-        </Layout.Content>
-      </Layout>
+        </main>
+      </div>
       {parked.dialog}
       {/* Application news reaches the officer on any page. */}
       <ApplicationWatcher enterprise={status.enterprise} />
       <InboxWatcher enterprise={status.enterprise} />
-    </Layout>
+    </div>
     </NavigationContext.Provider>
   );
 }
