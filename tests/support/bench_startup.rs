@@ -617,12 +617,12 @@ pub async fn run(
                 let whole = median(completes.clone()).as_secs_f64() * 1e3;
                 let label = if completes.len() < mains.len() {
                     format!(
-                        "start-up to the main page itself, in the frame's place (in {} of {} starts)",
+                        "start-up to the main page itself, its results drawn, in the frame's place (in {} of {} starts)",
                         completes.len(),
                         mains.len()
                     )
                 } else {
-                    "start-up to the main page itself, in the frame's place".to_string()
+                    "start-up to the main page itself, its results drawn, in the frame's place".to_string()
                 };
                 table.push_str(&row(&label, whole, ms(&hellos), "ms", true));
             }
@@ -704,7 +704,8 @@ pub async fn run(
          in the document, `effects` React runs the page's effects (where the mark was taken \
          before 2026-12-06: before the webview's next frame), `results` the library's first \
          results are in the document, `page` it is on screen (that frame laid out and \
-         painted). A start on the main page draws the page's frame first (without antd): \
+         painted; the main page, since 2026-12-07, with its results: before, its controls \
+         beside a spinner). A start on the main page draws the page's frame first (without antd): \
          `commit` and `painted` are the frame's, and `layout` (the page's chunk has run), \
          `content` (the page has taken the frame's place in the document), `results` and \
          `page` are the page's. \

@@ -9,6 +9,8 @@ import MainFrame from "./layout/MainFrame";
 import { ShellContext } from "./shared/shell";
 import type { ShellActions } from "./shared/shell";
 import { afterPaint, mark, timeline } from "./shared/timeline";
+import { ContentGateContext, newContentGate, whenContentShown } from "./shared/contentShown";
+import type { ContentGate } from "./shared/contentShown";
 
 // The first chunk holds React, this file and the sign-in page, which is drawn without antd:
 // antd (its components and its 630 KB stylesheet) and every page that uses it load as chunks
@@ -112,18 +114,37 @@ function FirstRendered({
 }
 
 /** Tells the shell, once, that the main page has taken the place of its frame (MainFrame) and
- *  is on screen: how long the whole page takes, beside the frame's first page. */
-function MainComplete({ afterFrame, told }: { afterFrame: boolean; told: { current: boolean } }) {
+ *  is on screen with what it shows (the library's results: `useContentShown`): how long the
+ *  whole page takes, beside the frame's first page. */
+function MainComplete({
+  afterFrame,
+  told,
+  gate,
+}: {
+  afterFrame: boolean;
+  told: { current: boolean };
+  gate: ContentGate;
+}) {
   useLayoutEffect(() => {
     mark("content");
   }, []);
   useEffect(() => {
     if (!afterFrame || told.current) return;
-    return afterPaint(() => {
-      told.current = true;
-      void commands.pageComplete(timeline());
+    let live = true;
+    let cancel: () => void = () => undefined;
+    whenContentShown(gate, () => {
+      if (!live) return;
+      cancel = afterPaint(() => {
+        told.current = true;
+        void commands.pageComplete(timeline());
+      });
     });
-  }, [afterFrame, told]);
+    return () => {
+      live = false;
+      gate.onShown = null;
+      cancel();
+    };
+  }, [afterFrame, told, gate]);
   return null;
 }
 
@@ -154,8 +175,9 @@ export default function App() {
   // page's code is not loaded yet (a sign-in loads it); once shown, it stays until it has been
   // on screen and that code has loaded, and then the page takes its place for good ("page").
   const [framePhase, setFramePhase] = useState<"none" | "frame" | "page">("none");
-  // The page tells the shell once that it has taken the frame's place.
+  // The page tells the shell once that it has taken the frame's place, with what it shows.
   const completeTold = useRef(false);
+  const [contentGate] = useState(newContentGate);
   const onFramePainted = useCallback(() => {
     void loadMainPage().then(() => {
       setFramePhase("page");
@@ -275,6 +297,7 @@ export default function App() {
     // An enterprise on screen: its cached work stays readable without a session.
     plain = false;
     page = (
+      <ContentGateContext.Provider value={contentGate}>
       <MainLayout
         status={status}
         onSignIn={(creditCode) => {
@@ -283,10 +306,11 @@ export default function App() {
         shown={
           <>
             <FirstRendered page="main" told={firstTold} />
-            <MainComplete afterFrame={framePhase === "page"} told={completeTold} />
+            <MainComplete afterFrame={framePhase === "page"} told={completeTold} gate={contentGate} />
           </>
         }
       />
+      </ContentGateContext.Provider>
     );
   }
 

@@ -17,8 +17,9 @@ export const commands = {
 	firstRendered: (page: string, timeline: PageMark[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("first_rendered", { page, timeline })),
 	/**
 	 *  The main page has taken the place of the frame that was the first page (the UI's
-	 *  MainFrame) and is on screen: logged with the time since the process started and the page's
-	 *  moments, so the start-up benchmark can say how long the whole page takes as well.
+	 *  MainFrame) and is on screen with what it shows (the library: its first results): logged
+	 *  with the time since the process started and the page's moments, so the start-up benchmark
+	 *  can say how long the whole page takes as well.
 	 */
 	pageComplete: (timeline: PageMark[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("page_complete", { timeline })),
 	appStatus: () => typedError<Status_Serialize, ErrorInfo>(__TAURI_INVOKE("app_status")),

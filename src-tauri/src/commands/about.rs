@@ -116,8 +116,9 @@ pub async fn first_rendered(
 }
 
 /// The main page has taken the place of the frame that was the first page (the UI's
-/// MainFrame) and is on screen: logged with the time since the process started and the page's
-/// moments, so the start-up benchmark can say how long the whole page takes as well.
+/// MainFrame) and is on screen with what it shows (the library: its first results): logged
+/// with the time since the process started and the page's moments, so the start-up benchmark
+/// can say how long the whole page takes as well.
 #[tauri::command]
 #[specta::specta]
 pub async fn page_complete(shell: Shared<'_>, timeline: Vec<PageMark>) -> CmdResult<()> {

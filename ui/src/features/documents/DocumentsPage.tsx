@@ -38,6 +38,7 @@ import { pick, useI18n, useMessages } from "../../shared/i18n";
 import { navMessages } from "../../layout/nav";
 import { districtLabel, industryLabel } from "../../shared/places";
 import { mark } from "../../shared/timeline";
+import { useContentShown } from "../../shared/contentShown";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "./DocumentDrawer";
 import { Parts } from "./Highlight";
@@ -93,6 +94,8 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   useEffect(() => {
     if (page) mark("results");
   }, [page]);
+  // The page is complete once its first results, or what stands in their place, are drawn.
+  useContentShown(page !== null || error !== null);
 
   useEffect(() => {
     const h = setTimeout(() => {

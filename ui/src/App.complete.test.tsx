@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import App from "./App";
+import type { SearchHit, SearchPage } from "./bindings";
+import { resetStart, signedInStatus, signedInAccount } from "./test/fixtures";
+
+const hit: SearchHit = {
+  id: "doc-1",
+  kind: "policy",
+  title: "关于支持企业复工复产的若干措施",
+  level: "municipal",
+  district: null,
+  issuer: "上海市人民政府办公厅",
+  doc_number: null,
+  published_on: "2022-05-31",
+  status: "in_force",
+  is_new: false,
+  title_parts: [{ text: "关于支持企业复工复产的若干措施", hit: false }],
+  snippet: [{ text: "摘要", hit: false }],
+};
+
+// A file of its own: the main page's chunk, once loaded here, stays loaded for the file.
+describe("a start on the library", () => {
+  afterEach(resetStart);
+
+  it("tells the shell the page is complete only once its results are drawn, not its controls beside a spinner", async () => {
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };
+    localStorage.removeItem("yiqifu.page");
+    const search: { answer?: (p: SearchPage) => void } = {};
+    const told: { cmd: string; rows: number }[] = [];
+    mockIPC(
+      (cmd) => {
+        if (cmd === "first_rendered" || cmd === "page_complete") {
+          told.push({ cmd, rows: screen.queryAllByTestId("document-row").length });
+        }
+        // The search answers when the test says.
+        if (cmd === "search_documents") return new Promise<SearchPage>((r) => (search.answer = r));
+        if (cmd === "app_status") return { ...signedInStatus, account: signedInAccount };
+        if (cmd === "withdrawn_documents" || cmd === "inbox_entries" || cmd === "parked_items") return [];
+        if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    // The page, its search box drawn, waits for its results…
+    expect(await screen.findByTestId("search", {}, { timeout: 30_000 })).toBeTruthy();
+    await waitFor(() => {
+      expect(search.answer).toBeDefined();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(told.map((t) => t.cmd)).toEqual(["first_rendered"]);
+    // …and is complete once they are on screen.
+    search.answer?.({ total: 1, hits: [hit], words: [] });
+    await waitFor(() => {
+      expect(told).toEqual([
+        { cmd: "first_rendered", rows: 0 },
+        { cmd: "page_complete", rows: 1 },
+      ]);
+    });
+  });
+});
