@@ -4,10 +4,14 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { I18nContext } from "../shared/i18n";
 import type { Locale } from "../shared/i18n";
 import MainFrame from "./MainFrame";
-import { lastPage } from "../shared/navigation";
+import { lastPage, rememberPage } from "../shared/navigation";
+import { forgetFirstResults } from "../features/documents/firstResults";
 import { readingIn, resetPage, signedInAccount, signedInStatus } from "../test/fixtures";
 
-afterEach(resetPage);
+afterEach(async () => {
+  await resetPage();
+  forgetFirstResults();
+});
 
 function frame(locale: Locale, onPainted: () => void = () => undefined, onDrawing: () => void = () => undefined) {
   return (
@@ -75,5 +79,24 @@ describe("the main page's frame", () => {
     render(frame("en-US"));
     expect(screen.queryByRole("status")).toBeNull();
     expect((await screen.findByRole("status", {}, { timeout: 3000 })).textContent).toBe("Opening the page…");
+  });
+
+  it("asks for the library's first results as it is drawn, only when the library is the page it opens", async () => {
+    const asked: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "search_documents") asked.push((args as { query: { kind: string } }).query.kind);
+      return null;
+    });
+    rememberPage("inbox");
+    const inbox = render(frame("zh-CN"));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(asked).toEqual([]);
+    inbox.unmount();
+    forgetFirstResults();
+    rememberPage("guidance");
+    render(frame("zh-CN"));
+    await waitFor(() => {
+      expect(asked).toEqual(["guidance"]);
+    });
   });
 });

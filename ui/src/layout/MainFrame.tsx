@@ -9,6 +9,7 @@ import PlainButton from "../shared/PlainButton";
 import { rememberPage } from "../shared/navigation";
 import { afterPaint } from "../shared/timeline";
 import { openingPage } from "./nav";
+import { askFirstResults } from "../features/documents/firstResults";
 import Sidebar from "./Sidebar";
 import { signOutOnScreen } from "./signOut";
 import { useWindowTitle } from "./useWindowTitle";
@@ -66,6 +67,12 @@ export default function MainFrame({
       cancel();
     };
   }, [onDrawing, onPainted]);
+
+  // The library's first results are asked for as the frame is drawn: the page is then drawn
+  // with them when its code has loaded, rather than asking only then.
+  useEffect(() => {
+    if (page === "policy" || page === "guidance") askFirstResults(status.enterprise, page, status.document_count);
+  }, [page, status.enterprise, status.document_count]);
 
   const signOut = () => {
     setError(null);

@@ -41,6 +41,7 @@ import { mark } from "../../shared/timeline";
 import { useContentShown } from "../../shared/contentShown";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "./DocumentDrawer";
+import { PAGE_SIZE, libraryQuery, takeFirstResults } from "./firstResults";
 import { Parts } from "./Highlight";
 import { levelColor, levelKey } from "./labels";
 import { messages } from "./messages";
@@ -48,7 +49,6 @@ import { statusColor, statusKey } from "./status";
 
 /** How long typing must pause before the list follows the search box. */
 const SEARCH_PAUSE_MS = 250;
-const PAGE_SIZE = 20;
 
 type Scope = "mine" | "all";
 type StatusChoice = StatusFilter | "any";
@@ -73,6 +73,10 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   // While an input method composes Chinese, the box holds pinyin: not worth a search.
   const composing = useRef(false);
   const enterprise = status.enterprise;
+  // The first results, when the main page's frame asked for them as the page's code loaded:
+  // the page is then drawn with them, and does not ask again until something changes.
+  const [first] = useState(() => takeFirstResults(enterprise, kind, status.document_count));
+  const skipFirst = useRef({ applicability: first !== null, search: first !== null });
   const [scope, setScope] = useState<Scope>(enterprise ? "mine" : "all");
   const [both, setBoth] = useState(false);
   const [onlyNew, setOnlyNew] = useState(false);
@@ -81,11 +85,14 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [order, setOrder] = useState<SearchOrder>("relevance");
   const [pageNo, setPageNo] = useState(1);
-  const [page, setPage] = useState<SearchPage | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [page, setPage] = useState<SearchPage | null>(first?.page ?? null);
+  const [loading, setLoading] = useState(first === null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [facets, setFacets] = useState<Facets | null>(null);
-  const [mine, setMine] = useState<Applicability | null>(null);
+  const [mine, setMine] = useState<Applicability | null>(first?.mine ?? null);
+  // Until the enterprise's applicability is read, a search of its own documents would be a
+  // search of everything, answered and then thrown away.
+  const [mineKnown, setMineKnown] = useState(first !== null || !enterprise);
   const [open, setOpen] = useState<string | null>(null);
   const results = useRef<HTMLUListElement | null>(null);
 
@@ -121,16 +128,23 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
       .catch(() => {
         // The filters then offer no values; the search itself reports the error.
       });
-    if (enterprise) {
+    if (skipFirst.current.applicability) {
+      skipFirst.current.applicability = false;
+    } else if (enterprise) {
       unwrap(commands.libraryApplicability(enterprise))
         .then((a) => {
-          if (live) setMine(a);
+          if (!live) return;
+          setMine(a);
+          setMineKnown(true);
         })
         .catch(() => {
-          if (live) setMine(null);
+          if (!live) return;
+          setMine(null);
+          setMineKnown(true);
         });
     } else {
       setMine(null);
+      setMineKnown(true);
       setScope("all");
     }
     return () => {
@@ -143,26 +157,33 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
     setPageNo(1);
   }, [text, scope, both, filters, order, kind, onlyNew]);
 
+  const waitingForMine = scope === "mine" && !mineKnown;
   useEffect(() => {
+    if (skipFirst.current.search) {
+      skipFirst.current.search = false;
+      return;
+    }
+    if (waitingForMine) return;
     let live = true;
     setLoading(true);
     unwrap(
-      commands.searchDocuments({
-        text: text || null,
-        kind: both ? null : kind,
-        levels: filters.levels,
-        district: filters.district,
-        issuer: filters.issuer,
-        industry: filters.industry,
-        status: filters.status === "any" ? null : filters.status,
-        published_from: filters.published?.[0] ?? null,
-        published_to: filters.published?.[1] ?? null,
-        applies_to: mineActive ? mine : null,
-        only_new: onlyNew,
-        order,
-        offset: (pageNo - 1) * PAGE_SIZE,
-        limit: PAGE_SIZE,
-      }),
+      commands.searchDocuments(
+        libraryQuery({
+          text,
+          kind,
+          both,
+          levels: filters.levels,
+          district: filters.district,
+          issuer: filters.issuer,
+          industry: filters.industry,
+          status: filters.status === "any" ? null : filters.status,
+          published: filters.published,
+          appliesTo: mineActive ? mine : null,
+          onlyNew,
+          order,
+          pageNo,
+        }),
+      ),
     )
       .then((r) => {
         if (!live) return;
@@ -178,7 +199,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
     return () => {
       live = false;
     };
-  }, [kind, both, text, filters, order, pageNo, mineActive, mine, onlyNew, catalogVersion, status.document_count]);
+  }, [kind, both, text, filters, order, pageNo, mineActive, mine, onlyNew, catalogVersion, status.document_count, waitingForMine]);
 
   useEffect(() => {
     let live = true;

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "antd";
+import DocumentsPage from "./DocumentsPage";
+import { askFirstResults, forgetFirstResults } from "./firstResults";
+import type { Applicability, SearchHit, SearchQuery_Deserialize as SearchQuery, Status_Serialize as Status } from "../../bindings";
+import { resetPage, signedInAccount, signedInStatus } from "../../test/fixtures";
+
+const status = { ...signedInStatus, account: signedInAccount, enterprise: "91310000MA1FL0001X", document_count: 2 } as Status;
+const mine: Applicability = { district: "浦东新区", industry: "制造业" };
+
+function hit(id: string, title: string): SearchHit {
+  return {
+    id,
+    kind: "policy",
+    title,
+    level: "municipal",
+    district: null,
+    issuer: "上海市人民政府办公厅",
+    doc_number: null,
+    published_on: "2022-05-31",
+    status: "in_force",
+    is_new: false,
+    title_parts: [{ text: title, hit: false }],
+    snippet: [{ text: "摘要", hit: false }],
+  };
+}
+
+let searches: SearchQuery[] = [];
+let applicabilities = 0;
+
+function titles(): string[] {
+  return screen.queryAllByTestId("document-title").map((e) => e.textContent);
+}
+
+describe("the library's first results, asked for by the main page's frame", () => {
+  beforeEach(() => {
+    searches = [];
+    applicabilities = 0;
+    forgetFirstResults();
+    mockIPC((cmd, args) => {
+      if (cmd === "withdrawn_documents") return [];
+      if (cmd === "library_applicability") {
+        applicabilities += 1;
+        return mine;
+      }
+      if (cmd !== "search_documents") return null;
+      const q = (args as { query: SearchQuery }).query;
+      searches.push(q);
+      // Each search answers with its own number, so the page shows which one it drew.
+      const n = searches.length;
+      return { total: 1, hits: [hit(`doc-${n}`, `第${n}次检索`)], words: [] };
+    }, { shouldMockEvents: true });
+  });
+  afterEach(resetPage);
+
+  /** The frame's question, answered: both its calls made and settled. */
+  async function askedAndAnswered(s: Status = status) {
+    askFirstResults(s.enterprise, "policy", s.document_count);
+    await waitFor(() => {
+      expect(searches).toHaveLength(1);
+    });
+    // The answer is stored once the promise chain has run on.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+
+  it("draws the page with them at its first render, and asks nothing again", async () => {
+    await askedAndAnswered();
+    // The frame asked for the enterprise's own documents, as the page does.
+    expect(searches[0]?.applies_to).toEqual(mine);
+    expect(searches[0]?.offset).toBe(0);
+    render(
+      <App>
+        <DocumentsPage kind="policy" status={status} />
+      </App>,
+    );
+    expect(titles()).toEqual(["第1次检索"]);
+    expect(screen.getByTestId("scope-hint")).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(searches).toHaveLength(1);
+    expect(applicabilities).toBe(1);
+  });
+
+  it("are left when the catalog changed since, and the page searches itself", async () => {
+    await askedAndAnswered();
+    render(
+      <App>
+        <DocumentsPage kind="policy" status={{ ...status, document_count: 3 }} />
+      </App>,
+    );
+    expect(titles()).toEqual([]);
+    await waitFor(() => {
+      expect(titles()).toEqual(["第2次检索"]);
+    });
+    // Once the enterprise's applicability was read, not before: no search thrown away.
+    expect(searches).toHaveLength(2);
+    expect(searches[1]?.applies_to).toEqual(mine);
+  });
+
+  it("are given once: a library opened again searches itself", async () => {
+    await askedAndAnswered();
+    const first = render(
+      <App>
+        <DocumentsPage kind="policy" status={status} />
+      </App>,
+    );
+    first.unmount();
+    render(
+      <App>
+        <DocumentsPage kind="policy" status={status} />
+      </App>,
+    );
+    await waitFor(() => {
+      expect(titles()).toEqual(["第2次检索"]);
+    });
+  });
+});

@@ -1,0 +1,132 @@
+import { commands, unwrap } from "../../shared/api";
+import type {
+  Applicability,
+  DocumentKind,
+  PolicyLevel,
+  SearchOrder,
+  SearchPage,
+  SearchQuery_Deserialize as SearchQuery,
+  StatusFilter,
+} from "../../bindings";
+
+// The library's first results, asked for by the main page's frame (MainFrame) while antd and
+// the page's code load: by the time the page is drawn they are there, and it is drawn with
+// them, instead of drawing its controls beside a spinner and asking then (the enterprise's
+// applicability, then the search: two round trips after the page's first render). Nothing
+// here may import antd or the page: the frame is drawn without them.
+
+export const PAGE_SIZE = 20;
+
+/** What the library's search depends on, as the page holds it. */
+export interface LibrarySearch {
+  text: string;
+  kind: DocumentKind;
+  /** Policies and guidance together. */
+  both: boolean;
+  levels: PolicyLevel[];
+  district: string | null;
+  issuer: string | null;
+  industry: string | null;
+  status: StatusFilter | null;
+  published: [string, string] | null;
+  /** Only what applies to the enterprise (its district and industry). */
+  appliesTo: Applicability | null;
+  onlyNew: boolean;
+  order: SearchOrder;
+  pageNo: number;
+}
+
+/** The query the page sends: one place, so the first results the frame asked for are the
+ *  page's own first search. */
+export function libraryQuery(s: LibrarySearch): SearchQuery {
+  return {
+    text: s.text || null,
+    kind: s.both ? null : s.kind,
+    levels: s.levels,
+    district: s.district,
+    issuer: s.issuer,
+    industry: s.industry,
+    status: s.status,
+    published_from: s.published?.[0] ?? null,
+    published_to: s.published?.[1] ?? null,
+    applies_to: s.appliesTo,
+    only_new: s.onlyNew,
+    order: s.order,
+    offset: (s.pageNo - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  };
+}
+
+/** The page's search as it opens: nothing typed or filtered, the enterprise's own documents
+ *  first (when there is an enterprise and its applicability is known). */
+export function openingSearch(kind: DocumentKind, appliesTo: Applicability | null): LibrarySearch {
+  return {
+    text: "",
+    kind,
+    both: false,
+    levels: [],
+    district: null,
+    issuer: null,
+    industry: null,
+    status: null,
+    published: null,
+    appliesTo,
+    onlyNew: false,
+    order: "relevance",
+    pageNo: 1,
+  };
+}
+
+/** The first results, as the page opens with them. */
+export interface FirstResults {
+  enterprise: string | null;
+  kind: DocumentKind;
+  /** The catalog's size when they were asked for: a sync since makes them stale. */
+  documentCount: number;
+  /** The enterprise's applicability; null without an enterprise or when it could not be read
+   *  (the page then searches everything, as it does itself). */
+  mine: Applicability | null;
+  page: SearchPage;
+}
+
+interface Asked {
+  key: string;
+  settled: FirstResults | null;
+  taken: boolean;
+}
+
+let asked: Asked | null = null;
+
+const keyOf = (enterprise: string | null, kind: DocumentKind, documentCount: number) =>
+  JSON.stringify([enterprise, kind, documentCount]);
+
+/** Asks for the library's first results, once per start: the frame calls it as it is drawn.
+ *  A failure is left to the page, which asks again and reports it. */
+export function askFirstResults(enterprise: string | null, kind: DocumentKind, documentCount: number): void {
+  if (asked) return;
+  const mine: Asked = { key: keyOf(enterprise, kind, documentCount), settled: null, taken: false };
+  asked = mine;
+  const applicability = enterprise
+    ? unwrap(commands.libraryApplicability(enterprise)).catch(() => null)
+    : Promise.resolve(null);
+  void applicability
+    .then((a) => unwrap(commands.searchDocuments(libraryQuery(openingSearch(kind, a)))).then((page) => ({ a, page })))
+    .then(({ a, page }) => {
+      mine.settled = { enterprise, kind, documentCount, mine: a, page };
+    })
+    .catch(() => undefined);
+}
+
+/** The first results, if they have come and are for this page as it opens now. Asked once:
+ *  the first library page to open takes them or leaves them, and searches itself as any
+ *  later one does. */
+export function takeFirstResults(enterprise: string | null, kind: DocumentKind, documentCount: number): FirstResults | null {
+  if (!asked || asked.taken) return null;
+  asked.taken = true;
+  return asked.key === keyOf(enterprise, kind, documentCount) ? asked.settled : null;
+}
+
+/** For tests: forgets what was asked. */
+export function forgetFirstResults(): void {
+  asked = null;
+}
