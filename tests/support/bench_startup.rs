@@ -534,14 +534,16 @@ pub async fn run(
             composited.push(measure_copy(app, &xvfb.display, cached.path(), compositing).await?);
         }
         eprintln!(
-            "run {}: hello {} ms, sign-in page {} ms, main page {} ms (complete {:?}; {} MiB, composited {:?} MiB)",
+            "run {}: hello {} ms, sign-in page {} ms, main page {} ms (complete {:?}; {} MiB, composited {} MiB)",
             run + 1,
             hellos[run].startup.as_millis(),
             sign_ins[run].startup.as_millis(),
             mains[run].startup.as_millis(),
             mains[run].complete.map(|c| c.as_millis()),
             mib(mains[run].pss_kb).round(),
-            composited.get(run).map(|s| mib(s.pss_kb).round()),
+            composited
+                .get(run)
+                .map_or("—".to_string(), |s| mib(s.pss_kb).round().to_string()),
         );
     }
     // The like-for-like start must have drawn composited, or its row would mislead.
@@ -622,7 +624,8 @@ pub async fn run(
                         mains.len()
                     )
                 } else {
-                    "start-up to the main page itself, its results drawn, in the frame's place".to_string()
+                    "start-up to the main page itself, its results drawn, in the frame's place"
+                        .to_string()
                 };
                 table.push_str(&row(&label, whole, ms(&hellos), "ms", true));
             }

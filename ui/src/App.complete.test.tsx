@@ -2,23 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App";
-import type { SearchHit, SearchPage } from "./bindings";
-import { resetStart, signedInStatus, signedInAccount } from "./test/fixtures";
+import type { SearchPage } from "./bindings";
+import { resetStart, searchHit, signedInStatus, signedInAccount } from "./test/fixtures";
 
-const hit: SearchHit = {
-  id: "doc-1",
-  kind: "policy",
-  title: "关于支持企业复工复产的若干措施",
-  level: "municipal",
-  district: null,
-  issuer: "上海市人民政府办公厅",
-  doc_number: null,
-  published_on: "2022-05-31",
-  status: "in_force",
-  is_new: false,
-  title_parts: [{ text: "关于支持企业复工复产的若干措施", hit: false }],
-  snippet: [{ text: "摘要", hit: false }],
-};
+const hit = searchHit("doc-1", "关于支持企业复工复产的若干措施");
 
 // A file of its own: the main page's chunk, once loaded here, stays loaded for the file.
 describe("a start on the library", () => {

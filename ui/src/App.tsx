@@ -135,6 +135,7 @@ function MainComplete({
     whenContentShown(gate, () => {
       if (!live) return;
       cancel = afterPaint(() => {
+        if (told.current) return;
         told.current = true;
         void commands.pageComplete(timeline());
       });

@@ -5,6 +5,7 @@ import { App } from "antd";
 import MainLayout from "./MainLayout";
 import type { Status_Serialize as Status } from "../bindings";
 import { lastPage } from "../shared/navigation";
+import { askFirstResults, forgetFirstResults, peekFirstResults } from "../features/documents/firstResults";
 import { resetPage, signedInStatus, signedInAccount } from "../test/fixtures";
 
 let titles: string[] = [];
@@ -16,6 +17,7 @@ beforeEach(() => {
     (cmd, args) => {
       if (cmd === "set_window_title") titles.push((args as { title: string }).title);
       if (cmd === "inbox_entries") return [];
+      if (cmd === "search_documents") return { total: 0, hits: [], words: [] };
       if (cmd === "parked_items") return [];
       if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
       return null;
@@ -23,7 +25,10 @@ beforeEach(() => {
     { shouldMockEvents: true },
   );
 });
-afterEach(resetPage);
+afterEach(async () => {
+  await resetPage();
+  forgetFirstResults();
+});
 
 function layout(s: Status) {
   return (
@@ -64,5 +69,18 @@ describe("MainLayout", () => {
     expect(screen.getByRole("button", { name: "诉求协调" }).getAttribute("aria-current")).toBe("page");
     expect(screen.getByRole("button", { name: "反馈汇总" }).getAttribute("aria-current")).toBeNull();
     expect(screen.getByRole("navigation").querySelectorAll("button")).toHaveLength(10);
+  });
+
+  it("leaves the library's first results, asked for by the frame, when it opens on another page", async () => {
+    const s = { ...signedInStatus, account: signedInAccount } as Status;
+    askFirstResults(s.enterprise, "policy", s.document_count);
+    await waitFor(() => {
+      expect(peekFirstResults(s.enterprise, "policy", s.document_count)).not.toBeNull();
+    });
+    // It opens on the inbox (beforeEach): the library opened later searches itself.
+    render(layout(s));
+    await waitFor(() => {
+      expect(peekFirstResults(s.enterprise, "policy", s.document_count)).toBeNull();
+    });
   });
 });

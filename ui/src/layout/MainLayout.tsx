@@ -1,4 +1,4 @@
-import { Suspense, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import type { ReactNode } from "react";
 import { Alert, Button, Grid, Space, Spin } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
@@ -18,6 +18,7 @@ import { useWindowTitle } from "./useWindowTitle";
 import { ops, pages } from "./features";
 import { openingPage } from "./nav";
 import Sidebar from "./Sidebar";
+import { leaveFirstResults } from "../features/documents/firstResults";
 import { signOutOnScreen } from "./signOut";
 import { saidError } from "../shared/said";
 import { mark } from "../shared/timeline";
@@ -53,6 +54,9 @@ export default function MainLayout({
     setPage(key);
   };
   useWindowTitle(status);
+  // Whatever page it opened on, the library's first results the frame asked for are for
+  // that first page only (the library takes them as it renders, before this runs).
+  useEffect(leaveFirstResults, []);
   const parked = useParked(status, ops);
   const current = pages.find((p) => p.key === page) ?? pages[0];
 

@@ -28,8 +28,11 @@ export default function Sidebar({
           const selected = p.key === page;
           return (
             <li key={p.key}>
+              {/* tabIndex: WebKit on macOS leaves plain buttons out of the Tab order unless
+                  the officer turned on keyboard navigation; one given a tab index is in it. */}
               <button
                 type="button"
+                tabIndex={0}
                 className={selected ? "frame-item frame-item-selected" : "frame-item"}
                 aria-current={selected ? "page" : undefined}
                 onClick={() => {

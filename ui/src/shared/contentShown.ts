@@ -27,13 +27,28 @@ export const ContentGateContext = createContext<ContentGate | null>(null);
 export function useContentShown(shown: boolean): void {
   const gate = useContext(ContentGateContext);
   useLayoutEffect(() => {
-    if (gate && !gate.shown) gate.held = true;
+    if (!gate || gate.shown) return;
+    gate.held = true;
+    // A page left before it showed anything (the officer chose another) holds nothing: the
+    // completion is then the page that took its place.
+    return () => {
+      if (gate.shown) return;
+      gate.held = false;
+      release(gate);
+    };
   }, [gate]);
   useEffect(() => {
     if (!gate || !shown || gate.shown) return;
     gate.shown = true;
-    gate.onShown?.();
+    release(gate);
   }, [gate, shown]);
+}
+
+/** Calls what waits for the page, once. */
+function release(gate: ContentGate): void {
+  const then = gate.onShown;
+  gate.onShown = null;
+  then?.();
 }
 
 /** Runs `then` once the page is complete: at once unless a page holds it, else once it says

@@ -1,6 +1,6 @@
 import { cleanup } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
-import type { Status_Serialize as Status } from "../bindings";
+import type { SearchHit, Status_Serialize as Status } from "../bindings";
 import { translate, type I18n, type Locale } from "../shared/i18n";
 
 /** The status of an app signed in to the demo service, with enterprise `ent-a` on screen. */
@@ -49,4 +49,22 @@ export async function resetStart(): Promise<void> {
  *  provider also remembers a change; a test needs none). */
 export function readingIn(locale: Locale): I18n {
   return { locale, t: (k) => translate(locale, k), setLocale: () => undefined };
+}
+
+/** A result of the library's search: a municipal policy in force, its title unmarked. */
+export function searchHit(id: string, title: string): SearchHit {
+  return {
+    id,
+    kind: "policy",
+    title,
+    level: "municipal",
+    district: null,
+    issuer: "上海市人民政府办公厅",
+    doc_number: null,
+    published_on: "2022-05-31",
+    status: "in_force",
+    is_new: false,
+    title_parts: [{ text: title, hit: false }],
+    snippet: [{ text: "摘要", hit: false }],
+  };
 }

@@ -4,7 +4,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
 import type { SearchHit, Status_Serialize as Status } from "../../bindings";
-import { readingIn, resetPage } from "../../test/fixtures";
+import { readingIn, resetPage, searchHit } from "../../test/fixtures";
 import { I18nContext, type Locale } from "../../shared/i18n";
 
 const status: Status = {
@@ -35,20 +35,7 @@ function hit(id: string, title: string, text: string | null): SearchHit {
           { text, hit: true },
           { text: title.slice(at + text.length), hit: false },
         ].filter((p) => p.text !== "");
-  return {
-    id,
-    kind: "policy",
-    title,
-    level: "municipal",
-    district: null,
-    issuer: "上海市人民政府办公厅",
-    doc_number: null,
-    published_on: "2022-05-31",
-    status: "in_force",
-    is_new: false,
-    title_parts,
-    snippet: [{ text: "摘要", hit: false }],
-  };
+  return { ...searchHit(id, title), title_parts };
 }
 
 const library: [string, string][] = [

@@ -41,7 +41,7 @@ import { mark } from "../../shared/timeline";
 import { useContentShown } from "../../shared/contentShown";
 import { useTopics } from "../../shared/useTopics";
 import { DocumentDrawer } from "./DocumentDrawer";
-import { PAGE_SIZE, libraryQuery, takeFirstResults } from "./firstResults";
+import { PAGE_SIZE, leaveFirstResults, libraryQuery, peekFirstResults } from "./firstResults";
 import { Parts } from "./Highlight";
 import { levelColor, levelKey } from "./labels";
 import { messages } from "./messages";
@@ -75,8 +75,9 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const enterprise = status.enterprise;
   // The first results, when the main page's frame asked for them as the page's code loaded:
   // the page is then drawn with them, and does not ask again until something changes.
-  const [first] = useState(() => takeFirstResults(enterprise, kind, status.document_count));
+  const [first] = useState(() => peekFirstResults(enterprise, kind, status.document_count));
   const skipFirst = useRef({ applicability: first !== null, search: first !== null });
+  useEffect(leaveFirstResults, []);
   const [scope, setScope] = useState<Scope>(enterprise ? "mine" : "all");
   const [both, setBoth] = useState(false);
   const [onlyNew, setOnlyNew] = useState(false);

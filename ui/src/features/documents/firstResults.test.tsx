@@ -4,28 +4,11 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
 import { askFirstResults, forgetFirstResults } from "./firstResults";
-import type { Applicability, SearchHit, SearchQuery_Deserialize as SearchQuery, Status_Serialize as Status } from "../../bindings";
-import { resetPage, signedInAccount, signedInStatus } from "../../test/fixtures";
+import type { Applicability, SearchQuery_Deserialize as SearchQuery, Status_Serialize as Status } from "../../bindings";
+import { resetPage, searchHit, signedInAccount, signedInStatus } from "../../test/fixtures";
 
 const status = { ...signedInStatus, account: signedInAccount, enterprise: "91310000MA1FL0001X", document_count: 2 } as Status;
 const mine: Applicability = { district: "浦东新区", industry: "制造业" };
-
-function hit(id: string, title: string): SearchHit {
-  return {
-    id,
-    kind: "policy",
-    title,
-    level: "municipal",
-    district: null,
-    issuer: "上海市人民政府办公厅",
-    doc_number: null,
-    published_on: "2022-05-31",
-    status: "in_force",
-    is_new: false,
-    title_parts: [{ text: title, hit: false }],
-    snippet: [{ text: "摘要", hit: false }],
-  };
-}
 
 let searches: SearchQuery[] = [];
 let applicabilities = 0;
@@ -50,7 +33,7 @@ describe("the library's first results, asked for by the main page's frame", () =
       searches.push(q);
       // Each search answers with its own number, so the page shows which one it drew.
       const n = searches.length;
-      return { total: 1, hits: [hit(`doc-${n}`, `第${n}次检索`)], words: [] };
+      return { total: 1, hits: [searchHit(`doc-${n}`, `第${n}次检索`)], words: [] };
     }, { shouldMockEvents: true });
   });
   afterEach(resetPage);

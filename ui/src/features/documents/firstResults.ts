@@ -13,7 +13,9 @@ import type {
 // the page's code load: by the time the page is drawn they are there, and it is drawn with
 // them, instead of drawing its controls beside a spinner and asking then (the enterprise's
 // applicability, then the search: two round trips after the page's first render). Nothing
-// here may import antd or the page: the frame is drawn without them.
+// here may import antd or the page: the frame is drawn without them. One risk is taken: a
+// sync that changed a document but not the catalog's size in the ~200 ms between the frame's
+// question and the page's first render goes unseen until the next sync's reload.
 
 export const PAGE_SIZE = 20;
 
@@ -117,13 +119,19 @@ export function askFirstResults(enterprise: string | null, kind: DocumentKind, d
     .catch(() => undefined);
 }
 
-/** The first results, if they have come and are for this page as it opens now. Asked once:
- *  the first library page to open takes them or leaves them, and searches itself as any
- *  later one does. */
-export function takeFirstResults(enterprise: string | null, kind: DocumentKind, documentCount: number): FirstResults | null {
+/** The first results, if they have come, are for this page as it opens now, and no page has
+ *  opened before it. Only looks: a page rendered twice (React's strict mode) finds them twice;
+ *  `leaveFirstResults` puts them out of reach once a page has opened. */
+export function peekFirstResults(enterprise: string | null, kind: DocumentKind, documentCount: number): FirstResults | null {
   if (!asked || asked.taken) return null;
-  asked.taken = true;
   return asked.key === keyOf(enterprise, kind, documentCount) ? asked.settled : null;
+}
+
+/** Once the main page has opened (on the library or on any other page): results asked for
+ *  by the frame are not for any later page, whose profile or catalog may have changed since
+ *  without the catalog's size changing. */
+export function leaveFirstResults(): void {
+  if (asked) asked.taken = true;
 }
 
 /** For tests: forgets what was asked. */
