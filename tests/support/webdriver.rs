@@ -403,6 +403,25 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     let path = screenshot_dir().join(format!("{name}.png"));
     if !take_screenshot(c, &path).await? {
         eprintln!("screenshot {name} not taken: WebKitWebDriver did not answer in 20 s");
+        // The session sends one command at a time, and the screenshot given up on is still
+        // the one in flight: the next step's command would wait behind it, out of its own
+        // time (a click then "never stood still"). Wait here until the driver answers again.
+        let started = Instant::now();
+        match tokio::time::timeout(Duration::from_secs(90), c.execute("return 1", vec![])).await {
+            Ok(answer) => {
+                answer?;
+                eprintln!(
+                    "WebKitWebDriver answered again {} s after the screenshot was given up",
+                    started.elapsed().as_secs()
+                );
+            }
+            Err(_) => {
+                return Err(format!(
+                    "WebKitWebDriver stopped answering after the screenshot {name} (no answer in 90 s more)"
+                )
+                .into())
+            }
+        }
     }
     Ok(path)
 }
