@@ -3,7 +3,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App";
 import type { SearchPage } from "./bindings";
-import { resetStart, searchHit, signedInStatus, signedInAccount } from "./test/fixtures";
+import { mainPageAnswer, resetStart, searchHit, signedInStatus, signedInAccount } from "./test/fixtures";
 
 const hit = searchHit("doc-1", "关于支持企业复工复产的若干措施");
 
@@ -23,10 +23,7 @@ describe("a start on the library", () => {
         }
         // The search answers when the test says.
         if (cmd === "search_documents") return new Promise<SearchPage>((r) => (search.answer = r));
-        if (cmd === "app_status") return { ...signedInStatus, account: signedInAccount };
-        if (cmd === "withdrawn_documents" || cmd === "inbox_entries" || cmd === "parked_items") return [];
-        if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
-        return null;
+        return mainPageAnswer(cmd);
       },
       { shouldMockEvents: true },
     );

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App";
 import { navMessages } from "./layout/nav";
-import { resetStart, signedInStatus, signedInAccount } from "./test/fixtures";
+import { mainPageAnswer, resetStart, signedInStatus, signedInAccount } from "./test/fixtures";
 
 // A file of its own: the main page's chunk, once loaded here, stays loaded for the file, and a
 // start with the chunk loaded draws no frame (so has no page to complete).
@@ -19,10 +19,7 @@ describe("a start on the library, left before its results came", () => {
         if (cmd === "first_rendered" || cmd === "page_complete") told.push(cmd);
         // The library's search never answers.
         if (cmd === "search_documents") return new Promise(() => undefined);
-        if (cmd === "app_status") return { ...signedInStatus, account: signedInAccount };
-        if (cmd === "withdrawn_documents" || cmd === "inbox_entries" || cmd === "parked_items") return [];
-        if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
-        return null;
+        return mainPageAnswer(cmd);
       },
       { shouldMockEvents: true },
     );

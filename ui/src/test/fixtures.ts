@@ -68,3 +68,12 @@ export function searchHit(id: string, title: string): SearchHit {
     snippet: [{ text: "摘要", hit: false }],
   };
 }
+
+/** What the shell answers a start on the main page, beyond what a test answers itself: the
+ *  signed-in status, empty lists and the desktop settings; null for anything else. */
+export function mainPageAnswer(cmd: string): unknown {
+  if (cmd === "app_status") return { ...signedInStatus, account: signedInAccount };
+  if (cmd === "withdrawn_documents" || cmd === "inbox_entries" || cmd === "parked_items") return [];
+  if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
+  return null;
+}
