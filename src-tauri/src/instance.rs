@@ -14,6 +14,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::Path;
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 const LOCK: &str = "instance.lock";
@@ -24,6 +25,52 @@ const KNOCK: &[u8] = b"yiqifu-desktop: show the window\n";
 const SHOWN: &[u8] = b"shown\n";
 /// How long a second launch waits for a first one that did not answer to let go.
 const LET_GO: Duration = Duration::from_secs(20);
+
+/// How long a knock waits for a window still being made: less than the knocking launch
+/// waits for its answer (5 s, in `knock`), so that it hears one.
+const WINDOW_MADE: Duration = Duration::from_secs(4);
+
+/// The window a knock brings forward, once there is one: the folder is taken before the
+/// window system starts, so a knock can come while the window is still being made.
+pub struct Knocks<W = tauri::AppHandle> {
+    window: Mutex<Option<W>>,
+    made: Condvar,
+}
+
+impl<W> Default for Knocks<W> {
+    fn default() -> Self {
+        Self {
+            window: Mutex::new(None),
+            made: Condvar::new(),
+        }
+    }
+}
+
+impl<W: Clone> Knocks<W> {
+    pub fn window_made(&self, window: &W) {
+        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window.clone());
+        self.made.notify_all();
+    }
+
+    /// Brings the window forward with `bring`, once it is made (waiting a few seconds for
+    /// it); whether it is now in front.
+    pub fn answer(&self, bring: impl FnOnce(&W) -> bool) -> bool {
+        self.answer_within(WINDOW_MADE, bring)
+    }
+
+    fn answer_within(&self, limit: Duration, bring: impl FnOnce(&W) -> bool) -> bool {
+        let window = self.window.lock().unwrap_or_else(PoisonError::into_inner);
+        let (window, _) = self
+            .made
+            .wait_timeout_while(window, limit, |w| w.is_none())
+            .unwrap_or_else(PoisonError::into_inner);
+        // Not held while bringing it forward, which waits on the event loop.
+        let Some(window) = window.clone() else {
+            return false;
+        };
+        bring(&window)
+    }
+}
 
 /// Held by the first instance for as long as it runs: dropping it lets the next one in.
 pub struct First {
@@ -206,6 +253,45 @@ mod tests {
             "after it let go"
         );
         ends.join().unwrap();
+    }
+
+    /// The folder is taken before the window is made: a launch that knocks meanwhile is
+    /// answered once it is, not sent to wait for a folder that will not be let go.
+    #[test]
+    fn a_knock_before_the_window_is_made_is_answered_once_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let knocks = std::sync::Arc::new(Knocks::<&'static str>::default());
+        let (tx, rx) = mpsc::channel();
+        let heard = knocks.clone();
+        let Instance::First(_first) = claim(dir.path(), move || {
+            let tx = tx.clone();
+            heard.answer(move |w| tx.send(*w).is_ok())
+        })
+        .unwrap() else {
+            panic!("an empty folder has no first instance");
+        };
+        let made = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            knocks.window_made(&"main");
+        });
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            claim(dir.path(), || panic!(
+                "a second instance is never knocked on"
+            ))
+            .unwrap(),
+            Instance::Second
+        ));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(1)), Ok("main"));
+        assert!(
+            started.elapsed() >= Duration::from_millis(400),
+            "answered after the window was made"
+        );
+        made.join().unwrap();
+
+        // A window that is never made (the start failed) is not waited for without end.
+        let none = Knocks::<&'static str>::default();
+        assert!(!none.answer_within(Duration::from_millis(200), |_| true));
     }
 
     /// One that never lets go is given up on, with an error that says so.

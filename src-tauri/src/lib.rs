@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use instance::Knocks;
 use serde::Serialize;
 use specta::Type;
 use tauri::Manager;
@@ -165,14 +166,57 @@ fn events_builder() -> tauri_specta::Builder<tauri::Wry> {
 
 /// Where the app keeps its data: the OS app-data folder, or `YIQIFU_DATA_DIR` when set
 /// (portable installs, and tests that must not touch the officer's own data).
-fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, String> {
+///
+/// Found before Tauri starts, so by Tauri's own rule for its app-data folder (the OS data
+/// folder, then the identifier; `dirs` is the crate and major version Tauri resolves it with).
+fn data_dir(identifier: &str) -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("YIQIFU_DATA_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    handle
-        .path()
-        .app_data_dir()
-        .map_err(|e| format!("找不到存放应用数据的文件夹：{e} / no folder for the app's data: {e}"))
+    dirs::data_dir()
+        .map(|dir| dir.join(identifier))
+        .ok_or_else(|| "找不到存放应用数据的文件夹 / no folder for the app's data".to_string())
+}
+
+/// The data folder this process took: where it is, and the hold that keeps other launches
+/// out of it.
+struct Folder {
+    /// The folder the OS (or `YIQIFU_DATA_DIR`) names, which may point on to a moved one.
+    base: PathBuf,
+    dir: PathBuf,
+    instance: instance::First,
+}
+
+/// Takes the data folder before anything of the window system starts; `None` when another
+/// instance has it and was asked to show its window, and this launch is to end.
+///
+/// Decided first because ending is then safe: a second launch that ended from Tauri's setup
+/// did so while the window system's threads were starting, and one in twenty crashed on the
+/// way out (tao's X input thread ran into libXext being torn down).
+fn take_folder(identifier: &str, knocks: &Arc<Knocks>) -> Result<Option<Folder>, String> {
+    let base = data_dir(identifier)?;
+    let dir = yiqifu_core::data_folder::resolve(&base)
+        .map_err(|e| format!("{}\n{}", e.message_zh(), e.message_en()))?;
+    let knocks = knocks.clone();
+    match instance::claim(&dir, move || knocks.answer(desktop::bring_forward)) {
+        Ok(instance::Instance::First(instance)) => Ok(Some(Folder {
+            base,
+            dir,
+            instance,
+        })),
+        Ok(instance::Instance::Second) => {
+            eprintln!(
+                "益企服桌面端已在运行，已切换到它的窗口 / Yiqifu Desktop is already running on {}: its window was brought forward",
+                dir.display()
+            );
+            Ok(None)
+        }
+        Err(e) => {
+            // No log yet: the system's own words go to stderr, the box says why in words.
+            eprintln!("data folder {} not taken: {e}", dir.display());
+            Err(folder_not_taken(&dir, e))
+        }
+    }
 }
 
 /// Forwards a core channel to the UI as events; a view that lags behind a progress bar
@@ -343,13 +387,22 @@ pub fn run() -> ExitCode {
     // Also before any thread: it may set WebKit's switch in the process's environment.
     let drawing = drawing::choose();
     let events = events_builder();
+    let context = tauri::generate_context!("../tauri.conf.json");
+    let knocks = Arc::new(Knocks::default());
+    // Failing, the folder is explained in the box Tauri's setup shows.
+    let folder = match take_folder(&context.config().identifier, &knocks) {
+        Ok(Some(folder)) => Ok(folder),
+        // Nothing is open yet, and the first instance has the officer's work.
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(why) => Err(why),
+    };
     let result = desktop::plugins(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(desktop::window_event)
         .invoke_handler(commands::handler())
         .setup(move |tauri_app| {
             events.mount_events(tauri_app);
-            match open(tauri_app) {
+            match folder.and_then(|folder| open(tauri_app, folder, &knocks)) {
                 Ok(()) => tracing::info!("{}", drawing.describe()),
                 // Returned, the error would end in tauri's panic, with no word to the
                 // officer; the app ends when the box is closed.
@@ -357,7 +410,7 @@ pub fn run() -> ExitCode {
             }
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(context);
     match result {
         Ok(app) => {
             app.run(|handle, event| {
@@ -432,30 +485,15 @@ fn at_quit(handle: &tauri::AppHandle) {
     });
 }
 
-/// Takes the data folder, opens the databases, and only then the window: a second launch
-/// and a start that fails show no empty window.
-fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
+/// Opens the databases in the folder this process took, and only then the window: a start
+/// that fails shows no empty window.
+fn open(tauri_app: &mut tauri::App, folder: Folder, knocks: &Knocks) -> Result<(), String> {
     let handle = tauri_app.handle().clone();
-    let base = data_dir(&handle)?;
-    let dir = yiqifu_core::data_folder::resolve(&base)
-        .map_err(|e| format!("{}\n{}", e.message_zh(), e.message_en()))?;
-    let knocked = handle.clone();
-    let instance = match instance::claim(&dir, move || desktop::bring_forward(&knocked)) {
-        Ok(instance::Instance::First(first)) => first,
-        Ok(instance::Instance::Second) => {
-            eprintln!(
-                "益企服桌面端已在运行，已切换到它的窗口 / Yiqifu Desktop is already running on {}: its window was brought forward",
-                dir.display()
-            );
-            // Nothing is open yet, and the first instance has the officer's work.
-            std::process::exit(0);
-        }
-        Err(e) => {
-            // No log yet: the system's own words go to stderr, the box says why in words.
-            eprintln!("data folder {} not taken: {e}", dir.display());
-            return Err(folder_not_taken(&dir, e));
-        }
-    };
+    let Folder {
+        base,
+        dir,
+        instance,
+    } = folder;
     // Only the instance that keeps the data folder writes its log.
     let log_dir = logs::folder(&handle, &dir);
     logs::start(&log_dir);
@@ -494,6 +532,7 @@ fn open(tauri_app: &mut tauri::App) -> Result<(), String> {
             .and_then(|w| w.build())
             .map_err(|e| window_failed(&e.to_string(), cfg!(windows)))?;
     }
+    knocks.window_made(&handle);
     // With "databases open" and "first page on screen", where a start's time goes.
     tracing::info!(ms = started().elapsed().as_millis(), "window created");
     Ok(())

@@ -460,8 +460,11 @@ where
         Ok(o) => o,
         Err(_) => Err(format!("{name}: the session took over {} s", limit.as_secs()).into()),
     };
-    if outcome.is_err() {
-        // First, while it is still in whatever state failed: where every thread of the app is.
+    if let Err(e) = &outcome {
+        // What failed comes before the long reports below, which an excerpt of the output
+        // (CI's) cuts short.
+        eprintln!("{name} failed: {e}");
+        // Then, while it is still in whatever state failed: where every thread of the app is.
         #[cfg(unix)]
         if let Some(dir) = &driver.data_dir {
             thread_dump(dir, name).await;
