@@ -10,6 +10,7 @@ import { ShellContext } from "./shared/shell";
 import type { ShellActions } from "./shared/shell";
 import { afterPaint, mark, timeline } from "./shared/timeline";
 import { ContentGateContext, newContentGate, whenContentShown } from "./shared/contentShown";
+import { firstResultsCome } from "./features/documents/firstResults";
 import type { ContentGate } from "./shared/contentShown";
 
 // The first chunk holds React, this file and the sign-in page, which is drawn without antd:
@@ -58,6 +59,11 @@ export function beforeFirstRender(): Promise<void> {
     () => undefined,
   );
 }
+
+/** How long the main page, its code loaded, waits for the library's first results before it
+ *  takes the frame's place all the same (and asks for them itself): they usually come before
+ *  the code; a slow disk should not keep the page's controls away for long. */
+const FIRST_RESULTS_WAIT_MS = 400;
 
 let mainPage: Promise<unknown> | null = null;
 
@@ -180,9 +186,11 @@ export default function App() {
   const completeTold = useRef(false);
   const [contentGate] = useState(newContentGate);
   const onFramePainted = useCallback(() => {
-    void loadMainPage().then(() => {
-      setFramePhase("page");
-    });
+    void loadMainPage()
+      .then(() => firstResultsCome(FIRST_RESULTS_WAIT_MS))
+      .then(() => {
+        setFramePhase("page");
+      });
   }, []);
   // The sign-in page over an enterprise on screen: adding another, or signing in again
   // (with its credit code).

@@ -56,7 +56,8 @@ export default function MainFrame({
   // The page's code loads while the frame is drawn, not before: run ahead of the frame's first
   // layout (it did when asked for at start), antd's ~150 ms of code put the frame off by as
   // much. Its code arrives, at the soonest, after the frame's layout and paint, whose turn has
-  // begun. The page takes the frame's place once the frame has been on screen.
+  // begun. The page takes the frame's place once the frame has been on screen (and the library's
+  // first results, asked for below, have come: App.tsx).
   useEffect(() => {
     const drawing = requestAnimationFrame(() => {
       void onDrawing();

@@ -3,7 +3,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
-import { askFirstResults, forgetFirstResults } from "./firstResults";
+import { askFirstResults, firstResultsCome, forgetFirstResults, leaveFirstResults } from "./firstResults";
 import type { Applicability, SearchQuery_Deserialize as SearchQuery, Status_Serialize as Status } from "../../bindings";
 import { resetPage, searchHit, signedInAccount, signedInStatus } from "../../test/fixtures";
 
@@ -96,6 +96,66 @@ describe("the library's first results, asked for by the main page's frame", () =
     );
     await waitFor(() => {
       expect(titles()).toEqual(["第2次检索"]);
+    });
+  });
+
+  describe("what the main page waits for before it takes the frame's place", () => {
+    /** Whether `p` has settled after the promise jobs now queued have run. */
+    async function settled(p: Promise<void>): Promise<boolean> {
+      let done = false;
+      void p.then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 0));
+      return done;
+    }
+
+    it("is nothing when no results were asked for, or a page has opened", async () => {
+      expect(await settled(firstResultsCome(60_000))).toBe(true);
+      await askedAndAnswered();
+      expect(await settled(firstResultsCome(60_000))).toBe(true);
+      forgetFirstResults();
+      let answer: () => void = () => undefined;
+      mockIPC((cmd) => {
+        if (cmd !== "search_documents") return mine;
+        return new Promise((r) => {
+          answer = () => {
+            r(null);
+          };
+        });
+      });
+      askFirstResults(status.enterprise, "policy", status.document_count);
+      leaveFirstResults();
+      expect(await settled(firstResultsCome(60_000))).toBe(true);
+      answer();
+    });
+
+    it("is the results still coming, and no longer than its limit", async () => {
+      const answers: (() => void)[] = [];
+      mockIPC((cmd) => {
+        if (cmd !== "search_documents") return mine;
+        return new Promise((r) => {
+          answers.push(() => {
+            r({ total: 0, hits: [], words: [] });
+          });
+        });
+      });
+      askFirstResults(status.enterprise, "policy", status.document_count);
+      const coming = firstResultsCome(60_000);
+      await waitFor(() => {
+        expect(answers).toHaveLength(1);
+      });
+      expect(await settled(coming)).toBe(false);
+      answers[0]?.();
+      await waitFor(async () => {
+        expect(await settled(coming)).toBe(true);
+      });
+
+      // An answer that does not come is waited for up to the limit.
+      forgetFirstResults();
+      askFirstResults(status.enterprise, "policy", status.document_count);
+      const started = Date.now();
+      await firstResultsCome(150);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      answers[1]?.();
     });
   });
 });

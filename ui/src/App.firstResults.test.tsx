@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import App, { mainPageLoaded } from "./App";
+import type { SearchPage } from "./bindings";
+import { mainPageAnswer, resetStart, searchHit, signedInStatus, signedInAccount } from "./test/fixtures";
+
+// A file of its own: the main page's chunk, once loaded here, stays loaded for the file.
+describe("a start on the library whose first results are slower than its code", () => {
+  afterEach(resetStart);
+
+  it("keeps the frame until they come, then draws the page with them, searching once", async () => {
+    (window as { __YIQIFU_STATUS__?: unknown }).__YIQIFU_STATUS__ = { ...signedInStatus, account: signedInAccount };
+    localStorage.removeItem("yiqifu.page");
+    const answers: ((p: SearchPage) => void)[] = [];
+    mockIPC(
+      (cmd) => {
+        // The searches answer when the test says.
+        if (cmd === "search_documents") return new Promise<SearchPage>((r) => answers.push(r));
+        return mainPageAnswer(cmd);
+      },
+      { shouldMockEvents: true },
+    );
+    render(<App />);
+    expect(await screen.findByTestId("main-frame")).toBeTruthy();
+    await waitFor(
+      () => {
+        expect(mainPageLoaded()).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
+    expect(answers).toHaveLength(1);
+    // The page's code is in, its results not yet: the frame stays (within the wait's limit).
+    await new Promise((r) => setTimeout(r, 100));
+    expect(screen.queryByTestId("search")).toBeNull();
+    expect(screen.getByTestId("main-frame")).toBeTruthy();
+    answers[0]?.({ total: 1, hits: [searchHit("doc-1", "关于支持企业复工复产的若干措施")], words: [] });
+    expect(await screen.findByTestId("search")).toBeTruthy();
+    expect(screen.getAllByTestId("document-row")).toHaveLength(1);
+    expect(screen.queryByTestId("main-frame")).toBeNull();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answers).toHaveLength(1);
+  });
+});
