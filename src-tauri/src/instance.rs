@@ -7,14 +7,15 @@
 //! tests running apps side by side, would each end the other. Here the key is the folder:
 //! an OS file lock (released by the OS however the process ends) says who is first, and the
 //! first listens on a loopback port it writes beside the lock, where a second launch knocks.
-//! The first answers once its window is in front; one that does not answer is on its way out
-//! (its window closed, or killed), and the second waits for the lock and goes on as first.
+//! The first answers once its window is in front, or that it is still starting (its window
+//! not made yet: it shows by itself); one that does not answer is on its way out (its window
+//! closed, or killed), and the second waits for the lock and goes on as first.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 const LOCK: &str = "instance.lock";
@@ -26,49 +27,47 @@ const SHOWN: &[u8] = b"shown\n";
 /// How long a second launch waits for a first one that did not answer to let go.
 const LET_GO: Duration = Duration::from_secs(20);
 
-/// How long a knock waits for a window still being made: less than the knocking launch
-/// waits for its answer (5 s, in `knock`), so that it hears one.
-const WINDOW_MADE: Duration = Duration::from_secs(4);
+/// The first instance's answer while its window is still being made: it comes by itself.
+const STARTING: &[u8] = b"starting\n";
+
+/// What the first instance answers a knock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Its window is now in front.
+    Shown,
+    /// It is still starting: its window is not made yet, and will show by itself.
+    Starting,
+    /// Nothing: it is on its way out (its window closed), and the folder soon free.
+    Silent,
+}
 
 /// The window a knock brings forward, once there is one: the folder is taken before the
-/// window system starts, so a knock can come while the window is still being made.
+/// window system starts, so a knock can come while the first instance is still starting.
 pub struct Knocks<W = tauri::AppHandle> {
-    window: Mutex<Option<W>>,
-    made: Condvar,
+    window: OnceLock<W>,
 }
 
 impl<W> Default for Knocks<W> {
     fn default() -> Self {
         Self {
-            window: Mutex::new(None),
-            made: Condvar::new(),
+            window: OnceLock::new(),
         }
     }
 }
 
 impl<W: Clone> Knocks<W> {
     pub fn window_made(&self, window: &W) {
-        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window.clone());
-        self.made.notify_all();
+        let _ = self.window.set(window.clone());
     }
 
-    /// Brings the window forward with `bring`, once it is made (waiting a few seconds for
-    /// it); whether it is now in front.
-    pub fn answer(&self, bring: impl FnOnce(&W) -> bool) -> bool {
-        self.answer_within(WINDOW_MADE, bring)
-    }
-
-    fn answer_within(&self, limit: Duration, bring: impl FnOnce(&W) -> bool) -> bool {
-        let window = self.window.lock().unwrap_or_else(PoisonError::into_inner);
-        let (window, _) = self
-            .made
-            .wait_timeout_while(window, limit, |w| w.is_none())
-            .unwrap_or_else(PoisonError::into_inner);
-        // Not held while bringing it forward, which waits on the event loop.
-        let Some(window) = window.clone() else {
-            return false;
-        };
-        bring(&window)
+    /// Brings the window forward with `bring` (which says whether it is now in front), or
+    /// says the app is starting when there is no window yet.
+    pub fn answer(&self, bring: impl FnOnce(&W) -> bool) -> Answer {
+        match self.window.get() {
+            None => Answer::Starting,
+            Some(window) if bring(window) => Answer::Shown,
+            Some(_) => Answer::Silent,
+        }
     }
 }
 
@@ -79,16 +78,19 @@ pub struct First {
 
 pub enum Instance {
     First(First),
-    /// Another instance has this folder; it was asked to show its window.
-    Second,
+    /// Another instance has this folder and was asked to show its window: it is in front
+    /// (`starting: false`), or will show once made.
+    Second {
+        starting: bool,
+    },
 }
 
 /// Takes the folder for this process, or, when another holds it, knocks there.
-/// `on_knock` runs on a thread of its own each time a later launch knocks, and says whether
-/// the window is now in front.
+/// `on_knock` runs on a thread of its own each time a later launch knocks, and gives the
+/// answer.
 pub fn claim(
     dir: &Path,
-    on_knock: impl Fn() -> bool + Send + 'static,
+    on_knock: impl Fn() -> Answer + Send + 'static,
 ) -> std::io::Result<Instance> {
     std::fs::create_dir_all(dir)?;
     let lock = OpenOptions::new()
@@ -99,8 +101,10 @@ pub fn claim(
     match lock.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            if knock(dir) {
-                return Ok(Instance::Second);
+            match knock(dir) {
+                Answer::Shown => return Ok(Instance::Second { starting: false }),
+                Answer::Starting => return Ok(Instance::Second { starting: true }),
+                Answer::Silent => {}
             }
             wait_for(&lock, LET_GO)?;
         }
@@ -112,9 +116,15 @@ pub fn claim(
         .name("instance-knocks".into())
         .spawn(move || {
             for mut stream in listener.incoming().flatten() {
-                if heard_knock(&stream) && on_knock() {
-                    let _ = stream.write_all(SHOWN);
+                if !heard_knock(&stream) {
+                    continue;
                 }
+                let said = match on_knock() {
+                    Answer::Shown => SHOWN,
+                    Answer::Starting => STARTING,
+                    Answer::Silent => continue,
+                };
+                let _ = stream.write_all(said);
             }
         })?;
     Ok(Instance::First(First { _lock: lock }))
@@ -127,25 +137,30 @@ fn heard_knock(stream: &TcpStream) -> bool {
     got == KNOCK
 }
 
-/// Whether the first instance answered that its window is in front.
-fn knock(dir: &Path) -> bool {
+/// What the first instance answered; silence when it did not, or there is none.
+fn knock(dir: &Path) -> Answer {
     let Some(port) = std::fs::read_to_string(dir.join(PORT))
         .ok()
         .and_then(|p| p.trim().parse::<u16>().ok())
     else {
-        return false;
+        return Answer::Silent;
     };
     let addr = (Ipv4Addr::LOCALHOST, port).into();
     let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
-        return false;
+        return Answer::Silent;
     };
     if s.write_all(KNOCK).is_err() {
-        return false;
+        return Answer::Silent;
     }
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
     let mut got = Vec::new();
-    let _ = (&mut s).take(SHOWN.len() as u64).read_to_end(&mut got);
-    got == SHOWN
+    // The first instance closes the connection after its answer.
+    let _ = (&mut s).take(64).read_to_end(&mut got);
+    match got.as_slice() {
+        SHOWN => Answer::Shown,
+        STARTING => Answer::Starting,
+        _ => Answer::Silent,
+    }
 }
 
 /// Another instance holds the folder and did not let go in time: the officer is told to
@@ -196,16 +211,21 @@ mod tests {
     fn a_second_claim_on_a_folder_knocks_on_the_first_and_the_folder_frees_when_it_ends() {
         let dir = tempfile::tempdir().unwrap();
         let (tx, rx) = mpsc::channel();
-        let first = match claim(dir.path(), move || tx.send(()).is_ok()).unwrap() {
+        let first = match claim(dir.path(), move || {
+            let _ = tx.send(());
+            Answer::Shown
+        })
+        .unwrap()
+        {
             Instance::First(f) => f,
-            Instance::Second => panic!("an empty folder has no first instance"),
+            Instance::Second { .. } => panic!("an empty folder has no first instance"),
         };
         assert!(matches!(
             claim(dir.path(), || panic!(
                 "a second instance is never knocked on"
             ))
             .unwrap(),
-            Instance::Second
+            Instance::Second { starting: false }
         ));
         rx.recv_timeout(Duration::from_secs(10))
             .expect("the first instance heard the second launch");
@@ -222,13 +242,13 @@ mod tests {
         // Another folder is another app.
         let other = tempfile::tempdir().unwrap();
         assert!(matches!(
-            claim(other.path(), || true).unwrap(),
+            claim(other.path(), || Answer::Shown).unwrap(),
             Instance::First(_)
         ));
 
         drop(first);
         assert!(matches!(
-            claim(dir.path(), || true).unwrap(),
+            claim(dir.path(), || Answer::Shown).unwrap(),
             Instance::First(_)
         ));
     }
@@ -238,7 +258,7 @@ mod tests {
     #[test]
     fn a_first_instance_on_its_way_out_is_waited_for() {
         let dir = tempfile::tempdir().unwrap();
-        let Instance::First(first) = claim(dir.path(), || false).unwrap() else {
+        let Instance::First(first) = claim(dir.path(), || Answer::Silent).unwrap() else {
             panic!("an empty folder has no first instance");
         };
         let ends = std::thread::spawn(move || {
@@ -246,7 +266,7 @@ mod tests {
             drop(first);
         });
         let started = std::time::Instant::now();
-        let second = claim(dir.path(), || true).unwrap();
+        let second = claim(dir.path(), || Answer::Shown).unwrap();
         assert!(matches!(second, Instance::First(_)), "went on as first");
         assert!(
             started.elapsed() >= Duration::from_millis(600),
@@ -255,10 +275,11 @@ mod tests {
         ends.join().unwrap();
     }
 
-    /// The folder is taken before the window is made: a launch that knocks meanwhile is
-    /// answered once it is, not sent to wait for a folder that will not be let go.
+    /// The folder is taken before the window is made: a launch that knocks meanwhile is told
+    /// the app is starting (its window will show by itself) and ends, rather than waiting
+    /// for a folder that will not be let go. Once made, the window is brought forward.
     #[test]
-    fn a_knock_before_the_window_is_made_is_answered_once_it_is() {
+    fn a_knock_before_the_window_is_made_hears_that_the_app_is_starting() {
         let dir = tempfile::tempdir().unwrap();
         let knocks = std::sync::Arc::new(Knocks::<&'static str>::default());
         let (tx, rx) = mpsc::channel();
@@ -270,35 +291,29 @@ mod tests {
         .unwrap() else {
             panic!("an empty folder has no first instance");
         };
-        let made = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(500));
-            knocks.window_made(&"main");
-        });
-        let started = std::time::Instant::now();
+        let second = || {
+            claim(dir.path(), || {
+                panic!("a second instance is never knocked on")
+            })
+        };
         assert!(matches!(
-            claim(dir.path(), || panic!(
-                "a second instance is never knocked on"
-            ))
-            .unwrap(),
-            Instance::Second
+            second().unwrap(),
+            Instance::Second { starting: true }
+        ));
+        assert!(rx.try_recv().is_err(), "no window to bring forward yet");
+        knocks.window_made(&"main");
+        assert!(matches!(
+            second().unwrap(),
+            Instance::Second { starting: false }
         ));
         assert_eq!(rx.recv_timeout(Duration::from_secs(1)), Ok("main"));
-        assert!(
-            started.elapsed() >= Duration::from_millis(400),
-            "answered after the window was made"
-        );
-        made.join().unwrap();
-
-        // A window that is never made (the start failed) is not waited for without end.
-        let none = Knocks::<&'static str>::default();
-        assert!(!none.answer_within(Duration::from_millis(200), |_| true));
     }
 
     /// One that never lets go is given up on, with an error that says so.
     #[test]
     fn a_first_instance_that_never_lets_go_is_given_up_on() {
         let dir = tempfile::tempdir().unwrap();
-        let Instance::First(_first) = claim(dir.path(), || false).unwrap() else {
+        let Instance::First(_first) = claim(dir.path(), || Answer::Silent).unwrap() else {
             panic!("an empty folder has no first instance");
         };
         let lock = OpenOptions::new()

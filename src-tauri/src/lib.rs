@@ -204,9 +204,16 @@ fn take_folder(identifier: &str, knocks: &Arc<Knocks>) -> Result<Option<Folder>,
             dir,
             instance,
         })),
-        Ok(instance::Instance::Second) => {
+        Ok(instance::Instance::Second { starting: false }) => {
             eprintln!(
                 "益企服桌面端已在运行，已切换到它的窗口 / Yiqifu Desktop is already running on {}: its window was brought forward",
+                dir.display()
+            );
+            Ok(None)
+        }
+        Ok(instance::Instance::Second { starting: true }) => {
+            eprintln!(
+                "益企服桌面端正在启动，窗口稍后出现 / Yiqifu Desktop is already starting on {}: its window will appear shortly",
                 dir.display()
             );
             Ok(None)
@@ -497,6 +504,15 @@ fn open(tauri_app: &mut tauri::App, folder: Folder, knocks: &Knocks) -> Result<(
     // Only the instance that keeps the data folder writes its log.
     let log_dir = logs::folder(&handle, &dir);
     logs::start(&log_dir);
+    // The folder was found by Tauri's rule before Tauri started (`data_dir`): a Tauri that
+    // has changed its rule would leave the officer's earlier data in the other folder.
+    if std::env::var_os("YIQIFU_DATA_DIR").is_none() {
+        if let Ok(tauri_dir) = handle.path().app_data_dir() {
+            if tauri_dir != base {
+                tracing::warn!(ours = %base.display(), tauri = %tauri_dir.display(), "the app-data folder differs from Tauri's");
+            }
+        }
+    }
     let app = tauri::async_runtime::block_on(App::open(&dir, Keychain::default()))
         .map_err(|e| both_languages(&e))?;
     tracing::info!(ms = started().elapsed().as_millis(), "databases open");
