@@ -5,7 +5,7 @@ import { I18nContext } from "../shared/i18n";
 import type { Locale } from "../shared/i18n";
 import MainFrame from "./MainFrame";
 import { lastPage, rememberPage } from "../shared/navigation";
-import { forgetFirstResults } from "../features/documents/firstResults";
+import { firstResultsCome, forgetFirstResults } from "../features/documents/firstResults";
 import { readingIn, resetPage, signedInAccount, signedInStatus } from "../test/fixtures";
 
 afterEach(async () => {
@@ -97,6 +97,21 @@ describe("the main page's frame", () => {
     render(frame("zh-CN"));
     await waitFor(() => {
       expect(asked).toEqual(["guidance"]);
+    });
+  });
+
+  it("lets the main page stop waiting for the library's first results once another page is chosen", async () => {
+    mockIPC((cmd) => (cmd === "search_documents" ? new Promise(() => undefined) : null));
+    rememberPage("policy");
+    render(frame("zh-CN"));
+    let come = false;
+    void firstResultsCome(60_000).then(() => (come = true));
+    fireEvent.click(screen.getByRole("button", { name: /^政策查询/ }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(come).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "复工自查" }));
+    await waitFor(() => {
+      expect(come).toBe(true);
     });
   });
 });

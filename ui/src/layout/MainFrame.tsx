@@ -9,7 +9,7 @@ import PlainButton from "../shared/PlainButton";
 import { rememberPage } from "../shared/navigation";
 import { afterPaint } from "../shared/timeline";
 import { openingPage } from "./nav";
-import { askFirstResults } from "../features/documents/firstResults";
+import { askFirstResults, chosenInFrame } from "../features/documents/firstResults";
 import Sidebar from "./Sidebar";
 import { signOutOnScreen } from "./signOut";
 import { useWindowTitle } from "./useWindowTitle";
@@ -88,6 +88,7 @@ export default function MainFrame({
         onChoose={(key) => {
           rememberPage(key);
           setPage(key);
+          chosenInFrame(key);
         }}
       />
       <div className="frame-main">

@@ -3,7 +3,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
 import DocumentsPage from "./DocumentsPage";
-import { askFirstResults, firstResultsCome, forgetFirstResults, leaveFirstResults } from "./firstResults";
+import { askFirstResults, chosenInFrame, firstResultsCome, forgetFirstResults, leaveFirstResults } from "./firstResults";
 import type { Applicability, SearchQuery_Deserialize as SearchQuery, Status_Serialize as Status } from "../../bindings";
 import { resetPage, searchHit, signedInAccount, signedInStatus } from "../../test/fixtures";
 
@@ -155,6 +155,13 @@ describe("the library's first results, asked for by the main page's frame", () =
       const started = Date.now();
       await firstResultsCome(150);
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+
+      // Nor past the officer choosing another page in the frame; the same page waits on.
+      const stillComing = firstResultsCome(60_000);
+      chosenInFrame("policy");
+      expect(await settled(stillComing)).toBe(false);
+      chosenInFrame("profile");
+      expect(await settled(stillComing)).toBe(true);
       answers[1]?.();
     });
   });

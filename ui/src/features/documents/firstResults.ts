@@ -93,10 +93,13 @@ export interface FirstResults {
 
 interface Asked {
   key: string;
+  kind: DocumentKind;
   settled: FirstResults | null;
   taken: boolean;
   /** Settles once they have come or failed. */
   done: Promise<void>;
+  /** What waits for them (`firstResultsCome`), let go once they are left. */
+  waiting: (() => void)[];
 }
 
 let asked: Asked | null = null;
@@ -108,11 +111,18 @@ const keyOf = (enterprise: string | null, kind: DocumentKind, documentCount: num
  *  A failure is left to the page, which asks again and reports it. */
 export function askFirstResults(enterprise: string | null, kind: DocumentKind, documentCount: number): void {
   if (asked) return;
-  const mine: Asked = { key: keyOf(enterprise, kind, documentCount), settled: null, taken: false, done: Promise.resolve() };
-  asked = mine;
   const applicability = enterprise
     ? unwrap(commands.libraryApplicability(enterprise)).catch(() => null)
     : Promise.resolve(null);
+  const mine: Asked = {
+    key: keyOf(enterprise, kind, documentCount),
+    kind,
+    settled: null,
+    taken: false,
+    done: Promise.resolve(),
+    waiting: [],
+  };
+  asked = mine;
   mine.done = applicability
     .then((a) => unwrap(commands.searchDocuments(libraryQuery(openingSearch(kind, a)))).then((page) => ({ a, page })))
     .then(({ a, page }) => {
@@ -121,21 +131,29 @@ export function askFirstResults(enterprise: string | null, kind: DocumentKind, d
     .catch(() => undefined);
 }
 
-/** Settles once the first results asked for have come or failed, or after `limitMs`: the
- *  main page waits for them, beside its code, before it takes the frame's place (App.tsx), so
- *  that it is drawn with them. Drawn before they came, it would ask again and wait for both
- *  answers, one behind the other (~200 ms later than these, measured on 20,000 policies). At
- *  once when none were asked for, or a page has opened. */
+/** Settles once the first results asked for have come or failed, or are left (the officer
+ *  chose another page in the frame), or after `limitMs`: the main page waits for them, beside
+ *  its code, before it takes the frame's place (App.tsx), so that it is drawn with them. Drawn
+ *  before they came, it would ask again and wait for both answers, one behind the other
+ *  (~200 ms later than these, measured on 20,000 policies). At once when none were asked for,
+ *  or they have been left. */
 export function firstResultsCome(limitMs: number): Promise<void> {
-  const waiting = asked;
-  if (!waiting || waiting.taken || waiting.settled) return Promise.resolve();
+  const coming = asked;
+  if (!coming || coming.taken || coming.settled) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, limitMs);
-    void waiting.done.then(() => {
+    const done = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    coming.waiting.push(done);
+    void coming.done.then(done);
   });
+}
+
+/** The officer chose `page` in the frame: results asked for another are not waited for. */
+export function chosenInFrame(page: string): void {
+  if (asked && asked.kind !== page) leaveFirstResults();
 }
 
 /** The first results, if they have come, are for this page as it opens now, and no page has
@@ -150,7 +168,9 @@ export function peekFirstResults(enterprise: string | null, kind: DocumentKind, 
  *  by the frame are not for any later page, whose profile or catalog may have changed since
  *  without the catalog's size changing. */
 export function leaveFirstResults(): void {
-  if (asked) asked.taken = true;
+  if (!asked) return;
+  asked.taken = true;
+  for (const done of asked.waiting.splice(0)) done();
 }
 
 /** For tests: forgets what was asked. */
