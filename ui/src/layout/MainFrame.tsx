@@ -103,7 +103,7 @@ export default function MainFrame({
             <LanguageSwitch />
             {status.signed_in && (
               <PlainButton small className="frame-signout" icon={<LogoutOutlined />} onClick={signOut} title={t("signOut")} aria-label={t("signOut")}>
-                <span className="frame-wide">{t("signOut")}</span>
+                <span className="wide-only">{t("signOut")}</span>
               </PlainButton>
             )}
           </div>

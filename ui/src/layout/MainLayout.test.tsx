@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "antd";
@@ -9,6 +9,17 @@ import { askFirstResults, forgetFirstResults, peekFirstResults } from "../featur
 import { resetPage, signedInStatus, signedInAccount } from "../test/fixtures";
 
 let titles: string[] = [];
+// MainLayout calls useWindowTitle once each time it renders: how its renders are counted.
+const layoutRenders = vi.hoisted(() => ({ n: 0 }));
+vi.mock("./useWindowTitle", async (real) => {
+  const { useWindowTitle } = await real<typeof import("./useWindowTitle")>();
+  return {
+    useWindowTitle: (...args: Parameters<typeof useWindowTitle>) => {
+      layoutRenders.n += 1;
+      useWindowTitle(...args);
+    },
+  };
+});
 
 beforeEach(() => {
   titles = [];
@@ -82,5 +93,19 @@ describe("MainLayout", () => {
     await waitFor(() => {
       expect(peekFirstResults(s.enterprise, "policy", s.document_count)).toBeNull();
     });
+  });
+
+  it("is rendered once as it is first put in the document, not again before the webview draws it", () => {
+    // A state set in a layout effect renders the whole page again before its first paint
+    // (antd's Grid.useBreakpoint did, for the sign-out button's label).
+    const s = { ...signedInStatus, account: signedInAccount } as Status;
+    layoutRenders.n = 0;
+    render(layout(s));
+    // What React did before render() returned: the shell's answers come later.
+    expect(layoutRenders.n).toBe(1);
+    const signOut = screen.getByTestId("sign-out");
+    expect(signOut.getAttribute("aria-label")).toBe("退出登录");
+    // The label itself is shown from 1200 px up, by the stylesheet.
+    expect(signOut.querySelector(".wide-only")?.textContent).toBe("退出登录");
   });
 });

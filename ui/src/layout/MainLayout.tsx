@@ -1,10 +1,11 @@
 import { Suspense, useEffect, useState } from "react";
 import type { ReactNode } from "react";
-import { Alert, Button, Grid, Space, Spin } from "antd";
+import { Alert, Button, Space, Spin } from "antd";
 import { LogoutOutlined } from "@ant-design/icons";
 import { App as AntApp } from "antd";
 import type { Status_Serialize as Status } from "../bindings";
 import LanguageSwitch from "../shared/LanguageSwitch";
+import PlainButton from "../shared/PlainButton";
 import StatusBar from "../shared/StatusBar";
 import { errorText } from "../shared/errors";
 import { useI18n } from "../shared/i18n";
@@ -40,8 +41,6 @@ export default function MainLayout({
   shown?: ReactNode;
 }) {
   const { t, locale } = useI18n();
-  // Down to the window's 960 px minimum, sign-out keeps its icon and tooltip only.
-  const wide = Grid.useBreakpoint().xl ?? false;
   const { message } = AntApp.useApp();
   // Where the frame (MainFrame) left it, if the officer chose a page before this loaded.
   const [page, setPageState] = useState<string>(openingPage);
@@ -80,17 +79,22 @@ export default function MainLayout({
           <Space size={4} style={{ flex: "none" }}>
             <EnterpriseSwitcher status={status} onSignIn={onSignIn} />
             <LanguageSwitch />
+            {/* Down to the window's 960 px minimum, sign-out keeps its icon and tooltip only:
+                decided by the stylesheet, as in the frame. antd's Grid.useBreakpoint decided
+                it in a layout effect, which rendered the whole page again before its first
+                paint. */}
             {status.signed_in && (
-              <Button
-                size="small"
+              <PlainButton
+                small
+                className="frame-signout"
                 icon={<LogoutOutlined />}
                 onClick={signOut}
                 data-testid="sign-out"
                 title={t("signOut")}
                 aria-label={t("signOut")}
               >
-                {wide ? t("signOut") : null}
-              </Button>
+                <span className="wide-only">{t("signOut")}</span>
+              </PlainButton>
             )}
           </Space>
         </header>
