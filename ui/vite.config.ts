@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { ANTD_STYLES_ID, antdStyles } from "./build/antdStyles";
-import { keepOutOfFirstChunk } from "./build/firstChunk";
+import { keepOutOfFirstChunk, keepOutOfMainPage } from "./build/firstChunk";
 
 export default defineConfig({
   plugins: [
@@ -13,6 +13,9 @@ export default defineConfig({
     // The sign-in page is drawn without antd (src/App.tsx): the build fails if antd, or its
     // styles, come back into the first chunk.
     keepOutOfFirstChunk(["antd", "@ant-design/cssinjs", ANTD_STYLES_ID]),
+    // Nor may what the library's first page does not draw (the document reader) come back
+    // into the main page's.
+    keepOutOfMainPage(["rc-drawer", "/src/features/documents/DocumentDrawer.tsx"]),
   ],
   // The app loads its pages from its own protocol; relative paths work under any base.
   base: "./",

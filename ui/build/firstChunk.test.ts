@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { heldAtStart } from "./firstChunk";
+import { heldAtStart, heldByMainPage } from "./firstChunk";
 import type { ChunkFacts } from "./firstChunk";
 
 const chunk = (fileName: string, modules: string[], imports: string[] = [], isEntry = false): ChunkFacts => ({
@@ -28,5 +28,21 @@ describe("the first chunk's check", () => {
     expect(heldAtStart(bundle, ["antd"])).toEqual([]);
     bundle["index.js"].modules = { "/__antd-styles.css": {} };
     expect(heldAtStart(bundle, ["antd", "/__antd-styles.css"])).toEqual(["/__antd-styles.css"]);
+  });
+
+  it("finds what the main page's chunk and its static imports hold, not what it loads later", () => {
+    const bundle = {
+      "index.js": chunk("index.js", ["/ui/src/App.tsx"], [], true),
+      "MainLayout.js": chunk("MainLayout.js", ["/ui/src/layout/MainLayout.tsx", "/ui/src/features/documents/DocumentsPage.tsx"], ["shared.js"]),
+      "shared.js": chunk("shared.js", ["/ui/node_modules/antd/es/select/index.js"]),
+      "DocumentDrawer.js": chunk("DocumentDrawer.js", ["/ui/src/features/documents/DocumentDrawer.tsx", "/ui/node_modules/rc-drawer/es/index.js"]),
+    };
+    const reader = ["rc-drawer", "/src/features/documents/DocumentDrawer.tsx"];
+    expect(heldByMainPage(bundle, reader)).toEqual([]);
+    // The reader imported by the page again: it comes with the main page.
+    bundle["shared.js"].imports = ["DocumentDrawer.js"];
+    expect(heldByMainPage(bundle, reader)).toEqual(["/src/features/documents/DocumentDrawer.tsx", "rc-drawer"]);
+    // The first chunk is not the main page's.
+    expect(heldAtStart(bundle, reader)).toEqual([]);
   });
 });

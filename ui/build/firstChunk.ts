@@ -12,9 +12,13 @@ export interface ChunkFacts {
 }
 
 /** The modules under `packages` (`node_modules/<name>/`, or ids containing a name that starts
- *  with a slash) in the entry chunk and every chunk it imports statically: all the window
- *  parses before its first page. */
-export function heldAtStart(bundle: Record<string, ChunkFacts>, packages: string[]): string[] {
+ *  with a slash) in the chunks `root` picks and every chunk they import statically: all that
+ *  is parsed and run before what those chunks hold can be drawn. */
+export function heldWith(
+  bundle: Record<string, ChunkFacts>,
+  root: (c: ChunkFacts) => boolean,
+  packages: string[],
+): string[] {
   const found = new Set<string>();
   const seen = new Set<string>();
   const visit = (name: string) => {
@@ -29,9 +33,15 @@ export function heldAtStart(bundle: Record<string, ChunkFacts>, packages: string
     for (const i of c.imports ?? []) visit(i);
   };
   for (const [name, c] of Object.entries(bundle)) {
-    if (c.type === "chunk" && c.isEntry) visit(name);
+    if (c.type === "chunk" && root(c)) visit(name);
   }
   return [...found].sort();
+}
+
+/** What of `packages` the window parses before its first page: the entry chunk and what it
+ *  imports statically. */
+export function heldAtStart(bundle: Record<string, ChunkFacts>, packages: string[]): string[] {
+  return heldWith(bundle, (c) => c.isEntry === true, packages);
 }
 
 /**
@@ -52,6 +62,37 @@ export function keepOutOfFirstChunk(packages: string[]): Plugin {
             "without antd, so that the window shows it at once (see src/App.tsx). Use the plain " +
             "controls there (shared/PlainButton, shared/Notice, session/TextField), or move the code " +
             "to a page behind AntdRoot.",
+        );
+      }
+    },
+  };
+}
+
+/** In the main page's chunk: the layout, which a start on the main page loads (App.tsx). */
+const MAIN_PAGE = "/src/layout/MainLayout.tsx";
+
+/** What of `packages` a start on the main page parses and runs before its first page: the
+ *  chunk with the layout (Rollup names no facade for it) and what that imports statically. */
+export function heldByMainPage(bundle: Record<string, ChunkFacts>, packages: string[]): string[] {
+  return heldWith(bundle, (c) => Object.keys(c.modules ?? {}).some((id) => id.endsWith(MAIN_PAGE)), packages);
+}
+
+/**
+ * Fails the build when the main page's chunk (or a chunk it imports statically) holds any of
+ * `packages`: code the library's first page does not draw, which its start would parse and run
+ * all the same (the document reader, loaded once a document is opened).
+ */
+export function keepOutOfMainPage(packages: string[]): Plugin {
+  return {
+    name: "yiqifu-main-page-chunk",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const found = heldByMainPage(bundle, packages);
+      if (found.length > 0) {
+        this.error(
+          `the main page's chunk holds ${found.join(", ")}: a start on the main page would parse and ` +
+            "run it before the library's first page is drawn (see src/layout/features.tsx). Load it " +
+            "where it is first used, with a dynamic import.",
         );
       }
     },

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useEffect, useRef, useState } from "react";
 import { SearchOutlined } from "@ant-design/icons";
 import {
   Badge,
@@ -40,12 +40,15 @@ import { districtLabel, industryLabel } from "../../shared/places";
 import { mark } from "../../shared/timeline";
 import { useContentShown } from "../../shared/contentShown";
 import { useTopics } from "../../shared/useTopics";
-import { DocumentDrawer } from "./DocumentDrawer";
 import { PAGE_SIZE, leaveFirstResults, libraryQuery, peekFirstResults } from "./firstResults";
 import { Parts } from "./Highlight";
 import { levelColor, levelKey } from "./labels";
 import { messages } from "./messages";
 import { statusColor, statusKey } from "./status";
+
+// The reader (antd's drawer, descriptions and list) is code the library's first page does
+// not draw: it loads when the officer first opens a document, not with the main page.
+const DocumentDrawer = lazy(() => import("./DocumentDrawer").then((m) => ({ default: m.DocumentDrawer })));
 
 /** How long typing must pause before the list follows the search box. */
 const SEARCH_PAUSE_MS = 250;
@@ -95,6 +98,9 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   // search of everything, answered and then thrown away.
   const [mineKnown, setMineKnown] = useState(first !== null || !enterprise);
   const [open, setOpen] = useState<string | null>(null);
+  // Once opened, the reader stays, closed, so it closes as it opened (antd's animation).
+  const [reading, setReading] = useState(false);
+  if (open !== null && !reading) setReading(true);
   const results = useRef<HTMLUListElement | null>(null);
 
   // The start-up timeline says whether the first painted page had its results yet: the
@@ -502,21 +508,25 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           )}
         />
       </Modal>
-      <DocumentDrawer
-        id={open}
-        enterprise={enterprise}
-        words={page?.words ?? []}
-        onClose={() => {
-          // The keyboard goes on from the result the document was opened from (the drawer,
-          // made to leave nothing behind when closed, returns the focus nowhere itself);
-          // from the first result if a sync has taken that one away meanwhile.
-          const rows = Array.from(results.current?.children ?? []) as HTMLElement[];
-          const row = rows.find((r) => r.dataset.id === open) ?? rows[0];
-          const title = row?.querySelector<HTMLButtonElement>(".doc-open");
-          setOpen(null);
-          title?.focus({ preventScroll: true });
-        }}
-      />
+      {reading && (
+        <Suspense fallback={null}>
+          <DocumentDrawer
+            id={open}
+            enterprise={enterprise}
+            words={page?.words ?? []}
+            onClose={() => {
+              // The keyboard goes on from the result the document was opened from (the drawer,
+              // made to leave nothing behind when closed, returns the focus nowhere itself);
+              // from the first result if a sync has taken that one away meanwhile.
+              const rows = Array.from(results.current?.children ?? []) as HTMLElement[];
+              const row = rows.find((r) => r.dataset.id === open) ?? rows[0];
+              const title = row?.querySelector<HTMLButtonElement>(".doc-open");
+              setOpen(null);
+              title?.focus({ preventScroll: true });
+            }}
+          />
+        </Suspense>
+      )}
     </Card>
   );
 }

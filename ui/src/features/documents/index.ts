@@ -1,3 +1,2 @@
 export { default as DocumentsPage } from "./DocumentsPage";
-export { DocumentDrawer } from "./DocumentDrawer";
 export { messages } from "./messages";

@@ -7,7 +7,7 @@ import ErrorAlert from "../../shared/ErrorAlert";
 import { toErrorInfo } from "../../shared/errors";
 import { fill, useI18n, useMessages } from "../../shared/i18n";
 import { useNavigate } from "../../shared/navigation";
-import { DocumentDrawer } from "../documents";
+import { DocumentDrawer } from "../documents/DocumentDrawer";
 import ItemCard from "./ItemCard";
 import { messages } from "./messages";
 import { said, saidError } from "../../shared/said";

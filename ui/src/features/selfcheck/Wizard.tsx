@@ -5,7 +5,7 @@ import type { AnswerValue, DraftView_Serialize as DraftView, ErrorInfo, RunSumma
 import { errorText, toErrorInfo } from "../../shared/errors";
 import { fill, labelled, useI18n, useMessages } from "../../shared/i18n";
 import { useTopics } from "../../shared/useTopics";
-import { DocumentDrawer } from "../documents";
+import { DocumentDrawer } from "../documents/DocumentDrawer";
 import ItemCard from "./ItemCard";
 import { messages } from "./messages";
 import { said, saidError } from "../../shared/said";
