@@ -13,9 +13,15 @@ export default defineConfig({
     // The sign-in page is drawn without antd (src/App.tsx): the build fails if antd, or its
     // styles, come back into the first chunk.
     keepOutOfFirstChunk(["antd", "@ant-design/cssinjs", ANTD_STYLES_ID]),
-    // Nor may what the library's first page does not draw (the document reader) come back
-    // into the main page's.
-    keepOutOfMainPage(["rc-drawer", "/src/features/documents/DocumentDrawer.tsx"]),
+    // Nor may what the library's first page does not draw (the document reader, the refused
+    // items and the forms that correct them) come back into the main page's.
+    keepOutOfMainPage([
+      "rc-drawer",
+      "/node_modules/antd/es/form/Form.js",
+      "/src/features/documents/DocumentDrawer.tsx",
+      "/src/features/outbox/ParkedList.tsx",
+      "/src/features/outbox/ReviseDialog.tsx",
+    ]),
   ],
   // The app loads its pages from its own protocol; relative paths work under any base.
   base: "./",

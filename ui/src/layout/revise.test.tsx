@@ -46,11 +46,13 @@ const message: Revisable = {
 let calls: { cmd: string; args: unknown }[] = [];
 let answer: (cmd: string) => unknown = () => null;
 
-function show(item: Revisable) {
+async function show(item: Revisable) {
   const onSaved = vi.fn();
   const onClose = vi.fn();
-  // The form of the feature the request belongs to, as the layout hands it over.
-  const form = ops[item.kind]?.revise as ReviseForm;
+  // The form of the feature the request belongs to, as the layout loads it.
+  const load = ops[item.kind]?.revise;
+  if (!load) throw new Error(`no form corrects ${item.kind}`);
+  const form: ReviseForm = await load();
   render(
     <App>
       <ReviseDialog enterprise="91310112MA1GB8N439-demo" item={item} form={form} onSaved={onSaved} onClose={onClose} />
@@ -78,7 +80,7 @@ describe("ReviseDialog", () => {
   afterEach(resetPage);
 
   it("shows why it was refused and what was written, and sends the correction with the rest kept", async () => {
-    const { onSaved } = show(listing);
+    const { onSaved } = await show(listing);
     expect(screen.getByText(/有效期应为今天或之后的日期/)).toBeTruthy();
     expect(screen.getByLabelText<HTMLInputElement>("物资名称").value).toBe("医用口罩");
     fireEvent.change(screen.getByLabelText("联系电话"), { target: { value: "021-64000000" } });
@@ -100,7 +102,7 @@ describe("ReviseDialog", () => {
   });
 
   it("does not send a phone number that cannot be right", async () => {
-    const { onSaved } = show(listing);
+    const { onSaved } = await show(listing);
     fireEvent.change(screen.getByLabelText("联系电话"), { target: { value: "请打电话" } });
     await send();
     expect(await screen.findByText("请填写 5 到 20 位电话号码")).toBeTruthy();
@@ -114,7 +116,7 @@ describe("ReviseDialog", () => {
       // eslint-disable-next-line @typescript-eslint/only-throw-error
       throw { code: "NOT_FOUND", message_zh: "找不到 outbox:9，可能已被撤回或删除。", message_en: "outbox:9 was not found." };
     };
-    const { onSaved } = show(message);
+    const { onSaved } = await show(message);
     // An empty message is not sent at all.
     await send();
     expect(await screen.findByText("此项必填")).toBeTruthy();

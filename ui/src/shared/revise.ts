@@ -15,5 +15,7 @@ export interface ReviseForm {
 /** What a feature tells the shared parts about its kinds of queued request. */
 export interface OpInfo {
   label: Text;
-  revise?: ReviseForm;
+  /** Loads the form that corrects one (a chunk of its own, with antd's forms): a refused
+   *  request is rare, and the main page's start should not parse its forms. */
+  revise?: () => Promise<ReviseForm>;
 }

@@ -10,6 +10,10 @@ export const messages = defineMessages({
   reviseSend: { zh: "保存并发送", en: "Save and send" },
   reviseReason: { zh: "中央服务未接受的原因", en: "Why the central service refused it" },
   revised: { zh: "已修改，等待发送", en: "Corrected; it will be sent shortly" },
+  reviseUnavailable: {
+    zh: "修改表单未能打开，请重启应用后再试；该内容仍保留在待处理列表中",
+    en: "The form to correct it did not open. Restart the app and try again; the item stays in the list",
+  },
   opUpload: { zh: "上传材料", en: "Upload a material" },
   opOther: { zh: "同步操作", en: "Sync item" },
   holding: {

@@ -1,12 +1,17 @@
-import { useState } from "react";
+import { Suspense, lazy, useState } from "react";
 import type { ReactNode } from "react";
-import { App } from "antd";
+import { App, Spin } from "antd";
 import type { Status_Serialize as Status } from "../../bindings";
-import type { OpInfo } from "../../shared/revise";
-import ParkedList, { type Revisable } from "./ParkedList";
-import ReviseDialog from "./ReviseDialog";
+import type { OpInfo, ReviseForm } from "../../shared/revise";
+import type { Revisable } from "./ParkedList";
 import { messages } from "./messages";
 import { said } from "../../shared/said";
+
+// The list and the correction form load when the officer opens them (the status line's
+// count of refused items, then "edit"): the main page's start parses neither, nor antd's
+// forms and lists that they bring.
+const ParkedList = lazy(() => import("./ParkedList"));
+const ReviseDialog = lazy(() => import("./ReviseDialog"));
 
 /**
  * The refused items of the enterprise on screen: `content` fills the status line's
@@ -19,43 +24,54 @@ export function useParked(
   const { message } = App.useApp();
   // Tied to the enterprise it came from: outbox ids repeat across enterprises, so a
   // correction must never be sent to the one that came on screen since.
-  const [open, setOpen] = useState<{ enterprise: string; item: Revisable } | null>(null);
+  const [open, setOpen] = useState<{ enterprise: string; item: Revisable; form: ReviseForm } | null>(null);
   const enterprise = status.enterprise;
-  const editing = open && open.enterprise === enterprise ? open.item : null;
-  const form = editing ? ops[editing.kind]?.revise : undefined;
-  const setEditing = (item: Revisable | null) => {
-    setOpen(item && enterprise ? { enterprise, item } : null);
+  const editing = open && open.enterprise === enterprise ? open : null;
+  const revise = (item: Revisable) => {
+    const load = ops[item.kind]?.revise;
+    if (!load || !enterprise) return;
+    load().then(
+      (form) => {
+        setOpen({ enterprise, item, form });
+      },
+      () => {
+        void message.error(said(messages, "reviseUnavailable"));
+      },
+    );
   };
 
   const content = (close: () => void) =>
     enterprise ? (
-      <ParkedList
-        key={enterprise}
-        enterprise={enterprise}
-        version={`${String(status.outbox_parked)}/${String(status.outbox_queued)}`}
-        ops={ops}
-        onRevise={(item) => {
-          close();
-          setEditing(item);
-        }}
-      />
+      <Suspense fallback={<Spin size="small" />}>
+        <ParkedList
+          key={enterprise}
+          enterprise={enterprise}
+          version={`${String(status.outbox_parked)}/${String(status.outbox_queued)}`}
+          ops={ops}
+          onRevise={(item) => {
+            close();
+            revise(item);
+          }}
+        />
+      </Suspense>
     ) : null;
 
-  const dialog =
-    editing && form && enterprise ? (
+  const dialog = editing ? (
+    <Suspense fallback={null}>
       <ReviseDialog
-        enterprise={enterprise}
-        item={editing}
-        form={form}
+        enterprise={editing.enterprise}
+        item={editing.item}
+        form={editing.form}
         onClose={() => {
-          setEditing(null);
+          setOpen(null);
         }}
         onSaved={() => {
-          setEditing(null);
+          setOpen(null);
           void message.success(said(messages, "revised"));
         }}
       />
-    ) : null;
+    </Suspense>
+  ) : null;
 
   return { content, dialog };
 }
