@@ -14,9 +14,11 @@ export default defineConfig({
     // styles, come back into the first chunk.
     keepOutOfFirstChunk(["antd", "@ant-design/cssinjs", ANTD_STYLES_ID]),
     // Nor may what the library's first page does not draw (the document reader, the refused
-    // items and the forms that correct them) come back into the main page's.
+    // items and the forms that correct them, antd's card with its tabs) come back into the
+    // main page's.
     keepOutOfMainPage([
       "rc-drawer",
+      "rc-tabs",
       "/node_modules/antd/es/form/Form.js",
       "/src/features/documents/DocumentDrawer.tsx",
       "/src/features/outbox/ParkedList.tsx",

@@ -3,7 +3,6 @@ import { SearchOutlined } from "@ant-design/icons";
 import {
   Badge,
   Button,
-  Card,
   Checkbox,
   DatePicker,
   Empty,
@@ -33,6 +32,7 @@ import type {
   WithdrawnDocument,
 } from "../../bindings";
 import ErrorAlert from "../../shared/ErrorAlert";
+import Panel from "../../shared/Panel";
 import { toErrorInfo } from "../../shared/errors";
 import { pick, useI18n, useMessages } from "../../shared/i18n";
 import { navMessages } from "../../layout/nav";
@@ -237,7 +237,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   };
 
   return (
-    <Card
+    <Panel
       title={pick(locale, kind === "policy" ? navMessages.menuPolicies : navMessages.menuGuidance)}
       extra={
         page && (
@@ -527,6 +527,6 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           />
         </Suspense>
       )}
-    </Card>
+    </Panel>
   );
 }

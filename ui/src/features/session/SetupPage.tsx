@@ -7,7 +7,7 @@ import LanguageSwitch from "../../shared/LanguageSwitch";
 import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { messages } from "./messages";
-import Panel from "./Panel";
+import Panel from "../../shared/Panel";
 import RestoredNotice from "../backup/RestoredNotice";
 import { messages as backupMessages } from "../backup/messages";
 import type {

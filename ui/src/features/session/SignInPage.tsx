@@ -10,7 +10,7 @@ import { toErrorInfo } from "../../shared/errors";
 import { useI18n, useMessages } from "../../shared/i18n";
 import { districtLabel, industryLabel } from "../../shared/places";
 import { messages } from "./messages";
-import Panel from "./Panel";
+import Panel from "../../shared/Panel";
 import PickList from "./PickList";
 import TextField from "./TextField";
 

@@ -1,9 +1,9 @@
 import type { CSSProperties, ReactNode } from "react";
 
 /**
- * A card of the first pages, drawn as antd's Card draws one. antd's Card brings its tabs,
- * and with them the dropdown menu and the skeleton, into the first chunk the window parses
- * at every start; these pages use none of them.
+ * A card of the first pages (sign-in, setup, the library), drawn as antd's Card draws one.
+ * antd's Card brings its tabs, and with them the dropdown menu and the skeleton, into the
+ * code the window parses before those pages; they use none of them.
  */
 export default function Panel({
   title,
