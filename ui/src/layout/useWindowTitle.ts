@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useLayoutEffect } from "react";
 import { commands } from "../shared/api";
 import type { Status_Serialize as Status } from "../bindings";
 import { useI18n } from "../shared/i18n";
@@ -13,7 +13,10 @@ export function windowTitle(appName: string, enterpriseName: string | null, unre
 export function useWindowTitle(status: Status): void {
   const { t } = useI18n();
   const title = windowTitle(t("appName"), status.account?.name ?? null, status.inbox_unread);
-  useEffect(() => {
+  // As the page is put in the document, not after: the title and the sidebar's count change
+  // together. Set a moment later, a script between the two (the end-to-end test's, reading the
+  // title once the count showed) found the count new and the title old.
+  useLayoutEffect(() => {
     document.title = title;
     // A title that could not be set leaves the old one: nothing for the officer to do.
     commands.setWindowTitle(title).catch(() => undefined);
