@@ -135,7 +135,8 @@ export function askFirstResults(enterprise: string | null, kind: DocumentKind, d
  *  chose another page in the frame), or after `limitMs`: the main page waits for them, beside
  *  its code, before it takes the frame's place (App.tsx), so that it is drawn with them. Drawn
  *  before they came, it would ask again and wait for both answers, one behind the other
- *  (~200 ms later than these, measured on 20,000 policies). At once when none were asked for,
+ *  (its results 240–300 ms after its controls, in 3 of 7 starts on 20,000 policies:
+ *  docs/benchmarks.md). At once when none were asked for,
  *  or they have been left. */
 export function firstResultsCome(limitMs: number): Promise<void> {
   const coming = asked;
