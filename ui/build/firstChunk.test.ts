@@ -44,5 +44,10 @@ describe("the first chunk's check", () => {
     expect(heldByMainPage(bundle, reader)).toEqual(["/src/features/documents/DocumentDrawer.tsx", "rc-drawer"]);
     // The first chunk is not the main page's.
     expect(heldAtStart(bundle, reader)).toEqual([]);
+    // antd's root loads with the layout: what it imports is held too.
+    bundle["shared.js"].imports = [];
+    expect(heldByMainPage(bundle, reader)).toEqual([]);
+    Object.assign(bundle, { "AntdRoot.js": chunk("AntdRoot.js", ["/ui/src/AntdRoot.tsx"], ["DocumentDrawer.js"]) });
+    expect(heldByMainPage(bundle, reader)).toEqual(["/src/features/documents/DocumentDrawer.tsx", "rc-drawer"]);
   });
 });

@@ -68,13 +68,19 @@ export function keepOutOfFirstChunk(packages: string[]): Plugin {
   };
 }
 
-/** In the main page's chunk: the layout, which a start on the main page loads (App.tsx). */
-const MAIN_PAGE = "/src/layout/MainLayout.tsx";
+/** What a start on the main page loads (App.tsx, `loadMainPage`): the layout's chunk and
+ *  antd's root (its theme, toasts and stylesheet). */
+const MAIN_PAGE = ["/src/layout/MainLayout.tsx", "/src/AntdRoot.tsx"];
 
 /** What of `packages` a start on the main page parses and runs before its first page: the
- *  chunk with the layout (Rollup names no facade for it) and what that imports statically. */
+ *  chunks with the layout and antd's root (Rollup names no facade for them) and what they
+ *  import statically. */
 export function heldByMainPage(bundle: Record<string, ChunkFacts>, packages: string[]): string[] {
-  return heldWith(bundle, (c) => Object.keys(c.modules ?? {}).some((id) => id.endsWith(MAIN_PAGE)), packages);
+  return heldWith(
+    bundle,
+    (c) => Object.keys(c.modules ?? {}).some((id) => MAIN_PAGE.some((m) => id.endsWith(m))),
+    packages,
+  );
 }
 
 /**

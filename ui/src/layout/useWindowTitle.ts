@@ -13,9 +13,10 @@ export function windowTitle(appName: string, enterpriseName: string | null, unre
 export function useWindowTitle(status: Status): void {
   const { t } = useI18n();
   const title = windowTitle(t("appName"), status.account?.name ?? null, status.inbox_unread);
-  // As the page is put in the document, not after: the title and the sidebar's count change
-  // together. Set a moment later, a script between the two (the end-to-end test's, reading the
-  // title once the count showed) found the count new and the title old.
+  // As the page is put in the document, not after: document.title and the sidebar's count
+  // change together (the native title follows over IPC). Set a moment later, a script between
+  // the two (the end-to-end test's, reading the title once the count showed) found the count
+  // new and the title old.
   useLayoutEffect(() => {
     document.title = title;
     // A title that could not be set leaves the old one: nothing for the officer to do.

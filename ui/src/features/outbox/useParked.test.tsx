@@ -32,29 +32,38 @@ function Parked({ status, ops }: { status: Status; ops: Partial<Record<string, O
 function show(ops: Partial<Record<string, OpInfo>>) {
   mockIPC((cmd) => (cmd === "parked_items" ? [refused] : null));
   const status: Status = { ...signedInStatus, outbox_parked: 1 };
-  render(
+  const view = render(
     <App>
       <Parked status={status} ops={ops} />
     </App>,
   );
+  /** The header's switch: another enterprise on screen. */
+  return (enterprise: string) => {
+    view.rerender(
+      <App>
+        <Parked status={{ ...status, enterprise }} ops={ops} />
+      </App>,
+    );
+  };
 }
+
+const fields: ReviseForm = {
+  Fields: () => <p data-testid="listing-fields">物资名称</p>,
+  initialValues: () => ({}),
+  send: () => Promise.resolve(),
+};
 
 describe("useParked", () => {
   afterEach(resetPage);
 
   it("loads the feature's correction form when the officer chooses to edit, and opens it", async () => {
-    const form: ReviseForm = {
-      Fields: () => <p data-testid="listing-fields">物资名称</p>,
-      initialValues: () => ({}),
-      send: () => Promise.resolve(),
-    };
     let loads = 0;
     show({
       create_listing: {
         label: { zh: "发布供需", en: "Post a listing" },
         revise: () => {
           loads += 1;
-          return Promise.resolve(form);
+          return Promise.resolve(fields);
         },
       },
     });
@@ -79,5 +88,27 @@ describe("useParked", () => {
     });
     expect(screen.queryByTestId("revise-dialog")).toBeNull();
     expect(screen.getByTestId("parked-revise")).toBeTruthy();
+  });
+
+  it("does not open the form over another enterprise, nor later, when the officer switched while it loaded", async () => {
+    let arrive: (form: ReviseForm) => void = () => undefined;
+    const switchTo = show({
+      create_listing: {
+        label: { zh: "发布供需", en: "Post a listing" },
+        revise: () =>
+          new Promise<ReviseForm>((resolve) => {
+            arrive = resolve;
+          }),
+      },
+    });
+    fireEvent.click(await screen.findByTestId("parked-revise"));
+    switchTo("ent-b");
+    arrive(fields);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId("listing-fields")).toBeNull();
+    // Back on the first enterprise: nothing opens by itself.
+    switchTo(signedInStatus.enterprise ?? "");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId("listing-fields")).toBeNull();
   });
 });

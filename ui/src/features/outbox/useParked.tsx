@@ -1,4 +1,4 @@
-import { Suspense, lazy, useState } from "react";
+import { Suspense, lazy, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { App, Spin } from "antd";
 import type { Status_Serialize as Status } from "../../bindings";
@@ -27,12 +27,18 @@ export function useParked(
   const [open, setOpen] = useState<{ enterprise: string; item: Revisable; form: ReviseForm } | null>(null);
   const enterprise = status.enterprise;
   const editing = open && open.enterprise === enterprise ? open : null;
+  // The enterprise on screen when a form's code arrives: the officer may have switched since.
+  const onScreen = useRef(enterprise);
+  onScreen.current = enterprise;
   const revise = (item: Revisable) => {
     const load = ops[item.kind]?.revise;
     if (!load || !enterprise) return;
-    load().then(
-      (form) => {
-        setOpen({ enterprise, item, form });
+    // The dialog's code with the form's, so that either failing is told the same way.
+    Promise.all([load(), import("./ReviseDialog")]).then(
+      ([form]) => {
+        // Switched away meanwhile: the form is not opened later over the enterprise it was
+        // not asked on, when the officer comes back to this one.
+        if (onScreen.current === enterprise) setOpen({ enterprise, item, form });
       },
       () => {
         void message.error(said(messages, "reviseUnavailable"));
