@@ -204,18 +204,19 @@ fn take_folder(identifier: &str, knocks: &Arc<Knocks>) -> Result<Option<Folder>,
             dir,
             instance,
         })),
-        Ok(instance::Instance::Second { starting: false }) => {
-            eprintln!(
-                "益企服桌面端已在运行，已切换到它的窗口 / Yiqifu Desktop is already running on {}: its window was brought forward",
-                dir.display()
-            );
-            Ok(None)
-        }
-        Ok(instance::Instance::Second { starting: true }) => {
-            eprintln!(
-                "益企服桌面端正在启动，窗口稍后出现 / Yiqifu Desktop is already starting on {}: its window will appear shortly",
-                dir.display()
-            );
+        Ok(instance::Instance::Second { starting }) => {
+            let (told, after) = if starting {
+                (
+                    "益企服桌面端正在启动，窗口稍后出现 / Yiqifu Desktop is already starting on",
+                    "its window will appear shortly",
+                )
+            } else {
+                (
+                    "益企服桌面端已在运行，已切换到它的窗口 / Yiqifu Desktop is already running on",
+                    "its window was brought forward",
+                )
+            };
+            eprintln!("{told} {}: {after}", dir.display());
             Ok(None)
         }
         Err(e) => {
