@@ -10,8 +10,10 @@
 //! `yiqifu-bench search <output.md>` measures the policy library's search instead
 //! (`bench_search.rs`); `yiqifu-bench durability <output.md>` what the service's
 //! `synchronous=FULL` costs (`bench_durability.rs`); `yiqifu-bench startup <output.md> <app>
-//! <hello> <deb> <installer>` the app's start-up, memory and size against a hello-world Tauri
-//! app (`bench_startup.rs`).
+//! <hello> <deb> <installer> <appimage>` the app's start-up, memory and size against a hello-world Tauri
+//! app (`bench_startup.rs`); `yiqifu-bench trial <output.md> <hello> <runs> <app>...` only the
+//! main page's start of one build or several side by side, for trying a change
+//! (`cargo xtask bench trial`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -56,11 +58,12 @@ fn main() -> ExitCode {
     let mode = args
         .get(1)
         .map(String::as_str)
-        .filter(|m| ["search", "durability", "startup"].contains(m));
+        .filter(|m| ["search", "durability", "startup", "trial"].contains(m));
     let Some(out) = args.get(if mode.is_some() { 2 } else { 1 }).cloned() else {
         eprintln!(
             "usage: yiqifu-bench [search|durability] <output.md>\n       \
-             yiqifu-bench startup <output.md> <app> <hello> <deb> <installer>"
+             yiqifu-bench startup <output.md> <app> <hello> <deb> <installer> <appimage>\n       \
+             yiqifu-bench trial <output.md> <hello> <runs> <app>..."
         );
         return ExitCode::from(2);
     };
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         match mode {
             Some("search") => bench_search::run().await,
             Some("startup") => startup(&args[3..]).await,
+            Some("trial") => trial(&args[3..]).await,
             Some(_) => bench_durability::run().await,
             None => run().await,
         }
@@ -115,6 +119,27 @@ async fn startup(args: &[String]) -> Res<String> {
 #[cfg(not(unix))]
 async fn startup(_args: &[String]) -> Res<String> {
     Err("the start-up bench runs on Linux (Xvfb, /proc)".into())
+}
+
+#[cfg(unix)]
+async fn trial(args: &[String]) -> Res<String> {
+    let [hello, runs, apps @ ..] = args else {
+        return Err("trial needs <hello> <runs> <app>...".into());
+    };
+    let runs = match runs.parse::<usize>() {
+        Ok(n) if n > 0 => n,
+        _ => return Err(format!("runs must be a whole number above 0, not {runs:?}")),
+    };
+    if apps.is_empty() {
+        return Err("trial needs at least one app to start".into());
+    }
+    let apps: Vec<PathBuf> = apps.iter().map(PathBuf::from).collect();
+    bench_startup::trial(Path::new(hello), &apps, runs).await
+}
+
+#[cfg(not(unix))]
+async fn trial(_args: &[String]) -> Res<String> {
+    Err("the start-up trial runs on Linux (Xvfb, /proc)".into())
 }
 
 /// A real PDF (the service checks every upload by its content), different in every run so

@@ -395,13 +395,24 @@ async fn stop(pids: &[u32]) {
     }
 }
 
-/// One start of `binary`, to its first page and its idle memory; `env` is added to the
+/// What a start waits for once its first page is on screen, before it is measured and
+/// stopped.
+#[derive(Clone, Copy)]
+enum Then {
+    /// `IDLE`, for its idle memory.
+    Idle,
+    /// The main page's "main page complete" in its log (at once for hello world): a trial.
+    Complete,
+}
+
+/// One start of `binary`, to its first page, then to what `then` says; `env` is added to the
 /// bench's own environment.
 async fn measure(
     binary: &Path,
     display: &str,
     data: Option<&Path>,
     env: &[(&str, &str)],
+    then: Then,
 ) -> Res<Sample> {
     let marks = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mark = marks.path().join("rendered");
@@ -438,7 +449,28 @@ async fn measure(
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let startup = started.elapsed();
-    tokio::time::sleep(IDLE).await;
+    match (then, data) {
+        (Then::Idle, _) => tokio::time::sleep(IDLE).await,
+        (Then::Complete, Some(d)) => {
+            while !log_text(d).contains(COMPLETE) {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return Err(format!(
+                        "{} ended ({status}) before its main page was complete",
+                        binary.display()
+                    ));
+                }
+                if started.elapsed() > Duration::from_secs(60) {
+                    stop(&tree(pid)).await;
+                    return Err(format!(
+                        "{}: no \"{COMPLETE}\" within 60 s",
+                        binary.display()
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        (Then::Complete, None) => {}
+    }
     let pids = tree(pid);
     let (rss_kb, pss_kb, pss_by_process) = memory(&pids);
     let others = alone(&pids);
@@ -495,10 +527,11 @@ async fn measure_copy(
     display: &str,
     prepared: &Path,
     env: &[(&str, &str)],
+    then: Then,
 ) -> Res<Sample> {
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     copy_dir(prepared, data.path())?;
-    measure(app, display, Some(data.path()), env).await
+    measure(app, display, Some(data.path()), env, then).await
 }
 
 pub async fn run(
@@ -521,17 +554,19 @@ pub async fn run(
     let as_chosen: &[(&str, &str)] = &[];
     let compositing: &[(&str, &str)] = &[(COMPOSITING_SWITCH, "0")];
     for run in 0..RUNS {
-        hellos.push(measure(hello, &xvfb.display, None, &[]).await?);
+        hellos.push(measure(hello, &xvfb.display, None, &[], Then::Idle).await?);
         for (prepared, samples, env) in [
             (&signing_in, &mut sign_ins, as_chosen),
             (&cached, &mut mains, as_chosen),
         ] {
-            samples.push(measure_copy(app, &xvfb.display, prepared.path(), env).await?);
+            samples.push(measure_copy(app, &xvfb.display, prepared.path(), env, Then::Idle).await?);
         }
         // Where the app composites anyway (a GPU is there), this start would be the one
         // before it again: 9 starts for nothing.
         if mains[0].not_compositing {
-            composited.push(measure_copy(app, &xvfb.display, cached.path(), compositing).await?);
+            composited.push(
+                measure_copy(app, &xvfb.display, cached.path(), compositing, Then::Idle).await?,
+            );
         }
         eprintln!(
             "run {}: hello {} ms, sign-in page {} ms, main page {} ms (complete {:?}; {} MiB, composited {} MiB)",
@@ -758,6 +793,97 @@ pub async fn run(
         table.push_str(&format!("| {what} | {shown} | {goal} |\n"));
     }
     Ok(table)
+}
+
+/// `yiqifu-bench trial`: only the main page's start, `runs` times, each run starting hello
+/// world and then every one of `apps` in turn, each stopped once its page is complete: no
+/// idle wait, no memory, no packages. A few minutes where the whole bench takes half an hour:
+/// for trying a change to the page's start, the build before it beside the build after it,
+/// on one machine in one sitting (the figures that count are the bench's own).
+pub async fn trial(hello: &Path, apps: &[PathBuf], runs: usize) -> Res<String> {
+    alone(&[])?;
+    let xvfb = Xvfb::start();
+    let cached = tempfile::tempdir().map_err(|e| e.to_string())?;
+    main_folder(cached.path()).await?;
+    let mut hellos = Vec::new();
+    let mut mains: Vec<Vec<Sample>> = apps.iter().map(|_| Vec::new()).collect();
+    for run in 0..runs {
+        hellos.push(measure(hello, &xvfb.display, None, &[], Then::Complete).await?);
+        let mut line = format!(
+            "trial {}: hello {} ms",
+            run + 1,
+            hellos[run].startup.as_millis()
+        );
+        // Each build in turn goes first after hello world: the one started right after
+        // another may find the system's caches warmer, or the last one's processes still
+        // going.
+        for i in 0..apps.len() {
+            let at = (run + i) % apps.len();
+            let (app, samples) = (&apps[at], &mut mains[at]);
+            let s = measure_copy(app, &xvfb.display, cached.path(), &[], Then::Complete).await?;
+            let Some(complete) = s.complete else {
+                return Err(format!(
+                    "{} logged no \"{COMPLETE}\": its main page never took the frame's place",
+                    app.display()
+                ));
+            };
+            line.push_str(&format!(
+                "; {} frame {} ms, page {} ms",
+                app.display(),
+                s.startup.as_millis(),
+                complete.as_millis()
+            ));
+            samples.push(s);
+        }
+        eprintln!("{line}");
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let hello = ms(median(hellos.iter().map(|s| s.startup).collect()));
+    let mut out = format!(
+        "{runs} starts of each on {POLICIES} policies, medians; hello world {hello:.0} ms.\n"
+    );
+    // This machine's speed wanders within minutes (hello world's start doubled in one trial):
+    // each start is also set against hello world's in the same run, and against the first
+    // build's, and those are the figures to compare.
+    let page = |s: &Sample| s.complete.map_or(0.0, ms);
+    for (app, samples) in apps.iter().zip(&mains) {
+        let frame = ms(median(samples.iter().map(|s| s.startup).collect()));
+        let whole = ms(median(samples.iter().filter_map(|s| s.complete).collect()));
+        // Per mille, so that the median is taken over integers.
+        let ratios: Vec<u64> = samples
+            .iter()
+            .zip(&hellos)
+            .map(|(s, h)| (page(s) / ms(h.startup) * 1000.0).round() as u64)
+            .collect();
+        out.push_str(&format!(
+            "\n{}: the frame {frame:.0} ms ({:.2}×), the main page {whole:.0} ms ({:.2}×; run \
+             by run against hello world's start, median {:.2}×).\n\
+             The page's moments: {}\n",
+            app.display(),
+            frame / hello,
+            whole / hello,
+            median(ratios) as f64 / 1000.0,
+            timeline_medians(samples),
+        ));
+    }
+    if let [first, rest @ ..] = &mains[..] {
+        for (app, samples) in apps.iter().skip(1).zip(rest) {
+            let diffs: Vec<i64> = samples
+                .iter()
+                .zip(first)
+                .map(|(s, f)| (page(s) - page(f)).round() as i64)
+                .collect();
+            let sooner = diffs.iter().filter(|d| **d < 0).count();
+            out.push_str(&format!(
+                "\n{} against {}, run by run: the main page {:+} ms (median), sooner in {sooner} \
+                 of {runs} runs.\n",
+                app.display(),
+                apps[0].display(),
+                median(diffs),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// The paths `run` reads, from its arguments.

@@ -658,6 +658,70 @@ fn cmd_bench_startup() -> Result {
     put_section(STARTUP_HEADING, &table)
 }
 
+/// `cargo xtask bench trial [runs] [other app]...`: only the main page's start against hello
+/// world, a few minutes, printed and not written to docs/benchmarks.md: for trying a change to
+/// the page's start. The working tree's dist build is started, and beside it, in the same
+/// runs, any other builds named (a copy of the build before the change).
+fn cmd_bench_trial() -> Result {
+    #[cfg(target_os = "linux")]
+    {
+        let runs = std::env::args().nth(3).unwrap_or_else(|| "9".into());
+        // Before the builds, which take minutes: `bench trial ./old-build` is a mistake to
+        // say at once.
+        if !matches!(runs.parse::<usize>(), Ok(n) if n > 0) {
+            return Err(Failure(format!(
+                "`cargo xtask bench trial [runs] [other build]...`: runs is a whole number above 0, not {runs:?}"
+            )));
+        }
+        let others: Vec<String> = std::env::args().skip(4).collect();
+        system_packages(&[])?;
+        run(
+            "build the bench (release)",
+            cargo().args([
+                "build",
+                "--release",
+                "-p",
+                "yiqifu-tests",
+                "--bin",
+                "yiqifu-bench",
+            ]),
+        )?;
+        ui_build()?;
+        run(
+            "the builds that ship (dist profile): the app and hello world",
+            cargo().args([
+                "build",
+                "--profile",
+                "dist",
+                "-p",
+                "yiqifu-desktop",
+                "-p",
+                "yiqifu-hello",
+            ]),
+        )?;
+        let dist = target_dir().join("dist");
+        let table = target_dir().join("bench-trial.md");
+        run(
+            "the main page's start against hello world",
+            Command::new("dbus-run-session")
+                .arg("--")
+                .arg(target_dir().join("release").join("yiqifu-bench"))
+                .arg("trial")
+                .arg(&table)
+                .arg(dist.join("yiqifu-hello"))
+                .arg(runs)
+                .arg(dist.join("yiqifu-desktop"))
+                .args(others),
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err(Failure(
+            "the start-up trial runs on Linux (Xvfb, /proc)".into(),
+        ))
+    }
+}
+
 /// Puts `body` under `heading` in docs/benchmarks.md, in place of what was there (or at the
 /// end): the parts of the bench that run on their own keep the rest of the page.
 fn put_section(heading: &str, body: &str) -> Result {
@@ -918,10 +982,11 @@ fn main() -> ExitCode {
         "appimage" => cmd_appimage(),
         "soak" => cmd_soak(),
         "bench" if std::env::args().nth(2).as_deref() == Some("startup") => cmd_bench_startup(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("trial") => cmd_bench_trial(),
         "bench" => cmd_bench(),
         "load" => cmd_load(std::env::args().nth(2).as_deref() == Some("burst")),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|appimage|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb and AppImage, the Windows installer (NSIS)\n  installer  the installer script, and the app without WebView2, tried under Wine (also steps of test)\n  appimage   the AppImage of the debug build, made and started under Xvfb (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
+            eprintln!("usage: cargo xtask <run|test|bench|load|bundle|installer|appimage|soak>\n  run     build and start the app on the built-in demo central service\n  test    every check: fmt, clippy, UI lint and tests, Rust tests, end-to-end under Xvfb,\n          Windows and macOS builds, the core crates' tests under Wine\n  bench   benchmarks against baselines from the same run, written to docs/benchmarks.md\n          (`bench startup`: only start-up, memory and size against a hello-world Tauri app;\n          `bench trial [runs] [other app]...`: only the main page's start, printed, for trying\n          a change beside the build before it)\n  load    the central service under 1,000 syncing clients and more, on SQLite and PostgreSQL,\n          then a whitelist batch's burst of 50 MB applications beside them (`load burst`: only that)\n  bundle  the release builds packaged: the Linux .deb and AppImage, the Windows installer (NSIS)\n  installer  the installer script, and the app without WebView2, tried under Wine (also steps of test)\n  appimage   the AppImage of the debug build, made and started under Xvfb (also a step of test)\n  soak    the full sync fault scenario: 200 mutations, 20 uploads, 30% faults, 10 kills");
             return ExitCode::from(2);
         }
     };
