@@ -532,17 +532,7 @@ fn machine() -> (String, String, usize, String) {
 /// docs/benchmarks.md. Not part of `test`: figures from a loaded CI machine mean little.
 fn cmd_bench() -> Result {
     system_packages(&[])?;
-    run(
-        "build the bench (release)",
-        cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "yiqifu-tests",
-            "--bin",
-            "yiqifu-bench",
-        ]),
-    )?;
+    build_bench()?;
     let table = target_dir().join("bench-sync.md");
     run(
         "sync bench",
@@ -634,10 +624,8 @@ fn cmd_bench() -> Result {
 
 const STARTUP_HEADING: &str = "## Start-up, memory and size";
 
-/// `cargo xtask bench startup`: only the start-up section, put in place in
-/// docs/benchmarks.md (the whole bench takes long; this part is what a UI change moves).
-fn cmd_bench_startup() -> Result {
-    system_packages(&[])?;
+/// The bench's own program (release), which every part of `bench` runs.
+fn build_bench() -> Result {
     run(
         "build the bench (release)",
         cargo().args([
@@ -648,7 +636,33 @@ fn cmd_bench_startup() -> Result {
             "--bin",
             "yiqifu-bench",
         ]),
-    )?;
+    )
+}
+
+/// The builds that ship (the dist profile), the UI first, and hello world built the same way:
+/// what the start-up bench and its trials start.
+#[cfg(target_os = "linux")]
+fn build_shipped() -> Result {
+    ui_build()?;
+    run(
+        "the builds that ship (dist profile): the app and hello world",
+        cargo().args([
+            "build",
+            "--profile",
+            "dist",
+            "-p",
+            "yiqifu-desktop",
+            "-p",
+            "yiqifu-hello",
+        ]),
+    )
+}
+
+/// `cargo xtask bench startup`: only the start-up section, put in place in
+/// docs/benchmarks.md (the whole bench takes long; this part is what a UI change moves).
+fn cmd_bench_startup() -> Result {
+    system_packages(&[])?;
+    build_bench()?;
     let table = startup_bench()?;
     let (date, cpu, cores, load) = machine();
     let table = format!(
@@ -675,30 +689,8 @@ fn cmd_bench_trial() -> Result {
         }
         let others: Vec<String> = std::env::args().skip(4).collect();
         system_packages(&[])?;
-        run(
-            "build the bench (release)",
-            cargo().args([
-                "build",
-                "--release",
-                "-p",
-                "yiqifu-tests",
-                "--bin",
-                "yiqifu-bench",
-            ]),
-        )?;
-        ui_build()?;
-        run(
-            "the builds that ship (dist profile): the app and hello world",
-            cargo().args([
-                "build",
-                "--profile",
-                "dist",
-                "-p",
-                "yiqifu-desktop",
-                "-p",
-                "yiqifu-hello",
-            ]),
-        )?;
+        build_bench()?;
+        build_shipped()?;
         let dist = target_dir().join("dist");
         let table = target_dir().join("bench-trial.md");
         run(
@@ -816,19 +808,7 @@ fn cmd_load(burst_only: bool) -> Result {
 fn startup_bench() -> Result<String> {
     #[cfg(target_os = "linux")]
     {
-        ui_build()?;
-        run(
-            "the builds that ship (dist profile): the app and hello world",
-            cargo().args([
-                "build",
-                "--profile",
-                "dist",
-                "-p",
-                "yiqifu-desktop",
-                "-p",
-                "yiqifu-hello",
-            ]),
-        )?;
+        build_shipped()?;
         let deb = bundle_deb()?;
         let release = target_dir().join("release");
         let dist = target_dir().join("dist");
