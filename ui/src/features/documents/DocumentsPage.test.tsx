@@ -44,6 +44,7 @@ const library: [string, string][] = [
 ];
 let queries: (string | null)[] = [];
 let levelsAsked: string[][] = [];
+let publishedAsked: [string | null, string | null][] = [];
 let failWith: string | null = null;
 let opened: string[] = [];
 
@@ -74,6 +75,7 @@ describe("DocumentsPage search", () => {
   beforeEach(() => {
     queries = [];
     levelsAsked = [];
+    publishedAsked = [];
     failWith = null;
     opened = [];
     mockIPC((cmd, args) => {
@@ -94,6 +96,8 @@ describe("DocumentsPage search", () => {
       const q = (args as { query: { text: string | null; levels: string[] } }).query;
       queries.push(q.text);
       levelsAsked.push(q.levels);
+      const range = q as unknown as { published_from: string | null; published_to: string | null };
+      publishedAsked.push([range.published_from, range.published_to]);
       const hits = library.filter(([, title]) => !q.text || title.includes(q.text)).map(([id, title]) => hit(id, title, q.text));
       return { total: hits.length, hits, words: q.text ? [q.text] : [] };
     }, { shouldMockEvents: true });
@@ -242,6 +246,25 @@ describe("DocumentsPage search", () => {
     fireEvent.click(screen.getByLabelText("国家级"));
     await waitFor(() => {
       expect(lastLevels()).toEqual([]);
+    });
+  });
+
+  it("narrows the library to the documents published between the dates chosen", async () => {
+    await openLibrary();
+    expect(publishedAsked[publishedAsked.length - 1]).toEqual([null, null]);
+    // antd puts the test id on each of the range's two boxes.
+    const [from, to] = screen.getAllByTestId("filter-published");
+    if (!from || !to) throw new Error("the date range has two boxes");
+    // Typed as an officer types a date, each box confirmed with Enter.
+    fireEvent.mouseDown(from);
+    fireEvent.focus(from);
+    fireEvent.change(from, { target: { value: "2022-05-01" } });
+    fireEvent.keyDown(from, { key: "Enter", code: "Enter", keyCode: 13 });
+    fireEvent.focus(to);
+    fireEvent.change(to, { target: { value: "2022-05-31" } });
+    fireEvent.keyDown(to, { key: "Enter", code: "Enter", keyCode: 13 });
+    await waitFor(() => {
+      expect(publishedAsked[publishedAsked.length - 1]).toEqual(["2022-05-01", "2022-05-31"]);
     });
   });
 });
