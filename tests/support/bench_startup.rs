@@ -405,6 +405,37 @@ enum Then {
     Complete,
 }
 
+/// Polls `ready` every `poll_ms` until it holds; an error if the process ends first, or if
+/// 60 s from `started` pass (the process is then stopped).
+async fn wait_for(
+    child: &mut tokio::process::Child,
+    binary: &Path,
+    started: Instant,
+    what: &str,
+    poll_ms: u64,
+    ready: &mut dyn FnMut() -> bool,
+) -> Res<()> {
+    while !ready() {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!(
+                "{} ended ({status}) before {what}",
+                binary.display()
+            ));
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            if let Some(pid) = child.id() {
+                stop(&tree(pid)).await;
+            }
+            return Err(format!(
+                "{}: {what} did not come within 60 s",
+                binary.display()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(poll_ms)).await;
+    }
+    Ok(())
+}
+
 /// One start of `binary`, to its first page, then to what `then` says; `env` is added to the
 /// bench's own environment.
 async fn measure(
@@ -435,39 +466,23 @@ async fn measure(
         .spawn()
         .map_err(|e| format!("{}: {e}", binary.display()))?;
     let pid = child.id().ok_or("the process ended at once")?;
-    while !mark.exists() {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!(
-                "{} ended ({status}) before its first page",
-                binary.display()
-            ));
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            stop(&tree(pid)).await;
-            return Err(format!("{}: no page within 60 s", binary.display()));
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    let mut first_page = || mark.exists();
+    wait_for(
+        &mut child,
+        binary,
+        started,
+        "its first page",
+        2,
+        &mut first_page,
+    )
+    .await?;
     let startup = started.elapsed();
     match (then, data) {
         (Then::Idle, _) => tokio::time::sleep(IDLE).await,
         (Then::Complete, Some(d)) => {
-            while !log_text(d).contains(COMPLETE) {
-                if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!(
-                        "{} ended ({status}) before its main page was complete",
-                        binary.display()
-                    ));
-                }
-                if started.elapsed() > Duration::from_secs(60) {
-                    stop(&tree(pid)).await;
-                    return Err(format!(
-                        "{}: no \"{COMPLETE}\" within 60 s",
-                        binary.display()
-                    ));
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
+            let mut complete = || log_text(d).contains(COMPLETE);
+            let what = format!("\"{COMPLETE}\" in its log");
+            wait_for(&mut child, binary, started, &what, 20, &mut complete).await?;
         }
         (Then::Complete, None) => {}
     }

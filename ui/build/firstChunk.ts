@@ -44,6 +44,24 @@ export function heldAtStart(bundle: Record<string, ChunkFacts>, packages: string
   return heldWith(bundle, (c) => c.isEntry === true, packages);
 }
 
+/** A build step that fails the build, saying `why`, when `held` finds any of `packages` in
+ *  the bundle. */
+function keepOut(
+  name: string,
+  held: (bundle: Record<string, ChunkFacts>, packages: string[]) => string[],
+  packages: string[],
+  why: (found: string) => string,
+): Plugin {
+  return {
+    name,
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const found = held(bundle, packages);
+      if (found.length > 0) this.error(why(found.join(", ")));
+    },
+  };
+}
+
 /**
  * Fails the build when the first chunk (or a chunk it imports statically) holds any of
  * `packages`: the sign-in page is drawn without antd so that a start shows it in a third of
@@ -51,21 +69,16 @@ export function heldAtStart(bundle: Record<string, ChunkFacts>, packages: string
  * without a word.
  */
 export function keepOutOfFirstChunk(packages: string[]): Plugin {
-  return {
-    name: "yiqifu-first-chunk",
-    apply: "build",
-    generateBundle(_options, bundle) {
-      const found = heldAtStart(bundle, packages);
-      if (found.length > 0) {
-        this.error(
-          `the first chunk holds ${found.join(", ")}: the sign-in page and what it imports are drawn ` +
-            "without antd, so that the window shows it at once (see src/App.tsx). Use the plain " +
-            "controls there (shared/PlainButton, shared/Notice, session/TextField), or move the code " +
-            "to a page behind AntdRoot.",
-        );
-      }
-    },
-  };
+  return keepOut(
+    "yiqifu-first-chunk",
+    heldAtStart,
+    packages,
+    (found) =>
+      `the first chunk holds ${found}: the sign-in page and what it imports are drawn ` +
+      "without antd, so that the window shows it at once (see src/App.tsx). Use the plain " +
+      "controls there (shared/PlainButton, shared/Notice, session/TextField), or move the code " +
+      "to a page behind AntdRoot.",
+  );
 }
 
 /** What a start on the main page loads (App.tsx, `loadMainPage`): the layout's chunk and
@@ -89,18 +102,13 @@ export function heldByMainPage(bundle: Record<string, ChunkFacts>, packages: str
  * all the same (the document reader, loaded once a document is opened).
  */
 export function keepOutOfMainPage(packages: string[]): Plugin {
-  return {
-    name: "yiqifu-main-page-chunk",
-    apply: "build",
-    generateBundle(_options, bundle) {
-      const found = heldByMainPage(bundle, packages);
-      if (found.length > 0) {
-        this.error(
-          `the main page's chunk holds ${found.join(", ")}: a start on the main page would parse and ` +
-            "run it before the library's first page is drawn (see src/layout/features.tsx). Load it " +
-            "where it is first used, with a dynamic import.",
-        );
-      }
-    },
-  };
+  return keepOut(
+    "yiqifu-main-page-chunk",
+    heldByMainPage,
+    packages,
+    (found) =>
+      `the main page's chunk holds ${found}: a start on the main page would parse and ` +
+      "run it before the library's first page is drawn (see src/layout/features.tsx). Load it " +
+      "where it is first used, with a dynamic import.",
+  );
 }
