@@ -53,7 +53,20 @@ async fn search_filter_open_and_see_the_key_conditions_marked() {
         }
         screenshot(c, "library-mine-zh").await?;
 
-        click(c, "[data-testid=scope] .ant-segmented-item:nth-child(2)").await?;
+        click(c, "[data-testid=scope] .segment:nth-child(2)").await?;
+        // All the demo's 64 policies: pages of 20, the second one other documents than the first.
+        let first = rows_until(c, "a first page of all documents", |rows| rows.len() == 20).await?;
+        click(c, "[data-testid=pager] [aria-label='第 2 页']").await?;
+        wait_css(
+            c,
+            "[data-testid=pager] [aria-current=page][aria-label='第 2 页']",
+        )
+        .await?;
+        let second = rows_until(c, "the second page", |rows| rows.first() != first.first()).await?;
+        if second.iter().any(|r| first.contains(r)) {
+            return Err(format!("the second page repeats the first: {second:?}").into());
+        }
+        screenshot(c, "library-all-page-2-zh").await?;
         type_into(c, "input[data-testid=search]", "复工").await?;
         rows_until(c, "every row matches 复工", |rows| {
             rows.iter().all(|r| r.contains("复工"))
@@ -65,9 +78,12 @@ async fn search_filter_open_and_see_the_key_conditions_marked() {
         }
 
         // Narrow to one district.
-        // Typed into the select (its list is virtual: an option out of view is not there).
-        click(c, "[data-testid=filter-district]").await?;
-        type_into(c, ".ant-select-focused input", "浦东新区\u{E007}").await?;
+        // Chosen in the select, the browser's own, once the districts are in it.
+        wait_css(c, "[data-testid=filter-district] option:nth-child(2)").await?;
+        wait_css(c, "[data-testid=filter-district]")
+            .await?
+            .select_by_label("浦东新区")
+            .await?;
         let rows = rows_until(c, "only Pudong", |rows| {
             rows.iter().all(|r| r.contains("浦东新区"))
         })
@@ -113,6 +129,11 @@ async fn search_filter_open_and_see_the_key_conditions_marked() {
         wait_css(c, "[data-testid=selfcheck-page]").await?;
         click(c, "[data-testid=menu-policy]").await?;
         wait_css(c, "[data-testid=document-row]").await?;
+
+        // Nothing matches: the page says so.
+        type_into(c, "input[data-testid=search]", "量子纠缠").await?;
+        wait_css(c, "[data-testid=documents-empty]").await?;
+        screenshot(c, "library-no-match-zh").await?;
 
         // Pinyin, typed without switching the input method, finds 复工 too.
         type_into(c, "input[data-testid=search]", "fugong").await?;

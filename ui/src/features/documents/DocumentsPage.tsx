@@ -1,23 +1,4 @@
 import { Suspense, lazy, useEffect, useRef, useState } from "react";
-import { SearchOutlined } from "@ant-design/icons";
-import {
-  Badge,
-  Button,
-  Checkbox,
-  DatePicker,
-  Empty,
-  Input,
-  List,
-  Modal,
-  Pagination,
-  Segmented,
-  Select,
-  Space,
-  Spin,
-  Tag,
-  Typography,
-} from "antd";
-import type { Dayjs } from "dayjs";
 import { commands, unwrap } from "../../shared/api";
 import type {
   Applicability,
@@ -31,7 +12,15 @@ import type {
   StatusFilter,
   WithdrawnDocument,
 } from "../../bindings";
+import CheckBox from "../../shared/CheckBox";
+import DateRange from "../../shared/DateRange";
+import EmptyState from "../../shared/EmptyState";
 import ErrorAlert from "../../shared/ErrorAlert";
+import Pager from "../../shared/Pager";
+import PlainButton from "../../shared/PlainButton";
+import SearchBox from "../../shared/SearchBox";
+import Segments from "../../shared/Segments";
+import SelectBox from "../../shared/SelectBox";
 import Panel from "../../shared/Panel";
 import { toErrorInfo } from "../../shared/errors";
 import { pick, useI18n, useMessages } from "../../shared/i18n";
@@ -49,6 +38,9 @@ import { statusColor, statusKey } from "./status";
 // The reader (antd's drawer, descriptions and list) is code the library's first page does
 // not draw: it loads when the officer first opens a document, not with the main page.
 const DocumentDrawer = lazy(() => import("./DocumentDrawer").then((m) => ({ default: m.DocumentDrawer })));
+// So is the list of withdrawn documents (antd's dialog and list): the page itself is drawn
+// without antd, so that a start on it does not wait for antd's code.
+const WithdrawnDialog = lazy(() => import("./WithdrawnDialog"));
 
 /** How long typing must pause before the list follows the search box. */
 const SEARCH_PAUSE_MS = 250;
@@ -86,6 +78,9 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
   const [onlyNew, setOnlyNew] = useState(false);
   const [withdrawn, setWithdrawn] = useState<WithdrawnDocument[]>([]);
   const [showWithdrawn, setShowWithdrawn] = useState(false);
+  // Once opened, the list stays, closed, so it closes as it opened.
+  const [withdrawnOpened, setWithdrawnOpened] = useState(false);
+  if (showWithdrawn && !withdrawnOpened) setWithdrawnOpened(true);
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [order, setOrder] = useState<SearchOrder>("relevance");
   const [pageNo, setPageNo] = useState(1);
@@ -224,169 +219,153 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
 
   const empty =
     status.syncing && status.document_count === 0 ? (
-      <Spin tip={t("emptySyncing")}>
-        <div style={{ height: 80 }} />
-      </Spin>
+      <div className="doc-list-syncing" role="status">
+        <div className="spinner" aria-hidden />
+        <span>{t("emptySyncing")}</span>
+      </div>
     ) : status.document_count === 0 ? (
-      <Empty description={t("emptyNoData")} data-testid="documents-empty" />
+      <EmptyState description={t("emptyNoData")} data-testid="documents-empty" />
     ) : (
-      <Empty description={mineActive ? t("emptyNoMatchMine") : t("emptyNoMatch")} data-testid="documents-empty" />
+      <EmptyState description={mineActive ? t("emptyNoMatchMine") : t("emptyNoMatch")} data-testid="documents-empty" />
     );
   const set = (f: Partial<Filters>) => {
     setFilters((old) => ({ ...old, ...f }));
   };
 
+  // The page is drawn without antd (the controls of shared/): a start on the main page opens
+  // on it, and should not wait for antd's code and components to be loaded and drawn.
   return (
     <Panel
       title={pick(locale, kind === "policy" ? navMessages.menuPolicies : navMessages.menuGuidance)}
       extra={
         page && (
-          <Typography.Text type="secondary" data-testid="document-count">{`${page.total} ${t(page.total === 1 ? "countSuffixOne" : "countSuffix")}`}</Typography.Text>
+          <span className="secondary-text" data-testid="document-count">{`${page.total} ${t(page.total === 1 ? "countSuffixOne" : "countSuffix")}`}</span>
         )
       }
     >
-      <Space direction="vertical" style={{ width: "100%", marginBottom: 12 }} size="small">
-        <Space wrap>
-          {/* A plain text box: a search-type input would add the webview's own clear button
-              beside Ant Design's. */}
-          <Input
-            allowClear
-            prefix={<SearchOutlined />}
+      <div className="library-controls">
+        <div className="library-row">
+          <SearchBox
             style={{ width: 420, maxWidth: "100%" }}
             placeholder={t("searchPlaceholder")}
+            aria-label={t("searchLabel")}
+            clearLabel={t("searchClear")}
             value={draft}
-            onChange={(e) => {
-              setDraft(e.target.value);
-            }}
-            onPressEnter={(e) => {
-              setText(e.currentTarget.value.trim());
+            onChange={setDraft}
+            onEnter={(v) => {
+              setText(v.trim());
             }}
             onCompositionStart={() => {
               composing.current = true;
             }}
-            onCompositionEnd={(e) => {
+            onCompositionEnd={(v) => {
               composing.current = false;
               // The end of composing is itself the pause: the pause timer may have passed
               // while the pinyin was still in the box.
-              setDraft(e.currentTarget.value);
-              setText(e.currentTarget.value.trim());
+              setDraft(v);
+              setText(v.trim());
             }}
             data-testid="search"
           />
-          <Checkbox
-            checked={onlyNew}
-            onChange={(e) => {
-              setOnlyNew(e.target.checked);
-            }}
-            data-testid="filter-new"
-          >
-            <Badge count={status.library_new} size="small" offset={[10, -2]} data-testid="new-count">
-              {t("filterNew")}
-            </Badge>
-          </Checkbox>
+          <CheckBox checked={onlyNew} onChange={setOnlyNew} data-testid="filter-new">
+            {t("filterNew")}
+            {status.library_new > 0 && (
+              <sup className="count-badge count-badge-new" data-testid="new-count">
+                {status.library_new}
+              </sup>
+            )}
+          </CheckBox>
           {withdrawn.length > 0 && (
-            <Button
-              type="link"
+            <PlainButton
+              kind="link"
               onClick={() => {
                 setShowWithdrawn(true);
               }}
               data-testid="withdrawn-open"
             >
               {t("withdrawnLink").replace("{n}", String(withdrawn.length))}
-            </Button>
+            </PlainButton>
           )}
-          <Checkbox
-            checked={both}
-            onChange={(e) => {
-              setBoth(e.target.checked);
-            }}
-            data-testid="search-both"
-          >
+          <CheckBox checked={both} onChange={setBoth} data-testid="search-both">
             {t("bothSections")}
-          </Checkbox>
-        </Space>
-        <Space wrap>
-          {enterprise && (
-            <Segmented<Scope>
+          </CheckBox>
+        </div>
+        {enterprise && (
+          <div className="library-row">
+            <Segments<Scope>
               value={scope}
               onChange={setScope}
+              label={t("scopeLabel")}
               data-testid="scope"
               options={[
                 { label: t("scopeMine"), value: "mine" },
                 { label: t("scopeAll"), value: "all" },
               ]}
             />
-          )}
-          {mineActive && (
-            <Typography.Text type="secondary" data-testid="scope-hint">
-              {t("scopeMineHint")
-                .replace("{district}", mine.district ? districtLabel(mine.district, locale) : "—")
-                .replace("{industry}", mine.industry ? industryLabel(mine.industry, locale) : "—")}
-            </Typography.Text>
-          )}
-        </Space>
-        <Space wrap>
-          {/* Three levels, each a checkbox: one click, all in sight. A multiple-choice
-              select here measured its search box's width as the page was first put in the
-              document, forcing a layout of the whole page (~25 ms of the main page's start)
-              before the one the webview does anyway. */}
-          <div role="group" aria-label={t("filterLevel")} className="level-filter" data-testid="filter-level">
-            <Typography.Text type="secondary">{t("filterLevel")}</Typography.Text>
-            <Checkbox.Group<PolicyLevel>
-              value={filters.levels}
-              onChange={(v) => {
-                set({ levels: v });
-              }}
-              options={(["national", "municipal", "district"] as PolicyLevel[]).map((l) => ({ value: l, label: t(levelKey[l]) }))}
-            />
+            {mineActive && (
+              <span className="secondary-text" data-testid="scope-hint">
+                {t("scopeMineHint")
+                  .replace("{district}", mine.district ? districtLabel(mine.district, locale) : "—")
+                  .replace("{industry}", mine.industry ? industryLabel(mine.industry, locale) : "—")}
+              </span>
+            )}
           </div>
-          <Select<string>
-            allowClear
-            showSearch
-            style={{ width: 130 }}
+        )}
+        <div className="library-row">
+          {/* Three levels, each a checkbox: one click, all in sight. */}
+          <div role="group" aria-label={t("filterLevel")} className="level-filter" data-testid="filter-level">
+            <span className="secondary-text">{t("filterLevel")}</span>
+            {(["national", "municipal", "district"] as PolicyLevel[]).map((l) => (
+              <CheckBox
+                key={l}
+                checked={filters.levels.includes(l)}
+                onChange={(on) => {
+                  set({ levels: on ? [...filters.levels, l] : filters.levels.filter((x) => x !== l) });
+                }}
+              >
+                {t(levelKey[l])}
+              </CheckBox>
+            ))}
+          </div>
+          <SelectBox
+            width={130}
             placeholder={t("filterDistrictAny")}
-            aria-label={t("filterDistrict")}
-            value={filters.district ?? undefined}
-            onChange={(v: string | undefined) => {
-              // Cleared, the select gives undefined whatever its type says.
-              set({ district: v ?? null });
+            label={t("filterDistrictName")}
+            value={filters.district}
+            onChange={(v) => {
+              set({ district: v });
             }}
             data-testid="filter-district"
             options={(facets?.districts ?? []).map((d) => ({ value: d, label: districtLabel(d, locale) }))}
           />
-          <Select<string>
-            allowClear
-            showSearch
-            style={{ width: 200 }}
+          <SelectBox
+            width={200}
             placeholder={t("filterIssuer")}
-            aria-label={t("filterIssuer")}
-            value={filters.issuer ?? undefined}
-            onChange={(v: string | undefined) => {
-              // Cleared, the select gives undefined whatever its type says.
-              set({ issuer: v ?? null });
+            label={t("filterIssuer")}
+            value={filters.issuer}
+            onChange={(v) => {
+              set({ issuer: v });
             }}
             data-testid="filter-issuer"
             options={(facets?.issuers ?? []).map((d) => ({ value: d, label: d }))}
           />
-          <Select<string>
-            allowClear
-            showSearch
-            style={{ width: 180 }}
+          <SelectBox
+            width={180}
             placeholder={t("filterIndustry")}
-            aria-label={t("filterIndustry")}
-            value={filters.industry ?? undefined}
-            onChange={(v: string | undefined) => {
-              // Cleared, the select gives undefined whatever its type says.
-              set({ industry: v ?? null });
+            label={t("filterIndustry")}
+            value={filters.industry}
+            onChange={(v) => {
+              set({ industry: v });
             }}
             data-testid="filter-industry"
             options={(facets?.industries ?? []).map((d) => ({ value: d, label: industryLabel(d, locale) }))}
           />
-          <Segmented<StatusChoice>
+          <Segments<StatusChoice>
             value={filters.status}
             onChange={(v) => {
               set({ status: v });
             }}
+            label={t("filterStatus")}
             data-testid="filter-status"
             options={[
               { label: t("statusAny"), value: "any" },
@@ -394,19 +373,19 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
               { label: t("statusExpired"), value: "expired" },
             ]}
           />
-          <DatePicker.RangePicker
-            allowEmpty={[true, true]}
-            placeholder={[t("filterPublished"), t("filterPublished")]}
-            onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
-              const from = v?.[0]?.format("YYYY-MM-DD") ?? "";
-              const to = v?.[1]?.format("YYYY-MM-DD") ?? "";
+          <DateRange
+            value={filters.published ?? ["", ""]}
+            onChange={([from, to]) => {
               set({ published: from || to ? [from, to] : null });
             }}
+            fromLabel={t("publishedFrom")}
+            toLabel={t("publishedTo")}
             data-testid="filter-published"
           />
-          <Segmented<SearchOrder>
+          <Segments<SearchOrder>
             value={order}
             onChange={setOrder}
+            label={t("orderLabel")}
             data-testid="order"
             options={[
               { label: t("orderRelevance"), value: "relevance" },
@@ -414,21 +393,21 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
             ]}
           />
           {filters !== noFilters && (
-            <Button
+            <PlainButton
               onClick={() => {
                 setFilters(noFilters);
               }}
               data-testid="filter-reset"
             >
               {t("filterReset")}
-            </Button>
+            </PlainButton>
           )}
-        </Space>
-      </Space>
+        </div>
+      </div>
       <ErrorAlert error={error} />
       {loading && page === null ? (
-        <div className="doc-list-loading">
-          <Spin />
+        <div className="doc-list-loading" role="status" aria-label={t("loading")}>
+          <div className="spinner" aria-hidden />
         </div>
       ) : page && page.hits.length > 0 ? (
         // A plain list, not antd's, whose items took only clicks: each title is a button, so a
@@ -472,42 +451,31 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
         <div className="doc-list-empty">{empty}</div>
       )}
       {page && page.total > PAGE_SIZE && (
-        <Pagination
-          style={{ marginTop: 12, textAlign: "right" }}
+        <Pager
           current={pageNo}
           pageSize={PAGE_SIZE}
           total={page.total}
-          showSizeChanger={false}
           onChange={setPageNo}
+          data-testid="pager"
+          labels={{
+            nav: t("pagesLabel"),
+            previous: t("pagePrevious"),
+            next: t("pageNext"),
+            page: (n) => t("pageN").replace("{n}", String(n)),
+          }}
         />
       )}
-      <Modal
-        open={showWithdrawn}
-        title={t("withdrawnTitle")}
-        footer={null}
-        onCancel={() => {
-          setShowWithdrawn(false);
-        }}
-      >
-        <List
-          size="small"
-          data-testid="withdrawn-list"
-          dataSource={withdrawn}
-          renderItem={(w) => (
-            <List.Item>
-              <List.Item.Meta
-                title={
-                  <Space size={4} wrap>
-                    <Typography.Text delete>{w.title}</Typography.Text>
-                    <Tag>{t("statusWithdrawn")}</Tag>
-                  </Space>
-                }
-                description={`${[w.issuer, w.doc_number].filter(Boolean).join(" · ")} · ${t("withdrawnAt")} ${w.withdrawn_at.slice(0, 10)}`}
-              />
-            </List.Item>
-          )}
-        />
-      </Modal>
+      {withdrawnOpened && (
+        <Suspense fallback={null}>
+          <WithdrawnDialog
+            open={showWithdrawn}
+            withdrawn={withdrawn}
+            onClose={() => {
+              setShowWithdrawn(false);
+            }}
+          />
+        </Suspense>
+      )}
       {reading && (
         <Suspense fallback={null}>
           <DocumentDrawer
