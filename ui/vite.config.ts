@@ -14,11 +14,17 @@ export default defineConfig({
     // styles, come back into the first chunk.
     keepOutOfFirstChunk(["antd", "@ant-design/cssinjs", ANTD_STYLES_ID]),
     // Nor may what the library's first page does not draw (the document reader, the refused
-    // items and the forms that correct them, antd's card with its tabs) come back into the
-    // main page's.
+    // items and the forms that correct them, antd's card with its tabs, antd's controls the
+    // library draws plain) come back into the main page's.
     keepOutOfMainPage([
       "rc-drawer",
       "rc-tabs",
+      "rc-select",
+      "rc-segmented",
+      "rc-checkbox",
+      // antd's locales bring these packages' words, which are small, but not their controls.
+      "/node_modules/rc-picker/es/PickerInput/",
+      "/node_modules/rc-pagination/es/Pagination.js",
       "/node_modules/antd/es/form/Form.js",
       "/src/features/documents/DocumentDrawer.tsx",
       "/src/features/outbox/ParkedList.tsx",
