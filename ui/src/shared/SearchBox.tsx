@@ -28,6 +28,7 @@ export default function SearchBox({
   return (
     <span className="field-box search-box" style={style}>
       <SearchOutlined className="search-box-icon" aria-hidden />
+      {/* A text box, not a search box: WebKit would add its own clear button beside this one. */}
       <input
         {...input}
         type="text"
