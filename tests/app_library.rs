@@ -53,8 +53,20 @@ async fn search_filter_open_and_see_the_key_conditions_marked() {
         }
         screenshot(c, "library-mine-zh").await?;
 
+        let mine = wait_css(c, "[data-testid=document-count]")
+            .await?
+            .text()
+            .await?;
         click(c, "[data-testid=scope] .segment:nth-child(2)").await?;
-        // All the demo's 64 policies: pages of 20, the second one other documents than the first.
+        // All the demo's 64 policies (counted, so the list is no longer the company's): pages
+        // of 20, the second one other documents than the first.
+        let start = std::time::Instant::now();
+        while texts(c, "[data-testid=document-count]").await? == [mine.clone()] {
+            if start.elapsed() > Duration::from_secs(30) {
+                return Err(format!("all documents: the count stayed at {mine}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let first = rows_until(c, "a first page of all documents", |rows| rows.len() == 20).await?;
         click(c, "[data-testid=pager] [aria-label='第 2 页']").await?;
         wait_css(

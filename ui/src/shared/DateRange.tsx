@@ -22,6 +22,11 @@ export default function DateRange({
   "data-testid"?: string;
 }) {
   const [from, to] = value;
+  // A start typed after the end (the boxes' min and max bound their calendars, not what is
+  // typed) would find nothing: the two are taken the right way round.
+  const change = (a: string, b: string) => {
+    onChange(a && b && a > b ? [b, a] : [a, b]);
+  };
   return (
     <span className="field-box date-range" data-testid={testId}>
       <DateBox
@@ -29,7 +34,7 @@ export default function DateRange({
         value={from}
         max={to}
         onChange={(v) => {
-          onChange([v, to]);
+          change(v, to);
         }}
       />
       <SwapRightOutlined className="date-range-arrow" aria-hidden />
@@ -38,7 +43,7 @@ export default function DateRange({
         value={to}
         min={from}
         onChange={(v) => {
-          onChange([from, v]);
+          change(from, v);
         }}
       />
     </span>

@@ -33,6 +33,9 @@ export default function SelectBox({
       data-testid={testId}
     >
       <option value="">{placeholder}</option>
+      {/* Chosen, but not (or not yet) among the options: shown as it is, not as "none",
+          since it still narrows what is listed. */}
+      {value !== null && !options.some((o) => o.value === value) && <option value={value}>{value}</option>}
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}

@@ -114,6 +114,13 @@ describe("the plain controls", () => {
     expect(onChange.mock.calls).toEqual([["310101"], [null]]);
   });
 
+  it("select: a value chosen but not among the options is shown, not the none entry", () => {
+    render(<SelectBox value="310115" onChange={vi.fn()} placeholder="全部区" label="按区筛选" width={130} options={[]} />);
+    const select = screen.getByLabelText<HTMLSelectElement>("按区筛选");
+    expect(select.value).toBe("310115");
+    expect([...select.options].map((o) => o.text)).toEqual(["全部区", "310115"]);
+  });
+
   it("date range: either end alone, and neither end before the other", () => {
     const onChange = vi.fn();
     render(<DateRange value={["2022-05-01", ""]} onChange={onChange} fromLabel="自" toLabel="至" />);
@@ -125,6 +132,8 @@ describe("the plain controls", () => {
     expect(from.max).toBe("");
     fireEvent.change(to, { target: { value: "2022-05-31" } });
     fireEvent.change(from, { target: { value: "" } });
-    expect(onChange.mock.calls).toEqual([[["2022-05-01", "2022-05-31"]], [["", ""]]]);
+    // An end typed before the start: the range is taken the right way round.
+    fireEvent.change(to, { target: { value: "2022-04-15" } });
+    expect(onChange.mock.calls).toEqual([[["2022-05-01", "2022-05-31"]], [["", ""]], [["2022-04-15", "2022-05-01"]]]);
   });
 });

@@ -46,6 +46,9 @@ let queries: (string | null)[] = [];
 let levelsAsked: string[][] = [];
 let publishedAsked: [string | null, string | null][] = [];
 let failWith: string | null = null;
+/** What the search says it found in all, when a test needs pages of results. */
+let totalSaid: number | null = null;
+let offsetsAsked: number[] = [];
 let opened: string[] = [];
 
 function titles(): string[] {
@@ -77,6 +80,8 @@ describe("DocumentsPage search", () => {
     levelsAsked = [];
     publishedAsked = [];
     failWith = null;
+    totalSaid = null;
+    offsetsAsked = [];
     opened = [];
     mockIPC((cmd, args) => {
       if (cmd === "withdrawn_documents") return [];
@@ -99,7 +104,8 @@ describe("DocumentsPage search", () => {
       const range = q as unknown as { published_from: string | null; published_to: string | null };
       publishedAsked.push([range.published_from, range.published_to]);
       const hits = library.filter(([, title]) => !q.text || title.includes(q.text)).map(([id, title]) => hit(id, title, q.text));
-      return { total: hits.length, hits, words: q.text ? [q.text] : [] };
+      offsetsAsked.push((q as unknown as { offset: number }).offset);
+      return { total: totalSaid ?? hits.length, hits, words: q.text ? [q.text] : [] };
     }, { shouldMockEvents: true });
   });
   afterEach(resetPage);
@@ -244,13 +250,31 @@ describe("DocumentsPage search", () => {
     });
     fireEvent.click(screen.getByLabelText("国家级"));
     await waitFor(() => {
-      expect([...lastLevels()].sort()).toEqual(["municipal", "national"]);
+      expect(lastLevels()).toEqual(["national", "municipal"]);
     });
     fireEvent.click(screen.getByLabelText("市级"));
     fireEvent.click(screen.getByLabelText("国家级"));
     await waitFor(() => {
       expect(lastLevels()).toEqual([]);
     });
+  });
+
+  it("goes to the page of results chosen, and back to the first when a filter changes", async () => {
+    totalSaid = 45;
+    await openLibrary();
+    const pager = screen.getByTestId("pager");
+    expect(pager.querySelector("[aria-current=page]")?.textContent).toBe("1");
+    fireEvent.click(screen.getByLabelText("第 3 页"));
+    await waitFor(() => {
+      expect(offsetsAsked[offsetsAsked.length - 1]).toBe(40);
+    });
+    expect(pager.querySelector("[aria-current=page]")?.textContent).toBe("3");
+    fireEvent.click(screen.getByLabelText("市级"));
+    await waitFor(() => {
+      expect(lastLevels()).toEqual(["municipal"]);
+    });
+    expect(offsetsAsked[offsetsAsked.length - 1]).toBe(0);
+    expect(screen.getByTestId("pager").querySelector("[aria-current=page]")?.textContent).toBe("1");
   });
 
   it("narrows the library to the documents published between the dates chosen", async () => {

@@ -38,14 +38,16 @@ import { statusColor, statusKey } from "./status";
 // The reader (antd's drawer, descriptions and list) is code the library's first page does
 // not draw: it loads when the officer first opens a document, not with the main page.
 const DocumentDrawer = lazy(() => import("./DocumentDrawer").then((m) => ({ default: m.DocumentDrawer })));
-// So is the list of withdrawn documents (antd's dialog and list): the page itself is drawn
-// without antd, so that a start on it does not wait for antd's code.
+// So is the list of withdrawn documents (antd's dialog and list): the page's own controls are
+// not antd's, so that a start on it neither loads nor draws antd's selects, date picker and
+// the rest (antd's root and the header's still come first: see App.tsx).
 const WithdrawnDialog = lazy(() => import("./WithdrawnDialog"));
 
 /** How long typing must pause before the list follows the search box. */
 const SEARCH_PAUSE_MS = 250;
 
 type Scope = "mine" | "all";
+const LEVELS: PolicyLevel[] = ["national", "municipal", "district"];
 type StatusChoice = StatusFilter | "any";
 
 interface Filters {
@@ -232,8 +234,8 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
     setFilters((old) => ({ ...old, ...f }));
   };
 
-  // The page is drawn without antd (the controls of shared/): a start on the main page opens
-  // on it, and should not wait for antd's code and components to be loaded and drawn.
+  // The page's controls are the app's own (shared/), not antd's: a start on the main page opens
+  // on it, and antd's controls took most of its first render and first layout.
   return (
     <Panel
       title={pick(locale, kind === "policy" ? navMessages.menuPolicies : navMessages.menuGuidance)}
@@ -315,12 +317,13 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           {/* Three levels, each a checkbox: one click, all in sight. */}
           <div role="group" aria-label={t("filterLevel")} className="level-filter" data-testid="filter-level">
             <span className="secondary-text">{t("filterLevel")}</span>
-            {(["national", "municipal", "district"] as PolicyLevel[]).map((l) => (
+            {LEVELS.map((l) => (
               <CheckBox
                 key={l}
                 checked={filters.levels.includes(l)}
                 onChange={(on) => {
-                  set({ levels: on ? [...filters.levels, l] : filters.levels.filter((x) => x !== l) });
+                  // In the levels' own order, from the filters as they are when the click lands.
+                  setFilters((old) => ({ ...old, levels: LEVELS.filter((x) => (x === l ? on : old.levels.includes(x))) }));
                 }}
               >
                 {t(levelKey[l])}
@@ -340,7 +343,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           />
           <SelectBox
             width={200}
-            placeholder={t("filterIssuer")}
+            placeholder={t("filterIssuerAny")}
             label={t("filterIssuer")}
             value={filters.issuer}
             onChange={(v) => {
@@ -351,7 +354,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           />
           <SelectBox
             width={180}
-            placeholder={t("filterIndustry")}
+            placeholder={t("filterIndustryAny")}
             label={t("filterIndustry")}
             value={filters.industry}
             onChange={(v) => {
@@ -406,8 +409,9 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
       </div>
       <ErrorAlert error={error} />
       {loading && page === null ? (
-        <div className="doc-list-loading" role="status" aria-label={t("loading")}>
+        <div className="doc-list-loading" role="status">
           <div className="spinner" aria-hidden />
+          <span className="visually-hidden">{t("loading")}</span>
         </div>
       ) : page && page.hits.length > 0 ? (
         // A plain list, not antd's, whose items took only clicks: each title is a button, so a

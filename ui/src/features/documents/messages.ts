@@ -27,11 +27,13 @@ export const messages = defineMessages({
   filterLevel: { zh: "级别", en: "Level" },
   filterDistrict: { zh: "区", en: "District" },
   // In English the level checkbox beside it is "District" too.
-  filterDistrictAny: { zh: "区", en: "Any district" },
+  filterDistrictAny: { zh: "全部区", en: "Any district" },
   // What a screen reader says of the district select: unlike the level beside it.
   filterDistrictName: { zh: "按区筛选", en: "Filter by district" },
   filterIssuer: { zh: "发文机关", en: "Issuer" },
+  filterIssuerAny: { zh: "全部发文机关", en: "Any issuer" },
   filterIndustry: { zh: "行业", en: "Industry" },
+  filterIndustryAny: { zh: "全部行业", en: "Any industry" },
   filterStatus: { zh: "效力", en: "Status" },
   filterPublished: { zh: "发布日期", en: "Published" },
   filterNew: { zh: "仅看新增和更新", en: "New and changed only" },
