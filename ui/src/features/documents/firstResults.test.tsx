@@ -6,6 +6,7 @@ import DocumentsPage from "./DocumentsPage";
 import { askFirstResults, chosenInFrame, firstResultsCome, forgetFirstResults, leaveFirstResults } from "./firstResults";
 import type { Applicability, SearchQuery_Deserialize as SearchQuery, Status_Serialize as Status } from "../../bindings";
 import { resetPage, searchHit, signedInAccount, signedInStatus } from "../../test/fixtures";
+import { timeline } from "../../shared/timeline";
 
 const status = { ...signedInStatus, account: signedInAccount, enterprise: "91310000MA1FL0001X", document_count: 2 } as Status;
 const mine: Applicability = { district: "浦东新区", industry: "制造业" };
@@ -53,6 +54,11 @@ describe("the library's first results, asked for by the main page's frame", () =
     // The frame asked for the enterprise's own documents, as the page does.
     expect(searches[0]?.applies_to).toEqual(mine);
     expect(searches[0]?.offset).toBe(0);
+    // The start-up timeline has the question, the applicability's answer and the results'.
+    const moments = timeline().map((m) => m.name);
+    const at = (name: string) => moments.indexOf(name);
+    expect([at("asked"), at("applicability"), at("answered")].every((i) => i >= 0)).toBe(true);
+    expect(at("asked") < at("applicability") && at("applicability") < at("answered")).toBe(true);
     render(
       <App>
         <DocumentsPage kind="policy" status={status} />

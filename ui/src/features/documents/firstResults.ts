@@ -1,4 +1,5 @@
 import { commands, unwrap } from "../../shared/api";
+import { mark } from "../../shared/timeline";
 import type {
   Applicability,
   DocumentKind,
@@ -111,6 +112,9 @@ const keyOf = (enterprise: string | null, kind: DocumentKind, documentCount: num
  *  A failure is left to the page, which asks again and reports it. */
 export function askFirstResults(enterprise: string | null, kind: DocumentKind, documentCount: number): void {
   if (asked) return;
+  // The start-up timeline's moments of the question and its answer: the page is drawn once
+  // both its code and the answer are there, whichever comes last.
+  mark("asked");
   const applicability = enterprise
     ? unwrap(commands.libraryApplicability(enterprise)).catch(() => null)
     : Promise.resolve(null);
@@ -124,8 +128,12 @@ export function askFirstResults(enterprise: string | null, kind: DocumentKind, d
   };
   asked = mine;
   mine.done = applicability
-    .then((a) => unwrap(commands.searchDocuments(libraryQuery(openingSearch(kind, a)))).then((page) => ({ a, page })))
+    .then((a) => {
+      mark("applicability");
+      return unwrap(commands.searchDocuments(libraryQuery(openingSearch(kind, a)))).then((page) => ({ a, page }));
+    })
     .then(({ a, page }) => {
+      mark("answered");
       mine.settled = { enterprise, kind, documentCount, mine: a, page };
     })
     .catch(() => undefined);
