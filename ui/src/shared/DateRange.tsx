@@ -1,5 +1,13 @@
 import { SwapRightOutlined } from "@ant-design/icons";
 
+/** The range the right way round: a start typed after the end (the boxes' min and max bound
+ *  their calendars, not what is typed) would find nothing. The boxes themselves keep what was
+ *  typed: while a year is typed digit by digit a box holds 0002-…, 0020-…, and swapping then
+ *  would move the date being typed to the other box. */
+export function inOrder([from, to]: [string, string]): [string, string] {
+  return from && to && from > to ? [to, from] : [from, to];
+}
+
 /**
  * From one day to another, either end left open, in the browser's own date boxes, framed as
  * antd's range picker frames them. A date box takes its day, month and year in the order the
@@ -22,11 +30,6 @@ export default function DateRange({
   "data-testid"?: string;
 }) {
   const [from, to] = value;
-  // A start typed after the end (the boxes' min and max bound their calendars, not what is
-  // typed) would find nothing: the two are taken the right way round.
-  const change = (a: string, b: string) => {
-    onChange(a && b && a > b ? [b, a] : [a, b]);
-  };
   return (
     <span className="field-box date-range" data-testid={testId}>
       <DateBox
@@ -34,7 +37,7 @@ export default function DateRange({
         value={from}
         max={to}
         onChange={(v) => {
-          change(v, to);
+          onChange([v, to]);
         }}
       />
       <SwapRightOutlined className="date-range-arrow" aria-hidden />
@@ -43,7 +46,7 @@ export default function DateRange({
         value={to}
         min={from}
         onChange={(v) => {
-          change(from, v);
+          onChange([from, v]);
         }}
       />
     </span>

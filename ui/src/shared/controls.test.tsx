@@ -5,7 +5,7 @@ import Pager, { pageButtons } from "./Pager";
 import SearchBox from "./SearchBox";
 import Segments from "./Segments";
 import SelectBox from "./SelectBox";
-import DateRange from "./DateRange";
+import DateRange, { inOrder } from "./DateRange";
 import { resetPage } from "../test/fixtures";
 
 // The library's controls, drawn without antd (DocumentsPage).
@@ -132,8 +132,12 @@ describe("the plain controls", () => {
     expect(from.max).toBe("");
     fireEvent.change(to, { target: { value: "2022-05-31" } });
     fireEvent.change(from, { target: { value: "" } });
-    // An end typed before the start: the range is taken the right way round.
-    fireEvent.change(to, { target: { value: "2022-04-15" } });
-    expect(onChange.mock.calls).toEqual([[["2022-05-01", "2022-05-31"]], [["", ""]], [["2022-04-15", "2022-05-01"]]]);
+    // An end typed before the start stays as typed in its box (a year typed digit by digit
+    // passes through 0002-…); the search takes the range the right way round.
+    fireEvent.change(to, { target: { value: "0002-04-15" } });
+    expect(onChange.mock.calls).toEqual([[["2022-05-01", "2022-05-31"]], [["", ""]], [["2022-05-01", "0002-04-15"]]]);
+    expect(inOrder(["2022-05-01", "2022-04-15"])).toEqual(["2022-04-15", "2022-05-01"]);
+    expect(inOrder(["2022-05-01", ""])).toEqual(["2022-05-01", ""]);
+    expect(inOrder(["", "2022-04-15"])).toEqual(["", "2022-04-15"]);
   });
 });

@@ -285,6 +285,11 @@ describe("DocumentsPage search", () => {
     await waitFor(() => {
       expect(publishedAsked[publishedAsked.length - 1]).toEqual(["2022-05-01", ""]);
     });
+    fireEvent.change(screen.getByLabelText("发布日期至"), { target: { value: "2022-04-30" } });
+    // An end before the start: the search takes the range the right way round.
+    await waitFor(() => {
+      expect(publishedAsked[publishedAsked.length - 1]).toEqual(["2022-04-30", "2022-05-01"]);
+    });
     fireEvent.change(screen.getByLabelText("发布日期至"), { target: { value: "2022-05-31" } });
     await waitFor(() => {
       expect(publishedAsked[publishedAsked.length - 1]).toEqual(["2022-05-01", "2022-05-31"]);

@@ -13,7 +13,7 @@ import type {
   WithdrawnDocument,
 } from "../../bindings";
 import CheckBox from "../../shared/CheckBox";
-import DateRange from "../../shared/DateRange";
+import DateRange, { inOrder } from "../../shared/DateRange";
 import EmptyState from "../../shared/EmptyState";
 import ErrorAlert from "../../shared/ErrorAlert";
 import Pager from "../../shared/Pager";
@@ -181,7 +181,7 @@ export default function DocumentsPage({ kind, status }: { kind: DocumentKind; st
           issuer: filters.issuer,
           industry: filters.industry,
           status: filters.status === "any" ? null : filters.status,
-          published: filters.published,
+          published: filters.published && inOrder(filters.published),
           appliesTo: mineActive ? mine : null,
           onlyNew,
           order,
