@@ -70,6 +70,20 @@ async fn error_with_code(c: &Client, code: &str) -> Result<String> {
 }
 
 /// Waits for the policy list and checks every title shown is a demo catalog title.
+/// Every log file in `dir`, one after the other.
+fn log_text(dir: &Path) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 async fn policy_titles(c: &Client) -> Result<Vec<String>> {
     wait_css(c, "[data-testid=document-title]").await?;
     let shown = texts(c, "[data-testid=document-title]").await?;
@@ -459,6 +473,16 @@ async fn bad_input_is_explained_and_the_list_survives_going_offline() {
 
     session(&driver, "offline", async |c| {
         policy_titles(c).await?;
+        // Started on the enterprise's work, the app began the library's first results as it
+        // opened, and the page opened with them: the enterprise's own policies.
+        wait_css(c, "[data-testid=scope-hint]").await?;
+        let log = log_text(&data.path().join("logs"));
+        if !log.contains("first results ready") {
+            return Err("the first results were not begun as the app opened".into());
+        }
+        if log.contains("first results begun") {
+            return Err(format!("the first results begun were not used: {log}").into());
+        }
         wait_css(c, "[data-testid=status-offline]").await?;
         wait_css(c, "[data-testid=offline-banner]").await?;
         let shot = screenshot(c, "offline-restart").await?;

@@ -456,3 +456,62 @@ async fn a_changed_policy_is_found_by_its_new_words_and_not_its_old_ones() {
         BTreeSet::from([changed.id.clone()])
     );
 }
+
+#[tokio::test]
+async fn the_library_opens_on_the_enterprises_own_documents() {
+    let central = yiqifu_tests::start_central().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = synced_app(dir.path(), "search-opening", &central.url()).await;
+    let ws = app.active().unwrap();
+    ws.save_company_profile(yiqifu_tests::journey::profile())
+        .await
+        .unwrap();
+    let catalog = yiqifu_central::seed::demo_catalog().unwrap();
+    let of_kind = |k: DocumentKind| catalog.iter().filter(|d| d.kind == k).count();
+
+    let opening = app
+        .library_first_results(Some(&ws), DocumentKind::Policy)
+        .await
+        .unwrap();
+    // The profile's district, and its industry section as documents name it (C: 制造业).
+    let mine = Applicability {
+        district: Some("浦东新区".into()),
+        industry: Some("制造业".into()),
+    };
+    assert_eq!(opening.mine.as_ref(), Some(&mine));
+    // The page's own first search, as it would ask it.
+    let asked = app
+        .search_documents(&search::opening_query(DocumentKind::Policy, Some(mine)))
+        .await
+        .unwrap();
+    assert_eq!(opening.page, asked);
+    // Narrowed to the enterprise: policies only, none of another district, fewer than all.
+    let total = opening.page.total as usize;
+    assert!(
+        total > 0 && total < of_kind(DocumentKind::Policy),
+        "{total}"
+    );
+    assert_eq!(opening.page.hits.len(), total.min(20));
+    for h in &opening.page.hits {
+        assert_eq!(h.kind, DocumentKind::Policy, "{}", h.id);
+        assert!(
+            h.district.as_deref().is_none_or(|d| d == "浦东新区"),
+            "{}: {:?}",
+            h.id,
+            h.district
+        );
+    }
+
+    // Without an enterprise: every document of the kind, unnarrowed.
+    let anyone = app
+        .library_first_results(None, DocumentKind::Guidance)
+        .await
+        .unwrap();
+    assert_eq!(anyone.mine, None);
+    assert_eq!(anyone.page.total as usize, of_kind(DocumentKind::Guidance));
+    assert!(anyone
+        .page
+        .hits
+        .iter()
+        .all(|h| h.kind == DocumentKind::Guidance));
+}

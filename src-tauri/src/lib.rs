@@ -5,6 +5,7 @@ mod commands;
 mod desktop;
 mod dialogs;
 mod drawing;
+mod first_results;
 mod instance;
 mod logs;
 mod window_state;
@@ -84,6 +85,8 @@ pub struct Shell {
     /// The UI's first page is on screen (a permit stored once): the start's connection to the
     /// service waits for it.
     pub first_page: tokio::sync::Notify,
+    /// The library's first results, begun as the app opens (`begin_first_results`).
+    pub(crate) first_results: first_results::Prefetched,
     /// This process's hold on the data folder: no second app opens its databases.
     _instance: instance::First,
 }
@@ -444,6 +447,28 @@ fn initial_status_script(status: &Status) -> String {
     }
 }
 
+/// Begins the library's first results for the enterprise on screen, before the window: the
+/// main page opens on the policies unless the officer last left it on another page (the
+/// first of `nav.tsx`), and the page's frame asks for them as it is drawn.
+fn begin_first_results(shell: &Shell, status: &Status) {
+    let Some(enterprise) = status.enterprise.clone() else {
+        return;
+    };
+    let kind = yiqifu_protocol::DocumentKind::Policy;
+    let opening = first_results::Opening {
+        enterprise: Some(enterprise.clone()),
+        kind,
+        document_count: status.document_count,
+    };
+    let app = shell.app.clone();
+    shell.first_results.begin(opening, async move {
+        let ws = app.workspace(&enterprise)?;
+        let results = app.library_first_results(Some(&ws), kind).await;
+        tracing::info!(ms = started().elapsed().as_millis(), "first results ready");
+        results
+    });
+}
+
 /// A session ending (logout, shutdown, `kill`) asks the app to end with SIGTERM: it ends as
 /// when its window is closed, backup included, rather than being cut off.
 #[cfg(unix)]
@@ -535,11 +560,14 @@ fn open(tauri_app: &mut tauri::App, folder: Folder, knocks: &Knocks) -> Result<(
         notified: std::sync::Mutex::new(None),
         moving: std::sync::atomic::AtomicBool::new(false),
         first_page: tokio::sync::Notify::new(),
+        first_results: first_results::Prefetched::default(),
         _instance: instance,
     });
     // The page's first state comes with the window, so the first page renders at once
     // instead of waiting on its first status call (a spinner, then the page).
-    let first_status = initial_status_script(&shell.app.status());
+    let status = shell.app.status();
+    let first_status = initial_status_script(&status);
+    begin_first_results(&shell, &status);
     tauri_app.manage(shell.clone());
     tauri::async_runtime::spawn(background(handle.clone(), shell));
     end_when_asked(&handle);

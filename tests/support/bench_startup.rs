@@ -38,6 +38,9 @@ const POLICIES: usize = 20_000;
 /// place of its frame (the first page of a start on the main page).
 const FIRST_PAGE: &str = "first page on screen";
 const COMPLETE: &str = "main page complete";
+/// What the app logs when the library's first results it began as it opened are ready
+/// (src-tauri/src/lib.rs, `begin_first_results`).
+const FIRST_RESULTS: &str = "first results ready";
 /// What the app logs when it turns WebKit's compositing off (src-tauri/src/drawing.rs)…
 const NOT_COMPOSITING: &str = "the webview paints without compositing";
 /// …and when it leaves WebKit's switch as it found it set.
@@ -57,6 +60,8 @@ struct Sample {
     /// The app's own milestones from its log (ms after its start): its databases open,
     /// its window created. None for hello world.
     milestones: Option<(u64, u64)>,
+    /// When the library's first results, begun as the app opened, were ready (its log).
+    first_results: Option<u64>,
     /// The page's own moments (`page_timeline`); empty for hello world.
     timeline: Vec<(String, u64)>,
     /// The app said it paints without compositing (no GPU here).
@@ -507,6 +512,7 @@ async fn measure(
         pss_kb,
         pss_by_process,
         milestones,
+        first_results: milestone(&log, FIRST_RESULTS),
         not_compositing: log.contains(NOT_COMPOSITING),
         as_set: log.contains(AS_SET),
     })
@@ -740,14 +746,24 @@ pub async fn run(
             format!("{} ms", median(got))
         }
     };
+    let ready = |v: &[Sample]| {
+        let got: Vec<u64> = v.iter().filter_map(|s| s.first_results).collect();
+        match got.len() {
+            0 => "not in its log".to_string(),
+            n if n < v.len() => format!("{} ms (in {n} of {} starts)", median(got), v.len()),
+            _ => format!("{} ms", median(got)),
+        }
+    };
     table.push_str(&format!(
         "Where the app's start goes (its log, medians): on the sign-in page its databases \
-         are open at {}, its window created at {}; on the main page at {} and {}. Then the \
+         are open at {}, its window created at {}; on the main page at {} and {}, and the \
+         library's first results, begun as the databases opened, are ready at {}. Then the \
          webview loads the page and renders it.\n\n",
         at(&sign_ins, |m| m.0),
         at(&sign_ins, |m| m.1),
         at(&mains, |m| m.0),
         at(&mains, |m| m.1),
+        ready(&mains),
     ));
     table.push_str(&format!(
         "Inside the webview (the page's own moments on the process's clock, medians): \
@@ -927,6 +943,7 @@ mod tests {
             pss_kb: 0,
             pss_by_process: Vec::new(),
             milestones: None,
+            first_results: None,
             timeline: timeline
                 .iter()
                 .map(|(n, at)| (n.to_string(), *at))

@@ -17,8 +17,8 @@ describe("a start on the library, left before its results came", () => {
     mockIPC(
       (cmd) => {
         if (cmd === "first_rendered" || cmd === "page_complete") told.push(cmd);
-        // The library's search never answers.
-        if (cmd === "search_documents") return new Promise(() => undefined);
+        // The library's results never come, first or searched.
+        if (cmd === "first_results" || cmd === "search_documents") return new Promise(() => undefined);
         return mainPageAnswer(cmd);
       },
       { shouldMockEvents: true },

@@ -126,6 +126,12 @@ export const commands = {
 	backupRestore: (path: string, enterprises: string[], confirmed: string[]) => typedError<RestoreOutcome_Serialize, ErrorInfo>(__TAURI_INVOKE("backup_restore", { path, enterprises, confirmed })),
 	/**  One page of the library for `query`, ranked or by date, with snippets. */
 	searchDocuments: (query: SearchQuery_Deserialize) => typedError<SearchPage_Serialize, ErrorInfo>(__TAURI_INVOKE("search_documents", { query })),
+	/**
+	 *  The library's first results as a page of `kind` opens for `enterprise` (or none): the
+	 *  enterprise's applicability and the first page of its own documents, in one call. Begun as
+	 *  the app started, they are ready when the first page asks.
+	 */
+	firstResults: (enterprise: string | null, kind: DocumentKind) => typedError<FirstResults_Serialize, ErrorInfo>(__TAURI_INVOKE("first_results", { enterprise, kind })),
 	/**  The districts, issuers and industries the filters offer. */
 	documentFacets: () => typedError<Facets, ErrorInfo>(__TAURI_INVOKE("document_facets")),
 	/**  What 适用本企业 means for `enterprise`: its district and industry. */
@@ -1499,6 +1505,40 @@ export type Finding_Serialize = {
 	en: string,
 	/**  What it is about: a material type, or profile, selfcheck, roster, contact. */
 	target: string | null,
+};
+
+/**
+ *  The library as a page opens on it: what the enterprise's own documents are, and the first
+ *  page of them.
+ */
+export type FirstResults = FirstResults_Serialize | FirstResults_Deserialize;
+
+/**
+ *  The library as a page opens on it: what the enterprise's own documents are, and the first
+ *  page of them.
+ */
+export type FirstResults_Deserialize = {
+	/**
+	 *  The enterprise's applicability; none without an enterprise, or when its profile could
+	 *  not be read (the page then searches everything, and says nothing of it: the search
+	 *  still answers).
+	 */
+	mine?: Applicability_Deserialize | null,
+	page: SearchPage_Deserialize,
+};
+
+/**
+ *  The library as a page opens on it: what the enterprise's own documents are, and the first
+ *  page of them.
+ */
+export type FirstResults_Serialize = {
+	/**
+	 *  The enterprise's applicability; none without an enterprise, or when its profile could
+	 *  not be read (the page then searches everything, and says nothing of it: the search
+	 *  still answers).
+	 */
+	mine: Applicability_Serialize | null,
+	page: SearchPage_Serialize,
 };
 
 export type Folder = "data" | "logs" | 

@@ -754,6 +754,20 @@ impl App {
         catalog::search::search(&self.store, q, &crate::clock::today_in_china()).await
     }
 
+    /// The first results of a library page of `kind`, for the enterprise `ws` (or none).
+    pub async fn library_first_results(
+        &self,
+        ws: Option<&Workspace>,
+        kind: yiqifu_protocol::DocumentKind,
+    ) -> Result<catalog::search::FirstResults> {
+        catalog::search::first_results(&self.store, ws, kind, &crate::clock::today_in_china()).await
+    }
+
+    /// How many documents the catalog holds, as the status says.
+    pub fn document_count(&self) -> u32 {
+        self.document_count.load(Ordering::Relaxed)
+    }
+
     pub async fn document(&self, id: &str) -> Result<Document> {
         catalog::get(&self.store, id).await
     }

@@ -84,7 +84,7 @@ describe("the main page's frame", () => {
   it("asks for the library's first results as it is drawn, only when the library is the page it opens", async () => {
     const asked: string[] = [];
     mockIPC((cmd, args) => {
-      if (cmd === "search_documents") asked.push((args as { query: { kind: string } }).query.kind);
+      if (cmd === "first_results") asked.push((args as { kind: string }).kind);
       return null;
     });
     rememberPage("inbox");
@@ -101,7 +101,7 @@ describe("the main page's frame", () => {
   });
 
   it("lets the main page stop waiting for the library's first results once another page is chosen", async () => {
-    mockIPC((cmd) => (cmd === "search_documents" ? new Promise(() => undefined) : null));
+    mockIPC((cmd) => (cmd === "first_results" ? new Promise(() => undefined) : null));
     rememberPage("policy");
     render(frame("zh-CN"));
     let come = false;

@@ -28,7 +28,7 @@ beforeEach(() => {
     (cmd, args) => {
       if (cmd === "set_window_title") titles.push((args as { title: string }).title);
       if (cmd === "inbox_entries") return [];
-      if (cmd === "search_documents") return { total: 0, hits: [], words: [] };
+      if (cmd === "first_results") return { mine: null, page: { total: 0, hits: [], words: [] } };
       if (cmd === "parked_items") return [];
       if (cmd === "desktop_settings") return { notifications: true, language: "zh-CN" };
       return null;

@@ -636,6 +636,56 @@ pub async fn applicability(ws: &crate::Workspace) -> Result<Applicability> {
     })
 }
 
+/// The library as a page opens on it: what the enterprise's own documents are, and the first
+/// page of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct FirstResults {
+    /// The enterprise's applicability; none without an enterprise, or when its profile could
+    /// not be read (the page then searches everything, and says nothing of it: the search
+    /// still answers).
+    pub mine: Option<Applicability>,
+    pub page: SearchPage,
+}
+
+/// The results a library page shows before anything is typed or filtered.
+pub const OPENING_PAGE_SIZE: u32 = 20;
+
+/// The library's search as a page opens: nothing typed or filtered, ranked, the first page,
+/// the enterprise's own documents when `applies_to` is known. The UI builds the same query
+/// for its own first search (`libraryQuery(openingSearch(…))`); a fixture both sides test
+/// against keeps them one.
+pub fn opening_query(kind: DocumentKind, applies_to: Option<Applicability>) -> SearchQuery {
+    SearchQuery {
+        kind: Some(kind),
+        applies_to,
+        order: SearchOrder::Relevance,
+        offset: 0,
+        limit: OPENING_PAGE_SIZE,
+        ..SearchQuery::default()
+    }
+}
+
+/// The first results of a library page of `kind` for the enterprise `ws` (or none).
+pub async fn first_results(
+    store: &Store,
+    ws: Option<&crate::Workspace>,
+    kind: DocumentKind,
+    today: &str,
+) -> Result<FirstResults> {
+    let mine = match ws {
+        Some(ws) => match applicability(ws).await {
+            Ok(a) => Some(a),
+            Err(e) => {
+                tracing::warn!(code = e.code(), error = %e, "applicability unread; the library opens on everything");
+                None
+            }
+        },
+        None => None,
+    };
+    let page = search(store, &opening_query(kind, mine.clone()), today).await?;
+    Ok(FirstResults { mine, page })
+}
+
 /// Every document whose normalised text contains each word of `query` (title, body,
 /// issuer and number, key conditions), unranked: what the recall check compares with a scan.
 pub async fn matching_ids(store: &Store, query: &str) -> Result<Vec<String>> {

@@ -12,11 +12,12 @@ import type {
 
 // The library's first results, asked for by the main page's frame (MainFrame) while antd and
 // the page's code load: by the time the page is drawn they are there, and it is drawn with
-// them, instead of drawing its controls beside a spinner and asking then (the enterprise's
-// applicability, then the search: two round trips after the page's first render). Nothing
-// here may import antd or the page: the frame is drawn without them. One risk is taken: a
-// sync that changed a document but not the catalog's size in the ~200 ms between the frame's
-// question and the page's first render goes unseen until the next sync's reload.
+// them, instead of drawing its controls beside a spinner and asking then. The shell begins
+// them as the app starts (src-tauri/src/first_results.rs), so the frame's question finds them
+// done: one call, for the enterprise's applicability and the first page of its documents.
+// Nothing here may import antd or the page: the frame is drawn without them. One risk is
+// taken: a sync that changed a document but not the catalog's size in the ~200 ms between the
+// frame's question and the page's first render goes unseen until the next sync's reload.
 
 export const PAGE_SIZE = 20;
 
@@ -40,7 +41,8 @@ export interface LibrarySearch {
 }
 
 /** The query the page sends: one place, so the first results the frame asked for are the
- *  page's own first search. */
+ *  page's own first search. The shell builds the same opening query
+ *  (opening-queries.json holds both to it). */
 export function libraryQuery(s: LibrarySearch): SearchQuery {
   return {
     text: s.text || null,
@@ -115,9 +117,6 @@ export function askFirstResults(enterprise: string | null, kind: DocumentKind, d
   // The start-up timeline's moments of the question and its answer: the page is drawn once
   // both its code and the answer are there, whichever comes last.
   mark("asked");
-  const applicability = enterprise
-    ? unwrap(commands.libraryApplicability(enterprise)).catch(() => null)
-    : Promise.resolve(null);
   const mine: Asked = {
     key: keyOf(enterprise, kind, documentCount),
     kind,
@@ -127,14 +126,10 @@ export function askFirstResults(enterprise: string | null, kind: DocumentKind, d
     waiting: [],
   };
   asked = mine;
-  mine.done = applicability
-    .then((a) => {
-      mark("applicability");
-      return unwrap(commands.searchDocuments(libraryQuery(openingSearch(kind, a)))).then((page) => ({ a, page }));
-    })
-    .then(({ a, page }) => {
+  mine.done = unwrap(commands.firstResults(enterprise, kind))
+    .then((first) => {
       mark("answered");
-      mine.settled = { enterprise, kind, documentCount, mine: a, page };
+      mine.settled = { enterprise, kind, documentCount, mine: first.mine, page: first.page };
     })
     .catch(() => undefined);
 }
